@@ -1,0 +1,3 @@
+from pairaid.cli import main
+
+main()

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from pairaid.accounts.models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["region"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "email", "is_platform_admin", "is_demo_account", "is_active"]
+    list_filter = ["is_platform_admin", "is_demo_account", "is_active"]
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("PairAid", {"fields": ("is_platform_admin", "is_demo_account", "phone")}),
+    )
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "programme", "role", "region"]
+    list_filter = ["programme", "role"]
+    search_fields = ["user__username", "region__name_en"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["user", "programme", "region"]

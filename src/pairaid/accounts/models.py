@@ -1,0 +1,65 @@
+"""Users (with the platform-administrator flag) and their memberships in programmes."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from pairaid.programmes.models import Programme
+from pairaid.registry.models import Region
+
+
+class User(AbstractUser):
+    """A PairAid account. Platform administrators maintain the registry and the admin."""
+
+    is_platform_admin = models.BooleanField(
+        default=False, help_text="maintains the shared registry and accounts (DESIGN.md §2)"
+    )
+    is_demo_account = models.BooleanField(
+        default=False, help_text="documented demo password; refused outside demo mode"
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+
+class Membership(models.Model):
+    """A user's role in one programme; officers act for exactly one region."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "coordinator"
+        DONOR_OFFICER = "donor_officer", "donor officer"
+        RECIPIENT_OFFICER = "recipient_officer", "recipient officer"
+        OBSERVER = "observer", "observer"
+
+    OFFICER_ROLES = (Role.DONOR_OFFICER, Role.RECIPIENT_OFFICER)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme", "role", "region"], name="membership_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "programme", "role"],
+                condition=Q(region__isnull=True),
+                name="membership_unique_without_region",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=["donor_officer", "recipient_officer"], region__isnull=False)
+                    | Q(role__in=["coordinator", "observer"], region__isnull=True)
+                ),
+                name="officers_have_exactly_one_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" for {self.region.name_en}" if self.region else ""
+        return f"{self.user.username}: {self.role} of {self.programme.slug}{where}"

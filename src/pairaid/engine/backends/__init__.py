@@ -1,0 +1,20 @@
+"""Solver backends behind one interface (`Backend.optimize`), chosen by name."""
+
+from __future__ import annotations
+
+from pairaid.engine.backends.base import Backend, Limits, Optimum
+from pairaid.engine.errors import BackendUnavailable
+
+EXACT_BACKENDS = ("highs",)
+
+
+def get_backend(name: str) -> Backend:
+    """The exact backend called `name`; `auto` is HiGHS (see docs/algorithms.md)."""
+    if name in ("auto", "highs"):
+        from pairaid.engine.backends.highs import HighsBackend
+
+        return HighsBackend()
+    raise BackendUnavailable(f"unknown backend {name!r}")
+
+
+__all__ = ["EXACT_BACKENDS", "Backend", "Limits", "Optimum", "get_backend"]

@@ -1,0 +1,47 @@
+"""The backend interface: optimise one linear objective over a `LinearModel`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from pairaid.engine.model import LinearExpression, LinearModel
+
+OptimumStatus = Literal["optimal", "feasible", "infeasible", "no_solution"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Solver limits. In deterministic mode a backend uses one worker and, where it has one, a
+    work limit derived from `time_limit_seconds` instead of the wall clock."""
+
+    time_limit_seconds: float | None = None
+    seed: int = 0
+    deterministic: bool = False
+    relative_gap: float = 0.0
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """What a backend found for one objective: values of every model variable when it has any."""
+
+    status: OptimumStatus
+    value: float | None = None
+    bound: float | None = None
+    values: list[float] | None = None
+    note: str | None = None
+
+
+class Backend(Protocol):
+    name: str
+
+    def optimize(
+        self,
+        model: LinearModel,
+        objective: LinearExpression,
+        *,
+        maximize: bool,
+        limits: Limits,
+        hint: Sequence[float] | None = None,
+    ) -> Optimum: ...

@@ -1,0 +1,109 @@
+"""Lexicographic optimisation: solve each level with the earlier ones held at their values."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pairaid.engine.backends.base import Backend, Limits, OptimumStatus
+from pairaid.engine.formulation import PairingModel
+
+HOLD_TOLERANCE = 1e-6
+"""Relative tolerance with which a solved level is held for the later ones (DESIGN.md §4)."""
+
+
+@dataclass(frozen=True)
+class LevelOutcome:
+    name: str
+    value: float | None
+    bound: float | None
+    status: str  # optimal | feasible | not_reached
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.value, self.bound)
+
+
+@dataclass(frozen=True)
+class LexicographicOutcome:
+    status: OptimumStatus
+    levels: tuple[LevelOutcome, ...]
+    values: list[float] | None
+
+
+def relative_gap(value: float | None, bound: float | None) -> float | None:
+    """`|bound - value| / max(|value|, |bound|)`, None when both are 0 or either is unknown."""
+    if value is None or bound is None:
+        return None
+    scale = max(abs(value), abs(bound))
+    return None if scale == 0 else abs(bound - value) / scale
+
+
+def solve_levels(
+    pairing: PairingModel,
+    level_names: Sequence[str],
+    backend: Backend,
+    limits: Limits,
+    hint: Sequence[float] | None = None,
+) -> LexicographicOutcome:
+    """Solve the levels in order; a level not proven is held at the best value found."""
+    started = time.monotonic()
+    outcomes: list[LevelOutcome] = []
+    values = list(hint) if hint is not None else None
+    status: OptimumStatus = "optimal"
+    for name in level_names:
+        expression, maximize = pairing.level(name)
+        remaining = _remaining(limits, started)
+        if values is not None and len(values) < pairing.model.size:
+            values = _extend_hint(pairing, values)
+        optimum = backend.optimize(
+            pairing.model, expression, maximize=maximize, limits=remaining, hint=values
+        )
+        if optimum.status in ("infeasible", "no_solution") or optimum.values is None:
+            if not outcomes:
+                return LexicographicOutcome(optimum.status, (), None)
+            # Later levels could not even reproduce a held solution in time: keep what we have.
+            outcomes += [
+                LevelOutcome(n, None, None, "not_reached") for n in level_names[len(outcomes) :]
+            ]
+            return LexicographicOutcome("feasible", tuple(outcomes), values)
+        assert optimum.value is not None
+        outcomes.append(LevelOutcome(name, optimum.value, optimum.bound, optimum.status))
+        if optimum.status != "optimal":
+            status = "feasible"
+        values = optimum.values
+        pairing.hold(name, optimum.value, HOLD_TOLERANCE)
+    return LexicographicOutcome(status, tuple(outcomes), values)
+
+
+def _remaining(limits: Limits, started: float) -> Limits:
+    if limits.time_limit_seconds is None or limits.deterministic:
+        return limits
+    left = max(limits.time_limit_seconds - (time.monotonic() - started), 0.01)
+    return Limits(left, limits.seed, limits.deterministic, limits.relative_gap)
+
+
+def _extend_hint(pairing: PairingModel, values: list[float]) -> list[float]:
+    """Give variables added by a new level (thresholds, shortfalls) values consistent with the
+    previous solution, so the previous solution stays a valid warm start."""
+    model = pairing.model
+    extended = values + [0.0] * (model.size - len(values))
+    coverages = [extended[c] for c in pairing.coverage.values()]
+    for index in range(len(values), model.size):
+        name = model.names[index]
+        if name.startswith("t[") and coverages:
+            k = int(name[2:-1])
+            extended[index] = sorted(coverages)[min(k, len(coverages)) - 1]
+    thresholds = {
+        model.names[i]: extended[i]
+        for i in range(len(values), model.size)
+        if model.names[i].startswith("t[")
+    }
+    for index in range(len(values), model.size):
+        name = model.names[index]
+        if name.startswith("d["):
+            k_text, coverage_text = name[2:-1].split(",")
+            threshold = thresholds.get(f"t[{k_text}]", 0.0)
+            extended[index] = max(0.0, threshold - extended[int(coverage_text)])
+    return extended

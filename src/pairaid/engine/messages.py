@@ -1,0 +1,128 @@
+"""Structured messages: a stable code, its arguments, and English text.
+
+The engine never formats text for a user's language; the platform translates a message from its
+code and arguments, and the English `text` is the fallback (and what the CLI prints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+# English templates by code; arguments are named so a translation can reorder them.
+TEMPLATES: Mapping[str, str] = MappingProxyType(
+    {
+        # input errors (status `invalid`)
+        "required": "{path}: is required",
+        "wrong_type": "{path}: must be {expected}, got {got}",
+        "too_small": "{path}: must be >= {minimum}, got {value}",
+        "too_large": "{path}: must be <= {maximum}, got {value}",
+        "not_positive": "{path}: must be > 0, got {value}",
+        "duplicate_id": "{path}: duplicate id {id!r} (first at {first})",
+        "unknown_donor": "{path}: unknown donor {id!r}",
+        "unknown_recipient": "{path}: unknown recipient {id!r}",
+        "unknown_field": "{path}: unknown field",
+        "unknown_objective": "{path}: unknown objective {name!r} (expected one of {expected})",
+        "degree_range": "{path}: min {minimum} is above max {maximum}",
+        "required_and_forbidden": "{path}: pair {donor}-{recipient} is both required and forbidden",
+        "missing_pair_data": (
+            "{path}: objective {objective} needs {field} for every eligible pair; "
+            "{count} pair(s) lack it, e.g. {donor}-{recipient}"
+        ),
+        "unreadable_file": "{path}: cannot read the file: {reason}",
+        "gap_format": "{path}: not an OR-Library GAP file: {reason}",
+        # infeasibility proofs (status `infeasible`)
+        "recipient_unreachable": (
+            "recipient {recipient} needs at least {needed} donor(s) but no donor may serve it "
+            "({reason})"
+        ),
+        "donor_unplaceable": (
+            "donor {donor} must serve at least {needed} recipient(s) but no recipient may take it "
+            "({reason})"
+        ),
+        "hall_recipients": (
+            "recipients {recipients} need at least {needed} donor link(s) in total, but only "
+            "donors {donors} can reach them and together they can give at most {available}"
+        ),
+        "hall_donors": (
+            "donors {donors} must make at least {needed} link(s) in total, but only recipients "
+            "{recipients} may take them and together they accept at most {available}"
+        ),
+        "required_over_degree": (
+            "{side} {id} has {count} required pair(s) but may have at most {maximum}"
+        ),
+        "required_ineligible": ("required pair {donor}-{recipient} is not eligible ({reason})"),
+        "absorption_total": (
+            "the donors' smallest possible loads add up to {needed} but the recipients can "
+            "absorb only {available} in total"
+        ),
+        "solver_infeasible": "the {backend} solver proved that no plan meets the policy",
+        "no_solution_in_time": "no plan was found within the time limit of {seconds} s",
+        # plan violations (evaluation)
+        "donor_degree_low": "donor {donor} serves {count} recipient(s), fewer than {minimum}",
+        "donor_degree_high": "donor {donor} serves {count} recipient(s), more than {maximum}",
+        "recipient_degree_low": "recipient {recipient} has {count} donor(s), fewer than {minimum}",
+        "recipient_degree_high": "recipient {recipient} has {count} donor(s), more than {maximum}",
+        "forbidden_pair_used": "pair {donor}-{recipient} is forbidden",
+        "required_pair_missing": "required pair {donor}-{recipient} is missing",
+        "pair_not_listed": "pair {donor}-{recipient} is not among the listed eligible pairs",
+        "travel_too_long": (
+            "pair {donor}-{recipient} takes {travel_hours} h, more than the limit {maximum} h"
+        ),
+        "absorption_exceeded": (
+            "recipient {recipient} takes a load of {load}, more than its absorption {maximum}"
+        ),
+        "over_capacity": (
+            "donor {donor} gives {given} of {resource} in total, more than its capacity {capacity}"
+        ),
+        "negative_allocation": "pair {donor}-{recipient} allocates {value} of {resource}",
+        "fractional_allocation": (
+            "pair {donor}-{recipient} allocates {value} of {resource}, which is counted in whole "
+            "units"
+        ),
+        "duplicate_pair": "pair {donor}-{recipient} appears more than once in the plan",
+        "churn_over_budget": "the plan changes {churn} link(s), more than the budget {budget}",
+        # notes
+        "split_derived": (
+            "the plan gave no split of donor capacity; coverage uses its leximin split "
+            "(continuous, computed over the plan's own pairs)"
+        ),
+        "recipient_without_need": (
+            "recipient {recipient} has no positive need and takes no part in fairness"
+        ),
+        "unknown_travel": (
+            "{count} pair(s) of the plan have no travel time; total travel leaves them out"
+        ),
+        "warm_start": "{heuristic} found a plan used as warm start ({summary})",
+        "level_not_proven": "level {level} was not proven optimal within the limits (gap {gap})",
+        "cpsat_precision": (
+            "CP-SAT works in integers: coverage is resolved to 1/{scale}; an optimal claim holds "
+            "to that precision"
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One structured message; `path` points into the problem when the message is about input."""
+
+    code: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+    @property
+    def path(self) -> str | None:
+        path = self.args.get("path")
+        return str(path) if path is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "args": dict(self.args), "text": self.text}
+
+
+def message(code: str, **args: Any) -> Message:
+    """Build a message from its catalogue code, formatting the English text."""
+    template = TEMPLATES[code]
+    return Message(code=code, args=MappingProxyType(dict(args)), text=template.format(**args))

@@ -1,0 +1,57 @@
+"""Plain-text rendering of a result for the terminal (`pairaid solve --format table`)."""
+
+from __future__ import annotations
+
+from pairaid.engine.result import Result
+
+
+def _number(value: float | None, digits: int = 4) -> str:
+    return "-" if value is None else f"{value:.{digits}g}"
+
+
+def format_table(result: Result) -> str:
+    """A short report: status, levels, pairs with their split, main metrics, messages."""
+    lines = [f"status: {result.status}   backend: {result.backend}   seed: {result.seed}"]
+    lines.append(f"solve time: {result.seconds:.3f} s (process {result.process_seconds:.3f} s)")
+    if result.errors:
+        lines.append("errors:")
+        lines += [f"  {error.text}" for error in result.errors]
+    if result.levels:
+        lines.append("")
+        lines.append(f"{'level':<20} {'value':>12} {'bound':>12} {'gap':>10}  status")
+        for level in result.levels:
+            gap = "-" if level.gap is None else f"{level.gap:.4%}"
+            lines.append(
+                f"{level.name:<20} {_number(level.value, 8):>12} {_number(level.bound, 8):>12} "
+                f"{gap:>10}  {level.status}"
+            )
+    if result.pairs:
+        lines.append("")
+        lines.append(f"{'donor':<16} {'recipient':<16} allocation")
+        for pair in result.pairs:
+            allocation = ", ".join(f"{k}={q:g}" for k, q in sorted(pair.allocation.items()))
+            lines.append(f"{pair.donor:<16} {pair.recipient:<16} {allocation}")
+    lines += _metric_lines(result)
+    if result.explanations:
+        lines.append("")
+        lines += [f"- {explanation.text}" for explanation in result.explanations]
+    return "\n".join(lines) + "\n"
+
+
+def _metric_lines(result: Result) -> list[str]:
+    metrics = result.metrics
+    if not metrics:
+        return []
+    shown = [
+        ("min coverage", metrics.get("min_coverage")),
+        ("mean coverage", metrics.get("mean_coverage")),
+        ("Gini", metrics.get("gini")),
+        ("Jain", metrics.get("jain")),
+        ("total travel (h)", metrics.get("total_travel_hours")),
+        ("total cost", metrics.get("total_cost")),
+        ("churn", metrics.get("churn")),
+        ("Spearman strength~need", metrics.get("spearman_strength_need")),
+    ]
+    lines = ["", "metrics:"]
+    lines += [f"  {name:<24} {_number(value, 6)}" for name, value in shown if value is not None]
+    return lines

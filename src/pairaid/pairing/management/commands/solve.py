@@ -1,0 +1,66 @@
+"""`pairaid solve`: solve a problem file or an OR-Library GAP file. Needs no database.
+
+Exit codes: 0 optimal or feasible, 1 infeasible or no solution, 2 invalid input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pairaid import engine
+from pairaid.engine.instance import BACKEND_NAMES
+from pairaid.engine.report import format_table
+
+
+class Command(BaseCommand):
+    help = "Solve a pairing problem (JSON) or an OR-Library GAP file and print the result."
+    requires_system_checks: list[str] = []  # type: ignore[assignment]
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("problem", nargs="?", help="problem file (docs/problem-format.md)")
+        parser.add_argument("--gap", metavar="FILE", help="read an OR-Library GAP file instead")
+        parser.add_argument("--backend", choices=BACKEND_NAMES)
+        parser.add_argument("--time-limit", type=float, metavar="S", dest="time_limit")
+        parser.add_argument("--seed", type=int)
+        parser.add_argument("--deterministic", action="store_true", default=None)
+        parser.add_argument("--format", choices=("table", "json"), default="table")
+        parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if bool(options["problem"]) == bool(options["gap"]):
+            raise CommandError("give exactly one of PROBLEM.json or --gap FILE", returncode=2)
+        try:
+            problem = (
+                engine.read_gap(options["gap"])
+                if options["gap"]
+                else engine.read_problem(options["problem"])
+            )
+        except engine.ProblemInvalid as error:
+            result = engine.Result("invalid", errors=error.errors)
+        else:
+            result = engine.solve(
+                problem,
+                backend=options["backend"],
+                time_limit_seconds=options["time_limit"],
+                seed=options["seed"],
+                deterministic=options["deterministic"],
+            )
+        self._write(result, options["format"], options["out"])
+        sys.exit(result.exit_code)
+
+    def _write(self, result: engine.Result, style: str, out: str | None) -> None:
+        if style == "json":
+            text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = format_table(result)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+        else:
+            self.stdout.write(text, ending="")

@@ -1,0 +1,85 @@
+"""Pairings of donors with recipients, and what flows along each (allocation lines)."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import ResourceType, Source, Sourced
+
+
+class Pairing(models.Model):
+    """A donor paired with a recipient in a programme (DESIGN.md §2)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "proposed"
+        APPROVED = "approved", "approved"
+        ACTIVE = "active", "active"
+        ENDED = "ended", "ended"
+
+    class Origin(models.TextChoices):
+        HISTORICAL = "historical", "historical record"
+        PLAN_RUN = "plan_run", "plan run"
+        MANUAL = "manual", "manual"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pairings")
+    donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="as_donor")
+    recipient = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="as_recipient"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.MANUAL)
+    rationale = models.TextField(blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    certainty = models.CharField(max_length=10, blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "donor", "recipient"],
+                condition=Q(status="active"),
+                name="one_active_pairing_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(donor=F("recipient")), name="pairing_not_self"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="pairing_period_ordered",
+            ),
+        ]
+        ordering = ["programme", "recipient__region__code", "donor__region__code"]
+
+    def __str__(self) -> str:
+        return f"{self.donor.region.name_en} → {self.recipient.region.name_en} ({self.status})"
+
+
+class AllocationLine(Sourced):
+    """A quantity of one resource type that flows along a pairing, at a date."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="allocations")
+    resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    date = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "resource_type", "date"], name="one_allocation_per_date"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="allocation_gte_0"),
+        ]
+        ordering = ["pairing", "resource_type", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.pairing}: {self.quantity} {self.resource_type.code}"

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "name_en", "kind", "status", "period_start", "programme_date"]
+    list_filter = ["kind", "status"]
+    search_fields = ["slug", "name_en", "name_zh"]
+    filter_horizontal = ["sources"]
+
+
+class CapacityInline(admin.TabularInline):
+    model = CapacityLine
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class NeedInline(admin.TabularInline):
+    model = NeedLine
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(SimpleHistoryAdmin):
+    list_display = ["region", "role", "programme", "illustrative"]
+    list_filter = ["programme", "role"]
+    search_fields = ["region__name_en", "region__name_zh", "region__code"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["region", "programme"]
+    inlines = [CapacityInline, NeedInline]
+
+
+class LineAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "participant",
+        "resource_type",
+        "quantity",
+        "as_of",
+        "source",
+        "certainty",
+        "illustrative",
+    ]
+    list_filter = ["participant__programme", "resource_type", "certainty", "illustrative"]
+    search_fields = ["participant__region__name_en", "participant__region__name_zh"]
+    autocomplete_fields = ["source"]
+    list_select_related = ["participant__region", "participant__programme", "resource_type"]
+
+
+admin.site.register(CapacityLine, LineAdmin)
+admin.site.register(NeedLine, LineAdmin)

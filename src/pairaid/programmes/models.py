@@ -1,0 +1,157 @@
+"""Programmes, their participants, and the participants' dated capacity and need lines."""
+
+import datetime
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from pairaid.registry.models import IndicatorType, Region, ResourceType, Source, Sourced
+
+
+class Programme(models.Model):
+    """One partner-assistance programme (DESIGN.md §2)."""
+
+    class Kind(models.TextChoices):
+        MEDICAL_EMERGENCY = "medical_emergency", "medical emergency"
+        DISASTER_RECOVERY = "disaster_recovery", "disaster recovery"
+        POVERTY_ALLEVIATION = "poverty_alleviation", "poverty alleviation"
+        BORDER_DEVELOPMENT = "border_development", "border development"
+        FOREIGN_MEDICAL_AID = "foreign_medical_aid", "foreign medical aid"
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", "planning"
+        ACTIVE = "active", "active"
+        CLOSED = "closed", "closed"
+
+    class ContributionBasis(models.TextChoices):
+        PREVIOUS_YEAR = "previous_year", "share of the previous year's figure, each year"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_zh = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3, default="CNY", help_text="ISO 4217")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
+    programme_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the programme's current date; empty means today (DESIGN.md §2)",
+    )
+    max_donors_per_recipient = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_recipients_per_donor = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_contribution_share = models.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="e.g. 0.01 = 1 % of the donor indicator per year",
+    )
+    min_contribution_indicator = models.ForeignKey(
+        IndicatorType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    min_contribution_basis = models.CharField(
+        max_length=20, choices=ContributionBasis.choices, blank=True
+    )
+    description_en = models.TextField(blank=True)
+    description_zh = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="programmes")
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="programmes_in_scope",
+        help_text="regions the programme's bundle carries: participants, parents and context",
+    )
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["-period_start", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def current_date(self) -> datetime.date:
+        """The date every business date defaults to: the set programme date, else today."""
+        return self.programme_date or datetime.date.today()
+
+
+class Participant(models.Model):
+    """A region taking part in a programme as donor or recipient."""
+
+    class Role(models.TextChoices):
+        DONOR = "donor", "donor"
+        RECIPIENT = "recipient", "recipient"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    note = models.TextField(blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "region", "role"], name="one_participation_per_role"
+            )
+        ]
+        ordering = ["programme", "role", "region__code", "region__name_en"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug}: {self.region.name_en} ({self.role})"
+
+
+class QuantityLine(Sourced):
+    """A dated quantity of one resource type; may be derived from an indicator (DESIGN.md §2)."""
+
+    resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    as_of = models.DateField()
+    derived_indicator = models.ForeignKey(
+        IndicatorType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    derived_ratio = models.DecimalField(max_digits=18, decimal_places=8, null=True, blank=True)
+    method = models.TextField(blank=True, help_text="how a derived line was computed")
+
+    class Meta:
+        abstract = True
+        ordering = ["participant", "resource_type", "as_of"]
+
+
+class CapacityLine(QuantityLine):
+    """What a donor can give of one resource type, as of a date."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="capacity_lines"
+    )
+    history = HistoricalRecords()
+
+    class Meta(QuantityLine.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "resource_type", "as_of"], name="one_capacity_per_date"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="capacity_gte_0"),
+        ]
+
+
+class NeedLine(QuantityLine):
+    """What a recipient needs of one resource type, as of a date."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="need_lines"
+    )
+    history = HistoricalRecords()
+
+    class Meta(QuantityLine.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "resource_type", "as_of"], name="one_need_per_date"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="need_gte_0"),
+        ]

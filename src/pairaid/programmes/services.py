@@ -1,0 +1,105 @@
+"""Use cases on programmes, participants and their dated lines."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.programmes.asof import AsOf, pick_as_of
+from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.registry.models import IndicatorType, Region, RegionalIndicator
+
+
+def get_programme(*, slug: str) -> Programme:
+    try:
+        return Programme.objects.get(slug=slug)
+    except Programme.DoesNotExist:
+        known = ", ".join(Programme.objects.values_list("slug", flat=True)) or "none loaded"
+        raise NotFound(f"no programme {slug!r} (known: {known})") from None
+
+
+def summaries() -> QuerySet[Programme]:
+    """Programmes with their counts of donors, recipients and pairings, in one query."""
+    return Programme.objects.annotate(
+        donor_count=Count("participants", filter=Q(participants__role="donor"), distinct=True),
+        recipient_count=Count(
+            "participants", filter=Q(participants__role="recipient"), distinct=True
+        ),
+        pairing_count=Count("pairings", distinct=True),
+    )
+
+
+@transaction.atomic
+def set_programme_date(*, programme: Programme, date: datetime.date | None) -> Programme:
+    """Set the programme date that every business date defaults to (None: follow today)."""
+    if date is not None and date < programme.period_start - datetime.timedelta(days=366):
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"programme date {date} is more than a year before the programme starts "
+                    f"({programme.period_start})",
+                    column="programme_date",
+                )
+            ]
+        )
+    programme.programme_date = date
+    programme.save(update_fields=["programme_date"])
+    return programme
+
+
+@dataclass(frozen=True)
+class LineKey:
+    participant_id: int
+    resource_code: str
+
+
+def _lines_as_of(
+    lines: QuerySet[CapacityLine] | QuerySet[NeedLine], on: datetime.date
+) -> dict[LineKey, AsOf[CapacityLine] | AsOf[NeedLine]]:
+    series: dict[LineKey, list[CapacityLine | NeedLine]] = defaultdict(list)
+    for line in lines.select_related("resource_type", "source"):
+        series[LineKey(line.participant_id, line.resource_type.code)].append(line)
+    chosen: dict[LineKey, AsOf[CapacityLine] | AsOf[NeedLine]] = {}
+    for key, dated in series.items():
+        picked = pick_as_of(dated, on)
+        if picked is not None:
+            chosen[key] = picked  # type: ignore[assignment]
+    return chosen
+
+
+def capacities_as_of(
+    *, programme: Programme, on: datetime.date | None = None
+) -> dict[LineKey, AsOf[CapacityLine] | AsOf[NeedLine]]:
+    """Each donor's capacity per resource type at a date, by the as-of rule."""
+    lines = CapacityLine.objects.filter(participant__programme=programme)
+    return _lines_as_of(lines, on or programme.current_date())
+
+
+def needs_as_of(
+    *, programme: Programme, on: datetime.date | None = None
+) -> dict[LineKey, AsOf[CapacityLine] | AsOf[NeedLine]]:
+    """Each recipient's need per resource type at a date, by the as-of rule."""
+    lines = NeedLine.objects.filter(participant__programme=programme)
+    return _lines_as_of(lines, on or programme.current_date())
+
+
+def indicator_as_of(
+    *, region: Region, indicator: IndicatorType | str, on: datetime.date
+) -> AsOf[RegionalIndicator] | None:
+    """A region's indicator value at a date by the as-of rule; None when the figure is unknown."""
+    code = indicator if isinstance(indicator, str) else indicator.code
+    values = RegionalIndicator.objects.filter(region=region, indicator__code=code)
+    return pick_as_of(values.select_related("source"), on)
+
+
+def participants(*, programme: Programme, role: str | None = None) -> QuerySet[Participant]:
+    found = programme.participants.select_related("region")
+    return found.filter(role=role) if role else found
+
+
+def total_quantity(lines: dict[LineKey, AsOf[CapacityLine] | AsOf[NeedLine]]) -> Decimal:
+    return sum((picked.line.quantity for picked in lines.values()), Decimal(0))

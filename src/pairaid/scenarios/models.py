@@ -1,0 +1,25 @@
+"""Which scenario bundles are loaded, at which data version."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from pairaid.programmes.models import Programme
+
+
+class LoadedBundle(models.Model):
+    """A bundle loaded into this database; loading it again at the same version is a no-op."""
+
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", "programme (facts)"
+        OVERLAY = "overlay", "overlay (illustrative)"
+
+    name = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="bundles")
+    format_version = models.PositiveSmallIntegerField()
+    data_version = models.CharField(max_length=40)
+    loaded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.data_version}"

@@ -1,0 +1,196 @@
+"""The tables of a scenario bundle: their columns, and canonical forms of their cells.
+
+Cells are kept as canonical text (decimals without trailing zeros, ISO dates, full region
+references) so that a bundle and a snapshot of the database compare field by field.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from pairaid.errors import Problem
+
+CERTAINTIES = ("verified", "uncertain", "derived")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    needed_by: frozenset[str] = field(default_factory=frozenset)  # bundle kinds needing it
+    programme_scoped: bool = True
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+    def required_for(self, kind: str) -> bool:
+        return kind in self.needed_by
+
+    def check_header(self, name: str, header: list[str]) -> list[Problem]:
+        problems = [
+            Problem(f"missing required column {column!r}", file=name, row=1, column=column)
+            for column in self.required
+            if column not in header
+        ]
+        problems += [
+            Problem(
+                f"unknown column {column!r}; expected: {', '.join(self.columns)}",
+                file=name,
+                row=1,
+                column=column,
+            )
+            for column in header
+            if column not in self.columns
+        ]
+        duplicates = {column for column in header if header.count(column) > 1}
+        problems += [
+            Problem(f"column {column!r} appears twice", file=name, row=1, column=column)
+            for column in sorted(duplicates)
+        ]
+        return problems
+
+
+_BOTH = frozenset({"programme"})
+_SOURCED = ("source", "certainty")
+
+SPECS: dict[str, TableSpec] = {
+    "sources.csv": TableSpec(
+        key=("key",),
+        required=("key", "title"),
+        optional=("issuer", "date", "url", "kind", "method"),
+        needed_by=_BOTH,
+        programme_scoped=False,
+    ),
+    "regions.csv": TableSpec(
+        key=("reference",),
+        required=("code", "parent", "level", "name_en", "source"),
+        optional=(
+            "country",
+            "name_zh",
+            "name_en_certainty",
+            "latitude",
+            "longitude",
+            "coordinates_source",
+            "certainty",
+        ),
+        needed_by=_BOTH,
+        programme_scoped=False,
+    ),
+    "region_renames.csv": TableSpec(
+        key=("region", "new_code"),
+        required=("region", "source"),
+        optional=("new_code", "new_name_zh", "new_name_en", "date"),
+        programme_scoped=False,
+    ),
+    "indicators.csv": TableSpec(
+        key=("region", "indicator", "as_of"),
+        required=("region", "indicator", "value", "as_of", "source"),
+        optional=("certainty",),
+        programme_scoped=False,
+    ),
+    "participants.csv": TableSpec(
+        key=("region", "role"),
+        required=("region", "role"),
+        optional=("note",),
+        needed_by=_BOTH,
+    ),
+    "capacities.csv": TableSpec(
+        key=("region", "resource_type", "as_of"),
+        required=("region", "resource_type", "quantity", "as_of", "source"),
+        optional=("certainty", "derived_indicator", "derived_ratio", "method"),
+    ),
+    "needs.csv": TableSpec(
+        key=("region", "resource_type", "as_of"),
+        required=("region", "resource_type", "quantity", "as_of", "source"),
+        optional=("certainty", "derived_indicator", "derived_ratio", "method"),
+    ),
+    "pairings.csv": TableSpec(
+        key=("donor", "recipient", "valid_from"),
+        required=("donor", "recipient", "status"),
+        optional=("valid_from", "valid_to", "origin", "rationale", *_SOURCED),
+    ),
+    "allocations.csv": TableSpec(
+        key=("donor", "recipient", "resource_type", "date"),
+        required=("donor", "recipient", "resource_type", "quantity", "date", "source"),
+        optional=("certainty",),
+    ),
+    "memberships.csv": TableSpec(
+        key=("username", "role", "region"),
+        required=("username", "role"),
+        optional=("region",),
+    ),
+}
+
+
+class CellError(ValueError):
+    """A cell that does not hold what its column expects; the message says what was expected."""
+
+
+def decimal_text(text: str, *, minimum: Decimal | None = None, places: int = 4) -> str:
+    """A decimal in canonical text: no exponent, no trailing zeros, at most `places` decimals."""
+    try:
+        value = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise CellError(f"expected a number, got {text!r}") from None
+    if not value.is_finite():
+        raise CellError(f"expected a finite number, got {text!r}")
+    if minimum is not None and value < minimum:
+        raise CellError(f"must be >= {minimum}, got {text}")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise CellError(f"at most {places} decimal places, got {text}")
+    return canonical_decimal(value)
+
+
+def coordinate_text(text: str, limit: int) -> str:
+    """A latitude or longitude in degrees, rounded to 6 decimals (about 0.1 m)."""
+    value = Decimal(decimal_text(text, places=12))
+    if abs(value) > limit:
+        raise CellError(f"must be between -{limit} and {limit}, got {text}")
+    return canonical_decimal(value.quantize(Decimal("0.000001")))
+
+
+def canonical_decimal(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def date_text(text: str) -> str:
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise CellError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def choice_text(text: str, choices: tuple[str, ...] | list[str]) -> str:
+    if text not in choices:
+        raise CellError(f"expected one of {', '.join(choices)}; got {text!r}")
+    return text
+
+
+def reference_text(text: str, default_country: str) -> str:
+    """A region reference in full form: `CC:code`, or `CC:parentcode/English name` for an area."""
+    text = text.strip()
+    if not text:
+        raise CellError("expected a region reference (a code, or PARENTCODE/English name)")
+    country, _, rest = text.rpartition(":") if ":" in text.split("/")[0] else ("", "", text)
+    country = (country or default_country).upper()
+    if len(country) != 2 or not country.isalpha():
+        raise CellError(f"expected a two-letter country before ':', got {text!r}")
+    if "/" in rest:
+        parent, _, name = rest.partition("/")
+        if not parent.strip() or not name.strip():
+            raise CellError(f"expected PARENTCODE/English name for an area, got {text!r}")
+        return f"{country}:{parent.strip()}/{name.strip()}"
+    return f"{country}:{rest}"
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split("."))
+    except ValueError:
+        raise CellError(
+            f"expected a version of dotted integers such as 2026.11.1, got {text!r}"
+        ) from None

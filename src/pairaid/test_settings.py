@@ -1,0 +1,16 @@
+"""Test settings: SQLite by default, PostgreSQL when PAIRAID_TEST_DATABASE_URL is set."""
+
+import os
+
+import dj_database_url
+
+from pairaid.settings import *  # noqa: F403
+
+_test_url = os.environ.get("PAIRAID_TEST_DATABASE_URL")
+if _test_url:
+    DATABASES = {"default": dj_database_url.parse(_test_url)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,56 @@
+"""`pairaid demo setup|serve`: the first look at PairAid that `make demo` gives."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pairaid.accounts import services as account_services
+from pairaid.errors import PairAidError
+from pairaid.programmes import services as programme_services
+from pairaid.scenarios import services as scenario_services
+
+DEMO_BUNDLES = ("hubei-2020", "wenchuan-2008", "wenchuan-2008-emergency")
+HUBEI_DEMO_DATE = datetime.date(2020, 2, 12)
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (migrate, load bundles, demo accounts) or serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("setup", help="migrate, load the bundled programmes, demo accounts")
+        serve = actions.add_parser("serve", help="serve PairAid until Ctrl-C")
+        serve.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "the demo runs only in demo mode: set PAIRAID_DEMO=1 (make demo does)"
+            )
+        if options["action"] == "setup":
+            self.setup()
+        else:
+            call_command("runserver", options["addr"], use_reloader=False)
+
+    def setup(self) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            for name in DEMO_BUNDLES:
+                report = scenario_services.load_bundle(name)
+                state = "already loaded" if report.outcome == "unchanged" else report.outcome
+                self.stdout.write(f"{name} {report.data_version}: {state}")
+            hubei = programme_services.get_programme(slug="hubei-2020")
+            programme_services.set_programme_date(programme=hubei, date=HUBEI_DEMO_DATE)
+            accounts = account_services.ensure_demo_accounts()
+        except PairAidError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"hubei-2020 programme date: {HUBEI_DEMO_DATE}")
+        self.stdout.write("\nDemo accounts (demo mode only; refused otherwise):")
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.username:12} {account.password:26} {account.description}"
+            )
+        self.stdout.write("")

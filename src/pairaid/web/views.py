@@ -1,0 +1,17 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from pairaid.programmes import services as programme_services
+from pairaid.web import health
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health.report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    summaries = programme_services.summaries()
+    return render(request, "web/home.html", {"programmes": summaries})

