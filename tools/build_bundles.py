@@ -552,6 +552,7 @@ def rules(
     share: float | None = None,
     indicator: str | None = None,
     basis: str | None = None,
+    need_indicator: str | None = None,
 ) -> dict[str, Any]:
     """A programme's rules; the contribution share applies to a donor indicator per year."""
     return {
@@ -560,6 +561,8 @@ def rules(
         "min_contribution_share": share,
         "min_contribution_indicator": indicator,
         "min_contribution_basis": basis,
+        "need_indicator": need_indicator,
+        "need_ratio": None,
     }
 
 
@@ -576,7 +579,7 @@ def build_hubei(facts: Path, catalogue: RegionCatalogue) -> Bundle:
             "currency": "CNY",
             "status": "active",
             "programme_date": "2020-02-12",
-            "rules": rules(2, 3),
+            "rules": rules(2, 3, need_indicator="confirmed_cases"),
             "description_en": (
                 "On 2020-02-10 the National Health Commission paired 19 provinces with the 16 "
                 "cities, prefectures and county-level cities of Hubei outside Wuhan to send "

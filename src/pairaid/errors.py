@@ -43,3 +43,7 @@ class NotFound(PairAidError):
 
 class Conflict(PairAidError):
     """The request contradicts the current state (e.g. a version already loaded)."""
+
+
+class Forbidden(PairAidError):
+    """The user may see the object but not do this to it (HTTP 403; DESIGN.md §7)."""

@@ -3,6 +3,7 @@
 Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (docs/deployment.md).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -45,11 +46,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pairaid.accounts",
     "pairaid.registry",
     "pairaid.programmes",
     "pairaid.pairing",
     "pairaid.scenarios",
+    "pairaid.dashboard",
     "pairaid.web",
 ]
 
@@ -60,16 +65,32 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "pairaid.web.errors.DomainErrorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pairaid.urls"
 WSGI_APPLICATION = "pairaid.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["pairaid.accounts.backends.DemoAwareModelBackend"]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "pairaid.accounts.backends.DemoAwareModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Repeated failed logins are throttled per username and address (django-axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("PAIRAID_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("PAIRAID_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+AXES_RESET_ON_SUCCESS = True
 
 TEMPLATES = [
     {
@@ -111,8 +132,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SESSION_COOKIE_AGE = int(os.environ.get("PAIRAID_SESSION_SECONDS", 8 * 3600))
+# Sessions end after this long without a request (saved on every request: an idle timeout).
+SESSION_COOKIE_AGE = int(os.environ.get("PAIRAID_SESSION_SECONDS", 2 * 3600))
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# A deployment's approved base map (审图号) replaces the vendored boundaries when set.
+PAIRAID_BASEMAP_DIR = os.environ.get("PAIRAID_BASEMAP_DIR", "")
 
 # Production hardening: on whenever DEBUG is off, each switch overridable from the environment
 # (e.g. behind a proxy that terminates TLS and already redirects).
@@ -133,3 +159,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+AXES_VERBOSE = False

@@ -6,9 +6,9 @@ import csv
 from pathlib import Path
 
 import pytest
+from tests.engine.conftest import BENCHMARKS
 
 from pairaid.engine import read_gap, solve
-from tests.engine.conftest import BENCHMARKS
 
 KNOWN = BENCHMARKS / "gap" / "known_values.csv"
 

@@ -26,7 +26,8 @@ def make_overlay(tmp_path: Path, needs: str) -> Path:
     }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     (folder / "sources.csv").write_text(
-        "key,title,kind,method\nsample,Illustrative example for the demo,derived,made up for the demo\n",
+        "key,title,kind,method\n"
+        "sample,Illustrative example for the demo,derived,made up for the demo\n",
         encoding="utf-8",
     )
     (folder / "needs.csv").write_text(

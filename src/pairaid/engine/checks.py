@@ -422,13 +422,40 @@ def _hall_violation(
         return None
     source_side = network.reachable(source)
     short = [name for name in demanders if node[name] not in source_side and demand[name] > 0]
-    adjacent: dict[str, int] = {}
-    for name in short:
-        for supplier in suppliers_of[name]:
-            adjacent[supplier] = adjacent.get(supplier, 0) + 1
+    short = _shrink(short, supply, demand, suppliers_of)
+    adjacent = _adjacent_links(short, suppliers_of)
     available = sum(min(supply[s], links) for s, links in adjacent.items())
     needed = sum(demand[name] for name in short)
     return short, sorted(adjacent, key=suppliers.index), needed, available
+
+
+def _adjacent_links(group: list[str], suppliers_of: Mapping[str, list[str]]) -> dict[str, int]:
+    links: dict[str, int] = {}
+    for name in group:
+        for supplier in suppliers_of[name]:
+            links[supplier] = links.get(supplier, 0) + 1
+    return links
+
+
+def _shrink(
+    group: list[str],
+    supply: Mapping[str, int],
+    demand: Mapping[str, int],
+    suppliers_of: Mapping[str, list[str]],
+) -> list[str]:
+    """Drop members while the rest still proves infeasibility: a short list is easier to act on."""
+
+    def violated(members: list[str]) -> bool:
+        links = _adjacent_links(members, suppliers_of)
+        available = sum(min(supply[s], n) for s, n in links.items())
+        return sum(demand[m] for m in members) > available
+
+    members = list(group)
+    for name in reversed(group):
+        rest = [m for m in members if m != name]
+        if rest and violated(rest):
+            members = rest
+    return members
 
 
 def _names(names: Iterable[str]) -> str:

@@ -40,7 +40,7 @@ class PairingModel:
     def hold(self, name: str, value: float, tolerance: float = 1e-6) -> None:
         """Keep a solved level at its achieved value (relative tolerance) for later levels."""
         expression, maximize = self.level(name)
-        slack = tolerance * max(abs(value), 1.0)
+        slack = tolerance * abs(value) + 1e-9  # the absolute part absorbs round-off at 0
         if maximize:
             self.model.add_expression_row(expression, lower=value - slack)
         else:

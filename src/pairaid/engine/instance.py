@@ -195,7 +195,8 @@ class Problem:
                 names.extend(f"leximin_{k}" for k in range(2, objective.levels + 1))
             else:
                 names.append(objective.name)
-        return tuple(names)
+        # `max_min_coverage` then `leximin` would repeat level 1: keep each level once.
+        return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)

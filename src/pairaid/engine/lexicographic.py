@@ -46,6 +46,7 @@ def solve_levels(
     backend: Backend,
     limits: Limits,
     hint: Sequence[float] | None = None,
+    tolerance: float = HOLD_TOLERANCE,
 ) -> LexicographicOutcome:
     """Solve the levels in order; a level not proven is held at the best value found."""
     started = time.monotonic()
@@ -73,7 +74,7 @@ def solve_levels(
         if optimum.status != "optimal":
             status = "feasible"
         values = optimum.values
-        pairing.hold(name, optimum.value, HOLD_TOLERANCE)
+        pairing.hold(name, optimum.value, tolerance)
     return LexicographicOutcome(status, tuple(outcomes), values)
 
 

@@ -77,9 +77,12 @@ def improve(
     plan: Sequence[Assignment],
     *,
     time_limit_seconds: float = 5.0,
-    max_rounds: int = 50,
+    max_evaluations: int = 100_000,
 ) -> tuple[Assignment, ...]:
-    """A plan at least as good as `plan` (by the lexicographic score), without a split."""
+    """A plan at least as good as `plan` (by the lexicographic score), without a split.
+
+    `max_evaluations` is a work limit: with an unlimited time, the result does not depend on
+    the machine's speed (deterministic mode)."""
     if not applies(problem):
         return tuple(Assignment(a.donor, a.recipient) for a in plan)
     deadline = time.monotonic() + time_limit_seconds
@@ -90,17 +93,18 @@ def improve(
         options[donor].append(recipient)
     fixed = {donor for donor, _ in problem.policy.required_pairs}
     best = scorer.score(current)
-    for _ in range(max_rounds):
+    evaluations = 0
+    improved = True
+    while improved:
         improved = False
         for candidate in _neighbours(current, options, fixed):
-            if time.monotonic() > deadline:
+            evaluations += 1
+            if evaluations > max_evaluations or time.monotonic() > deadline:
                 return _as_plan(current)
             candidate_score = scorer.score(candidate)
             if candidate_score < best:
                 current, best, improved = candidate, candidate_score, True
                 break
-        if not improved:
-            break
     return _as_plan(current)
 
 

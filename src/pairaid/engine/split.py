@@ -84,7 +84,8 @@ def _split_part(problem: Problem, part: list[PairKey]) -> dict[PairKey, Allocati
         saturation=problem.saturation,
     )
     pairing = build_model(sub)
-    outcome = solve_levels(pairing, sub.level_names(), HighsBackend(), Limits())
+    # An LP holds its levels far tighter than a MIP can: keep the split's minimum exact.
+    outcome = solve_levels(pairing, sub.level_names(), HighsBackend(), Limits(), tolerance=1e-9)
     values = outcome.values
     split: dict[PairKey, Allocation] = {key: {} for key in part}
     if values is None:  # cannot happen for a fixed plan; keep a harmless even split

@@ -1,5 +1,7 @@
 """Pairings of donors with recipients, and what flows along each (allocation lines)."""
 
+import datetime
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -83,3 +85,8 @@ class AllocationLine(Sourced):
 
     def __str__(self) -> str:
         return f"{self.pairing}: {self.quantity} {self.resource_type.code}"
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The line's date, so the as-of rule applies to allocations too."""
+        return self.date

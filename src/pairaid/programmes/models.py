@@ -56,6 +56,22 @@ class Programme(models.Model):
     min_contribution_basis = models.CharField(
         max_length=20, choices=ContributionBasis.choices, blank=True
     )
+    need_indicator = models.ForeignKey(
+        IndicatorType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="where recipients have no need lines, need is measured by this indicator "
+        "(e.g. confirmed cases); coverage is then capacity per unit of it unless a ratio is set",
+    )
+    need_ratio = models.DecimalField(
+        max_digits=18,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        help_text="need = indicator × ratio (e.g. staff per confirmed case); empty: per unit",
+    )
     description_en = models.TextField(blank=True)
     description_zh = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="programmes")

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils.text import slugify
 
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
-from pairaid.registry.models import IndicatorType, Region, RegionalIndicator
+from pairaid.registry.models import IndicatorType, Region, RegionalIndicator, ResourceType, Source
 
 
 def get_programme(*, slug: str) -> Programme:
@@ -103,3 +104,66 @@ def participants(*, programme: Programme, role: str | None = None) -> QuerySet[P
 
 def total_quantity(lines: dict[LineKey, AsOf[CapacityLine] | AsOf[NeedLine]]) -> Decimal:
     return sum((picked.line.quantity for picked in lines.values()), Decimal(0))
+
+
+LINE_MODELS: dict[str, type[CapacityLine] | type[NeedLine]] = {
+    "capacity": CapacityLine,
+    "need": NeedLine,
+}
+LINE_ROLES = {"capacity": Participant.Role.DONOR, "need": Participant.Role.RECIPIENT}
+
+
+def entry_source(*, description: str, username: str, on: datetime.date) -> Source:
+    """The source of a figure typed in by a user: what they cite, who entered it, and when."""
+    text = description.strip()
+    key = slugify(f"entry-{username}-{text}")[:110] or f"entry-{username}"
+    source, _ = Source.objects.get_or_create(
+        key=key,
+        defaults={
+            "title": text,
+            "issuer": f"entered by {username}",
+            "date": on,
+            "kind": Source.Kind.ENTRY,
+        },
+    )
+    return source
+
+
+@transaction.atomic
+def add_line(
+    *,
+    participant: Participant,
+    kind: str,
+    resource_type: ResourceType,
+    quantity: Decimal,
+    as_of: datetime.date | None,
+    source_description: str,
+    username: str,
+    certainty: str = "verified",
+) -> CapacityLine | NeedLine:
+    """Record a dated capacity (donor) or need (recipient) line; the same date replaces."""
+    problems = []
+    if LINE_ROLES[kind] != participant.role:
+        problems.append(Problem(f"a {participant.role} has no {kind} lines", column="kind"))
+    if quantity < 0:
+        problems.append(Problem(f"must be >= 0, got {quantity}", column="quantity"))
+    if not source_description.strip():
+        problems.append(Problem("say where the figure comes from", column="source"))
+    if problems:
+        raise ValidationFailed(problems)
+    on = as_of or participant.programme.current_date()
+    source = entry_source(description=source_description, username=username, on=on)
+    line, _ = LINE_MODELS[kind].objects.update_or_create(
+        participant=participant,
+        resource_type=resource_type,
+        as_of=on,
+        defaults={"quantity": quantity, "source": source, "certainty": certainty},
+    )
+    return line
+
+
+@transaction.atomic
+def delete_line(*, participant: Participant, kind: str, line_id: int) -> None:
+    deleted, _ = LINE_MODELS[kind].objects.filter(participant=participant, pk=line_id).delete()
+    if not deleted:
+        raise NotFound(f"no {kind} line {line_id} for {participant.region.name_en}")

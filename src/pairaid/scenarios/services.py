@@ -308,6 +308,8 @@ def _manifest_programme(fields: dict[str, str]) -> dict[str, object]:
             "min_contribution_share",
             "min_contribution_indicator",
             "min_contribution_basis",
+            "need_indicator",
+            "need_ratio",
         )
         if fields[key]
     }

@@ -109,6 +109,8 @@ def programme_fields(programme: Programme) -> dict[str, str]:
             else ""
         ),
         "min_contribution_basis": programme.min_contribution_basis,
+        "need_indicator": programme.need_indicator.code if programme.need_indicator else "",
+        "need_ratio": _text(programme.need_ratio),
     }
 
 

@@ -207,6 +207,8 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
         "min_contribution_share",
         "min_contribution_indicator",
         "min_contribution_basis",
+        "need_indicator",
+        "need_ratio",
     }
     for unknown in sorted(set(rules) - known_rules):
         out.append(
@@ -255,6 +257,8 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
         "min_contribution_basis": rule(
             "min_contribution_basis", lambda t: choice_text(t, ("previous_year",))
         ),
+        "need_indicator": rule("need_indicator", _text),
+        "need_ratio": rule("need_ratio", lambda t: decimal_text(t, minimum=Decimal(0), places=8)),
     }
     return fields
 
@@ -629,15 +633,16 @@ class _Validator:
                         column="programme.sources",
                     )
                 )
-        indicator = self.parsed.programme.get("min_contribution_indicator")
-        if indicator and indicator not in self.registry.indicator_codes:
-            self.problems.append(
-                Problem(
-                    f"unknown indicator {indicator!r}",
-                    file="manifest.json",
-                    column="programme.rules.min_contribution_indicator",
+        for rule in ("min_contribution_indicator", "need_indicator"):
+            indicator = self.parsed.programme.get(rule)
+            if indicator and indicator not in self.registry.indicator_codes:
+                self.problems.append(
+                    Problem(
+                        f"unknown indicator {indicator!r}",
+                        file="manifest.json",
+                        column=f"programme.rules.{rule}",
+                    )
                 )
-            )
 
 
 def parse_manifest(raw: RawBundle, problems: list[Problem]) -> ParsedBundle | None:

@@ -218,6 +218,8 @@ class Writer:
                 v["min_contribution_indicator"]
             ),
             "min_contribution_basis": v["min_contribution_basis"],
+            "need_indicator": self.lookups.indicators.get(v["need_indicator"]),
+            "need_ratio": _decimal(v["need_ratio"]),
         }
         programme, created = Programme.objects.get_or_create(slug=v["slug"], defaults=fields)
         if not created and self.changes.get("programme") and not self.changes["programme"].empty:

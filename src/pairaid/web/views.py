@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from pairaid.accounts import permissions
 from pairaid.programmes import services as programme_services
 from pairaid.web import health
 
@@ -13,5 +14,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    summaries = programme_services.summaries()
+    visible = permissions.visible_programmes(request.user)
+    summaries = programme_services.summaries().filter(pk__in=visible.values("pk"))
     return render(request, "web/home.html", {"programmes": summaries})

@@ -16,6 +16,9 @@ from pairaid.engine.model import LinearExpression, LinearModel
 # the wall-clock limit stays as a safety net far beyond it.
 _NODES_PER_SECOND = 2000
 _MODEL_STATUS = highspy.HighsModelStatus
+# HiGHS shares one thread scheduler per process and refuses a run whose `threads` option
+# differs from it; track what it was started with and restart it when the mode changes.
+_scheduler_threads: list[int] = []
 
 
 class HighsBackend:
@@ -91,17 +94,20 @@ def _add_rows(highs: _Highs, model: LinearModel) -> None:
 
 
 def _set_options(highs: _Highs, limits: Limits, *, has_integers: bool) -> None:
+    threads = 1 if limits.deterministic else 0  # 0 = HiGHS chooses
+    if _scheduler_threads != [threads]:
+        _Highs.resetGlobalScheduler(True)
+        _scheduler_threads[:] = [threads]
+    highs.setOptionValue("threads", threads)
     highs.setOptionValue("random_seed", int(limits.seed))
     highs.setOptionValue("mip_rel_gap", float(limits.relative_gap))
     if limits.relative_gap == 0.0:
         highs.setOptionValue("mip_abs_gap", 0.0)
-    if limits.deterministic:
-        highs.setOptionValue("threads", 1)
-        if limits.time_limit_seconds is not None and has_integers:
-            nodes = max(1, int(limits.time_limit_seconds * _NODES_PER_SECOND))
-            highs.setOptionValue("mip_max_nodes", nodes)
-            highs.setOptionValue("time_limit", float(limits.time_limit_seconds) * 20)
-            return
+    if limits.deterministic and limits.time_limit_seconds is not None and has_integers:
+        nodes = max(1, int(limits.time_limit_seconds * _NODES_PER_SECOND))
+        highs.setOptionValue("mip_max_nodes", nodes)
+        highs.setOptionValue("time_limit", float(limits.time_limit_seconds) * 20)
+        return
     if limits.time_limit_seconds is not None:
         highs.setOptionValue("time_limit", max(float(limits.time_limit_seconds), 0.01))
 

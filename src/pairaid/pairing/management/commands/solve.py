@@ -20,7 +20,7 @@ from pairaid.engine.report import format_table
 
 class Command(BaseCommand):
     help = "Solve a pairing problem (JSON) or an OR-Library GAP file and print the result."
-    requires_system_checks: list[str] = []  # type: ignore[assignment]
+    requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -1,0 +1,151 @@
+"""Who may do what, decided in one place from memberships (DESIGN.md §7).
+
+Everyone with a role in a programme can read it. Donor and recipient officers change only their
+own region's data in that programme; coordinators manage the programme; platform administrators
+may do everything. 403 vs 404: an object the user may see but not change answers 403 (Forbidden);
+an object in a programme the user cannot see answers 404 (NotFound).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import QuerySet
+
+from pairaid.accounts.models import Membership
+from pairaid.errors import Forbidden, NotFound
+from pairaid.programmes.models import Programme
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    VIEW_CONTACTS = "view_contacts"
+    EDIT_CAPACITY = "edit_capacity"  # a donor region's capacity lines
+    EDIT_NEED = "edit_need"  # a recipient region's need lines
+    MANAGE_PARTICIPANTS = "manage_participants"
+    SET_PROGRAMME_DATE = "set_programme_date"
+    RUN_PLAN = "run_plan"
+    APPROVE_PLAN = "approve_plan"
+    PUBLISH = "publish"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    VIEW_HISTORY = "view_history"
+
+
+Role = Membership.Role
+COORDINATOR_ONLY = frozenset(
+    {
+        Action.MANAGE_PARTICIPANTS,
+        Action.SET_PROGRAMME_DATE,
+        Action.RUN_PLAN,
+        Action.APPROVE_PLAN,
+        Action.PUBLISH,
+        Action.MANAGE_ACCOUNTS,
+        Action.VIEW_HISTORY,
+    }
+)
+# Region-scoped actions: the officer role that may do it for its own region.
+REGION_ACTIONS = {
+    Action.EDIT_CAPACITY: Role.DONOR_OFFICER,
+    Action.EDIT_NEED: Role.RECIPIENT_OFFICER,
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """One user's standing in one programme."""
+
+    is_admin: bool
+    roles: frozenset[str]
+    regions: dict[str, frozenset[int]] = field(default_factory=dict)  # officer role -> region ids
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_admin or bool(self.roles)
+
+    def can(self, action: Action, region_id: int | None = None) -> bool:
+        if self.is_admin:
+            return True
+        if not self.roles:
+            return False
+        if action == Action.VIEW:
+            return True
+        if action == Action.VIEW_CONTACTS:
+            # Contact details are personal data: members with a role, not observers.
+            return bool(self.roles - {Role.OBSERVER})
+        if Role.COORDINATOR in self.roles:
+            return True
+        if action in REGION_ACTIONS:
+            officer_role = REGION_ACTIONS[action]
+            return region_id is not None and region_id in self.regions.get(
+                officer_role, frozenset()
+            )
+        return False
+
+
+NO_ACCESS = Access(is_admin=False, roles=frozenset())
+
+
+def _is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_platform_admin", False) or getattr(user, "is_superuser", False))
+
+
+def access(user: Any, programme: Programme) -> Access:
+    """The user's access to a programme, computed once per user object (i.e. per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    cache: dict[int, Access] | None = getattr(user, "_pairaid_access", None)
+    if cache is None:
+        cache = _all_access(user)
+        user._pairaid_access = cache
+    return cache.get(programme.pk, Access(is_admin=_is_admin(user), roles=frozenset()))
+
+
+def _all_access(user: Any) -> dict[int, Access]:
+    roles: dict[int, set[str]] = defaultdict(set)
+    regions: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for programme_id, role, region_id in Membership.objects.filter(user=user).values_list(
+        "programme_id", "role", "region_id"
+    ):
+        roles[programme_id].add(role)
+        if region_id is not None:
+            regions[programme_id][role].add(region_id)
+    admin = _is_admin(user)
+    return {
+        programme_id: Access(
+            is_admin=admin,
+            roles=frozenset(programme_roles),
+            regions={role: frozenset(ids) for role, ids in regions[programme_id].items()},
+        )
+        for programme_id, programme_roles in roles.items()
+    }
+
+
+def can(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> bool:
+    return access(user, programme).can(action, region_id)
+
+
+def check(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> None:
+    """Raise NotFound where the programme is invisible to the user, Forbidden where read-only."""
+    standing = access(user, programme)
+    if not standing.can_view:
+        raise NotFound(f"no programme {programme.slug!r}")
+    if not standing.can(action, region_id):
+        raise Forbidden(f"you may not {action.value.replace('_', ' ')} in {programme.slug}")
+
+
+def visible_programmes(user: Any) -> QuerySet[Programme]:
+    if user is None or not user.is_authenticated:
+        return Programme.objects.none()
+    if _is_admin(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(memberships__user=user).distinct()
+
+
+def programme_for(user: Any, slug: str, action: Action = Action.VIEW) -> Programme:
+    """The programme named by slug, if the user may do `action` in it (else NotFound/Forbidden)."""
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise NotFound(f"no programme {slug!r}")
+    check(user, action, programme)
+    return programme

@@ -1,0 +1,164 @@
+"""The programme overview as of a date: key figures, coverage per recipient, pairs and map data.
+
+Coverage follows DESIGN.md §4 by asking the engine's evaluator, so the dashboard and the engine
+share one definition.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from pairaid import engine
+from pairaid.pairing import translate
+from pairaid.pairing.models import Pairing
+from pairaid.programmes.models import Programme
+from pairaid.registry.models import ResourceType
+
+
+@dataclass
+class RecipientRow:
+    id: str
+    name_en: str
+    name_zh: str
+    need: dict[str, float]
+    paired: dict[str, float]
+    coverage: float | None
+    donors: list[str]
+
+
+@dataclass
+class Overview:
+    programme: Programme
+    on: datetime.date
+    donors: int
+    recipients: int
+    live_pairs: int
+    paired_capacity: dict[str, float]
+    min_coverage: float | None
+    mean_coverage: float | None
+    per_unit: bool
+    recipient_rows: list[RecipientRow]
+    pairings: list[Pairing]
+    resources: list[ResourceType]
+    excluded: list[str] = field(default_factory=list)
+    later_figures: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    split_derived: bool = False
+    map_data: dict[str, Any] = field(default_factory=dict)
+    chart_data: list[dict[str, Any]] = field(default_factory=list)
+
+
+def overview(
+    programme: Programme, *, on: datetime.date | None = None, resource: str = ""
+) -> Overview:
+    on = on or programme.current_date()
+    build = translate.build_problem(programme, on=on)
+    problem = build.problem
+    plan = translate.current_plan(programme, build)
+    evaluation = engine.evaluate(problem, plan) if plan else None
+    paired: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    donors_of: dict[str, list[str]] = defaultdict(list)
+    for assignment in evaluation.assignments if evaluation else ():
+        for code, quantity in (assignment.allocation or {}).items():
+            paired[assignment.recipient][code] += quantity
+        donors_of[assignment.recipient].append(problem.donor_by_id[assignment.donor].name)
+    rows = [
+        RecipientRow(
+            recipient.id,
+            recipient.name,
+            build.participants[recipient.id].region.name_zh,
+            {k: v for k, v in recipient.need.items() if not resource or k == resource},
+            {k: v for k, v in paired[recipient.id].items() if not resource or k == resource},
+            _coverage(evaluation, recipient.id, resource),
+            donors_of[recipient.id],
+        )
+        for recipient in problem.recipients
+    ]
+    rows.sort(key=lambda row: (row.coverage is None, row.coverage or 0.0))
+    coverages = [row.coverage for row in rows if row.coverage is not None]
+    totals: dict[str, float] = defaultdict(float)
+    for values in paired.values():
+        for code, quantity in values.items():
+            totals[code] += quantity
+    pairings = list(
+        Pairing.objects.filter(programme=programme)
+        .select_related("donor__region", "recipient__region")
+        .order_by("recipient__region__code", "recipient__region__name_en", "donor__region__code")
+    )
+    result = Overview(
+        programme=programme,
+        on=on,
+        donors=programme.participants.filter(role="donor").count(),
+        recipients=programme.participants.filter(role="recipient").count(),
+        live_pairs=len(plan),
+        paired_capacity=dict(totals),
+        min_coverage=min(coverages) if coverages else None,
+        mean_coverage=sum(coverages) / len(coverages) if coverages else None,
+        per_unit=problem.saturation is None,
+        recipient_rows=rows,
+        pairings=pairings,
+        resources=list(ResourceType.objects.filter(code__in=problem.resources)),
+        excluded=build.excluded,
+        later_figures=build.later_figures,
+        assumptions=build.assumptions,
+        split_derived=bool(evaluation and evaluation.split_derived),
+    )
+    result.map_data = _map_data(build, plan, rows)
+    result.chart_data = [
+        {"name_en": r.name_en, "name_zh": r.name_zh, "need": r.need, "paired": r.paired}
+        for r in rows
+    ]
+    return result
+
+
+def _coverage(evaluation: engine.Evaluation | None, recipient: str, resource: str) -> float | None:
+    if evaluation is None or recipient not in evaluation.coverage:
+        return None
+    if resource:
+        return evaluation.coverage_by_resource.get(recipient, {}).get(resource)
+    return evaluation.coverage[recipient]
+
+
+def _map_data(
+    build: translate.Build, plan: list[engine.Assignment], rows: list[RecipientRow]
+) -> dict[str, Any]:
+    """Points, arcs and coverage for the browser map (ECharts), keyed by region code."""
+
+    def point(engine_id: str) -> dict[str, Any] | None:
+        region = build.participants[engine_id].region
+        if region.latitude is None or region.longitude is None:
+            return None
+        return {
+            "id": engine_id,
+            "code": region.code,
+            "name_en": region.name_en,
+            "name_zh": region.name_zh,
+            "coord": [float(region.longitude), float(region.latitude)],
+            "role": build.participants[engine_id].role,
+        }
+
+    points = [p for p in (point(i) for i in build.participants) if p is not None]
+    located = {p["id"]: p for p in points}
+    arcs = [
+        {
+            "donor": a.donor,
+            "recipient": a.recipient,
+            "coords": [located[a.donor]["coord"], located[a.recipient]["coord"]],
+        }
+        for a in plan
+        if a.donor in located and a.recipient in located
+    ]
+    coverage = [
+        {"code": build.participants[row.id].region.code, "name": row.name_en, "value": row.coverage}
+        for row in rows
+        if row.coverage is not None
+    ]
+    provinces = sorted(
+        {
+            build.participants[row.id].region.code[:2] + "0000"
+            for row in rows
+            if build.participants[row.id].region.code
+        }
+    )
+    return {"points": points, "arcs": arcs, "coverage": coverage, "detail_provinces": provinces}

@@ -1,0 +1,376 @@
+"""The one module that translates between database rows and engine types (DESIGN.md §3).
+
+It builds an engine `Problem` from a programme as of a date — needs and capacities by the as-of
+rule, or derived from an indicator (DESIGN.md §2), rules as policy, derived distances — and
+reads engine plans back as pairings' allocations.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from pairaid import engine
+from pairaid.errors import Problem as InputProblem
+from pairaid.errors import ValidationFailed
+from pairaid.pairing.models import AllocationLine, Pairing
+from pairaid.programmes.asof import pick_as_of
+from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.registry.models import IndicatorType, RegionalIndicator, ResourceType
+
+# Travel time is derived from great-circle distance at a stated average speed.
+TRAVEL_SPEED_KMH = 60.0
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class NeedBasis:
+    """need = indicator × ratio; ratio None means coverage per unit of the indicator."""
+
+    indicator: str
+    ratio: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "NeedBasis":
+        indicator, _, ratio = text.partition(":")
+        return cls(indicator.strip(), float(ratio) if ratio else None)
+
+
+@dataclass(frozen=True)
+class CapacityBasis:
+    """capacity = total × a donor's share of the indicator (e.g. population); total None: raw."""
+
+    indicator: str
+    total: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "CapacityBasis":
+        indicator, _, total = text.partition(":")
+        return cls(indicator.strip(), float(total) if total else None)
+
+
+@dataclass
+class Build:
+    """An engine problem and what the coordinator must know about how it was made."""
+
+    problem: engine.Problem
+    on: datetime.date
+    participants: dict[str, Participant]  # engine id -> participant
+    excluded: list[str] = field(default_factory=list)  # "Hainan (donor): capacity unknown"
+    later_figures: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+
+def engine_id(participant: Participant) -> str:
+    """A readable id: the region's code, or PARENTCODE/English name for a code-less area."""
+    return participant.region.reference.partition(":")[2]
+
+
+def live_pairings(programme: Programme, on: datetime.date) -> QuerySet[Pairing]:
+    """Pairings in force at a date: approved or active (or since ended) and valid then."""
+    return (
+        Pairing.objects.filter(programme=programme, status__in=["approved", "active", "ended"])
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .exclude(status="ended", valid_to__isnull=True)
+        .select_related("donor__region__parent", "recipient__region__parent")
+    )
+
+
+def _indicator_values(
+    participants: Iterable[Participant], code: str, on: datetime.date
+) -> dict[int, tuple[float, bool]]:
+    """region id -> (value, later figure?) by the as-of rule; absent where unknown."""
+    region_ids = [p.region_id for p in participants]
+    series: dict[int, list[RegionalIndicator]] = defaultdict(list)
+    for value in RegionalIndicator.objects.filter(region_id__in=region_ids, indicator__code=code):
+        series[value.region_id].append(value)
+    chosen = {}
+    for region_id, values in series.items():
+        picked = pick_as_of(values, on)
+        if picked is not None:
+            chosen[region_id] = (float(picked.line.value), picked.later_figure)
+    return chosen
+
+
+def _lines(
+    model: type[CapacityLine] | type[NeedLine], programme: Programme, on: datetime.date
+) -> dict[int, dict[str, tuple[float, bool]]]:
+    """participant id -> resource -> (quantity, later figure?) by the as-of rule."""
+    series: dict[tuple[int, str], list[CapacityLine | NeedLine]] = defaultdict(list)
+    for line in model.objects.filter(participant__programme=programme).select_related(
+        "resource_type"
+    ):
+        series[(line.participant_id, line.resource_type.code)].append(line)
+    chosen: dict[int, dict[str, tuple[float, bool]]] = defaultdict(dict)
+    for (participant_id, resource), lines in series.items():
+        picked = pick_as_of(lines, on)
+        if picked is not None:
+            chosen[participant_id][resource] = (float(picked.line.quantity), picked.later_figure)
+    return chosen
+
+
+class _Builder:
+    def __init__(self, programme: Programme, on: datetime.date) -> None:
+        self.programme = programme
+        self.on = on
+        self.donors = list(
+            programme.participants.filter(role="donor").select_related("region__parent")
+        )
+        self.recipients = list(
+            programme.participants.filter(role="recipient").select_related("region__parent")
+        )
+        self.build = Build(engine.Problem((), ()), on, {})
+
+    def name(self, participant: Participant) -> str:
+        return f"{participant.region.name_en} ({participant.role})"
+
+    def capacities(self, basis: CapacityBasis | None) -> dict[int, dict[str, float]]:
+        if basis is None:
+            lines = _lines(CapacityLine, self.programme, self.on)
+            for donor in self.donors:
+                for resource, (_, later) in lines.get(donor.pk, {}).items():
+                    if later:
+                        self.build.later_figures.append(f"{self.name(donor)}: {resource}")
+            return {pk: {r: q for r, (q, _) in row.items()} for pk, row in lines.items()}
+        return self._capacities_from_indicator(basis)
+
+    def _capacities_from_indicator(self, basis: CapacityBasis) -> dict[int, dict[str, float]]:
+        values = _indicator_values(self.donors, basis.indicator, self.on)
+        resources = self._capacity_resources()
+        known = [d for d in self.donors if d.region_id in values]
+        if basis.total is None:
+            return {d.pk: dict.fromkeys(resources, values[d.region_id][0]) for d in known}
+        shares = _largest_remainder(
+            basis.total, [values[d.region_id][0] for d in known], integral=True
+        )
+        self.build.assumptions.append(
+            f"capacity: {basis.total:g} shared among donors in proportion to {basis.indicator} "
+            f"as of {self.on} (largest remainder)"
+        )
+        return {
+            d.pk: dict.fromkeys(resources, share) for d, share in zip(known, shares, strict=True)
+        }
+
+    def _capacity_resources(self) -> list[str]:
+        codes = sorted(
+            set(
+                CapacityLine.objects.filter(participant__programme=self.programme).values_list(
+                    "resource_type__code", flat=True
+                )
+            )
+        )
+        return codes or ["medical_staff"]
+
+    def needs(self, basis: NeedBasis | None) -> tuple[dict[int, dict[str, float]], bool]:
+        """recipient participant id -> need; and whether need is per unit of an indicator."""
+        lines = _lines(NeedLine, self.programme, self.on)
+        if basis is None and lines:
+            return {pk: {r: q for r, (q, _) in row.items()} for pk, row in lines.items()}, False
+        if basis is None and self.programme.need_indicator is not None:
+            stored = self.programme.need_ratio
+            basis = NeedBasis(self.programme.need_indicator.code, float(stored) if stored else None)
+        if basis is None:
+            return {}, False
+        values = _indicator_values(self.recipients, basis.indicator, self.on)
+        resources = self._capacity_resources()
+        per_unit = basis.ratio is None
+        self.build.assumptions.append(
+            f"need: {basis.indicator} as of {self.on}"
+            + (" (coverage = capacity per unit)" if per_unit else f" × {basis.ratio:g}")
+        )
+        for recipient in self.recipients:
+            found = values.get(recipient.region_id)
+            if found and found[1]:
+                self.build.later_figures.append(f"{self.name(recipient)}: {basis.indicator}")
+        factor = 1.0 if basis.ratio is None else basis.ratio
+        needs = {
+            r.pk: dict.fromkeys(resources, values[r.region_id][0] * factor)
+            for r in self.recipients
+            if r.region_id in values
+        }
+        return needs, per_unit
+
+
+def _largest_remainder(total: float, weights: Sequence[float], *, integral: bool) -> list[float]:
+    """Shares of a total in proportion to weights; whole numbers summing to the total."""
+    weight_sum = sum(weights)
+    if weight_sum <= 0:
+        return [0.0 for _ in weights]
+    exact = [total * w / weight_sum for w in weights]
+    if not integral:
+        return exact
+    floors = [math.floor(x) for x in exact]
+    remainder = round(total) - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
+    for i in order[:remainder]:
+        floors[i] += 1
+    return [float(x) for x in floors]
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _pair_data(
+    donors: Sequence[Participant], recipients: Sequence[Participant], existing: set[tuple[str, str]]
+) -> list[engine.PairData]:
+    pairs = []
+    for donor in donors:
+        for recipient in recipients:
+            km = _distance_km(donor, recipient)
+            key = (engine_id(donor), engine_id(recipient))
+            pairs.append(
+                engine.PairData(
+                    key[0],
+                    key[1],
+                    travel_km=None if km is None else round(km, 1),
+                    travel_hours=None if km is None else round(km / TRAVEL_SPEED_KMH, 2),
+                    existing_tie=key in existing,
+                )
+            )
+    return pairs
+
+
+def _distance_km(donor: Participant, recipient: Participant) -> float | None:
+    a, b = donor.region, recipient.region
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
+        return None
+    return great_circle_km(
+        float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude)
+    )
+
+
+def _strength(
+    donors: Sequence[Participant], on: datetime.date
+) -> tuple[str | None, dict[int, float]]:
+    for code in ("gdp", "population"):
+        values = _indicator_values(donors, code, on)
+        if values:
+            return code, {region_id: value for region_id, (value, _) in values.items()}
+    return None, {}
+
+
+def integer_resources(codes: Iterable[str]) -> frozenset[str]:
+    kinds = dict(ResourceType.objects.filter(code__in=list(codes)).values_list("code", "kind"))
+    return frozenset(code for code, kind in kinds.items() if kind != ResourceType.Kind.FUNDS)
+
+
+def build_problem(
+    programme: Programme,
+    *,
+    on: datetime.date | None = None,
+    need_from: NeedBasis | None = None,
+    capacity_from: CapacityBasis | None = None,
+    objectives: Sequence[engine.Objective] = (engine.Objective("max_min_coverage"),),
+    lock: Iterable[tuple[str, str]] = (),
+    forbid: Iterable[tuple[str, str]] = (),
+    churn_budget: int | None = None,
+    options: engine.SolveOptions | None = None,
+) -> Build:
+    """The engine problem of a programme as of a date. Participants whose need or capacity is
+    unknown take no part and are named in `excluded` (DESIGN.md §2)."""
+    on = on or programme.current_date()
+    builder = _Builder(programme, on)
+    _check_indicator(need_from.indicator if need_from else None, "need-from")
+    _check_indicator(capacity_from.indicator if capacity_from else None, "capacity-from")
+    capacities = builder.capacities(capacity_from)
+    needs, per_unit = builder.needs(need_from)
+    build = builder.build
+    donors = [d for d in builder.donors if capacities.get(d.pk)]
+    recipients = [r for r in builder.recipients if needs.get(r.pk)]
+    build.excluded += [
+        f"{builder.name(d)}: capacity unknown" for d in builder.donors if d not in donors
+    ]
+    build.excluded += [
+        f"{builder.name(r)}: need unknown" for r in builder.recipients if r not in recipients
+    ]
+    existing = {
+        (engine_id(p.donor), engine_id(p.recipient))
+        for p in live_pairings(programme, on)
+        if p.donor in donors and p.recipient in recipients
+    }
+    strength_attribute, strength = _strength(donors, on)
+    resources = {r for row in capacities.values() for r in row} | {
+        r for row in needs.values() for r in row
+    }
+    policy = engine.Policy(
+        donor_degree=engine.DegreeRange(1, programme.max_recipients_per_donor or 1),
+        recipient_degree=engine.DegreeRange(1, programme.max_donors_per_recipient),
+        required_pairs=frozenset(lock),
+        forbidden_pairs=frozenset(forbid),
+        existing_plan=frozenset(existing),
+        churn_budget=churn_budget,
+    )
+    build.problem = engine.Problem(
+        donors=[
+            engine.Donor(
+                engine_id(d),
+                d.region.name_en,
+                capacities[d.pk],
+                {strength_attribute: strength[d.region_id]}
+                if strength_attribute and d.region_id in strength
+                else {},
+            )
+            for d in donors
+        ],
+        recipients=[
+            engine.Recipient(engine_id(r), r.region.name_en, needs[r.pk]) for r in recipients
+        ],
+        pairs=_pair_data(donors, recipients, existing),
+        policy=policy,
+        objectives=tuple(objectives),
+        saturation=None if per_unit else 1.0,
+        integer_resources=integer_resources(resources),
+        strength_attribute=strength_attribute,
+        options=options or engine.SolveOptions(),
+        name=f"{programme.slug} as of {on}",
+    )
+    build.participants = {engine_id(p): p for p in donors + recipients}
+    build.assumptions.append(
+        "travel: great-circle distance between region centroids "
+        f"at {TRAVEL_SPEED_KMH:g} km/h (derived)"
+    )
+    return build
+
+
+def _check_indicator(code: str | None, option: str) -> None:
+    if code and not IndicatorType.objects.filter(code=code).exists():
+        known = ", ".join(IndicatorType.objects.values_list("code", flat=True))
+        raise ValidationFailed(
+            [InputProblem(f"unknown indicator {code!r}; known: {known}", column=option)]
+        )
+
+
+def current_plan(programme: Programme, build: Build) -> list[engine.Assignment]:
+    """The pairings in force at the build's date, with their stored split where they have one."""
+    programme_pairings = live_pairings(programme, build.on)
+    ids = set(build.participants)
+    allocations: dict[int, dict[str, list[AllocationLine]]] = defaultdict(lambda: defaultdict(list))
+    for line in AllocationLine.objects.filter(pairing__in=programme_pairings).select_related(
+        "resource_type"
+    ):
+        allocations[line.pairing_id][line.resource_type.code].append(line)
+    plan = []
+    for pairing in programme_pairings:
+        key = (engine_id(pairing.donor), engine_id(pairing.recipient))
+        if not set(key) <= ids:
+            continue
+        stored = {
+            resource: float(picked.line.quantity)
+            for resource, lines in allocations.get(pairing.pk, {}).items()
+            if (picked := pick_as_of(lines, build.on)) is not None
+        }
+        plan.append(engine.Assignment(key[0], key[1], stored or None))
+    return plan
+
+
+def decimal(value: float) -> Decimal:
+    return Decimal(str(round(value, 4)))

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from pairaid.programmes import views
+
+app_name = "programmes"
+urlpatterns = [
+    path("p/<slug:slug>/participants/", views.participants, name="participants"),
+    path("p/<slug:slug>/participants/<int:pk>/", views.participant, name="participant"),
+    path(
+        "p/<slug:slug>/participants/<int:pk>/lines/<int:line_id>/delete",
+        views.delete_line,
+        name="delete_line",
+    ),
+    path("p/<slug:slug>/date", views.set_date, name="set_date"),
+]

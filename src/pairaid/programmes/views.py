@@ -1,0 +1,109 @@
+"""Participant pages: lists, a participant's dated lines, and forms to add or remove lines."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.programmes import services as programme_services
+from pairaid.programmes.forms import LineForm, ProgrammeDateForm
+from pairaid.programmes.models import Participant, Programme
+from pairaid.web.auth import member_required
+
+EDIT_ACTION = {"capacity": Action.EDIT_CAPACITY, "need": Action.EDIT_NEED}
+
+
+@member_required
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    rows = programme.participants.select_related("region__parent").order_by(
+        "role", "region__code", "region__name_en"
+    )
+    return render(
+        request, "programmes/participants.html", {"programme": programme, "participants": rows}
+    )
+
+
+def _participant(programme: Programme, pk: int) -> Participant:
+    return get_object_or_404(
+        Participant.objects.select_related("region__parent", "programme"),
+        programme=programme,
+        pk=pk,
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    member = _participant(programme, pk)
+    kind = "capacity" if member.role == Participant.Role.DONOR else "need"
+    can_edit = permissions.can(request.user, EDIT_ACTION[kind], programme, member.region_id)
+    form = LineForm(request.POST or None)
+    if request.method == "POST":
+        permissions.check(request.user, EDIT_ACTION[kind], programme, member.region_id)
+        if form.is_valid():
+            programme_services.add_line(
+                participant=member,
+                kind=kind,
+                resource_type=form.cleaned_data["resource_type"],
+                quantity=form.cleaned_data["quantity"],
+                as_of=form.cleaned_data["as_of"],
+                source_description=form.cleaned_data["source"],
+                username=request.user.get_username(),
+                certainty=form.cleaned_data["certainty"],
+            )
+            messages.success(request, _("Saved."))
+            return redirect("programmes:participant", slug=slug, pk=pk)
+    lines = (
+        (member.capacity_lines if kind == "capacity" else member.need_lines)
+        .select_related("resource_type", "source")
+        .order_by("resource_type__code", "-as_of")
+    )
+    pairings = (member.as_donor if kind == "capacity" else member.as_recipient).select_related(
+        "donor__region", "recipient__region"
+    )
+    return render(
+        request,
+        "programmes/participant.html",
+        {
+            "programme": programme,
+            "participant": member,
+            "kind": kind,
+            "lines": lines,
+            "pairings": pairings,
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@member_required
+@require_POST
+def delete_line(request: HttpRequest, slug: str, pk: int, line_id: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    member = _participant(programme, pk)
+    kind = "capacity" if member.role == Participant.Role.DONOR else "need"
+    permissions.check(request.user, EDIT_ACTION[kind], programme, member.region_id)
+    programme_services.delete_line(participant=member, kind=kind, line_id=line_id)
+    messages.success(request, _("Deleted."))
+    return redirect("programmes:participant", slug=slug, pk=pk)
+
+
+@member_required
+@require_POST
+def set_date(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    form = ProgrammeDateForm(request.POST)
+    if form.is_valid():
+        programme_services.set_programme_date(
+            programme=programme, date=form.cleaned_data["programme_date"]
+        )
+        messages.success(request, _("Programme date set."))
+    else:
+        messages.error(request, _("Expected a date as YYYY-MM-DD."))
+    return redirect("dashboard:overview", slug=slug)

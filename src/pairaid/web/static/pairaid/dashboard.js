@@ -1,0 +1,73 @@
+/* The programme overview's map and chart, drawn with the vendored Apache ECharts. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var lang = script.dataset.lang || "en";
+  var perUnit = script.dataset.perUnit === "1";
+  var zh = lang.indexOf("zh") === 0;
+  var mapData = JSON.parse(document.getElementById("map-data").textContent);
+  var chartData = JSON.parse(document.getElementById("chart-data").textContent);
+  var name = function (item) { return zh && item.name_zh ? item.name_zh : item.name_en; };
+
+  function drawChart() {
+    var element = document.getElementById("chart");
+    if (!element || !window.echarts) { return; }
+    var chart = echarts.init(element);
+    var resources = {};
+    chartData.forEach(function (row) {
+      Object.keys(row.need).forEach(function (r) { resources[r] = true; });
+      Object.keys(row.paired).forEach(function (r) { resources[r] = true; });
+    });
+    var series = [];
+    Object.keys(resources).forEach(function (r) {
+      series.push({ name: (zh ? "需求 " : "need ") + r, type: "bar", data: chartData.map(function (row) { return row.need[r] === undefined ? null : row.need[r]; }) });
+      series.push({ name: (zh ? "已配对 " : "paired ") + r, type: "bar", data: chartData.map(function (row) { return row.paired[r] === undefined ? null : row.paired[r]; }) });
+    });
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 90, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: chartData.map(name), inverse: true },
+      series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function drawMap() {
+    var element = document.getElementById("map");
+    if (!element || !window.echarts) { return; }
+    var url = script.dataset.boundaries + "?detail=" + mapData.detail_provinces.join(",");
+    fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (geojson) {
+      echarts.registerMap("pairaid", geojson);
+      var chart = echarts.init(element);
+      var values = mapData.coverage.map(function (c) { return c.value; });
+      var max = values.length ? Math.max.apply(null, values) : 1;
+      var points = mapData.points.map(function (p) {
+        return { name: name(p), value: p.coord, itemStyle: { color: p.role === "donor" ? "#1f5f99" : "#b4232a" } };
+      });
+      chart.setOption({
+        tooltip: { trigger: "item", formatter: function (item) {
+          if (item.seriesType === "lines") { return item.data.label; }
+          if (item.seriesType === "map") { return item.name + (item.value === undefined || isNaN(item.value) ? "" : ": " + (perUnit ? item.value.toFixed(3) : Math.round(item.value * 100) + " %")); }
+          return item.name;
+        } },
+        visualMap: { type: "continuous", min: 0, max: perUnit ? max : 1, left: 10, bottom: 10, seriesIndex: 0, calculable: false,
+          text: [zh ? "覆盖率高" : "covered", zh ? "低" : "low"], inRange: { color: ["#fde0dd", "#c51b8a"] } },
+        geo: { map: "pairaid", roam: true, nameProperty: "code", itemStyle: { areaColor: "#f3f5f7", borderColor: "#9aa7b4" },
+          emphasis: { label: { show: false } } },
+        series: [
+          { type: "map", geoIndex: 0, data: mapData.coverage.map(function (c) { return { name: c.code, value: c.value }; }) },
+          { type: "lines", coordinateSystem: "geo", zlevel: 2, effect: { show: true, symbol: "arrow", symbolSize: 5, period: 6 },
+            lineStyle: { color: "#1f5f99", width: 1.2, opacity: 0.7, curveness: 0.25 },
+            data: mapData.arcs.map(function (a) { return { coords: a.coords, label: a.donor + " → " + a.recipient }; }) },
+          { type: "scatter", coordinateSystem: "geo", zlevel: 3, symbolSize: 6, data: points }
+        ]
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  drawChart();
+  drawMap();
+})();
