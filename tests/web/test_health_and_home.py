@@ -12,10 +12,11 @@ def test_healthz_reports_the_database(client):
     assert body["database"]["pending_migrations"] == 0
 
 
-def test_home_lists_loaded_programmes(client, hubei):
+def test_home_asks_anonymous_visitors_to_log_in(client, hubei):
     response = client.get("/")
     assert response.status_code == 200
-    assert "hubei-2020" in response.content.decode()
+    body = response.content.decode()
+    assert "hubei-2020" not in body and "/accounts/login/" in body
 
 
 def test_the_admin_lists_hubei_participants_for_a_platform_administrator(client, hubei):

