@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "pairaid.accounts",
     "pairaid.registry",
     "pairaid.programmes",
@@ -136,6 +138,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_AGE = int(os.environ.get("PAIRAID_SESSION_SECONDS", 2 * 3600))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Plan runs go through a task queue that works on SQLite and PostgreSQL alike; the worker is
+# `pairaid db_worker` (make demo starts it beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # A deployment's approved base map (审图号) replaces the vendored boundaries when set.
 PAIRAID_BASEMAP_DIR = os.environ.get("PAIRAID_BASEMAP_DIR", "")

@@ -17,3 +17,6 @@ SECURE_SSL_REDIRECT = False
 
 # Tests log in with the test client (no request object); the throttling test turns axes on.
 AXES_ENABLED = False
+
+# Background tasks run at once inside the test (after the enqueuing transaction commits).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

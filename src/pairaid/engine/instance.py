@@ -24,7 +24,7 @@ OBJECTIVE_NAMES: tuple[str, ...] = (
     "min_churn",
 )
 FAIRNESS_OBJECTIVES = frozenset({"max_min_coverage", "leximin"})
-BACKEND_NAMES: tuple[str, ...] = ("auto", "highs", "greedy", "local_search")
+BACKEND_NAMES: tuple[str, ...] = ("auto", "highs", "cpsat", "greedy", "local_search")
 
 ObjectiveName = Literal["max_min_coverage", "leximin", "min_travel", "min_cost", "min_churn"]
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +10,60 @@ from simple_history.models import HistoricalRecords
 
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType, Source, Sourced
+
+
+class PlanRun(models.Model):
+    """One execution of the pairing engine: exact input, options, output, who and when.
+
+    Immutable once finished: only its decision (approve / discard) changes afterwards.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        FINISHED = "finished", "finished"
+        FAILED = "failed", "failed"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "pending"
+        APPROVED = "approved", "approved"
+        DISCARDED = "discarded", "discarded"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="plan_runs")
+    number = models.PositiveIntegerField(help_text="sequence number within the programme")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateField(help_text="the programme date the instance was built for")
+    options = models.JSONField(default=dict, help_text="what the coordinator asked for")
+    problem = models.JSONField(default=dict, help_text="the exact engine input")
+    build_notes = models.JSONField(default=dict, help_text="excluded participants, assumptions")
+    result = models.JSONField(null=True, blank=True, help_text="the engine's result contract")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    status = models.CharField(max_length=12, blank=True, help_text="the result's status")
+    progress = models.JSONField(default=dict, help_text="latest progress reported by the solver")
+    log = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True, help_text="programme date of the decision")
+    replay_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="plan_run_number_unique")
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} run {self.number}"
 
 
 class Pairing(models.Model):
@@ -40,6 +95,22 @@ class Pairing(models.Model):
     )
     certainty = models.CharField(max_length=10, blank=True)
     illustrative = models.BooleanField(default=False)
+    plan_run = models.ForeignKey(
+        PlanRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pairings",
+        help_text="the run that proposed this pairing",
+    )
+    superseded_by = models.ForeignKey(
+        PlanRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ended_pairings",
+        help_text="the approved run that ended this pairing",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pairaid.engine.backends.base import Backend, Limits, Optimum
 from pairaid.engine.errors import BackendUnavailable
 
-EXACT_BACKENDS = ("highs",)
+EXACT_BACKENDS = ("highs", "cpsat")
 
 
 def get_backend(name: str) -> Backend:
@@ -14,6 +14,10 @@ def get_backend(name: str) -> Backend:
         from pairaid.engine.backends.highs import HighsBackend
 
         return HighsBackend()
+    if name == "cpsat":
+        from pairaid.engine.backends.cpsat import CpSatBackend
+
+        return CpSatBackend()
     raise BackendUnavailable(f"unknown backend {name!r}")
 
 

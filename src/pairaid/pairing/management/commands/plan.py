@@ -1,0 +1,71 @@
+"""`pairaid plan PROGRAMME …`: build the instance from the database, solve, store the run, print it.
+
+Exit codes follow `pairaid solve`: 0 optimal or feasible, 1 infeasible or no solution, 2 invalid.
+"""
+
+import json
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pairaid.engine.report import format_table
+from pairaid.errors import NotFound, ValidationFailed
+from pairaid.pairing import runs
+from pairaid.programmes import services as programme_services
+
+
+class Command(BaseCommand):
+    help = "Plan the pairing of a programme with the engine and store the run."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("programme", help="programme slug, e.g. hubei-2020")
+        parser.add_argument("--as-of", metavar="DATE", help="default: the programme date")
+        parser.add_argument("--need-from", metavar="INDICATOR[:RATIO]")
+        parser.add_argument("--capacity-from", metavar="INDICATOR[:TOTAL]")
+        parser.add_argument(
+            "--objective",
+            default="max_min_coverage",
+            help="levels in order, e.g. max_min_coverage,leximin:4,min_travel,min_churn",
+        )
+        parser.add_argument("--lock", action="append", default=[], metavar="DONOR:RECIPIENT")
+        parser.add_argument("--forbid", action="append", default=[], metavar="DONOR:RECIPIENT")
+        parser.add_argument("--churn-budget", type=int, metavar="N")
+        parser.add_argument("--time-limit", type=float, default=runs.DEFAULT_TIME_LIMIT_SECONDS, metavar="S")
+        parser.add_argument("--backend", default="auto")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--deterministic", action="store_true")
+        parser.add_argument("--format", choices=("table", "json"), default="table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            programme = programme_services.get_programme(slug=options["programme"])
+            run_options = runs.RunOptions(
+                objectives=runs.parse_objectives(options["objective"]),
+                lock=runs.parse_pairs(options["lock"], "lock"),
+                forbid=runs.parse_pairs(options["forbid"], "forbid"),
+                churn_budget=options["churn_budget"],
+                time_limit_seconds=options["time_limit"],
+                need_from=options["need_from"],
+                capacity_from=options["capacity_from"],
+                as_of=options["as_of"],
+                deterministic=options["deterministic"],
+                seed=options["seed"],
+                backend=options["backend"],
+            )
+            run = runs.start(programme=programme, user=None, options=run_options, enqueue=lambda _pk: None)
+        except (ValidationFailed, NotFound) as error:
+            raise CommandError(str(error), returncode=2) from None
+        run, result = runs.execute(run.pk)
+        assert result is not None
+        if options["format"] == "json":
+            document = {"run": run.number, "as_of": run.as_of.isoformat(), **run.build_notes, **result.to_dict()}
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(f"{programme.slug} plan run {run.number}, as of {run.as_of}")
+            for heading in ("excluded", "later_figures", "assumptions"):
+                for note in run.build_notes.get(heading, []):
+                    self.stdout.write(f"  {heading.replace('_', ' ')}: {note}")
+            self.stdout.write(format_table(result))
+        sys.exit(result.exit_code)
