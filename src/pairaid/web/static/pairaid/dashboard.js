@@ -6,7 +6,8 @@
   var perUnit = script.dataset.perUnit === "1";
   var zh = lang.indexOf("zh") === 0;
   var mapData = JSON.parse(document.getElementById("map-data").textContent);
-  var chartData = JSON.parse(document.getElementById("chart-data").textContent);
+  var chartElement = document.getElementById("chart-data");
+  var chartData = chartElement ? JSON.parse(chartElement.textContent) : [];
   var name = function (item) { return zh && item.name_zh ? item.name_zh : item.name_en; };
 
   function drawChart() {
@@ -34,12 +35,16 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  function arcSets() {
+    return mapData.arc_sets || [{ name: "pairs", color: "#1f5f99", arcs: mapData.arcs || [] }];
+  }
+
   function drawMap() {
     var element = document.getElementById("map");
     if (!element || !window.echarts) { return; }
     var url = script.dataset.boundaries + "?detail=" + mapData.detail_provinces.join(",");
     fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (geojson) {
-      echarts.registerMap("pairaid", geojson);
+      echarts.registerMap("china", geojson);  // the name "china" gives ECharts' South China Sea inset
       var chart = echarts.init(element);
       var values = mapData.coverage.map(function (c) { return c.value; });
       var max = values.length ? Math.max.apply(null, values) : 1;
@@ -54,20 +59,22 @@
         } },
         visualMap: { type: "continuous", min: 0, max: perUnit ? max : 1, left: 10, bottom: 10, seriesIndex: 0, calculable: false,
           text: [zh ? "覆盖率高" : "covered", zh ? "低" : "low"], inRange: { color: ["#fde0dd", "#c51b8a"] } },
-        geo: { map: "pairaid", roam: true, nameProperty: "code", itemStyle: { areaColor: "#f3f5f7", borderColor: "#9aa7b4" },
+        geo: { map: "china", roam: true, nameProperty: "code", itemStyle: { areaColor: "#f3f5f7", borderColor: "#9aa7b4" },
           emphasis: { label: { show: false } } },
         series: [
-          { type: "map", geoIndex: 0, data: mapData.coverage.map(function (c) { return { name: c.code, value: c.value }; }) },
-          { type: "lines", coordinateSystem: "geo", zlevel: 2, effect: { show: true, symbol: "arrow", symbolSize: 5, period: 6 },
-            lineStyle: { color: "#1f5f99", width: 1.2, opacity: 0.7, curveness: 0.25 },
-            data: mapData.arcs.map(function (a) { return { coords: a.coords, label: a.donor + " → " + a.recipient }; }) },
+          { type: "map", geoIndex: 0, itemStyle: { areaColor: "#f3f5f7" }, data: mapData.coverage.map(function (c) { return { name: c.code, value: c.value }; }) },
           { type: "scatter", coordinateSystem: "geo", zlevel: 3, symbolSize: 6, data: points }
-        ]
+        ].concat(arcSets().map(function (set) {
+          return { type: "lines", name: set.name, coordinateSystem: "geo", zlevel: 2,
+            effect: { show: true, symbol: "arrow", symbolSize: 5, period: 6 },
+            lineStyle: { color: set.color, width: 1.4, opacity: 0.75, curveness: 0.25 },
+            data: set.arcs.map(function (a) { return { coords: a.coords, label: a.donor + " → " + a.recipient }; }) };
+        }))
       });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
 
-  drawChart();
+  if (document.getElementById("chart-data")) { drawChart(); }
   drawMap();
 })();

@@ -1,0 +1,134 @@
+"""A finished run beside the plan in force: metrics, changed pairs, coverage, map, explanations.
+
+Both plans are evaluated by the engine on the run's stored problem, so they are compared on the
+same figures.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pairaid import engine
+from pairaid.pairing import engine_messages, runs, translate
+from pairaid.pairing.models import PlanRun
+
+METRICS = (
+    ("min_coverage", "lowest coverage"),
+    ("mean_coverage", "mean coverage"),
+    ("gini", "Gini (0 = equal)"),
+    ("jain", "Jain's index (1 = equal)"),
+    ("total_travel_hours", "total travel (h)"),
+    ("pairs", "pairs"),
+    ("spearman_strength_need", "Spearman: donor strength ~ recipient need"),
+)
+
+
+@dataclass
+class Comparison:
+    metrics: list[dict[str, Any]]
+    added: list[tuple[str, str]]
+    removed: list[tuple[str, str]]
+    kept: list[tuple[str, str]]
+    coverage: list[dict[str, Any]]
+    explanations: list[str]
+    levels: list[dict[str, Any]]
+    map_data: dict[str, Any]
+    replay_differences: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _names(problem: engine.Problem) -> dict[str, str]:
+    names = {d.id: d.name or d.id for d in problem.donors}
+    names.update({r.id: r.name or r.id for r in problem.recipients})
+    return names
+
+
+def compare(run: PlanRun) -> Comparison | None:
+    if not run.result or run.status not in ("optimal", "feasible"):
+        explanations = [engine_messages.render(m) for m in (run.result or {}).get("errors", [])]
+        explanations += [engine_messages.render(m) for m in (run.result or {}).get("explanations", [])]
+        return Comparison([], [], [], [], [], explanations, (run.result or {}).get("levels", []), {})
+    problem = engine.problem_from_dict(run.problem)
+    ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
+    current = translate.plan_in_force(run.programme, run.as_of, ids)
+    proposed = [
+        engine.Assignment(p["donor"], p["recipient"], p["allocation"]) for p in run.result["pairs"]
+    ]
+    reference = [a.key for a in current]
+    before = engine.evaluate(problem, current, reference) if current else None
+    after = engine.evaluate(problem, proposed, reference)
+    names = _names(problem)
+    now, then = {a.key for a in current}, {a.key for a in proposed}
+    label = lambda key: (names.get(key[0], key[0]), names.get(key[1], key[1]))  # noqa: E731
+    return Comparison(
+        metrics=[
+            {
+                "name": title,
+                "current": before.metrics.get(key) if before else None,
+                "proposed": after.metrics.get(key),
+            }
+            for key, title in METRICS
+        ]
+        + [{"name": "churn against the current plan", "current": 0, "proposed": len(now ^ then)}],
+        added=sorted(label(k) for k in then - now),
+        removed=sorted(label(k) for k in now - then),
+        kept=sorted(label(k) for k in now & then),
+        coverage=sorted(
+            (
+                {
+                    "recipient": names.get(r.id, r.id),
+                    "current": before.coverage.get(r.id) if before else None,
+                    "proposed": after.coverage.get(r.id),
+                }
+                for r in problem.recipients
+            ),
+            key=lambda row: row["proposed"] if row["proposed"] is not None else 0.0,
+        ),
+        explanations=[engine_messages.render(m) for m in run.result.get("explanations", [])],
+        levels=run.result.get("levels", []),
+        map_data=_map(run, problem, now, then),
+        replay_differences=runs.differences(run.replay_of.result, run.result) if run.replay_of else [],
+        notes=[engine_messages.render(m.to_dict()) for m in (before.notes if before else ())],
+    )
+
+
+def _map(run: PlanRun, problem: engine.Problem, now: set[tuple[str, str]], then: set[tuple[str, str]]) -> dict[str, Any]:
+    participants = {
+        translate.engine_id(p): p for p in run.programme.participants.select_related("region__parent")
+    }
+    coords = {
+        pid: [float(p.region.longitude), float(p.region.latitude)]
+        for pid, p in participants.items()
+        if p.region.latitude is not None and p.region.longitude is not None
+    }
+
+    def arcs(keys: set[tuple[str, str]]) -> list[dict[str, Any]]:
+        return [
+            {"donor": d, "recipient": r, "coords": [coords[d], coords[r]]}
+            for d, r in sorted(keys)
+            if d in coords and r in coords
+        ]
+
+    ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
+    return {
+        "points": [
+            {
+                "id": pid,
+                "code": participants[pid].region.code,
+                "name_en": participants[pid].region.name_en,
+                "name_zh": participants[pid].region.name_zh,
+                "coord": coords[pid],
+                "role": participants[pid].role,
+            }
+            for pid in sorted(ids)
+            if pid in coords
+        ],
+        "arc_sets": [
+            {"name": "kept", "color": "#5b6878", "arcs": arcs(now & then)},
+            {"name": "added", "color": "#1e7b46", "arcs": arcs(then - now)},
+            {"name": "removed", "color": "#b4232a", "arcs": arcs(now - then)},
+        ],
+        "coverage": [],
+        "detail_provinces": sorted(
+            {participants[r.id].region.code[:2] + "0000" for r in problem.recipients if participants[r.id].region.code}
+        ),
+    }

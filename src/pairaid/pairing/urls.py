@@ -1,0 +1,13 @@
+from django.urls import path
+
+from pairaid.pairing import views
+
+app_name = "pairing"
+urlpatterns = [
+    path("p/<slug:slug>/plan/", views.workspace, name="workspace"),
+    path("p/<slug:slug>/plan/runs/<int:number>/", views.run_detail, name="run"),
+    path("p/<slug:slug>/plan/runs/<int:number>/status", views.run_status, name="run_status"),
+    path("p/<slug:slug>/plan/runs/<int:number>/approve", views.approve, name="approve"),
+    path("p/<slug:slug>/plan/runs/<int:number>/discard", views.discard, name="discard"),
+    path("p/<slug:slug>/plan/runs/<int:number>/replay", views.replay, name="replay"),
+]

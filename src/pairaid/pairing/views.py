@@ -1,0 +1,102 @@
+"""The plan workspace: choose objectives and constraints, run in the background, compare the
+result with the current plan, approve or discard, replay, export."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.pairing import comparison, runs, tasks
+from pairaid.pairing.forms import PlanForm
+from pairaid.pairing.models import PlanRun
+from pairaid.programmes.models import Programme
+from pairaid.web.auth import member_required
+
+
+def _run(programme: Programme, number: int) -> PlanRun:
+    return get_object_or_404(PlanRun.objects.select_related("programme", "created_by"), programme=programme, number=number)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST":
+        permissions.check(request.user, Action.RUN_PLAN, programme)
+        if form.is_valid():
+            run = runs.start(
+                programme=programme, user=request.user, options=form.run_options(), enqueue=tasks.enqueue_plan_run
+            )
+            return redirect("pairing:run", slug=slug, number=run.number)
+    history = programme.plan_runs.select_related("created_by", "decided_by").order_by("-number")[:50]
+    return render(
+        request,
+        "pairing/workspace.html",
+        {
+            "programme": programme,
+            "form": form,
+            "runs": history,
+            "can_run": permissions.can(request.user, Action.RUN_PLAN, programme),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _run_context(request: HttpRequest, programme: Programme, run: PlanRun) -> dict[str, Any]:
+    return {
+        "programme": programme,
+        "run": run,
+        "can_decide": permissions.can(request.user, Action.APPROVE_PLAN, programme),
+        "can_run": permissions.can(request.user, Action.RUN_PLAN, programme),
+        "compare": comparison.compare(run) if run.state == PlanRun.State.FINISHED else None,
+    }
+
+
+@member_required
+def run_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    run = _run(programme, number)
+    return render(request, "pairing/run.html", _run_context(request, programme, run))
+
+
+@member_required
+def run_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The progress fragment the run page polls (HTMX) until the run has finished."""
+    programme = permissions.programme_for(request.user, slug)
+    run = _run(programme, number)
+    response = render(request, "pairing/_run_status.html", {"programme": programme, "run": run})
+    if run.state in (PlanRun.State.FINISHED, PlanRun.State.FAILED):
+        response["HX-Refresh"] = "true"  # show the full comparison
+    return response
+
+
+@member_required
+@require_POST
+def approve(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug, Action.APPROVE_PLAN)
+    runs.approve(run=_run(programme, number), user=request.user)
+    messages.success(request, _("Plan approved: dropped links ended, new links in force."))
+    return redirect("pairing:run", slug=slug, number=number)
+
+
+@member_required
+@require_POST
+def discard(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug, Action.APPROVE_PLAN)
+    runs.discard(run=_run(programme, number), user=request.user)
+    messages.success(request, _("Plan discarded."))
+    return redirect("pairing:run", slug=slug, number=number)
+
+
+@member_required
+@require_POST
+def replay(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
+    copy = runs.replay(run=_run(programme, number), user=request.user, enqueue=tasks.enqueue_plan_run)
+    return redirect("pairing:run", slug=slug, number=copy.number)
