@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from pairaid.api import api
 from pairaid.web import views
 
 admin.site.site_header = "PairAid administration"
@@ -27,5 +29,7 @@ urlpatterns = [
     path("", include("pairaid.programmes.urls")),
     path("", include("pairaid.pairing.urls")),
     path("", include("pairaid.registry.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
 ]

@@ -24,7 +24,9 @@ def start_and_run(programme, capture, **options):  # type: ignore[no-untyped-def
 
 
 def test_a_run_stores_its_exact_input_and_result(hubei, django_capture_on_commit_callbacks):
-    run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=20, as_of="2020-02-10")
+    run = start_and_run(
+        hubei, django_capture_on_commit_callbacks, time_limit_seconds=20, as_of="2020-02-10"
+    )
     assert run.state == "finished" and run.status in ("optimal", "feasible")
     assert run.as_of == datetime.date(2020, 2, 10)
     assert len(run.problem["donors"]) == 19 and len(run.problem["recipients"]) == 16
@@ -37,16 +39,22 @@ def test_a_run_stores_its_exact_input_and_result(hubei, django_capture_on_commit
     assert AllocationLine.objects.filter(pairing__plan_run=run).exists()
 
 
-def test_approval_ends_dropped_links_keeps_kept_ones_and_activates_new(hubei, django_capture_on_commit_callbacks):
+def test_approval_ends_dropped_links_keeps_kept_ones_and_activates_new(
+    hubei, django_capture_on_commit_callbacks
+):
     historical = set(
-        Pairing.objects.filter(programme=hubei, status="active").values_list("donor_id", "recipient_id")
+        Pairing.objects.filter(programme=hubei, status="active").values_list(
+            "donor_id", "recipient_id"
+        )
     )
     run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=20)
     planned = set(Pairing.objects.filter(plan_run=run).values_list("donor_id", "recipient_id"))
     runs.approve(run=run, user=None)
     today = hubei.current_date()
     in_force = set(
-        Pairing.objects.filter(programme=hubei, status="active").values_list("donor_id", "recipient_id")
+        Pairing.objects.filter(programme=hubei, status="active").values_list(
+            "donor_id", "recipient_id"
+        )
     )
     assert in_force == planned
     ended = Pairing.objects.filter(programme=hubei, status="ended")
@@ -54,7 +62,9 @@ def test_approval_ends_dropped_links_keeps_kept_ones_and_activates_new(hubei, dj
     assert all(p.valid_to == today and p.superseded_by_id == run.pk for p in ended)
     kept = historical & planned
     for donor_id, recipient_id in kept:
-        pairing = Pairing.objects.get(programme=hubei, donor_id=donor_id, recipient_id=recipient_id, status="active")
+        pairing = Pairing.objects.get(
+            programme=hubei, donor_id=donor_id, recipient_id=recipient_id, status="active"
+        )
         assert pairing.origin == "historical"  # the kept link is the same record
     run.refresh_from_db()
     assert run.decision == "approved" and run.decided_on == today
@@ -62,7 +72,9 @@ def test_approval_ends_dropped_links_keeps_kept_ones_and_activates_new(hubei, dj
         runs.approve(run=run, user=None)
 
 
-def test_discard_removes_the_proposal_and_changes_nothing_in_force(hubei, django_capture_on_commit_callbacks):
+def test_discard_removes_the_proposal_and_changes_nothing_in_force(
+    hubei, django_capture_on_commit_callbacks
+):
     before = list(Pairing.objects.filter(programme=hubei).values_list("pk", "status"))
     run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=20)
     runs.discard(run=run, user=None)
@@ -71,7 +83,9 @@ def test_discard_removes_the_proposal_and_changes_nothing_in_force(hubei, django
 
 
 def test_replay_reproduces_a_deterministic_run(hubei, django_capture_on_commit_callbacks):
-    run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=20, deterministic=True)
+    run = start_and_run(
+        hubei, django_capture_on_commit_callbacks, time_limit_seconds=20, deterministic=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         copy = runs.replay(run=run, user=None, enqueue=lambda pk: runs.execute(pk))
     copy.refresh_from_db()
@@ -80,8 +94,16 @@ def test_replay_reproduces_a_deterministic_run(hubei, django_capture_on_commit_c
 
 
 def test_differences_name_changed_levels_and_pairs():
-    stored = {"status": "optimal", "levels": [{"name": "max_min_coverage", "value": 0.5}], "pairs": [{"donor": "a", "recipient": "x"}]}
-    replayed = {"status": "feasible", "levels": [{"name": "max_min_coverage", "value": 0.4}], "pairs": [{"donor": "a", "recipient": "y"}]}
+    stored = {
+        "status": "optimal",
+        "levels": [{"name": "max_min_coverage", "value": 0.5}],
+        "pairs": [{"donor": "a", "recipient": "x"}],
+    }
+    replayed = {
+        "status": "feasible",
+        "levels": [{"name": "max_min_coverage", "value": 0.4}],
+        "pairs": [{"donor": "a", "recipient": "y"}],
+    }
     assert runs.differences(stored, replayed) == [
         "status optimal → feasible",
         "max_min_coverage: 0.5 → 0.4",
@@ -94,7 +116,12 @@ def test_bad_options_are_refused_before_anything_is_stored(hubei):
     from pairaid.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed, match="no participant 'nowhere'"):
-        runs.start(programme=hubei, user=None, options=runs.RunOptions(lock=[["370000", "nowhere"]]), enqueue=lambda pk: None)
+        runs.start(
+            programme=hubei,
+            user=None,
+            options=runs.RunOptions(lock=[["370000", "nowhere"]]),
+            enqueue=lambda pk: None,
+        )
     with pytest.raises(ValidationFailed, match="unknown objective"):
         runs.parse_objectives("max_min_coverage,fastest")
     assert not PlanRun.objects.exists()

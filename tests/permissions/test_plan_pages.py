@@ -19,14 +19,27 @@ def login(client, people, role):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def finished_run(hubei, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
-        run = runs.start(programme=hubei, user=None, options=runs.RunOptions(time_limit_seconds=20), enqueue=lambda pk: runs.execute(pk))
+        run = runs.start(
+            programme=hubei,
+            user=None,
+            options=runs.RunOptions(time_limit_seconds=20),
+            enqueue=lambda pk: runs.execute(pk),
+        )
     run.refresh_from_db()
     return run
 
 
 @pytest.mark.parametrize(
     "role, expected",
-    [("admin", 302), ("coordinator", 302), ("donor", 403), ("recipient", 403), ("observer", 403), ("outsider", 404), ("anonymous", 302)],
+    [
+        ("admin", 302),
+        ("coordinator", 302),
+        ("donor", 403),
+        ("recipient", 403),
+        ("observer", 403),
+        ("outsider", 404),
+        ("anonymous", 302),
+    ],
 )
 def test_starting_a_run(client, people, role, expected, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -42,32 +55,49 @@ def test_starting_a_run(client, people, role, expected, django_capture_on_commit
 @pytest.mark.parametrize("action", ["approve", "discard"])
 @pytest.mark.parametrize(
     "role, expected",
-    [("admin", 302), ("coordinator", 302), ("donor", 403), ("recipient", 403), ("observer", 403), ("outsider", 404)],
+    [
+        ("admin", 302),
+        ("coordinator", 302),
+        ("donor", 403),
+        ("recipient", 403),
+        ("observer", 403),
+        ("outsider", 404),
+    ],
 )
 def test_deciding_on_a_run(client, people, role, expected, action, finished_run):
     in_force = list(Pairing.objects.filter(status="active").values_list("pk", flat=True))
-    response = login(client, people, role).post(f"/p/hubei-2020/plan/runs/{finished_run.number}/{action}")
+    response = login(client, people, role).post(
+        f"/p/hubei-2020/plan/runs/{finished_run.number}/{action}"
+    )
     assert response.status_code == expected
     finished_run.refresh_from_db()
     if expected == 302:
         assert finished_run.decision == {"approve": "approved", "discard": "discarded"}[action]
     else:
         assert finished_run.decision == "pending"
-        assert list(Pairing.objects.filter(status="active").values_list("pk", flat=True)) == in_force
+        assert (
+            list(Pairing.objects.filter(status="active").values_list("pk", flat=True)) == in_force
+        )
 
 
 @pytest.mark.parametrize(
     "role, expected",
     [("coordinator", 302), ("donor", 403), ("observer", 403), ("outsider", 404)],
 )
-def test_replaying_a_run(client, people, role, expected, finished_run, django_capture_on_commit_callbacks):
+def test_replaying_a_run(
+    client, people, role, expected, finished_run, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(client, people, role).post(f"/p/hubei-2020/plan/runs/{finished_run.number}/replay")
+        response = login(client, people, role).post(
+            f"/p/hubei-2020/plan/runs/{finished_run.number}/replay"
+        )
     assert response.status_code == expected
     assert PlanRun.objects.count() == (2 if expected == 302 else 1)
 
 
-@pytest.mark.parametrize("role, expected", [("coordinator", 200), ("donor", 200), ("observer", 200), ("outsider", 404)])
+@pytest.mark.parametrize(
+    "role, expected", [("coordinator", 200), ("donor", 200), ("observer", 200), ("outsider", 404)]
+)
 def test_reading_runs(client, people, role, expected, finished_run):
     client = login(client, people, role)
     assert client.get("/p/hubei-2020/plan/").status_code == expected

@@ -63,3 +63,26 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = f" for {self.region.name_en}" if self.region else ""
         return f"{self.user.username}: {self.role} of {self.programme.slug}{where}"
+
+
+class ApiToken(models.Model):
+    """A per-user API token; only its hash is stored, the key is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="first characters, to recognise the key")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -35,7 +35,8 @@ from pairaid.engine.io import (
 from pairaid.engine.local_search import improve
 from pairaid.engine.messages import Message
 from pairaid.engine.result import Level, PairResult, Result
-from pairaid.engine.solve import solve
+from pairaid.engine.solve import plan_of, solve
+from pairaid.engine.tradeoff import TradeoffPoint, tradeoff_curve
 
 __all__ = [
     "Assignment",
@@ -56,16 +57,19 @@ __all__ = [
     "Recipient",
     "Result",
     "SolveOptions",
+    "TradeoffPoint",
     "check_problem",
     "evaluate",
     "greedy_plan",
     "improve",
     "plan_from_pairs",
+    "plan_of",
     "problem_from_dict",
     "problem_to_dict",
     "prove_infeasible",
     "read_gap",
     "read_problem",
     "solve",
+    "tradeoff_curve",
     "write_problem",
 ]

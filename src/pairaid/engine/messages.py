@@ -97,6 +97,26 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         ),
         "warm_start": "{heuristic} found a plan used as warm start ({summary})",
         "level_not_proven": "level {level} was not proven optimal within the limits (gap {gap})",
+        # explanations
+        "pair_contribution": (
+            "{donor} → {recipient}: gives {quantity} {resource}, {share} of {recipient}'s need; "
+            "{alternative}"
+        ),
+        "worst_off": (
+            "{recipient} is worst off at coverage {coverage}: its scarcest resource is {resource} "
+            "({received} of {need}); its donors: {donors}"
+        ),
+        "worst_off_limit": "{recipient}: {limit}",
+        "best_swap": (
+            "{recipient}: best single change is to {change}; minimum coverage {before} → {after}, "
+            "{recipient}'s coverage {own_before} → {own_after}"
+        ),
+        "no_better_swap": "{recipient}: no single move or swap improves the plan",
+        "price_of_fairness": (
+            "price of fairness: the fair plan's {measure} is {fair} against {cheapest} for the "
+            "{objective} plan (+{extra}); the {objective} plan's minimum coverage is {cheap_min} "
+            "against {fair_min}"
+        ),
         "cpsat_precision": (
             "CP-SAT works in integers: coverage is resolved to 1/{scale}; an optimal claim holds "
             "to that precision"

@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from pairaid.engine import explain as explanations
 from pairaid.engine.backends import get_backend
 from pairaid.engine.backends.base import Limits
 from pairaid.engine.checks import check_problem, prove_infeasible
@@ -53,11 +54,15 @@ def solve(
     seed: int | None = None,
     deterministic: bool | None = None,
     relative_gap: float = 0.0,
+    explain: bool = True,
+    price_of_fairness: bool = False,
 ) -> Result:
     """Solve a problem; arguments given here override the problem's own options.
 
     Never raises for bad input or infeasibility: those are the statuses `invalid` and
-    `infeasible` of the result.
+    `infeasible` of the result. `explain` adds the explanations of `engine.explain` for
+    fairness objectives; `price_of_fairness` also solves the cost (or travel) objective alone to
+    compare with it, which costs a second solve.
     """
     clock = _Clock.start()
     problem = _with_options(problem, backend, time_limit_seconds, seed, deterministic)
@@ -74,8 +79,36 @@ def solve(
         )
     warm_start = _warm_start(problem)
     if options.backend in HEURISTIC_BACKENDS:
-        return clock.finish(_heuristic_result(problem, warm_start))
-    return clock.finish(_exact_result(problem, warm_start, relative_gap))
+        result = _heuristic_result(problem, warm_start)
+    else:
+        result = _exact_result(problem, warm_start, relative_gap)
+    if result.pairs and explain and _fair(problem):
+        result = _with_explanations(problem, result, price_of_fairness, relative_gap)
+    return clock.finish(result)
+
+
+def _fair(problem: Problem) -> bool:
+    return any(o.name in FAIRNESS_OBJECTIVES for o in problem.objectives)
+
+
+def _with_explanations(problem: Problem, result: Result, price: bool, gap: float) -> Result:
+    evaluation = evaluate(problem, plan_of(result))
+    messages = list(result.explanations) + explanations.explain(problem, evaluation)
+    if price:
+        reference = solve(explanations.cost_only(problem), relative_gap=gap, explain=False)
+        if reference.pairs:
+            cheapest = plan_of(reference)
+            note = explanations.price_of_fairness(
+                problem, evaluation, cheapest, evaluate(problem, cheapest)
+            )
+            if note is not None:
+                messages.append(note)
+    return replace(result, explanations=messages)
+
+
+def plan_of(result: Result) -> tuple[Assignment, ...]:
+    """The plan of a result, with its split, ready for `evaluate`."""
+    return tuple(Assignment(p.donor, p.recipient, p.allocation) for p in result.pairs)
 
 
 def _with_options(

@@ -45,8 +45,12 @@ def _names(problem: engine.Problem) -> dict[str, str]:
 def compare(run: PlanRun) -> Comparison | None:
     if not run.result or run.status not in ("optimal", "feasible"):
         explanations = [engine_messages.render(m) for m in (run.result or {}).get("errors", [])]
-        explanations += [engine_messages.render(m) for m in (run.result or {}).get("explanations", [])]
-        return Comparison([], [], [], [], [], explanations, (run.result or {}).get("levels", []), {})
+        explanations += [
+            engine_messages.render(m) for m in (run.result or {}).get("explanations", [])
+        ]
+        return Comparison(
+            [], [], [], [], [], explanations, (run.result or {}).get("levels", []), {}
+        )
     problem = engine.problem_from_dict(run.problem)
     ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
     current = translate.plan_in_force(run.programme, run.as_of, ids)
@@ -86,14 +90,19 @@ def compare(run: PlanRun) -> Comparison | None:
         explanations=[engine_messages.render(m) for m in run.result.get("explanations", [])],
         levels=run.result.get("levels", []),
         map_data=_map(run, problem, now, then),
-        replay_differences=runs.differences(run.replay_of.result, run.result) if run.replay_of else [],
+        replay_differences=runs.differences(run.replay_of.result, run.result)
+        if run.replay_of
+        else [],
         notes=[engine_messages.render(m.to_dict()) for m in (before.notes if before else ())],
     )
 
 
-def _map(run: PlanRun, problem: engine.Problem, now: set[tuple[str, str]], then: set[tuple[str, str]]) -> dict[str, Any]:
+def _map(
+    run: PlanRun, problem: engine.Problem, now: set[tuple[str, str]], then: set[tuple[str, str]]
+) -> dict[str, Any]:
     participants = {
-        translate.engine_id(p): p for p in run.programme.participants.select_related("region__parent")
+        translate.engine_id(p): p
+        for p in run.programme.participants.select_related("region__parent")
     }
     coords = {
         pid: [float(p.region.longitude), float(p.region.latitude)]
@@ -129,6 +138,10 @@ def _map(run: PlanRun, problem: engine.Problem, now: set[tuple[str, str]], then:
         ],
         "coverage": [],
         "detail_provinces": sorted(
-            {participants[r.id].region.code[:2] + "0000" for r in problem.recipients if participants[r.id].region.code}
+            {
+                participants[r.id].region.code[:2] + "0000"
+                for r in problem.recipients
+                if participants[r.id].region.code
+            }
         ),
     }

@@ -18,24 +18,39 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("Objectives, in this order"),
     )
-    leximin_levels = forms.IntegerField(min_value=2, max_value=20, initial=3, label=_("Leximin levels"))
+    leximin_levels = forms.IntegerField(
+        min_value=2, max_value=20, initial=3, label=_("Leximin levels")
+    )
     churn_budget = forms.IntegerField(
-        min_value=0, required=False, label=_("Churn budget"),
-        help_text=_("At most this many links added + removed (moving a donor = 2). Empty: no limit."),
+        min_value=0,
+        required=False,
+        label=_("Churn budget"),
+        help_text=_(
+            "At most this many links added + removed (moving a donor = 2). Empty: no limit."
+        ),
     )
     lock = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Lock pairs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Lock pairs"),
         help_text=_("One DONOR:RECIPIENT per line, by region code, e.g. 370000:421100"),
     )
     forbid = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Forbid pairs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Forbid pairs"),
         help_text=_("One DONOR:RECIPIENT per line"),
     )
     time_limit_seconds = forms.FloatField(
-        min_value=1, max_value=3600, initial=runs.DEFAULT_TIME_LIMIT_SECONDS, label=_("Time limit (s)")
+        min_value=1,
+        max_value=3600,
+        initial=runs.DEFAULT_TIME_LIMIT_SECONDS,
+        label=_("Time limit (s)"),
     )
     as_of = forms.DateField(
-        required=False, label=_("As of"), help_text=_("Empty: the programme date"),
+        required=False,
+        label=_("As of"),
+        help_text=_("Empty: the programme date"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

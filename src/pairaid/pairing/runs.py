@@ -57,7 +57,12 @@ def parse_objectives(text: str) -> list[dict[str, Any]]:
         name, _, count = part.partition(":")
         if name not in OBJECTIVES:
             raise ValidationFailed(
-                [Problem(f"unknown objective {name!r}; known: {', '.join(OBJECTIVES)}", column="objective")]
+                [
+                    Problem(
+                        f"unknown objective {name!r}; known: {', '.join(OBJECTIVES)}",
+                        column="objective",
+                    )
+                ]
             )
         levels.append({"name": name, "levels": int(count)} if count else {"name": name})
     return levels or [{"name": "max_min_coverage"}]
@@ -68,7 +73,9 @@ def parse_pairs(items: list[str], column: str) -> list[list[str]]:
     for item in items:
         donor, sep, recipient = item.partition(":")
         if not sep or not donor or not recipient:
-            raise ValidationFailed([Problem(f"expected DONOR:RECIPIENT, got {item!r}", column=column)])
+            raise ValidationFailed(
+                [Problem(f"expected DONOR:RECIPIENT, got {item!r}", column=column)]
+            )
         pairs.append([donor.strip(), recipient.strip()])
     return pairs
 
@@ -82,7 +89,9 @@ def _build(programme: Programme, options: RunOptions) -> translate.Build:
         capacity_from=translate.CapacityBasis.parse(options.capacity_from)
         if options.capacity_from
         else None,
-        objectives=[engine.Objective(o["name"], int(o.get("levels", 1))) for o in options.objectives],
+        objectives=[
+            engine.Objective(o["name"], int(o.get("levels", 1))) for o in options.objectives
+        ],
         lock=[tuple(p) for p in options.lock],  # type: ignore[misc]
         forbid=[tuple(p) for p in options.forbid],  # type: ignore[misc]
         churn_budget=options.churn_budget,
@@ -170,7 +179,8 @@ def _run_source(run: PlanRun) -> Source:
         defaults={
             "title": f"PairAid plan run {run.number} of {run.programme.slug} (as of {run.as_of})",
             "kind": Source.Kind.DERIVED,
-            "method": "pairing engine; objectives " + ", ".join(o["name"] for o in run.options.get("objectives", [])),
+            "method": "pairing engine; objectives "
+            + ", ".join(o["name"] for o in run.options.get("objectives", [])),
         },
     )
     return source
@@ -213,7 +223,10 @@ def _propose(run: PlanRun, result: engine.Result) -> None:
 
 def _decidable(run: PlanRun) -> None:
     if run.state != PlanRun.State.FINISHED or run.status not in ("optimal", "feasible"):
-        raise Conflict(f"run {run.number} has no plan to decide on (state {run.state}, status {run.status or '-'})")
+        raise Conflict(
+            f"run {run.number} has no plan to decide on "
+            f"(state {run.state}, status {run.status or '-'})"
+        )
     if run.decision != PlanRun.Decision.PENDING:
         raise Conflict(f"run {run.number} was already {run.decision}")
 
@@ -228,8 +241,7 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     today = programme.current_date()
     start_on = start_date or today
     proposed = {
-        (p.donor_id, p.recipient_id): p
-        for p in run.pairings.filter(status=Pairing.Status.PROPOSED)
+        (p.donor_id, p.recipient_id): p for p in run.pairings.filter(status=Pairing.Status.PROPOSED)
     }
     in_force = Pairing.objects.filter(
         programme=programme, status__in=[Pairing.Status.APPROVED, Pairing.Status.ACTIVE]
@@ -282,7 +294,9 @@ def discard(*, run: PlanRun, user: Any) -> PlanRun:
 def activate_due(*, programme: Programme) -> int:
     """Approved pairings whose start date has come become active."""
     return Pairing.objects.filter(
-        programme=programme, status=Pairing.Status.APPROVED, valid_from__lte=programme.current_date()
+        programme=programme,
+        status=Pairing.Status.APPROVED,
+        valid_from__lte=programme.current_date(),
     ).update(status=Pairing.Status.ACTIVE)
 
 
@@ -314,7 +328,11 @@ def differences(stored: dict[str, Any] | None, replayed: dict[str, Any] | None) 
     before = {level["name"]: level["value"] for level in stored.get("levels", [])}
     for level in replayed.get("levels", []):
         old = before.get(level["name"])
-        if old is None or level["value"] is None or abs(old - level["value"]) > 1e-6 * max(1.0, abs(old)):
+        if (
+            old is None
+            or level["value"] is None
+            or abs(old - level["value"]) > 1e-6 * max(1.0, abs(old))
+        ):
             found.append(f"{level['name']}: {old} → {level['value']}")
     pairs_before = {(p["donor"], p["recipient"]) for p in stored.get("pairs", [])}
     pairs_after = {(p["donor"], p["recipient"]) for p in replayed.get("pairs", [])}

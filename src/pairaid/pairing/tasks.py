@@ -1,4 +1,4 @@
-"""Background tasks: plan runs execute in the task worker (`pairaid db_worker`), never in a request."""
+"""Background tasks: plan runs execute in the task worker (`pairaid db_worker`), not a request."""
 
 from django_tasks import task
 

@@ -354,7 +354,9 @@ def current_plan(programme: Programme, build: Build) -> list[engine.Assignment]:
     return plan_in_force(programme, build.on, set(build.participants))
 
 
-def plan_in_force(programme: Programme, on: datetime.date, ids: set[str]) -> list[engine.Assignment]:
+def plan_in_force(
+    programme: Programme, on: datetime.date, ids: set[str]
+) -> list[engine.Assignment]:
     """Pairings in force at a date among the given engine ids, with stored splits (as-of rule)."""
     in_force = list(live_pairings(programme, on))
     allocations: dict[int, dict[str, list[AllocationLine]]] = defaultdict(lambda: defaultdict(list))

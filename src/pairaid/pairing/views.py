@@ -19,7 +19,11 @@ from pairaid.web.auth import member_required
 
 
 def _run(programme: Programme, number: int) -> PlanRun:
-    return get_object_or_404(PlanRun.objects.select_related("programme", "created_by"), programme=programme, number=number)
+    return get_object_or_404(
+        PlanRun.objects.select_related("programme", "created_by"),
+        programme=programme,
+        number=number,
+    )
 
 
 @member_required
@@ -31,10 +35,15 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         permissions.check(request.user, Action.RUN_PLAN, programme)
         if form.is_valid():
             run = runs.start(
-                programme=programme, user=request.user, options=form.run_options(), enqueue=tasks.enqueue_plan_run
+                programme=programme,
+                user=request.user,
+                options=form.run_options(),
+                enqueue=tasks.enqueue_plan_run,
             )
             return redirect("pairing:run", slug=slug, number=run.number)
-    history = programme.plan_runs.select_related("created_by", "decided_by").order_by("-number")[:50]
+    history = programme.plan_runs.select_related("created_by", "decided_by").order_by("-number")[
+        :50
+    ]
     return render(
         request,
         "pairing/workspace.html",
@@ -98,5 +107,7 @@ def discard(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def replay(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
-    copy = runs.replay(run=_run(programme, number), user=request.user, enqueue=tasks.enqueue_plan_run)
+    copy = runs.replay(
+        run=_run(programme, number), user=request.user, enqueue=tasks.enqueue_plan_run
+    )
     return redirect("pairing:run", slug=slug, number=copy.number)

@@ -9,7 +9,8 @@ rounded, and the result says so: an "optimal" claim holds to the stated precisio
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -17,7 +18,7 @@ from pairaid.engine.backends.base import Limits, Optimum
 from pairaid.engine.model import LinearExpression, LinearModel
 
 _MAX_DECIMALS = 6
-_STATUS = {
+_STATUS: Mapping[Any, str] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",
@@ -126,7 +127,7 @@ def _set_parameters(solver: cp_model.CpSolver, limits: Limits) -> None:
 
 def _read(
     solver: cp_model.CpSolver,
-    status: int,
+    status: Any,
     variables: list[cp_model.IntVar],
     model: LinearModel,
     objective: LinearExpression,

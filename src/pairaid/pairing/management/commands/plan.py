@@ -32,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--lock", action="append", default=[], metavar="DONOR:RECIPIENT")
         parser.add_argument("--forbid", action="append", default=[], metavar="DONOR:RECIPIENT")
         parser.add_argument("--churn-budget", type=int, metavar="N")
-        parser.add_argument("--time-limit", type=float, default=runs.DEFAULT_TIME_LIMIT_SECONDS, metavar="S")
+        parser.add_argument(
+            "--time-limit", type=float, default=runs.DEFAULT_TIME_LIMIT_SECONDS, metavar="S"
+        )
         parser.add_argument("--backend", default="auto")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--deterministic", action="store_true")
@@ -54,13 +56,20 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 backend=options["backend"],
             )
-            run = runs.start(programme=programme, user=None, options=run_options, enqueue=lambda _pk: None)
+            run = runs.start(
+                programme=programme, user=None, options=run_options, enqueue=lambda _pk: None
+            )
         except (ValidationFailed, NotFound) as error:
             raise CommandError(str(error), returncode=2) from None
         run, result = runs.execute(run.pk)
         assert result is not None
         if options["format"] == "json":
-            document = {"run": run.number, "as_of": run.as_of.isoformat(), **run.build_notes, **result.to_dict()}
+            document = {
+                "run": run.number,
+                "as_of": run.as_of.isoformat(),
+                **run.build_notes,
+                **result.to_dict(),
+            }
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
             self.stdout.write(f"{programme.slug} plan run {run.number}, as of {run.as_of}")

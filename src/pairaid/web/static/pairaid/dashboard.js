@@ -39,11 +39,26 @@
     return mapData.arc_sets || [{ name: "pairs", color: "#1f5f99", arcs: mapData.arcs || [] }];
   }
 
+  // A programme keeps the codes valid at its time (安县 510724); boundary data may carry the
+  // successor's code (510705) with the old one in `former_codes`: match on what the page uses.
+  function useFormerCodes(geojson) {
+    var used = {};
+    mapData.points.forEach(function (p) { used[p.code] = true; });
+    mapData.coverage.forEach(function (c) { used[c.code] = true; });
+    geojson.features.forEach(function (f) {
+      var former = (f.properties && f.properties.former_codes) || [];
+      if (!used[f.properties.code]) {
+        former.forEach(function (code) { if (used[code]) { f.properties.code = code; } });
+      }
+    });
+  }
+
   function drawMap() {
     var element = document.getElementById("map");
     if (!element || !window.echarts) { return; }
     var url = script.dataset.boundaries + "?detail=" + mapData.detail_provinces.join(",");
     fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (geojson) {
+      useFormerCodes(geojson);
       echarts.registerMap("china", geojson);  // the name "china" gives ECharts' South China Sea inset
       var chart = echarts.init(element);
       var values = mapData.coverage.map(function (c) { return c.value; });

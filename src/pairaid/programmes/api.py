@@ -1,0 +1,170 @@
+"""Programmes and their participants with needs and capacities."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.programmes import services as programme_services
+from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.registry.models import ResourceType
+
+router = Router(tags=["programmes"])
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    name_en: str
+    name_zh: str
+    kind: str
+    status: str
+    period_start: datetime.date
+    period_end: datetime.date | None
+    currency: str
+    programme_date: datetime.date
+    max_donors_per_recipient: int | None
+    max_recipients_per_donor: int | None
+    min_contribution_share: Decimal | None
+
+
+class LineOut(Schema):
+    id: int
+    resource_type: str
+    quantity: Decimal
+    as_of: datetime.date
+    source: str
+    certainty: str
+    illustrative: bool
+
+
+class ParticipantOut(Schema):
+    id: int
+    region: str
+    region_name_en: str
+    region_name_zh: str
+    role: str
+    capacities: list[LineOut]
+    needs: list[LineOut]
+
+
+class LineIn(Schema):
+    resource_type: str
+    quantity: Decimal
+    as_of: datetime.date | None = None
+    source: str
+    certainty: str = "verified"
+
+
+def _programme_out(programme: Programme) -> dict[str, object]:
+    return {
+        **{
+            field: getattr(programme, field)
+            for field in ProgrammeOut.model_fields
+            if field != "programme_date"
+        },
+        "programme_date": programme.current_date(),
+    }
+
+
+def _line_out(line: CapacityLine | NeedLine) -> dict[str, object]:
+    return {
+        "id": line.pk,
+        "resource_type": line.resource_type.code,
+        "quantity": line.quantity,
+        "as_of": line.as_of,
+        "source": line.source.key,
+        "certainty": line.certainty,
+        "illustrative": line.illustrative,
+    }
+
+
+def _participant_out(participant: Participant) -> dict[str, object]:
+    return {
+        "id": participant.pk,
+        "region": participant.region.reference.partition(":")[2],
+        "region_name_en": participant.region.name_en,
+        "region_name_zh": participant.region.name_zh,
+        "role": participant.role,
+        "capacities": [_line_out(line) for line in participant.capacity_lines.all()],
+        "needs": [_line_out(line) for line in participant.need_lines.all()],
+    }
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="Programmes you can see")
+@paginate(PageNumberPagination, page_size=50)
+def list_programmes(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        _programme_out(p) for p in permissions.visible_programmes(request.user).order_by("slug")
+    ]
+
+
+@router.get("/programmes/{slug}", response=ProgrammeOut)
+def get_programme(request: HttpRequest, slug: str) -> dict[str, object]:
+    return _programme_out(permissions.programme_for(request.user, slug))
+
+
+def _participants(programme: Programme) -> QuerySet[Participant]:
+    lines = ("resource_type", "source")
+    return (
+        programme.participants.select_related("region__parent")
+        .prefetch_related(
+            Prefetch(
+                "capacity_lines",
+                CapacityLine.objects.select_related(*lines).order_by(
+                    "resource_type__code", "as_of"
+                ),
+            ),
+            Prefetch(
+                "need_lines",
+                NeedLine.objects.select_related(*lines).order_by("resource_type__code", "as_of"),
+            ),
+        )
+        .order_by("role", "region__code", "region__name_en")
+    )
+
+
+@router.get("/programmes/{slug}/participants", response=list[ParticipantOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_participants(request: HttpRequest, slug: str, role: str = "") -> list[dict[str, object]]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _participants(programme)
+    if role:
+        found = found.filter(role=role)
+    return [_participant_out(p) for p in found]
+
+
+@router.post(
+    "/programmes/{slug}/participants/{participant_id}/lines",
+    response={201: LineOut},
+    summary="Add a capacity line (donor) or need line (recipient)",
+)
+def add_line(request: HttpRequest, slug: str, participant_id: int, payload: LineIn) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    participant = programme.participants.filter(pk=participant_id).select_related("region").first()
+    if participant is None:
+        raise NotFound(f"no participant {participant_id} in {slug}")
+    kind = "capacity" if participant.role == Participant.Role.DONOR else "need"
+    action = Action.EDIT_CAPACITY if kind == "capacity" else Action.EDIT_NEED
+    permissions.check(request.user, action, programme, participant.region_id)
+    resource = ResourceType.objects.filter(code=payload.resource_type).first()
+    if resource is None:
+        raise ValidationFailed(
+            [Problem(f"unknown resource type {payload.resource_type!r}", column="resource_type")]
+        )
+    line = programme_services.add_line(
+        participant=participant,
+        kind=kind,
+        resource_type=resource,
+        quantity=payload.quantity,
+        as_of=payload.as_of,
+        source_description=payload.source,
+        username=request.user.get_username(),
+        certainty=payload.certainty,
+    )
+    return Status(201, _line_out(line))
