@@ -129,3 +129,57 @@ def add_allocation(
         source=source,
         certainty=certainty,
     )
+
+
+SPLIT_SOURCE_KEY = "pairaid-leximin-split"
+
+
+def _split_source() -> Source:
+    source, _ = Source.objects.get_or_create(
+        key=SPLIT_SOURCE_KEY,
+        defaults={
+            "title": "Split of a donor's capacity among its recipients, computed by PairAid",
+            "kind": Source.Kind.DERIVED,
+            "method": "leximin split of the plan in force (DESIGN.md §4): the split whose sorted "
+            "coverage vector is lexicographically largest, over the plan's own pairs",
+        },
+    )
+    return source
+
+
+@transaction.atomic
+def fill_missing_splits(*, programme: Programme, on: datetime.date | None = None) -> int:
+    """Store, once, the derived split of pairings in force that have no allocation lines, so no
+    page has to re-solve it (DESIGN.md §2). Returns the number of lines written."""
+    from pairaid import engine
+    from pairaid.pairing import translate
+
+    build = translate.build_problem(programme, on=on)
+    plan = translate.current_plan(programme, build)
+    if not plan or all(a.allocation is not None for a in plan):
+        return 0
+    evaluation = engine.evaluate(build.problem, plan)
+    in_force = {
+        (translate.engine_id(p.donor), translate.engine_id(p.recipient)): p
+        for p in translate.live_pairings(programme, build.on)
+    }
+    resources = {r.code: r for r in ResourceType.objects.all()}
+    source = _split_source()
+    missing = {a.key for a in plan if a.allocation is None}
+    written = 0
+    for assignment in evaluation.assignments:
+        if assignment.key not in missing:
+            continue
+        for code, quantity in (assignment.allocation or {}).items():
+            AllocationLine.objects.update_or_create(
+                pairing=in_force[assignment.key],
+                resource_type=resources[code],
+                date=build.on,
+                defaults={
+                    "quantity": Decimal(str(round(quantity, 4))),
+                    "source": source,
+                    "certainty": "derived",
+                },
+            )
+            written += 1
+    return written

@@ -24,6 +24,8 @@ from pairaid.registry.models import IndicatorType, RegionalIndicator, ResourceTy
 
 # Travel time is derived from great-circle distance at a stated average speed.
 TRAVEL_SPEED_KMH = 60.0
+# Pair data for every donor × recipient up to this many pairs; beyond it, only where needed.
+ALL_PAIRS_LIMIT = 100_000
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -220,22 +222,33 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 
 def _pair_data(
-    donors: Sequence[Participant], recipients: Sequence[Participant], existing: set[tuple[str, str]]
+    donors: Sequence[Participant],
+    recipients: Sequence[Participant],
+    existing: set[tuple[str, str]],
+    *,
+    every_pair: bool,
 ) -> list[engine.PairData]:
+    """Derived distances for every pair (small instances, or a travel objective), else for the
+    links in force only: a national instance has millions of pairs."""
     pairs = []
-    for donor in donors:
-        for recipient in recipients:
-            km = _distance_km(donor, recipient)
-            key = (engine_id(donor), engine_id(recipient))
-            pairs.append(
-                engine.PairData(
-                    key[0],
-                    key[1],
-                    travel_km=None if km is None else round(km, 1),
-                    travel_hours=None if km is None else round(km / TRAVEL_SPEED_KMH, 2),
-                    existing_tie=key in existing,
-                )
+    by_id = {engine_id(p): p for p in (*donors, *recipients)}
+    candidates = (
+        [(d, r) for d in donors for r in recipients]
+        if every_pair
+        else [(by_id[d], by_id[r]) for d, r in sorted(existing)]
+    )
+    for donor, recipient in candidates:
+        km = _distance_km(donor, recipient)
+        key = (engine_id(donor), engine_id(recipient))
+        pairs.append(
+            engine.PairData(
+                key[0],
+                key[1],
+                travel_km=None if km is None else round(km, 1),
+                travel_hours=None if km is None else round(km / TRAVEL_SPEED_KMH, 2),
+                existing_tie=key in existing,
             )
+        )
     return pairs
 
 
@@ -324,7 +337,13 @@ def build_problem(
         recipients=[
             engine.Recipient(engine_id(r), r.region.name_en, needs[r.pk]) for r in recipients
         ],
-        pairs=_pair_data(donors, recipients, existing),
+        pairs=_pair_data(
+            donors,
+            recipients,
+            existing,
+            every_pair=len(donors) * len(recipients) <= ALL_PAIRS_LIMIT
+            or any(o.name == "min_travel" for o in objectives),
+        ),
         policy=policy,
         objectives=tuple(objectives),
         saturation=None if per_unit else 1.0,

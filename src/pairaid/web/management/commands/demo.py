@@ -1,6 +1,8 @@
 """`pairaid demo setup|serve`: the first look at PairAid that `make demo` gives."""
 
 import datetime
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pairaid.accounts import services as account_services
 from pairaid.errors import PairAidError
+from pairaid.pairing import services as pairing_services
 from pairaid.programmes import services as programme_services
 from pairaid.scenarios import services as scenario_services
 
@@ -33,7 +36,23 @@ class Command(BaseCommand):
         if options["action"] == "setup":
             self.setup()
         else:
-            call_command("runserver", options["addr"], use_reloader=False)
+            self.serve(options["addr"])
+
+    def serve(self, addr: str) -> None:
+        """The web server and the task worker together; Ctrl-C stops both."""
+        worker = subprocess.Popen([sys.executable, "-m", "pairaid", "db_worker"])
+        self.stdout.write(f"task worker started (pid {worker.pid})")
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            self.stdout.write("stopped the web server and the task worker")
 
     def setup(self) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -44,6 +63,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name} {report.data_version}: {state}")
             hubei = programme_services.get_programme(slug="hubei-2020")
             programme_services.set_programme_date(programme=hubei, date=HUBEI_DEMO_DATE)
+            # Shanxi's split over its three cities is unknown: store the derived split once.
+            pairing_services.fill_missing_splits(programme=hubei)
             accounts = account_services.ensure_demo_accounts()
         except PairAidError as error:
             raise CommandError(str(error)) from None
