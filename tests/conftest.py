@@ -18,6 +18,51 @@ def hubei(db):  # type: ignore[no-untyped-def]
     return Programme.objects.get(slug="hubei-2020")
 
 
+@pytest.fixture
+def people(hubei):  # type: ignore[no-untyped-def]
+    """Named test users, one per role (healthchecks style), on hubei-2020; an outsider coordinates
+    wenchuan-2008 only."""
+    from pairaid.accounts import services as account_services
+    from pairaid.accounts.models import User
+    from pairaid.programmes.models import Programme
+    from pairaid.registry.models import Region
+    from pairaid.scenarios import services as scenario_services
+
+    scenario_services.load_bundle("wenchuan-2008")
+    wenchuan = Programme.objects.get(slug="wenchuan-2008")
+
+    def user(name: str, **flags: bool) -> User:
+        return User.objects.create_user(name, f"{name}@example.org", "a-long-password-1", **flags)
+
+    admin = user("alice_admin", is_platform_admin=True, is_staff=True, is_superuser=True)
+    coordinator = user("carol_coordinator")
+    account_services.grant(user=coordinator, programme=hubei, role="coordinator")
+    donor = user("dan_shandong")
+    account_services.grant(
+        user=donor, programme=hubei, role="donor_officer", region=Region.objects.get(code="370000")
+    )
+    recipient = user("rita_huanggang")
+    account_services.grant(
+        user=recipient,
+        programme=hubei,
+        role="recipient_officer",
+        region=Region.objects.get(code="421100"),
+    )
+    observer = user("olga_observer")
+    account_services.grant(user=observer, programme=hubei, role="observer")
+    outsider = user("oscar_wenchuan")
+    account_services.grant(user=outsider, programme=wenchuan, role="coordinator")
+    return {
+        "admin": admin,
+        "coordinator": coordinator,
+        "donor": donor,
+        "recipient": recipient,
+        "observer": observer,
+        "outsider": outsider,
+        "anonymous": None,
+    }
+
+
 def pytest_report_header(config):  # type: ignore[no-untyped-def]
     from django.conf import settings
 

@@ -12,8 +12,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound
-from pairaid.pairing import runs, tasks
-from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
+from pairaid.pairing import notices, runs, tasks
+from pairaid.pairing.models import AllocationLine, Pairing, PairingNotice, PlanRun
 
 router = Router(tags=["pairings and plan runs"])
 
@@ -186,3 +186,45 @@ def approve_run(request: HttpRequest, slug: str, number: int) -> PlanRun:
 @router.post("/programmes/{slug}/plan-runs/{number}/discard", response=RunOut)
 def discard_run(request: HttpRequest, slug: str, number: int) -> PlanRun:
     return runs.discard(run=_run(request, slug, number, Action.APPROVE_PLAN), user=request.user)
+
+
+class NoticeOut(Schema):
+    number: int
+    date: datetime.date
+    title_en: str
+    title_zh: str
+    plan_run: int | None
+    entries: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_plan_run(notice: PairingNotice) -> int | None:
+        return notice.plan_run.number if notice.plan_run else None
+
+
+class PublishIn(Schema):
+    run: int | None = None
+
+
+@router.get("/programmes/{slug}/notices", response=list[NoticeOut], summary="Published notices")
+@paginate(PageNumberPagination, page_size=50)
+def list_notices(request: HttpRequest, slug: str) -> QuerySet[PairingNotice]:
+    programme = permissions.programme_for(request.user, slug)
+    return programme.notices.select_related("plan_run").order_by("-number")
+
+
+@router.get("/programmes/{slug}/notices/{number}", response=NoticeOut)
+def get_notice(request: HttpRequest, slug: str, number: int) -> PairingNotice:
+    programme = permissions.programme_for(request.user, slug)
+    notice = programme.notices.select_related("plan_run").filter(number=number).first()
+    if notice is None:
+        raise NotFound(f"no notice {number} in {slug}")
+    return notice
+
+
+@router.post(
+    "/programmes/{slug}/notices", response={201: NoticeOut}, summary="Publish the plan in force"
+)
+def publish_notice(request: HttpRequest, slug: str, payload: PublishIn) -> Status:
+    programme = permissions.programme_for(request.user, slug, Action.PUBLISH)
+    run = _run(request, slug, payload.run) if payload.run else None
+    return Status(201, notices.publish(programme=programme, user=request.user, run=run))

@@ -161,3 +161,33 @@ class AllocationLine(Sourced):
     def as_of(self) -> datetime.date:
         """The line's date, so the as-of rule applies to allocations too."""
         return self.date
+
+
+class PairingNotice(models.Model):
+    """A published, numbered and dated pairing notice: a frozen snapshot of an approved plan."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="notices")
+    number = models.PositiveIntegerField()
+    date = models.DateField(help_text="programme date of publication")
+    plan_run = models.ForeignKey(
+        PlanRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
+    title_en = models.CharField(max_length=300)
+    title_zh = models.CharField(max_length=300)
+    entries = models.JSONField(
+        help_text="recipients with their donors and allocations, as published"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="notice_number_unique")
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} notice {self.number} ({self.date})"

@@ -4,18 +4,20 @@ result with the current plan, approve or discard, replay, export."""
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
-from pairaid.pairing import comparison, runs, tasks
+from pairaid.pairing import comparison, exports, notices, runs, tasks
 from pairaid.pairing.forms import PlanForm
-from pairaid.pairing.models import PlanRun
+from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.programmes.models import Programme
 from pairaid.web.auth import member_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _run(programme: Programme, number: int) -> PlanRun:
@@ -62,6 +64,7 @@ def _run_context(request: HttpRequest, programme: Programme, run: PlanRun) -> di
         "programme": programme,
         "run": run,
         "can_decide": permissions.can(request.user, Action.APPROVE_PLAN, programme),
+        "can_publish": permissions.can(request.user, Action.PUBLISH, programme),
         "can_run": permissions.can(request.user, Action.RUN_PLAN, programme),
         "compare": comparison.compare(run) if run.state == PlanRun.State.FINISHED else None,
     }
@@ -111,3 +114,74 @@ def replay(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         run=_run(programme, number), user=request.user, enqueue=tasks.enqueue_plan_run
     )
     return redirect("pairing:run", slug=slug, number=copy.number)
+
+
+@member_required
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug, Action.PUBLISH)
+    number = request.POST.get("run", "")
+    run = _run(programme, int(number)) if number.isdigit() else None
+    notice = notices.publish(programme=programme, user=request.user, run=run)
+    messages.success(request, _("Published notice No. %(number)s.") % {"number": notice.number})
+    return redirect("pairing:notice", slug=slug, number=notice.number)
+
+
+def _notice(programme: Programme, number: int) -> PairingNotice:
+    return get_object_or_404(
+        PairingNotice.objects.select_related("programme", "plan_run"),
+        programme=programme,
+        number=number,
+    )
+
+
+@member_required
+def notice_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    return render(
+        request,
+        "pairing/notices.html",
+        {
+            "programme": programme,
+            "notices": programme.notices.select_related("published_by"),
+            "can_publish": permissions.can(request.user, Action.PUBLISH, programme),
+        },
+    )
+
+
+@member_required
+def notice_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    return render(
+        request,
+        "pairing/notice.html",
+        {"programme": programme, "notice": _notice(programme, number)},
+    )
+
+
+@member_required
+def notice_file(request: HttpRequest, slug: str, number: int, kind: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    notice = _notice(programme, number)
+    name = f"{programme.slug}-notice-{notice.number}"
+    if kind not in ("pdf", "csv", "xlsx"):
+        raise Http404(f"no {kind} form of a notice (pdf, csv or xlsx)")
+    if kind == "pdf":
+        response = HttpResponse(notices.as_pdf(notice), content_type="application/pdf")
+    elif kind == "csv":
+        response = HttpResponse(notices.as_csv(notice), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(notices.as_xlsx(notice), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@member_required
+def run_xlsx(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    run = _run(programme, number)
+    response = HttpResponse(exports.run_xlsx(run), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{programme.slug}-run-{run.number}.xlsx"'
+    )
+    return response

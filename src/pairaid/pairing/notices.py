@@ -1,0 +1,198 @@
+"""Publishing: an approved plan becomes a numbered, dated pairing notice in Chinese and English,
+as a print-ready page, a PDF, and the same data as CSV and XLSX."""
+
+import csv
+import io
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from pairaid.errors import Conflict
+from pairaid.pairing import translate
+from pairaid.pairing.models import AllocationLine, PairingNotice, PlanRun
+from pairaid.programmes.models import Programme
+
+COLUMNS = [
+    ("notice", "#meta+notice"),
+    ("date", "#date"),
+    ("recipient_code", "#adm2+code+recipient"),
+    ("recipient_zh", "#adm2+name+recipient+i_zh"),
+    ("recipient_en", "#adm2+name+recipient+i_en"),
+    ("donor_code", "#adm1+code+donor"),
+    ("donor_zh", "#adm1+name+donor+i_zh"),
+    ("donor_en", "#adm1+name+donor+i_en"),
+    ("allocation", "#value+allocation"),
+]
+
+
+def _entries(programme: Programme, on: Any) -> list[dict[str, Any]]:
+    """Each recipient in force at the date with its donors and their allocation (as-of rule)."""
+    pairings = list(
+        translate.live_pairings(programme, on).filter(status__in=["approved", "active"])
+    )
+    lines = AllocationLine.objects.filter(pairing__in=pairings).select_related("resource_type")
+    latest: dict[tuple[int, str], AllocationLine] = {}
+    for line in lines:
+        key = (line.pairing_id, line.resource_type.code)
+        if key not in latest or latest[key].date < line.date:
+            latest[key] = line
+    by_recipient: dict[int, dict[str, Any]] = {}
+    for pairing in sorted(
+        pairings,
+        key=lambda p: (p.recipient.region.code, p.recipient.region.name_en, p.donor.region.code),
+    ):
+        region = pairing.recipient.region
+        entry = by_recipient.setdefault(
+            pairing.recipient_id,
+            {
+                "code": translate.engine_id(pairing.recipient),
+                "name_zh": region.name_zh,
+                "name_en": region.name_en,
+                "donors": [],
+            },
+        )
+        entry["donors"].append(
+            {
+                "code": translate.engine_id(pairing.donor),
+                "name_zh": pairing.donor.region.name_zh,
+                "name_en": pairing.donor.region.name_en,
+                "allocation": {
+                    code: float(line.quantity)
+                    for (pairing_id, code), line in sorted(latest.items())
+                    if pairing_id == pairing.pk
+                },
+            }
+        )
+    return list(by_recipient.values())
+
+
+@transaction.atomic
+def publish(*, programme: Programme, user: Any, run: PlanRun | None = None) -> PairingNotice:
+    """Publish the plan in force (after an approval) as the programme's next notice."""
+    if run is not None and run.decision != PlanRun.Decision.APPROVED:
+        raise Conflict(f"run {run.number} is not approved; approve it before publishing")
+    on = programme.current_date()
+    entries = _entries(programme, on)
+    if not entries:
+        raise Conflict("no pairing is in force to publish")
+    number = (programme.notices.aggregate(top=Max("number"))["top"] or 0) + 1
+    return PairingNotice.objects.create(
+        programme=programme,
+        number=number,
+        date=on,
+        plan_run=run,
+        title_en=f"Pairing notice No. {number}: {programme.name_en}",
+        title_zh=f"对口支援结对安排（第{number}号）：{programme.name_zh or programme.name_en}",
+        entries=entries,
+        published_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+def rows(notice: PairingNotice) -> list[dict[str, Any]]:
+    out = []
+    for entry in notice.entries:
+        for donor in entry["donors"]:
+            out.append(
+                {
+                    "notice": notice.number,
+                    "date": notice.date.isoformat(),
+                    "recipient_code": entry["code"],
+                    "recipient_zh": entry["name_zh"],
+                    "recipient_en": entry["name_en"],
+                    "donor_code": donor["code"],
+                    "donor_zh": donor["name_zh"],
+                    "donor_en": donor["name_en"],
+                    "allocation": "; ".join(f"{k}={v:g}" for k, v in donor["allocation"].items()),
+                }
+            )
+    return out
+
+
+def as_csv(notice: PairingNotice) -> str:
+    """CSV with a header row and an HXL hashtag row, so humanitarian tools can read it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerow([tag for _, tag in COLUMNS])
+    for row in rows(notice):
+        writer.writerow([row[name] for name, _ in COLUMNS])
+    return buffer.getvalue()
+
+
+def as_xlsx(notice: PairingNotice) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"notice {notice.number}"
+    sheet.append([name for name, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(notice):
+        sheet.append([row[name] for name, _ in COLUMNS])
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def as_pdf(notice: PairingNotice) -> bytes:
+    """A print-ready PDF in Chinese and English (reportlab's built-in CJK font: no font files)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    title = ParagraphStyle("title", fontName="STSong-Light", fontSize=15, leading=20)
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=9.5, leading=13)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=notice.title_en,
+        author="PairAid",
+    )
+    data = [[Paragraph("受援地区 Recipient", body), Paragraph("支援方 Donors", body)]]
+    for entry in notice.entries:
+        donors = "<br/>".join(
+            f"{d['name_zh']} {d['name_en']}"
+            + (
+                f" ({', '.join(f'{k} {v:g}' for k, v in d['allocation'].items())})"
+                if d["allocation"]
+                else ""
+            )
+            for d in entry["donors"]
+        )
+        data.append(
+            [Paragraph(f"{entry['name_zh']}<br/>{entry['name_en']}", body), Paragraph(donors, body)]
+        )
+    table = Table(data, colWidths=[55 * mm, 119 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story = [
+        Paragraph(notice.title_zh, title),
+        Paragraph(notice.title_en, title),
+        Spacer(1, 4 * mm),
+        Paragraph(f"日期 Date: {notice.date.isoformat()} · {notice.programme.slug}", body),
+        Spacer(1, 5 * mm),
+        table,
+    ]
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,122 @@
+"""What a person does in PairAid's pages, as small steps the browser tests compose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "a-long-password-1"
+PROGRAMME = "hubei-2020"
+
+
+@dataclass
+class Visit:
+    """One user's browser tab on the live server, with the errors the browser reported in it."""
+
+    page: Page
+    base_url: str
+    shots: Path
+    problems: list[str] = field(default_factory=list)
+    steps: int = 0
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(self.url(path))
+        assert response is not None, f"GET {path}: no response"
+        assert response.ok, f"GET {path}: {response.status}"
+
+    def step(self, name: str) -> Path:
+        """Screenshot the page as it is now, and insist the browser reported no error so far."""
+        self.steps += 1
+        path = self.shots / f"{self.steps:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        assert not self.problems, f"browser errors up to step {name!r}:\n" + "\n".join(
+            self.problems
+        )
+        return path
+
+    def watch(self) -> None:
+        """Record console errors and uncaught exceptions, each with the page it happened on.
+
+        Nothing is filtered out: a failed static file, a broken script or a refused fetch on any
+        page fails the test at its next step.
+        """
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                where = (message.location or {}).get("url", "")
+                self.problems.append(f"console error on {self.page.url}: {message.text} {where}")
+
+        def on_page_error(error: Any) -> None:
+            self.problems.append(f"page error on {self.page.url}: {error}")
+
+        self.page.on("console", on_console)
+        self.page.on("pageerror", on_page_error)
+
+
+def log_in(visit: Visit, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form, as a person would."""
+    visit.open("/accounts/login/")
+    visit.page.fill("input[name=username]", username)
+    visit.page.fill("input[name=password]", password)
+    with visit.page.expect_navigation():
+        visit.page.click("form.card button[type=submit]")
+    assert "/accounts/login/" not in visit.page.url, f"the login as {username} was refused"
+
+
+def expect_chart_drawn(visit: Visit, selector: str) -> None:
+    """ECharts drew into the element: it holds a canvas with a non-zero size."""
+    canvas = visit.page.locator(f"{selector} canvas").first
+    expect(canvas).to_be_attached()
+    box = canvas.bounding_box()
+    assert box is not None and box["width"] > 0 and box["height"] > 0, f"{selector}: {box}"
+
+
+def open_dashboard(visit: Visit) -> None:
+    """The programme overview, with its map (drawn after the boundaries arrive) and chart."""
+    visit.open(f"/p/{PROGRAMME}/")
+    expect_chart_drawn(visit, "#chart")
+    expect_chart_drawn(visit, "#map")
+
+
+def start_plan_run(visit: Visit, time_limit_seconds: int = 10) -> str:
+    """From the plan workspace, start a run; return the run page's path."""
+    visit.open(f"/p/{PROGRAMME}/plan/")
+    page = visit.page
+    expect(page.locator("input[name=objectives][value=max_min_coverage]")).to_be_checked()
+    page.fill("input[name=time_limit_seconds]", str(time_limit_seconds))
+    visit.step("workspace-filled")
+    with page.expect_navigation(timeout=(time_limit_seconds + 30) * 1000):
+        page.click("#start-run")
+    path = page.url.removeprefix(visit.base_url)
+    assert path.startswith(f"/p/{PROGRAMME}/plan/runs/"), path
+    return path
+
+
+def wait_for_comparison(visit: Visit, time_limit_seconds: int = 10) -> None:
+    """The run page polls its status (htmx) and reloads itself once the run has finished."""
+    comparison = visit.page.locator("#comparison")
+    expect(comparison).to_be_visible(timeout=(time_limit_seconds + 30) * 1000)
+    expect(comparison.locator("tbody tr").first).to_be_visible()
+
+
+def approve_run(visit: Visit) -> None:
+    """Approve the proposed plan and see the decision recorded on the run page."""
+    with visit.page.expect_navigation():
+        visit.page.click("#approve")
+    expect(visit.page.locator(".tag.approved")).to_have_text("approved")
+    expect(visit.page.locator("#approve")).to_have_count(0)
+
+
+def publish_approved_plan(visit: Visit) -> None:
+    """Publish the approved plan as a pairing notice.
+
+    Publishing (issue 4, item 5) is not in the interface yet: when it lands, click its button
+    here and check the notice; `test_coordinator_plans_compares_approves_and_publishes` already
+    calls this step.
+    """

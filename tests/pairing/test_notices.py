@@ -1,0 +1,105 @@
+"""Publishing pairing notices: numbered, dated, bilingual, as page, PDF, CSV (with HXL) and XLSX."""
+
+import io
+
+import pytest
+
+from pairaid.errors import Conflict
+from pairaid.pairing import notices, runs
+from pairaid.pairing.models import PairingNotice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_the_historical_plan(hubei):
+    notice = notices.publish(programme=hubei, user=None)
+    assert notice.number == 1 and notice.date.isoformat() == "2020-02-12"
+    assert len(notice.entries) == 16
+    assert sum(len(e["donors"]) for e in notice.entries) == 21
+    huanggang = next(e for e in notice.entries if e["code"] == "421100")
+    assert huanggang["name_zh"] == "黄冈市"
+    assert {d["name_en"] for d in huanggang["donors"]} == {"Shandong", "Hunan"}
+    assert "第1号" in notice.title_zh and "No. 1" in notice.title_en
+    assert notices.publish(programme=hubei, user=None).number == 2
+
+
+def test_files_of_a_notice(hubei):
+    notice = notices.publish(programme=hubei, user=None)
+    pdf = notices.as_pdf(notice)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    text = notices.as_csv(notice).splitlines()
+    assert text[0].startswith("notice,date,recipient_code")
+    assert text[1].startswith("#meta+notice,#date,#adm2+code")
+    assert len(text) == 2 + 21
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(notices.as_xlsx(notice))).active
+    assert sheet.max_row == 1 + 21
+
+
+def test_only_an_approved_run_is_published(hubei, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.start(
+            programme=hubei,
+            user=None,
+            options=runs.RunOptions(time_limit_seconds=20),
+            enqueue=lambda pk: runs.execute(pk),
+        )
+    run.refresh_from_db()
+    with pytest.raises(Conflict, match="not approved"):
+        notices.publish(programme=hubei, user=None, run=run)
+    run = runs.approve(run=run, user=None)
+    notice = notices.publish(programme=hubei, user=None, run=run)
+    published = {(d["code"], e["code"]) for e in notice.entries for d in e["donors"]}
+    assert published == {(p["donor"], p["recipient"]) for p in run.result["pairs"]}
+
+
+def test_notice_pages_and_files(client, hubei, people):
+    notice = notices.publish(programme=hubei, user=None)
+    client.force_login(people["observer"])
+    page = client.get(f"/p/hubei-2020/notices/{notice.number}/").content.decode()
+    assert "黄冈市" in page and "Huanggang" in page and 'id="notice-table"' in page
+    pdf = client.get(f"/p/hubei-2020/notices/{notice.number}.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/p/hubei-2020/notices/{notice.number}.doc").status_code == 404
+    client.force_login(people["outsider"])
+    assert client.get(f"/p/hubei-2020/notices/{notice.number}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("admin", 302),
+        ("coordinator", 302),
+        ("donor", 403),
+        ("recipient", 403),
+        ("observer", 403),
+        ("outsider", 404),
+    ],
+)
+def test_who_may_publish(client, people, role, expected):
+    client.force_login(people[role])
+    response = client.post("/p/hubei-2020/notices/publish")
+    assert response.status_code == expected
+    assert PairingNotice.objects.count() == (1 if expected == 302 else 0)
+
+
+def test_publishing_through_the_api(client, people):
+    from pairaid.accounts import tokens
+
+    key = tokens.create(owner=people["coordinator"], name="t")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    response = client.post(
+        "/api/v1/programmes/hubei-2020/notices", {}, content_type="application/json", **headers
+    )
+    assert response.status_code == 201 and response.json()["number"] == 1
+    listed = client.get("/api/v1/programmes/hubei-2020/notices", **headers).json()
+    assert listed["count"] == 1
+    donor_key = tokens.create(owner=people["donor"], name="t")[1]
+    refused = client.post(
+        "/api/v1/programmes/hubei-2020/notices",
+        {},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {donor_key}",
+    )
+    assert refused.status_code == 403 and PairingNotice.objects.count() == 1
