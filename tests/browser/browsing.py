@@ -11,6 +11,11 @@ from playwright.sync_api import Page, expect
 PASSWORD = "a-long-password-1"
 PROGRAMME = "hubei-2020"
 
+# Console errors the tests let pass, each for a known app issue, named here so none is hidden:
+# - /favicon.ico: the base template links no icon, so Chromium asks the site root for one and
+#   the server answers 404 ("Failed to load resource"); nothing on the page is missing.
+KNOWN_CONSOLE_ERRORS = [("/favicon.ico", "status of 404")]
+
 
 @dataclass
 class Visit:
@@ -48,8 +53,8 @@ class Visit:
         """
 
         def on_console(message: Any) -> None:
-            if message.type == "error":
-                where = (message.location or {}).get("url", "")
+            where = (message.location or {}).get("url", "")
+            if message.type == "error" and not _known(where, message.text):
                 self.problems.append(f"console error on {self.page.url}: {message.text} {where}")
 
         def on_page_error(error: Any) -> None:
@@ -57,6 +62,12 @@ class Visit:
 
         self.page.on("console", on_console)
         self.page.on("pageerror", on_page_error)
+
+
+def _known(where: str, text: str) -> bool:
+    return any(
+        where.endswith(path) and needle in text for path, needle in KNOWN_CONSOLE_ERRORS
+    )
 
 
 def log_in(visit: Visit, username: str, password: str = PASSWORD) -> None:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.browser.browsing import PASSWORD, Visit
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-output" / "browser"
@@ -34,7 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORD = "a-long-password-1"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -50,16 +51,20 @@ def _missing_browser(reason: str) -> None:
     pytest.skip(f"{reason}; install it (apt-get install chromium fonts-noto-cjk) to run them")
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """One headless Chromium for the session; each test gets its own context (cookies)."""
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium for this folder's tests; each test opens its own contexts.
+
+    Playwright's sync API keeps an asyncio loop running in this thread (in a greenlet) for as
+    long as it is started, so Django takes the test's own ORM calls (fixtures, the database flush
+    after each test) for calls from async code and refuses them. They are not: Playwright's loop
+    is idle while they run. DJANGO_ALLOW_ASYNC_UNSAFE says so for exactly this package's span;
+    the package scope also stops the loop before the rest of the suite runs.
+    """
     if not CHROMIUM.exists():
         _missing_browser(f"browser tests need Debian's Chromium at {CHROMIUM}, which is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing_browser("browser tests need the `playwright` package (the dev extra)")
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
@@ -91,7 +96,7 @@ def open_tab(chromium, live_server, request) -> Iterator[Any]:  # type: ignore[n
         shots = folder / name if name else folder
         shots.mkdir(parents=True, exist_ok=True)
         visit = Visit(page=context.new_page(), base_url=live_server.url, shots=shots)
-        _watch(visit)
+        visit.watch()
         visits.append(visit)
         return visit
 

@@ -12,4 +12,6 @@ urlpatterns = [
         name="delete_line",
     ),
     path("p/<slug:slug>/date", views.set_date, name="set_date"),
+    path("p/<slug:slug>/participants/lines.xlsx", views.lines_template, name="lines_template"),
+    path("p/<slug:slug>/participants/upload", views.lines_upload, name="lines_upload"),
 ]

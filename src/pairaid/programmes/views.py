@@ -8,7 +8,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.errors import ValidationFailed
 from pairaid.programmes import services as programme_services
+from pairaid.programmes import xlsx
 from pairaid.programmes.forms import LineForm, ProgrammeDateForm
 from pairaid.programmes.models import Participant, Programme
 from pairaid.web.auth import member_required
@@ -22,9 +24,18 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     rows = programme.participants.select_related("region__parent").order_by(
         "role", "region__code", "region__name_en"
     )
-    return render(
-        request, "programmes/participants.html", {"programme": programme, "participants": rows}
+    can_upload = any(
+        permissions.can(request.user, EDIT_ACTION[_kind(p)], programme, p.region_id) for p in rows
     )
+    return render(
+        request,
+        "programmes/participants.html",
+        {"programme": programme, "participants": rows, "can_upload": can_upload},
+    )
+
+
+def _kind(participant: Participant) -> str:
+    return "capacity" if participant.role == Participant.Role.DONOR else "need"
 
 
 def _participant(programme: Programme, pk: int) -> Participant:
@@ -40,7 +51,7 @@ def _participant(programme: Programme, pk: int) -> Participant:
 def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     member = _participant(programme, pk)
-    kind = "capacity" if member.role == Participant.Role.DONOR else "need"
+    kind = _kind(member)
     can_edit = permissions.can(request.user, EDIT_ACTION[kind], programme, member.region_id)
     form = LineForm(request.POST or None)
     if request.method == "POST":
@@ -87,7 +98,7 @@ def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def delete_line(request: HttpRequest, slug: str, pk: int, line_id: int) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     member = _participant(programme, pk)
-    kind = "capacity" if member.role == Participant.Role.DONOR else "need"
+    kind = _kind(member)
     permissions.check(request.user, EDIT_ACTION[kind], programme, member.region_id)
     programme_services.delete_line(participant=member, kind=kind, line_id=line_id)
     messages.success(request, _("Deleted."))
@@ -107,3 +118,37 @@ def set_date(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, _("Expected a date as YYYY-MM-DD."))
     return redirect("dashboard:overview", slug=slug)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@member_required
+def lines_template(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    response = HttpResponse(xlsx.template(programme, request.user), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{slug}-needs-and-capacities.xlsx"'
+    return response
+
+
+@member_required
+@require_POST
+def lines_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an XLSX file to upload."))
+        return redirect("programmes:participants", slug=slug)
+    try:
+        count = xlsx.upload(
+            programme=programme, user=request.user, data=upload.read(), filename=upload.name or ""
+        )
+    except ValidationFailed as failure:
+        return render(
+            request,
+            "programmes/upload_errors.html",
+            {"programme": programme, "problems": failure.problems},
+            status=400,
+        )
+    messages.success(request, _("%(count)s lines saved.") % {"count": count})
+    return redirect("programmes:participants", slug=slug)
