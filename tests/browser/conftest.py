@@ -115,8 +115,13 @@ def tab(open_tab) -> Visit:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def hubei_people(hubei):  # type: ignore[no-untyped-def]
-    """The hubei-2020 programme with a coordinator and Shandong's donor officer."""
+def hubei_people(django_db_serialized_rollback, hubei):  # type: ignore[no-untyped-def]
+    """The hubei-2020 programme with a coordinator and Shandong's donor officer.
+
+    The live server needs a transactional database, which is emptied after each test, rows made
+    by data migrations (resource types, indicators) included; the serialized rollback puts
+    those back, so the next test can load the bundle again.
+    """
     from pairaid.accounts import services as account_services
     from pairaid.accounts.models import User
     from pairaid.registry.models import Region

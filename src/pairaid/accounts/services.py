@@ -1,6 +1,7 @@
 """Use cases on accounts and memberships (permissions are decided in the workspace issue)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -107,3 +108,89 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             )
             grant(user=user, programme=programme, role=account.role, region=region)
     return list(DEMO_ACCOUNTS)
+
+
+def _is_admin(actor: Any) -> bool:
+    return bool(getattr(actor, "is_platform_admin", False) or getattr(actor, "is_superuser", False))
+
+
+def coordinated(actor: Any) -> set[int]:
+    """Ids of the programmes the actor coordinates."""
+    return set(
+        Membership.objects.filter(user=actor, role=Membership.Role.COORDINATOR).values_list(
+            "programme_id", flat=True
+        )
+    )
+
+
+def may_manage_account(actor: Any, target: User) -> bool:
+    """Administrators manage every account; a coordinator only accounts whose memberships all lie
+    in programmes they coordinate (DESIGN.md §7)."""
+    if _is_admin(actor):
+        return True
+    if _is_admin(target):
+        return False
+    mine = coordinated(actor)
+    theirs = set(Membership.objects.filter(user=target).values_list("programme_id", flat=True))
+    return bool(mine) and bool(theirs) and theirs <= mine
+
+
+@transaction.atomic
+def create_account(
+    *,
+    actor: Any,
+    programme: Programme,
+    username: str,
+    email: str,
+    role: str,
+    region: Region | None,
+    password: str,
+) -> User:
+    """A coordinator (or administrator) creates an officer or observer account in a programme."""
+    problems = []
+    if role == Membership.Role.COORDINATOR and not _is_admin(actor):
+        problems.append(
+            Problem("only an administrator creates coordinator accounts", column="role")
+        )
+    if User.objects.filter(username=username).exists():
+        problems.append(Problem(f"the username {username!r} is taken", column="username"))
+    problems += password_problems(password, User(username=username, email=email))
+    if problems:
+        raise ValidationFailed(problems)
+    user = User.objects.create_user(username=username, email=email, password=password)
+    grant(user=user, programme=programme, role=role, region=region)
+    return user
+
+
+def password_problems(password: str, user: User) -> list[Problem]:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        return [Problem(message, column="password") for message in error.messages]
+    return []
+
+
+@transaction.atomic
+def reset_password(*, actor: Any, target: User, password: str) -> None:
+    from pairaid.errors import Forbidden
+
+    if not may_manage_account(actor, target):
+        raise Forbidden(f"you may not reset {target.username}'s password; an administrator can")
+    problems = password_problems(password, target)
+    if problems:
+        raise ValidationFailed(problems)
+    target.set_password(password)
+    target.save(update_fields=["password"])
+
+
+@transaction.atomic
+def revoke(*, user: User, programme: Programme, role: str, region: Region | None = None) -> int:
+    deleted, _ = Membership.objects.filter(
+        user=user, programme=programme, role=role, region=region
+    ).delete()
+    if not deleted:
+        raise ValidationFailed([Problem(f"{user.username} has no {role} role in {programme.slug}")])
+    return deleted

@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pairaid.accounts.models import Membership
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(max_length=150, label=_("Username"))
+    email = forms.EmailField(required=False, label=_("E-mail"))
+    role = forms.ChoiceField(
+        choices=[
+            (Membership.Role.DONOR_OFFICER, _("donor officer")),
+            (Membership.Role.RECIPIENT_OFFICER, _("recipient officer")),
+            (Membership.Role.OBSERVER, _("observer")),
+        ],
+        label=_("Role"),
+    )
+    region = forms.CharField(
+        required=False, label=_("Region code"), help_text=_("For officers: the region they act for")
+    )
+    password = forms.CharField(widget=forms.PasswordInput, label=_("Initial password"))
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label=_("New password"))
