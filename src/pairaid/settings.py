@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "pairaid.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -143,6 +144,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Plan runs go through a task queue that works on SQLite and PostgreSQL alike; the worker is
 # `pairaid db_worker` (make demo starts it beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Coordinators must verify a second factor (TOTP) when this is on; anyone may enrol one.
+PAIRAID_REQUIRE_COORDINATOR_2FA = env_bool("PAIRAID_REQUIRE_COORDINATOR_2FA", default=False)
+OTP_TOTP_ISSUER = "PairAid"
 
 # A deployment's approved base map (审图号) replaces the vendored boundaries when set.
 PAIRAID_BASEMAP_DIR = os.environ.get("PAIRAID_BASEMAP_DIR", "")

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from pairaid.accounts import auth_views as account_auth_views
 from pairaid.api import api
 from pairaid.web import views
 
@@ -24,6 +25,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/2fa/", account_auth_views.enrol, name="second_factor_enrol"),
+    path("accounts/2fa/verify/", account_auth_views.verify, name="second_factor_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pairaid.dashboard.urls")),
     path("", include("pairaid.programmes.urls")),

@@ -52,19 +52,27 @@ def _missing_browser(reason: str) -> None:
 
 
 @pytest.fixture(scope="package")
-def chromium() -> Iterator[Browser]:
+def chromium(django_db_setup) -> Iterator[Browser]:  # type: ignore[no-untyped-def]
     """One headless Chromium for this folder's tests; each test opens its own contexts.
 
-    Playwright's sync API keeps an asyncio loop running in this thread (in a greenlet) for as
-    long as it is started, so Django takes the test's own ORM calls (fixtures, the database flush
-    after each test) for calls from async code and refuses them. They are not: Playwright's loop
-    is idle while they run. DJANGO_ALLOW_ASYNC_UNSAFE says so for exactly this package's span;
-    the package scope also stops the loop before the rest of the suite runs.
+    Playwright's sync API marks an asyncio loop as running in this thread for as long as it is
+    started. Django then (1) takes the test's own ORM calls (fixtures, the flush after each
+    test) for calls from async code and refuses them — they are not: Playwright's loop is idle
+    while they run, so DJANGO_ALLOW_ASYNC_UNSAFE says so for this package's span; and (2) keeps
+    database connections per async context instead of per thread, so the test would get a
+    second connection, without the serialized rollback data and beside the one the live server
+    shares. Handing the thread's connections back keeps one connection, as without Playwright.
+    The package scope stops the loop before the rest of the suite runs.
     """
+    from django.db import connections
+
     if not CHROMIUM.exists():
         _missing_browser(f"browser tests need Debian's Chromium at {CHROMIUM}, which is missing")
+    thread_connections = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, connection in thread_connections.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

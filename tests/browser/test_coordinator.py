@@ -1,8 +1,9 @@
 """A coordinator's day: log in, read the programme, run a plan, compare, approve (and publish)."""
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
+from pairaid.pairing import runs, tasks
 from pairaid.pairing.models import PlanRun
 from tests.browser.browsing import (
     PROGRAMME,
@@ -59,3 +60,42 @@ def test_coordinator_plans_compares_approves_and_publishes(hubei_people, tab):  
     assert run.decided_by == hubei_people["coordinator"]
 
     publish_approved_plan(tab)
+
+
+def test_run_page_follows_a_queued_run_until_it_finishes(  # type: ignore[no-untyped-def]
+    hubei_people, tab, monkeypatch
+):
+    """The run page polls its status with htmx and reloads itself when the run has finished.
+
+    In tests the task queue solves at once, inside the request that starts the run, so the page
+    would never see a queued run. Here the "worker" is held back: the run stays queued until the
+    test executes it, between two polls (the browser holds the poll meanwhile, so the test and
+    the live server never use the shared in-memory database at the same moment).
+    """
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "enqueue_plan_run", queued.append)
+    held_polls: list[Route] = []
+
+    def hold_poll(route: Route) -> None:
+        if queued:  # the worker has not run yet
+            held_polls.append(route)
+        else:
+            route.continue_()
+
+    tab.page.route("**/plan/runs/*/status", hold_poll)
+
+    log_in(tab, "carol_coordinator")
+    start_plan_run(tab, time_limit_seconds=10)
+    expect(tab.page.locator("#run-status progress")).to_be_visible()
+    expect(tab.page.locator("#run-status")).to_contain_text("waiting for the task worker")
+    while not held_polls:  # htmx asks every second
+        tab.page.wait_for_timeout(100)
+    tab.step("queued")
+
+    runs.execute(queued.pop())  # the worker's turn
+    for poll in held_polls:
+        poll.continue_()
+    wait_for_comparison(tab)
+    expect(tab.page.locator("#run-status")).to_contain_text("finished")
+    expect(tab.page.locator("#approve")).to_be_visible()
+    tab.step("finished")
