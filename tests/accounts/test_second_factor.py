@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def code(device: TOTPDevice) -> str:
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    value = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+    )
     return f"{value:06d}"
 
 
