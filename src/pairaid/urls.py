@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from pairaid.accounts import auth_views as account_auth_views
+from pairaid.accounts import language
 from pairaid.api import api
 from pairaid.web import views
 
@@ -27,7 +28,7 @@ urlpatterns = [
     ),
     path("accounts/2fa/", account_auth_views.enrol, name="second_factor_enrol"),
     path("accounts/2fa/verify/", account_auth_views.verify, name="second_factor_verify"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("", include("pairaid.dashboard.urls")),
     path("", include("pairaid.programmes.urls")),
     path("", include("pairaid.pairing.urls")),

@@ -65,9 +65,7 @@ class Visit:
 
 
 def _known(where: str, text: str) -> bool:
-    return any(
-        where.endswith(path) and needle in text for path, needle in KNOWN_CONSOLE_ERRORS
-    )
+    return any(where.endswith(path) and needle in text for path, needle in KNOWN_CONSOLE_ERRORS)
 
 
 def log_in(visit: Visit, username: str, password: str = PASSWORD) -> None:

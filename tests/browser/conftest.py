@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-
 from tests.browser.browsing import PASSWORD, Visit
 
 REPO = Path(__file__).resolve().parents[2]

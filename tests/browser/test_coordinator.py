@@ -2,9 +2,6 @@
 
 import pytest
 from playwright.sync_api import Route, expect
-
-from pairaid.pairing import runs, tasks
-from pairaid.pairing.models import PlanRun
 from tests.browser.browsing import (
     PROGRAMME,
     approve_run,
@@ -14,6 +11,9 @@ from tests.browser.browsing import (
     start_plan_run,
     wait_for_comparison,
 )
+
+from pairaid.pairing import runs, tasks
+from pairaid.pairing.models import PlanRun
 
 pytestmark = pytest.mark.browser
 

@@ -2,10 +2,10 @@
 
 import pytest
 from playwright.sync_api import expect
+from tests.browser.browsing import PROGRAMME, Visit, log_in, wait_for_comparison
 
 from pairaid.pairing import runs
 from pairaid.pairing.models import PlanRun
-from tests.browser.browsing import PROGRAMME, Visit, log_in, wait_for_comparison
 
 pytestmark = pytest.mark.browser
 

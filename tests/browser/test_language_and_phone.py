@@ -2,7 +2,6 @@
 
 import pytest
 from playwright.sync_api import expect
-
 from tests.browser.browsing import PROGRAMME, expect_chart_drawn, log_in, open_dashboard
 from tests.browser.conftest import PHONE
 
@@ -36,9 +35,7 @@ def test_language_switch_turns_the_interface_chinese(hubei_people, tab):  # type
 
 def page_overflows(tab) -> bool:  # type: ignore[no-untyped-def]
     """Whether the page is wider than the screen (a sideways scroll of the whole page)."""
-    return tab.page.evaluate(
-        "document.documentElement.scrollWidth > window.innerWidth + 1"
-    )
+    return tab.page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
 
 
 def test_dashboard_on_a_phone(hubei_people, open_tab):  # type: ignore[no-untyped-def]

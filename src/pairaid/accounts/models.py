@@ -19,6 +19,9 @@ class User(AbstractUser):
         default=False, help_text="documented demo password; refused outside demo mode"
     )
     phone = models.CharField(max_length=40, blank=True)
+    language = models.CharField(
+        max_length=10, blank=True, help_text="the interface language this user chose last"
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
 
