@@ -14,8 +14,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     supported = {code for code, _ in settings.LANGUAGES}
     if request.method == "POST" and language in supported and request.user.is_authenticated:
-        request.user.language = language  # type: ignore[union-attr]
-        request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        request.user.language = language
+        request.user.save(update_fields=["language"])
     return response
 
 
