@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pairaid.registry",
     "pairaid.programmes",
     "pairaid.pairing",
+    "pairaid.operations",
     "pairaid.scenarios",
     "pairaid.dashboard",
     "pairaid.web",
@@ -146,6 +147,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Plan runs go through a task queue that works on SQLite and PostgreSQL alike; the worker is
 # `pairaid db_worker` (make demo starts it beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# A request expires this many days after it is raised (or last renewed) unless renewed.
+PAIRAID_REQUEST_EXPIRY_DAYS = int(os.environ.get("PAIRAID_REQUEST_EXPIRY_DAYS", 90))
 
 # Coordinators must verify a second factor (TOTP) when this is on; anyone may enrol one.
 PAIRAID_REQUIRE_COORDINATOR_2FA = env_bool("PAIRAID_REQUIRE_COORDINATOR_2FA", default=False)

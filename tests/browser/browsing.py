@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 PASSWORD = "a-long-password-1"
 PROGRAMME = "hubei-2020"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}  # a common phone, in CSS pixels
 
 # Console errors the tests let pass, each for a known app issue, named here so none is hidden:
 # - /favicon.ico: the base template links no icon, so Chromium asks the site root for one and
@@ -48,8 +50,8 @@ class Visit:
     def watch(self) -> None:
         """Record console errors and uncaught exceptions, each with the page it happened on.
 
-        Nothing is filtered out: a failed static file, a broken script or a refused fetch on any
-        page fails the test at its next step.
+        Only KNOWN_CONSOLE_ERRORS pass: a failed static file, a broken script or a refused fetch
+        on any page fails the test at its next step.
         """
 
         def on_console(message: Any) -> None:
@@ -125,7 +127,7 @@ def approve_run(visit: Visit) -> None:
 def publish_approved_plan(visit: Visit) -> None:
     """Publish the approved plan as a pairing notice.
 
-    Publishing (issue 4, item 5) is not in the interface yet: when it lands, click its button
-    here and check the notice; `test_coordinator_plans_compares_approves_and_publishes` already
-    calls this step.
+    Publishing (issue 4, item 5) lands separately: when it does, click its button here and check
+    the numbered notice (Chinese and English, PDF link); the coordinator's flow test already
+    calls this step after `approve_run`.
     """

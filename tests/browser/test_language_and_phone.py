@@ -2,8 +2,7 @@
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.browsing import PROGRAMME, expect_chart_drawn, log_in, open_dashboard
-from tests.browser.conftest import PHONE
+from tests.browser.browsing import PHONE, PROGRAMME, expect_chart_drawn, log_in, open_dashboard
 
 pytestmark = pytest.mark.browser
 

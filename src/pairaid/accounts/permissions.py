@@ -30,6 +30,11 @@ class Action(StrEnum):
     PUBLISH = "publish"
     MANAGE_ACCOUNTS = "manage_accounts"
     VIEW_HISTORY = "view_history"
+    RAISE_REQUEST = "raise_request"  # a recipient region's requests
+    CONFIRM_RECEIPT = "confirm_receipt"  # receipts and arrivals at a recipient
+    MANAGE_FACILITIES = "manage_facilities"  # a recipient region's facilities
+    PLEDGE = "pledge"  # a donor region's pledges, shipments and disbursements
+    MANAGE_TEAMS = "manage_teams"  # a donor region's teams and deployments
 
 
 Role = Membership.Role

@@ -1,0 +1,341 @@
+"""Running the programme: facilities, teams and deployments, the one ledger of requests, pledges,
+shipments and receipts (goods, staff and funds), and contacts. Every status change is kept in
+the history (who and when)."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import ResourceType
+
+
+class Facility(models.Model):
+    """A hospital or site in a recipient region."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", "hospital"
+        FIELD_HOSPITAL = "field_hospital", "field hospital (方舱)"
+        SITE = "site", "site"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="facilities")
+    recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="facilities")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.HOSPITAL)
+    beds = models.PositiveIntegerField(null=True, blank=True)
+    icu_beds = models.PositiveIntegerField(null=True, blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "name"], name="facility_name_unique")
+        ]
+        ordering = ["recipient", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FacilitySnapshot(models.Model):
+    """A facility's capacity on a date: beds and ICU beds available and occupied."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="snapshots")
+    date = models.DateField()
+    beds_available = models.PositiveIntegerField(null=True, blank=True)
+    beds_occupied = models.PositiveIntegerField(null=True, blank=True)
+    icu_available = models.PositiveIntegerField(null=True, blank=True)
+    icu_occupied = models.PositiveIntegerField(null=True, blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "date"], name="one_snapshot_per_day")
+        ]
+        ordering = ["facility", "date"]
+
+
+class Team(models.Model):
+    """A donor's medical team (WHO EMT classification where it fits)."""
+
+    class EmtType(models.TextChoices):
+        TYPE_1_MOBILE = "emt1_mobile", "EMT type 1 mobile"
+        TYPE_1_FIXED = "emt1_fixed", "EMT type 1 fixed"
+        TYPE_2 = "emt2", "EMT type 2 (inpatient surgical)"
+        TYPE_3 = "emt3", "EMT type 3 (referral)"
+        SPECIALISED = "specialised", "specialised care team"
+        OTHER = "other", "other team"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="teams")
+    donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    emt_type = models.CharField(max_length=20, choices=EmtType.choices, default=EmtType.OTHER)
+    leader = models.CharField(max_length=120, blank=True)
+    home_institution = models.CharField(max_length=200, blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["donor", "name"], name="team_name_unique")]
+        ordering = ["donor", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def size(self) -> int:
+        return sum(member.count for member in self.members.all())
+
+
+class TeamMember(models.Model):
+    """How many members of one profession and specialty (a personnel resource type) a team has."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "resource_type"], name="team_member_unique")
+        ]
+
+
+class Request(models.Model):
+    """A recipient's request for resources; it expires unless renewed (EU: after 90 days)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        CLOSED = "closed", "closed"
+        WITHDRAWN = "withdrawn", "withdrawn"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="requests")
+    recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="requests")
+    number = models.PositiveIntegerField()
+    raised_on = models.DateField()
+    expires_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="request_number_unique")
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"request {self.number} of {self.recipient.region.name_en}"
+
+
+class RequestLine(models.Model):
+    class Priority(models.TextChoices):
+        URGENT = "urgent", "urgent"
+        HIGH = "high", "high"
+        NORMAL = "normal", "normal"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="lines")
+    resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    needed_by = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["request", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="request_line_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.resource_type.code}"
+
+
+class Pledge(models.Model):
+    """A donor's promise against a request line: goods become shipments, staff deployments,
+    funds disbursements."""
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", "pledged"
+        CANCELLED = "cancelled", "cancelled"
+
+    line = models.ForeignKey(RequestLine, on_delete=models.PROTECT, related_name="pledges")
+    donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="pledges")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    pledged_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLEDGED)
+    note = models.TextField(blank=True, help_text="required when the pledge goes beyond the line")
+    pledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="pledge_gt_0")
+        ]
+
+
+class Shipment(models.Model):
+    """Goods or funds sent against a pledge: dispatched → in transit → received."""
+
+    class Status(models.TextChoices):
+        DISPATCHED = "dispatched", "dispatched"
+        IN_TRANSIT = "in_transit", "in transit"
+        RECEIVED = "received", "received"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="shipments")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DISPATCHED)
+    dispatched_on = models.DateField()
+    received_on = models.DateField(null=True, blank=True)
+    received_quantity = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    value_cny = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True, help_text="value of in-kind aid"
+    )
+    reference = models.CharField(max_length=120, blank=True, help_text="waybill or transfer number")
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pledge", "pk"]
+
+
+class Discrepancy(models.Model):
+    """What a receipt found wrong; recorded, never lost."""
+
+    class Kind(models.TextChoices):
+        SHORT = "short", "short"
+        DAMAGED = "damaged", "damaged"
+        WRONG_ITEM = "wrong_item", "wrong item"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="discrepancies")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+
+class Deployment(models.Model):
+    """A team sent to a recipient facility: planned → dispatched (in transit) → arrived
+    (received, confirmed by the recipient) → ended. A rotation replaces an earlier deployment."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "planned"
+        DISPATCHED = "dispatched", "dispatched (in transit)"
+        ARRIVED = "arrived", "arrived (on duty)"
+        ENDED = "ended", "ended"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="deployments")
+    recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="deployments")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="deployments"
+    )
+    pledge = models.ForeignKey(
+        Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="deployments"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    planned_start = models.DateField()
+    planned_end = models.DateField(null=True, blank=True)
+    dispatched_on = models.DateField(null=True, blank=True)
+    arrived_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by"
+    )
+    overlap_days = models.PositiveSmallIntegerField(default=0)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team", "planned_start"]
+
+    def __str__(self) -> str:
+        return f"{self.team} → {self.recipient.region.name_en} ({self.status})"
+
+
+class FundCommitment(models.Model):
+    """Funds or in-kind aid a donor commits to its recipient for a year, in the programme's currency."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", "funds"
+        IN_KIND = "in_kind", "in-kind aid"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="commitments")
+    donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="commitments")
+    recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CASH)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
+    description = models.TextField(blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+
+class Disbursement(models.Model):
+    """Money or in-kind value actually transferred against a commitment (IATI: disbursement)."""
+
+    commitment = models.ForeignKey(
+        FundCommitment, on_delete=models.PROTECT, related_name="disbursements"
+    )
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
+    reference = models.CharField(max_length=120, blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+
+class Contact(models.Model):
+    """A person responsible in a participant, team or facility. Phone and e-mail are personal
+    data: members with a role see them, observers see names and roles only."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contacts")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["participant", "team", "facility", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+class DailyReport(models.Model):
+    """A team's daily report (WHO EMT minimum data set where it fits)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="reports")
+    date = models.DateField()
+    patients_seen = models.PositiveIntegerField(default=0)
+    admitted = models.PositiveIntegerField(default=0)
+    severe = models.PositiveIntegerField(default=0)
+    critical = models.PositiveIntegerField(default=0)
+    recovered = models.PositiveIntegerField(default=0)
+    deaths = models.PositiveIntegerField(default=0)
+    staff_on_duty = models.PositiveIntegerField(default=0)
+    shortages = models.TextField(blank=True)
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "date"], name="one_report_per_day")]
+        ordering = ["team", "date"]
+

@@ -1,0 +1,336 @@
+"""Use cases of the programme's operations: the state machines of the one ledger (requests →
+pledges → shipments → receipts; staff through deployments; funds through disbursements), teams
+and rotations. Each use case is one transaction; history records who and when."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from pairaid.errors import Conflict, Problem, ValidationFailed
+from pairaid.operations.models import (
+    Deployment,
+    Discrepancy,
+    Facility,
+    Pledge,
+    Request,
+    RequestLine,
+    Shipment,
+    Team,
+    TeamMember,
+)
+from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import ResourceType
+
+ZERO = Decimal(0)
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+def _expiry(on: datetime.date) -> datetime.date:
+    return on + datetime.timedelta(days=settings.PAIRAID_REQUEST_EXPIRY_DAYS)
+
+
+@dataclass(frozen=True)
+class LineIn:
+    resource_type: ResourceType
+    quantity: Decimal
+    priority: str = RequestLine.Priority.NORMAL
+    needed_by: datetime.date | None = None
+
+
+@transaction.atomic
+def raise_request(
+    *, recipient: Participant, lines: Sequence[LineIn], user: Any, note: str = "", on: datetime.date | None = None
+) -> Request:
+    """A recipient asks for resources; business dates default to the programme date."""
+    programme = recipient.programme
+    problems = []
+    if recipient.role != Participant.Role.RECIPIENT:
+        problems.append(Problem(f"{recipient.region.name_en} is not a recipient", column="recipient"))
+    if not lines:
+        problems.append(Problem("a request needs at least one line", column="lines"))
+    problems += [
+        Problem(f"lines[{i}].quantity: must be > 0, got {line.quantity}", column="quantity")
+        for i, line in enumerate(lines)
+        if line.quantity <= 0
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    raised_on = on or programme.current_date()
+    number = (programme.requests.aggregate(top=Max("number"))["top"] or 0) + 1
+    request = Request.objects.create(
+        programme=programme,
+        recipient=recipient,
+        number=number,
+        raised_on=raised_on,
+        expires_on=_expiry(raised_on),
+        note=note,
+        raised_by=_user(user),
+    )
+    for line in lines:
+        RequestLine.objects.create(
+            request=request,
+            resource_type=line.resource_type,
+            quantity=line.quantity,
+            priority=line.priority,
+            needed_by=line.needed_by,
+        )
+    return request
+
+
+def is_expired(request: Request, on: datetime.date) -> bool:
+    return request.status == Request.Status.OPEN and request.expires_on < on
+
+
+@transaction.atomic
+def renew_request(*, request: Request, on: datetime.date | None = None) -> Request:
+    if request.status != Request.Status.OPEN:
+        raise Conflict(f"request {request.number} is {request.status}; only open requests are renewed")
+    request.expires_on = _expiry(on or request.programme.current_date())
+    request.save(update_fields=["expires_on"])
+    return request
+
+
+def pledged(line: RequestLine) -> Decimal:
+    total = line.pledges.filter(status=Pledge.Status.PLEDGED).aggregate(total=Sum("quantity"))["total"]
+    return total or ZERO
+
+
+@transaction.atomic
+def pledge(
+    *, line: RequestLine, donor: Participant, quantity: Decimal, user: Any, note: str = "", on: datetime.date | None = None
+) -> Pledge:
+    """A donor pledges against an open request line; beyond the line only with a note."""
+    line = RequestLine.objects.select_for_update().select_related("request__programme").get(pk=line.pk)
+    request = line.request
+    today = on or request.programme.current_date()
+    if request.status != Request.Status.OPEN or is_expired(request, today):
+        state = "expired" if is_expired(request, today) else request.status
+        raise Conflict(f"request {request.number} is {state}; it takes no pledges")
+    problems = []
+    if donor.role != Participant.Role.DONOR or donor.programme_id != request.programme_id:
+        problems.append(Problem(f"{donor.region.name_en} is not a donor of this programme", column="donor"))
+    if quantity <= 0:
+        problems.append(Problem(f"must be > 0, got {quantity}", column="quantity"))
+    remaining = line.quantity - pledged(line)
+    if quantity > remaining and not note.strip():
+        problems.append(
+            Problem(
+                f"pledging {quantity} goes beyond what the line still needs ({remaining}); "
+                "say why in a note",
+                column="note",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    return Pledge.objects.create(
+        line=line, donor=donor, quantity=quantity, pledged_on=today, note=note, pledged_by=_user(user)
+    )
+
+
+def _is_personnel(resource: ResourceType) -> bool:
+    return resource.kind == ResourceType.Kind.PERSONNEL
+
+
+@transaction.atomic
+def dispatch(
+    *,
+    pledge: Pledge,
+    quantity: Decimal,
+    on: datetime.date | None = None,
+    reference: str = "",
+    value_cny: Decimal | None = None,
+) -> Shipment:
+    """Goods or funds leave the donor against a pledge (staff move through deployments)."""
+    pledge = Pledge.objects.select_for_update().select_related("line__resource_type", "line__request__programme").get(pk=pledge.pk)
+    if pledge.status != Pledge.Status.PLEDGED:
+        raise Conflict("a cancelled pledge is not dispatched")
+    if _is_personnel(pledge.line.resource_type):
+        raise Conflict("staff are dispatched as a team deployment, not a shipment")
+    sent = pledge.shipments.aggregate(total=Sum("quantity"))["total"] or ZERO
+    if quantity <= 0 or sent + quantity > pledge.quantity:
+        raise ValidationFailed(
+            [Problem(f"dispatch 0 < quantity <= {pledge.quantity - sent} (pledged {pledge.quantity}, sent {sent})", column="quantity")]
+        )
+    return Shipment.objects.create(
+        pledge=pledge,
+        quantity=quantity,
+        dispatched_on=on or pledge.line.request.programme.current_date(),
+        reference=reference,
+        value_cny=value_cny,
+    )
+
+
+@transaction.atomic
+def mark_in_transit(*, shipment: Shipment) -> Shipment:
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if shipment.status != Shipment.Status.DISPATCHED:
+        raise Conflict(f"a shipment that is {shipment.status} cannot go in transit")
+    shipment.status = Shipment.Status.IN_TRANSIT
+    shipment.save(update_fields=["status"])
+    return shipment
+
+
+@dataclass(frozen=True)
+class DiscrepancyIn:
+    kind: str
+    quantity: Decimal
+    note: str = ""
+
+
+@transaction.atomic
+def confirm_receipt(
+    *,
+    shipment: Shipment,
+    received_quantity: Decimal,
+    discrepancies: Sequence[DiscrepancyIn] = (),
+    on: datetime.date | None = None,
+) -> Shipment:
+    """The recipient confirms what actually arrived; any shortfall is kept as a discrepancy."""
+    shipment = Shipment.objects.select_for_update().select_related("pledge__line__request__programme").get(pk=shipment.pk)
+    if shipment.status == Shipment.Status.RECEIVED:
+        raise Conflict("this shipment was already received; a received shipment is not edited")
+    if received_quantity < 0:
+        raise ValidationFailed([Problem(f"must be >= 0, got {received_quantity}", column="received_quantity")])
+    shipment.status = Shipment.Status.RECEIVED
+    shipment.received_on = on or shipment.pledge.line.request.programme.current_date()
+    shipment.received_quantity = received_quantity
+    shipment.save(update_fields=["status", "received_on", "received_quantity"])
+    recorded = list(discrepancies)
+    shortfall = shipment.quantity - received_quantity
+    if shortfall > 0 and not recorded:
+        recorded.append(DiscrepancyIn(Discrepancy.Kind.SHORT, shortfall, "recorded at receipt"))
+    for item in recorded:
+        Discrepancy.objects.create(shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note)
+    return shipment
+
+
+# Teams and deployments: staff move through the ledger as teams (DESIGN.md §2).
+
+
+@transaction.atomic
+def register_team(
+    *,
+    donor: Participant,
+    name: str,
+    members: dict[ResourceType, int],
+    emt_type: str = Team.EmtType.OTHER,
+    leader: str = "",
+    home_institution: str = "",
+) -> Team:
+    problems = []
+    if donor.role != Participant.Role.DONOR:
+        problems.append(Problem(f"{donor.region.name_en} is not a donor", column="donor"))
+    problems += [
+        Problem(f"{resource.code} is not a profession (personnel)", column="members")
+        for resource in members
+        if not _is_personnel(resource)
+    ]
+    if not members or sum(members.values()) <= 0:
+        problems.append(Problem("a team needs members", column="members"))
+    if problems:
+        raise ValidationFailed(problems)
+    team = Team.objects.create(
+        programme=donor.programme, donor=donor, name=name, emt_type=emt_type, leader=leader, home_institution=home_institution
+    )
+    for resource, count in members.items():
+        TeamMember.objects.create(team=team, resource_type=resource, count=count)
+    return team
+
+
+@transaction.atomic
+def deploy(
+    *,
+    team: Team,
+    recipient: Participant,
+    facility: Facility | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    pledge: Pledge | None = None,
+    replaces: Deployment | None = None,
+    overlap_days: int = 0,
+) -> Deployment:
+    """Plan a team's deployment to a recipient (facility); a rotation names the one it replaces."""
+    programme = team.programme
+    problems = []
+    if recipient.role != Participant.Role.RECIPIENT or recipient.programme_id != programme.pk:
+        problems.append(Problem(f"{recipient.region.name_en} is not a recipient of this programme", column="recipient"))
+    if facility is not None and facility.recipient_id != recipient.pk:
+        problems.append(Problem(f"{facility.name} is not in {recipient.region.name_en}", column="facility"))
+    if pledge is not None and not _is_personnel(pledge.line.resource_type):
+        problems.append(Problem("a deployment fulfils a staff pledge, not a goods or funds one", column="pledge"))
+    if replaces is not None and replaces.recipient_id != recipient.pk:
+        problems.append(Problem("a rotation replaces a deployment at the same recipient", column="replaces"))
+    start = start or programme.current_date()
+    if end is not None and end < start:
+        problems.append(Problem(f"ends ({end}) before it starts ({start})", column="end"))
+    busy = team.deployments.exclude(status__in=[Deployment.Status.ENDED]).exclude(pk=getattr(replaces, "pk", None))
+    if busy.exists():
+        problems.append(Problem(f"{team.name} is already deployed or planned elsewhere", column="team"))
+    if problems:
+        raise ValidationFailed(problems)
+    return Deployment.objects.create(
+        team=team,
+        recipient=recipient,
+        facility=facility,
+        pledge=pledge,
+        planned_start=start,
+        planned_end=end,
+        replaces=replaces,
+        overlap_days=overlap_days,
+    )
+
+
+def _move(deployment: Deployment, expected: str, target: str, date_field: str, on: datetime.date | None) -> Deployment:
+    deployment = Deployment.objects.select_for_update().select_related("team__programme").get(pk=deployment.pk)
+    if deployment.status != expected:
+        raise Conflict(f"a deployment that is {deployment.status} cannot become {target}")
+    deployment.status = target
+    setattr(deployment, date_field, on or deployment.team.programme.current_date())
+    deployment.save(update_fields=["status", date_field])
+    return deployment
+
+
+@transaction.atomic
+def dispatch_team(*, deployment: Deployment, on: datetime.date | None = None) -> Deployment:
+    """The team leaves: in transit."""
+    return _move(deployment, Deployment.Status.PLANNED, Deployment.Status.DISPATCHED, "dispatched_on", on)
+
+
+@transaction.atomic
+def confirm_arrival(*, deployment: Deployment, on: datetime.date | None = None) -> Deployment:
+    """The recipient confirms the team arrived: received, on duty. A rotation's predecessor is
+    set to end after the overlap."""
+    arrived = _move(deployment, Deployment.Status.DISPATCHED, Deployment.Status.ARRIVED, "arrived_on", on)
+    previous = arrived.replaces
+    if previous is not None and previous.status == Deployment.Status.ARRIVED:
+        assert arrived.arrived_on is not None
+        previous.planned_end = arrived.arrived_on + datetime.timedelta(days=arrived.overlap_days)
+        previous.save(update_fields=["planned_end"])
+    return arrived
+
+
+@transaction.atomic
+def end_deployment(*, deployment: Deployment, on: datetime.date | None = None) -> Deployment:
+    return _move(deployment, Deployment.Status.ARRIVED, Deployment.Status.ENDED, "ended_on", on)
+
+
+def on_duty(deployment: Deployment, on: datetime.date) -> bool:
+    """Whether the team counts as staff on duty at the recipient on a date."""
+    if deployment.arrived_on is None or deployment.arrived_on > on:
+        return False
+    if deployment.ended_on is not None:
+        return on < deployment.ended_on
+    # A rotated team stays until the overlap after its successor's arrival has passed.
+    successor_arrived = any(d.arrived_on is not None for d in deployment.replaced_by.all())
+    if successor_arrived and deployment.planned_end is not None:
+        return on < deployment.planned_end
+    return True
