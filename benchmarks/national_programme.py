@@ -36,6 +36,7 @@ def generate_national(
     pairings: int = 3000,
     allocations: bool = True,
     country: str = "CN",
+    slug: str = SLUG,
     seed: int = 7,
 ) -> dict[str, int]:
     """Write the bundle into FOLDER (which must not exist); returns its row counts.
@@ -66,6 +67,7 @@ def generate_national(
     manifest_path = folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["country"] = country
+    manifest["programme"]["slug"] = slug
     manifest["programme"]["rules"] = {
         "max_donors_per_recipient": MAX_PARTNERS,
         "max_recipients_per_donor": MAX_PARTNERS,

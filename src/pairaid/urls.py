@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("pairaid.programmes.urls")),
     path("", include("pairaid.pairing.urls")),
     path("", include("pairaid.accounts.urls")),
+    path("", include("pairaid.operations.urls")),
     path("", include("pairaid.registry.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -238,9 +238,11 @@ def test_the_compiled_catalogue_returns_every_translation_in_the_po():
     with translation.override(LANGUAGE):
         for entry in catalogue():
             if entry.msgid_plural is not None:
-                got = translation.npgettext(
-                    entry.msgctxt, entry.msgid, entry.msgid_plural, 1
-                ) if entry.msgctxt else translation.ngettext(entry.msgid, entry.msgid_plural, 1)
+                got = (
+                    translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+                    if entry.msgctxt
+                    else translation.ngettext(entry.msgid, entry.msgid_plural, 1)
+                )
             elif entry.msgctxt:
                 got = translation.pgettext(entry.msgctxt, entry.msgid)
             else:

@@ -46,7 +46,9 @@ def _team_size(deployment: Deployment, resource: ResourceType) -> Decimal:
     return Decimal(sum(m.count for m in members if m.resource_type_id == resource.pk))
 
 
-def requests_with_progress(programme: Programme, on: datetime.date) -> list[tuple[Request, bool, list[LineProgress]]]:
+def requests_with_progress(
+    programme: Programme, on: datetime.date
+) -> list[tuple[Request, bool, list[LineProgress]]]:
     """Every request with its lines' requested / pledged / in transit / received."""
     shipments = Shipment.objects.prefetch_related("discrepancies")
     deployments = Deployment.objects.select_related("team").prefetch_related("team__members")
@@ -54,8 +56,16 @@ def requests_with_progress(programme: Programme, on: datetime.date) -> list[tupl
         Prefetch("shipments", shipments), Prefetch("deployments", deployments)
     )
     requests = (
-        programme.requests.select_related("recipient__region")
-        .prefetch_related(Prefetch("lines", RequestLine.objects.select_related("resource_type").prefetch_related(Prefetch("pledges", pledges))))
+        Request.objects.filter(programme=programme)
+        .select_related("recipient__region")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                RequestLine.objects.select_related("resource_type").prefetch_related(
+                    Prefetch("pledges", pledges)
+                ),
+            )
+        )
         .order_by("-number")
     )
     out = []
@@ -75,7 +85,8 @@ def _progress(line: RequestLine) -> LineProgress:
             if shipment.status == Shipment.Status.RECEIVED:
                 progress.received += shipment.received_quantity or ZERO
                 progress.discrepancies += [
-                    f"{d.get_kind_display()} {_quantity(d.quantity)}" + (f": {d.note}" if d.note else "")
+                    f"{d.get_kind_display()} {_quantity(d.quantity)}"
+                    + (f": {d.note}" if d.note else "")
                     for d in shipment.discrepancies.all()
                 ]
             else:
@@ -110,24 +121,32 @@ class Gap:
 
 
 def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
-    """Need − received − in transit (goods, funds); need − staff on duty (personnel); largest first."""
+    """Need − received − in transit (goods, funds); need − staff on duty (staff); largest first."""
     needs = programme_services.needs_as_of(programme=programme, on=on)
-    recipients = {p.pk: p for p in programme.participants.filter(role="recipient").select_related("region")}
+    recipients = {
+        p.pk: p for p in programme.participants.filter(role="recipient").select_related("region")
+    }
     resources = {r.code: r for r in ResourceType.objects.all()}
     received: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     in_transit: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    shipments = Shipment.objects.filter(pledge__line__request__programme=programme, dispatched_on__lte=on).select_related(
-        "pledge__line__request", "pledge__line__resource_type"
-    )
+    shipments = Shipment.objects.filter(
+        pledge__line__request__programme=programme, dispatched_on__lte=on
+    ).select_related("pledge__line__request", "pledge__line__resource_type")
     for shipment in shipments:
         key = (shipment.pledge.line.request.recipient_id, shipment.pledge.line.resource_type.code)
-        if shipment.status == Shipment.Status.RECEIVED and shipment.received_on and shipment.received_on <= on:
+        if (
+            shipment.status == Shipment.Status.RECEIVED
+            and shipment.received_on
+            and shipment.received_on <= on
+        ):
             received[key] += shipment.received_quantity or ZERO
         else:
             in_transit[key] += shipment.quantity
     staff: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    deployments = Deployment.objects.filter(recipient__programme=programme).select_related("team").prefetch_related(
-        "team__members__resource_type", "replaced_by"
+    deployments = (
+        Deployment.objects.filter(recipient__programme=programme)
+        .select_related("team")
+        .prefetch_related("team__members__resource_type", "replaced_by")
     )
     for deployment in deployments:
         if not on_duty(deployment, on):
@@ -136,22 +155,36 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
             staff[(deployment.recipient_id, member.resource_type.code)] += member.count
             staff[(deployment.recipient_id, "medical_staff")] += member.count
     rows = []
-    for key, picked in needs.items():
-        recipient = recipients.get(key.participant_id)
+    for line_key, picked in needs.items():
+        recipient = recipients.get(line_key.participant_id)
         if recipient is None:
             continue
-        k = (key.participant_id, key.resource_code)
+        k = (line_key.participant_id, line_key.resource_code)
         rows.append(
-            Gap(recipient, resources[key.resource_code], picked.line.quantity, received[k], in_transit[k], staff[k])
+            Gap(
+                recipient,
+                resources[line_key.resource_code],
+                picked.line.quantity,
+                received[k],
+                in_transit[k],
+                staff[k],
+            )
         )
     return sorted(rows, key=lambda g: g.gap, reverse=True)
 
 
-def duplicate_requests(programme: Programme, on: datetime.date) -> list[tuple[Request, Request, str]]:
+def duplicate_requests(
+    programme: Programme, on: datetime.date
+) -> list[tuple[Request, Request, str]]:
     """Open requests of one recipient asking for the same resource twice."""
     seen: dict[tuple[int, str], Request] = {}
     found = []
-    for request in programme.requests.filter(status="open").prefetch_related("lines__resource_type").order_by("number"):
+    for request in (
+        Request.objects.filter(programme=programme)
+        .filter(status="open")
+        .prefetch_related("lines__resource_type")
+        .order_by("number")
+    ):
         if is_expired(request, on):
             continue
         for line in request.lines.all():
@@ -195,14 +228,28 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
     # Indicators in CNY 100 million; contributions in the programme currency (CNY).
     scale = Decimal(100_000_000) if "100 million" in indicator.unit else Decimal(1)
     for donor in programme.participants.filter(role="donor").select_related("region"):
-        previous = donor.region.indicators.filter(indicator=indicator, as_of__year=year - 1).order_by("-as_of").first()
-        required = previous.value * scale * programme.min_contribution_share if previous else None
-        paid = Disbursement.objects.filter(commitment__donor=donor, date__year=year).values_list("amount", flat=True)
-        in_kind = Shipment.objects.filter(pledge__donor=donor, received_on__year=year, value_cny__isnull=False).values_list(
-            "value_cny", flat=True
+        previous = (
+            donor.region.indicators.filter(indicator=indicator, as_of__year=year - 1)
+            .order_by("-as_of")
+            .first()
         )
+        required = previous.value * scale * programme.min_contribution_share if previous else None
+        paid = Disbursement.objects.filter(commitment__donor=donor, date__year=year).values_list(
+            "amount", flat=True
+        )
+        in_kind = Shipment.objects.filter(
+            pledge__donor=donor, received_on__year=year, value_cny__isnull=False
+        ).values_list("value_cny", flat=True)
         basis = f"{programme.min_contribution_share * 100:g} % of {indicator.name_en} {year - 1}"
-        checks.append(ContributionCheck(donor, year, required, sum(paid, ZERO) + sum(in_kind, ZERO), basis))
+        checks.append(
+            ContributionCheck(
+                donor,
+                year,
+                required,
+                sum(paid, ZERO) + sum((v or ZERO for v in in_kind), ZERO),
+                basis,
+            )
+        )
     return checks
 
 
@@ -227,23 +274,39 @@ LEAGUE_FORMULA = (
 )
 
 
-def league_table(programme: Programme, on: datetime.date, coverage: dict[str, float] | None = None) -> list[LeagueRow]:
+def league_table(
+    programme: Programme, on: datetime.date, coverage: dict[str, float] | None = None
+) -> list[LeagueRow]:
     from pairaid.pairing import translate
 
     coverage = coverage or {}
     in_force = list(translate.live_pairings(programme, on))
     rows = []
-    donors = programme.participants.filter(role="donor").select_related("region").order_by("region__code")
+    donors = (
+        programme.participants.filter(role="donor")
+        .select_related("region")
+        .order_by("region__code")
+    )
     pledges_by_donor: dict[int, list[Pledge]] = defaultdict(list)
-    for p in Pledge.objects.filter(donor__programme=programme, status="pledged").select_related("line__resource_type").prefetch_related("shipments", "deployments__team__members"):
+    for p in (
+        Pledge.objects.filter(donor__programme=programme, status="pledged")
+        .select_related("line__resource_type")
+        .prefetch_related("shipments", "deployments__team__members")
+    ):
         pledges_by_donor[p.donor_id].append(p)
     deployments_by_donor: dict[int, list[Deployment]] = defaultdict(list)
-    for d in Deployment.objects.filter(team__programme=programme).select_related("team").prefetch_related("team__members"):
+    for d in (
+        Deployment.objects.filter(team__programme=programme)
+        .select_related("team")
+        .prefetch_related("team__members")
+    ):
         deployments_by_donor[d.team.donor_id].append(d)
     for donor in donors:
         pledges = pledges_by_donor[donor.pk]
         deployments = deployments_by_donor[donor.pk]
-        staff_pledged = sum((p.quantity for p in pledges if p.line.resource_type.kind == "personnel"), ZERO)
+        staff_pledged = sum(
+            (p.quantity for p in pledges if p.line.resource_type.kind == "personnel"), ZERO
+        )
         arrived = [d for d in deployments if d.arrived_on is not None and d.arrived_on <= on]
         staff_deployed = Decimal(sum(m.count for d in arrived for m in d.team.members.all()))
         starts = [p.valid_from for p in in_force if p.donor_id == donor.pk and p.valid_from]
@@ -276,7 +339,9 @@ def league_table(programme: Programme, on: datetime.date, coverage: dict[str, fl
                 staff_deployed=staff_deployed,
                 days_to_first_arrival=days,
                 already_present=already,
-                fulfilment_rate=float(min(received, pledged_total) / pledged_total) if pledged_total else None,
+                fulfilment_rate=float(min(received, pledged_total) / pledged_total)
+                if pledged_total
+                else None,
                 median_lead_days=statistics.median(leads) if leads else None,
                 coverage=sum(values) / len(values) if values else None,
             )

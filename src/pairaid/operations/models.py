@@ -56,6 +56,9 @@ class FacilitySnapshot(models.Model):
         ]
         ordering = ["facility", "date"]
 
+    def __str__(self) -> str:
+        return f"{self.facility} {self.date}"
+
 
 class Team(models.Model):
     """A donor's medical team (WHO EMT classification where it fits)."""
@@ -102,6 +105,9 @@ class TeamMember(models.Model):
             models.UniqueConstraint(fields=["team", "resource_type"], name="team_member_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.team}: {self.count} {self.resource_type.code}"
+
 
 class Request(models.Model):
     """A recipient's request for resources; it expires unless renewed (EU: after 90 days)."""
@@ -142,7 +148,9 @@ class RequestLine(models.Model):
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="lines")
     resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     needed_by = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
@@ -167,7 +175,9 @@ class Pledge(models.Model):
 
     line = models.ForeignKey(RequestLine, on_delete=models.PROTECT, related_name="pledges")
     donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="pledges")
-    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
     pledged_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLEDGED)
     note = models.TextField(blank=True, help_text="required when the pledge goes beyond the line")
@@ -183,6 +193,9 @@ class Pledge(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="pledge_gt_0")
         ]
 
+    def __str__(self) -> str:
+        return f"pledge of {self.quantity} by {self.donor.region.name_en}"
+
 
 class Shipment(models.Model):
     """Goods or funds sent against a pledge: dispatched → in transit → received."""
@@ -193,7 +206,9 @@ class Shipment(models.Model):
         RECEIVED = "received", "received"
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="shipments")
-    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DISPATCHED)
     dispatched_on = models.DateField()
     received_on = models.DateField(null=True, blank=True)
@@ -208,6 +223,9 @@ class Shipment(models.Model):
     class Meta:
         ordering = ["pledge", "pk"]
 
+    def __str__(self) -> str:
+        return f"shipment of {self.quantity} ({self.status})"
+
 
 class Discrepancy(models.Model):
     """What a receipt found wrong; recorded, never lost."""
@@ -219,9 +237,14 @@ class Discrepancy(models.Model):
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="discrepancies")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    quantity = models.DecimalField(max_digits=18, decimal_places=4, validators=[MinValueValidator(0)])
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
     note = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity}"
 
 
 class Deployment(models.Model):
@@ -263,7 +286,7 @@ class Deployment(models.Model):
 
 
 class FundCommitment(models.Model):
-    """Funds or in-kind aid a donor commits to its recipient for a year, in the programme's currency."""
+    """Funds or in-kind aid a donor commits to its recipient for a year (programme currency)."""
 
     class Kind(models.TextChoices):
         CASH = "cash", "funds"
@@ -279,6 +302,9 @@ class FundCommitment(models.Model):
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
+    def __str__(self) -> str:
+        return f"{self.donor.region.name_en} {self.year}: {self.amount}"
+
 
 class Disbursement(models.Model):
     """Money or in-kind value actually transferred against a commitment (IATI: disbursement)."""
@@ -292,6 +318,9 @@ class Disbursement(models.Model):
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
+    def __str__(self) -> str:
+        return f"{self.date}: {self.amount}"
+
 
 class Contact(models.Model):
     """A person responsible in a participant, team or facility. Phone and e-mail are personal
@@ -301,7 +330,9 @@ class Contact(models.Model):
     participant = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
     facility = models.ForeignKey(
         Facility, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
     )
@@ -339,3 +370,5 @@ class DailyReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["team", "date"], name="one_report_per_day")]
         ordering = ["team", "date"]
 
+    def __str__(self) -> str:
+        return f"{self.team} {self.date}"

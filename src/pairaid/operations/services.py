@@ -24,7 +24,7 @@ from pairaid.operations.models import (
     Team,
     TeamMember,
 )
-from pairaid.programmes.models import Participant, Programme
+from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
 
 ZERO = Decimal(0)
@@ -48,13 +48,20 @@ class LineIn:
 
 @transaction.atomic
 def raise_request(
-    *, recipient: Participant, lines: Sequence[LineIn], user: Any, note: str = "", on: datetime.date | None = None
+    *,
+    recipient: Participant,
+    lines: Sequence[LineIn],
+    user: Any,
+    note: str = "",
+    on: datetime.date | None = None,
 ) -> Request:
     """A recipient asks for resources; business dates default to the programme date."""
     programme = recipient.programme
     problems = []
     if recipient.role != Participant.Role.RECIPIENT:
-        problems.append(Problem(f"{recipient.region.name_en} is not a recipient", column="recipient"))
+        problems.append(
+            Problem(f"{recipient.region.name_en} is not a recipient", column="recipient")
+        )
     if not lines:
         problems.append(Problem("a request needs at least one line", column="lines"))
     problems += [
@@ -65,7 +72,9 @@ def raise_request(
     if problems:
         raise ValidationFailed(problems)
     raised_on = on or programme.current_date()
-    number = (programme.requests.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = (
+        Request.objects.filter(programme=programme).aggregate(top=Max("number"))["top"] or 0
+    ) + 1
     request = Request.objects.create(
         programme=programme,
         recipient=recipient,
@@ -93,23 +102,35 @@ def is_expired(request: Request, on: datetime.date) -> bool:
 @transaction.atomic
 def renew_request(*, request: Request, on: datetime.date | None = None) -> Request:
     if request.status != Request.Status.OPEN:
-        raise Conflict(f"request {request.number} is {request.status}; only open requests are renewed")
+        raise Conflict(
+            f"request {request.number} is {request.status}; only open requests are renewed"
+        )
     request.expires_on = _expiry(on or request.programme.current_date())
     request.save(update_fields=["expires_on"])
     return request
 
 
 def pledged(line: RequestLine) -> Decimal:
-    total = line.pledges.filter(status=Pledge.Status.PLEDGED).aggregate(total=Sum("quantity"))["total"]
+    total = line.pledges.filter(status=Pledge.Status.PLEDGED).aggregate(total=Sum("quantity"))[
+        "total"
+    ]
     return total or ZERO
 
 
 @transaction.atomic
 def pledge(
-    *, line: RequestLine, donor: Participant, quantity: Decimal, user: Any, note: str = "", on: datetime.date | None = None
+    *,
+    line: RequestLine,
+    donor: Participant,
+    quantity: Decimal,
+    user: Any,
+    note: str = "",
+    on: datetime.date | None = None,
 ) -> Pledge:
     """A donor pledges against an open request line; beyond the line only with a note."""
-    line = RequestLine.objects.select_for_update().select_related("request__programme").get(pk=line.pk)
+    line = (
+        RequestLine.objects.select_for_update().select_related("request__programme").get(pk=line.pk)
+    )
     request = line.request
     today = on or request.programme.current_date()
     if request.status != Request.Status.OPEN or is_expired(request, today):
@@ -117,7 +138,9 @@ def pledge(
         raise Conflict(f"request {request.number} is {state}; it takes no pledges")
     problems = []
     if donor.role != Participant.Role.DONOR or donor.programme_id != request.programme_id:
-        problems.append(Problem(f"{donor.region.name_en} is not a donor of this programme", column="donor"))
+        problems.append(
+            Problem(f"{donor.region.name_en} is not a donor of this programme", column="donor")
+        )
     if quantity <= 0:
         problems.append(Problem(f"must be > 0, got {quantity}", column="quantity"))
     remaining = line.quantity - pledged(line)
@@ -132,7 +155,12 @@ def pledge(
     if problems:
         raise ValidationFailed(problems)
     return Pledge.objects.create(
-        line=line, donor=donor, quantity=quantity, pledged_on=today, note=note, pledged_by=_user(user)
+        line=line,
+        donor=donor,
+        quantity=quantity,
+        pledged_on=today,
+        note=note,
+        pledged_by=_user(user),
     )
 
 
@@ -150,7 +178,11 @@ def dispatch(
     value_cny: Decimal | None = None,
 ) -> Shipment:
     """Goods or funds leave the donor against a pledge (staff move through deployments)."""
-    pledge = Pledge.objects.select_for_update().select_related("line__resource_type", "line__request__programme").get(pk=pledge.pk)
+    pledge = (
+        Pledge.objects.select_for_update()
+        .select_related("line__resource_type", "line__request__programme")
+        .get(pk=pledge.pk)
+    )
     if pledge.status != Pledge.Status.PLEDGED:
         raise Conflict("a cancelled pledge is not dispatched")
     if _is_personnel(pledge.line.resource_type):
@@ -158,7 +190,13 @@ def dispatch(
     sent = pledge.shipments.aggregate(total=Sum("quantity"))["total"] or ZERO
     if quantity <= 0 or sent + quantity > pledge.quantity:
         raise ValidationFailed(
-            [Problem(f"dispatch 0 < quantity <= {pledge.quantity - sent} (pledged {pledge.quantity}, sent {sent})", column="quantity")]
+            [
+                Problem(
+                    f"dispatch 0 < quantity <= {pledge.quantity - sent} "
+                    f"(pledged {pledge.quantity}, sent {sent})",
+                    column="quantity",
+                )
+            ]
         )
     return Shipment.objects.create(
         pledge=pledge,
@@ -195,11 +233,17 @@ def confirm_receipt(
     on: datetime.date | None = None,
 ) -> Shipment:
     """The recipient confirms what actually arrived; any shortfall is kept as a discrepancy."""
-    shipment = Shipment.objects.select_for_update().select_related("pledge__line__request__programme").get(pk=shipment.pk)
+    shipment = (
+        Shipment.objects.select_for_update()
+        .select_related("pledge__line__request__programme")
+        .get(pk=shipment.pk)
+    )
     if shipment.status == Shipment.Status.RECEIVED:
         raise Conflict("this shipment was already received; a received shipment is not edited")
     if received_quantity < 0:
-        raise ValidationFailed([Problem(f"must be >= 0, got {received_quantity}", column="received_quantity")])
+        raise ValidationFailed(
+            [Problem(f"must be >= 0, got {received_quantity}", column="received_quantity")]
+        )
     shipment.status = Shipment.Status.RECEIVED
     shipment.received_on = on or shipment.pledge.line.request.programme.current_date()
     shipment.received_quantity = received_quantity
@@ -209,7 +253,9 @@ def confirm_receipt(
     if shortfall > 0 and not recorded:
         recorded.append(DiscrepancyIn(Discrepancy.Kind.SHORT, shortfall, "recorded at receipt"))
     for item in recorded:
-        Discrepancy.objects.create(shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note)
+        Discrepancy.objects.create(
+            shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note
+        )
     return shipment
 
 
@@ -239,7 +285,12 @@ def register_team(
     if problems:
         raise ValidationFailed(problems)
     team = Team.objects.create(
-        programme=donor.programme, donor=donor, name=name, emt_type=emt_type, leader=leader, home_institution=home_institution
+        programme=donor.programme,
+        donor=donor,
+        name=name,
+        emt_type=emt_type,
+        leader=leader,
+        home_institution=home_institution,
     )
     for resource, count in members.items():
         TeamMember.objects.create(team=team, resource_type=resource, count=count)
@@ -262,19 +313,36 @@ def deploy(
     programme = team.programme
     problems = []
     if recipient.role != Participant.Role.RECIPIENT or recipient.programme_id != programme.pk:
-        problems.append(Problem(f"{recipient.region.name_en} is not a recipient of this programme", column="recipient"))
+        problems.append(
+            Problem(
+                f"{recipient.region.name_en} is not a recipient of this programme",
+                column="recipient",
+            )
+        )
     if facility is not None and facility.recipient_id != recipient.pk:
-        problems.append(Problem(f"{facility.name} is not in {recipient.region.name_en}", column="facility"))
+        problems.append(
+            Problem(f"{facility.name} is not in {recipient.region.name_en}", column="facility")
+        )
     if pledge is not None and not _is_personnel(pledge.line.resource_type):
-        problems.append(Problem("a deployment fulfils a staff pledge, not a goods or funds one", column="pledge"))
+        problems.append(
+            Problem(
+                "a deployment fulfils a staff pledge, not a goods or funds one", column="pledge"
+            )
+        )
     if replaces is not None and replaces.recipient_id != recipient.pk:
-        problems.append(Problem("a rotation replaces a deployment at the same recipient", column="replaces"))
+        problems.append(
+            Problem("a rotation replaces a deployment at the same recipient", column="replaces")
+        )
     start = start or programme.current_date()
     if end is not None and end < start:
         problems.append(Problem(f"ends ({end}) before it starts ({start})", column="end"))
-    busy = team.deployments.exclude(status__in=[Deployment.Status.ENDED]).exclude(pk=getattr(replaces, "pk", None))
+    busy = team.deployments.exclude(status__in=[Deployment.Status.ENDED])
+    if replaces is not None:
+        busy = busy.exclude(pk=replaces.pk)
     if busy.exists():
-        problems.append(Problem(f"{team.name} is already deployed or planned elsewhere", column="team"))
+        problems.append(
+            Problem(f"{team.name} is already deployed or planned elsewhere", column="team")
+        )
     if problems:
         raise ValidationFailed(problems)
     return Deployment.objects.create(
@@ -289,8 +357,14 @@ def deploy(
     )
 
 
-def _move(deployment: Deployment, expected: str, target: str, date_field: str, on: datetime.date | None) -> Deployment:
-    deployment = Deployment.objects.select_for_update().select_related("team__programme").get(pk=deployment.pk)
+def _move(
+    deployment: Deployment, expected: str, target: str, date_field: str, on: datetime.date | None
+) -> Deployment:
+    deployment = (
+        Deployment.objects.select_for_update()
+        .select_related("team__programme")
+        .get(pk=deployment.pk)
+    )
     if deployment.status != expected:
         raise Conflict(f"a deployment that is {deployment.status} cannot become {target}")
     deployment.status = target
@@ -302,14 +376,18 @@ def _move(deployment: Deployment, expected: str, target: str, date_field: str, o
 @transaction.atomic
 def dispatch_team(*, deployment: Deployment, on: datetime.date | None = None) -> Deployment:
     """The team leaves: in transit."""
-    return _move(deployment, Deployment.Status.PLANNED, Deployment.Status.DISPATCHED, "dispatched_on", on)
+    return _move(
+        deployment, Deployment.Status.PLANNED, Deployment.Status.DISPATCHED, "dispatched_on", on
+    )
 
 
 @transaction.atomic
 def confirm_arrival(*, deployment: Deployment, on: datetime.date | None = None) -> Deployment:
     """The recipient confirms the team arrived: received, on duty. A rotation's predecessor is
     set to end after the overlap."""
-    arrived = _move(deployment, Deployment.Status.DISPATCHED, Deployment.Status.ARRIVED, "arrived_on", on)
+    arrived = _move(
+        deployment, Deployment.Status.DISPATCHED, Deployment.Status.ARRIVED, "arrived_on", on
+    )
     previous = arrived.replaces
     if previous is not None and previous.status == Deployment.Status.ARRIVED:
         assert arrived.arrived_on is not None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from pairaid.engine import Objective, read_gap, solve
 from tests.engine import oracle
 from tests.engine.conftest import random_problem
+
+from pairaid.engine import Objective, read_gap, solve
 
 CASES = {
     "max_min+travel": (Objective("max_min_coverage"), Objective("min_travel")),

@@ -1,0 +1,134 @@
+"""Database queries per page are constant in the number of rows (no N+1).
+
+Each page is requested for three programmes in one database: the bundled hubei-2020 (35
+participants, 21 pairings) and two programmes made by the benchmark generator
+(benchmarks/national_programme.py) with the same shape at two sizes — about 60 and 340
+participants. The two generated programmes differ only in their number of rows, so every page
+must issue exactly the same number of queries for both. hubei-2020 is real data with a different
+configuration; it must not need fewer queries than the larger generated programme by more than
+the allowance given per page below (none at present: the counts are equal).
+
+Counts only — no timings (DESIGN.md §8); the timings are in benchmarks/web_pages.py.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "national_programme", REPO / "benchmarks" / "national_programme.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate_national
+
+
+def _pages(slug: str, country: str, region: str, donor_pk: int) -> dict[str, tuple[str, bool]]:
+    """page name -> (path, uses the API token)"""
+    return {
+        "dashboard": (f"/p/{slug}/", False),
+        "participants": (f"/p/{slug}/participants/", False),
+        "participant (donor)": (f"/p/{slug}/participants/{donor_pk}/", False),
+        "plan workspace": (f"/p/{slug}/plan/", False),
+        "region (recipient)": (f"/regions/{country}:{region}/", False),
+        "API pairings page 1": (f"/api/v1/programmes/{slug}/pairings?page=1", True),
+        "API pairings page 2": (f"/api/v1/programmes/{slug}/pairings?page=2", True),
+    }
+
+
+def _count(client, path: str, headers: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+    client.get(path, headers=headers)  # warm per-process caches (content types, templates)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(captured.captured_queries)
+
+
+# Queries hubei-2020 may need beyond the larger generated programme, per page, and why.
+# Empty: every page issues the same number of queries for both (measured when written).
+ALLOWANCE: dict[str, int] = {}
+
+
+def test_queries_per_page_do_not_grow_with_the_number_of_rows(client, hubei, tmp_path):
+    from pairaid.accounts import services as account_services
+    from pairaid.accounts import tokens
+    from pairaid.accounts.models import User
+    from pairaid.programmes.models import Programme
+    from pairaid.scenarios import services as scenario_services
+
+    generate = _generator()
+    sizes = {"small": (100, 60), "large": (400, 300)}  # regions argument, pairings
+    for (name, (regions, pairings)), country in zip(sizes.items(), ("XA", "XB"), strict=True):
+        folder = tmp_path / name
+        counts = generate(
+            folder,
+            regions=regions,
+            indicators=2,
+            pairings=pairings,
+            country=country,
+            slug=f"generated-{name}",
+        )
+        assert counts["pairings"] == pairings
+        scenario_services.load_bundle(str(folder))
+    programmes = {
+        "hubei": (hubei, "CN", "421100"),
+        "small": (Programme.objects.get(slug="generated-small"), "XA", None),
+        "large": (Programme.objects.get(slug="generated-large"), "XB", None),
+    }
+    small, large = programmes["small"][0], programmes["large"][0]
+    assert large.participants.count() >= 5 * small.participants.count()
+    assert large.pairings.count() == 300 and small.pairings.count() == 60
+
+    user = User.objects.create_user("perf", "perf@example.org", "a-long-password-1")
+    for programme, *_ in programmes.values():
+        account_services.grant(user=user, programme=programme, role="coordinator")
+    _, key = tokens.create(owner=user, name="query counts")
+    client.force_login(user)
+
+    counted: dict[str, dict[str, int]] = {}
+    for label, (programme, country, region) in programmes.items():
+        recipient = programme.participants.filter(role="recipient").order_by("region__code")
+        region = region or recipient.first().region.code
+        donor = programme.participants.filter(role="donor").order_by("region__code").first()
+        for page, (path, api) in _pages(programme.slug, country, region, donor.pk).items():
+            headers = {"Authorization": f"Bearer {key}"} if api else {}
+            counted.setdefault(page, {})[label] = _count(client, path, headers)
+
+    table = "\n".join(f"  {page}: {by}" for page, by in counted.items())
+    for page, by in counted.items():
+        assert by["small"] == by["large"], f"{page} grows with rows:\n{table}"
+        assert by["hubei"] >= by["large"] - ALLOWANCE.get(page, 0), f"{page}:\n{table}"
+        assert by["hubei"] <= by["large"] + ALLOWANCE.get(page, 0), f"{page}:\n{table}"
+
+
+def test_the_api_pairings_page_needs_the_same_queries_however_far_it_pages(client, tmp_path):
+    """Page 1 and the last page of 50 pairings each: allocations are prefetched, not per row."""
+    from pairaid.accounts import services as account_services
+    from pairaid.accounts import tokens
+    from pairaid.accounts.models import User
+    from pairaid.programmes.models import Programme
+    from pairaid.scenarios import services as scenario_services
+
+    folder = tmp_path / "bundle"
+    _generator()(folder, regions=200, indicators=1, pairings=120, slug="generated-api")
+    scenario_services.load_bundle(str(folder))
+    programme = Programme.objects.get(slug="generated-api")
+    user = User.objects.create_user("api", "api@example.org", "a-long-password-1")
+    account_services.grant(user=user, programme=programme, role="observer")
+    _, key = tokens.create(owner=user, name="query counts")
+    headers = {"Authorization": f"Bearer {key}"}
+    base = f"/api/v1/programmes/{programme.slug}/pairings"
+    first = _count(client, f"{base}?page=1", headers)
+    last = _count(client, f"{base}?page=3", headers)  # 20 pairings on the last page
+    assert first == last
+    assert client.get(f"{base}?page=3", headers=headers).json()["count"] == 120
