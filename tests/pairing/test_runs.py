@@ -139,3 +139,17 @@ def test_pairaid_plan_command_stores_a_run(hubei, capsys):
     assert document["run"] == 1 and document["status"] in ("optimal", "feasible")
     assert len(document["later_figures"]) == 19
     assert PlanRun.objects.get(number=1).state == "finished"
+
+
+def test_an_approved_run_is_still_compared_with_the_plan_it_replaced(
+    hubei, django_capture_on_commit_callbacks
+):
+    from pairaid.pairing import comparison
+
+    run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=20)
+    before = comparison.compare(run)
+    run = runs.approve(run=run, user=None)
+    after = comparison.compare(run)
+    assert after is not None and before is not None
+    assert (after.added, after.removed, after.kept) == (before.added, before.removed, before.kept)
+    assert after.added or after.removed  # the max-min plan changes the historical links

@@ -9,7 +9,7 @@ from typing import Any
 
 from pairaid import engine
 from pairaid.pairing import engine_messages, runs, translate
-from pairaid.pairing.models import PlanRun
+from pairaid.pairing.models import Pairing, PlanRun
 
 METRICS = (
     ("min_coverage", "lowest coverage"),
@@ -53,7 +53,7 @@ def compare(run: PlanRun) -> Comparison | None:
         )
     problem = engine.problem_from_dict(run.problem)
     ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
-    current = translate.plan_in_force(run.programme, run.as_of, ids)
+    current = _plan_before(run, ids)
     proposed = [
         engine.Assignment(p["donor"], p["recipient"], p["allocation"]) for p in run.result["pairs"]
     ]
@@ -95,6 +95,21 @@ def compare(run: PlanRun) -> Comparison | None:
         else [],
         notes=[engine_messages.render(m.to_dict()) for m in (before.notes if before else ())],
     )
+
+
+def _plan_before(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:
+    """The plan the run is compared with: the one in force now, or — once the run is approved —
+    the one it replaced (the links it ended and the ones it kept)."""
+    if run.decision != PlanRun.Decision.APPROVED:
+        return translate.plan_in_force(run.programme, run.as_of, ids)
+    ended = Pairing.objects.filter(superseded_by=run)
+    kept = Pairing.objects.filter(
+        programme=run.programme, status__in=[Pairing.Status.APPROVED, Pairing.Status.ACTIVE]
+    ).exclude(plan_run=run)
+    pairings = list(
+        (ended | kept).select_related("donor__region__parent", "recipient__region__parent")
+    )
+    return translate.plan_of(pairings, run.as_of, ids)
 
 
 def _map(

@@ -377,7 +377,11 @@ def plan_in_force(
     programme: Programme, on: datetime.date, ids: set[str]
 ) -> list[engine.Assignment]:
     """Pairings in force at a date among the given engine ids, with stored splits (as-of rule)."""
-    in_force = list(live_pairings(programme, on))
+    return plan_of(list(live_pairings(programme, on)), on, ids)
+
+
+def plan_of(in_force: list[Pairing], on: datetime.date, ids: set[str]) -> list[engine.Assignment]:
+    """These pairings as an engine plan, with their stored splits as of a date where known."""
     allocations: dict[int, dict[str, list[AllocationLine]]] = defaultdict(lambda: defaultdict(list))
     for line in AllocationLine.objects.filter(pairing__in=in_force).select_related("resource_type"):
         allocations[line.pairing_id][line.resource_type.code].append(line)

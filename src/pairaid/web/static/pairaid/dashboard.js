@@ -35,6 +35,14 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  // From a light to a deep rose as the share of the highest coverage rises.
+  function shade(share) {
+    var t = Math.max(0, Math.min(1, share));
+    var low = [253, 224, 221], high = [197, 27, 138];
+    var mix = low.map(function (c, i) { return Math.round(c + (high[i] - c) * t); });
+    return "rgb(" + mix.join(",") + ")";
+  }
+
   function arcSets() {
     return mapData.arc_sets || [{ name: "pairs", color: "#1f5f99", arcs: mapData.arcs || [] }];
   }
@@ -62,22 +70,24 @@
       echarts.registerMap("china", geojson);  // the name "china" gives ECharts' South China Sea inset
       var chart = echarts.init(element);
       var values = mapData.coverage.map(function (c) { return c.value; });
-      var max = values.length ? Math.max.apply(null, values) : 1;
+      var max = perUnit ? (values.length ? Math.max.apply(null, values) : 1) : 1;
       var points = mapData.points.map(function (p) {
         return { name: name(p), value: p.coord, itemStyle: { color: p.role === "donor" ? "#1f5f99" : "#b4232a" } };
+      });
+      // Recipients shaded by coverage (light = low, dark = high); every other area stays grey.
+      var regions = mapData.coverage.map(function (c) {
+        return { name: c.code, itemStyle: { areaColor: shade(max ? c.value / max : 0) },
+                 tooltip: { formatter: c.name + ": " + (perUnit ? c.value.toFixed(3) : Math.round(c.value * 100) + " %") } };
       });
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (item) {
           if (item.seriesType === "lines") { return item.data.label; }
-          if (item.seriesType === "map") { return item.name + (item.value === undefined || isNaN(item.value) ? "" : ": " + (perUnit ? item.value.toFixed(3) : Math.round(item.value * 100) + " %")); }
           return item.name;
         } },
-        visualMap: { type: "continuous", min: 0, max: perUnit ? max : 1, left: 10, bottom: 10, seriesIndex: 0, calculable: false,
-          text: [zh ? "覆盖率高" : "covered", zh ? "低" : "low"], inRange: { color: ["#fde0dd", "#c51b8a"] } },
-        geo: { map: "china", roam: true, nameProperty: "code", itemStyle: { areaColor: "#f3f5f7", borderColor: "#9aa7b4" },
-          emphasis: { label: { show: false } } },
+        geo: { map: "china", roam: true, nameProperty: "code", regions: regions,
+          itemStyle: { areaColor: "#f3f5f7", borderColor: "#9aa7b4" },
+          emphasis: { label: { show: false }, itemStyle: { areaColor: "#e3e8ee" } }, tooltip: { show: true } },
         series: [
-          { type: "map", geoIndex: 0, itemStyle: { areaColor: "#f3f5f7" }, data: mapData.coverage.map(function (c) { return { name: c.code, value: c.value }; }) },
           { type: "scatter", coordinateSystem: "geo", zlevel: 3, symbolSize: 6, data: points }
         ].concat(arcSets().map(function (set) {
           return { type: "lines", name: set.name, coordinateSystem: "geo", zlevel: 2,
