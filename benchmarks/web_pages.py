@@ -9,7 +9,7 @@ CI. Steps:
 
 1. generate the national bundle (benchmarks/national_programme.py: about 3,100 regions,
    3,000 pairings, 30 dated indicators per region), create database `pairaid_bench` (dropped
-   first if it exists), migrate, `pairaid scenario load` it;
+   first if it exists), migrate, `pairaid scenario load` it and ANALYZE it (planner statistics; skip with --no-analyze);
 2. create a coordinator of the programme (password and API token);
 3. start `gunicorn pairaid.wsgi:application -w 2` with DEBUG=0 and this module as the settings
    module, which adds only two things to pairaid.settings: a first middleware that reports, per
@@ -234,8 +234,8 @@ def _wrk(port: int, path: str, *, seconds: int, headers: dict[str, str], script:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise SystemExit(f"wrk {path}: {errors.group(1)} non-2xx responses\n{output}")
-    p50 = re.search(r"50%\s+(\S+)", output)
-    p99 = re.search(r"99%\s+(\S+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
     return rps, p50.group(1) if p50 else "?", p99.group(1) if p99 else "?"
 
 
@@ -268,6 +268,9 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="pairaid_bench")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="skip ANALYZE after loading (no statistics)"
+    )
     args = parser.parse_args()
 
     python = sys.executable
@@ -308,6 +311,10 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             )
             print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
+            if not args.no_analyze:
+                # Planner statistics, as autovacuum would gather them on a production server
+                # (the benchmark machine may run with autovacuum off).
+                _run(["psql", *pg, "-q", "-d", args.database, "-c", "ANALYZE"], env)
             key, pages = _run(
                 [python, "-c", SETUP, SLUG, USERNAME, password], env, capture_output=True
             ).stdout.split()

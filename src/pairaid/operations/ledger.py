@@ -364,3 +364,101 @@ def as_rows(table: list[LeagueRow]) -> list[dict[str, Any]]:
         }
         for row in table
     ]
+
+
+@dataclass
+class Responsibility:
+    facility: Any
+    donors: list[str]
+    teams: list[str]
+
+    @property
+    def uncovered(self) -> bool:
+        return not self.donors
+
+    @property
+    def claimed_twice(self) -> bool:
+        return len(set(self.donors)) > 1
+
+
+def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Responsibility]:
+    """Which donor and team answer for each facility (deployments planned or on duty at the
+    date); facilities nobody covers and facilities two donors claim are flagged."""
+    from pairaid.operations.models import Facility
+
+    facilities = (
+        Facility.objects.filter(programme=programme)
+        .select_related("recipient__region")
+        .order_by("recipient__region__code", "name")
+    )
+    deployments = (
+        Deployment.objects.filter(facility__programme=programme)
+        .exclude(status="ended")
+        .select_related("team__donor__region")
+    )
+    by_facility: dict[int, list[Deployment]] = defaultdict(list)
+    for d in deployments:
+        if d.facility_id and (d.planned_end is None or d.planned_end > on):
+            by_facility[d.facility_id].append(d)
+    return [
+        Responsibility(
+            f,
+            sorted({d.team.donor.region.name_en for d in by_facility[f.pk]}),
+            sorted(d.team.name for d in by_facility[f.pk]),
+        )
+        for f in facilities
+    ]
+
+
+@dataclass
+class ReportSummary:
+    recipient: str
+    reports: int
+    patients_seen: int
+    admitted: int
+    severe: int
+    critical: int
+    recovered: int
+    deaths: int
+    staff_on_duty: int
+
+
+def report_summary(
+    programme: Programme, on: datetime.date
+) -> tuple[list[ReportSummary], list[str]]:
+    """Daily reports of the date aggregated per recipient, and the teams on duty that have not
+    reported (overdue)."""
+    from pairaid.operations.models import DailyReport
+
+    on_duty_deployments = [
+        d
+        for d in Deployment.objects.filter(team__programme=programme)
+        .select_related("team", "recipient__region")
+        .prefetch_related("replaced_by")
+        if on_duty(d, on)
+    ]
+    reports = {r.team_id: r for r in DailyReport.objects.filter(team__programme=programme, date=on)}
+    totals: dict[str, ReportSummary] = {}
+    for d in on_duty_deployments:
+        report = reports.get(d.team_id)
+        if report is None:
+            continue
+        name = d.recipient.region.name_en
+        row = totals.setdefault(name, ReportSummary(name, 0, 0, 0, 0, 0, 0, 0, 0))
+        row.reports += 1
+        for figure in (
+            "patients_seen",
+            "admitted",
+            "severe",
+            "critical",
+            "recovered",
+            "deaths",
+            "staff_on_duty",
+        ):
+            setattr(row, figure, getattr(row, figure) + getattr(report, figure))
+    overdue = sorted(
+        f"{d.team.name} ({d.recipient.region.name_en})"
+        for d in on_duty_deployments
+        if d.team_id not in reports
+    )
+    return sorted(totals.values(), key=lambda r: r.recipient), overdue

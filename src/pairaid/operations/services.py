@@ -24,7 +24,7 @@ from pairaid.operations.models import (
     Team,
     TeamMember,
 )
-from pairaid.programmes.models import Participant
+from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
 ZERO = Decimal(0)
@@ -412,3 +412,117 @@ def on_duty(deployment: Deployment, on: datetime.date) -> bool:
     if successor_arrived and deployment.planned_end is not None:
         return on < deployment.planned_end
     return True
+
+
+# Facilities, contacts and daily reports.
+
+
+@transaction.atomic
+def register_facility(
+    *,
+    recipient: Participant,
+    name: str,
+    kind: str = "hospital",
+    beds: int | None = None,
+    icu_beds: int | None = None,
+) -> Facility:
+    if recipient.role != Participant.Role.RECIPIENT:
+        raise ValidationFailed(
+            [Problem(f"{recipient.region.name_en} is not a recipient", column="recipient")]
+        )
+    if Facility.objects.filter(recipient=recipient, name=name).exists():
+        raise ValidationFailed(
+            [Problem(f"{name} is already registered in {recipient.region.name_en}", column="name")]
+        )
+    return Facility.objects.create(
+        programme=recipient.programme,
+        recipient=recipient,
+        name=name,
+        kind=kind,
+        beds=beds,
+        icu_beds=icu_beds,
+    )
+
+
+@transaction.atomic
+def record_snapshot(
+    *, facility: Facility, on: datetime.date | None = None, **counts: int | None
+) -> Any:
+    from pairaid.operations.models import FacilitySnapshot
+
+    allowed = {"beds_available", "beds_occupied", "icu_available", "icu_occupied"}
+    unknown = set(counts) - allowed
+    if unknown:
+        raise ValidationFailed(
+            [Problem(f"unknown count {name!r}", column=name) for name in sorted(unknown)]
+        )
+    snapshot, _ = FacilitySnapshot.objects.update_or_create(
+        facility=facility, date=on or facility.programme.current_date(), defaults=counts
+    )
+    return snapshot
+
+
+@transaction.atomic
+def add_contact(
+    *,
+    programme: Programme,
+    name: str,
+    role: str,
+    phone: str = "",
+    email: str = "",
+    participant: Participant | None = None,
+    team: Team | None = None,
+    facility: Facility | None = None,
+) -> Any:
+    from pairaid.operations.models import Contact
+
+    if sum(x is not None for x in (participant, team, facility)) != 1:
+        raise ValidationFailed([Problem("a contact belongs to one participant, team or facility")])
+    return Contact.objects.create(
+        programme=programme,
+        participant=participant,
+        team=team,
+        facility=facility,
+        name=name,
+        role=role,
+        phone=phone,
+        email=email,
+    )
+
+
+REPORT_FIELDS = (
+    "patients_seen",
+    "admitted",
+    "severe",
+    "critical",
+    "recovered",
+    "deaths",
+    "staff_on_duty",
+)
+
+
+@transaction.atomic
+def file_report(
+    *, team: Team, on: datetime.date | None = None, shortages: str = "", **figures: int
+) -> Any:
+    """A team's daily report; filing again for the same day replaces it."""
+    from pairaid.operations.models import DailyReport
+
+    problems = [
+        Problem(f"unknown figure {name!r}", column=name)
+        for name in figures
+        if name not in REPORT_FIELDS
+    ]
+    problems += [
+        Problem(f"must be >= 0, got {value}", column=name)
+        for name, value in figures.items()
+        if value < 0
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    report, _ = DailyReport.objects.update_or_create(
+        team=team,
+        date=on or team.programme.current_date(),
+        defaults={**figures, "shortages": shortages},
+    )
+    return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pairaid.operations import views
+from pairaid.operations import field_views, views
 
 app_name = "operations"
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path("p/<slug:slug>/shipments/<int:shipment_id>/receive", views.receive, name="receive"),
     path("p/<slug:slug>/gaps/", views.gaps, name="gaps"),
     path("p/<slug:slug>/league/", views.league, name="league"),
+    path("p/<slug:slug>/teams/", field_views.teams, name="teams"),
+    path("p/<slug:slug>/teams/<int:team_id>/deploy", field_views.deploy, name="deploy"),
+    path("p/<slug:slug>/deployments/<int:deployment_id>/<str:step>", field_views.move, name="move"),
+    path("p/<slug:slug>/facilities/", field_views.facilities, name="facilities"),
+    path("p/<slug:slug>/contacts/", field_views.contacts, name="contacts"),
+    path("p/<slug:slug>/reports/", field_views.reports, name="reports"),
 ]
