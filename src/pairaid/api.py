@@ -53,6 +53,7 @@ def domain_error(request: HttpRequest, error: PairAidError) -> HttpResponse:
 
 def _routers() -> None:
     from pairaid.accounts.api import router as accounts_router
+    from pairaid.operations.api import router as operations_router
     from pairaid.pairing.api import router as pairing_router
     from pairaid.programmes.api import router as programmes_router
     from pairaid.registry.api import router as registry_router
@@ -61,6 +62,7 @@ def _routers() -> None:
     api.add_router("/", registry_router)
     api.add_router("/", pairing_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", operations_router)
 
 
 _routers()
