@@ -13,7 +13,7 @@ from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations import ledger
 from pairaid.operations import services as ops
-from pairaid.operations.models import Deployment, Pledge, RequestLine, Shipment, Team
+from pairaid.operations.models import Deployment, Facility, Pledge, RequestLine, Shipment, Team
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
@@ -356,7 +356,7 @@ def deploy(request: HttpRequest, slug: str, team_id: int, payload: DeploymentIn)
     deployment = ops.deploy(
         team=team,
         recipient=_participant(programme, payload.recipient, "recipient"),
-        facility=programme.facilities.filter(pk=payload.facility).first()
+        facility=Facility.objects.filter(programme=programme, pk=payload.facility).first()
         if payload.facility
         else None,
         start=payload.start,
