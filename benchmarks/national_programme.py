@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bundle_load import _write, generate  # noqa: E402
+from bundle_load import _write, generate
 
 SLUG = "national-benchmark"
 MAX_PARTNERS = 3

@@ -9,20 +9,24 @@ CI. Steps:
 
 1. generate the national bundle (benchmarks/national_programme.py: about 3,100 regions,
    3,000 pairings, 30 dated indicators per region), create database `pairaid_bench` (dropped
-   first if it exists), migrate, `pairaid scenario load` it and ANALYZE it (planner statistics; skip with --no-analyze);
+   first if it exists), migrate, `pairaid scenario load` it, ANALYZE it (planner statistics, as
+   autovacuum would gather them; skip with --no-analyze);
 2. create a coordinator of the programme (password and API token);
 3. start `gunicorn pairaid.wsgi:application -w 2` with DEBUG=0 and this module as the settings
-   module, which adds only two things to pairaid.settings: a first middleware that reports, per
+   module, which adds only this to pairaid.settings: a first middleware that reports, per
    request, the time spent inside Django's middleware stack and the number of database queries
-   (response headers X-Bench-Ms, X-Bench-Queries), and the path /bench-minimal answered by a
-   plain HttpResponse through the same middleware (the baseline; the app's urls.py is untouched);
+   (response headers X-Bench-Ms, X-Bench-Queries); the path /bench-minimal answered by a plain
+   HttpResponse through the same middleware (the baseline the issue asks for); and, as a second
+   reference, /bench-plain-pairings?page=N: the same 50 pairings and their allocation lines as
+   the API page, written as a plain Django view (ids of the page, then `.values()` rows, one
+   JsonResponse; no auth, no schema). The app's urls.py is untouched;
 4. log in through POST /accounts/login/ (CSRF cookie, django-axes active);
 5. per page, one client at a time over loopback: warm-up requests, then --requests timed ones;
    reports median and p95 of the server time (X-Bench-Ms) and of the client round trip, and
    the queries per request;
-6. requests per second with `wrk` (2 threads, 8 connections, --seconds each, alternating
-   baseline / API twice) of /bench-minimal and /api/v1/programmes/<slug>/pairings?page=N
-   (page size 50, N cycling over all pages, Bearer token);
+6. requests per second with `wrk` (2 threads, 8 connections, --seconds each; baseline, API,
+   plain-Django pairings, twice over) of /bench-minimal, /api/v1/programmes/<slug>/pairings?page=N
+   (page size 50, N cycling over all pages, Bearer token) and /bench-plain-pairings?page=N;
 7. stops gunicorn and drops the database (unless --keep-db).
 
 Prints Markdown for docs/benchmarks-workspace.md.
@@ -98,6 +102,47 @@ def minimal(request: Any) -> Any:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def plain_pairings(request: Any) -> Any:
+    """A second reference: the API page's pairings written as a plain Django view."""
+    from django.http import JsonResponse
+
+    from pairaid.pairing.models import AllocationLine, Pairing
+
+    page = int(request.GET.get("page", "1"))
+    pairings = Pairing.objects.filter(programme__slug=SLUG).order_by("pk")
+    ids = list(pairings.values_list("pk", flat=True)[(page - 1) * 50 : page * 50])
+    rows = list(
+        Pairing.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values(
+            "id",
+            "donor__region__country",
+            "donor__region__code",
+            "donor__region__name_en",
+            "recipient__region__country",
+            "recipient__region__code",
+            "recipient__region__name_en",
+            "status",
+            "origin",
+            "valid_from",
+            "valid_to",
+            "plan_run__number",
+            "illustrative",
+        )
+    )
+    lines: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for pairing_id, resource, quantity, date, certainty in (
+        AllocationLine.objects.filter(pairing_id__in=ids)
+        .order_by("pairing_id", "resource_type__code", "date")
+        .values_list("pairing_id", "resource_type__code", "quantity", "date", "certainty")
+    ):
+        lines[pairing_id].append(
+            {"resource_type": resource, "quantity": quantity, "date": date, "certainty": certainty}
+        )
+    items = [{**row, "allocations": lines[row["id"]]} for row in rows]
+    return JsonResponse({"items": items, "count": pairings.count()})
+
+
 def __getattr__(name: str) -> Any:
     """ROOT_URLCONF's urlpatterns, built on first use (the settings module cannot import views)."""
     if name == "urlpatterns":
@@ -105,7 +150,11 @@ def __getattr__(name: str) -> Any:
 
         from pairaid.urls import urlpatterns as app_patterns
 
-        patterns = [path("bench-minimal", minimal), *app_patterns]
+        patterns = [
+            path("bench-minimal", minimal),
+            path("bench-plain-pairings", plain_pairings),
+            *app_patterns,
+        ]
         globals()["urlpatterns"] = patterns
         return patterns
     raise AttributeError(name)
@@ -239,6 +288,11 @@ def _wrk(port: int, path: str, *, seconds: int, headers: dict[str, str], script:
     return rps, p50.group(1) if p50 else "?", p99.group(1) if p99 else "?"
 
 
+def _load() -> str:
+    """The 1-minute load average (other work on the machine shows here)."""
+    return "load " + Path("/proc/loadavg").read_text().split()[0]
+
+
 def _wait(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -352,6 +406,11 @@ def main() -> None:
             county, province = "110101", "110000"
             cases = [
                 ("baseline: /bench-minimal (no session)", ["/bench-minimal"], "none"),
+                (
+                    f"reference: /bench-plain-pairings ?page=1…{pages_count} (no session)",
+                    [f"/bench-plain-pairings?page={n}" for n in range(1, pages_count + 1)],
+                    "none",
+                ),
                 ("dashboard /p/<slug>/", [f"/p/{SLUG}/"], "session"),
                 ("participants /p/<slug>/participants/", [f"/p/{SLUG}/participants/"], "session"),
                 ("plan workspace /p/<slug>/plan/", [f"/p/{SLUG}/plan/"], "session"),
@@ -380,11 +439,15 @@ def main() -> None:
                     warmup=min(args.warmup, 2) if slow else args.warmup,
                     headers=headers,
                 )
-                print(name, json.dumps(results[name]), flush=True)
+                print(name, json.dumps(results[name]), _load(), flush=True)
 
             if shutil.which("wrk"):
                 script = root / "pages.lua"
                 script.write_text(WRK_SCRIPT % {"pages": pages_count, "path": api})
+                plain = root / "plain.lua"
+                plain.write_text(
+                    WRK_SCRIPT % {"pages": pages_count, "path": "/bench-plain-pairings?page="}
+                )
                 runs = []
                 for _ in range(2):
                     base = _wrk(
@@ -393,8 +456,15 @@ def main() -> None:
                     ours = _wrk(
                         args.port, api, seconds=args.seconds, headers=bearer, script=str(script)
                     )
-                    runs.append((base, ours))
-                    print("wrk", base, ours, flush=True)
+                    reference = _wrk(
+                        args.port,
+                        "/bench-plain-pairings?page=1",
+                        seconds=args.seconds,
+                        headers={},
+                        script=str(plain),
+                    )
+                    runs.append((base, ours, reference))
+                    print("wrk", base, ours, reference, _load(), flush=True)
                 results["wrk"] = runs
             else:
                 print("wrk not installed: throughput skipped (apt-get install -y wrk)")
@@ -426,7 +496,9 @@ def _report(counts: dict[str, int], results: dict[str, Any], args: argparse.Name
         if name == "wrk":
             continue
         queries = "/".join(str(q) for q in r["queries"])
-        met = "—" if name.startswith("baseline") else ("yes" if r["server_p95"] < 100 else "**no**")
+        met = "yes" if r["server_p95"] < 100 else "**no**"
+        if name.startswith(("baseline", "reference")):
+            met = "—"
         print(
             f"| {name} | {r['n']} | {r['server_median']:.1f} ms | {r['server_p95']:.1f} ms "
             f"| {r['client_median']:.1f} ms | {r['client_p95']:.1f} ms | {queries} "
@@ -436,13 +508,14 @@ def _report(counts: dict[str, int], results: dict[str, Any], args: argparse.Name
         print()
         print(
             "| run | baseline /bench-minimal req/s (p50, p99) | API pairings req/s (p50, p99) "
-            "| API / baseline |"
+            "| API / baseline | plain-Django pairings req/s (p50, p99) |"
         )
-        print("|---|---|---|---|")
-        for i, (base, ours) in enumerate(results["wrk"], 1):
+        print("|---|---|---|---|---|")
+        for i, (base, ours, reference) in enumerate(results["wrk"], 1):
             print(
                 f"| {i} | {base[0]:.0f} ({base[1]}, {base[2]}) | {ours[0]:.0f} ({ours[1]}, "
-                f"{ours[2]}) | {ours[0] / base[0]:.2f} |"
+                f"{ours[2]}) | {ours[0] / base[0]:.3f} | {reference[0]:.0f} ({reference[1]}, "
+                f"{reference[2]}) |"
             )
 
 

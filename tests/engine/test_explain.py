@@ -1,4 +1,4 @@
-"""Explanations: why each pair, what binds the worst-off recipient, best swaps, price of fairness."""
+"""Explanations: why each pair, what binds the worst-off, best swaps, price of fairness."""
 
 from __future__ import annotations
 
@@ -28,7 +28,12 @@ def _problem(**changes: object) -> Problem:
         pairs=[
             PairData(d, r, travel_hours=h, cost=h)
             for d, r, h in [
-                ("A", "X", 1), ("A", "Y", 9), ("B", "X", 2), ("B", "Y", 3), ("C", "X", 12), ("C", "Y", 2),
+                ("A", "X", 1),
+                ("A", "Y", 9),
+                ("B", "X", 2),
+                ("B", "Y", 3),
+                ("C", "X", 12),
+                ("C", "Y", 2),
             ]
         ],
         policy=Policy(recipient_degree=DegreeRange(1, 2), max_travel_hours=10),
@@ -82,7 +87,11 @@ def test_each_pair_gets_its_contribution_and_next_best_alternative() -> None:
 
     messages = [m for m in explain(problem, evaluation) if m.code == "pair_contribution"]
 
-    assert [(m.args["donor"], m.args["recipient"]) for m in messages] == [("A", "X"), ("B", "Y"), ("C", "Y")]
+    assert [(m.args["donor"], m.args["recipient"]) for m in messages] == [
+        ("A", "X"),
+        ("B", "Y"),
+        ("C", "Y"),
+    ]
     assert messages[0].args["share"] == "100.0%"
     assert "next best: X" in messages[1].text
 
@@ -93,7 +102,9 @@ def test_optimal_plan_has_no_improving_swap() -> None:
     codes = _codes(list(result.explanations))
 
     assert "worst_off" in codes
-    assert "best_swap" not in codes  # a single change cannot beat a proven optimum's leximin order at level 1
+    assert (
+        "best_swap" not in codes
+    )  # a single change cannot beat a proven optimum's leximin order at level 1
 
 
 def test_price_of_fairness_compares_with_the_cost_plan() -> None:

@@ -5,14 +5,15 @@ participants, 21 pairings) and two programmes made by the benchmark generator
 (benchmarks/national_programme.py) with the same shape at two sizes — about 60 and 340
 participants. The two generated programmes differ only in their number of rows, so every page
 must issue exactly the same number of queries for both. hubei-2020 is real data with a different
-configuration; it must not need fewer queries than the larger generated programme by more than
-the allowance given per page below (none at present: the counts are equal).
+configuration; its count may differ from the larger generated programme's only by the constant
+allowance given per page below, justified there.
 
 Counts only — no timings (DESIGN.md §8); the timings are in benchmarks/web_pages.py.
 """
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _generator():  # type: ignore[no-untyped-def]
+def _generator() -> Any:
     spec = importlib.util.spec_from_file_location(
         "national_programme", REPO / "benchmarks" / "national_programme.py"
     )
@@ -46,7 +47,7 @@ def _pages(slug: str, country: str, region: str, donor_pk: int) -> dict[str, tup
     }
 
 
-def _count(client, path: str, headers: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+def _count(client: Any, path: str, headers: dict[str, str]) -> int:
     client.get(path, headers=headers)  # warm per-process caches (content types, templates)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, headers=headers)
@@ -54,12 +55,20 @@ def _count(client, path: str, headers: dict[str, str]) -> int:  # type: ignore[n
     return len(captured.captured_queries)
 
 
-# Queries hubei-2020 may need beyond the larger generated programme, per page, and why.
-# Empty: every page issues the same number of queries for both (measured when written).
-ALLOWANCE: dict[str, int] = {}
+# How far hubei-2020's count may differ from the larger generated programme's, per page, and why.
+ALLOWANCE: dict[str, int] = {
+    # hubei-2020 derives need from an indicator (programme.need_indicator, confirmed cases): one
+    # query for the indicator type, one for its values, one for the capacity resource codes
+    # (translate._Builder.needs); the generated programme has need lines instead. Its donor
+    # strength is found on the first try (gdp) where the generated one also tries population:
+    # one query fewer. Net +2, whatever the number of rows.
+    "dashboard": 2,
+}
 
 
-def test_queries_per_page_do_not_grow_with_the_number_of_rows(client, hubei, tmp_path):
+def test_queries_per_page_do_not_grow_with_the_number_of_rows(
+    client: Any, hubei: Any, tmp_path: Path
+) -> None:
     from pairaid.accounts import services as account_services
     from pairaid.accounts import tokens
     from pairaid.accounts.models import User
@@ -101,17 +110,22 @@ def test_queries_per_page_do_not_grow_with_the_number_of_rows(client, hubei, tmp
         region = region or recipient.first().region.code
         donor = programme.participants.filter(role="donor").order_by("region__code").first()
         for page, (path, api) in _pages(programme.slug, country, region, donor.pk).items():
+            if label == "hubei" and page.endswith("page 2"):
+                continue  # 21 pairings: one page
             headers = {"Authorization": f"Bearer {key}"} if api else {}
             counted.setdefault(page, {})[label] = _count(client, path, headers)
 
     table = "\n".join(f"  {page}: {by}" for page, by in counted.items())
     for page, by in counted.items():
         assert by["small"] == by["large"], f"{page} grows with rows:\n{table}"
-        assert by["hubei"] >= by["large"] - ALLOWANCE.get(page, 0), f"{page}:\n{table}"
-        assert by["hubei"] <= by["large"] + ALLOWANCE.get(page, 0), f"{page}:\n{table}"
+        if "hubei" in by:
+            difference = abs(by["hubei"] - by["large"])
+            assert difference <= ALLOWANCE.get(page, 0), f"{page}:\n{table}"
 
 
-def test_the_api_pairings_page_needs_the_same_queries_however_far_it_pages(client, tmp_path):
+def test_the_api_pairings_page_needs_the_same_queries_however_far_it_pages(
+    client: Any, tmp_path: Path
+) -> None:
     """Page 1 and the last page of 50 pairings each: allocations are prefetched, not per row."""
     from pairaid.accounts import services as account_services
     from pairaid.accounts import tokens

@@ -8,6 +8,7 @@ from pairaid.accounts import permissions
 from pairaid.dashboard import boundaries
 from pairaid.dashboard import services as dashboard_services
 from pairaid.errors import Problem, ValidationFailed
+from pairaid.operations import ledger
 from pairaid.web.auth import member_required
 
 
@@ -29,12 +30,16 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     resource = request.GET.get("resource", "")
     data = dashboard_services.overview(programme, on=_date(request), resource=resource)
+    reports, overdue = ledger.report_summary(programme, data.on)
     return render(
         request,
         "dashboard/overview.html",
         {
             "programme": programme,
             "o": data,
+            "gaps": ledger.gaps(programme, data.on)[:8],
+            "reports": reports,
+            "overdue": overdue,
             "resource": resource,
             "can_set_date": permissions.can(
                 request.user, permissions.Action.SET_PROGRAMME_DATE, programme

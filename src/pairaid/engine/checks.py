@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from pairaid.engine.eligibility import eligible_pairs, exclusion_reason
 from pairaid.engine.flow import FlowNetwork
@@ -481,8 +480,3 @@ def _absorption_proofs(problem: Problem) -> list[Message]:
     if needed <= available + 1e-9:
         return []
     return [message("absorption_total", needed=_show(needed), available=_show(available))]
-
-
-def summarise(values: Mapping[str, Any]) -> str:
-    """A compact `k=v` summary used in messages about heuristics."""
-    return ", ".join(f"{key}={value}" for key, value in values.items())

@@ -6,12 +6,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pairaid.engine import explain as explanations
+from pairaid.engine import explain as explaining
 from pairaid.engine.backends import get_backend
 from pairaid.engine.backends.base import Limits
 from pairaid.engine.checks import check_problem, prove_infeasible
 from pairaid.engine.evaluate import Evaluation, evaluate
-from pairaid.engine.formulation import PairingModel, build_model
+from pairaid.engine.formulation import COVERAGE_SCALE, PairingModel, build_model
 from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import FAIRNESS_OBJECTIVES, Assignment, Problem, SolveOptions
 from pairaid.engine.lexicographic import LevelOutcome, relative_gap, solve_levels
@@ -93,12 +93,12 @@ def _fair(problem: Problem) -> bool:
 
 def _with_explanations(problem: Problem, result: Result, price: bool, gap: float) -> Result:
     evaluation = evaluate(problem, plan_of(result))
-    messages = list(result.explanations) + explanations.explain(problem, evaluation)
+    messages = list(result.explanations) + explaining.explain(problem, evaluation)
     if price:
-        reference = solve(explanations.cost_only(problem), relative_gap=gap, explain=False)
+        reference = solve(explaining.cost_only(problem), relative_gap=gap, explain=False)
         if reference.pairs:
             cheapest = plan_of(reference)
-            note = explanations.price_of_fairness(
+            note = explaining.price_of_fairness(
                 problem, evaluation, cheapest, evaluate(problem, cheapest)
             )
             if note is not None:
@@ -185,9 +185,21 @@ def _exact_result(problem: Problem, warm_start: Sequence[Assignment], gap: float
         for level in outcome.levels
         if level.status != "optimal"
     ]
+    if warm_evaluation.feasible:
+        explanations.append(_warm_start_note(problem, warm_evaluation))
+    if solver.name == "cpsat" and _fair(problem):
+        explanations.append(message("cpsat_precision", scale=COVERAGE_SCALE))
     levels = [_level(level) for level in outcome.levels]
     result = _result(problem, outcome.status, levels, evaluation, explanations)
     return replace(result, backend=solver.name)
+
+
+def _warm_start_note(problem: Problem, evaluation: Evaluation) -> Message:
+    values = ", ".join(
+        f"{name} {evaluation.level_value(name, problem):.6g}" for name in problem.level_names()
+    )
+    heuristic = "greedy + local search" if local_search_applies(problem) else "greedy"
+    return message("warm_start", heuristic=heuristic, summary=values)
 
 
 def _level(outcome: LevelOutcome) -> Level:

@@ -17,10 +17,10 @@ def _participant(programme: Programme, region: Region, role: str) -> Participant
 
 
 def live_pairs(programme: Programme) -> list[tuple[str, str]]:
-    """(donor, recipient) region references of the pairings that have not ended."""
+    """(donor, recipient) region references of the pairings in force (approved or active)."""
     rows = (
         Pairing.objects.filter(programme=programme)
-        .exclude(status=Pairing.Status.ENDED)
+        .filter(status__in=[Pairing.Status.APPROVED, Pairing.Status.ACTIVE])
         .select_related("donor__region__parent", "recipient__region__parent")
     )
     return [(p.donor.region.reference, p.recipient.region.reference) for p in rows]
@@ -96,9 +96,15 @@ def create_pairing(
         rationale=rationale,
         source=source,
     )
+    # The new link counts against the rules as if it were in force.
+    pairs = [*live_pairs(programme), (donor.reference, recipient.reference)]
     violations = [
         v
-        for v in rule_violations(programme=programme)
+        for v in degree_violations(
+            pairs,
+            max_donors_per_recipient=programme.max_donors_per_recipient,
+            max_recipients_per_donor=programme.max_recipients_per_donor,
+        )
         if v.region in (donor.reference, recipient.reference)
     ]
     if violations:

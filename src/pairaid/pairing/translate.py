@@ -170,9 +170,16 @@ class _Builder:
 
     def needs(self, basis: NeedBasis | None) -> tuple[dict[int, dict[str, float]], bool]:
         """recipient participant id -> need; and whether need is per unit of an indicator."""
-        lines = _lines(NeedLine, self.programme, self.on)
+        # Planning allocates what donors can give: need lines of other resources (masks asked
+        # for through requests, say) are left to the gap analysis.
+        given = set(self._capacity_resources())
+        lines = {
+            pk: {r: q for r, (q, _) in row.items() if r in given}
+            for pk, row in _lines(NeedLine, self.programme, self.on).items()
+        }
+        lines = {pk: row for pk, row in lines.items() if row}
         if basis is None and lines:
-            return {pk: {r: q for r, (q, _) in row.items()} for pk, row in lines.items()}, False
+            return lines, False
         if basis is None and self.programme.need_indicator is not None:
             stored = self.programme.need_ratio
             basis = NeedBasis(self.programme.need_indicator.code, float(stored) if stored else None)

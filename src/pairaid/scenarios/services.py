@@ -11,7 +11,7 @@ from django.db import transaction
 from pairaid.errors import Conflict, NotFound, Problem, ValidationFailed
 from pairaid.programmes.models import Programme
 from pairaid.registry.models import Region
-from pairaid.scenarios import snapshot
+from pairaid.scenarios import operations_tables, snapshot
 from pairaid.scenarios.bundle import RawBundle, read_bundle
 from pairaid.scenarios.diff import TableChange, compare
 from pairaid.scenarios.models import LoadedBundle
@@ -121,6 +121,8 @@ def _changes(parsed: ParsedBundle) -> dict[str, TableChange]:
         current |= snapshot.programme_tables(programme, illustrative=parsed.illustrative)
     changes = {}
     for name, spec in SPECS.items():
+        if spec.operations:
+            continue  # a layer, replaced whole (operations_tables)
         removals = spec.programme_scoped and name != "memberships.csv" and programme is not None
         changes[name] = compare(
             name, wanted.get(name, {}), current.get(name, {}), removals=removals
@@ -159,7 +161,11 @@ def load_bundle(
             report.outcome = "updated"
         elif not update:
             _refuse_conflicts_with_other_bundles(parsed, changes)
-        programme = Writer(parsed, changes, progress or (lambda _table, _n: None)).write()
+        report_progress = progress or (lambda _table, _n: None)
+        programme = Writer(parsed, changes, report_progress).write()
+        if operations_tables.has_operations(parsed):
+            operations_tables.remove_layer(programme, illustrative=parsed.illustrative)
+            operations_tables.write_layer(parsed, programme, report_progress)
         LoadedBundle.objects.update_or_create(
             name=parsed.name,
             defaults={

@@ -80,7 +80,7 @@ def registry_snapshot(*, base_programme: Programme | None = None) -> Registry:
         registry.base_pairs = {
             (row["donor"], row["recipient"])
             for row in snapshot["pairings.csv"].values()
-            if row["status"] != "ended"
+            if row["status"] in ("approved", "active")  # proposals are not in force
         }
         registry.base_programme = programme_fields(base_programme)
     return registry

@@ -20,6 +20,7 @@ class TableSpec:
     optional: tuple[str, ...] = ()
     needed_by: frozenset[str] = field(default_factory=frozenset)  # bundle kinds needing it
     programme_scoped: bool = True
+    operations: bool = False  # format 2: the running programme (loaded as a layer, see loader)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -122,6 +123,92 @@ SPECS: dict[str, TableSpec] = {
         optional=("region",),
     ),
 }
+
+# Format 2 adds the running programme: facilities, teams, deployments, the ledger, contacts and
+# daily reports. Their rows are a layer: loaded when new, replaced whole by a newer version.
+OPERATIONS_SPECS: dict[str, TableSpec] = {
+    "facilities.csv": TableSpec(
+        key=("recipient", "name"),
+        required=("recipient", "name"),
+        optional=("kind", "beds", "icu_beds"),
+        operations=True,
+    ),
+    "teams.csv": TableSpec(
+        key=("donor", "name"),
+        required=("donor", "name", "members"),
+        optional=("emt_type", "leader", "home_institution"),
+        operations=True,
+    ),
+    "deployments.csv": TableSpec(
+        key=("donor", "team", "planned_start"),
+        required=("donor", "team", "recipient", "status", "planned_start"),
+        optional=(
+            "facility",
+            "planned_end",
+            "dispatched_on",
+            "arrived_on",
+            "ended_on",
+            "replaces_start",
+            "overlap_days",
+        ),
+        operations=True,
+    ),
+    "requests.csv": TableSpec(
+        key=("number",),
+        required=("number", "recipient", "raised_on"),
+        optional=("expires_on", "status", "note"),
+        operations=True,
+    ),
+    "request_lines.csv": TableSpec(
+        key=("request", "resource_type"),
+        required=("request", "resource_type", "quantity"),
+        optional=("priority", "needed_by"),
+        operations=True,
+    ),
+    "pledges.csv": TableSpec(
+        key=("request", "resource_type", "donor"),
+        required=("request", "resource_type", "donor", "quantity", "pledged_on"),
+        optional=("note",),
+        operations=True,
+    ),
+    "shipments.csv": TableSpec(
+        key=("request", "resource_type", "donor", "reference"),
+        required=("request", "resource_type", "donor", "quantity", "status", "dispatched_on"),
+        optional=(
+            "reference",
+            "received_on",
+            "received_quantity",
+            "value_cny",
+            "discrepancy_kind",
+            "discrepancy_quantity",
+            "discrepancy_note",
+        ),
+        operations=True,
+    ),
+    "contacts.csv": TableSpec(
+        key=("participant", "participant_role", "name"),
+        required=("participant", "participant_role", "name", "role"),
+        optional=("phone", "email"),
+        operations=True,
+    ),
+    "reports.csv": TableSpec(
+        key=("donor", "team", "date"),
+        required=("donor", "team", "date"),
+        optional=(
+            "patients_seen",
+            "admitted",
+            "severe",
+            "critical",
+            "recovered",
+            "deaths",
+            "staff_on_duty",
+            "shortages",
+        ),
+        operations=True,
+    ),
+}
+SPECS.update(OPERATIONS_SPECS)
+FORMAT_VERSIONS = (1, 2)
 
 
 class CellError(ValueError):

@@ -10,6 +10,8 @@ from pairaid.pairing.rules import degree_violations
 from pairaid.scenarios.bundle import RawBundle, RawRow
 from pairaid.scenarios.tables import (
     CERTAINTIES,
+    FORMAT_VERSIONS,
+    OPERATIONS_SPECS,
     SPECS,
     CellError,
     choice_text,
@@ -127,10 +129,10 @@ def _manifest(raw: RawBundle, problems: list[Problem]) -> ParsedBundle | None:
         return value
 
     format_version = need("format_version", int)
-    if format_version is not None and format_version != 1:
+    if format_version is not None and format_version not in FORMAT_VERSIONS:
         out.append(
             Problem(
-                f"format_version {format_version} is not supported (1 is)",
+                f"format_version {format_version} is not supported (1 and 2 are)",
                 file="manifest.json",
                 column="format_version",
             )
@@ -345,6 +347,16 @@ class _Validator:
         self.check_allocations()
         self.check_memberships()
         self.check_programme_sources()
+        if self.parsed.format_version < 2:
+            for name in OPERATIONS_SPECS:
+                if self.raw.tables.get(name):
+                    self.problems.append(
+                        Problem("needs format_version 2 (the manifest says 1)", file=name)
+                    )
+            return
+        from pairaid.scenarios.operations_tables import check_operations
+
+        check_operations(self)
 
     def check_sources(self) -> None:
         rows, raw_rows = self.table("sources.csv")
@@ -549,7 +561,7 @@ class _Validator:
                     "valid_to",
                     f"ends ({values['valid_to']}) before it starts ({values['valid_from']})",
                 )
-            if values["status"] != "ended" and all(pair):
+            if values["status"] in ("approved", "active") and all(pair):
                 if pair in live:
                     rows.fail(
                         row,

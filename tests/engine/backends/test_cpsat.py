@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from tests.engine import oracle
 from tests.engine.conftest import random_problem
+from tests.engine.test_solve import problems
 
-from pairaid.engine import Objective, read_gap, solve
+from pairaid.engine import Objective, evaluate, plan_of, read_gap, solve
 
 CASES = {
     "max_min+travel": (Objective("max_min_coverage"), Objective("min_travel")),
@@ -19,7 +21,13 @@ CASES = {
 @pytest.mark.parametrize("objectives", CASES.values(), ids=list(CASES))
 def test_cpsat_matches_brute_force(objectives: tuple[Objective, ...], seed: int) -> None:
     problem = random_problem(
-        seed, donors=5, recipients=3, resources=2, objectives=objectives, existing=True, recipient_max=3
+        seed,
+        donors=5,
+        recipients=3,
+        resources=2,
+        objectives=objectives,
+        existing=True,
+        recipient_max=3,
     )
     names = list(problem.level_names())
     expected = oracle.best_levels(problem, names)
@@ -47,7 +55,23 @@ def test_cpsat_and_highs_agree_on_a_split_instance() -> None:
 
 
 def test_cpsat_reaches_gap_optimum(gap_dir) -> None:  # type: ignore[no-untyped-def]
-    result = solve(read_gap(gap_dir / "cattrysse1994" / "gap5-0"), backend="cpsat", deterministic=True)
+    result = solve(
+        read_gap(gap_dir / "cattrysse1994" / "gap5-0"), backend="cpsat", deterministic=True
+    )
 
     assert result.status == "optimal"
     assert result.levels[0].value == 403
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems)
+def test_evaluator_agrees_with_every_cpsat_claim(problem) -> None:  # type: ignore[no-untyped-def]
+    result = solve(problem, backend="cpsat", deterministic=True)
+    if result.status not in ("optimal", "feasible"):
+        return
+    evaluation = evaluate(problem, plan_of(result))
+    assert evaluation.feasible, [v.text for v in evaluation.violations]
+    for level in result.levels:
+        # CP-SAT's coverage is 1e-4 coarse, never above what the plan really achieves
+        value = evaluation.level_value(level.name, problem)
+        assert value == pytest.approx(level.value or 0.0, abs=5e-4)

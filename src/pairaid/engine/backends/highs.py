@@ -121,7 +121,12 @@ def _read(
         return Optimum("infeasible")
     if info.primal_solution_status != 2:  # 2 = a feasible solution is known
         return Optimum("no_solution")
-    values = list(highs.getSolution().col_value)
+    # Integer columns come back within the integrality tolerance (0.9999999): round them, so
+    # that levels computed from them (e.g. a GAP cost) are exact.
+    values = [
+        float(round(v)) if model.integer[i] else v
+        for i, v in enumerate(highs.getSolution().col_value)
+    ]
     value = objective.value(values)
     has_integers = any(model.integer)
     dual_bound = float(info.mip_dual_bound) if has_integers else value

@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--time-limit", type=float, metavar="S", dest="time_limit")
         parser.add_argument("--seed", type=int)
         parser.add_argument("--deterministic", action="store_true", default=None)
+        parser.add_argument(
+            "--price-of-fairness",
+            action="store_true",
+            help="also solve the cost/travel objective alone and report what fairness costs",
+        )
         parser.add_argument("--format", choices=("table", "json"), default="table")
         parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
 
@@ -51,6 +56,7 @@ class Command(BaseCommand):
                 time_limit_seconds=options["time_limit"],
                 seed=options["seed"],
                 deterministic=options["deterministic"],
+                price_of_fairness=options["price_of_fairness"],
             )
         self._write(result, options["format"], options["out"])
         sys.exit(result.exit_code)

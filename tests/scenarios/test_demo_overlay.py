@@ -1,0 +1,94 @@
+"""The hubei-2020-demo overlay (format 2): a programme in motion, every record illustrative."""
+
+import datetime
+import json
+import shutil
+
+import pytest
+
+from pairaid.errors import ValidationFailed
+from pairaid.operations import ledger
+from pairaid.operations.models import DailyReport, Deployment, Request, Shipment, Team
+from pairaid.programmes.models import CapacityLine
+from pairaid.scenarios import services as scenario_services
+
+pytestmark = pytest.mark.django_db
+ON = datetime.date(2020, 2, 12)
+
+
+@pytest.fixture
+def demo(hubei):  # type: ignore[no-untyped-def]
+    assert scenario_services.load_bundle("hubei-2020-demo").outcome == "loaded"
+    return hubei
+
+
+def test_the_overlay_adds_operations_flagged_illustrative(demo):
+    assert Team.objects.filter(programme=demo).count() == 4
+    assert all(t.illustrative for t in Team.objects.all())
+    assert all(s.illustrative for s in Shipment.objects.all())
+    assert Request.objects.filter(programme=demo).count() == 2
+    assert DailyReport.objects.count() == 3
+    # Staff per donor stays the real figure.
+    assert (
+        sum(line.quantity for line in CapacityLine.objects.filter(participant__programme=demo))
+        == 7405
+    )
+    assert scenario_services.load_bundle("hubei-2020-demo").outcome == "unchanged"
+
+
+def test_the_demo_shows_gaps_a_short_receipt_and_the_league(demo):
+    gaps = {(g.recipient.region.code, g.resource.code): g for g in ledger.gaps(demo, ON)}
+    masks = gaps[("421100", "n95_mask")]
+    assert (masks.received, masks.in_transit, masks.gap) == (49500, 0, 500)
+    assert (
+        gaps[("421100", "icu_nurse")].on_duty == 150
+    )  # Shandong team 1 is on duty; team 2 in transit
+    rows = {r.donor.region.code: r for r in ledger.league_table(demo, ON)}
+    assert rows["430000"].already_present  # Hunan's team arrived before the pairing of 2020-02-10
+    assert rows["370000"].staff_deployed == 300 and rows["370000"].days_to_first_arrival == 1
+    _, overdue = ledger.report_summary(demo, ON)
+    assert overdue == [
+        "Chongqing medical team 1 (demo) (Xiaogan)",
+        "Hunan medical team 1 (demo) (Huanggang)",
+    ]
+
+
+def test_a_newer_overlay_version_replaces_the_layer(demo, tmp_path):
+    bundle = tmp_path / "hubei-2020-demo"
+    shutil.copytree(scenario_services.bundled_path("hubei-2020-demo"), bundle)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["data_version"] = "2099.1.1"
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    lines = (bundle / "reports.csv").read_text().splitlines()
+    (bundle / "reports.csv").write_text("\n".join(lines[:-1]) + "\n")
+    assert scenario_services.load_bundle(bundle, update=True).outcome == "updated"
+    assert DailyReport.objects.count() == 2 and Team.objects.count() == 4
+    assert Deployment.objects.count() == 4
+
+
+def test_bad_operations_rows_are_reported_and_nothing_is_written(hubei, tmp_path):
+    bundle = tmp_path / "hubei-2020-demo"
+    shutil.copytree(scenario_services.bundled_path("hubei-2020-demo"), bundle)
+    text = (
+        (bundle / "deployments.csv")
+        .read_text()
+        .replace("Shandong medical team 2 (demo),421100", "No such team,421100")
+    )
+    (bundle / "deployments.csv").write_text(text)
+    with pytest.raises(ValidationFailed) as failure:
+        scenario_services.load_bundle(bundle)
+    assert (
+        "deployments.csv, row 3, column team: no team 'No such team' of CN:370000 in teams.csv"
+        in [str(p) for p in failure.value.problems]
+    )
+    assert not Team.objects.exists() and not Request.objects.exists()
+
+
+def test_operations_tables_need_format_2(hubei, tmp_path):
+    bundle = tmp_path / "hubei-2020-demo"
+    shutil.copytree(scenario_services.bundled_path("hubei-2020-demo"), bundle)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["format_version"] = 1
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValidationFailed, match="needs format_version 2"):
+        scenario_services.load_bundle(bundle)
