@@ -16,4 +16,5 @@ urlpatterns = [
     path("p/<slug:slug>/facilities/", field_views.facilities, name="facilities"),
     path("p/<slug:slug>/contacts/", field_views.contacts, name="contacts"),
     path("p/<slug:slug>/reports/", field_views.reports, name="reports"),
+    path("p/<slug:slug>/operations-workbook/", views.operations_workbook, name="workbook"),
 ]

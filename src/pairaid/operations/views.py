@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.dashboard import services as dashboard_services
-from pairaid.errors import Forbidden
-from pairaid.operations import ledger
+from pairaid.errors import Forbidden, ValidationFailed
+from pairaid.operations import ledger, workbook
 from pairaid.operations import services as ops
 from pairaid.operations.forms import DispatchForm, PledgeForm, ReceiptForm, RequestForm
 from pairaid.operations.models import Pledge, RequestLine, Shipment
@@ -250,4 +250,49 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
             "sort": sort,
             "formula": ledger.LEAGUE_FORMULA,
         },
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@member_required
+def operations_workbook(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose an XLSX file to upload."))
+            return redirect("operations:workbook", slug=slug)
+        try:
+            count = workbook.upload(
+                programme=programme,
+                user=request.user,
+                data=upload.read(),
+                filename=upload.name or "",
+            )
+        except ValidationFailed as failure:
+            return render(
+                request,
+                "programmes/upload_errors.html",
+                {"programme": programme, "problems": failure.problems},
+                status=400,
+            )
+        messages.success(request, _("%(count)s rows applied.") % {"count": count})
+        return redirect("operations:workbook", slug=slug)
+    sheet = request.GET.get("csv", "")
+    if sheet in workbook.SHEETS:
+        response = HttpResponse(
+            workbook.as_csv(programme, sheet), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{slug}-{sheet}.csv"'
+        return response
+    if request.GET.get("download"):
+        response = HttpResponse(workbook.template(programme, request.user), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{slug}-operations.xlsx"'
+        return response
+    return render(
+        request,
+        "operations/workbook.html",
+        {"programme": programme, "sheets": list(workbook.SHEETS)},
     )

@@ -1,0 +1,498 @@
+"""Operations by spreadsheet: templates for teams, requests, shipments and daily reports
+(download, fill in, upload), and CSV exports with an HXL hashtag row.
+
+An upload is all or nothing: every row is parsed and permission-checked first, then every row
+goes through its service in one transaction; any refusal rolls all of it back and is reported
+by sheet, row and column."""
+
+import csv
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.errors import Conflict, Problem, ValidationFailed
+from pairaid.operations import services as ops
+from pairaid.operations.models import DailyReport, Pledge, RequestLine, Shipment, Team
+from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import ResourceType
+
+# sheet -> (columns, HXL tags)
+SHEETS: dict[str, list[tuple[str, str]]] = {
+    "teams": [
+        ("donor_code", "#org+code"),
+        ("name", "#group+name"),
+        ("members", "#affected+staff"),
+        ("emt_type", "#group+type"),
+        ("leader", "#contact+name"),
+        ("home_institution", "#org+name+home"),
+    ],
+    "requests": [
+        ("recipient_code", "#adm2+code"),
+        ("resource_type", "#item+code"),
+        ("quantity", "#value+requested"),
+        ("priority", "#priority"),
+        ("needed_by", "#date+needed"),
+        ("note", "#description"),
+    ],
+    "shipments": [
+        ("pledge_id", "#meta+pledge"),
+        ("donor_code", "#org+code"),
+        ("recipient_code", "#adm2+code"),
+        ("resource_type", "#item+code"),
+        ("quantity", "#value+shipped"),
+        ("reference", "#meta+waybill"),
+        ("value_cny", "#value+cny"),
+    ],
+    "reports": [
+        ("team", "#group+name"),
+        ("date", "#date"),
+        *[(f, f"#affected+{f}") for f in ops.REPORT_FIELDS],
+        ("shortages", "#item+shortage"),
+    ],
+}
+
+
+def _code(participant: Participant) -> str:
+    return participant.region.reference.partition(":")[2]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def export_rows(programme: Programme, sheet: str) -> list[list[Any]]:
+    """The programme's current rows of one sheet (what the template is pre-filled with)."""
+    if sheet == "teams":
+        teams = (
+            Team.objects.filter(programme=programme)
+            .select_related("donor__region")
+            .prefetch_related("members__resource_type")
+        )
+        return [
+            [
+                _code(t.donor),
+                t.name,
+                ";".join(f"{m.resource_type.code}:{m.count}" for m in t.members.all()),
+                t.emt_type,
+                t.leader,
+                t.home_institution,
+            ]
+            for t in teams
+        ]
+    if sheet == "requests":
+        lines = RequestLine.objects.filter(request__programme=programme).select_related(
+            "request__recipient__region", "resource_type"
+        )
+        return [
+            [
+                _code(line.request.recipient),
+                line.resource_type.code,
+                float(line.quantity),
+                line.priority,
+                _text(line.needed_by),
+                line.request.note,
+            ]
+            for line in lines
+        ]
+    if sheet == "shipments":
+        shipments = Shipment.objects.filter(
+            pledge__line__request__programme=programme
+        ).select_related(
+            "pledge__donor__region",
+            "pledge__line__request__recipient__region",
+            "pledge__line__resource_type",
+        )
+        return [
+            [
+                s.pledge_id,
+                _code(s.pledge.donor),
+                _code(s.pledge.line.request.recipient),
+                s.pledge.line.resource_type.code,
+                float(s.quantity),
+                s.reference,
+                float(s.value_cny) if s.value_cny is not None else None,
+            ]
+            for s in shipments
+        ]
+    reports = DailyReport.objects.filter(team__programme=programme).select_related("team")
+    return [
+        [r.team.name, _text(r.date), *[getattr(r, f) for f in ops.REPORT_FIELDS], r.shortages]
+        for r in reports
+    ]
+
+
+def template(programme: Programme, user: Any) -> bytes:
+    """A workbook with one sheet per kind, the current rows, and the open pledges the user may
+    ship (so the shipments sheet can be filled by pledge id)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet, columns in SHEETS.items():
+        page = workbook.create_sheet(sheet)
+        page.append([name for name, _ in columns])
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+        for row in export_rows(programme, sheet):
+            page.append(row)
+    pledges = workbook.create_sheet("open pledges")
+    pledges.append(
+        ["pledge_id", "donor_code", "recipient_code", "resource_type", "pledged", "shipped"]
+    )
+    for pledge in (
+        Pledge.objects.filter(line__request__programme=programme, status="pledged")
+        .select_related("donor__region", "line__request__recipient__region", "line__resource_type")
+        .prefetch_related("shipments")
+    ):
+        if permissions.can(user, Action.PLEDGE, programme, pledge.donor.region_id):
+            shipped = sum((s.quantity for s in pledge.shipments.all()), Decimal(0))
+            pledges.append(
+                [
+                    pledge.pk,
+                    _code(pledge.donor),
+                    _code(pledge.line.request.recipient),
+                    pledge.line.resource_type.code,
+                    float(pledge.quantity),
+                    float(shipped),
+                ]
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def as_csv(programme: Programme, sheet: str) -> str:
+    """One sheet as CSV: a header row, an HXL hashtag row, then the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([name for name, _ in SHEETS[sheet]])
+    writer.writerow([tag for _, tag in SHEETS[sheet]])
+    writer.writerows(export_rows(programme, sheet))
+    return buffer.getvalue()
+
+
+@dataclass
+class Action_:
+    sheet: str
+    row: int
+    run: Callable[[], Any]
+
+
+class _Reader:
+    def __init__(self, programme: Programme, user: Any, problems: list[Problem]) -> None:
+        self.programme = programme
+        self.user = user
+        self.problems = problems
+        self.members = {
+            (_code(p), p.role): p for p in programme.participants.select_related("region__parent")
+        }
+        self.resources = {r.code: r for r in ResourceType.objects.all()}
+
+    def fail(self, sheet: str, row: int, column: str, message: str) -> None:
+        self.problems.append(Problem(message, file=f"sheet {sheet}", row=row, column=column))
+
+    def participant(
+        self, sheet: str, row: int, cells: dict[str, str], column: str, role: str, action: Action
+    ) -> Participant | None:
+        found = self.members.get((cells.get(column, ""), role))
+        if found is None:
+            self.fail(
+                sheet,
+                row,
+                column,
+                f"{cells.get(column) or '(empty)'} is not a {role} of this programme",
+            )
+            return None
+        if not permissions.can(self.user, action, self.programme, found.region_id):
+            self.fail(sheet, row, column, f"you may not act for {found.region.name_en} here")
+            return None
+        return found
+
+    def number(
+        self, sheet: str, row: int, cells: dict[str, str], column: str, *, required: bool = True
+    ) -> Decimal | None:
+        text = cells.get(column, "")
+        if not text:
+            if required:
+                self.fail(sheet, row, column, "required; the cell is empty")
+            return None
+        try:
+            value = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            self.fail(sheet, row, column, f"expected a number, got {text!r}")
+            return None
+        if value < 0:
+            self.fail(sheet, row, column, f"must be >= 0, got {text}")
+            return None
+        return value
+
+    def day(self, sheet: str, row: int, cells: dict[str, str], column: str) -> datetime.date | None:
+        text = cells.get(column, "")
+        if not text:
+            return None
+        try:
+            return datetime.date.fromisoformat(text[:10])
+        except ValueError:
+            self.fail(sheet, row, column, f"expected a date as YYYY-MM-DD, got {text!r}")
+            return None
+
+    def resource(self, sheet: str, row: int, cells: dict[str, str]) -> ResourceType | None:
+        found = self.resources.get(cells.get("resource_type", ""))
+        if found is None:
+            self.fail(
+                sheet,
+                row,
+                "resource_type",
+                f"unknown resource type {cells.get('resource_type') or '(empty)'!r}",
+            )
+        return found
+
+
+def _rows(sheet: Any) -> list[tuple[int, dict[str, str]]]:
+    values = list(sheet.iter_rows(values_only=True))
+    if not values:
+        return []
+    header = [_text(h) for h in values[0]]
+    out = []
+    for number, row in enumerate(values[1:], start=2):
+        cells = {
+            name: _text(row[i]) if i < len(row) else "" for i, name in enumerate(header) if name
+        }
+        if any(cells.values()):
+            out.append((number, cells))
+    return out
+
+
+def _plan_teams(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    existing = set(
+        Team.objects.filter(programme=reader.programme).values_list("donor__region__code", "name")
+    )
+    for row, cells in rows:
+        donor = reader.participant("teams", row, cells, "donor_code", "donor", Action.MANAGE_TEAMS)
+        if (cells.get("donor_code"), cells.get("name")) in existing:
+            continue  # a team already registered: the template lists it for reference
+        members: dict[ResourceType, int] = {}
+        for part in (p.strip() for p in cells.get("members", "").split(";") if p.strip()):
+            code, _, count = part.partition(":")
+            if code not in reader.resources or not count.isdigit():
+                reader.fail("teams", row, "members", f"expected PROFESSION:COUNT;…, got {part!r}")
+            else:
+                members[reader.resources[code]] = int(count)
+        if donor is not None and members and cells.get("name"):
+            actions.append(
+                Action_(
+                    "teams",
+                    row,
+                    partial(
+                        ops.register_team,
+                        donor=donor,
+                        name=cells["name"],
+                        members=members,
+                        emt_type=cells.get("emt_type") or "other",
+                        leader=cells.get("leader", ""),
+                        home_institution=cells.get("home_institution", ""),
+                    ),
+                )
+            )
+        elif not cells.get("name"):
+            reader.fail("teams", row, "name", "required; the cell is empty")
+    return actions
+
+
+def _plan_requests(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    existing = set(
+        RequestLine.objects.filter(request__programme=reader.programme).values_list(
+            "request__recipient__region__code", "resource_type__code", "quantity"
+        )
+    )
+    for row, cells in rows:
+        quantity = reader.number("requests", row, cells, "quantity")
+        if (cells.get("recipient_code"), cells.get("resource_type"), quantity) in existing:
+            continue
+        recipient = reader.participant(
+            "requests", row, cells, "recipient_code", "recipient", Action.RAISE_REQUEST
+        )
+        resource = reader.resource("requests", row, cells)
+        needed_by = reader.day("requests", row, cells, "needed_by")
+        priority = cells.get("priority") or "normal"
+        if priority not in RequestLine.Priority.values:
+            reader.fail(
+                "requests", row, "priority", f"expected urgent, high or normal, got {priority!r}"
+            )
+            continue
+        if recipient and resource and quantity:
+            actions.append(
+                Action_(
+                    "requests",
+                    row,
+                    partial(
+                        ops.raise_request,
+                        recipient=recipient,
+                        lines=[ops.LineIn(resource, quantity, priority, needed_by)],
+                        user=reader.user,
+                        note=cells.get("note", ""),
+                    ),
+                )
+            )
+    return actions
+
+
+def _plan_shipments(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    pledges = {
+        str(p.pk): p
+        for p in Pledge.objects.filter(line__request__programme=reader.programme).select_related(
+            "donor__region"
+        )
+    }
+    shipped = set(
+        Shipment.objects.filter(pledge__line__request__programme=reader.programme).values_list(
+            "pledge_id", "reference"
+        )
+    )
+    for row, cells in rows:
+        pledge = pledges.get(cells.get("pledge_id", ""))
+        if pledge is None:
+            reader.fail(
+                "shipments",
+                row,
+                "pledge_id",
+                f"no pledge {cells.get('pledge_id') or '(empty)'} in this programme "
+                "(see the sheet 'open pledges')",
+            )
+            continue
+        if (pledge.pk, cells.get("reference", "")) in shipped:
+            continue
+        if not permissions.can(
+            reader.user, Action.PLEDGE, reader.programme, pledge.donor.region_id
+        ):
+            reader.fail(
+                "shipments", row, "pledge_id", f"you may not ship for {pledge.donor.region.name_en}"
+            )
+            continue
+        quantity = reader.number("shipments", row, cells, "quantity")
+        value = reader.number("shipments", row, cells, "value_cny", required=False)
+        if quantity:
+            actions.append(
+                Action_(
+                    "shipments",
+                    row,
+                    partial(
+                        ops.dispatch,
+                        pledge=pledge,
+                        quantity=quantity,
+                        reference=cells.get("reference", ""),
+                        value_cny=value,
+                    ),
+                )
+            )
+    return actions
+
+
+def _plan_reports(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    teams = {
+        t.name: t
+        for t in Team.objects.filter(programme=reader.programme).select_related("donor__region")
+    }
+    for row, cells in rows:
+        team = teams.get(cells.get("team", ""))
+        if team is None:
+            reader.fail(
+                "reports",
+                row,
+                "team",
+                f"no team {cells.get('team') or '(empty)'!r} in this programme",
+            )
+            continue
+        if not permissions.can(
+            reader.user, Action.MANAGE_TEAMS, reader.programme, team.donor.region_id
+        ):
+            reader.fail("reports", row, "team", f"you may not report for {team.name}")
+            continue
+        on = reader.day("reports", row, cells, "date")
+        figures = {
+            f: reader.number("reports", row, cells, f, required=False) for f in ops.REPORT_FIELDS
+        }
+        if any(v is not None and v != int(v) for v in figures.values()):
+            reader.fail("reports", row, "patients_seen", "figures are whole numbers")
+            continue
+        actions.append(
+            Action_(
+                "reports",
+                row,
+                partial(
+                    ops.file_report,
+                    team=team,
+                    on=on,
+                    shortages=cells.get("shortages", ""),
+                    **{k: int(v or 0) for k, v in figures.items()},
+                ),
+            )
+        )
+    return actions
+
+
+PLANNERS = {
+    "teams": _plan_teams,
+    "requests": _plan_requests,
+    "shipments": _plan_shipments,
+    "reports": _plan_reports,
+}
+
+
+def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upload.xlsx") -> int:
+    """Apply a filled-in workbook: all rows or none. Returns the number of rows applied."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several kinds for a file that is not XLSX
+        raise ValidationFailed(
+            [Problem(f"not an XLSX workbook ({error.__class__.__name__})", file=filename)]
+        ) from None
+    problems: list[Problem] = []
+    reader = _Reader(programme, user, problems)
+    actions: list[Action_] = []
+    for sheet, planner in PLANNERS.items():
+        if sheet in workbook.sheetnames:
+            actions += planner(reader, _rows(workbook[sheet]))
+    if problems:
+        raise ValidationFailed(problems)
+    with transaction.atomic():
+        for action in actions:
+            try:
+                action.run()
+            except ValidationFailed as failure:
+                raise ValidationFailed(
+                    [
+                        Problem(
+                            p.message, file=f"sheet {action.sheet}", row=action.row, column=p.column
+                        )
+                        for p in failure.problems
+                    ]
+                ) from None
+            except Conflict as conflict:
+                raise ValidationFailed(
+                    [Problem(str(conflict), file=f"sheet {action.sheet}", row=action.row)]
+                ) from None
+    return len(actions)
