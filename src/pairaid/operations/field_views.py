@@ -285,3 +285,82 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
             "fields": ops.REPORT_FIELDS,
         },
     )
+
+
+@member_required
+def funds(request: HttpRequest, slug: str) -> HttpResponse:
+    from decimal import Decimal, InvalidOperation
+
+    from pairaid.operations.models import FundCommitment
+
+    programme = permissions.programme_for(request.user, slug)
+    donors = _choices(request.user, programme, "donor", Action.PLEDGE)
+    if request.method == "POST":
+        if not donors:
+            raise Forbidden("only donors' officers and coordinators record funds")
+        try:
+            amount = Decimal(request.POST.get("amount", ""))
+        except InvalidOperation:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        f"expected an amount, got {request.POST.get('amount')!r}", column="amount"
+                    )
+                ]
+            ) from None
+        commitment_id = _int(request.POST.get("commitment", ""), "commitment")
+        if commitment_id:
+            commitment = get_object_or_404(
+                FundCommitment.objects.select_related("donor"),
+                pk=commitment_id,
+                programme=programme,
+            )
+            permissions.check(request.user, Action.PLEDGE, programme, commitment.donor.region_id)
+            ops.disburse(
+                commitment=commitment,
+                amount=amount,
+                on=_day(request.POST.get("date", ""), "date"),
+                reference=request.POST.get("reference", ""),
+            )
+        else:
+            donor = get_object_or_404(
+                Participant,
+                pk=_int(request.POST.get("donor", ""), "donor") or 0,
+                programme=programme,
+            )
+            permissions.check(request.user, Action.PLEDGE, programme, donor.region_id)
+            recipient = get_object_or_404(
+                Participant,
+                pk=_int(request.POST.get("recipient", ""), "recipient") or 0,
+                programme=programme,
+            )
+            ops.commit_funds(
+                donor=donor,
+                recipient=recipient,
+                year=_int(request.POST.get("year", ""), "year") or programme.current_date().year,
+                amount=amount,
+                kind=request.POST.get("kind") or "cash",
+                description=request.POST.get("description", ""),
+            )
+        messages.success(request, _("Recorded."))
+        return redirect("operations:funds", slug=slug)
+    commitments = (
+        FundCommitment.objects.filter(programme=programme)
+        .select_related("donor__region", "recipient__region")
+        .prefetch_related("disbursements")
+        .order_by("year", "donor__region__code")
+    )
+    return render(
+        request,
+        "operations/funds.html",
+        {
+            "programme": programme,
+            "commitments": commitments,
+            "donors": donors,
+            "manageable": {p for p, _ in donors},
+            "recipients": programme.participants.filter(role="recipient")
+            .select_related("region")
+            .order_by("region__code"),
+            "year": programme.current_date().year,
+        },
+    )

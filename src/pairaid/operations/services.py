@@ -526,3 +526,72 @@ def file_report(
         defaults={**figures, "shortages": shortages},
     )
     return report
+
+
+# Funds: commitments per pair and year, and disbursements against them (IATI's terms).
+
+
+@transaction.atomic
+def commit_funds(
+    *,
+    donor: Participant,
+    recipient: Participant,
+    year: int,
+    amount: Decimal,
+    kind: str = "cash",
+    description: str = "",
+) -> Any:
+    from pairaid.operations.models import FundCommitment
+    from pairaid.pairing.models import Pairing
+
+    problems = []
+    if donor.role != Participant.Role.DONOR or recipient.role != Participant.Role.RECIPIENT:
+        problems.append(Problem("a commitment goes from a donor to a recipient"))
+    if amount <= 0:
+        problems.append(Problem(f"must be > 0, got {amount}", column="amount"))
+    if not Pairing.objects.filter(
+        programme=donor.programme, donor=donor, recipient=recipient
+    ).exists():
+        problems.append(
+            Problem(
+                f"{donor.region.name_en} is not paired with {recipient.region.name_en}",
+                column="recipient",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    return FundCommitment.objects.create(
+        programme=donor.programme,
+        donor=donor,
+        recipient=recipient,
+        year=year,
+        amount=amount,
+        kind=kind,
+        description=description,
+    )
+
+
+@transaction.atomic
+def disburse(
+    *, commitment: Any, amount: Decimal, on: datetime.date | None = None, reference: str = ""
+) -> Any:
+    """Money (or in-kind value) actually transferred; never beyond what was committed."""
+    from pairaid.operations.models import Disbursement
+
+    paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO
+    if amount <= 0 or paid + amount > commitment.amount:
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"0 < amount <= {commitment.amount - paid} "
+                    f"(committed {commitment.amount}, disbursed {paid})",
+                    column="amount",
+                )
+            ]
+        )
+    return Disbursement.objects.create(
+        commitment=commitment,
+        amount=amount,
+        date=on or commitment.programme.current_date(),
+        reference=reference,
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/<slug:slug>/deployments/<int:deployment_id>/<str:step>", field_views.move, name="move"),
     path("p/<slug:slug>/facilities/", field_views.facilities, name="facilities"),
     path("p/<slug:slug>/contacts/", field_views.contacts, name="contacts"),
+    path("p/<slug:slug>/funds/", field_views.funds, name="funds"),
     path("p/<slug:slug>/reports/", field_views.reports, name="reports"),
     path("p/<slug:slug>/operations-workbook/", views.operations_workbook, name="workbook"),
 ]
