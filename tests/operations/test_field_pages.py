@@ -158,3 +158,48 @@ def test_daily_reports_aggregate_and_overdue_teams_are_flagged(client, people, h
     assert overdue == ["Team B (Huanggang)"]
     client.force_login(people["recipient"])
     assert client.post("/p/hubei-2020/reports/", {"team": teams[1].pk}).status_code == 403
+
+
+def test_capacity_snapshots_and_request_renewal(client, people, hospital):
+    client.force_login(people["recipient"])
+    response = client.post(
+        f"/p/hubei-2020/facilities/{hospital.pk}/snapshot",
+        {
+            "beds_occupied": "900",
+            "beds_available": "100",
+            "icu_occupied": "55",
+            "icu_available": "5",
+        },
+    )
+    assert response.status_code == 302
+    snapshot = hospital.snapshots.get()
+    assert (snapshot.beds_occupied, snapshot.icu_available, snapshot.date) == (
+        900,
+        5,
+        datetime.date(2020, 2, 12),
+    )
+    client.post(
+        "/p/hubei-2020/requests/",
+        {
+            "recipient": pk("421100"),
+            "resource_type": "ventilator",
+            "quantity": "4",
+            "priority": "high",
+        },
+    )
+    from pairaid.operations.models import Request
+
+    request = Request.objects.get()
+    request.expires_on = datetime.date(2020, 2, 11)
+    request.save()
+    assert client.post(f"/p/hubei-2020/requests/{request.number}/renew").status_code == 302
+    request.refresh_from_db()
+    assert request.expires_on > datetime.date(2020, 2, 12)
+    client.force_login(people["donor"])
+    assert client.post(f"/p/hubei-2020/requests/{request.number}/renew").status_code == 403
+    assert (
+        client.post(
+            f"/p/hubei-2020/facilities/{hospital.pk}/snapshot", {"beds_occupied": "1"}
+        ).status_code
+        == 403
+    )

@@ -364,3 +364,22 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
             "year": programme.current_date().year,
         },
     )
+
+
+@member_required
+@require_POST
+def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    facility = get_object_or_404(
+        Facility.objects.select_related("recipient"), pk=facility_id, programme=programme
+    )
+    permissions.check(
+        request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
+    )
+    counts = {
+        name: _int(request.POST.get(name, ""), name)
+        for name in ("beds_available", "beds_occupied", "icu_available", "icu_occupied")
+    }
+    ops.record_snapshot(facility=facility, on=_day(request.POST.get("date", ""), "date"), **counts)
+    messages.success(request, _("Capacity recorded."))
+    return redirect("operations:facilities", slug=slug)

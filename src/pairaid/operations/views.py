@@ -296,3 +296,18 @@ def operations_workbook(request: HttpRequest, slug: str) -> HttpResponse:
         "operations/workbook.html",
         {"programme": programme, "sheets": list(workbook.SHEETS)},
     )
+
+
+@member_required
+@require_POST
+def renew(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    from pairaid.operations.models import Request
+
+    programme = permissions.programme_for(request.user, slug)
+    found = get_object_or_404(
+        Request.objects.select_related("recipient"), programme=programme, number=number
+    )
+    permissions.check(request.user, Action.RAISE_REQUEST, programme, found.recipient.region_id)
+    ops.renew_request(request=found)
+    messages.success(request, _("Request renewed."))
+    return redirect("operations:requests", slug=slug)
