@@ -136,3 +136,71 @@ def publish_approved_plan(visit: Visit) -> None:
     expect(page.locator("#notice-table")).to_contain_text("黄冈市")
     pdf = page.request.get(page.url.rstrip("/") + ".pdf")
     assert pdf.ok and pdf.body().startswith(b"%PDF"), pdf.status
+
+
+# The ledger: request → pledge → dispatch → receipt, each a form on the requests page.
+
+REQUESTS = f"/p/{PROGRAMME}/requests/"
+
+
+def _submit(visit: Visit, form: Any, message: str) -> None:
+    """Submit a form, follow the redirect back, and see the page confirm it."""
+    with visit.page.expect_navigation():
+        form.locator("button").click()
+    expect(visit.page.locator("ul.messages li.success")).to_have_text(message)
+
+
+def raise_request(visit: Visit, resource: str, quantity: int, priority: str, note: str = "") -> str:
+    """As a recipient officer, raise a one-line request; return its section's CSS selector."""
+    visit.open(REQUESTS)
+    page = visit.page
+    form = page.locator("#raise-request")
+    expect(form).to_be_hidden()  # folded away in its details until asked for
+    page.locator("details:has(#raise-request) > summary").click()
+    expect(form).to_be_visible()
+    form.locator("select[name=resource_type]").select_option(resource)
+    form.locator("input[name=quantity]").fill(str(quantity))
+    form.locator("select[name=priority]").select_option(priority)
+    if note:
+        form.locator("input[name=note]").fill(note)
+    _submit(visit, form, "Request raised.")
+    newest = page.locator("section.card[id^=request-]").first  # newest first
+    return "#" + str(newest.get_attribute("id"))
+
+
+def pledge_against_line(visit: Visit, request: str, quantity: int, note: str = "") -> None:
+    """As a donor officer, pledge against the (first) line of a request."""
+    visit.open(REQUESTS)
+    form = visit.page.locator(f"{request} form.pledge-form").first
+    form.locator("input[name=quantity]").fill(str(quantity))
+    if note:
+        form.locator("input[name=note]").fill(note)
+    _submit(visit, form, "Pledge recorded.")
+
+
+def dispatch_pledge(visit: Visit, request: str, quantity: int, reference: str) -> None:
+    """As a donor officer, dispatch goods against the (first) pledge of a request."""
+    visit.open(REQUESTS)
+    form = visit.page.locator(f"{request} form.dispatch-form").first
+    form.locator("input[name=quantity]").fill(str(quantity))
+    form.locator("input[name=reference]").fill(reference)
+    _submit(visit, form, "Dispatched.")
+
+
+def confirm_receipt(
+    visit: Visit, request: str, received: int, problem: str = "", note: str = ""
+) -> None:
+    """As a recipient officer, confirm the (first) open shipment of a request, with a problem."""
+    visit.open(REQUESTS)
+    form = visit.page.locator(f"{request} form.receive-form").first
+    form.locator("input[name=received_quantity]").fill(str(received))
+    form.locator("select[name=discrepancy]").select_option(problem)
+    form.locator("input[name=note]").fill(note)
+    _submit(visit, form, "Receipt confirmed.")
+
+
+def line_progress(visit: Visit, request: str) -> dict[str, str]:
+    """The (first) line of a request as the page shows it, column by column."""
+    cells = visit.page.locator(f"{request} tr.line").first.locator("td").all_inner_texts()
+    columns = ["resource", "priority", "requested", "pledged", "in_transit", "received"]
+    return dict(zip([*columns, "discrepancies"], [c.strip() for c in cells], strict=True))

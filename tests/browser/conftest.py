@@ -141,3 +141,20 @@ def hubei_people(django_db_serialized_rollback, hubei):  # type: ignore[no-untyp
         region=Region.objects.get(code="370000"),
     )
     return {"programme": hubei, "coordinator": coordinator, "donor": donor}
+
+
+@pytest.fixture
+def hubei_ledger_people(hubei_people):  # type: ignore[no-untyped-def]
+    """hubei_people and Huanggang's recipient officer, who raises requests and confirms receipts."""
+    from pairaid.accounts import services as account_services
+    from pairaid.accounts.models import User
+    from pairaid.registry.models import Region
+
+    recipient = User.objects.create_user("rita_huanggang", "rita@example.org", PASSWORD)
+    account_services.grant(
+        user=recipient,
+        programme=hubei_people["programme"],
+        role="recipient_officer",
+        region=Region.objects.get(code="421100"),
+    )
+    return {**hubei_people, "recipient": recipient}

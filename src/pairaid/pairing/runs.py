@@ -80,7 +80,12 @@ def parse_pairs(items: list[str], column: str) -> list[list[str]]:
     return pairs
 
 
-def _build(programme: Programme, options: RunOptions) -> translate.Build:
+def build(programme: Programme, options: RunOptions) -> translate.Build:
+    """The engine instance a run with these options solves (as of its date)."""
+    return build_instance(programme, options)
+
+
+def build_instance(programme: Programme, options: RunOptions) -> translate.Build:
     on = datetime.date.fromisoformat(options.as_of) if options.as_of else programme.current_date()
     build = translate.build_problem(
         programme,
@@ -118,7 +123,7 @@ def _build(programme: Programme, options: RunOptions) -> translate.Build:
 @transaction.atomic
 def start(*, programme: Programme, user: Any, options: RunOptions, enqueue: Enqueue) -> PlanRun:
     """Build and store the exact engine input, then queue the solve (no request waits on it)."""
-    build = _build(programme, options)
+    build = build_instance(programme, options)
     number = (programme.plan_runs.aggregate(top=Max("number"))["top"] or 0) + 1
     run = PlanRun.objects.create(
         programme=programme,

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pairaid.engine.report import format_table
 from pairaid.errors import NotFound, ValidationFailed
-from pairaid.pairing import runs
+from pairaid import engine
+from pairaid.pairing import runs, translate
 from pairaid.programmes import services as programme_services
 
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--deterministic", action="store_true")
         parser.add_argument("--format", choices=("table", "json"), default="table")
+        parser.add_argument(
+            "--evaluate",
+            action="store_true",
+            help="evaluate the plan in force at the date instead of solving (nothing is stored)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -56,6 +62,9 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 backend=options["backend"],
             )
+            if options["evaluate"]:
+                self.evaluate(programme, run_options, options["format"])
+                return
             run = runs.start(
                 programme=programme, user=None, options=run_options, enqueue=lambda _pk: None
             )
@@ -78,3 +87,30 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {heading.replace('_', ' ')}: {note}")
             self.stdout.write(format_table(result))
         sys.exit(result.exit_code)
+
+    def evaluate(self, programme: Any, run_options: runs.RunOptions, style: str) -> None:
+        """The plan in force, evaluated on the same instance a run would solve."""
+        build = runs.build(programme, run_options)
+        plan = translate.current_plan(programme, build)
+        evaluation = engine.evaluate(build.problem, plan)
+        document = {
+            "as_of": build.on.isoformat(),
+            "pairs": len(plan),
+            "split_derived": evaluation.split_derived,
+            "violations": [m.text for m in evaluation.violations],
+            "notes": [m.text for m in evaluation.notes],
+            "excluded": build.excluded,
+            "later_figures": build.later_figures,
+            "assumptions": build.assumptions,
+            "metrics": {k: v for k, v in evaluation.metrics.items() if not isinstance(v, dict)},
+            "coverage": dict(evaluation.coverage),
+        }
+        if style == "json":
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
+            return
+        self.stdout.write(f"{programme.slug}: the plan in force as of {build.on}, evaluated")
+        for heading in ("excluded", "later_figures", "assumptions", "violations", "notes"):
+            for note in document[heading]:
+                self.stdout.write(f"  {heading.replace('_', ' ')}: {note}")
+        for name, value in document["metrics"].items():
+            self.stdout.write(f"  {name:28} {value}")
