@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pairaid import engine
 from pairaid.engine.report import format_table
 from pairaid.errors import NotFound, ValidationFailed
-from pairaid import engine
 from pairaid.pairing import runs, translate
 from pairaid.programmes import services as programme_services
 
@@ -93,24 +93,28 @@ class Command(BaseCommand):
         build = runs.build(programme, run_options)
         plan = translate.current_plan(programme, build)
         evaluation = engine.evaluate(build.problem, plan)
-        document = {
-            "as_of": build.on.isoformat(),
-            "pairs": len(plan),
-            "split_derived": evaluation.split_derived,
-            "violations": [m.text for m in evaluation.violations],
-            "notes": [m.text for m in evaluation.notes],
+        metrics = {k: v for k, v in evaluation.metrics.items() if not isinstance(v, dict)}
+        notes: dict[str, list[str]] = {
             "excluded": build.excluded,
             "later_figures": build.later_figures,
             "assumptions": build.assumptions,
-            "metrics": {k: v for k, v in evaluation.metrics.items() if not isinstance(v, dict)},
+            "violations": [m.text for m in evaluation.violations],
+            "notes": [m.text for m in evaluation.notes],
+        }
+        document: dict[str, Any] = {
+            "as_of": build.on.isoformat(),
+            "pairs": len(plan),
+            "split_derived": evaluation.split_derived,
+            **notes,
+            "metrics": metrics,
             "coverage": dict(evaluation.coverage),
         }
         if style == "json":
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
             return
         self.stdout.write(f"{programme.slug}: the plan in force as of {build.on}, evaluated")
-        for heading in ("excluded", "later_figures", "assumptions", "violations", "notes"):
-            for note in document[heading]:
+        for heading, lines in notes.items():
+            for note in lines:
                 self.stdout.write(f"  {heading.replace('_', ' ')}: {note}")
-        for name, value in document["metrics"].items():
+        for name, value in metrics.items():
             self.stdout.write(f"  {name:28} {value}")
