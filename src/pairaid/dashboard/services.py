@@ -39,12 +39,13 @@ class Overview:
     mean_coverage: float | None
     per_unit: bool
     recipient_rows: list[RecipientRow]
-    pairings: list[Pairing]
+    pairings: Any  # a queryset; the page shows it in pages
     resources: list[ResourceType]
     excluded: list[str] = field(default_factory=list)
     later_figures: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     split_derived: bool = False
+    pending_splits: list[str] = field(default_factory=list)  # recipients waiting for a split
     map_data: dict[str, Any] = field(default_factory=dict)
     chart_data: list[dict[str, Any]] = field(default_factory=list)
 
@@ -56,6 +57,10 @@ def overview(
     build = translate.build_problem(programme, on=on)
     problem = build.problem
     plan = translate.current_plan(programme, build)
+    pending = _pending_splits(programme, plan)
+    if pending:
+        # Never solve inside a request: leave those links out until their split is stored.
+        plan = [a for a in plan if a.allocation is not None]
     evaluation = engine.evaluate(problem, plan) if plan else None
     paired: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     donors_of: dict[str, list[str]] = defaultdict(list)
@@ -70,7 +75,7 @@ def overview(
             build.participants[recipient.id].region.name_zh,
             {k: v for k, v in recipient.need.items() if not resource or k == resource},
             {k: v for k, v in paired[recipient.id].items() if not resource or k == resource},
-            _coverage(evaluation, recipient.id, resource),
+            None if recipient.id in pending else _coverage(evaluation, recipient.id, resource),
             donors_of[recipient.id],
         )
         for recipient in problem.recipients
@@ -81,7 +86,7 @@ def overview(
     for values in paired.values():
         for code, quantity in values.items():
             totals[code] += quantity
-    pairings = list(
+    pairings = (
         Pairing.objects.filter(programme=programme)
         .select_related("donor__region", "recipient__region")
         .order_by("recipient__region__code", "recipient__region__name_en", "donor__region__code")
@@ -103,13 +108,30 @@ def overview(
         later_figures=build.later_figures,
         assumptions=build.assumptions,
         split_derived=bool(evaluation and evaluation.split_derived),
+        pending_splits=sorted(pending),
     )
     result.map_data = _map_data(build, plan, rows)
     result.chart_data = [
         {"name_en": r.name_en, "name_zh": r.name_zh, "need": r.need, "paired": r.paired}
-        for r in rows
+        for r in rows[:CHART_ROWS]
     ]
     return result
+
+
+# Small plans get their derived split at once (a few small LPs); larger ones in the background.
+SPLIT_IN_REQUEST_LIMIT = 30
+CHART_ROWS = 30  # the chart shows the worst-covered recipients
+
+
+def _pending_splits(programme: Programme, plan: list[engine.Assignment]) -> set[str]:
+    """Recipients whose coverage waits for a derived split that is not stored yet."""
+    missing = [a for a in plan if a.allocation is None]
+    if not missing or len(missing) <= SPLIT_IN_REQUEST_LIMIT:
+        return set()
+    from pairaid.pairing import tasks
+
+    tasks.enqueue_missing_splits(programme.pk)
+    return {a.recipient for a in missing}
 
 
 def _coverage(evaluation: engine.Evaluation | None, recipient: str, resource: str) -> float | None:

@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -31,12 +32,17 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     resource = request.GET.get("resource", "")
     data = dashboard_services.overview(programme, on=_date(request), resource=resource)
     reports, overdue = ledger.report_summary(programme, data.on)
+    # A national programme has thousands of rows: the page shows them in pages.
+    pairs = Paginator(data.pairings, 100).get_page(request.GET.get("pairs"))
+    recipients = Paginator(data.recipient_rows, 50).get_page(request.GET.get("recipients"))
     return render(
         request,
         "dashboard/overview.html",
         {
             "programme": programme,
             "o": data,
+            "pairs": pairs,
+            "recipients": recipients,
             "gaps": ledger.gaps(programme, data.on)[:8],
             "reports": reports,
             "overdue": overdue,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pairaid.engine.backends.base import Backend, Limits, OptimumStatus
 from pairaid.engine.formulation import PairingModel
@@ -82,7 +82,7 @@ def _remaining(limits: Limits, started: float) -> Limits:
     if limits.time_limit_seconds is None or limits.deterministic:
         return limits
     left = max(limits.time_limit_seconds - (time.monotonic() - started), 0.01)
-    return Limits(left, limits.seed, limits.deterministic, limits.relative_gap)
+    return replace(limits, time_limit_seconds=left)
 
 
 def _extend_hint(pairing: PairingModel, values: list[float]) -> list[float]:

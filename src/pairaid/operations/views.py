@@ -87,10 +87,21 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
                 p for p, _ in _choices(request.user, programme, "recipient", Action.CONFIRM_RECEIPT)
             },
             "can_dispatch": {p for p, _ in donors},
+            "open_pledges": _pledges_left_to_ship(programme),
             "dispatch_form": DispatchForm(),
             "receipt_form": ReceiptForm(),
         },
     )
+
+
+def _pledges_left_to_ship(programme: Programme) -> set[int]:
+    """Pledges with something still to dispatch (a fully shipped pledge offers no form)."""
+    from django.db.models import Sum
+
+    pledges = Pledge.objects.filter(line__request__programme=programme, status="pledged").annotate(
+        shipped=Sum("shipments__quantity")
+    )
+    return {p.pk for p in pledges if (p.shipped or 0) < p.quantity}
 
 
 @member_required
@@ -218,6 +229,14 @@ HXL = {
 }
 
 
+def sort_league(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    """Best first (most staff, highest rate; fewest days); donors without the figure last."""
+    known = [r for r in rows if r[column] is not None]
+    unknown = [r for r in rows if r[column] is None]
+    ascending = column in ("days_to_first_arrival", "median_lead_days", "donor")
+    return sorted(known, key=lambda r: r[column], reverse=not ascending) + unknown
+
+
 @member_required
 def league(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
@@ -227,10 +246,7 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
     rows = ledger.as_rows(ledger.league_table(programme, on, coverage))
     sort = request.GET.get("sort", "staff_deployed")
     if sort in SORTS:
-        rows.sort(
-            key=lambda r: (r[sort] is None, r[sort] if r[sort] is not None else 0),
-            reverse=sort not in ("days_to_first_arrival", "median_lead_days", "donor"),
-        )
+        rows = sort_league(rows, sort)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}-league-{on}.csv"'

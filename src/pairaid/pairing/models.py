@@ -152,7 +152,8 @@ class AllocationLine(Sourced):
             ),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="allocation_gte_0"),
         ]
-        ordering = ["pairing", "resource_type", "date"]
+        # By ids: ordering by the related models would join them just to sort.
+        ordering = ["pairing_id", "resource_type_id", "date"]
 
     def __str__(self) -> str:
         return f"{self.pairing}: {self.quantity} {self.resource_type.code}"

@@ -13,3 +13,20 @@ def execute_plan_run(run_id: int) -> str:
 
 def enqueue_plan_run(run_id: int) -> None:
     execute_plan_run.enqueue(run_id)
+
+
+@task()
+def compute_missing_splits(programme_id: int) -> int:
+    """Store the derived splits the dashboard needs, once, outside any request."""
+    from pairaid.pairing import services
+    from pairaid.programmes.models import Programme
+
+    return services.fill_missing_splits(programme=Programme.objects.get(pk=programme_id))
+
+
+def enqueue_missing_splits(programme_id: int) -> None:
+    """Queue the split computation unless this process queued it in the last ten minutes."""
+    from django.core.cache import cache
+
+    if cache.add(f"pairaid:splits:{programme_id}", True, timeout=600):
+        compute_missing_splits.enqueue(programme_id)

@@ -63,6 +63,7 @@ class Build:
     on: datetime.date
     participants: dict[str, Participant]  # engine id -> participant
     excluded: list[str] = field(default_factory=list)  # "Hainan (donor): capacity unknown"
+    in_force: list[Pairing] = field(default_factory=list)  # the pairings in force at `on`
     later_figures: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -306,16 +307,19 @@ def build_problem(
     build = builder.build
     donors = [d for d in builder.donors if capacities.get(d.pk)]
     recipients = [r for r in builder.recipients if needs.get(r.pk)]
+    # Sets of primary keys: comparing model objects in lists is quadratic at national scale.
+    taking_part = {p.pk for p in donors} | {p.pk for p in recipients}
     build.excluded += [
-        f"{builder.name(d)}: capacity unknown" for d in builder.donors if d not in donors
+        f"{builder.name(d)}: capacity unknown" for d in builder.donors if d.pk not in taking_part
     ]
     build.excluded += [
-        f"{builder.name(r)}: need unknown" for r in builder.recipients if r not in recipients
+        f"{builder.name(r)}: need unknown" for r in builder.recipients if r.pk not in taking_part
     ]
+    build.in_force = list(live_pairings(programme, on))
     existing = {
         (engine_id(p.donor), engine_id(p.recipient))
-        for p in live_pairings(programme, on)
-        if p.donor in donors and p.recipient in recipients
+        for p in build.in_force
+        if p.donor_id in taking_part and p.recipient_id in taking_part
     }
     strength_attribute, strength = _strength(donors, on)
     resources = {r for row in capacities.values() for r in row} | {
@@ -377,7 +381,7 @@ def _check_indicator(code: str | None, option: str) -> None:
 
 def current_plan(programme: Programme, build: Build) -> list[engine.Assignment]:
     """The pairings in force at the build's date, with their stored split where they have one."""
-    return plan_in_force(programme, build.on, set(build.participants))
+    return plan_of(build.in_force, build.on, set(build.participants))
 
 
 def plan_in_force(

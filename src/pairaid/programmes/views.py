@@ -1,6 +1,7 @@
 """Participant pages: lists, a participant's dated lines, and forms to add or remove lines."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,13 +25,18 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     rows = programme.participants.select_related("region__parent").order_by(
         "role", "region__code", "region__name_en"
     )
-    can_upload = any(
-        permissions.can(request.user, EDIT_ACTION[_kind(p)], programme, p.region_id) for p in rows
+    standing = permissions.access(request.user, programme)
+    can_upload = standing.is_admin or bool(
+        standing.roles & {"coordinator", "donor_officer", "recipient_officer"}
     )
+    role = request.GET.get("role", "")
+    if role in ("donor", "recipient"):
+        rows = rows.filter(role=role)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "programmes/participants.html",
-        {"programme": programme, "participants": rows, "can_upload": can_upload},
+        {"programme": programme, "participants": page, "can_upload": can_upload, "role": role},
     )
 
 

@@ -20,6 +20,7 @@ class Limits:
     seed: int = 0
     deterministic: bool = False
     relative_gap: float = 0.0
+    presolve: bool = True
 
 
 @dataclass(frozen=True)
