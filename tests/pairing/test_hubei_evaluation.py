@@ -25,7 +25,7 @@ def test_the_historical_plan_at_the_pairing_date(hubei):
     assert min(evaluation.coverage.values()) == pytest.approx(130 / 505)
     assert min(evaluation.coverage, key=evaluation.coverage.get) == "420300"
     # Shanxi's 469 staff for Xiantao (438 cases), Tianmen (261) and Qianjiang (90): the leximin
-    # split equalises their coverage at 469 / 789 (to within one person where split in whole people).
+    # split equalises their coverage at 469 / 789 (within one person where split in whole people).
     shanxi = {
         a.recipient: a.allocation["medical_staff"]
         for a in evaluation.assignments
