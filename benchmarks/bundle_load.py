@@ -52,9 +52,8 @@ def generate(folder: Path, *, regions: int, indicators: int, seed: int = 7) -> d
                     "gen",
                 ]
             )
-            for c in range(
-                1, (per_province - prefectures_per_province) // prefectures_per_province + 1
-            ):
+            counties_here = -(-(per_province - prefectures_per_province) // prefectures_per_province)
+            for c in range(1, counties_here + 1):
                 county = f"{prefecture[:4]}{c:02d}"
                 rows.append(
                     [
