@@ -1,6 +1,7 @@
 """`pairaid demo setup|serve`: the first look at PairAid that `make demo` gives."""
 
 import datetime
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -17,6 +18,10 @@ from pairaid.scenarios import services as scenario_services
 
 DEMO_BUNDLES = ("hubei-2020", "hubei-2020-demo", "wenchuan-2008", "wenchuan-2008-emergency")
 HUBEI_DEMO_DATE = datetime.date(2020, 2, 12)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -40,11 +45,16 @@ class Command(BaseCommand):
 
     def serve(self, addr: str) -> None:
         """The web server and the task worker together; Ctrl-C stops both."""
-        worker = subprocess.Popen([sys.executable, "-m", "pairaid", "db_worker"])
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "pairaid", "db_worker", "--no-reload", "--interval", "0.5"]
+        )
         self.stdout.write(f"task worker started (pid {worker.pid})")
+        # Ctrl-C and a plain kill both stop the server, even where a parent shell ignored SIGINT.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             call_command("runserver", addr, use_reloader=False)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             worker.terminate()
