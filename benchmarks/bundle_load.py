@@ -52,7 +52,9 @@ def generate(folder: Path, *, regions: int, indicators: int, seed: int = 7) -> d
                     "gen",
                 ]
             )
-            counties_here = -(-(per_province - prefectures_per_province) // prefectures_per_province)
+            counties_here = -(
+                -(per_province - prefectures_per_province) // prefectures_per_province
+            )
             for c in range(1, counties_here + 1):
                 county = f"{prefecture[:4]}{c:02d}"
                 rows.append(

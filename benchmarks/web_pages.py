@@ -23,7 +23,8 @@ CI. Steps:
 4. log in through POST /accounts/login/ (CSRF cookie, django-axes active);
 5. per page, one client at a time over loopback: warm-up requests, then --requests timed ones;
    reports median and p95 of the server time (X-Bench-Ms) and of the client round trip, and
-   the queries per request;
+   the queries per request. The paginated pages (dashboard: 100 pairs and 50 recipients a page;
+   participants list: 100 a page) are measured on their first and on their last page;
 6. requests per second with `wrk` (2 threads, 8 connections, --seconds each; baseline, API,
    plain-Django pairings, twice over) of /bench-minimal, /api/v1/programmes/<slug>/pairings?page=N
    (page size 50, N cycling over all pages, Bearer token) and /bench-plain-pairings?page=N;
@@ -173,7 +174,12 @@ user = User.objects.create_user(sys.argv[2], "bench@example.org", sys.argv[3])
 services.grant(user=user, programme=programme, role="coordinator")
 _, key = tokens.create(owner=user, name="benchmark")
 pages = -(-programme.pairings.count() // 50)
-print(key, pages)
+# The paginated pages' last page numbers: dashboard pairs (100 a page) and recipients (50), and
+# the participants list (100).
+pairs_pages = -(-programme.pairings.count() // 100)
+recipient_pages = -(-programme.participants.filter(role="recipient").count() // 50)
+participant_pages = -(-programme.participants.count() // 100)
+print(key, pages, pairs_pages, recipient_pages, participant_pages)
 """
 
 
@@ -369,10 +375,10 @@ def main() -> None:
                 # Planner statistics, as autovacuum would gather them on a production server
                 # (the benchmark machine may run with autovacuum off).
                 _run(["psql", *pg, "-q", "-d", args.database, "-c", "ANALYZE"], env)
-            key, pages = _run(
+            key, *pages = _run(
                 [python, "-c", SETUP, SLUG, USERNAME, password], env, capture_output=True
             ).stdout.split()
-            pages_count = int(pages)
+            pages_count, pairs_last, recipients_last, participants_last = map(int, pages)
 
             log = root / "gunicorn.log"
             server_env = dict(env, DJANGO_SETTINGS_MODULE="web_pages")
@@ -412,7 +418,18 @@ def main() -> None:
                     "none",
                 ),
                 ("dashboard /p/<slug>/", [f"/p/{SLUG}/"], "session"),
+                (
+                    f"dashboard, last pages /p/<slug>/?pairs={pairs_last}"
+                    f"&recipients={recipients_last}",
+                    [f"/p/{SLUG}/?pairs={pairs_last}&recipients={recipients_last}"],
+                    "session",
+                ),
                 ("participants /p/<slug>/participants/", [f"/p/{SLUG}/participants/"], "session"),
+                (
+                    f"participants, last page ?page={participants_last}",
+                    [f"/p/{SLUG}/participants/?page={participants_last}"],
+                    "session",
+                ),
                 ("plan workspace /p/<slug>/plan/", [f"/p/{SLUG}/plan/"], "session"),
                 (f"region (county) /regions/CN:{county}/", [f"/regions/CN:{county}/"], "session"),
                 (

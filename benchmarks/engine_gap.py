@@ -1,0 +1,76 @@
+"""Benchmark: every GAP instance of a family at N seconds each — PairAid's engine against one
+direct HiGHS model and one direct CP-SAT model given the same wall time, in the same run.
+
+    python benchmarks/engine_gap.py cattrysse1994 [--seconds 60] [--limit N]
+
+Prints a Markdown table (value, gap to the known optimum or best-known value in %, seconds) for
+docs/benchmarks.md. Not part of CI; run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peers import gap_cpsat, gap_highs
+
+from pairaid import engine
+
+GAP = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gap"
+
+
+def known() -> dict[str, float]:
+    with (GAP / "known_values.csv").open() as handle:
+        rows = csv.DictReader(handle)
+        return {
+            row["Path"]: float(row["Optimum"] or row["Best known solution value"] or "nan")
+            for row in rows
+        }
+
+
+def gap_percent(value: float | None, best: float) -> str:
+    if value is None:
+        return "none"
+    return f"{100 * (value - best) / best:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("family", choices=["cattrysse1994", "chu1997", "yagiura2004"])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N instances")
+    parser.add_argument("--types", default="", help="chu1997: instance types to run, e.g. abc")
+    args = parser.parse_args()
+    best = known()
+    files = sorted((GAP / args.family).iterdir())
+    if args.types:
+        files = [f for f in files if f.name[0] in args.types]
+    if args.limit:
+        files = files[: args.limit]
+    print(
+        "| instance | best known | PairAid | gap % | s | direct HiGHS | gap % | direct CP-SAT | gap % |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for path in files:
+        problem = engine.read_gap(path)
+        result = engine.solve(problem, time_limit_seconds=args.seconds, relative_gap=0.0)
+        value = result.levels[0].value if result.levels else None
+        highs = gap_highs(problem, args.seconds)
+        cpsat = gap_cpsat(problem, args.seconds)
+        reference = best[f"{args.family}/{path.name}"]
+        print(
+            f"| {path.name} | {reference:g} | {value if value is not None else 'none'} ({result.status}) "
+            f"| {gap_percent(value, reference)} | {result.seconds:.1f} "
+            f"| {highs.value if highs.value is not None else 'none'} | {gap_percent(highs.value, reference)} "
+            f"| {cpsat.value if cpsat.value is not None else 'none'} | {gap_percent(cpsat.value, reference)} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
