@@ -182,3 +182,17 @@ def test_hand_typed_plan_is_scored_like_the_solver_would() -> None:
     evaluation = evaluate(problem, plan_from_pairs((p.donor, p.recipient) for p in result.pairs))
 
     assert evaluation.metrics["min_coverage"] == pytest.approx(result.levels[0].value)
+
+
+def test_progress_lines_report_each_level_without_changing_the_result() -> None:
+    problem = random_problem(4, donors=5, recipients=3, objectives=(Objective("leximin", 2),))
+    lines: list[str] = []
+
+    with_progress = solve(problem, deterministic=True, progress=lines.append)
+    without = solve(problem, deterministic=True)
+
+    assert [line.split(":")[0] for line in lines if line.startswith("level")] == [
+        "level max_min_coverage",
+        "level leximin_2",
+    ]
+    assert with_progress.to_dict(timings=False) == without.to_dict(timings=False)

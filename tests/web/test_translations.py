@@ -320,3 +320,73 @@ def test_the_login_page_is_in_chinese(chinese_client):
         {"Log in": "登录", "Username": "用户名", "Password": "密码"},
         absent=("Overview", "Participants", "Plan", "Log out", "Programme date"),
     )
+
+
+# -- (d) choice labels, messages built in Python, and the run and gaps pages ------------------
+
+
+def test_choice_labels_follow_the_language_and_keep_their_values():
+    from pairaid.accounts.models import Membership
+    from pairaid.pairing.models import Pairing, PlanRun
+
+    assert Pairing.Status.ACTIVE == "active"
+    with translation.override(LANGUAGE):
+        assert str(Pairing.Status.PROPOSED.label) == "拟议"
+        assert str(PlanRun.Decision.APPROVED.label) == "已批准"
+        assert str(Membership.Role.COORDINATOR.label) == "协调员"
+    with translation.override("en"):
+        assert str(Pairing.Status.PROPOSED.label) == "proposed"
+
+
+def test_the_two_shared_msgids_have_their_own_context():
+    with translation.override(LANGUAGE):
+        assert translation.pgettext("region code", "Code") == "行政区划代码"
+        assert translation.pgettext("second factor code", "Code") == "验证码"
+        assert translation.pgettext("supply gap", "Gap") == "缺口"
+        assert translation.pgettext("optimality gap", "Gap") == "最优性差距"
+
+
+@pytest.fixture
+def finished_run(hubei, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from pairaid.pairing import runs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.start(
+            programme=hubei,
+            user=None,
+            options=runs.RunOptions(time_limit_seconds=20),
+            enqueue=lambda pk: runs.execute(pk),
+        )
+    run.refresh_from_db()
+    return run
+
+
+@pytest.mark.django_db
+def test_the_run_page_is_in_chinese(chinese_client, people, finished_run):
+    chinese_client.force_login(people["coordinator"])
+    response = chinese_client.get(reverse("pairing:run", args=["hubei-2020", finished_run.number]))
+    assert response.status_code == 200
+    text = visible_text(response.content.decode())
+    assert_chinese(
+        text,
+        {
+            "lowest coverage": "最低覆盖率",
+            "churn against the current plan": "相对现行方案的调整量",
+            "Gap": "最优性差距",
+            "max_min_coverage": "最大化最低覆盖率",
+        },
+        absent=("finished", "optimal", "pairs", "total travel"),
+    )
+
+
+@pytest.mark.django_db
+def test_the_gaps_and_workspace_pages_show_translated_labels(chinese_client, people, finished_run):
+    chinese_client.force_login(people["coordinator"])
+    gaps = visible_text(
+        chinese_client.get(reverse("operations:gaps", args=["hubei-2020"])).content.decode()
+    )
+    assert_chinese(gaps, {"Gap": "缺口"})
+    workspace = visible_text(
+        chinese_client.get(reverse("pairing:workspace", args=["hubei-2020"])).content.decode()
+    )
+    assert_chinese(workspace, {"command line": "命令行", "optimal": "最优"}, absent=("cli",))

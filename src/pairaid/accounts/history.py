@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from pairaid.accounts.models import Membership
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 
-CHANGE = {"+": "created", "~": "changed", "-": "deleted"}
+CHANGE = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def entries(programme: Programme, *, limit: int | None = 500) -> list[Entry]:
             who=r.history_user.username if r.history_user_id and r.history_user else "system",
             what=r.instance._meta.verbose_name,
             object=str(r.instance)[:120],
-            change=CHANGE.get(r.history_type, r.history_type),
+            change=str(CHANGE.get(r.history_type, r.history_type)),
             details=_details(r),
         )
         for r in records

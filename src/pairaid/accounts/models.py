@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pairaid.programmes.models import Programme
@@ -29,10 +30,10 @@ class Membership(models.Model):
     """A user's role in one programme; officers act for exactly one region."""
 
     class Role(models.TextChoices):
-        COORDINATOR = "coordinator", "coordinator"
-        DONOR_OFFICER = "donor_officer", "donor officer"
-        RECIPIENT_OFFICER = "recipient_officer", "recipient officer"
-        OBSERVER = "observer", "observer"
+        COORDINATOR = "coordinator", _("coordinator")
+        DONOR_OFFICER = "donor_officer", _("donor officer")
+        RECIPIENT_OFFICER = "recipient_officer", _("recipient officer")
+        OBSERVER = "observer", _("observer")
 
     OFFICER_ROLES = (Role.DONOR_OFFICER, Role.RECIPIENT_OFFICER)
 

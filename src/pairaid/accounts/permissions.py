@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from pairaid.accounts.models import Membership
 from pairaid.errors import Forbidden, NotFound
@@ -139,9 +140,12 @@ def check(user: Any, action: Action, programme: Programme, region_id: int | None
     """Raise NotFound where the programme is invisible to the user, Forbidden where read-only."""
     standing = access(user, programme)
     if not standing.can_view:
-        raise NotFound(f"no programme {programme.slug!r}")
+        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(programme.slug)})
     if not standing.can(action, region_id):
-        raise Forbidden(f"you may not {action.value.replace('_', ' ')} in {programme.slug}")
+        raise Forbidden(
+            gettext("you may not %(action)s in %(slug)s")
+            % {"action": action.value.replace("_", " "), "slug": programme.slug}
+        )
 
 
 def visible_programmes(user: Any) -> QuerySet[Programme]:
@@ -156,6 +160,6 @@ def programme_for(user: Any, slug: str, action: Action = Action.VIEW) -> Program
     """The programme named by slug, if the user may do `action` in it (else NotFound/Forbidden)."""
     programme = Programme.objects.filter(slug=slug).first()
     if programme is None:
-        raise NotFound(f"no programme {slug!r}")
+        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
     check(user, action, programme)
     return programme

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from pairaid.accounts.models import Membership, User
 from pairaid.errors import Problem, ValidationFailed
@@ -26,18 +27,27 @@ def grant(
     if role in OFFICER_PARTICIPANT_ROLE:
         participant_role = OFFICER_PARTICIPANT_ROLE[Membership.Role(role)]
         if region is None:
-            problems.append(Problem(f"a {role} needs a region", column="region"))
+            problems.append(
+                Problem(gettext("a %(role)s needs a region") % {"role": role}, column="region")
+            )
         elif not Participant.objects.filter(
             programme=programme, region=region, role=participant_role
         ).exists():
             problems.append(
                 Problem(
-                    f"{region.name_en} is not a {participant_role} of {programme.slug}",
+                    gettext("%(name)s is not a %(participant_role)s of %(slug)s")
+                    % {
+                        "name": region.name_en,
+                        "participant_role": participant_role,
+                        "slug": programme.slug,
+                    },
                     column="region",
                 )
             )
     elif region is not None:
-        problems.append(Problem(f"a {role} has no region", column="region"))
+        problems.append(
+            Problem(gettext("a %(role)s has no region") % {"role": role}, column="region")
+        )
     if problems:
         raise ValidationFailed(problems)
     membership, _ = Membership.objects.get_or_create(
@@ -90,7 +100,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     """Create (or reset) the demo accounts and memberships; running twice duplicates nothing."""
     if not settings.DEMO_MODE:
         raise ValidationFailed(
-            [Problem("demo accounts exist only in demo mode (set PAIRAID_DEMO=1)")]
+            [Problem(gettext("demo accounts exist only in demo mode (set PAIRAID_DEMO=1)"))]
         )
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=account.username)
@@ -150,10 +160,15 @@ def create_account(
     problems = []
     if role == Membership.Role.COORDINATOR and not _is_admin(actor):
         problems.append(
-            Problem("only an administrator creates coordinator accounts", column="role")
+            Problem(gettext("only an administrator creates coordinator accounts"), column="role")
         )
     if User.objects.filter(username=username).exists():
-        problems.append(Problem(f"the username {username!r} is taken", column="username"))
+        problems.append(
+            Problem(
+                gettext("the username %(username)s is taken") % {"username": repr(username)},
+                column="username",
+            )
+        )
     problems += password_problems(password, User(username=username, email=email))
     if problems:
         raise ValidationFailed(problems)
@@ -178,7 +193,10 @@ def reset_password(*, actor: Any, target: User, password: str) -> None:
     from pairaid.errors import Forbidden
 
     if not may_manage_account(actor, target):
-        raise Forbidden(f"you may not reset {target.username}'s password; an administrator can")
+        raise Forbidden(
+            gettext("you may not reset %(target)s's password; an administrator can")
+            % {"target": target.username}
+        )
     problems = password_problems(password, target)
     if problems:
         raise ValidationFailed(problems)
@@ -192,5 +210,12 @@ def revoke(*, user: User, programme: Programme, role: str, region: Region | None
         user=user, programme=programme, role=role, region=region
     ).delete()
     if not deleted:
-        raise ValidationFailed([Problem(f"{user.username} has no {role} role in {programme.slug}")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("%(user)s has no %(role)s role in %(slug)s")
+                    % {"user": user.username, "role": role, "slug": programme.slug}
+                )
+            ]
+        )
     return deleted

@@ -11,6 +11,7 @@ Plain typed data in, plain typed data out::
 from pairaid.engine.checks import check_problem, prove_infeasible
 from pairaid.engine.errors import BackendUnavailable, EngineError, ProblemInvalid
 from pairaid.engine.evaluate import Evaluation, evaluate
+from pairaid.engine.generate import generate
 from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import (
     Assignment,
@@ -36,6 +37,7 @@ from pairaid.engine.local_search import improve
 from pairaid.engine.messages import Message
 from pairaid.engine.result import Level, PairResult, Result
 from pairaid.engine.solve import plan_of, solve
+from pairaid.engine.stable import StableMatching, blocking_pairs, deferred_acceptance
 from pairaid.engine.tradeoff import TradeoffPoint, tradeoff_curve
 
 __all__ = [
@@ -57,9 +59,13 @@ __all__ = [
     "Recipient",
     "Result",
     "SolveOptions",
+    "StableMatching",
     "TradeoffPoint",
+    "blocking_pairs",
     "check_problem",
+    "deferred_acceptance",
     "evaluate",
+    "generate",
     "greedy_plan",
     "improve",
     "plan_from_pairs",

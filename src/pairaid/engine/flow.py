@@ -14,14 +14,21 @@ class FlowNetwork:
         self.capacities: list[int] = []
         self.adjacency: list[list[int]] = [[] for _ in range(size)]
 
-    def add_edge(self, tail: int, head: int, capacity: int) -> None:
+    def add_edge(self, tail: int, head: int, capacity: int) -> int:
+        """Add an edge; returns its id, for `flow_on`."""
         # Edges are stored in pairs: edge e and its reverse e ^ 1.
-        self.adjacency[tail].append(len(self.heads))
+        edge = len(self.heads)
+        self.adjacency[tail].append(edge)
         self.heads.append(head)
         self.capacities.append(capacity)
         self.adjacency[head].append(len(self.heads))
         self.heads.append(tail)
         self.capacities.append(0)
+        return edge
+
+    def flow_on(self, edge: int) -> int:
+        """The flow on an edge after `max_flow` (what its reverse edge holds)."""
+        return self.capacities[edge ^ 1]
 
     def max_flow(self, source: int, sink: int) -> int:
         total = 0

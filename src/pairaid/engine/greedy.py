@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import donor_strength
+from pairaid.engine.flow import FlowNetwork
 from pairaid.engine.instance import FAIRNESS_OBJECTIVES, Assignment, PairKey, Problem
 
 
@@ -57,18 +58,45 @@ class _State:
 
 def greedy_plan(problem: Problem) -> tuple[Assignment, ...]:
     """A quick plan (without a split) for a checked problem."""
-    state = _State(problem)
-    for donor, recipient in sorted(problem.policy.required_pairs):
-        state.link(donor, recipient)
     options: dict[str, list[str]] = {d.id: [] for d in problem.donors}
     for donor, recipient in eligible_pairs(problem):
         options[donor].append(recipient)
     primary = problem.objectives[0].name if problem.objectives else "max_min_coverage"
-    if primary in FAIRNESS_OBJECTIVES or primary == "min_churn":
-        _keep_existing(problem, state, options)
-        _fill_fair(problem, state, options)
-    else:
+    if primary not in FAIRNESS_OBJECTIVES and primary != "min_churn":
+        state = _start(problem)
         _fill_by_regret(problem, state, options, primary)
+        return _as_plan(state)
+    state = _fair_plan(problem, options, serve_minimums_first=False)
+    if not _minimums_met(problem, state):
+        # The greedy pass stranded a recipient: serve minimums first (a little less fair).
+        state = _fair_plan(problem, options, serve_minimums_first=True)
+    return _as_plan(state)
+
+
+def _start(problem: Problem) -> _State:
+    state = _State(problem)
+    for donor, recipient in sorted(problem.policy.required_pairs):
+        state.link(donor, recipient)
+    return state
+
+
+def _fair_plan(
+    problem: Problem, options: dict[str, list[str]], *, serve_minimums_first: bool
+) -> _State:
+    state = _start(problem)
+    _keep_existing(problem, state, options)
+    if serve_minimums_first:
+        _serve_minimums(problem, state, options)
+    _fill_fair(problem, state, options)
+    return state
+
+
+def _minimums_met(problem: Problem, state: _State) -> bool:
+    minimum = problem.policy.recipient_degree.minimum
+    return all(count >= minimum for count in state.recipient_links.values())
+
+
+def _as_plan(state: _State) -> tuple[Assignment, ...]:
     return tuple(Assignment(d, r) for d, r in state.links)
 
 
@@ -88,6 +116,36 @@ def _keep_existing(problem: Problem, state: _State, options: dict[str, list[str]
             and state.can_link(donor, recipient)
         ):
             state.link(donor, recipient)
+
+
+def _serve_minimums(problem: Problem, state: _State, options: dict[str, list[str]]) -> None:
+    """Give every recipient its minimum number of donors first, by a maximum flow (strongest
+    donors offered to the neediest recipients first); a greedy pass alone can strand a
+    recipient whose few possible donors went elsewhere."""
+    minimum = problem.policy.recipient_degree.minimum
+    short = {r: minimum - n for r, n in state.recipient_links.items() if n < minimum}
+    if not short:
+        return
+    donors = sorted(problem.donors, key=lambda d: -donor_strength(problem, d.id))
+    spare = {d.id: _links_wanted(problem) - state.donor_links[d.id] for d in donors}
+    recipients = sorted(short, key=lambda r: -sum(problem.recipient_by_id[r].need.values()))
+    node = {d.id: 1 + i for i, d in enumerate(donors)}
+    node.update({r: 1 + len(donors) + j for j, r in enumerate(recipients)})
+    sink = 1 + len(donors) + len(recipients)
+    network = FlowNetwork(sink + 1)
+    edges: dict[int, PairKey] = {}
+    for donor in donors:
+        if spare[donor.id] > 0:
+            network.add_edge(0, node[donor.id], spare[donor.id])
+        for recipient in options[donor.id]:
+            if recipient in short and (donor.id, recipient) not in state.links:
+                edges[network.add_edge(node[donor.id], node[recipient], 1)] = (donor.id, recipient)
+    for recipient in recipients:
+        network.add_edge(node[recipient], sink, short[recipient])
+    network.max_flow(0, sink)
+    for edge, (giver, taker) in edges.items():
+        if network.flow_on(edge) and state.can_link(giver, taker):
+            state.link(giver, taker)
 
 
 def _fill_fair(problem: Problem, state: _State, options: dict[str, list[str]]) -> None:

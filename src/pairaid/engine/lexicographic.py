@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pairaid.engine.backends.base import Backend, Limits, OptimumStatus
@@ -47,6 +47,7 @@ def solve_levels(
     limits: Limits,
     hint: Sequence[float] | None = None,
     tolerance: float = HOLD_TOLERANCE,
+    on_level: Callable[[LevelOutcome, float], None] | None = None,
 ) -> LexicographicOutcome:
     """Solve the levels in order; a level not proven is held at the best value found."""
     started = time.monotonic()
@@ -71,6 +72,8 @@ def solve_levels(
             return LexicographicOutcome("feasible", tuple(outcomes), values)
         assert optimum.value is not None
         outcomes.append(LevelOutcome(name, optimum.value, optimum.bound, optimum.status))
+        if on_level is not None:
+            on_level(outcomes[-1], time.monotonic() - started)
         if optimum.status != "optimal":
             status = "feasible"
         values = optimum.values

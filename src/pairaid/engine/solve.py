@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pairaid.engine import explain as explaining
@@ -56,13 +56,15 @@ def solve(
     relative_gap: float = 0.0,
     explain: bool = True,
     price_of_fairness: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Result:
     """Solve a problem; arguments given here override the problem's own options.
 
     Never raises for bad input or infeasibility: those are the statuses `invalid` and
     `infeasible` of the result. `explain` adds the explanations of `engine.explain` for
     fairness objectives; `price_of_fairness` also solves the cost (or travel) objective alone to
-    compare with it, which costs a second solve.
+    compare with it, which costs a second solve. `progress` receives one line of text per step
+    (for a terminal); it never changes the result.
     """
     clock = _Clock.start()
     problem = _with_options(problem, backend, time_limit_seconds, seed, deterministic)
@@ -77,11 +79,14 @@ def solve(
         return clock.finish(
             Result("infeasible", explanations=proofs, backend=options.backend, seed=options.seed)
         )
+    say = progress or (lambda line: None)
+    say(f"checks passed; {len(problem.donors)} donors, {len(problem.recipients)} recipients")
     warm_start = _warm_start(problem)
+    say(f"warm start: {len(warm_start)} pairs")
     if options.backend in HEURISTIC_BACKENDS:
         result = _heuristic_result(problem, warm_start)
     else:
-        result = _exact_result(problem, warm_start, relative_gap)
+        result = _exact_result(problem, warm_start, relative_gap, say)
     if result.pairs and explain and _fair(problem):
         result = _with_explanations(problem, result, price_of_fairness, relative_gap)
     return clock.finish(result)
@@ -159,7 +164,12 @@ def _heuristic_result(problem: Problem, plan: Sequence[Assignment]) -> Result:
     return _result(problem, status, levels if evaluation.feasible else [], evaluation, explanations)
 
 
-def _exact_result(problem: Problem, warm_start: Sequence[Assignment], gap: float) -> Result:
+def _exact_result(
+    problem: Problem,
+    warm_start: Sequence[Assignment],
+    gap: float,
+    say: Callable[[str], None],
+) -> Result:
     options = problem.options
     solver = get_backend(options.backend)
     pairing = build_model(problem)
@@ -174,7 +184,12 @@ def _exact_result(problem: Problem, warm_start: Sequence[Assignment], gap: float
         gap,
         presolve=not _fair(problem),
     )
-    outcome = solve_levels(pairing, problem.level_names(), solver, limits, hint)
+
+    def report(level: LevelOutcome, seconds: float) -> None:
+        value = f"{level.value:.6g} (bound {level.bound})"
+        say(f"level {level.name}: {level.status} {value} at {seconds:.2f} s")
+
+    outcome = solve_levels(pairing, problem.level_names(), solver, limits, hint, on_level=report)
     if outcome.status == "infeasible":
         explanation = message("solver_infeasible", backend=solver.name)
         return Result(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext, gettext_lazy
 
 from pairaid.operations.models import Deployment, Pledge, Request, RequestLine, Shipment
 from pairaid.operations.services import is_expired, on_duty
@@ -240,7 +241,11 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
         in_kind = Shipment.objects.filter(
             pledge__donor=donor, received_on__year=year, value_cny__isnull=False
         ).values_list("value_cny", flat=True)
-        basis = f"{programme.min_contribution_share * 100:g} % of {indicator.name_en} {year - 1}"
+        basis = gettext("%(share)s %% of %(indicator)s %(year)s") % {
+            "share": f"{programme.min_contribution_share * 100:g}",
+            "indicator": indicator.name_en,
+            "year": year - 1,
+        }
         checks.append(
             ContributionCheck(
                 donor,
@@ -265,7 +270,7 @@ class LeagueRow:
     coverage: float | None
 
 
-LEAGUE_FORMULA = (
+LEAGUE_FORMULA = gettext_lazy(
     "staff deployed = members of the donor's teams that arrived; staff pledged = staff pledged "
     "against requests; days to first arrival = first team arrival − pairing start (0, 'already "
     "present', where a team arrived before the pairing); fulfilment = received ÷ pledged over the "

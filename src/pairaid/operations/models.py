@@ -5,6 +5,8 @@ the history (who and when)."""
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pairaid.programmes.models import Participant, Programme
@@ -15,9 +17,9 @@ class Facility(models.Model):
     """A hospital or site in a recipient region."""
 
     class Kind(models.TextChoices):
-        HOSPITAL = "hospital", "hospital"
-        FIELD_HOSPITAL = "field_hospital", "field hospital (方舱)"
-        SITE = "site", "site"
+        HOSPITAL = "hospital", _("hospital")
+        FIELD_HOSPITAL = "field_hospital", _("field hospital (方舱)")
+        SITE = "site", _("site")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="facilities")
     recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="facilities")
@@ -64,12 +66,12 @@ class Team(models.Model):
     """A donor's medical team (WHO EMT classification where it fits)."""
 
     class EmtType(models.TextChoices):
-        TYPE_1_MOBILE = "emt1_mobile", "EMT type 1 mobile"
-        TYPE_1_FIXED = "emt1_fixed", "EMT type 1 fixed"
-        TYPE_2 = "emt2", "EMT type 2 (inpatient surgical)"
-        TYPE_3 = "emt3", "EMT type 3 (referral)"
-        SPECIALISED = "specialised", "specialised care team"
-        OTHER = "other", "other team"
+        TYPE_1_MOBILE = "emt1_mobile", _("EMT type 1 mobile")
+        TYPE_1_FIXED = "emt1_fixed", _("EMT type 1 fixed")
+        TYPE_2 = "emt2", _("EMT type 2 (inpatient surgical)")
+        TYPE_3 = "emt3", _("EMT type 3 (referral)")
+        SPECIALISED = "specialised", _("specialised care team")
+        OTHER = "other", _("other team")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="teams")
     donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="teams")
@@ -113,9 +115,9 @@ class Request(models.Model):
     """A recipient's request for resources; it expires unless renewed (EU: after 90 days)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "open"
-        CLOSED = "closed", "closed"
-        WITHDRAWN = "withdrawn", "withdrawn"
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="requests")
     recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="requests")
@@ -142,9 +144,9 @@ class Request(models.Model):
 
 class RequestLine(models.Model):
     class Priority(models.TextChoices):
-        URGENT = "urgent", "urgent"
-        HIGH = "high", "high"
-        NORMAL = "normal", "normal"
+        URGENT = "urgent", _("urgent")
+        HIGH = "high", _("high")
+        NORMAL = "normal", _("normal")
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="lines")
     resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
@@ -170,8 +172,8 @@ class Pledge(models.Model):
     funds disbursements."""
 
     class Status(models.TextChoices):
-        PLEDGED = "pledged", "pledged"
-        CANCELLED = "cancelled", "cancelled"
+        PLEDGED = "pledged", _("pledged")
+        CANCELLED = "cancelled", _("cancelled")
 
     line = models.ForeignKey(RequestLine, on_delete=models.PROTECT, related_name="pledges")
     donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="pledges")
@@ -201,9 +203,9 @@ class Shipment(models.Model):
     """Goods or funds sent against a pledge: dispatched → in transit → received."""
 
     class Status(models.TextChoices):
-        DISPATCHED = "dispatched", "dispatched"
-        IN_TRANSIT = "in_transit", "in transit"
-        RECEIVED = "received", "received"
+        DISPATCHED = "dispatched", _("dispatched")
+        IN_TRANSIT = "in_transit", _("in transit")
+        RECEIVED = "received", pgettext_lazy("shipment status", "received")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="shipments")
     quantity = models.DecimalField(
@@ -231,9 +233,9 @@ class Discrepancy(models.Model):
     """What a receipt found wrong; recorded, never lost."""
 
     class Kind(models.TextChoices):
-        SHORT = "short", "short"
-        DAMAGED = "damaged", "damaged"
-        WRONG_ITEM = "wrong_item", "wrong item"
+        SHORT = "short", _("short")
+        DAMAGED = "damaged", _("damaged")
+        WRONG_ITEM = "wrong_item", _("wrong item")
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="discrepancies")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -252,10 +254,10 @@ class Deployment(models.Model):
     (received, confirmed by the recipient) → ended. A rotation replaces an earlier deployment."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "planned"
-        DISPATCHED = "dispatched", "dispatched (in transit)"
-        ARRIVED = "arrived", "arrived (on duty)"
-        ENDED = "ended", "ended"
+        PLANNED = "planned", _("planned")
+        DISPATCHED = "dispatched", _("dispatched (in transit)")
+        ARRIVED = "arrived", _("arrived (on duty)")
+        ENDED = "ended", _("ended")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="deployments")
     recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="deployments")
@@ -289,8 +291,8 @@ class FundCommitment(models.Model):
     """Funds or in-kind aid a donor commits to its recipient for a year (programme currency)."""
 
     class Kind(models.TextChoices):
-        CASH = "cash", "funds"
-        IN_KIND = "in_kind", "in-kind aid"
+        CASH = "cash", _("funds")
+        IN_KIND = "in_kind", _("in-kind aid")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="commitments")
     donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="commitments")

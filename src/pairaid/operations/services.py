@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils.translation import gettext
 
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations.models import (
@@ -60,12 +61,20 @@ def raise_request(
     problems = []
     if recipient.role != Participant.Role.RECIPIENT:
         problems.append(
-            Problem(f"{recipient.region.name_en} is not a recipient", column="recipient")
+            Problem(
+                gettext("%(recipient)s is not a recipient")
+                % {"recipient": recipient.region.name_en},
+                column="recipient",
+            )
         )
     if not lines:
-        problems.append(Problem("a request needs at least one line", column="lines"))
+        problems.append(Problem(gettext("a request needs at least one line"), column="lines"))
     problems += [
-        Problem(f"lines[{i}].quantity: must be > 0, got {line.quantity}", column="quantity")
+        Problem(
+            gettext("lines[%(i)s].quantity: must be > 0, got %(quantity)s")
+            % {"i": i, "quantity": line.quantity},
+            column="quantity",
+        )
         for i, line in enumerate(lines)
         if line.quantity <= 0
     ]
@@ -103,7 +112,8 @@ def is_expired(request: Request, on: datetime.date) -> bool:
 def renew_request(*, request: Request, on: datetime.date | None = None) -> Request:
     if request.status != Request.Status.OPEN:
         raise Conflict(
-            f"request {request.number} is {request.status}; only open requests are renewed"
+            gettext("request %(number)s is %(status)s; only open requests are renewed")
+            % {"number": request.number, "status": request.status}
         )
     request.expires_on = _expiry(on or request.programme.current_date())
     request.save(update_fields=["expires_on"])
@@ -135,20 +145,32 @@ def pledge(
     today = on or request.programme.current_date()
     if request.status != Request.Status.OPEN or is_expired(request, today):
         state = "expired" if is_expired(request, today) else request.status
-        raise Conflict(f"request {request.number} is {state}; it takes no pledges")
+        raise Conflict(
+            gettext("request %(number)s is %(state)s; it takes no pledges")
+            % {"number": request.number, "state": state}
+        )
     problems = []
     if donor.role != Participant.Role.DONOR or donor.programme_id != request.programme_id:
         problems.append(
-            Problem(f"{donor.region.name_en} is not a donor of this programme", column="donor")
+            Problem(
+                gettext("%(donor)s is not a donor of this programme")
+                % {"donor": donor.region.name_en},
+                column="donor",
+            )
         )
     if quantity <= 0:
-        problems.append(Problem(f"must be > 0, got {quantity}", column="quantity"))
+        problems.append(
+            Problem(gettext("must be > 0, got %(value)s") % {"value": quantity}, column="quantity")
+        )
     remaining = line.quantity - pledged(line)
     if quantity > remaining and not note.strip():
         problems.append(
             Problem(
-                f"pledging {quantity} goes beyond what the line still needs ({remaining}); "
-                "say why in a note",
+                gettext(
+                    "pledging %(quantity)s goes beyond what the line still needs (%(remaining)s); "
+                    "say why in a note"
+                )
+                % {"quantity": quantity, "remaining": remaining},
                 column="note",
             )
         )
@@ -184,16 +206,18 @@ def dispatch(
         .get(pk=pledge.pk)
     )
     if pledge.status != Pledge.Status.PLEDGED:
-        raise Conflict("a cancelled pledge is not dispatched")
+        raise Conflict(gettext("a cancelled pledge is not dispatched"))
     if _is_personnel(pledge.line.resource_type):
-        raise Conflict("staff are dispatched as a team deployment, not a shipment")
+        raise Conflict(gettext("staff are dispatched as a team deployment, not a shipment"))
     sent = pledge.shipments.aggregate(total=Sum("quantity"))["total"] or ZERO
     if quantity <= 0 or sent + quantity > pledge.quantity:
         raise ValidationFailed(
             [
                 Problem(
-                    f"dispatch 0 < quantity <= {pledge.quantity - sent} "
-                    f"(pledged {pledge.quantity}, sent {sent})",
+                    gettext(
+                        "dispatch 0 < quantity <= %(value)s (pledged %(quantity)s, sent %(sent)s)"
+                    )
+                    % {"value": pledge.quantity - sent, "quantity": pledge.quantity, "sent": sent},
                     column="quantity",
                 )
             ]
@@ -211,7 +235,10 @@ def dispatch(
 def mark_in_transit(*, shipment: Shipment) -> Shipment:
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     if shipment.status != Shipment.Status.DISPATCHED:
-        raise Conflict(f"a shipment that is {shipment.status} cannot go in transit")
+        raise Conflict(
+            gettext("a shipment that is %(status)s cannot go in transit")
+            % {"status": shipment.status}
+        )
     shipment.status = Shipment.Status.IN_TRANSIT
     shipment.save(update_fields=["status"])
     return shipment
@@ -239,10 +266,17 @@ def confirm_receipt(
         .get(pk=shipment.pk)
     )
     if shipment.status == Shipment.Status.RECEIVED:
-        raise Conflict("this shipment was already received; a received shipment is not edited")
+        raise Conflict(
+            gettext("this shipment was already received; a received shipment is not edited")
+        )
     if received_quantity < 0:
         raise ValidationFailed(
-            [Problem(f"must be >= 0, got {received_quantity}", column="received_quantity")]
+            [
+                Problem(
+                    gettext("must be >= 0, got %(value)s") % {"value": received_quantity},
+                    column="received_quantity",
+                )
+            ]
         )
     shipment.status = Shipment.Status.RECEIVED
     shipment.received_on = on or shipment.pledge.line.request.programme.current_date()
@@ -274,14 +308,22 @@ def register_team(
 ) -> Team:
     problems = []
     if donor.role != Participant.Role.DONOR:
-        problems.append(Problem(f"{donor.region.name_en} is not a donor", column="donor"))
+        problems.append(
+            Problem(
+                gettext("%(donor)s is not a donor") % {"donor": donor.region.name_en},
+                column="donor",
+            )
+        )
     problems += [
-        Problem(f"{resource.code} is not a profession (personnel)", column="members")
+        Problem(
+            gettext("%(code)s is not a profession (personnel)") % {"code": resource.code},
+            column="members",
+        )
         for resource in members
         if not _is_personnel(resource)
     ]
     if not members or sum(members.values()) <= 0:
-        problems.append(Problem("a team needs members", column="members"))
+        problems.append(Problem(gettext("a team needs members"), column="members"))
     if problems:
         raise ValidationFailed(problems)
     team = Team.objects.create(
@@ -315,33 +357,50 @@ def deploy(
     if recipient.role != Participant.Role.RECIPIENT or recipient.programme_id != programme.pk:
         problems.append(
             Problem(
-                f"{recipient.region.name_en} is not a recipient of this programme",
+                gettext("%(recipient)s is not a recipient of this programme")
+                % {"recipient": recipient.region.name_en},
                 column="recipient",
             )
         )
     if facility is not None and facility.recipient_id != recipient.pk:
         problems.append(
-            Problem(f"{facility.name} is not in {recipient.region.name_en}", column="facility")
+            Problem(
+                gettext("%(facility)s is not in %(recipient)s")
+                % {"facility": facility.name, "recipient": recipient.region.name_en},
+                column="facility",
+            )
         )
     if pledge is not None and not _is_personnel(pledge.line.resource_type):
         problems.append(
             Problem(
-                "a deployment fulfils a staff pledge, not a goods or funds one", column="pledge"
+                gettext("a deployment fulfils a staff pledge, not a goods or funds one"),
+                column="pledge",
             )
         )
     if replaces is not None and replaces.recipient_id != recipient.pk:
         problems.append(
-            Problem("a rotation replaces a deployment at the same recipient", column="replaces")
+            Problem(
+                gettext("a rotation replaces a deployment at the same recipient"), column="replaces"
+            )
         )
     start = start or programme.current_date()
     if end is not None and end < start:
-        problems.append(Problem(f"ends ({end}) before it starts ({start})", column="end"))
+        problems.append(
+            Problem(
+                gettext("ends (%(end)s) before it starts (%(start)s)")
+                % {"end": end, "start": start},
+                column="end",
+            )
+        )
     busy = team.deployments.exclude(status__in=[Deployment.Status.ENDED])
     if replaces is not None:
         busy = busy.exclude(pk=replaces.pk)
     if busy.exists():
         problems.append(
-            Problem(f"{team.name} is already deployed or planned elsewhere", column="team")
+            Problem(
+                gettext("%(team)s is already deployed or planned elsewhere") % {"team": team.name},
+                column="team",
+            )
         )
     if problems:
         raise ValidationFailed(problems)
@@ -366,7 +425,10 @@ def _move(
         .get(pk=deployment.pk)
     )
     if deployment.status != expected:
-        raise Conflict(f"a deployment that is {deployment.status} cannot become {target}")
+        raise Conflict(
+            gettext("a deployment that is %(status)s cannot become %(target)s")
+            % {"status": deployment.status, "target": target}
+        )
     deployment.status = target
     setattr(deployment, date_field, on or deployment.team.programme.current_date())
     deployment.save(update_fields=["status", date_field])
@@ -428,11 +490,23 @@ def register_facility(
 ) -> Facility:
     if recipient.role != Participant.Role.RECIPIENT:
         raise ValidationFailed(
-            [Problem(f"{recipient.region.name_en} is not a recipient", column="recipient")]
+            [
+                Problem(
+                    gettext("%(recipient)s is not a recipient")
+                    % {"recipient": recipient.region.name_en},
+                    column="recipient",
+                )
+            ]
         )
     if Facility.objects.filter(recipient=recipient, name=name).exists():
         raise ValidationFailed(
-            [Problem(f"{name} is already registered in {recipient.region.name_en}", column="name")]
+            [
+                Problem(
+                    gettext("%(name)s is already registered in %(recipient)s")
+                    % {"name": name, "recipient": recipient.region.name_en},
+                    column="name",
+                )
+            ]
         )
     return Facility.objects.create(
         programme=recipient.programme,
@@ -454,7 +528,10 @@ def record_snapshot(
     unknown = set(counts) - allowed
     if unknown:
         raise ValidationFailed(
-            [Problem(f"unknown count {name!r}", column=name) for name in sorted(unknown)]
+            [
+                Problem(gettext("unknown count %(name)s") % {"name": repr(name)}, column=name)
+                for name in sorted(unknown)
+            ]
         )
     snapshot, _ = FacilitySnapshot.objects.update_or_create(
         facility=facility, date=on or facility.programme.current_date(), defaults=counts
@@ -477,7 +554,9 @@ def add_contact(
     from pairaid.operations.models import Contact
 
     if sum(x is not None for x in (participant, team, facility)) != 1:
-        raise ValidationFailed([Problem("a contact belongs to one participant, team or facility")])
+        raise ValidationFailed(
+            [Problem(gettext("a contact belongs to one participant, team or facility"))]
+        )
     return Contact.objects.create(
         programme=programme,
         participant=participant,
@@ -509,12 +588,12 @@ def file_report(
     from pairaid.operations.models import DailyReport
 
     problems = [
-        Problem(f"unknown figure {name!r}", column=name)
+        Problem(gettext("unknown figure %(name)s") % {"name": repr(name)}, column=name)
         for name in figures
         if name not in REPORT_FIELDS
     ]
     problems += [
-        Problem(f"must be >= 0, got {value}", column=name)
+        Problem(gettext("must be >= 0, got %(value)s") % {"value": value}, column=name)
         for name, value in figures.items()
         if value < 0
     ]
@@ -546,15 +625,18 @@ def commit_funds(
 
     problems = []
     if donor.role != Participant.Role.DONOR or recipient.role != Participant.Role.RECIPIENT:
-        problems.append(Problem("a commitment goes from a donor to a recipient"))
+        problems.append(Problem(gettext("a commitment goes from a donor to a recipient")))
     if amount <= 0:
-        problems.append(Problem(f"must be > 0, got {amount}", column="amount"))
+        problems.append(
+            Problem(gettext("must be > 0, got %(value)s") % {"value": amount}, column="amount")
+        )
     if not Pairing.objects.filter(
         programme=donor.programme, donor=donor, recipient=recipient
     ).exists():
         problems.append(
             Problem(
-                f"{donor.region.name_en} is not paired with {recipient.region.name_en}",
+                gettext("%(donor)s is not paired with %(recipient)s")
+                % {"donor": donor.region.name_en, "recipient": recipient.region.name_en},
                 column="recipient",
             )
         )
@@ -583,8 +665,12 @@ def disburse(
         raise ValidationFailed(
             [
                 Problem(
-                    f"0 < amount <= {commitment.amount - paid} "
-                    f"(committed {commitment.amount}, disbursed {paid})",
+                    gettext("0 < amount <= %(value)s (committed %(amount)s, disbursed %(paid)s)")
+                    % {
+                        "value": commitment.amount - paid,
+                        "amount": commitment.amount,
+                        "paid": paid,
+                    },
                     column="amount",
                 )
             ]

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
@@ -217,11 +218,17 @@ class _Reader:
                 sheet,
                 row,
                 column,
-                f"{cells.get(column) or '(empty)'} is not a {role} of this programme",
+                gettext("%(code)s is not a %(role)s of this programme")
+                % {"code": cells.get(column) or "(empty)", "role": role},
             )
             return None
         if not permissions.can(self.user, action, self.programme, found.region_id):
-            self.fail(sheet, row, column, f"you may not act for {found.region.name_en} here")
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("you may not act for %(region)s here") % {"region": found.region.name_en},
+            )
             return None
         return found
 
@@ -231,15 +238,20 @@ class _Reader:
         text = cells.get(column, "")
         if not text:
             if required:
-                self.fail(sheet, row, column, "required; the cell is empty")
+                self.fail(sheet, row, column, gettext("required; the cell is empty"))
             return None
         try:
             value = Decimal(text.replace(",", ""))
         except InvalidOperation:
-            self.fail(sheet, row, column, f"expected a number, got {text!r}")
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("expected a number, got %(value)s") % {"value": repr(text)},
+            )
             return None
         if value < 0:
-            self.fail(sheet, row, column, f"must be >= 0, got {text}")
+            self.fail(sheet, row, column, gettext("must be >= 0, got %(value)s") % {"value": text})
             return None
         return value
 
@@ -250,7 +262,12 @@ class _Reader:
         try:
             return datetime.date.fromisoformat(text[:10])
         except ValueError:
-            self.fail(sheet, row, column, f"expected a date as YYYY-MM-DD, got {text!r}")
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("expected a date as YYYY-MM-DD, got %(value)s") % {"value": repr(text)},
+            )
             return None
 
     def resource(self, sheet: str, row: int, cells: dict[str, str]) -> ResourceType | None:
@@ -260,7 +277,8 @@ class _Reader:
                 sheet,
                 row,
                 "resource_type",
-                f"unknown resource type {cells.get('resource_type') or '(empty)'!r}",
+                gettext("unknown resource type %(value)s")
+                % {"value": repr(cells.get("resource_type") or "(empty)")},
             )
         return found
 
@@ -293,7 +311,12 @@ def _plan_teams(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list
         for part in (p.strip() for p in cells.get("members", "").split(";") if p.strip()):
             code, _, count = part.partition(":")
             if code not in reader.resources or not count.isdigit():
-                reader.fail("teams", row, "members", f"expected PROFESSION:COUNT;…, got {part!r}")
+                reader.fail(
+                    "teams",
+                    row,
+                    "members",
+                    gettext("expected PROFESSION:COUNT;…, got %(part)s") % {"part": repr(part)},
+                )
             else:
                 members[reader.resources[code]] = int(count)
         if donor is not None and members and cells.get("name"):
@@ -313,7 +336,7 @@ def _plan_teams(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list
                 )
             )
         elif not cells.get("name"):
-            reader.fail("teams", row, "name", "required; the cell is empty")
+            reader.fail("teams", row, "name", gettext("required; the cell is empty"))
     return actions
 
 
@@ -336,7 +359,11 @@ def _plan_requests(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> l
         priority = cells.get("priority") or "normal"
         if priority not in RequestLine.Priority.values:
             reader.fail(
-                "requests", row, "priority", f"expected urgent, high or normal, got {priority!r}"
+                "requests",
+                row,
+                "priority",
+                gettext("expected urgent, high or normal, got %(priority)s")
+                % {"priority": repr(priority)},
             )
             continue
         if recipient and resource and quantity:
@@ -376,8 +403,8 @@ def _plan_shipments(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> 
                 "shipments",
                 row,
                 "pledge_id",
-                f"no pledge {cells.get('pledge_id') or '(empty)'} in this programme "
-                "(see the sheet 'open pledges')",
+                gettext("no pledge %(value)s in this programme (see the sheet 'open pledges')")
+                % {"value": cells.get("pledge_id") or "(empty)"},
             )
             continue
         if (pledge.pk, cells.get("reference", "")) in shipped:
@@ -386,7 +413,10 @@ def _plan_shipments(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> 
             reader.user, Action.PLEDGE, reader.programme, pledge.donor.region_id
         ):
             reader.fail(
-                "shipments", row, "pledge_id", f"you may not ship for {pledge.donor.region.name_en}"
+                "shipments",
+                row,
+                "pledge_id",
+                gettext("you may not ship for %(donor)s") % {"donor": pledge.donor.region.name_en},
             )
             continue
         quantity = reader.number("shipments", row, cells, "quantity")
@@ -421,20 +451,26 @@ def _plan_reports(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> li
                 "reports",
                 row,
                 "team",
-                f"no team {cells.get('team') or '(empty)'!r} in this programme",
+                gettext("no team %(value)s in this programme")
+                % {"value": repr(cells.get("team") or "(empty)")},
             )
             continue
         if not permissions.can(
             reader.user, Action.MANAGE_TEAMS, reader.programme, team.donor.region_id
         ):
-            reader.fail("reports", row, "team", f"you may not report for {team.name}")
+            reader.fail(
+                "reports",
+                row,
+                "team",
+                gettext("you may not report for %(team)s") % {"team": team.name},
+            )
             continue
         on = reader.day("reports", row, cells, "date")
         figures = {
             f: reader.number("reports", row, cells, f, required=False) for f in ops.REPORT_FIELDS
         }
         if any(v is not None and v != int(v) for v in figures.values()):
-            reader.fail("reports", row, "patients_seen", "figures are whole numbers")
+            reader.fail("reports", row, "patients_seen", gettext("figures are whole numbers"))
             continue
         actions.append(
             Action_(
@@ -468,7 +504,12 @@ def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upl
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a file that is not XLSX
         raise ValidationFailed(
-            [Problem(f"not an XLSX workbook ({error.__class__.__name__})", file=filename)]
+            [
+                Problem(
+                    gettext("not an XLSX workbook (%(kind)s)") % {"kind": error.__class__.__name__},
+                    file=filename,
+                )
+            ]
         ) from None
     problems: list[Problem] = []
     reader = _Reader(programme, user, problems)

@@ -7,18 +7,20 @@ same figures.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language, gettext, gettext_lazy
+
 from pairaid import engine
 from pairaid.pairing import engine_messages, runs, translate
 from pairaid.pairing.models import Pairing, PlanRun
 
 METRICS = (
-    ("min_coverage", "lowest coverage"),
-    ("mean_coverage", "mean coverage"),
-    ("gini", "Gini (0 = equal)"),
-    ("jain", "Jain's index (1 = equal)"),
-    ("total_travel_hours", "total travel (h)"),
-    ("pairs", "pairs"),
-    ("spearman_strength_need", "Spearman: donor strength ~ recipient need"),
+    ("min_coverage", gettext_lazy("lowest coverage")),
+    ("mean_coverage", gettext_lazy("mean coverage")),
+    ("gini", gettext_lazy("Gini (0 = equal)")),
+    ("jain", gettext_lazy("Jain's index (1 = equal)")),
+    ("total_travel_hours", gettext_lazy("total travel (h)")),
+    ("pairs", gettext_lazy("pairs")),
+    ("spearman_strength_need", gettext_lazy("Spearman: donor strength ~ recipient need")),
 )
 
 
@@ -36,9 +38,15 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def _names(problem: engine.Problem) -> dict[str, str]:
+def _names(run: PlanRun, problem: engine.Problem) -> dict[str, str]:
+    """Engine ids -> names to show: the stored (English) names, in Chinese where known."""
     names = {d.id: d.name or d.id for d in problem.donors}
     names.update({r.id: r.name or r.id for r in problem.recipients})
+    if (get_language() or "").startswith("zh"):
+        for participant in run.programme.participants.select_related("region__parent"):
+            key = translate.engine_id(participant)
+            if key in names and participant.region.name_zh:
+                names[key] = participant.region.name_zh
     return names
 
 
@@ -60,7 +68,7 @@ def compare(run: PlanRun) -> Comparison | None:
     reference = [a.key for a in current]
     before = engine.evaluate(problem, current, reference) if current else None
     after = engine.evaluate(problem, proposed, reference)
-    names = _names(problem)
+    names = _names(run, problem)
     now, then = {a.key for a in current}, {a.key for a in proposed}
     label = lambda key: (names.get(key[0], key[0]), names.get(key[1], key[1]))  # noqa: E731
     return Comparison(
@@ -72,7 +80,13 @@ def compare(run: PlanRun) -> Comparison | None:
             }
             for key, title in METRICS
         ]
-        + [{"name": "churn against the current plan", "current": 0, "proposed": len(now ^ then)}],
+        + [
+            {
+                "name": gettext("churn against the current plan"),
+                "current": 0,
+                "proposed": len(now ^ then),
+            }
+        ],
         added=sorted(label(k) for k in then - now),
         removed=sorted(label(k) for k in now - then),
         kept=sorted(label(k) for k in now & then),

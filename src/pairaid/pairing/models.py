@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pairaid.programmes.models import Participant, Programme
@@ -19,15 +20,15 @@ class PlanRun(models.Model):
     """
 
     class State(models.TextChoices):
-        QUEUED = "queued", "queued"
-        RUNNING = "running", "running"
-        FINISHED = "finished", "finished"
-        FAILED = "failed", "failed"
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        FAILED = "failed", _("failed")
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "pending"
-        APPROVED = "approved", "approved"
-        DISCARDED = "discarded", "discarded"
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        DISCARDED = "discarded", _("discarded")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="plan_runs")
     number = models.PositiveIntegerField(help_text="sequence number within the programme")
@@ -70,15 +71,15 @@ class Pairing(models.Model):
     """A donor paired with a recipient in a programme (DESIGN.md §2)."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "proposed"
-        APPROVED = "approved", "approved"
-        ACTIVE = "active", "active"
-        ENDED = "ended", "ended"
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved")
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
 
     class Origin(models.TextChoices):
-        HISTORICAL = "historical", "historical record"
-        PLAN_RUN = "plan_run", "plan run"
-        MANUAL = "manual", "manual"
+        HISTORICAL = "historical", _("historical record")
+        PLAN_RUN = "plan_run", _("plan run")
+        MANUAL = "manual", _("manual")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pairings")
     donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="as_donor")

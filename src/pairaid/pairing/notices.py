@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from pairaid.errors import Conflict
 from pairaid.pairing import translate
@@ -71,11 +72,14 @@ def _entries(programme: Programme, on: Any) -> list[dict[str, Any]]:
 def publish(*, programme: Programme, user: Any, run: PlanRun | None = None) -> PairingNotice:
     """Publish the plan in force (after an approval) as the programme's next notice."""
     if run is not None and run.decision != PlanRun.Decision.APPROVED:
-        raise Conflict(f"run {run.number} is not approved; approve it before publishing")
+        raise Conflict(
+            gettext("run %(number)s is not approved; approve it before publishing")
+            % {"number": run.number}
+        )
     on = programme.current_date()
     entries = _entries(programme, on)
     if not entries:
-        raise Conflict("no pairing is in force to publish")
+        raise Conflict(gettext("no pairing is in force to publish"))
     number = (programme.notices.aggregate(top=Max("number"))["top"] or 0) + 1
     return PairingNotice.objects.create(
         programme=programme,

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pairaid import engine
 from pairaid.errors import Conflict, Problem, ValidationFailed
@@ -59,7 +60,8 @@ def parse_objectives(text: str) -> list[dict[str, Any]]:
             raise ValidationFailed(
                 [
                     Problem(
-                        f"unknown objective {name!r}; known: {', '.join(OBJECTIVES)}",
+                        gettext("unknown objective %(name)s; known: %(known)s")
+                        % {"name": repr(name), "known": ", ".join(OBJECTIVES)},
                         column="objective",
                     )
                 ]
@@ -74,7 +76,12 @@ def parse_pairs(items: list[str], column: str) -> list[list[str]]:
         donor, sep, recipient = item.partition(":")
         if not sep or not donor or not recipient:
             raise ValidationFailed(
-                [Problem(f"expected DONOR:RECIPIENT, got {item!r}", column=column)]
+                [
+                    Problem(
+                        gettext("expected DONOR:RECIPIENT, got %(item)s") % {"item": repr(item)},
+                        column=column,
+                    )
+                ]
             )
         pairs.append([donor.strip(), recipient.strip()])
     return pairs
@@ -109,7 +116,11 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
     )
     known = set(build.participants)
     unknown = [
-        Problem(f"{column}: no participant {pid!r} in this run", column=column)
+        Problem(
+            gettext("%(column)s: no participant %(pid)s in this run")
+            % {"column": column, "pid": repr(pid)},
+            column=column,
+        )
         for column, pairs in (("lock", options.lock), ("forbid", options.forbid))
         for pair in pairs
         for pid in pair
@@ -229,11 +240,14 @@ def _propose(run: PlanRun, result: engine.Result) -> None:
 def _decidable(run: PlanRun) -> None:
     if run.state != PlanRun.State.FINISHED or run.status not in ("optimal", "feasible"):
         raise Conflict(
-            f"run {run.number} has no plan to decide on "
-            f"(state {run.state}, status {run.status or '-'})"
+            gettext("run %(number)s has no plan to decide on (state %(state)s, status %(status)s)")
+            % {"number": run.number, "state": run.state, "status": run.status or "-"}
         )
     if run.decision != PlanRun.Decision.PENDING:
-        raise Conflict(f"run {run.number} was already {run.decision}")
+        raise Conflict(
+            gettext("run %(number)s was already %(decision)s")
+            % {"number": run.number, "decision": run.decision}
+        )
 
 
 @transaction.atomic
@@ -329,7 +343,10 @@ def differences(stored: dict[str, Any] | None, replayed: dict[str, Any] | None) 
         return []
     found = []
     if stored["status"] != replayed["status"]:
-        found.append(f"status {stored['status']} → {replayed['status']}")
+        found.append(
+            gettext("status %(before)s → %(after)s")
+            % {"before": stored["status"], "after": replayed["status"]}
+        )
     before = {level["name"]: level["value"] for level in stored.get("levels", [])}
     for level in replayed.get("levels", []):
         old = before.get(level["name"])
@@ -341,6 +358,12 @@ def differences(stored: dict[str, Any] | None, replayed: dict[str, Any] | None) 
             found.append(f"{level['name']}: {old} → {level['value']}")
     pairs_before = {(p["donor"], p["recipient"]) for p in stored.get("pairs", [])}
     pairs_after = {(p["donor"], p["recipient"]) for p in replayed.get("pairs", [])}
-    found += [f"pair added {d} → {r}" for d, r in sorted(pairs_after - pairs_before)]
-    found += [f"pair removed {d} → {r}" for d, r in sorted(pairs_before - pairs_after)]
+    found += [
+        gettext("pair added %(donor)s → %(recipient)s") % {"donor": d, "recipient": r}
+        for d, r in sorted(pairs_after - pairs_before)
+    ]
+    found += [
+        gettext("pair removed %(donor)s → %(recipient)s") % {"donor": d, "recipient": r}
+        for d, r in sorted(pairs_before - pairs_after)
+    ]
     return found

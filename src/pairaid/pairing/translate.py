@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language, gettext
 
 from pairaid import engine
 from pairaid.errors import Problem as InputProblem
@@ -130,7 +131,10 @@ class _Builder:
         self.build = Build(engine.Problem((), ()), on, {})
 
     def name(self, participant: Participant) -> str:
-        return f"{participant.region.name_en} ({participant.role})"
+        region = participant.region.display_name(get_language() or "en")
+        if participant.role == Participant.Role.DONOR:
+            return gettext("%(region)s (donor)") % {"region": region}
+        return gettext("%(region)s (recipient)") % {"region": region}
 
     def capacities(self, basis: CapacityBasis | None) -> dict[int, dict[str, float]]:
         if basis is None:
@@ -152,8 +156,11 @@ class _Builder:
             basis.total, [values[d.region_id][0] for d in known], integral=True
         )
         self.build.assumptions.append(
-            f"capacity: {basis.total:g} shared among donors in proportion to {basis.indicator} "
-            f"as of {self.on} (largest remainder)"
+            gettext(
+                "capacity: %(total)s shared among donors in proportion to %(indicator)s "
+                "as of %(date)s (largest remainder)"
+            )
+            % {"total": f"{basis.total:g}", "indicator": basis.indicator, "date": self.on}
         )
         return {
             d.pk: dict.fromkeys(resources, share) for d, share in zip(known, shares, strict=True)
@@ -189,10 +196,17 @@ class _Builder:
         values = _indicator_values(self.recipients, basis.indicator, self.on)
         resources = self._capacity_resources()
         per_unit = basis.ratio is None
-        self.build.assumptions.append(
-            f"need: {basis.indicator} as of {self.on}"
-            + (" (coverage = capacity per unit)" if per_unit else f" × {basis.ratio:g}")
-        )
+        if basis.ratio is None:
+            assumption = gettext(
+                "need: %(indicator)s as of %(date)s (coverage = capacity per unit)"
+            ) % {"indicator": basis.indicator, "date": self.on}
+        else:
+            assumption = gettext("need: %(indicator)s as of %(date)s × %(ratio)s") % {
+                "indicator": basis.indicator,
+                "date": self.on,
+                "ratio": f"{basis.ratio:g}",
+            }
+        self.build.assumptions.append(assumption)
         for recipient in self.recipients:
             found = values.get(recipient.region_id)
             if found and found[1]:
@@ -310,10 +324,14 @@ def build_problem(
     # Sets of primary keys: comparing model objects in lists is quadratic at national scale.
     taking_part = {p.pk for p in donors} | {p.pk for p in recipients}
     build.excluded += [
-        f"{builder.name(d)}: capacity unknown" for d in builder.donors if d.pk not in taking_part
+        gettext("%(participant)s: capacity unknown") % {"participant": builder.name(d)}
+        for d in builder.donors
+        if d.pk not in taking_part
     ]
     build.excluded += [
-        f"{builder.name(r)}: need unknown" for r in builder.recipients if r.pk not in taking_part
+        gettext("%(participant)s: need unknown") % {"participant": builder.name(r)}
+        for r in builder.recipients
+        if r.pk not in taking_part
     ]
     build.in_force = list(live_pairings(programme, on))
     existing = {
@@ -365,8 +383,10 @@ def build_problem(
     )
     build.participants = {engine_id(p): p for p in donors + recipients}
     build.assumptions.append(
-        "travel: great-circle distance between region centroids "
-        f"at {TRAVEL_SPEED_KMH:g} km/h (derived)"
+        gettext(
+            "travel: great-circle distance between region centroids at %(speed)s km/h (derived)"
+        )
+        % {"speed": f"{TRAVEL_SPEED_KMH:g}"}
     )
     return build
 

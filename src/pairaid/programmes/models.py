@@ -4,6 +4,7 @@ import datetime
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pairaid.registry.models import IndicatorType, Region, ResourceType, Source, Sourced
@@ -13,19 +14,19 @@ class Programme(models.Model):
     """One partner-assistance programme (DESIGN.md §2)."""
 
     class Kind(models.TextChoices):
-        MEDICAL_EMERGENCY = "medical_emergency", "medical emergency"
-        DISASTER_RECOVERY = "disaster_recovery", "disaster recovery"
-        POVERTY_ALLEVIATION = "poverty_alleviation", "poverty alleviation"
-        BORDER_DEVELOPMENT = "border_development", "border development"
-        FOREIGN_MEDICAL_AID = "foreign_medical_aid", "foreign medical aid"
+        MEDICAL_EMERGENCY = "medical_emergency", _("medical emergency")
+        DISASTER_RECOVERY = "disaster_recovery", _("disaster recovery")
+        POVERTY_ALLEVIATION = "poverty_alleviation", _("poverty alleviation")
+        BORDER_DEVELOPMENT = "border_development", _("border development")
+        FOREIGN_MEDICAL_AID = "foreign_medical_aid", _("foreign medical aid")
 
     class Status(models.TextChoices):
-        PLANNING = "planning", "planning"
-        ACTIVE = "active", "active"
-        CLOSED = "closed", "closed"
+        PLANNING = "planning", _("planning")
+        ACTIVE = "active", _("active")
+        CLOSED = "closed", _("closed")
 
     class ContributionBasis(models.TextChoices):
-        PREVIOUS_YEAR = "previous_year", "share of the previous year's figure, each year"
+        PREVIOUS_YEAR = "previous_year", _("share of the previous year's figure, each year")
 
     slug = models.SlugField(max_length=80, unique=True)
     name_en = models.CharField(max_length=200)
@@ -98,8 +99,8 @@ class Participant(models.Model):
     """A region taking part in a programme as donor or recipient."""
 
     class Role(models.TextChoices):
-        DONOR = "donor", "donor"
-        RECIPIENT = "recipient", "recipient"
+        DONOR = "donor", _("donor")
+        RECIPIENT = "recipient", _("recipient")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="participations")

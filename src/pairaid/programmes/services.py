@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes.asof import AsOf, pick_as_of
@@ -20,7 +21,10 @@ def get_programme(*, slug: str) -> Programme:
         return Programme.objects.get(slug=slug)
     except Programme.DoesNotExist:
         known = ", ".join(Programme.objects.values_list("slug", flat=True)) or "none loaded"
-        raise NotFound(f"no programme {slug!r} (known: {known})") from None
+        raise NotFound(
+            gettext("no programme %(slug)s (known: %(known)s)")
+            % {"slug": repr(slug), "known": known}
+        ) from None
 
 
 def summaries() -> QuerySet[Programme]:
@@ -41,8 +45,11 @@ def set_programme_date(*, programme: Programme, date: datetime.date | None) -> P
         raise ValidationFailed(
             [
                 Problem(
-                    f"programme date {date} is more than a year before the programme starts "
-                    f"({programme.period_start})",
+                    gettext(
+                        "programme date %(date)s is more than a year before the programme starts "
+                        "(%(period_start)s)"
+                    )
+                    % {"date": date, "period_start": programme.period_start},
                     column="programme_date",
                 )
             ]
@@ -144,11 +151,19 @@ def add_line(
     """Record a dated capacity (donor) or need (recipient) line; the same date replaces."""
     problems = []
     if LINE_ROLES[kind] != participant.role:
-        problems.append(Problem(f"a {participant.role} has no {kind} lines", column="kind"))
+        problems.append(
+            Problem(
+                gettext("a %(role)s has no %(kind)s lines")
+                % {"role": participant.role, "kind": kind},
+                column="kind",
+            )
+        )
     if quantity < 0:
-        problems.append(Problem(f"must be >= 0, got {quantity}", column="quantity"))
+        problems.append(
+            Problem(gettext("must be >= 0, got %(value)s") % {"value": quantity}, column="quantity")
+        )
     if not source_description.strip():
-        problems.append(Problem("say where the figure comes from", column="source"))
+        problems.append(Problem(gettext("say where the figure comes from"), column="source"))
     if problems:
         raise ValidationFailed(problems)
     on = as_of or participant.programme.current_date()
@@ -166,4 +181,7 @@ def add_line(
 def delete_line(*, participant: Participant, kind: str, line_id: int) -> None:
     deleted, _ = LINE_MODELS[kind].objects.filter(participant=participant, pk=line_id).delete()
     if not deleted:
-        raise NotFound(f"no {kind} line {line_id} for {participant.region.name_en}")
+        raise NotFound(
+            gettext("no %(kind)s line %(line_id)s for %(participant)s")
+            % {"kind": kind, "line_id": line_id, "participant": participant.region.name_en}
+        )

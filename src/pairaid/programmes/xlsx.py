@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
@@ -134,7 +135,13 @@ def _parse_sheet(
     missing = [c for c in COLUMNS if c not in header and c != "region_name"]
     if missing:
         problems += [
-            Problem(f"missing column {c!r}", file=f"sheet {name}", row=1, column=c) for c in missing
+            Problem(
+                gettext("missing column %(column)s") % {"column": repr(c)},
+                file=f"sheet {name}",
+                row=1,
+                column=c,
+            )
+            for c in missing
         ]
         return []
     members = {
@@ -156,7 +163,8 @@ def _parse_sheet(
         if not permissions.can(user, action, programme, row.participant.region_id):
             problems.append(
                 Problem(
-                    f"you may not change {row.participant.region.name_en}'s {kind} lines",
+                    gettext("you may not change %(participant)s's %(kind)s lines")
+                    % {"participant": row.participant.region.name_en, "kind": kind},
                     file=f"sheet {name}",
                     row=number,
                     column="region_code",
@@ -185,33 +193,49 @@ def _parse_row(
     if participant is None:
         fail(
             "region_code",
-            f"{cells.get('region_code') or '(empty)'} is not a {SHEETS[name][1]} of this programme",
+            gettext("%(code)s is not a %(role)s of this programme")
+            % {"code": cells.get("region_code") or "(empty)", "role": SHEETS[name][1]},
         )
     resource = resources.get(cells.get("resource_type", ""))
     if resource is None:
         fail(
             "resource_type",
-            f"unknown resource type {cells.get('resource_type') or '(empty)'!r}; "
-            "see the sheet 'resource types'",
+            gettext("unknown resource type %(value)s; see the sheet 'resource types'")
+            % {"value": repr(cells.get("resource_type") or "(empty)")},
         )
     quantity = Decimal(0)
     try:
         quantity = Decimal(cells.get("quantity", "").replace(",", ""))
         if quantity < 0 or not quantity.is_finite():
-            fail("quantity", f"must be a number >= 0, got {cells.get('quantity')}")
+            fail(
+                "quantity",
+                gettext("must be a number >= 0, got %(value)s") % {"value": cells.get("quantity")},
+            )
     except InvalidOperation:
-        fail("quantity", f"expected a number, got {cells.get('quantity') or '(empty)'!r}")
+        fail(
+            "quantity",
+            gettext("expected a number, got %(value)s")
+            % {"value": repr(cells.get("quantity") or "(empty)")},
+        )
     as_of = None
     if cells.get("as_of"):
         try:
             as_of = datetime.date.fromisoformat(cells["as_of"][:10])
         except ValueError:
-            fail("as_of", f"expected a date as YYYY-MM-DD, got {cells['as_of']!r}")
+            fail(
+                "as_of",
+                gettext("expected a date as YYYY-MM-DD, got %(value)s")
+                % {"value": repr(cells["as_of"])},
+            )
     if not cells.get("source"):
-        fail("source", "say where the figure comes from")
+        fail("source", gettext("say where the figure comes from"))
     certainty = cells.get("certainty") or "verified"
     if certainty not in ("verified", "uncertain"):
-        fail("certainty", f"expected verified or uncertain, got {certainty!r}")
+        fail(
+            "certainty",
+            gettext("expected verified or uncertain, got %(certainty)s")
+            % {"certainty": repr(certainty)},
+        )
     if len(problems) > before or participant is None or resource is None:
         return None
     return Row(kind, participant, resource, quantity, as_of, cells["source"], certainty)
@@ -225,13 +249,20 @@ def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upl
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a file that is not XLSX
         raise ValidationFailed(
-            [Problem(f"not an XLSX workbook ({error.__class__.__name__})", file=filename)]
+            [
+                Problem(
+                    gettext("not an XLSX workbook (%(kind)s)") % {"kind": error.__class__.__name__},
+                    file=filename,
+                )
+            ]
         ) from None
     problems: list[Problem] = []
     rows: list[Row] = []
     known = [name for name in workbook.sheetnames if name in SHEETS]
     if not known:
-        raise ValidationFailed([Problem("no sheet named 'capacities' or 'needs'", file=filename)])
+        raise ValidationFailed(
+            [Problem(gettext("no sheet named 'capacities' or 'needs'"), file=filename)]
+        )
     for name in known:
         rows += _parse_sheet(workbook[name], name, programme, user, problems)
     if problems:

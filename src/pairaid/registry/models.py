@@ -3,24 +3,25 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class Certainty(models.TextChoices):
-    VERIFIED = "verified", "verified"
-    UNCERTAIN = "uncertain", "uncertain"
-    DERIVED = "derived", "derived"
+    VERIFIED = "verified", _("verified")
+    UNCERTAIN = "uncertain", _("uncertain")
+    DERIVED = "derived", _("derived")
 
 
 class Source(models.Model):
     """Where a figure comes from: every figure in PairAid names one (DESIGN.md §2)."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "document"
-        DATASET = "dataset", "dataset"
-        PACKAGE = "package", "registry package"
-        DERIVED = "derived", "derived by PairAid"
-        ENTRY = "entry", "entered by a user"
+        DOCUMENT = "document", _("document")
+        DATASET = "dataset", _("dataset")
+        PACKAGE = "package", _("registry package")
+        DERIVED = "derived", _("derived by PairAid")
+        ENTRY = "entry", _("entered by a user")
 
     key = models.SlugField(max_length=120, unique=True)
     issuer = models.CharField(max_length=300, blank=True)
@@ -54,11 +55,11 @@ class Region(models.Model):
     """An administrative unit, or a code-less area, in a hierarchy (DESIGN.md §2)."""
 
     class Level(models.TextChoices):
-        COUNTRY = "country", "country"
-        PROVINCE = "province", "province"
-        PREFECTURE = "prefecture", "prefecture"
-        COUNTY = "county", "county"
-        AREA = "area", "area"
+        COUNTRY = "country", _("country")
+        PROVINCE = "province", _("province")
+        PREFECTURE = "prefecture", _("prefecture")
+        COUNTY = "county", _("county")
+        AREA = "area", _("area")
 
     country = models.CharField(max_length=2, default="CN", help_text="ISO 3166-1 alpha-2")
     code = models.CharField(
@@ -191,10 +192,10 @@ class ResourceType(models.Model):
     """What flows along a pair: personnel by profession, materiel, funds, expertise."""
 
     class Kind(models.TextChoices):
-        PERSONNEL = "personnel", "personnel"
-        MATERIEL = "materiel", "materiel"
-        FUNDS = "funds", "funds"
-        EXPERTISE = "expertise", "expertise"
+        PERSONNEL = "personnel", _("personnel")
+        MATERIEL = "materiel", _("materiel")
+        FUNDS = "funds", _("funds")
+        EXPERTISE = "expertise", _("expertise")
 
     code = models.SlugField(max_length=60, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)

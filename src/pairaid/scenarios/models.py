@@ -1,6 +1,7 @@
 """Which scenario bundles are loaded, at which data version."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pairaid.programmes.models import Programme
@@ -10,8 +11,8 @@ class LoadedBundle(models.Model):
     """A bundle loaded into this database; loading it again at the same version is a no-op."""
 
     class Kind(models.TextChoices):
-        PROGRAMME = "programme", "programme (facts)"
-        OVERLAY = "overlay", "overlay (illustrative)"
+        PROGRAMME = "programme", _("programme (facts)")
+        OVERLAY = "overlay", _("overlay (illustrative)")
 
     name = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)

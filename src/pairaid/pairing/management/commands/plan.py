@@ -92,6 +92,10 @@ class Command(BaseCommand):
         """The plan in force, evaluated on the same instance a run would solve."""
         build = runs.build(programme, run_options)
         plan = translate.current_plan(programme, build)
+        if run_options.capacity_from:
+            # Stored splits follow the real capacities; under another capacity basis the plan
+            # is evaluated with its own leximin split.
+            plan = [engine.Assignment(a.donor, a.recipient) for a in plan]
         evaluation = engine.evaluate(build.problem, plan)
         metrics = {k: v for k, v in evaluation.metrics.items() if not isinstance(v, dict)}
         notes: dict[str, list[str]] = {

@@ -57,9 +57,14 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 deterministic=options["deterministic"],
                 price_of_fairness=options["price_of_fairness"],
+                progress=self._progress if sys.stderr.isatty() else None,
             )
         self._write(result, options["format"], options["out"])
         sys.exit(result.exit_code)
+
+    def _progress(self, line: str) -> None:
+        # On stderr, so that `--format json` output on stdout stays parseable.
+        self.stderr.write(line)
 
     def _write(self, result: engine.Result, style: str, out: str | None) -> None:
         if style == "json":
