@@ -50,6 +50,12 @@ ZH_TEMPLATES: dict[str, str] = {
     "warm_start": "{heuristic} 找到一个方案作为初始解（{summary}）",
     "level_not_proven": "第 {level} 层目标在限制内未被证明最优（差距 {gap}）",
     "cpsat_precision": "CP-SAT 以整数求解：覆盖率精度为 1/{scale}；最优性在该精度内成立",
+    "best_swap": "{recipient}：最佳单项调整为 {change}；最低覆盖率 {before} → {after}，{recipient} 的覆盖率 {own_before} → {own_after}",
+    "no_better_swap": "{recipient}：任何单项调动或互换都不能改进方案",
+    "pair_contribution": "{donor} → {recipient}：提供 {resource} {quantity}，占 {recipient} 需求的 {share}；{alternative}",
+    "price_of_fairness": "公平的代价：公平方案的{measure}为 {fair}，{objective} 方案为 {cheapest}（多 {extra}）；{objective} 方案的最低覆盖率为 {cheap_min}，公平方案为 {fair_min}",
+    "worst_off": "{recipient} 覆盖率最低，为 {coverage}：最紧缺的资源是 {resource}（{received}/{need}）；其支援方：{donors}",
+    "worst_off_limit": "{recipient}：{limit}",
 }
 
 
