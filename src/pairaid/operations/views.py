@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.dashboard import services as dashboard_services
-from pairaid.errors import Forbidden, ValidationFailed
+from pairaid.errors import Forbidden
 from pairaid.operations import ledger, workbook
 from pairaid.operations import services as ops
 from pairaid.operations.forms import DispatchForm, PledgeForm, ReceiptForm, RequestForm
 from pairaid.operations.models import Pledge, RequestLine, Shipment
 from pairaid.programmes.models import Programme
 from pairaid.web.auth import member_required
+from pairaid.web.uploads import handle_upload
 
 
 def _choices(user: Any, programme: Programme, role: str, action: Action) -> list[tuple[int, str]]:
@@ -276,26 +277,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def operations_workbook(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose an XLSX file to upload."))
-            return redirect("operations:workbook", slug=slug)
-        try:
-            count = workbook.upload(
-                programme=programme,
-                user=request.user,
-                data=upload.read(),
-                filename=upload.name or "",
-            )
-        except ValidationFailed as failure:
-            return render(
-                request,
-                "programmes/upload_errors.html",
-                {"programme": programme, "problems": failure.problems},
-                status=400,
-            )
-        messages.success(request, _("%(count)s rows applied.") % {"count": count})
-        return redirect("operations:workbook", slug=slug)
+        return handle_upload(
+            request,
+            programme,
+            apply=lambda data, name: workbook.upload(
+                programme=programme, user=request.user, data=data, filename=name
+            ),
+            done=lambda count: _("%(count)s rows applied.") % {"count": count},
+            back="operations:workbook",
+        )
     sheet = request.GET.get("csv", "")
     if sheet in workbook.SHEETS:
         response = HttpResponse(

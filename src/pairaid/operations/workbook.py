@@ -24,6 +24,7 @@ from pairaid.operations import services as ops
 from pairaid.operations.models import DailyReport, Pledge, RequestLine, Shipment, Team
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
+from pairaid.spreadsheets import open_workbook
 
 # sheet -> (columns, HXL tags)
 SHEETS: dict[str, list[tuple[str, str]]] = {
@@ -498,19 +499,7 @@ PLANNERS = {
 
 def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upload.xlsx") -> int:
     """Apply a filled-in workbook: all rows or none. Returns the number of rows applied."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several kinds for a file that is not XLSX
-        raise ValidationFailed(
-            [
-                Problem(
-                    gettext("not an XLSX workbook (%(kind)s)") % {"kind": error.__class__.__name__},
-                    file=filename,
-                )
-            ]
-        ) from None
+    workbook = open_workbook(data, filename)
     problems: list[Problem] = []
     reader = _Reader(programme, user, problems)
     actions: list[Action_] = []

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
-from pairaid.errors import ValidationFailed
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
 from pairaid.programmes.forms import LineForm, ProgrammeDateForm
 from pairaid.programmes.models import Participant, Programme
 from pairaid.web.auth import member_required
+from pairaid.web.uploads import handle_upload
 
 EDIT_ACTION = {"capacity": Action.EDIT_CAPACITY, "need": Action.EDIT_NEED}
 
@@ -141,20 +141,12 @@ def lines_template(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def lines_upload(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose an XLSX file to upload."))
-        return redirect("programmes:participants", slug=slug)
-    try:
-        count = xlsx.upload(
-            programme=programme, user=request.user, data=upload.read(), filename=upload.name or ""
-        )
-    except ValidationFailed as failure:
-        return render(
-            request,
-            "programmes/upload_errors.html",
-            {"programme": programme, "problems": failure.problems},
-            status=400,
-        )
-    messages.success(request, _("%(count)s lines saved.") % {"count": count})
-    return redirect("programmes:participants", slug=slug)
+    return handle_upload(
+        request,
+        programme,
+        apply=lambda data, name: xlsx.upload(
+            programme=programme, user=request.user, data=data, filename=name
+        ),
+        done=lambda count: _("%(count)s lines saved.") % {"count": count},
+        back="programmes:participants",
+    )

@@ -16,6 +16,7 @@ from pairaid.errors import Problem, ValidationFailed
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry.models import ResourceType
+from pairaid.spreadsheets import open_workbook
 
 COLUMNS = [
     "region_code",
@@ -243,19 +244,7 @@ def _parse_row(
 
 def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upload.xlsx") -> int:
     """Validate every row of every sheet, then write all of them in one transaction."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several kinds for a file that is not XLSX
-        raise ValidationFailed(
-            [
-                Problem(
-                    gettext("not an XLSX workbook (%(kind)s)") % {"kind": error.__class__.__name__},
-                    file=filename,
-                )
-            ]
-        ) from None
+    workbook = open_workbook(data, filename)
     problems: list[Problem] = []
     rows: list[Row] = []
     known = [name for name in workbook.sheetnames if name in SHEETS]
