@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def one(size: str, seconds: float, seed: int) -> dict[str, object]:
+def one(size: str, seconds: float, seed: int, density: float) -> dict[str, object]:
     from peers import maxmin_cpsat, maxmin_highs
 
     from pairaid import engine
@@ -28,7 +28,7 @@ def one(size: str, seconds: float, seed: int) -> dict[str, object]:
 
     donors, recipients = (int(n) for n in size.split("x"))
     started = time.perf_counter()
-    problem = generate(donors, recipients, seed=seed)
+    problem = generate(donors, recipients, seed=seed, density=density)
     built = time.perf_counter() - started
     result = engine.solve(problem, time_limit_seconds=seconds)
     level = result.levels[0] if result.levels else None
@@ -61,10 +61,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="19x16,100x80")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--density", type=float, default=0.1, help="share of donors eligible per recipient"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.seconds, args.seed)))
+        print(json.dumps(one(args.one, args.seconds, args.seed, args.density)))
         return
     print(
         "| size | status | max-min value | bound | gap | s (process s) | greedy | direct HiGHS (bound) | direct CP-SAT (bound) | peak MB |"
