@@ -21,7 +21,7 @@ from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations import services as ops
-from pairaid.operations.models import DailyReport, Pledge, RequestLine, Shipment, Team
+from pairaid.operations.models import DailyReport, Discrepancy, Pledge, RequestLine, Shipment, Team
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.spreadsheets import open_workbook
@@ -58,6 +58,21 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
         ("date", "#date"),
         *[(f, f"#affected+{f}") for f in ops.REPORT_FIELDS],
         ("shortages", "#item+shortage"),
+    ],
+    "pledges": [
+        ("line_id", "#meta+line"),
+        ("donor_code", "#org+code"),
+        ("recipient_code", "#adm2+code"),
+        ("resource_type", "#item+code"),
+        ("quantity", "#value+pledged"),
+        ("note", "#description"),
+    ],
+    "receipts": [
+        ("shipment_id", "#meta+shipment"),
+        ("received_quantity", "#value+received"),
+        ("discrepancy_kind", "#status+discrepancy"),
+        ("discrepancy_quantity", "#value+discrepancy"),
+        ("note", "#description"),
     ],
 }
 
@@ -132,6 +147,35 @@ def export_rows(programme: Programme, sheet: str) -> list[list[Any]]:
             ]
             for s in shipments
         ]
+    if sheet == "pledges":
+        pledges = Pledge.objects.filter(line__request__programme=programme).select_related(
+            "donor__region", "line__request__recipient__region", "line__resource_type"
+        )
+        return [
+            [
+                p.line_id,
+                _code(p.donor),
+                _code(p.line.request.recipient),
+                p.line.resource_type.code,
+                float(p.quantity),
+                p.note,
+            ]
+            for p in pledges
+        ]
+    if sheet == "receipts":
+        received = Shipment.objects.filter(
+            pledge__line__request__programme=programme, status=Shipment.Status.RECEIVED
+        ).prefetch_related("discrepancies")
+        return [
+            [
+                s.pk,
+                float(s.received_quantity or 0),
+                ";".join(d.kind for d in s.discrepancies.all()),
+                ";".join(str(float(d.quantity)) for d in s.discrepancies.all()),
+                ";".join(d.note for d in s.discrepancies.all()),
+            ]
+            for s in received
+        ]
     reports = DailyReport.objects.filter(team__programme=programme).select_related("team")
     return [
         [r.team.name, _text(r.date), *[getattr(r, f) for f in ops.REPORT_FIELDS], r.shortages]
@@ -175,9 +219,58 @@ def template(programme: Programme, user: Any) -> bytes:
                     float(shipped),
                 ]
             )
+    _open_lines(workbook.create_sheet("open request lines"), programme)
+    _to_receive(workbook.create_sheet("shipments to receive"), programme, user)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _open_lines(page: Any, programme: Programme) -> None:
+    """The lines donors can pledge against, by id."""
+    page.append(["line_id", "request", "recipient_code", "resource_type", "requested", "pledged"])
+    lines = RequestLine.objects.filter(request__programme=programme, request__status="open")
+    for line in lines.select_related(
+        "request__recipient__region", "resource_type"
+    ).prefetch_related("pledges"):
+        pledged = sum((p.quantity for p in line.pledges.all() if p.status == "pledged"), Decimal(0))
+        page.append(
+            [
+                line.pk,
+                line.request.number,
+                _code(line.request.recipient),
+                line.resource_type.code,
+                float(line.quantity),
+                float(pledged),
+            ]
+        )
+
+
+def _to_receive(page: Any, programme: Programme, user: Any) -> None:
+    """Shipments on their way to a recipient the user confirms receipts for, by id."""
+    page.append(
+        ["shipment_id", "recipient_code", "donor_code", "resource_type", "quantity", "reference"]
+    )
+    shipments = Shipment.objects.filter(pledge__line__request__programme=programme).exclude(
+        status=Shipment.Status.RECEIVED
+    )
+    for s in shipments.select_related(
+        "pledge__donor__region",
+        "pledge__line__request__recipient__region",
+        "pledge__line__resource_type",
+    ):
+        recipient = s.pledge.line.request.recipient
+        if permissions.can(user, Action.CONFIRM_RECEIPT, programme, recipient.region_id):
+            page.append(
+                [
+                    s.pk,
+                    _code(recipient),
+                    _code(s.pledge.donor),
+                    s.pledge.line.resource_type.code,
+                    float(s.quantity),
+                    s.reference,
+                ]
+            )
 
 
 def as_csv(programme: Programme, sheet: str) -> str:
@@ -489,10 +582,134 @@ def _plan_reports(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> li
     return actions
 
 
+def _plan_pledges(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    lines = {
+        str(line.pk): line
+        for line in RequestLine.objects.filter(request__programme=reader.programme).select_related(
+            "request"
+        )
+    }
+    existing = set(
+        Pledge.objects.filter(line__request__programme=reader.programme).values_list(
+            "line_id", "donor__region__code", "quantity"
+        )
+    )
+    for row, cells in rows:
+        line = lines.get(cells.get("line_id", ""))
+        if line is None:
+            reader.fail(
+                "pledges",
+                row,
+                "line_id",
+                gettext(
+                    "no request line %(id)s in this programme (see the sheet 'open request lines')"
+                )
+                % {"id": cells.get("line_id") or "(empty)"},
+            )
+            continue
+        quantity = reader.number("pledges", row, cells, "quantity")
+        if (line.pk, cells.get("donor_code"), quantity) in existing:
+            continue  # listed for reference: already pledged
+        donor = reader.participant("pledges", row, cells, "donor_code", "donor", Action.PLEDGE)
+        if donor is not None and quantity:
+            actions.append(
+                Action_(
+                    "pledges",
+                    row,
+                    partial(
+                        ops.pledge,
+                        line=line,
+                        donor=donor,
+                        quantity=quantity,
+                        user=reader.user,
+                        note=cells.get("note", ""),
+                    ),
+                )
+            )
+    return actions
+
+
+def _plan_receipts(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    shipments = {
+        str(s.pk): s
+        for s in Shipment.objects.filter(
+            pledge__line__request__programme=reader.programme
+        ).select_related("pledge__line__request__recipient__region")
+    }
+    for row, cells in rows:
+        shipment = shipments.get(cells.get("shipment_id", ""))
+        if shipment is None:
+            reader.fail(
+                "receipts",
+                row,
+                "shipment_id",
+                gettext(
+                    "no shipment %(id)s in this programme (see the sheet 'shipments to receive')"
+                )
+                % {"id": cells.get("shipment_id") or "(empty)"},
+            )
+            continue
+        if shipment.status == Shipment.Status.RECEIVED:
+            continue  # listed for reference: already received
+        recipient = shipment.pledge.line.request.recipient
+        if not permissions.can(
+            reader.user, Action.CONFIRM_RECEIPT, reader.programme, recipient.region_id
+        ):
+            reader.fail(
+                "receipts",
+                row,
+                "shipment_id",
+                gettext("you may not confirm receipts for %(region)s")
+                % {"region": recipient.region.name_en},
+            )
+            continue
+        received = reader.number("receipts", row, cells, "received_quantity")
+        kind = cells.get("discrepancy_kind", "")
+        if kind and kind not in Discrepancy.Kind.values:
+            reader.fail(
+                "receipts",
+                row,
+                "discrepancy_kind",
+                gettext("expected short, damaged or wrong_item, got %(kind)r") % {"kind": kind},
+            )
+            continue
+        missing = reader.number("receipts", row, cells, "discrepancy_quantity", required=False)
+        if received is None:
+            continue
+        found = (
+            [
+                ops.DiscrepancyIn(
+                    kind,
+                    missing if missing is not None else shipment.quantity - received,
+                    cells.get("note", ""),
+                )
+            ]
+            if kind
+            else []
+        )
+        actions.append(
+            Action_(
+                "receipts",
+                row,
+                partial(
+                    ops.confirm_receipt,
+                    shipment=shipment,
+                    received_quantity=received,
+                    discrepancies=found,
+                ),
+            )
+        )
+    return actions
+
+
 PLANNERS = {
     "teams": _plan_teams,
     "requests": _plan_requests,
+    "pledges": _plan_pledges,
     "shipments": _plan_shipments,
+    "receipts": _plan_receipts,
     "reports": _plan_reports,
 }
 
