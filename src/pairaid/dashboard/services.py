@@ -13,7 +13,7 @@ from pairaid import engine
 from pairaid.pairing import translate
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
-from pairaid.registry.models import ResourceType
+from pairaid.registry.models import Region, ResourceType
 
 
 @dataclass
@@ -24,7 +24,7 @@ class RecipientRow:
     need: dict[str, float]
     paired: dict[str, float]
     coverage: float | None
-    donors: list[str]
+    donors: list[Region]  # shown in the user's language
 
 
 @dataclass
@@ -63,11 +63,11 @@ def overview(
         plan = [a for a in plan if a.allocation is not None]
     evaluation = engine.evaluate(problem, plan) if plan else None
     paired: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    donors_of: dict[str, list[str]] = defaultdict(list)
+    donors_of: dict[str, list[Region]] = defaultdict(list)
     for assignment in evaluation.assignments if evaluation else ():
         for code, quantity in (assignment.allocation or {}).items():
             paired[assignment.recipient][code] += quantity
-        donors_of[assignment.recipient].append(problem.donor_by_id[assignment.donor].name)
+        donors_of[assignment.recipient].append(build.participants[assignment.donor].region)
     rows = [
         RecipientRow(
             recipient.id,
