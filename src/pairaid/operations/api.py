@@ -1,5 +1,6 @@
 """The ledger through the API: requests with their lines' progress, pledges, shipments and
-receipts, deployments, gaps and the league table — with the pages' permissions."""
+receipts, disbursements of funds pledges and their receipts, deployments, gaps and the league
+table — with the pages' permissions."""
 
 import datetime
 from decimal import Decimal
@@ -13,7 +14,15 @@ from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations import ledger
 from pairaid.operations import services as ops
-from pairaid.operations.models import Deployment, Facility, Pledge, RequestLine, Shipment, Team
+from pairaid.operations.models import (
+    Deployment,
+    Disbursement,
+    Facility,
+    Pledge,
+    RequestLine,
+    Shipment,
+    Team,
+)
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
@@ -183,6 +192,19 @@ def pledge(request: HttpRequest, slug: str, line_id: int, payload: PledgeIn) -> 
     )
 
 
+def _donors_pledge(request: HttpRequest, programme: Programme, pledge_id: int) -> Pledge:
+    """A pledge of the programme that the user may fulfil for its donor."""
+    found = (
+        Pledge.objects.filter(pk=pledge_id, line__request__programme=programme)
+        .select_related("donor")
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no pledge {pledge_id} in {programme.slug}")
+    permissions.check(request.user, Action.PLEDGE, programme, found.donor.region_id)
+    return found
+
+
 class DispatchIn(Schema):
     quantity: Decimal
     reference: str = ""
@@ -219,18 +241,11 @@ def _shipment_out(s: Shipment) -> dict[str, Any]:
 @router.post(
     "/programmes/{slug}/pledges/{pledge_id}/shipments",
     response={201: ShipmentOut},
-    summary="Dispatch goods or funds",
+    summary="Dispatch goods (funds are disbursed, staff deployed)",
 )
 def dispatch(request: HttpRequest, slug: str, pledge_id: int, payload: DispatchIn) -> Status:
     programme = permissions.programme_for(request.user, slug)
-    found = (
-        Pledge.objects.filter(pk=pledge_id, line__request__programme=programme)
-        .select_related("donor")
-        .first()
-    )
-    if found is None:
-        raise NotFound(f"no pledge {pledge_id} in {slug}")
-    permissions.check(request.user, Action.PLEDGE, programme, found.donor.region_id)
+    found = _donors_pledge(request, programme, pledge_id)
     return Status(
         201,
         _shipment_out(
@@ -283,6 +298,110 @@ def receive(
             shipment=shipment, received_quantity=payload.received_quantity, discrepancies=found
         )
     )
+
+
+class DisburseIn(Schema):
+    amount: Decimal
+    reference: str = ""
+
+
+class FundReceiptIn(Schema):
+    received_amount: Decimal
+    note: str = ""
+
+
+class DisbursementOut(Schema):
+    id: int
+    pledge: int | None
+    donor: str
+    recipient: str
+    year: int
+    amount: Decimal
+    status: str
+    date: datetime.date
+    reference: str
+    received_on: datetime.date | None
+    received_amount: Decimal | None
+    illustrative: bool
+    discrepancies: list[dict[str, Any]]
+
+
+def _disbursement_out(d: Disbursement) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "pledge": d.pledge_id,
+        "donor": d.commitment.donor.region.code,
+        "recipient": d.commitment.recipient.region.code,
+        "year": d.commitment.year,
+        "amount": d.amount,
+        "status": d.status,
+        "date": d.date,
+        "reference": d.reference,
+        "received_on": d.received_on,
+        "received_amount": d.received_amount,
+        "illustrative": d.illustrative,
+        "discrepancies": [
+            {"kind": x.kind, "quantity": str(x.quantity), "note": x.note}
+            for x in d.discrepancies.all()
+        ],
+    }
+
+
+def _disbursement(programme: Programme, disbursement_id: int) -> Disbursement:
+    found = (
+        Disbursement.objects.filter(pk=disbursement_id, commitment__programme=programme)
+        .select_related("commitment__donor__region", "commitment__recipient__region")
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no disbursement {disbursement_id} in {programme.slug}")
+    return found
+
+
+@router.get(
+    "/programmes/{slug}/disbursements",
+    response=list[DisbursementOut],
+    summary="Disbursements of funds, with their receipts",
+)
+def list_disbursements(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    programme = permissions.programme_for(request.user, slug)
+    found = (
+        Disbursement.objects.filter(commitment__programme=programme)
+        .select_related("commitment__donor__region", "commitment__recipient__region")
+        .prefetch_related("discrepancies")
+    )
+    return [_disbursement_out(d) for d in found]
+
+
+@router.post(
+    "/programmes/{slug}/pledges/{pledge_id}/disbursements",
+    response={201: DisbursementOut},
+    summary="Disburse against a funds pledge",
+)
+def disburse(request: HttpRequest, slug: str, pledge_id: int, payload: DisburseIn) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    found = _donors_pledge(request, programme, pledge_id)
+    made = ops.disburse_pledge(pledge=found, amount=payload.amount, reference=payload.reference)
+    return Status(201, _disbursement_out(_disbursement(programme, made.pk)))
+
+
+@router.post(
+    "/programmes/{slug}/disbursements/{disbursement_id}/receipt",
+    response=DisbursementOut,
+    summary="Confirm the receipt of a disbursement",
+)
+def receive_disbursement(
+    request: HttpRequest, slug: str, disbursement_id: int, payload: FundReceiptIn
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _disbursement(programme, disbursement_id)
+    permissions.check(
+        request.user, Action.CONFIRM_RECEIPT, programme, found.commitment.recipient.region_id
+    )
+    ops.confirm_disbursement(
+        disbursement=found, received_amount=payload.received_amount, note=payload.note
+    )
+    return _disbursement_out(_disbursement(programme, found.pk))
 
 
 class TeamIn(Schema):

@@ -347,7 +347,7 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
     commitments = (
         FundCommitment.objects.filter(programme=programme)
         .select_related("donor__region", "recipient__region")
-        .prefetch_related("disbursements")
+        .prefetch_related("disbursements__discrepancies", "disbursements__pledge__line__request")
         .order_by("year", "donor__region__code")
     )
     return render(
@@ -358,6 +358,9 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
             "commitments": commitments,
             "donors": donors,
             "manageable": {p for p, _ in donors},
+            "receivable": {
+                p for p, _ in _choices(request.user, programme, "recipient", Action.CONFIRM_RECEIPT)
+            },
             "recipients": programme.participants.filter(role="recipient")
             .select_related("region")
             .order_by("region__code"),

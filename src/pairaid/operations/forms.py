@@ -51,3 +51,15 @@ class ReceiptForm(forms.Form):
     )
     discrepancy_quantity = forms.DecimalField(required=False, min_value=0, label=_("How many"))
     note = forms.CharField(required=False, label=_("Note"))
+
+
+class DisburseForm(forms.Form):
+    amount = forms.DecimalField(min_value=0, max_digits=18, decimal_places=2, label=_("Amount"))
+    reference = forms.CharField(required=False, label=_("Transfer no."))
+
+
+class FundReceiptForm(forms.Form):
+    received_amount = forms.DecimalField(
+        min_value=0, max_digits=18, decimal_places=2, label=_("Amount received")
+    )
+    note = forms.CharField(required=False, label=_("Note"))

@@ -11,7 +11,15 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext, gettext_lazy
 
-from pairaid.operations.models import Deployment, Pledge, Request, RequestLine, Shipment
+from pairaid.operations.models import (
+    Deployment,
+    Disbursement,
+    FundCommitment,
+    Pledge,
+    Request,
+    RequestLine,
+    Shipment,
+)
 from pairaid.operations.services import is_expired, on_duty
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant, Programme
@@ -52,9 +60,12 @@ def requests_with_progress(
 ) -> list[tuple[Request, bool, list[LineProgress]]]:
     """Every request with its lines' requested / pledged / in transit / received."""
     shipments = Shipment.objects.prefetch_related("discrepancies")
+    disbursements = Disbursement.objects.prefetch_related("discrepancies")
     deployments = Deployment.objects.select_related("team").prefetch_related("team__members")
     pledges = Pledge.objects.select_related("donor__region").prefetch_related(
-        Prefetch("shipments", shipments), Prefetch("deployments", deployments)
+        Prefetch("shipments", shipments),
+        Prefetch("disbursements", disbursements),
+        Prefetch("deployments", deployments),
     )
     requests = (
         Request.objects.filter(programme=programme)
@@ -76,6 +87,13 @@ def requests_with_progress(
     return out
 
 
+def _described(discrepancies: Any) -> list[str]:
+    return [
+        f"{d.get_kind_display()} {_quantity(d.quantity)}" + (f": {d.note}" if d.note else "")
+        for d in discrepancies
+    ]
+
+
 def _progress(line: RequestLine) -> LineProgress:
     progress = LineProgress(line, line.quantity)
     for pledge in line.pledges.all():
@@ -85,13 +103,16 @@ def _progress(line: RequestLine) -> LineProgress:
         for shipment in pledge.shipments.all():
             if shipment.status == Shipment.Status.RECEIVED:
                 progress.received += shipment.received_quantity or ZERO
-                progress.discrepancies += [
-                    f"{d.get_kind_display()} {_quantity(d.quantity)}"
-                    + (f": {d.note}" if d.note else "")
-                    for d in shipment.discrepancies.all()
-                ]
+                progress.discrepancies += _described(shipment.discrepancies.all())
             else:
                 progress.in_transit += shipment.quantity
+        # A funds pledge is fulfilled by disbursements: disbursed is in transit, confirmed received.
+        for disbursement in pledge.disbursements.all():
+            if disbursement.status == Disbursement.Status.RECEIVED:
+                progress.received += disbursement.received_amount or ZERO
+                progress.discrepancies += _described(disbursement.discrepancies.all())
+            else:
+                progress.in_transit += disbursement.amount
         for deployment in pledge.deployments.all():
             size = _team_size(deployment, line.resource_type)
             if deployment.status == Deployment.Status.DISPATCHED:
@@ -143,6 +164,8 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
             received[key] += shipment.received_quantity or ZERO
         else:
             in_transit[key] += shipment.quantity
+    for key, amount, arrived in _cash_flows(programme, on):
+        (received if arrived else in_transit)[key] += amount
     staff: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     deployments = (
         Deployment.objects.filter(recipient__programme=programme)
@@ -172,6 +195,36 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
             )
         )
     return sorted(rows, key=lambda g: g.gap, reverse=True)
+
+
+def _cash_flows(
+    programme: Programme, on: datetime.date
+) -> list[tuple[tuple[int, str], Decimal, bool]]:
+    """Cash disbursed to each recipient by the date: ((recipient, funds resource), amount, whether
+    received by then). One row per disbursement, whether it fulfils a pledge or draws on a
+    commitment directly, so that nothing is counted twice; in-kind commitments are valued aid,
+    not money, and stay out of the funds gap."""
+    currency = (
+        ResourceType.objects.filter(kind=ResourceType.Kind.FUNDS, unit__iexact=programme.currency)
+        .order_by("code")
+        .first()
+    )
+    flows = []
+    disbursements = Disbursement.objects.filter(
+        commitment__programme=programme,
+        commitment__kind=FundCommitment.Kind.CASH,
+        date__lte=on,
+    ).select_related("commitment", "pledge__line__resource_type")
+    for d in disbursements:
+        resource = d.pledge.line.resource_type if d.pledge else currency
+        if resource is None:
+            continue  # no funds resource in the programme's currency: no gap to fill
+        key = (d.commitment.recipient_id, resource.code)
+        if d.status == Disbursement.Status.RECEIVED and d.received_on and d.received_on <= on:
+            flows.append((key, d.received_amount or ZERO, True))
+        else:
+            flows.append((key, d.amount, False))
+    return flows
 
 
 def duplicate_requests(
@@ -222,8 +275,6 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
     the previous year's local fiscal revenue) per donor for one year; unknown without the figure."""
     if programme.min_contribution_share is None or programme.min_contribution_indicator is None:
         return []
-    from pairaid.operations.models import Disbursement
-
     checks = []
     indicator = programme.min_contribution_indicator
     # Indicators in CNY 100 million; contributions in the programme currency (CNY).
@@ -235,9 +286,10 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
             .first()
         )
         required = previous.value * scale * programme.min_contribution_share if previous else None
-        paid = Disbursement.objects.filter(commitment__donor=donor, date__year=year).values_list(
-            "amount", flat=True
-        )
+        paid = [
+            _contributed(d)
+            for d in Disbursement.objects.filter(commitment__donor=donor, date__year=year)
+        ]
         in_kind = Shipment.objects.filter(
             pledge__donor=donor, received_on__year=year, value_cny__isnull=False
         ).values_list("value_cny", flat=True)
@@ -256,6 +308,14 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
             )
         )
     return checks
+
+
+def _contributed(disbursement: Disbursement) -> Decimal:
+    """What a disbursement adds to the donor's contribution, in the year it was disbursed: the
+    amount confirmed once the recipient confirms it (a shortfall is not aid), else the amount."""
+    if disbursement.status == Disbursement.Status.RECEIVED:
+        return disbursement.received_amount or ZERO
+    return disbursement.amount
 
 
 @dataclass
@@ -296,7 +356,7 @@ def league_table(
     for p in (
         Pledge.objects.filter(donor__programme=programme, status="pledged")
         .select_related("line__resource_type")
-        .prefetch_related("shipments", "deployments__team__members")
+        .prefetch_related("shipments", "disbursements", "deployments__team__members")
     ):
         pledges_by_donor[p.donor_id].append(p)
     deployments_by_donor: dict[int, list[Deployment]] = defaultdict(list)
@@ -331,6 +391,10 @@ def league_table(
                 if s.received_on:
                     received += s.received_quantity or ZERO
                     leads.append((s.received_on - p.pledged_on).days)
+            for money in p.disbursements.all():
+                if money.received_on:
+                    received += money.received_amount or ZERO
+                    leads.append((money.received_on - p.pledged_on).days)
             for d in p.deployments.all():
                 if d.arrived_on:
                     received += Decimal(sum(m.count for m in d.team.members.all()))

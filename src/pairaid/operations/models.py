@@ -200,7 +200,7 @@ class Pledge(models.Model):
 
 
 class Shipment(models.Model):
-    """Goods or funds sent against a pledge: dispatched → in transit → received."""
+    """Goods sent against a pledge: dispatched → in transit → received (funds are disbursed)."""
 
     class Status(models.TextChoices):
         DISPATCHED = "dispatched", _("dispatched")
@@ -227,26 +227,6 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"shipment of {self.quantity} ({self.status})"
-
-
-class Discrepancy(models.Model):
-    """What a receipt found wrong; recorded, never lost."""
-
-    class Kind(models.TextChoices):
-        SHORT = "short", _("short")
-        DAMAGED = "damaged", _("damaged")
-        WRONG_ITEM = "wrong_item", _("wrong item")
-
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="discrepancies")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    quantity = models.DecimalField(
-        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
-    )
-    note = models.TextField(blank=True)
-    history = HistoricalRecords()
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.quantity}"
 
 
 class Deployment(models.Model):
@@ -288,7 +268,9 @@ class Deployment(models.Model):
 
 
 class FundCommitment(models.Model):
-    """Funds or in-kind aid a donor commits to its recipient for a year (programme currency)."""
+    """Funds or in-kind aid a donor commits to its recipient for a year (programme currency).
+    Disbursing against a funds pledge draws on the pair's cash commitment of that year, creating
+    or raising it to cover the disbursement (services.disburse_pledge)."""
 
     class Kind(models.TextChoices):
         CASH = "cash", _("funds")
@@ -309,19 +291,75 @@ class FundCommitment(models.Model):
 
 
 class Disbursement(models.Model):
-    """Money or in-kind value actually transferred against a commitment (IATI: disbursement)."""
+    """Money or in-kind value actually transferred against a commitment (IATI: disbursement):
+    disbursed (in transit) → received, confirmed by the recipient with the amount that arrived.
+    A disbursement that fulfils a funds pledge names it; the request line counts it."""
+
+    class Status(models.TextChoices):
+        DISBURSED = "disbursed", _("disbursed (in transit)")
+        RECEIVED = "received", pgettext_lazy("disbursement status", "received")
 
     commitment = models.ForeignKey(
         FundCommitment, on_delete=models.PROTECT, related_name="disbursements"
     )
+    pledge = models.ForeignKey(
+        Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="disbursements"
+    )
     date = models.DateField()
     amount = models.DecimalField(max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
     reference = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DISBURSED)
+    received_on = models.DateField(null=True, blank=True)
+    received_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
+    class Meta:
+        ordering = ["commitment", "date", "pk"]
+
     def __str__(self) -> str:
-        return f"{self.date}: {self.amount}"
+        return f"{self.date}: {self.amount} ({self.status})"
+
+
+class Discrepancy(models.Model):
+    """What a receipt found wrong, of a shipment or of a disbursement; recorded, never lost."""
+
+    class Kind(models.TextChoices):
+        SHORT = "short", _("short")
+        DAMAGED = "damaged", _("damaged")
+        WRONG_ITEM = "wrong_item", _("wrong item")
+
+    shipment = models.ForeignKey(
+        Shipment, null=True, blank=True, on_delete=models.CASCADE, related_name="discrepancies"
+    )
+    disbursement = models.ForeignKey(
+        "Disbursement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="discrepancies",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            # One receipt found it: a shipment's or a disbursement's, never both or neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(shipment__isnull=False, disbursement__isnull=True)
+                    | models.Q(shipment__isnull=True, disbursement__isnull=False)
+                ),
+                name="discrepancy_of_one_receipt",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity}"
 
 
 class Contact(models.Model):

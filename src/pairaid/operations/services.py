@@ -16,8 +16,10 @@ from django.utils.translation import gettext
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations.models import (
     Deployment,
+    Disbursement,
     Discrepancy,
     Facility,
+    FundCommitment,
     Pledge,
     Request,
     RequestLine,
@@ -190,6 +192,10 @@ def _is_personnel(resource: ResourceType) -> bool:
     return resource.kind == ResourceType.Kind.PERSONNEL
 
 
+def _is_funds(resource: ResourceType) -> bool:
+    return resource.kind == ResourceType.Kind.FUNDS
+
+
 @transaction.atomic
 def dispatch(
     *,
@@ -199,7 +205,8 @@ def dispatch(
     reference: str = "",
     value_cny: Decimal | None = None,
 ) -> Shipment:
-    """Goods or funds leave the donor against a pledge (staff move through deployments)."""
+    """Goods leave the donor against a pledge (staff move through deployments, funds through
+    disbursements)."""
     pledge = (
         Pledge.objects.select_for_update()
         .select_related("line__resource_type", "line__request__programme")
@@ -209,6 +216,8 @@ def dispatch(
         raise Conflict(gettext("a cancelled pledge is not dispatched"))
     if _is_personnel(pledge.line.resource_type):
         raise Conflict(gettext("staff are dispatched as a team deployment, not a shipment"))
+    if _is_funds(pledge.line.resource_type):
+        raise Conflict(gettext("funds are disbursed against the pledge, not shipped"))
     sent = pledge.shipments.aggregate(total=Sum("quantity"))["total"] or ZERO
     if quantity <= 0 or sent + quantity > pledge.quantity:
         raise ValidationFailed(
@@ -607,7 +616,10 @@ def file_report(
     return report
 
 
-# Funds: commitments per pair and year, and disbursements against them (IATI's terms).
+# Funds: commitments per pair and year, and disbursements against them (IATI's terms: pledge →
+# commitment → disbursement). A disbursement is in transit until the recipient confirms it.
+
+CENT = Decimal("0.01")
 
 
 @transaction.atomic
@@ -617,10 +629,9 @@ def commit_funds(
     recipient: Participant,
     year: int,
     amount: Decimal,
-    kind: str = "cash",
+    kind: str = FundCommitment.Kind.CASH,
     description: str = "",
-) -> Any:
-    from pairaid.operations.models import FundCommitment
+) -> FundCommitment:
     from pairaid.pairing.models import Pairing
 
     problems = []
@@ -653,31 +664,191 @@ def commit_funds(
     )
 
 
+def _disbursed(commitment: FundCommitment) -> Decimal:
+    return commitment.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def _amount_problem(amount: Decimal, limit: Decimal, message: str) -> list[Problem]:
+    """A disbursement is positive, in whole cents and within what is left (`limit`)."""
+    if 0 < amount <= limit and amount == amount.quantize(CENT):
+        return []
+    return [Problem(message, column="amount")]
+
+
 @transaction.atomic
 def disburse(
-    *, commitment: Any, amount: Decimal, on: datetime.date | None = None, reference: str = ""
-) -> Any:
+    *,
+    commitment: FundCommitment,
+    amount: Decimal,
+    on: datetime.date | None = None,
+    reference: str = "",
+) -> Disbursement:
     """Money (or in-kind value) actually transferred; never beyond what was committed."""
-    from pairaid.operations.models import Disbursement
-
-    paid = commitment.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO
-    if amount <= 0 or paid + amount > commitment.amount:
-        raise ValidationFailed(
-            [
-                Problem(
-                    gettext("0 < amount <= %(value)s (committed %(amount)s, disbursed %(paid)s)")
-                    % {
-                        "value": commitment.amount - paid,
-                        "amount": commitment.amount,
-                        "paid": paid,
-                    },
-                    column="amount",
-                )
-            ]
-        )
+    commitment = FundCommitment.objects.select_for_update().get(pk=commitment.pk)
+    paid = _disbursed(commitment)
+    problems = _amount_problem(
+        amount,
+        commitment.amount - paid,
+        gettext("0 < amount <= %(value)s (committed %(amount)s, disbursed %(paid)s)")
+        % {"value": commitment.amount - paid, "amount": commitment.amount, "paid": paid},
+    )
+    if problems:
+        raise ValidationFailed(problems)
     return Disbursement.objects.create(
         commitment=commitment,
         amount=amount,
         date=on or commitment.programme.current_date(),
         reference=reference,
     )
+
+
+def _commitment_covering(pledge: Pledge, year: int, amount: Decimal) -> FundCommitment:
+    """The pair's cash commitment of the year, created or raised so that it covers `amount` more.
+
+    The pledge, made against the recipient's request, is the donor's promise: disbursing on it
+    commits the money if no commitment of that pair and year has room for it (the raise is kept
+    in the commitment's history)."""
+    request = pledge.line.request
+    commitment = (
+        FundCommitment.objects.select_for_update()
+        .filter(
+            programme=request.programme,
+            donor=pledge.donor,
+            recipient=request.recipient,
+            year=year,
+            kind=FundCommitment.Kind.CASH,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if commitment is None:
+        return FundCommitment.objects.create(
+            programme=request.programme,
+            donor=pledge.donor,
+            recipient=request.recipient,
+            year=year,
+            kind=FundCommitment.Kind.CASH,
+            amount=amount,
+            description="covers funds pledged against requests",
+        )
+    paid = _disbursed(commitment)
+    if paid + amount > commitment.amount:
+        commitment.amount = paid + amount
+        commitment.save(update_fields=["amount"])
+    return commitment
+
+
+def _currency_problems(pledge: Pledge) -> list[Problem]:
+    unit = pledge.line.resource_type.unit
+    currency = pledge.line.request.programme.currency
+    if unit and currency and unit.upper() != currency.upper():
+        return [
+            Problem(
+                gettext(
+                    "the line asks for %(unit)s but the programme's currency is %(currency)s; "
+                    "disbursements are in the programme's currency"
+                )
+                % {"unit": unit, "currency": currency},
+                column="pledge",
+            )
+        ]
+    return []
+
+
+@transaction.atomic
+def disburse_pledge(
+    *,
+    pledge: Pledge,
+    amount: Decimal,
+    on: datetime.date | None = None,
+    reference: str = "",
+) -> Disbursement:
+    """Money leaves the donor against a funds pledge: in transit until the recipient confirms.
+    Never beyond the pledge (as a shipment never goes beyond its pledge)."""
+    pledge = (
+        Pledge.objects.select_for_update()
+        .select_related("donor", "line__resource_type", "line__request__programme")
+        .get(pk=pledge.pk)
+    )
+    if pledge.status != Pledge.Status.PLEDGED:
+        raise Conflict(gettext("a cancelled pledge is not disbursed"))
+    if not _is_funds(pledge.line.resource_type):
+        raise Conflict(
+            gettext("only a funds pledge is disbursed; goods are shipped and staff deployed")
+        )
+    paid = pledge.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO
+    problems = _currency_problems(pledge) + _amount_problem(
+        amount,
+        pledge.quantity - paid,
+        gettext(
+            "disburse 0 < amount <= %(value)s in whole cents "
+            "(pledged %(pledged)s, disbursed %(paid)s)"
+        )
+        % {"value": pledge.quantity - paid, "pledged": pledge.quantity, "paid": paid},
+    )
+    if problems:
+        raise ValidationFailed(problems)
+    day = on or pledge.line.request.programme.current_date()
+    return Disbursement.objects.create(
+        commitment=_commitment_covering(pledge, day.year, amount),
+        pledge=pledge,
+        amount=amount,
+        date=day,
+        reference=reference,
+    )
+
+
+@transaction.atomic
+def confirm_disbursement(
+    *,
+    disbursement: Disbursement,
+    received_amount: Decimal,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Disbursement:
+    """The recipient confirms the money arrived and how much; a shortfall is kept as a
+    discrepancy. A confirmed disbursement is not edited again."""
+    disbursement = (
+        Disbursement.objects.select_for_update()
+        .select_related("commitment__programme")
+        .get(pk=disbursement.pk)
+    )
+    if disbursement.status == Disbursement.Status.RECEIVED:
+        raise Conflict(
+            gettext(
+                "this disbursement was already confirmed; a confirmed disbursement is not edited"
+            )
+        )
+    day = on or disbursement.commitment.programme.current_date()
+    problems = []
+    if not 0 <= received_amount <= disbursement.amount:
+        problems.append(
+            Problem(
+                gettext("0 <= received amount <= %(amount)s (what was disbursed), got %(value)s")
+                % {"amount": disbursement.amount, "value": received_amount},
+                column="received_amount",
+            )
+        )
+    if day < disbursement.date:
+        problems.append(
+            Problem(
+                gettext("received on %(day)s, before it was disbursed on %(date)s")
+                % {"day": day, "date": disbursement.date},
+                column="received_on",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    disbursement.status = Disbursement.Status.RECEIVED
+    disbursement.received_on = day
+    disbursement.received_amount = received_amount
+    disbursement.save(update_fields=["status", "received_on", "received_amount"])
+    shortfall = disbursement.amount - received_amount
+    if shortfall > 0:
+        Discrepancy.objects.create(
+            disbursement=disbursement,
+            kind=Discrepancy.Kind.SHORT,
+            quantity=shortfall,
+            note=note or "recorded at receipt",
+        )
+    return disbursement

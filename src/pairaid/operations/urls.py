@@ -8,6 +8,12 @@ urlpatterns = [
     path("p/<slug:slug>/requests/lines/<int:line_id>/pledge", views.pledge, name="pledge"),
     path("p/<slug:slug>/pledges/<int:pledge_id>/dispatch", views.dispatch, name="dispatch"),
     path("p/<slug:slug>/shipments/<int:shipment_id>/receive", views.receive, name="receive"),
+    path("p/<slug:slug>/pledges/<int:pledge_id>/disburse", views.disburse, name="disburse"),
+    path(
+        "p/<slug:slug>/disbursements/<int:disbursement_id>/receive",
+        views.receive_disbursement,
+        name="receive_disbursement",
+    ),
     path("p/<slug:slug>/requests/<int:number>/renew", views.renew, name="renew"),
     path(
         "p/<slug:slug>/facilities/<int:facility_id>/snapshot", field_views.snapshot, name="snapshot"

@@ -18,8 +18,15 @@ from pairaid.dashboard import services as dashboard_services
 from pairaid.errors import Forbidden
 from pairaid.operations import ledger, workbook
 from pairaid.operations import services as ops
-from pairaid.operations.forms import DispatchForm, PledgeForm, ReceiptForm, RequestForm
-from pairaid.operations.models import Pledge, RequestLine, Shipment
+from pairaid.operations.forms import (
+    DisburseForm,
+    DispatchForm,
+    FundReceiptForm,
+    PledgeForm,
+    ReceiptForm,
+    RequestForm,
+)
+from pairaid.operations.models import Disbursement, Pledge, RequestLine, Shipment
 from pairaid.programmes.models import Programme
 from pairaid.web.auth import member_required
 from pairaid.web.uploads import handle_upload
@@ -88,21 +95,24 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
                 p for p, _ in _choices(request.user, programme, "recipient", Action.CONFIRM_RECEIPT)
             },
             "can_dispatch": {p for p, _ in donors},
-            "open_pledges": _pledges_left_to_ship(programme),
+            "open_pledges": _pledges_left_to_fulfil(programme),
             "dispatch_form": DispatchForm(),
             "receipt_form": ReceiptForm(),
+            "disburse_form": DisburseForm(),
+            "fund_receipt_form": FundReceiptForm(),
         },
     )
 
 
-def _pledges_left_to_ship(programme: Programme) -> set[int]:
-    """Pledges with something still to dispatch (a fully shipped pledge offers no form)."""
+def _pledges_left_to_fulfil(programme: Programme) -> set[int]:
+    """Pledges with something still to ship or disburse (a fulfilled pledge offers no form)."""
     from django.db.models import Sum
 
-    pledges = Pledge.objects.filter(line__request__programme=programme, status="pledged").annotate(
-        shipped=Sum("shipments__quantity")
-    )
-    return {p.pk for p in pledges if (p.shipped or 0) < p.quantity}
+    pledges = Pledge.objects.filter(line__request__programme=programme, status="pledged")
+    # Two separate sums: one query joining both would multiply the rows of each.
+    shipped = dict(pledges.annotate(sent=Sum("shipments__quantity")).values_list("pk", "sent"))
+    paid = dict(pledges.annotate(sent=Sum("disbursements__amount")).values_list("pk", "sent"))
+    return {p.pk for p in pledges if (shipped.get(p.pk) or 0) + (paid.get(p.pk) or 0) < p.quantity}
 
 
 @member_required
@@ -132,14 +142,20 @@ def pledge(request: HttpRequest, slug: str, line_id: int) -> HttpResponse:
     return redirect("operations:requests", slug=slug)
 
 
-@member_required
-@require_POST
-def dispatch(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
+def _donors_pledge(request: HttpRequest, slug: str, pledge_id: int) -> Pledge:
+    """A pledge of the programme that the user may fulfil for its donor."""
     programme = permissions.programme_for(request.user, slug)
     found = get_object_or_404(
         Pledge.objects.select_related("donor"), pk=pledge_id, line__request__programme=programme
     )
     permissions.check(request.user, Action.PLEDGE, programme, found.donor.region_id)
+    return found
+
+
+@member_required
+@require_POST
+def dispatch(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
+    found = _donors_pledge(request, slug, pledge_id)
     form = DispatchForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was dispatched: check the fields."))
@@ -187,6 +203,52 @@ def receive(request: HttpRequest, slug: str, shipment_id: int) -> HttpResponse:
     )
     messages.success(request, _("Receipt confirmed."))
     return redirect("operations:requests", slug=slug)
+
+
+@member_required
+@require_POST
+def disburse(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
+    """The donor disburses money against its funds pledge."""
+    found = _donors_pledge(request, slug, pledge_id)
+    form = DisburseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was disbursed: check the fields."))
+        return redirect("operations:requests", slug=slug)
+    ops.disburse_pledge(
+        pledge=found, amount=form.cleaned_data["amount"], reference=form.cleaned_data["reference"]
+    )
+    messages.success(request, _("Disbursed."))
+    return redirect("operations:requests", slug=slug)
+
+
+@member_required
+@require_POST
+def receive_disbursement(request: HttpRequest, slug: str, disbursement_id: int) -> HttpResponse:
+    """The recipient confirms the money that arrived (from the requests or the funds page)."""
+    programme = permissions.programme_for(request.user, slug)
+    disbursement = get_object_or_404(
+        Disbursement.objects.select_related("commitment__recipient"),
+        pk=disbursement_id,
+        commitment__programme=programme,
+    )
+    permissions.check(
+        request.user,
+        Action.CONFIRM_RECEIPT,
+        programme,
+        disbursement.commitment.recipient.region_id,
+    )
+    back = "operations:funds" if request.POST.get("back") == "funds" else "operations:requests"
+    form = FundReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The receipt was not recorded: check the fields."))
+        return redirect(back, slug=slug)
+    ops.confirm_disbursement(
+        disbursement=disbursement,
+        received_amount=form.cleaned_data["received_amount"],
+        note=form.cleaned_data["note"],
+    )
+    messages.success(request, _("Receipt confirmed."))
+    return redirect(back, slug=slug)
 
 
 @member_required

@@ -1,5 +1,5 @@
-"""Operations by spreadsheet: templates for teams, requests, shipments and daily reports
-(download, fill in, upload), and CSV exports with an HXL hashtag row.
+"""Operations by spreadsheet: templates for teams, requests, pledges, shipments, disbursements,
+receipts and daily reports (download, fill in, upload), and CSV exports with an HXL hashtag row.
 
 An upload is all or nothing: every row is parsed and permission-checked first, then every row
 goes through its service in one transaction; any refusal rolls all of it back and is reported
@@ -21,7 +21,15 @@ from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations import services as ops
-from pairaid.operations.models import DailyReport, Discrepancy, Pledge, RequestLine, Shipment, Team
+from pairaid.operations.models import (
+    DailyReport,
+    Disbursement,
+    Discrepancy,
+    Pledge,
+    RequestLine,
+    Shipment,
+    Team,
+)
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.spreadsheets import open_workbook
@@ -72,6 +80,18 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
         ("received_quantity", "#value+received"),
         ("discrepancy_kind", "#status+discrepancy"),
         ("discrepancy_quantity", "#value+discrepancy"),
+        ("note", "#description"),
+    ],
+    "disbursements": [
+        ("pledge_id", "#meta+pledge"),
+        ("donor_code", "#org+code"),
+        ("recipient_code", "#adm2+code"),
+        ("amount", "#value+disbursed"),
+        ("reference", "#meta+transfer"),
+    ],
+    "fund_receipts": [
+        ("disbursement_id", "#meta+disbursement"),
+        ("received_amount", "#value+received"),
         ("note", "#description"),
     ],
 }
@@ -176,10 +196,35 @@ def export_rows(programme: Programme, sheet: str) -> list[list[Any]]:
             ]
             for s in received
         ]
+    if sheet in ("disbursements", "fund_receipts"):
+        return _money_rows(programme, sheet)
     reports = DailyReport.objects.filter(team__programme=programme).select_related("team")
     return [
         [r.team.name, _text(r.date), *[getattr(r, f) for f in ops.REPORT_FIELDS], r.shortages]
         for r in reports
+    ]
+
+
+def _money_rows(programme: Programme, sheet: str) -> list[list[Any]]:
+    """Disbursements of funds pledges, or the confirmed ones with what was received."""
+    found = Disbursement.objects.filter(
+        commitment__programme=programme, pledge__isnull=False
+    ).select_related("commitment__donor__region", "commitment__recipient__region")
+    if sheet == "disbursements":
+        return [
+            [
+                d.pledge_id,
+                _code(d.commitment.donor),
+                _code(d.commitment.recipient),
+                float(d.amount),
+                d.reference,
+            ]
+            for d in found
+        ]
+    received = found.filter(status=Disbursement.Status.RECEIVED).prefetch_related("discrepancies")
+    return [
+        [d.pk, float(d.received_amount or 0), ";".join(x.note for x in d.discrepancies.all())]
+        for d in received
     ]
 
 
@@ -200,15 +245,24 @@ def template(programme: Programme, user: Any) -> bytes:
             page.append(row)
     pledges = workbook.create_sheet("open pledges")
     pledges.append(
-        ["pledge_id", "donor_code", "recipient_code", "resource_type", "pledged", "shipped"]
+        [
+            "pledge_id",
+            "donor_code",
+            "recipient_code",
+            "resource_type",
+            "pledged",
+            "shipped",
+            "disbursed",
+        ]
     )
     for pledge in (
         Pledge.objects.filter(line__request__programme=programme, status="pledged")
         .select_related("donor__region", "line__request__recipient__region", "line__resource_type")
-        .prefetch_related("shipments")
+        .prefetch_related("shipments", "disbursements")
     ):
         if permissions.can(user, Action.PLEDGE, programme, pledge.donor.region_id):
             shipped = sum((s.quantity for s in pledge.shipments.all()), Decimal(0))
+            disbursed = sum((d.amount for d in pledge.disbursements.all()), Decimal(0))
             pledges.append(
                 [
                     pledge.pk,
@@ -217,10 +271,12 @@ def template(programme: Programme, user: Any) -> bytes:
                     pledge.line.resource_type.code,
                     float(pledge.quantity),
                     float(shipped),
+                    float(disbursed),
                 ]
             )
     _open_lines(workbook.create_sheet("open request lines"), programme)
     _to_receive(workbook.create_sheet("shipments to receive"), programme, user)
+    _money_to_receive(workbook.create_sheet("disbursements to receive"), programme, user)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -269,6 +325,27 @@ def _to_receive(page: Any, programme: Programme, user: Any) -> None:
                     s.pledge.line.resource_type.code,
                     float(s.quantity),
                     s.reference,
+                ]
+            )
+
+
+def _money_to_receive(page: Any, programme: Programme, user: Any) -> None:
+    """Disbursements not yet confirmed by a recipient the user confirms receipts for, by id."""
+    page.append(["disbursement_id", "recipient_code", "donor_code", "amount", "date", "reference"])
+    waiting = Disbursement.objects.filter(commitment__programme=programme).exclude(
+        status=Disbursement.Status.RECEIVED
+    )
+    for d in waiting.select_related("commitment__donor__region", "commitment__recipient__region"):
+        recipient = d.commitment.recipient
+        if permissions.can(user, Action.CONFIRM_RECEIPT, programme, recipient.region_id):
+            page.append(
+                [
+                    d.pk,
+                    _code(recipient),
+                    _code(d.commitment.donor),
+                    float(d.amount),
+                    _text(d.date),
+                    d.reference,
                 ]
             )
 
@@ -477,41 +554,56 @@ def _plan_requests(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> l
     return actions
 
 
+def _programme_pledges(reader: _Reader) -> dict[str, Pledge]:
+    found = Pledge.objects.filter(line__request__programme=reader.programme)
+    return {str(p.pk): p for p in found.select_related("donor__region")}
+
+
+def _pledge_to_fulfil(
+    reader: _Reader,
+    sheet: str,
+    row: int,
+    cells: dict[str, str],
+    pledges: dict[str, Pledge],
+    done: set[tuple[int, str]],
+) -> Pledge | None:
+    """The row's pledge, if the user may act for its donor and the row (pledge, reference) is
+    not already in the ledger (the template lists those for reference)."""
+    pledge = pledges.get(cells.get("pledge_id", ""))
+    if pledge is None:
+        reader.fail(
+            sheet,
+            row,
+            "pledge_id",
+            gettext("no pledge %(value)s in this programme (see the sheet 'open pledges')")
+            % {"value": cells.get("pledge_id") or "(empty)"},
+        )
+        return None
+    if (pledge.pk, cells.get("reference", "")) in done:
+        return None
+    if not permissions.can(reader.user, Action.PLEDGE, reader.programme, pledge.donor.region_id):
+        reader.fail(
+            sheet,
+            row,
+            "pledge_id",
+            gettext("you may not act for %(region)s here")
+            % {"region": pledge.donor.region.name_en},
+        )
+        return None
+    return pledge
+
+
 def _plan_shipments(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
     actions = []
-    pledges = {
-        str(p.pk): p
-        for p in Pledge.objects.filter(line__request__programme=reader.programme).select_related(
-            "donor__region"
-        )
-    }
+    pledges = _programme_pledges(reader)
     shipped = set(
         Shipment.objects.filter(pledge__line__request__programme=reader.programme).values_list(
             "pledge_id", "reference"
         )
     )
     for row, cells in rows:
-        pledge = pledges.get(cells.get("pledge_id", ""))
+        pledge = _pledge_to_fulfil(reader, "shipments", row, cells, pledges, shipped)
         if pledge is None:
-            reader.fail(
-                "shipments",
-                row,
-                "pledge_id",
-                gettext("no pledge %(value)s in this programme (see the sheet 'open pledges')")
-                % {"value": cells.get("pledge_id") or "(empty)"},
-            )
-            continue
-        if (pledge.pk, cells.get("reference", "")) in shipped:
-            continue
-        if not permissions.can(
-            reader.user, Action.PLEDGE, reader.programme, pledge.donor.region_id
-        ):
-            reader.fail(
-                "shipments",
-                row,
-                "pledge_id",
-                gettext("you may not ship for %(donor)s") % {"donor": pledge.donor.region.name_en},
-            )
             continue
         quantity = reader.number("shipments", row, cells, "quantity")
         value = reader.number("shipments", row, cells, "value_cny", required=False)
@@ -630,6 +722,21 @@ def _plan_pledges(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> li
     return actions
 
 
+def _may_confirm(reader: _Reader, sheet: str, row: int, recipient: Participant) -> bool:
+    """Whether the user confirms receipts for the recipient; if not, the row says so."""
+    if permissions.can(reader.user, Action.CONFIRM_RECEIPT, reader.programme, recipient.region_id):
+        return True
+    column = "shipment_id" if sheet == "receipts" else "disbursement_id"
+    reader.fail(
+        sheet,
+        row,
+        column,
+        gettext("you may not confirm receipts for %(region)s")
+        % {"region": recipient.region.name_en},
+    )
+    return False
+
+
 def _plan_receipts(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
     actions = []
     shipments = {
@@ -653,17 +760,7 @@ def _plan_receipts(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> l
             continue
         if shipment.status == Shipment.Status.RECEIVED:
             continue  # listed for reference: already received
-        recipient = shipment.pledge.line.request.recipient
-        if not permissions.can(
-            reader.user, Action.CONFIRM_RECEIPT, reader.programme, recipient.region_id
-        ):
-            reader.fail(
-                "receipts",
-                row,
-                "shipment_id",
-                gettext("you may not confirm receipts for %(region)s")
-                % {"region": recipient.region.name_en},
-            )
+        if not _may_confirm(reader, "receipts", row, shipment.pledge.line.request.recipient):
             continue
         received = reader.number("receipts", row, cells, "received_quantity")
         kind = cells.get("discrepancy_kind", "")
@@ -704,12 +801,84 @@ def _plan_receipts(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> l
     return actions
 
 
+def _plan_disbursements(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    pledges = _programme_pledges(reader)
+    made = set(
+        Disbursement.objects.filter(
+            commitment__programme=reader.programme, pledge__isnull=False
+        ).values_list("pledge_id", "reference")
+    )
+    for row, cells in rows:
+        pledge = _pledge_to_fulfil(reader, "disbursements", row, cells, pledges, made)
+        amount = reader.number("disbursements", row, cells, "amount") if pledge else None
+        if pledge and amount:
+            actions.append(
+                Action_(
+                    "disbursements",
+                    row,
+                    partial(
+                        ops.disburse_pledge,
+                        pledge=pledge,
+                        amount=amount,
+                        reference=cells.get("reference", ""),
+                    ),
+                )
+            )
+    return actions
+
+
+def _plan_fund_receipts(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list[Action_]:
+    actions = []
+    disbursements = {
+        str(d.pk): d
+        for d in Disbursement.objects.filter(commitment__programme=reader.programme).select_related(
+            "commitment__recipient__region"
+        )
+    }
+    for row, cells in rows:
+        found = disbursements.get(cells.get("disbursement_id", ""))
+        if found is None:
+            reader.fail(
+                "fund_receipts",
+                row,
+                "disbursement_id",
+                gettext(
+                    "no disbursement %(id)s in this programme "
+                    "(see the sheet 'disbursements to receive')"
+                )
+                % {"id": cells.get("disbursement_id") or "(empty)"},
+            )
+            continue
+        if found.status == Disbursement.Status.RECEIVED:
+            continue  # listed for reference: already confirmed
+        if not _may_confirm(reader, "fund_receipts", row, found.commitment.recipient):
+            continue
+        received = reader.number("fund_receipts", row, cells, "received_amount")
+        if received is not None:
+            actions.append(
+                Action_(
+                    "fund_receipts",
+                    row,
+                    partial(
+                        ops.confirm_disbursement,
+                        disbursement=found,
+                        received_amount=received,
+                        note=cells.get("note", ""),
+                    ),
+                )
+            )
+    return actions
+
+
 PLANNERS = {
     "teams": _plan_teams,
     "requests": _plan_requests,
     "pledges": _plan_pledges,
     "shipments": _plan_shipments,
     "receipts": _plan_receipts,
+    "disbursements": _plan_disbursements,
+    "fund_receipts": _plan_fund_receipts,
     "reports": _plan_reports,
 }
 
