@@ -133,6 +133,11 @@ def test_an_older_version_is_always_refused(hubei, tmp_path):
 
 
 def _wipe() -> None:
+    from pairaid.scenarios.operations_tables import remove_layer
+
+    for programme in Programme.objects.all():
+        remove_layer(programme, illustrative=True)
+        remove_layer(programme, illustrative=False)
     for model in (AllocationLine, Pairing, CapacityLine, Participant, LoadedBundle, Programme):
         model.objects.all().delete()
     RegionalIndicator.objects.all().delete()
@@ -190,3 +195,100 @@ def test_list_shows_bundled_and_loaded_versions(hubei):
     listing = {row.name: row for row in scenario_services.list_bundles()}
     assert listing["hubei-2020"].loaded_version == listing["hubei-2020"].data_version
     assert listing["wenchuan-2008"].loaded_version == ""
+
+
+def _run_the_programme(hubei: Programme) -> None:
+    """Facts of a running programme written through the services: every operations table."""
+    import datetime
+
+    from pairaid.operations import services as ops
+    from pairaid.registry.models import ResourceType
+
+    day = datetime.date(2020, 2, 12)
+    shandong = Participant.objects.get(programme=hubei, region__code="370000")
+    huanggang = Participant.objects.get(programme=hubei, region__code="421100")
+    resource = {r.code: r for r in ResourceType.objects.all()}
+    site = ops.register_facility(recipient=huanggang, name="Fact hospital", beds=800, icu_beds=20)
+    ops.record_snapshot(facility=site, on=day, beds_available=120, beds_occupied=680)
+    request = ops.raise_request(
+        recipient=huanggang,
+        lines=[
+            ops.LineIn(resource["icu_nurse"], Decimal(30), "urgent", day),
+            ops.LineIn(resource["n95_mask"], Decimal("1000.5")),
+            ops.LineIn(resource["cny"], Decimal(200_000)),
+        ],
+        user=None,
+        note="fact request",
+    )
+    nurses, masks, money = request.lines.order_by("pk")
+    staff_pledge = ops.pledge(line=nurses, donor=shandong, quantity=Decimal(30), user=None)
+    team = ops.register_team(
+        donor=shandong, name="Fact team 1", members={resource["icu_nurse"]: 30}, leader="Leader"
+    )
+    first = ops.deploy(team=team, recipient=huanggang, facility=site, pledge=staff_pledge)
+    ops.dispatch_team(deployment=first, on=day)
+    ops.confirm_arrival(deployment=first, on=day)
+    relief_team = ops.register_team(
+        donor=shandong, name="Fact team 2", members={resource["icu_nurse"]: 30}
+    )
+    ops.deploy(
+        team=relief_team,
+        recipient=huanggang,
+        replaces=first,
+        overlap_days=2,
+        start=day.replace(day=20),
+    )
+    shipment = ops.dispatch(
+        pledge=ops.pledge(line=masks, donor=shandong, quantity=Decimal("1000.5"), user=None),
+        quantity=Decimal(1000),
+        reference="F-1",
+        value_cny=Decimal("5000.25"),
+    )
+    ops.confirm_receipt(
+        shipment=shipment,
+        received_quantity=Decimal(990),
+        discrepancies=[ops.DiscrepancyIn("damaged", Decimal(10), "wet")],
+    )
+    funds = ops.pledge(line=money, donor=shandong, quantity=Decimal(200_000), user=None)
+    paid = ops.disburse_pledge(pledge=funds, amount=Decimal("150000.50"), reference="TR-F")
+    ops.confirm_disbursement(disbursement=paid, received_amount=Decimal(150_000), note="fee")
+    budget = ops.commit_funds(
+        donor=shandong, recipient=huanggang, year=2020, amount=Decimal(9), kind="in_kind"
+    )
+    ops.disburse(commitment=budget, amount=Decimal(4), on=day)
+    ops.add_contact(programme=hubei, participant=huanggang, name="Officer", role="liaison")
+    ops.add_contact(programme=hubei, team=team, name="Leader", role="team leader", phone="1")
+    ops.add_contact(programme=hubei, facility=site, name="Director", role="director")
+    ops.file_report(team=team, on=day, patients_seen=12, deaths=1, shortages="gloves")
+
+
+def test_export_then_load_reproduces_every_operations_table(hubei, tmp_path):
+    from pairaid.scenarios.operations_export import operations_tables
+
+    scenario_services.load_bundle("hubei-2020-demo")
+    _run_the_programme(hubei)
+    before = operations_tables(hubei, illustrative=None)
+    assert all(before.values()), [name for name, rows in before.items() if not rows]
+    first = scenario_services.export_programme(
+        "hubei-2020", tmp_path / "first", include_illustrative=True
+    )
+    assert json.loads((first / "manifest.json").read_text())["format_version"] == 2
+    _wipe()
+    assert scenario_services.load_bundle(first).outcome == "loaded"
+    after = operations_tables(Programme.objects.get(slug="hubei-2020"), illustrative=None)
+    assert after == before
+    second = scenario_services.export_programme(
+        "hubei-2020", tmp_path / "second", include_illustrative=True
+    )
+    assert _files(first) == _files(second)
+
+
+def test_the_facts_export_leaves_illustrative_operations_out(hubei, tmp_path):
+    scenario_services.load_bundle("hubei-2020-demo")
+    facts = scenario_services.export_programme("hubei-2020", tmp_path / "facts")
+    assert not (facts / "teams.csv").exists() and not (facts / "requests.csv").exists()
+    assert json.loads((facts / "manifest.json").read_text())["format_version"] == 1
+    _run_the_programme(hubei)
+    facts = scenario_services.export_programme("hubei-2020", tmp_path / "facts-2")
+    teams = (facts / "teams.csv").read_text(encoding="utf-8")
+    assert "Fact team 1" in teams and "(demo)" not in teams

@@ -1,6 +1,7 @@
-"""Format 2 tables of a bundle: the running programme (facilities, teams, deployments, requests
-and their lines, pledges, shipments, contacts, daily reports). Validated with the rest of the
-bundle; written as one layer of rows that a newer version replaces whole."""
+"""Format 2 tables of a bundle: the running programme (facilities and their capacity snapshots,
+teams, deployments, requests and their lines, pledges, shipments, fund commitments and
+disbursements, contacts, daily reports). Validated with the rest of the bundle; written as one
+layer of rows that a newer version replaces whole. `operations_export` reads them back."""
 
 from collections.abc import Callable
 from datetime import date
@@ -13,8 +14,11 @@ from pairaid.operations.models import (
     Contact,
     DailyReport,
     Deployment,
+    Disbursement,
     Discrepancy,
     Facility,
+    FacilitySnapshot,
+    FundCommitment,
     Pledge,
     Request,
     RequestLine,
@@ -24,7 +28,7 @@ from pairaid.operations.models import (
 )
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
-from pairaid.scenarios.tables import choice_text, date_text, decimal_text
+from pairaid.scenarios.tables import OPERATIONS_SPECS, choice_text, date_text, decimal_text
 from pairaid.scenarios.validate import ParsedBundle, RawRow, _Rows
 
 REPORT_FIGURES = (
@@ -52,14 +56,17 @@ def _choices(model_choices: Any) -> tuple[str, ...]:
 
 def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Validator)
     """Validate the format-2 tables, resolving every reference within the bundle or the base."""
-    _facilities(v)
+    facilities = _facilities(v)
+    _snapshots(v, facilities)
     teams = _teams(v)
-    _deployments(v, teams)
     requests = _requests(v)
     lines = _request_lines(v, requests)
     pledges = _pledges(v, lines)
+    _deployments(v, teams, pledges)
     _shipments(v, pledges)
-    _contacts(v)
+    commitments = _commitments(v)
+    _disbursements(v, commitments, pledges)
+    _contacts(v, teams, facilities)
     _reports(v, teams)
 
 
@@ -70,8 +77,9 @@ def _cells(v: Any, name: str) -> tuple[_Rows, list[RawRow]]:
     return rows, raw
 
 
-def _facilities(v: Any) -> None:
+def _facilities(v: Any) -> set[tuple[str, str]]:
     rows, raw = _cells(v, "facilities.csv")
+    facilities = set()
     for row in raw:
         values = {
             "recipient": v.participant(rows, row, "recipient", "recipient"),
@@ -86,7 +94,30 @@ def _facilities(v: Any) -> None:
             "beds": rows.cell(row, "beds", _whole, required=False),
             "icu_beds": rows.cell(row, "icu_beds", _whole, required=False),
         }
+        facilities.add((values["recipient"], values["name"]))
         v.keep("facilities.csv", rows, row, values)
+    return facilities
+
+
+SNAPSHOT_COUNTS = ("beds_available", "beds_occupied", "icu_available", "icu_occupied")
+
+
+def _snapshots(v: Any, facilities: set[tuple[str, str]]) -> None:
+    rows, raw = _cells(v, "facility_snapshots.csv")
+    for row in raw:
+        values = {
+            "recipient": v.participant(rows, row, "recipient", "recipient"),
+            "facility": rows.cell(row, "facility", str, required=True),
+            "date": rows.cell(row, "date", date_text, required=True),
+            **{c: rows.cell(row, c, _whole, required=False) for c in SNAPSHOT_COUNTS},
+        }
+        if values["recipient"] and (values["recipient"], values["facility"]) not in facilities:
+            rows.fail(
+                row,
+                "facility",
+                f"no facility {values['facility']!r} of {values['recipient']} in facilities.csv",
+            )
+        v.keep("facility_snapshots.csv", rows, row, values)
 
 
 def _members(v: Any, rows: _Rows, row: RawRow) -> str:
@@ -131,11 +162,15 @@ def _teams(v: Any) -> set[tuple[str, str]]:
     return teams
 
 
-def _deployments(v: Any, teams: set[tuple[str, str]]) -> None:
+def _deployments(v: Any, teams: set[tuple[str, str]], pledges: set[tuple[str, str, str]]) -> None:
     rows, raw = _cells(v, "deployments.csv")
     facilities = {
         (r.values["recipient"], r.values["name"])
         for r in v.parsed.tables.get("facilities.csv", {}).values()
+    }
+    starts = {
+        (row.cells.get("donor", ""), row.cells.get("team", ""), row.cells.get("planned_start", ""))
+        for row in raw
     }
     for row in raw:
         values = {
@@ -155,8 +190,25 @@ def _deployments(v: Any, teams: set[tuple[str, str]]) -> None:
             "arrived_on": rows.cell(row, "arrived_on", date_text, required=False),
             "ended_on": rows.cell(row, "ended_on", date_text, required=False),
             "replaces_start": rows.cell(row, "replaces_start", date_text, required=False),
+            "replaces_team": row.cells.get("replaces_team", ""),
             "overlap_days": rows.cell(row, "overlap_days", _whole, required=False) or "0",
+            "request": rows.cell(row, "request", _whole, required=False),
+            "resource_type": v.resource(rows, row) if row.cells.get("request") else "",
         }
+        replaced = (
+            row.cells.get("donor", ""),
+            values["replaces_team"] or values["team"],
+            values["replaces_start"],
+        )
+        if values["replaces_start"] and replaced not in starts:
+            rows.fail(
+                row,
+                "replaces_start",
+                f"no deployment of {replaced[1]!r} starting {replaced[2]} in deployments.csv",
+            )
+        pledge = (values["request"], values["resource_type"], values["donor"])
+        if values["request"] and values["donor"] and pledge not in pledges:
+            rows.fail(row, "request", "no matching pledge in pledges.csv (request, resource_type)")
         if values["donor"] and values["team"] and (values["donor"], values["team"]) not in teams:
             rows.fail(row, "team", f"no team {values['team']!r} of {values['donor']} in teams.csv")
         if values["facility"] and (values["recipient"], values["facility"]) not in facilities:
@@ -252,6 +304,13 @@ def _pledges(v: Any, lines: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
                 row, "quantity", lambda t: decimal_text(t, minimum=Decimal(0)), required=True
             ),
             "pledged_on": rows.cell(row, "pledged_on", date_text, required=True),
+            "status": rows.cell(
+                row,
+                "status",
+                lambda t: choice_text(t, _choices(Pledge.Status.choices)),
+                required=False,
+            )
+            or "pledged",
             "note": row.cells.get("note", ""),
         }
         if (values["request"], values["resource_type"]) not in lines:
@@ -297,19 +356,7 @@ def _shipments(v: Any, pledges: set[tuple[str, str, str]]) -> None:
                 lambda t: decimal_text(t, minimum=Decimal(0), places=2),
                 required=False,
             ),
-            "discrepancy_kind": rows.cell(
-                row,
-                "discrepancy_kind",
-                lambda t: choice_text(t, _choices(Discrepancy.Kind.choices)),
-                required=False,
-            ),
-            "discrepancy_quantity": rows.cell(
-                row,
-                "discrepancy_quantity",
-                lambda t: decimal_text(t, minimum=Decimal(0)),
-                required=False,
-            ),
-            "discrepancy_note": row.cells.get("discrepancy_note", ""),
+            **_discrepancy(rows, row),
         }
         if (values["request"], values["resource_type"], values["donor"]) not in pledges:
             rows.fail(
@@ -324,7 +371,8 @@ def _shipments(v: Any, pledges: set[tuple[str, str, str]]) -> None:
         v.keep("shipments.csv", rows, row, values)
 
 
-def _contacts(v: Any) -> None:
+def _contacts(v: Any, teams: set[tuple[str, str]], facilities: set[tuple[str, str]]) -> None:
+    """A contact of a participant, or of one of its teams (donor) or facilities (recipient)."""
     rows, raw = _cells(v, "contacts.csv")
     for row in raw:
         role = rows.cell(
@@ -333,12 +381,123 @@ def _contacts(v: Any) -> None:
         values = {
             "participant": v.participant(rows, row, "participant", role) if role else "",
             "participant_role": role,
+            "team": row.cells.get("team", ""),
+            "facility": row.cells.get("facility", ""),
             "name": rows.cell(row, "name", str, required=True),
             "role": rows.cell(row, "role", str, required=True),
             "phone": row.cells.get("phone", ""),
             "email": row.cells.get("email", ""),
         }
+        owner = values["participant"]
+        if values["team"] and (role != "donor" or (owner, values["team"]) not in teams):
+            rows.fail(row, "team", f"no team {values['team']!r} of donor {owner} in teams.csv")
+        if values["facility"] and (
+            role != "recipient" or (owner, values["facility"]) not in facilities
+        ):
+            rows.fail(
+                row,
+                "facility",
+                f"no facility {values['facility']!r} of recipient {owner} in facilities.csv",
+            )
+        if values["team"] and values["facility"]:
+            rows.fail(row, "facility", "a contact belongs to a team or a facility, not both")
         v.keep("contacts.csv", rows, row, values)
+
+
+def _money(text: str) -> str:
+    return decimal_text(text, minimum=Decimal(0), places=2)
+
+
+def _commitment_values(v: Any, rows: _Rows, row: RawRow) -> dict[str, str]:
+    return {
+        "donor": v.participant(rows, row, "donor", "donor"),
+        "recipient": v.participant(rows, row, "recipient", "recipient"),
+        "year": rows.cell(row, "year", _whole, required=True),
+        "kind": rows.cell(
+            row,
+            "kind",
+            lambda t: choice_text(t, _choices(FundCommitment.Kind.choices)),
+            required=False,
+        )
+        or "cash",
+    }
+
+
+def _commitments(v: Any) -> set[tuple[str, ...]]:
+    rows, raw = _cells(v, "commitments.csv")
+    commitments = set()
+    for row in raw:
+        values = {
+            **_commitment_values(v, rows, row),
+            "amount": rows.cell(row, "amount", _money, required=True),
+            "description": row.cells.get("description", ""),
+        }
+        commitments.add(tuple(values[c] for c in ("donor", "recipient", "year", "kind")))
+        commitments.add(
+            tuple(values[c] for c in ("donor", "recipient", "year", "kind", "description"))
+        )
+        v.keep("commitments.csv", rows, row, values)
+    return commitments
+
+
+def _disbursements(
+    v: Any, commitments: set[tuple[str, ...]], pledges: set[tuple[str, str, str]]
+) -> None:
+    rows, raw = _cells(v, "disbursements.csv")
+    for row in raw:
+        values = {
+            **_commitment_values(v, rows, row),
+            "commitment": row.cells.get("commitment", ""),
+            "date": rows.cell(row, "date", date_text, required=True),
+            "amount": rows.cell(row, "amount", _money, required=True),
+            "reference": row.cells.get("reference", ""),
+            "request": rows.cell(row, "request", _whole, required=False),
+            "resource_type": v.resource(rows, row) if row.cells.get("request") else "",
+            "status": rows.cell(
+                row,
+                "status",
+                lambda t: choice_text(t, _choices(Disbursement.Status.choices)),
+                required=False,
+            )
+            or "disbursed",
+            "received_on": rows.cell(row, "received_on", date_text, required=False),
+            "received_amount": rows.cell(row, "received_amount", _money, required=False),
+            **_discrepancy(rows, row),
+        }
+        commitment = tuple(values[c] for c in ("donor", "recipient", "year", "kind"))
+        if values["commitment"]:
+            commitment += (values["commitment"],)
+        if values["donor"] and values["recipient"] and commitment not in commitments:
+            rows.fail(row, "year", "no matching commitment in commitments.csv")
+        pledge = (values["request"], values["resource_type"], values["donor"])
+        if values["request"] and pledge not in pledges:
+            rows.fail(row, "request", "no matching pledge in pledges.csv (request, resource_type)")
+        if values["status"] == "received" and not (
+            values["received_on"] and values["received_amount"]
+        ):
+            rows.fail(
+                row, "received_on", "a received disbursement needs received_on and received_amount"
+            )
+        v.keep("disbursements.csv", rows, row, values)
+
+
+def _discrepancy(rows: _Rows, row: RawRow) -> dict[str, str]:
+    """The optional discrepancy columns of a shipment or a disbursement row."""
+    return {
+        "discrepancy_kind": rows.cell(
+            row,
+            "discrepancy_kind",
+            lambda t: choice_text(t, _choices(Discrepancy.Kind.choices)),
+            required=False,
+        ),
+        "discrepancy_quantity": rows.cell(
+            row,
+            "discrepancy_quantity",
+            lambda t: decimal_text(t, minimum=Decimal(0)),
+            required=False,
+        ),
+        "discrepancy_note": row.cells.get("discrepancy_note", ""),
+    }
 
 
 def _reports(v: Any, teams: set[tuple[str, str]]) -> None:
@@ -369,39 +528,46 @@ def _required_day(text: str) -> date:
 
 
 def has_operations(parsed: ParsedBundle) -> bool:
-    return any(
-        parsed.tables.get(name)
-        for name in ("facilities.csv", "teams.csv", "requests.csv", "contacts.csv")
-    )
+    return any(parsed.tables.get(name) for name in OPERATIONS_SPECS)
 
 
 def remove_layer(programme: Programme, *, illustrative: bool) -> None:
     """Delete this layer's operations rows (children first)."""
+    flag = {"illustrative": illustrative}
     scope: list[tuple[type[Model], dict[str, Any]]] = [
-        (DailyReport, {"team__programme": programme}),
-        (Contact, {"programme": programme}),
-        (Discrepancy, {"shipment__pledge__line__request__programme": programme}),
-        (Deployment, {"team__programme": programme}),
-        (Shipment, {"pledge__line__request__programme": programme}),
-        (Pledge, {"line__request__programme": programme}),
-        (RequestLine, {"request__programme": programme}),
-        (Request, {"programme": programme}),
-        (TeamMember, {"team__programme": programme}),
-        (Team, {"programme": programme}),
-        (Facility, {"programme": programme}),
+        (DailyReport, {"team__programme": programme, **flag}),
+        (Contact, {"programme": programme, **flag}),
+        (
+            Discrepancy,
+            {
+                "shipment__pledge__line__request__programme": programme,
+                "shipment__illustrative": illustrative,
+            },
+        ),
+        (
+            Discrepancy,
+            {
+                "disbursement__commitment__programme": programme,
+                "disbursement__illustrative": illustrative,
+            },
+        ),
+        (Disbursement, {"commitment__programme": programme, **flag}),
+        (FundCommitment, {"programme": programme, **flag}),
+        (Deployment, {"team__programme": programme, **flag}),
+        (Shipment, {"pledge__line__request__programme": programme, **flag}),
+        (Pledge, {"line__request__programme": programme, **flag}),
+        (RequestLine, {"request__programme": programme, "request__illustrative": illustrative}),
+        (Request, {"programme": programme, **flag}),
+        (TeamMember, {"team__programme": programme, "team__illustrative": illustrative}),
+        (Team, {"programme": programme, **flag}),
+        (FacilitySnapshot, {"facility__programme": programme, **flag}),
+        (Facility, {"programme": programme, **flag}),
     ]
     for model, where in scope:
-        flag = "illustrative" if hasattr(model, "illustrative") else None
-        rows = model._default_manager.filter(**where)
-        if flag:
-            rows = rows.filter(illustrative=illustrative)
-        elif model is TeamMember:
-            rows = rows.filter(team__illustrative=illustrative)
-        elif model is RequestLine:
-            rows = rows.filter(request__illustrative=illustrative)
-        elif model is Discrepancy:
-            rows = rows.filter(shipment__illustrative=illustrative)
-        rows.delete()
+        model._default_manager.filter(**where).delete()
+
+
+Who = Callable[[str, str], Participant]
 
 
 def write_layer(
@@ -419,6 +585,44 @@ def write_layer(
     def who(ref: str, role: str) -> Participant:
         return members[(ref, role)]
 
+    facilities = _write_facilities(tables, programme, who, flag)
+    teams = _write_teams(tables, programme, who, resources, flag)
+    pledges = _write_ledger(tables, programme, who, resources, flag)
+    _write_deployments(tables, who, teams, facilities, pledges, flag)
+    _write_funds(tables, programme, who, pledges, flag)
+    for c in tables.get("contacts.csv", []):
+        owner = who(c["participant"], c["participant_role"])
+        team = teams.get((c["participant"], c["team"])) if c["team"] else None
+        facility = facilities.get((c["participant"], c["facility"])) if c["facility"] else None
+        Contact.objects.create(
+            programme=programme,
+            participant=owner if team is None and facility is None else None,
+            team=team,
+            facility=facility,
+            name=c["name"],
+            role=c["role"],
+            phone=c["phone"],
+            email=c["email"],
+            illustrative=flag,
+        )
+    for r in tables.get("reports.csv", []):
+        DailyReport.objects.create(
+            team=teams[(r["donor"], r["team"])],
+            date=_required_day(r["date"]),
+            shortages=r["shortages"],
+            illustrative=flag,
+            **{f: int(r[f]) for f in REPORT_FIGURES},
+        )
+    progress("operations", sum(len(tables.get(name, [])) for name in OPERATIONS_SPECS))
+
+
+def _count(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def _write_facilities(
+    tables: dict[str, list[dict[str, str]]], programme: Programme, who: Who, flag: bool
+) -> dict[tuple[str, str], Facility]:
     facilities = {}
     for f in tables.get("facilities.csv", []):
         facilities[(f["recipient"], f["name"])] = Facility.objects.create(
@@ -426,10 +630,27 @@ def write_layer(
             recipient=who(f["recipient"], "recipient"),
             name=f["name"],
             kind=f["kind"],
-            beds=int(f["beds"]) if f["beds"] else None,
-            icu_beds=int(f["icu_beds"]) if f["icu_beds"] else None,
+            beds=_count(f["beds"]),
+            icu_beds=_count(f["icu_beds"]),
             illustrative=flag,
         )
+    for s in tables.get("facility_snapshots.csv", []):
+        FacilitySnapshot.objects.create(
+            facility=facilities[(s["recipient"], s["facility"])],
+            date=_required_day(s["date"]),
+            illustrative=flag,
+            **{c: _count(s[c]) for c in SNAPSHOT_COUNTS},
+        )
+    return facilities
+
+
+def _write_teams(
+    tables: dict[str, list[dict[str, str]]],
+    programme: Programme,
+    who: Who,
+    resources: dict[str, ResourceType],
+    flag: bool,
+) -> dict[tuple[str, str], Team]:
     teams = {}
     for t in tables.get("teams.csv", []):
         team = Team.objects.create(
@@ -445,77 +666,98 @@ def write_layer(
             code, _, count = part.partition(":")
             TeamMember.objects.create(team=team, resource_type=resources[code], count=int(count))
         teams[(t["donor"], t["name"])] = team
+    return teams
+
+
+def _write_deployments(
+    tables: dict[str, list[dict[str, str]]],
+    who: Who,
+    teams: dict[tuple[str, str], Team],
+    facilities: dict[tuple[str, str], Facility],
+    pledges: dict[tuple[str, str, str], Pledge],
+    flag: bool,
+) -> None:
     deployments: dict[tuple[str, str, str], Deployment] = {}
+    # Earlier starts first, so that a rotation finds the deployment it replaces.
     for d in sorted(tables.get("deployments.csv", []), key=lambda d: d["planned_start"]):
-        replaces = (
-            deployments.get((d["donor"], d["team"], d["replaces_start"]))
-            if d["replaces_start"]
-            else None
-        )
+        replaced = (d["donor"], d["replaces_team"] or d["team"], d["replaces_start"])
         deployments[(d["donor"], d["team"], d["planned_start"])] = Deployment.objects.create(
             team=teams[(d["donor"], d["team"])],
             recipient=who(d["recipient"], "recipient"),
             facility=facilities.get((d["recipient"], d["facility"])),
+            pledge=pledges.get((d["request"], d["resource_type"], d["donor"])),
             status=d["status"],
             planned_start=_required_day(d["planned_start"]),
             planned_end=_day(d["planned_end"]),
             dispatched_on=_day(d["dispatched_on"]),
             arrived_on=_day(d["arrived_on"]),
             ended_on=_day(d["ended_on"]),
-            replaces=replaces,
+            replaces=deployments.get(replaced) if d["replaces_start"] else None,
             overlap_days=int(d["overlap_days"]),
             illustrative=flag,
         )
-    _write_ledger(tables, programme, who, resources, flag)
-    for c in tables.get("contacts.csv", []):
-        Contact.objects.create(
+
+
+def _write_discrepancy(row: dict[str, str], **receipt: Any) -> None:
+    if row["discrepancy_kind"]:
+        Discrepancy.objects.create(
+            kind=row["discrepancy_kind"],
+            quantity=Decimal(row["discrepancy_quantity"] or "0"),
+            note=row["discrepancy_note"],
+            **receipt,
+        )
+
+
+def _write_funds(
+    tables: dict[str, list[dict[str, str]]],
+    programme: Programme,
+    who: Who,
+    pledges: dict[tuple[str, str, str], Pledge],
+    flag: bool,
+) -> None:
+    commitments: dict[tuple[str, ...], FundCommitment] = {}
+    for c in tables.get("commitments.csv", []):
+        commitment = FundCommitment.objects.create(
             programme=programme,
-            participant=who(c["participant"], c["participant_role"]),
-            name=c["name"],
-            role=c["role"],
-            phone=c["phone"],
-            email=c["email"],
+            donor=who(c["donor"], "donor"),
+            recipient=who(c["recipient"], "recipient"),
+            year=int(c["year"]),
+            kind=c["kind"],
+            amount=Decimal(c["amount"]),
+            description=c["description"],
             illustrative=flag,
         )
-    for r in tables.get("reports.csv", []):
-        DailyReport.objects.create(
-            team=teams[(r["donor"], r["team"])],
-            date=_required_day(r["date"]),
-            shortages=r["shortages"],
+        pair = (c["donor"], c["recipient"], c["year"], c["kind"])
+        commitments.setdefault(pair, commitment)  # a row without `commitment` means the first
+        commitments[(*pair, c["description"])] = commitment
+    for d in tables.get("disbursements.csv", []):
+        pair = (d["donor"], d["recipient"], d["year"], d["kind"])
+        disbursement = Disbursement.objects.create(
+            commitment=commitments[(*pair, d["commitment"]) if d["commitment"] else pair],
+            pledge=pledges.get((d["request"], d["resource_type"], d["donor"])),
+            date=_required_day(d["date"]),
+            amount=Decimal(d["amount"]),
+            reference=d["reference"],
+            status=d["status"],
+            received_on=_day(d["received_on"]),
+            received_amount=Decimal(d["received_amount"]) if d["received_amount"] else None,
             illustrative=flag,
-            **{f: int(r[f]) for f in REPORT_FIGURES},
         )
-    progress(
-        "operations", sum(len(rows) for name, rows in tables.items() if name in _OPERATION_FILES)
-    )
-
-
-_OPERATION_FILES = {
-    "facilities.csv",
-    "teams.csv",
-    "deployments.csv",
-    "requests.csv",
-    "request_lines.csv",
-    "pledges.csv",
-    "shipments.csv",
-    "contacts.csv",
-    "reports.csv",
-}
+        _write_discrepancy(d, disbursement=disbursement)
 
 
 def _write_ledger(
     tables: dict[str, list[dict[str, str]]],
     programme: Programme,
-    who: Any,
+    who: Who,
     resources: dict[str, ResourceType],
     flag: bool,
-) -> None:
+) -> dict[tuple[str, str, str], Pledge]:
     from django.conf import settings
 
     requests = {}
     for r in tables.get("requests.csv", []):
-        raised = _day(r["raised_on"])
-        assert raised is not None
+        raised = _required_day(r["raised_on"])
         expires = _day(r["expires_on"]) or raised.fromordinal(
             raised.toordinal() + settings.PAIRAID_REQUEST_EXPIRY_DAYS
         )
@@ -545,6 +787,7 @@ def _write_ledger(
             donor=who(p["donor"], "donor"),
             quantity=Decimal(p["quantity"]),
             pledged_on=_required_day(p["pledged_on"]),
+            status=p["status"],
             note=p["note"],
             illustrative=flag,
         )
@@ -560,10 +803,5 @@ def _write_ledger(
             reference=s["reference"],
             illustrative=flag,
         )
-        if s["discrepancy_kind"]:
-            Discrepancy.objects.create(
-                shipment=shipment,
-                kind=s["discrepancy_kind"],
-                quantity=Decimal(s["discrepancy_quantity"] or "0"),
-                note=s["discrepancy_note"],
-            )
+        _write_discrepancy(s, shipment=shipment)
+    return pledges

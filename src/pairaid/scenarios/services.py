@@ -11,7 +11,7 @@ from django.db import transaction
 from pairaid.errors import Conflict, NotFound, Problem, ValidationFailed
 from pairaid.programmes.models import Programme
 from pairaid.registry.models import Region
-from pairaid.scenarios import operations_tables, snapshot
+from pairaid.scenarios import operations_export, operations_tables, snapshot
 from pairaid.scenarios.bundle import RawBundle, read_bundle
 from pairaid.scenarios.diff import TableChange, compare
 from pairaid.scenarios.models import LoadedBundle
@@ -225,14 +225,15 @@ def _refuse_conflicts_with_other_bundles(
 
 
 def export_programme(slug: str, path: Path, *, include_illustrative: bool = False) -> Path:
-    """Write a programme as a bundle folder that loads into an empty database unchanged."""
+    """Write a programme as a bundle folder that loads into an empty database unchanged: its
+    facts, and its operations (format 2); illustrative records only if asked."""
     try:
         programme = Programme.objects.get(slug=slug)
     except Programme.DoesNotExist:
         raise NotFound(f"no programme {slug!r}") from None
-    tables = snapshot.programme_tables(
-        programme, illustrative=None if include_illustrative else False
-    )
+    layer = None if include_illustrative else False
+    tables = snapshot.programme_tables(programme, illustrative=layer)
+    operations = operations_export.operations_tables(programme, illustrative=layer)
     regions = _regions_with_ancestors(programme)
     sources = _sources_used(programme, tables)
     facts_only = not include_illustrative
@@ -243,7 +244,8 @@ def export_programme(slug: str, path: Path, *, include_illustrative: bool = Fals
     path.mkdir(parents=True, exist_ok=True)
     loaded = LoadedBundle.objects.filter(name=slug).first()
     manifest = {
-        "format_version": 1,
+        # Format 2 only where there are operations rows, so fact bundles stay readable by format 1.
+        "format_version": 2 if any(operations.values()) else 1,
         "kind": "programme",
         "data_version": loaded.data_version if loaded else "1",
         "country": "CN",
@@ -252,7 +254,7 @@ def export_programme(slug: str, path: Path, *, include_illustrative: bool = Fals
     (path / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    for name, rows in (shared | tables).items():
+    for name, rows in (shared | tables | operations).items():
         if name == "memberships.csv" or (not rows and not SPECS[name].needed_by):
             continue
         _write_csv(path / name, SPECS[name].columns, [_short_refs(v, "CN") for v in rows.values()])
@@ -264,7 +266,7 @@ def _short_refs(values: dict[str, str], country: str) -> dict[str, str]:
     prefix = f"{country}:"
     return {
         column: value.removeprefix(prefix)
-        if column in ("region", "donor", "recipient", "parent")
+        if column in ("region", "donor", "recipient", "parent", "participant")
         else value
         for column, value in values.items()
     }

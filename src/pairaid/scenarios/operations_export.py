@@ -1,0 +1,324 @@
+"""The programme's operations in the canonical form of the format-2 tables, for export: what
+`operations_tables` validates and writes, read back so that export → load reproduces it."""
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from pairaid.operations.models import (
+    Contact,
+    DailyReport,
+    Deployment,
+    Disbursement,
+    Facility,
+    FacilitySnapshot,
+    FundCommitment,
+    Pledge,
+    Request,
+    RequestLine,
+    Shipment,
+    Team,
+)
+from pairaid.programmes.models import Programme
+from pairaid.scenarios.operations_tables import REPORT_FIGURES, SNAPSHOT_COUNTS
+from pairaid.scenarios.snapshot import Tables, _keyed, _text
+
+REGION = "region__parent"
+
+
+def operations_tables(programme: Programme, *, illustrative: bool | None) -> Tables:
+    """Every format-2 table of the programme; `illustrative` None means facts and examples."""
+    flag: dict[str, Any] = {} if illustrative is None else {"illustrative": illustrative}
+    readers = {
+        "facilities.csv": _facilities,
+        "facility_snapshots.csv": _snapshots,
+        "teams.csv": _teams,
+        "deployments.csv": _deployments,
+        "requests.csv": _requests,
+        "request_lines.csv": _lines,
+        "pledges.csv": _pledges,
+        "shipments.csv": _shipments,
+        "commitments.csv": _commitments,
+        "disbursements.csv": _disbursements,
+        "contacts.csv": _contacts,
+        "reports.csv": _reports,
+    }
+    return {name: _keyed(name, read(programme, flag)) for name, read in readers.items()}
+
+
+def _ref(participant: Any) -> str:
+    return str(participant.region.reference)
+
+
+def _facilities(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = Facility.objects.filter(programme=programme, **flag).select_related(
+        f"recipient__{REGION}"
+    )
+    return [
+        {
+            "recipient": _ref(f.recipient),
+            "name": f.name,
+            "kind": f.kind,
+            "beds": _text(f.beds),
+            "icu_beds": _text(f.icu_beds),
+        }
+        for f in found
+    ]
+
+
+def _snapshots(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = FacilitySnapshot.objects.filter(facility__programme=programme, **flag).select_related(
+        f"facility__recipient__{REGION}"
+    )
+    return [
+        {
+            "recipient": _ref(s.facility.recipient),
+            "facility": s.facility.name,
+            "date": _text(s.date),
+            **{c: _text(getattr(s, c)) for c in SNAPSHOT_COUNTS},
+        }
+        for s in found
+    ]
+
+
+def _teams(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = (
+        Team.objects.filter(programme=programme, **flag)
+        .select_related(f"donor__{REGION}")
+        .prefetch_related("members__resource_type")
+    )
+    return [
+        {
+            "donor": _ref(t.donor),
+            "name": t.name,
+            "members": ";".join(
+                f"{m.resource_type.code}:{m.count}" for m in t.members.order_by("pk")
+            ),
+            "emt_type": t.emt_type,
+            "leader": t.leader,
+            "home_institution": t.home_institution,
+        }
+        for t in found
+    ]
+
+
+def _pledge_columns(pledge: Pledge | None) -> dict[str, str]:
+    """The columns naming a pledge: its request and line's resource (its donor is the row's)."""
+    if pledge is None:
+        return {"request": "", "resource_type": ""}
+    return {
+        "request": str(pledge.line.request.number),
+        "resource_type": pledge.line.resource_type.code,
+    }
+
+
+def _deployments(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = Deployment.objects.filter(team__programme=programme, **flag).select_related(
+        f"team__donor__{REGION}",
+        f"recipient__{REGION}",
+        "facility",
+        "replaces__team",
+        "pledge__line__request",
+        "pledge__line__resource_type",
+    )
+    rows = []
+    for d in found:
+        replaced = d.replaces
+        rows.append(
+            {
+                "donor": _ref(d.team.donor),
+                "team": d.team.name,
+                "recipient": _ref(d.recipient),
+                "facility": d.facility.name if d.facility else "",
+                "status": d.status,
+                "planned_start": _text(d.planned_start),
+                "planned_end": _text(d.planned_end),
+                "dispatched_on": _text(d.dispatched_on),
+                "arrived_on": _text(d.arrived_on),
+                "ended_on": _text(d.ended_on),
+                "replaces_start": _text(replaced.planned_start) if replaced else "",
+                "replaces_team": replaced.team.name
+                if replaced and replaced.team_id != d.team_id
+                else "",
+                "overlap_days": str(d.overlap_days),
+                **_pledge_columns(d.pledge),
+            }
+        )
+    return rows
+
+
+def _requests(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = Request.objects.filter(programme=programme, **flag).select_related(
+        f"recipient__{REGION}"
+    )
+    return [
+        {
+            "number": str(r.number),
+            "recipient": _ref(r.recipient),
+            "raised_on": _text(r.raised_on),
+            "expires_on": _text(r.expires_on),
+            "status": r.status,
+            "note": r.note,
+        }
+        for r in found
+    ]
+
+
+def _lines(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    where = {f"request__{k}": v for k, v in flag.items()}
+    found = RequestLine.objects.filter(request__programme=programme, **where).select_related(
+        "request", "resource_type"
+    )
+    return [
+        {
+            "request": str(line.request.number),
+            "resource_type": line.resource_type.code,
+            "quantity": _text(line.quantity),
+            "priority": line.priority,
+            "needed_by": _text(line.needed_by),
+        }
+        for line in found
+    ]
+
+
+def _pledges(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = Pledge.objects.filter(line__request__programme=programme, **flag).select_related(
+        f"donor__{REGION}", "line__request", "line__resource_type"
+    )
+    return [
+        {
+            **_pledge_columns(p),
+            "donor": _ref(p.donor),
+            "quantity": _text(p.quantity),
+            "pledged_on": _text(p.pledged_on),
+            "status": p.status,
+            "note": p.note,
+        }
+        for p in found
+    ]
+
+
+def _discrepancy_columns(receipt: Shipment | Disbursement) -> dict[str, str]:
+    """The first discrepancy of a receipt (the bundle format keeps one per row)."""
+    first = next(iter(receipt.discrepancies.all()), None)
+    return {
+        "discrepancy_kind": first.kind if first else "",
+        "discrepancy_quantity": _text(first.quantity) if first else "",
+        "discrepancy_note": first.note if first else "",
+    }
+
+
+def _shipments(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = (
+        Shipment.objects.filter(pledge__line__request__programme=programme, **flag)
+        .select_related(
+            f"pledge__donor__{REGION}", "pledge__line__request", "pledge__line__resource_type"
+        )
+        .prefetch_related(Prefetch("discrepancies"))
+    )
+    return [
+        {
+            **_pledge_columns(s.pledge),
+            "donor": _ref(s.pledge.donor),
+            "quantity": _text(s.quantity),
+            "status": s.status,
+            "dispatched_on": _text(s.dispatched_on),
+            "reference": s.reference,
+            "received_on": _text(s.received_on),
+            "received_quantity": _text(s.received_quantity),
+            "value_cny": _text(s.value_cny),
+            **_discrepancy_columns(s),
+        }
+        for s in found
+    ]
+
+
+def _commitment_columns(c: FundCommitment) -> dict[str, str]:
+    return {
+        "donor": _ref(c.donor),
+        "recipient": _ref(c.recipient),
+        "year": str(c.year),
+        "kind": c.kind,
+    }
+
+
+def _commitments(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = FundCommitment.objects.filter(programme=programme, **flag).select_related(
+        f"donor__{REGION}", f"recipient__{REGION}"
+    )
+    return [
+        {**_commitment_columns(c), "amount": _text(c.amount), "description": c.description}
+        for c in found.order_by("pk")
+    ]
+
+
+def _disbursements(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = (
+        Disbursement.objects.filter(commitment__programme=programme, **flag)
+        .select_related(
+            f"commitment__donor__{REGION}",
+            f"commitment__recipient__{REGION}",
+            "pledge__line__request",
+            "pledge__line__resource_type",
+        )
+        .prefetch_related("discrepancies")
+    )
+    return [
+        {
+            **_commitment_columns(d.commitment),
+            "commitment": d.commitment.description,
+            "date": _text(d.date),
+            "amount": _text(d.amount),
+            "reference": d.reference,
+            **_pledge_columns(d.pledge),
+            "status": d.status,
+            "received_on": _text(d.received_on),
+            "received_amount": _text(d.received_amount),
+            **_discrepancy_columns(d),
+        }
+        for d in found
+    ]
+
+
+def _contacts(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = Contact.objects.filter(programme=programme, **flag).select_related(
+        f"participant__{REGION}", f"team__donor__{REGION}", f"facility__recipient__{REGION}"
+    )
+    rows = []
+    for c in found:
+        if c.team is not None:
+            owner, role = c.team.donor, "donor"
+        elif c.facility is not None:
+            owner, role = c.facility.recipient, "recipient"
+        else:
+            assert c.participant is not None
+            owner, role = c.participant, c.participant.role
+        rows.append(
+            {
+                "participant": _ref(owner),
+                "participant_role": role,
+                "team": c.team.name if c.team else "",
+                "facility": c.facility.name if c.facility else "",
+                "name": c.name,
+                "role": c.role,
+                "phone": c.phone,
+                "email": c.email,
+            }
+        )
+    return rows
+
+
+def _reports(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = DailyReport.objects.filter(team__programme=programme, **flag).select_related(
+        f"team__donor__{REGION}"
+    )
+    return [
+        {
+            "donor": _ref(r.team.donor),
+            "team": r.team.name,
+            "date": _text(r.date),
+            **{f: str(getattr(r, f)) for f in REPORT_FIGURES},
+            "shortages": r.shortages,
+        }
+        for r in found
+    ]
