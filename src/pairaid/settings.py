@@ -139,6 +139,18 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The dashboard keeps computed programme overviews here (pairaid.dashboard.freshness: keys carry
+# the data's version, so a change never serves stale figures). A file cache needs no service and
+# is shared by every worker process on the host (local memory would be per process: each worker
+# would compute each overview once); PAIRAID_CACHE_DIR moves it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PAIRAID_CACHE_DIR", str(DATA_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 # Sessions end after this long without a request (saved on every request: an idle timeout).
 SESSION_COOKIE_AGE = int(os.environ.get("PAIRAID_SESSION_SECONDS", 2 * 3600))
 SESSION_SAVE_EVERY_REQUEST = True

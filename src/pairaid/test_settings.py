@@ -20,3 +20,7 @@ AXES_ENABLED = False
 
 # Background tasks run at once inside the test (after the enqueuing transaction commits).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# No cache shared between tests: SQLite reuses ids after a rollback, so two tests could reach
+# the same data version with different data. Tests of the cache turn a local-memory one on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -1,19 +1,36 @@
 """The programme overview as of a date: key figures, coverage per recipient, pairs and map data.
 
 Coverage follows DESIGN.md §4 by asking the engine's evaluator, so the dashboard and the engine
-share one definition.
+share one definition. At national scale that means building and evaluating the whole engine
+instance (about a second), so the result is cached per programme, date, resource filter and
+language under the programme data's version (`freshness`): any recorded change computes afresh.
 """
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.utils.translation import get_language
+
 from pairaid import engine
+from pairaid.dashboard import freshness
+from pairaid.operations import ledger
 from pairaid.pairing import translate
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
-from pairaid.registry.models import Region, ResourceType
+from pairaid.registry.models import ResourceType
+
+
+@dataclass(frozen=True)
+class RegionName:
+    """A region's names, all a row needs to show it in the user's language."""
+
+    name_en: str
+    name_zh: str
 
 
 @dataclass
@@ -24,12 +41,13 @@ class RecipientRow:
     need: dict[str, float]
     paired: dict[str, float]
     coverage: float | None
-    donors: list[Region]  # shown in the user's language
+    donors: list[RegionName]  # shown in the user's language
 
 
 @dataclass
 class Overview:
-    programme: Programme
+    """What the overview shows as of a date. Cached: plain values, no querysets."""
+
     on: datetime.date
     donors: int
     recipients: int
@@ -39,21 +57,83 @@ class Overview:
     mean_coverage: float | None
     per_unit: bool
     recipient_rows: list[RecipientRow]
-    pairings: Any  # a queryset; the page shows it in pages
+    pairing_ids: list[int]  # every pairing of the programme, in the order the page lists them
     resources: list[ResourceType]
+    largest_gaps: list[ledger.Gap] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     later_figures: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     split_derived: bool = False
     pending_splits: list[str] = field(default_factory=list)  # recipients waiting for a split
-    map_data: dict[str, Any] = field(default_factory=dict)
     chart_data: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Computed:
+    overview: Overview
+    map_json: bytes
 
 
 def overview(
     programme: Programme, *, on: datetime.date | None = None, resource: str = ""
 ) -> Overview:
+    """The overview as of a date (the programme date by default), from the cache when current."""
     on = on or programme.current_date()
+    key = _key(programme, on, resource)
+    found = cache.get(key)
+    if isinstance(found, Overview):
+        return found
+    return _compute_and_store(programme, on, resource, key).overview
+
+
+def map_json(
+    programme: Programme, *, on: datetime.date | None = None, resource: str = ""
+) -> tuple[bytes, str]:
+    """The map's points, arcs and coverage as JSON, and a tag that changes with them (ETag)."""
+    on = on or programme.current_date()
+    key = _key(programme, on, resource)
+    found = cache.get(key + ":map")
+    if not isinstance(found, bytes):
+        found = _compute_and_store(programme, on, resource, key).map_json
+    return found, key.rpartition(":")[2]
+
+
+def pairs_page(data: Overview, number: str | None, *, per_page: int = 100) -> Page:
+    """One page of the programme's pairings, fetched by id: the order is in the overview."""
+    page = Paginator(data.pairing_ids, per_page).get_page(number)
+    ids = list(page.object_list)
+    by_id = Pairing.objects.select_related("donor__region", "recipient__region").in_bulk(ids)
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page
+
+
+def _key(programme: Programme, on: datetime.date, resource: str) -> str:
+    # The version is read before anything is computed, so an entry never holds data older than
+    # its key says (a write during the computation only makes the next key differ).
+    return freshness.overview_key(
+        programme_id=programme.pk,
+        on=on,
+        resource=resource,
+        language=get_language() or "",
+        version=freshness.data_version(),
+    )
+
+
+def _compute_and_store(
+    programme: Programme, on: datetime.date, resource: str, key: str
+) -> _Computed:
+    computed = _compute(programme, on, resource)
+    if not computed.overview.pending_splits:
+        # While splits are being computed in the background the page must keep asking for them
+        # (and show them once stored), so such an overview is not kept.
+        cache.set_many(
+            {key: computed.overview, key + ":map": computed.map_json},
+            timeout=freshness.ENTRY_SECONDS,
+        )
+    return computed
+
+
+def _compute(programme: Programme, on: datetime.date, resource: str) -> _Computed:
     build = translate.build_problem(programme, on=on)
     problem = build.problem
     plan = translate.current_plan(programme, build)
@@ -63,11 +143,12 @@ def overview(
         plan = [a for a in plan if a.allocation is not None]
     evaluation = engine.evaluate(problem, plan) if plan else None
     paired: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    donors_of: dict[str, list[Region]] = defaultdict(list)
+    donors_of: dict[str, list[RegionName]] = defaultdict(list)
     for assignment in evaluation.assignments if evaluation else ():
         for code, quantity in (assignment.allocation or {}).items():
             paired[assignment.recipient][code] += quantity
-        donors_of[assignment.recipient].append(build.participants[assignment.donor].region)
+        region = build.participants[assignment.donor].region
+        donors_of[assignment.recipient].append(RegionName(region.name_en, region.name_zh))
     rows = [
         RecipientRow(
             recipient.id,
@@ -86,13 +167,7 @@ def overview(
     for values in paired.values():
         for code, quantity in values.items():
             totals[code] += quantity
-    pairings = (
-        Pairing.objects.filter(programme=programme)
-        .select_related("donor__region", "recipient__region")
-        .order_by("recipient__region__code", "recipient__region__name_en", "donor__region__code")
-    )
     result = Overview(
-        programme=programme,
         on=on,
         donors=programme.participants.filter(role="donor").count(),
         recipients=programme.participants.filter(role="recipient").count(),
@@ -102,25 +177,37 @@ def overview(
         mean_coverage=sum(coverages) / len(coverages) if coverages else None,
         per_unit=problem.saturation is None,
         recipient_rows=rows,
-        pairings=pairings,
+        pairing_ids=_pairing_order(programme),
         resources=list(ResourceType.objects.filter(code__in=problem.resources)),
+        largest_gaps=ledger.gaps(programme, on)[:LARGEST_GAPS],
         excluded=build.excluded,
         later_figures=build.later_figures,
         assumptions=build.assumptions,
         split_derived=bool(evaluation and evaluation.split_derived),
         pending_splits=sorted(pending),
+        chart_data=[
+            {"name_en": r.name_en, "name_zh": r.name_zh, "need": r.need, "paired": r.paired}
+            for r in rows[:CHART_ROWS]
+        ],
     )
-    result.map_data = _map_data(build, plan, rows)
-    result.chart_data = [
-        {"name_en": r.name_en, "name_zh": r.name_zh, "need": r.need, "paired": r.paired}
-        for r in rows[:CHART_ROWS]
-    ]
-    return result
+    map_data = _map_data(build, plan, rows)
+    return _Computed(result, json.dumps(map_data, ensure_ascii=False).encode())
+
+
+def _pairing_order(programme: Programme) -> list[int]:
+    """Every pairing's id, by recipient then donor: sorting joins all of them, so it is done
+    once per overview, not per page."""
+    return list(
+        Pairing.objects.filter(programme=programme)
+        .order_by("recipient__region__code", "recipient__region__name_en", "donor__region__code")
+        .values_list("pk", flat=True)
+    )
 
 
 # Small plans get their derived split at once (a few small LPs); larger ones in the background.
 SPLIT_IN_REQUEST_LIMIT = 30
 CHART_ROWS = 30  # the chart shows the worst-covered recipients
+LARGEST_GAPS = 8  # the gaps panel; the gaps page lists them all
 
 
 def _pending_splits(programme: Programme, plan: list[engine.Assignment]) -> set[str]:

@@ -1,8 +1,12 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET
 
 from pairaid.accounts import permissions
@@ -33,25 +37,48 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     data = dashboard_services.overview(programme, on=_date(request), resource=resource)
     reports, overdue = ledger.report_summary(programme, data.on)
     # A national programme has thousands of rows: the page shows them in pages.
-    pairs = Paginator(data.pairings, 100).get_page(request.GET.get("pairs"))
     recipients = Paginator(data.recipient_rows, 50).get_page(request.GET.get("recipients"))
+    # The map's data (hundreds of KiB at national scale) is fetched by the page's script.
+    map_query = urlencode({"date": data.on.isoformat(), "resource": resource})
     return render(
         request,
         "dashboard/overview.html",
         {
             "programme": programme,
             "o": data,
-            "pairs": pairs,
+            "pairs": dashboard_services.pairs_page(data, request.GET.get("pairs")),
             "recipients": recipients,
-            "gaps": ledger.gaps(programme, data.on)[:8],
+            "gaps": data.largest_gaps,
             "reports": reports,
             "overdue": overdue,
             "resource": resource,
+            "map_url": f"{reverse('dashboard:map', args=[programme.slug])}?{map_query}",
             "can_set_date": permissions.can(
                 request.user, permissions.Action.SET_PROGRAMME_DATE, programme
             ),
         },
     )
+
+
+@member_required
+@require_GET
+def map_data(request: HttpRequest, slug: str) -> HttpResponse:
+    """Points, arcs and coverage for the overview's map, as of the date and resource asked.
+
+    Same visibility as the page (404 for a programme the user cannot see). The ETag follows the
+    programme data's version, so a browser revalidates and gets 304 until the data changes.
+    """
+    programme = permissions.programme_for(request.user, slug)
+    body, tag = dashboard_services.map_json(
+        programme, on=_date(request), resource=request.GET.get("resource", "")
+    )
+    etag = quote_etag(tag)
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        body, content_type="application/json"
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @member_required

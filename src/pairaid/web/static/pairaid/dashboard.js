@@ -5,7 +5,9 @@
   var lang = script.dataset.lang || "en";
   var perUnit = script.dataset.perUnit === "1";
   var zh = lang.indexOf("zh") === 0;
-  var mapData = JSON.parse(document.getElementById("map-data").textContent);
+  // The plan run page embeds its map data; the overview fetches it (large at national scale).
+  var embedded = document.getElementById("map-data");
+  var mapData = embedded ? JSON.parse(embedded.textContent) : null;
   var chartElement = document.getElementById("chart-data");
   var chartData = chartElement ? JSON.parse(chartElement.textContent) : [];
   var name = function (item) { return zh && item.name_zh ? item.name_zh : item.name_en; };
@@ -65,7 +67,7 @@
     var element = document.getElementById("map");
     if (!element || !window.echarts) { return; }
     var url = script.dataset.boundaries + "?detail=" + mapData.detail_provinces.join(",");
-    fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (geojson) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); }).then(function (geojson) {
       useFormerCodes(geojson);
       echarts.registerMap("china", geojson);  // the name "china" gives ECharts' South China Sea inset
       var chart = echarts.init(element);
@@ -100,6 +102,13 @@
     });
   }
 
+  function loadMapData() {
+    if (mapData || !script.dataset.map) { return Promise.resolve(mapData); }
+    return fetch(script.dataset.map, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { mapData = data; return data; });
+  }
+
   if (document.getElementById("chart-data")) { drawChart(); }
-  drawMap();
+  loadMapData().then(function (data) { if (data) { return drawMap(); } });
 })();
