@@ -162,6 +162,8 @@ def test_daily_reports_aggregate_and_overdue_teams_are_flagged(client, people, h
 
 def test_capacity_snapshots_and_request_renewal(client, people, hospital):
     client.force_login(people["recipient"])
+    page = client.get("/p/hubei-2020/facilities/").content.decode()
+    assert f"/facilities/{hospital.pk}/snapshot" in page  # the recipient's officer records it
     response = client.post(
         f"/p/hubei-2020/facilities/{hospital.pk}/snapshot",
         {

@@ -202,6 +202,7 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "on": on,
             "matrix": ledger.responsibility_matrix(programme, on),
             "recipients": recipients,
+            "manageable": {p for p, _ in recipients},  # whose capacity the user records
             "kinds": Facility.Kind.choices,
         },
     )
