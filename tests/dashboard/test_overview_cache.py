@@ -132,3 +132,14 @@ def test_an_overview_waiting_for_splits_is_not_kept(
     dashboard_services.overview(hubei)
     dashboard_services.overview(hubei)
     assert computations == ["hubei-2020", "hubei-2020"]
+
+
+def test_the_pages_cached_tables_follow_a_change(client: Any, people: dict[str, Any]) -> None:
+    client.force_login(people["coordinator"])
+    assert 'class="tag ended"' not in client.get("/p/hubei-2020/").content.decode()
+    client.get("/p/hubei-2020/")  # the tables now come from the cache
+    pairing = Pairing.objects.filter(programme__slug="hubei-2020").first()
+    pairing.status = "ended"
+    pairing.valid_to = pairing.valid_from
+    pairing.save()
+    assert 'class="tag ended"' in client.get("/p/hubei-2020/").content.decode()

@@ -9,8 +9,9 @@ language under the programme data's version (`freshness`): any recorded change c
 import datetime
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -44,6 +45,19 @@ class RecipientRow:
     donors: list[RegionName]  # shown in the user's language
 
 
+# A recipient row as it is cached: a plain tuple (RecipientRow's fields, donors as (en, zh)
+# pairs). A national programme has over a thousand rows and the page shows fifty: tuples load
+# from the cache several times faster than objects, and only the page's rows become objects.
+RowData = tuple[
+    str, str, str, dict[str, float], dict[str, float], float | None, tuple[tuple[str, str], ...]
+]
+
+
+def _row(data: RowData) -> RecipientRow:
+    *fields, donors = data
+    return RecipientRow(*fields, donors=[RegionName(*names) for names in donors])  # type: ignore[misc]
+
+
 @dataclass
 class Overview:
     """What the overview shows as of a date. Cached: plain values, no querysets."""
@@ -56,16 +70,24 @@ class Overview:
     min_coverage: float | None
     mean_coverage: float | None
     per_unit: bool
-    recipient_rows: list[RecipientRow]
+    rows: list[RowData]  # worst covered first; see `recipient_rows`
     pairing_ids: list[int]  # every pairing of the programme, in the order the page lists them
     resources: list[ResourceType]
     largest_gaps: list[ledger.Gap] = field(default_factory=list)
+    reports: list[ledger.ReportSummary] = field(default_factory=list)  # team reports of the date
+    overdue: list[str] = field(default_factory=list)  # teams on duty that have not reported
     excluded: list[str] = field(default_factory=list)
     later_figures: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     split_derived: bool = False
     pending_splits: list[str] = field(default_factory=list)  # recipients waiting for a split
     chart_data: list[dict[str, Any]] = field(default_factory=list)
+    cache_key: str = ""  # also keys the page's cached fragments
+    cache_seconds: int = 0  # how long those may be kept: 0 while splits are pending
+
+    @property
+    def recipient_rows(self) -> list[RecipientRow]:
+        return [_row(data) for data in self.rows]
 
 
 @dataclass
@@ -98,13 +120,47 @@ def map_json(
     return found, key.rpartition(":")[2]
 
 
-def pairs_page(data: Overview, number: str | None, *, per_page: int = 100) -> Page:
-    """One page of the programme's pairings, fetched by id: the order is in the overview."""
-    page = Paginator(data.pairing_ids, per_page).get_page(number)
-    ids = list(page.object_list)
-    by_id = Pairing.objects.select_related("donor__region", "recipient__region").in_bulk(ids)
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+def recipients_page(data: Overview, number: str | None, *, per_page: int = 50) -> Page:
+    """One page of recipient rows, worst covered first."""
+    page = Paginator(data.rows, per_page).get_page(number)
+    page.object_list = [_row(row) for row in page.object_list]
     return page
+
+
+def pairs_page(data: Overview, number: str | None, *, per_page: int = 100) -> Page:
+    """One page of the programme's pairings, fetched by id (the order is in the overview) when
+    first iterated: a page whose table comes from the cache reads none."""
+    page = Paginator(data.pairing_ids, per_page).get_page(number)
+    page.object_list = _PairingsByIds(list(page.object_list))
+    return page
+
+
+class _PairingsByIds(Sequence[Pairing]):
+    """Pairings in the order of their ids, read in one query on first use."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+        self._pairings: list[Pairing] | None = None
+
+    def _loaded(self) -> list[Pairing]:
+        if self._pairings is None:
+            by_id = Pairing.objects.select_related("donor__region", "recipient__region").in_bulk(
+                self.ids
+            )
+            self._pairings = [by_id[pk] for pk in self.ids if pk in by_id]
+        return self._pairings
+
+    @overload
+    def __getitem__(self, index: int) -> Pairing: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Pairing]: ...
+
+    def __getitem__(self, index: int | slice) -> Pairing | list[Pairing]:
+        return self._loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def _key(programme: Programme, on: datetime.date, resource: str) -> str:
@@ -123,7 +179,9 @@ def _compute_and_store(
     programme: Programme, on: datetime.date, resource: str, key: str
 ) -> _Computed:
     computed = _compute(programme, on, resource)
+    computed.overview.cache_key = key
     if not computed.overview.pending_splits:
+        computed.overview.cache_seconds = freshness.ENTRY_SECONDS
         # While splits are being computed in the background the page must keep asking for them
         # (and show them once stored), so such an overview is not kept.
         cache.set_many(
@@ -143,30 +201,31 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
         plan = [a for a in plan if a.allocation is not None]
     evaluation = engine.evaluate(problem, plan) if plan else None
     paired: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    donors_of: dict[str, list[RegionName]] = defaultdict(list)
+    donors_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for assignment in evaluation.assignments if evaluation else ():
         for code, quantity in (assignment.allocation or {}).items():
             paired[assignment.recipient][code] += quantity
         region = build.participants[assignment.donor].region
-        donors_of[assignment.recipient].append(RegionName(region.name_en, region.name_zh))
-    rows = [
-        RecipientRow(
+        donors_of[assignment.recipient].append((region.name_en, region.name_zh))
+    rows: list[RowData] = [
+        (
             recipient.id,
             recipient.name,
             build.participants[recipient.id].region.name_zh,
             {k: v for k, v in recipient.need.items() if not resource or k == resource},
             {k: v for k, v in paired[recipient.id].items() if not resource or k == resource},
             None if recipient.id in pending else _coverage(evaluation, recipient.id, resource),
-            donors_of[recipient.id],
+            tuple(donors_of[recipient.id]),
         )
         for recipient in problem.recipients
     ]
-    rows.sort(key=lambda row: (row.coverage is None, row.coverage or 0.0))
-    coverages = [row.coverage for row in rows if row.coverage is not None]
+    rows.sort(key=lambda row: (row[5] is None, row[5] or 0.0))
+    coverages = [row[5] for row in rows if row[5] is not None]
     totals: dict[str, float] = defaultdict(float)
     for values in paired.values():
         for code, quantity in values.items():
             totals[code] += quantity
+    reports, overdue = ledger.report_summary(programme, on)
     result = Overview(
         on=on,
         donors=programme.participants.filter(role="donor").count(),
@@ -176,21 +235,23 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
         min_coverage=min(coverages) if coverages else None,
         mean_coverage=sum(coverages) / len(coverages) if coverages else None,
         per_unit=problem.saturation is None,
-        recipient_rows=rows,
+        rows=rows,
         pairing_ids=_pairing_order(programme),
         resources=list(ResourceType.objects.filter(code__in=problem.resources)),
         largest_gaps=ledger.gaps(programme, on)[:LARGEST_GAPS],
+        reports=reports,
+        overdue=overdue,
         excluded=build.excluded,
         later_figures=build.later_figures,
         assumptions=build.assumptions,
         split_derived=bool(evaluation and evaluation.split_derived),
         pending_splits=sorted(pending),
         chart_data=[
-            {"name_en": r.name_en, "name_zh": r.name_zh, "need": r.need, "paired": r.paired}
-            for r in rows[:CHART_ROWS]
+            {"name_en": name_en, "name_zh": name_zh, "need": need, "paired": paired}
+            for _, name_en, name_zh, need, paired, *_ in rows[:CHART_ROWS]
         ],
     )
-    map_data = _map_data(build, plan, rows)
+    map_data = _map_data(build, plan, result.recipient_rows)
     return _Computed(result, json.dumps(map_data, ensure_ascii=False).encode())
 
 

@@ -1,7 +1,6 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +12,6 @@ from pairaid.accounts import permissions
 from pairaid.dashboard import boundaries
 from pairaid.dashboard import services as dashboard_services
 from pairaid.errors import Problem, ValidationFailed
-from pairaid.operations import ledger
 from pairaid.web.auth import member_required
 
 
@@ -35,9 +33,6 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     resource = request.GET.get("resource", "")
     data = dashboard_services.overview(programme, on=_date(request), resource=resource)
-    reports, overdue = ledger.report_summary(programme, data.on)
-    # A national programme has thousands of rows: the page shows them in pages.
-    recipients = Paginator(data.recipient_rows, 50).get_page(request.GET.get("recipients"))
     # The map's data (hundreds of KiB at national scale) is fetched by the page's script.
     map_query = urlencode({"date": data.on.isoformat(), "resource": resource})
     return render(
@@ -46,11 +41,12 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "o": data,
+            # A national programme has thousands of rows: the page shows them in pages.
             "pairs": dashboard_services.pairs_page(data, request.GET.get("pairs")),
-            "recipients": recipients,
+            "recipients": dashboard_services.recipients_page(data, request.GET.get("recipients")),
             "gaps": data.largest_gaps,
-            "reports": reports,
-            "overdue": overdue,
+            "reports": data.reports,
+            "overdue": data.overdue,
             "resource": resource,
             "map_url": f"{reverse('dashboard:map', args=[programme.slug])}?{map_query}",
             "can_set_date": permissions.can(
