@@ -21,6 +21,7 @@ class _State:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.links: list[PairKey] = []
+        self.linked: set[PairKey] = set()  # the same pairs, for constant-time membership
         self.donor_links: dict[str, int] = {d.id: 0 for d in problem.donors}
         self.recipient_links: dict[str, int] = {r.id: 0 for r in problem.recipients}
         self.load: dict[str, float] = {r.id: 0.0 for r in problem.recipients}
@@ -39,6 +40,7 @@ class _State:
 
     def link(self, donor: str, recipient: str) -> None:
         self.links.append((donor, recipient))
+        self.linked.add((donor, recipient))
         self.donor_links[donor] += 1
         self.recipient_links[recipient] += 1
         self.load[recipient] += self.problem.load(donor, recipient)
@@ -108,7 +110,7 @@ def _links_wanted(problem: Problem) -> int:
 
 def _keep_existing(problem: Problem, state: _State, options: dict[str, list[str]]) -> None:
     for donor, recipient in sorted(problem.policy.existing_plan):
-        linked = (donor, recipient) in state.links
+        linked = (donor, recipient) in state.linked
         if (
             not linked
             and recipient in options.get(donor, [])
@@ -138,7 +140,7 @@ def _serve_minimums(problem: Problem, state: _State, options: dict[str, list[str
         if spare[donor.id] > 0:
             network.add_edge(0, node[donor.id], spare[donor.id])
         for recipient in options[donor.id]:
-            if recipient in short and (donor.id, recipient) not in state.links:
+            if recipient in short and (donor.id, recipient) not in state.linked:
                 edges[network.add_edge(node[donor.id], node[recipient], 1)] = (donor.id, recipient)
     for recipient in recipients:
         network.add_edge(node[recipient], sink, short[recipient])
@@ -157,7 +159,7 @@ def _fill_fair(problem: Problem, state: _State, options: dict[str, list[str]]) -
             free = [
                 r
                 for r in options[donor.id]
-                if (donor.id, r) not in state.links and state.can_link(donor.id, r)
+                if (donor.id, r) not in state.linked and state.can_link(donor.id, r)
             ]
             if not free:
                 break
@@ -191,7 +193,7 @@ def _fill_by_regret(
             free = [
                 r
                 for r in options[donor]
-                if (donor, r) not in state.links and state.can_link(donor, r)
+                if (donor, r) not in state.linked and state.can_link(donor, r)
             ]
             if not free:
                 break

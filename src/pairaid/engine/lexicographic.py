@@ -56,7 +56,7 @@ def solve_levels(
     status: OptimumStatus = "optimal"
     for name in level_names:
         expression, maximize = pairing.level(name)
-        remaining = _remaining(limits, started)
+        remaining = _remaining(limits, started, len(level_names))
         if values is not None and len(values) < pairing.model.size:
             values = _extend_hint(pairing, values)
         optimum = backend.optimize(
@@ -81,9 +81,13 @@ def solve_levels(
     return LexicographicOutcome(status, tuple(outcomes), values)
 
 
-def _remaining(limits: Limits, started: float) -> Limits:
-    if limits.time_limit_seconds is None or limits.deterministic:
+def _remaining(limits: Limits, started: float, level_count: int) -> Limits:
+    """The limits of the next level: what is left of the clock, or in deterministic mode an
+    equal share of the work for each level (so that K levels do not take K times the limit)."""
+    if limits.time_limit_seconds is None:
         return limits
+    if limits.deterministic:
+        return replace(limits, time_limit_seconds=limits.time_limit_seconds / level_count)
     left = max(limits.time_limit_seconds - (time.monotonic() - started), 0.01)
     return replace(limits, time_limit_seconds=left)
 

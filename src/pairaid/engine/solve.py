@@ -7,8 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pairaid.engine import explain as explaining
+from pairaid.engine import kernel
 from pairaid.engine.backends import get_backend
-from pairaid.engine.backends.base import Limits
+from pairaid.engine.backends.base import Backend, Limits
+from pairaid.engine.bottleneck import raise_minimum
 from pairaid.engine.checks import check_problem, prove_infeasible
 from pairaid.engine.evaluate import Evaluation, evaluate
 from pairaid.engine.formulation import COVERAGE_SCALE, PairingModel, build_model
@@ -27,6 +29,8 @@ _LOCAL_SEARCH_MAX_SECONDS = 0.5
 # A warm start only needs to be decent; the exact backend does the rest. Measured on chu1997:
 # more local search than this costs more time than it saves HiGHS.
 _WARM_START_EVALUATIONS = 2_000
+_EVALUATION_SHARE = 0.03  # of the time limit, kept for evaluating the plan found
+_MINIMUM_SOLVER_SECONDS = 0.1  # the solver always gets a moment, even after a slow warm start
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ def solve(
     if options.backend in HEURISTIC_BACKENDS:
         result = _heuristic_result(problem, warm_start)
     else:
-        result = _exact_result(problem, warm_start, relative_gap, say)
+        result = _exact_result(problem, warm_start, relative_gap, say, clock)
     if result.pairs and explain and _fair(problem):
         result = _with_explanations(problem, result, price_of_fairness, relative_gap)
     return clock.finish(result)
@@ -137,7 +141,10 @@ def _with_options(
 
 def _warm_start(problem: Problem) -> tuple[Assignment, ...]:
     plan = greedy_plan(problem)
-    if problem.options.backend == "greedy" or not local_search_applies(problem):
+    if problem.options.backend == "greedy":
+        return plan
+    plan = raise_minimum(problem, plan)
+    if not local_search_applies(problem):
         return plan
     limit = problem.options.time_limit_seconds
     budget = _LOCAL_SEARCH_MAX_SECONDS
@@ -169,21 +176,26 @@ def _exact_result(
     warm_start: Sequence[Assignment],
     gap: float,
     say: Callable[[str], None],
+    clock: _Clock,
 ) -> Result:
     options = problem.options
     solver = get_backend(options.backend)
     pairing = build_model(problem)
-    warm_evaluation = evaluate(problem, warm_start)
-    hint = _hint(pairing, warm_evaluation) if warm_evaluation.feasible else None
     # HiGHS's presolve costs more than it saves on the fairness models (measured at 19×16:
     # max-min 2-5× faster without it); on cost-only (GAP) models it is kept.
     limits = Limits(
-        options.time_limit_seconds,
+        _solver_seconds(options, clock),
         options.seed,
         options.deterministic,
         gap,
         presolve=not _fair(problem),
     )
+    warm_evaluation = evaluate(problem, warm_start)
+    start, first_bound = warm_evaluation, None
+    if kernel.applies(problem, pairing.pairs):
+        first_bound, limits = _relaxation_bound(pairing, limits, say)
+        start, limits = _kernel_start(pairing, warm_evaluation, solver, limits, say)
+    hint = _hint(pairing, start) if start.feasible else None
 
     def report(level: LevelOutcome, seconds: float) -> None:
         value = f"{level.value:.6g} (bound {level.bound})"
@@ -213,8 +225,105 @@ def _exact_result(
     if solver.name == "cpsat" and _fair(problem):
         explanations.append(message("cpsat_precision", scale=COVERAGE_SCALE))
     levels = [_level(level) for level in outcome.levels]
+    if first_bound is not None and levels:
+        levels[0] = _tightened(levels[0], first_bound)
     result = _result(problem, outcome.status, levels, evaluation, explanations)
     return replace(result, backend=solver.name)
+
+
+def _solver_seconds(options: SolveOptions, clock: _Clock) -> float | None:
+    """What is left of the time limit for the solver: checks, model building and the warm start
+    count against it (seconds at national scale), so that the whole run keeps to the limit. The
+    final evaluation is reserved a small share. Deterministic runs count work, not the clock."""
+    limit = options.time_limit_seconds
+    if limit is None or options.deterministic:
+        return limit
+    spent = time.perf_counter() - clock.wall
+    return max(limit * (1 - _EVALUATION_SHARE) - spent, min(limit, _MINIMUM_SOLVER_SECONDS))
+
+
+def _kernel_start(
+    pairing: PairingModel,
+    warm_evaluation: Evaluation,
+    solver: Backend,
+    limits: Limits,
+    say: Callable[[str], None],
+) -> tuple[Evaluation, Limits]:
+    """Solve the model restricted to the kernel's pairs first (`engine.kernel`); its plan, when
+    better, becomes the full model's warm start. Returns the warm start and what is left of the
+    limits for the full model."""
+    problem = pairing.problem
+    started = time.monotonic()
+    keep = kernel.kernel_pairs(problem, pairing.pairs, warm_evaluation.assignments)
+    small = build_model(kernel.restricted(problem, pairing.pairs, keep))
+    small_hint = _hint(small, warm_evaluation) if warm_evaluation.feasible else None
+    total = limits.time_limit_seconds
+    share = None if total is None else total * kernel.TIME_SHARE
+    outcome = solve_levels(
+        small, problem.level_names(), solver, replace(limits, time_limit_seconds=share), small_hint
+    )
+    left = limits
+    if total is not None and share is not None:
+        # Deterministic runs count work, not the clock: the full model gets the other share.
+        spent = share if limits.deterministic else time.monotonic() - started
+        left = replace(limits, time_limit_seconds=max(total - spent, 0.01))
+    if outcome.values is None:
+        say(f"kernel of {len(keep)} pairs: {outcome.status}")
+        return warm_evaluation, left
+    found = evaluate(problem, _read_plan(small, outcome.values))
+    say(
+        f"kernel of {len(keep)} of {len(pairing.pairs)} pairs: "
+        + ", ".join(f"{level.name} {level.value:.6g} ({level.status})" for level in outcome.levels)
+    )
+    if found.feasible and (
+        not warm_evaluation.feasible
+        or _ranking(problem, found) > _ranking(problem, warm_evaluation)
+    ):
+        return found, left
+    return warm_evaluation, left
+
+
+def _relaxation_bound(
+    pairing: PairingModel, limits: Limits, say: Callable[[str], None]
+) -> tuple[float | None, Limits]:
+    """The first level's linear-relaxation bound of the full model, and the limits left. At
+    national scale branch and bound may not finish its root in the time left after the kernel;
+    this bound is valid whatever happens later (it is the full model's, not the kernel's)."""
+    from pairaid.engine.backends.highs import relaxation_bound
+
+    started = time.monotonic()
+    expression, maximize = pairing.level(pairing.problem.level_names()[0])
+    total = limits.time_limit_seconds
+    share = None if total is None else total * kernel.BOUND_SHARE
+    bound = relaxation_bound(pairing.model, expression, maximize=maximize, time_limit_seconds=share)
+    spent = time.monotonic() - started
+    say(f"relaxation bound {bound if bound is not None else 'not found'} in {spent:.1f} s")
+    if total is None or share is None:
+        return bound, limits
+    # Deterministic runs count work, not the clock: the bound is charged its whole share.
+    charged = share if limits.deterministic else spent
+    return bound, replace(limits, time_limit_seconds=max(total - charged, 0.01))
+
+
+def _tightened(level: Level, bound: float) -> Level:
+    """The level with the tighter of its own bound and the relaxation bound (maximised)."""
+    if level.value is None or (level.bound is not None and level.bound <= bound):
+        return level
+    gap = relative_gap(level.value, bound)
+    status = "optimal" if gap is not None and gap <= 1e-9 else level.status
+    return replace(level, bound=bound, gap=gap, status=status)
+
+
+def _ranking(problem: Problem, evaluation: Evaluation) -> tuple[float, ...]:
+    """Level values, signed so that larger is better, for comparing two plans lexicographically."""
+    return tuple(
+        evaluation.level_value(name, problem) * (1 if _maximised(name) else -1)
+        for name in problem.level_names()
+    )
+
+
+def _maximised(level_name: str) -> bool:
+    return level_name == "max_min_coverage" or level_name.startswith("leximin_")
 
 
 def _warm_start_note(problem: Problem, evaluation: Evaluation) -> Message:
