@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
@@ -60,6 +60,15 @@ class RequestIn(Schema):
     note: str = ""
 
 
+class LinePledgeOut(Schema):
+    id: int
+    donor: str
+    quantity: Decimal
+    status: str
+    shipments: list[int]
+    disbursements: list[int]
+
+
 class LineOut(Schema):
     id: int
     resource_type: str
@@ -69,6 +78,7 @@ class LineOut(Schema):
     in_transit: Decimal
     received: Decimal
     discrepancies: list[str]
+    pledges: list[LinePledgeOut] = []
 
 
 class RequestOut(Schema):
@@ -101,6 +111,17 @@ def _request_out(request: Any, expired: bool, lines: list[ledger.LineProgress]) 
                 "in_transit": p.in_transit,
                 "received": p.received,
                 "discrepancies": p.discrepancies,
+                "pledges": [
+                    {
+                        "id": pledge.pk,
+                        "donor": pledge.donor.region.code,
+                        "quantity": pledge.quantity,
+                        "status": pledge.status,
+                        "shipments": [s.pk for s in pledge.shipments.all()],
+                        "disbursements": [d.pk for d in pledge.disbursements.all()],
+                    }
+                    for pledge in p.line.pledges.all()
+                ],
             }
             for p in lines
         ],
@@ -214,7 +235,13 @@ class DispatchIn(Schema):
 class ShipmentOut(Schema):
     id: int
     pledge: int
+    line: int
+    request: int
+    donor: str
+    recipient: str
+    resource_type: str
     quantity: Decimal
+    reference: str
     status: str
     dispatched_on: datetime.date
     received_on: datetime.date | None
@@ -222,11 +249,24 @@ class ShipmentOut(Schema):
     discrepancies: list[dict[str, Any]]
 
 
+SHIPMENT_RELATED = (
+    "pledge__donor__region",
+    "pledge__line__request__recipient__region",
+    "pledge__line__resource_type",
+)
+
+
 def _shipment_out(s: Shipment) -> dict[str, Any]:
     return {
         "id": s.pk,
         "pledge": s.pledge_id,
+        "line": s.pledge.line_id,
+        "request": s.pledge.line.request.number,
+        "donor": s.pledge.donor.region.code,
+        "recipient": s.pledge.line.request.recipient.region.code,
+        "resource_type": s.pledge.line.resource_type.code,
         "quantity": s.quantity,
+        "reference": s.reference,
         "status": s.status,
         "dispatched_on": s.dispatched_on,
         "received_on": s.received_on,
@@ -236,6 +276,34 @@ def _shipment_out(s: Shipment) -> dict[str, Any]:
             for d in s.discrepancies.all()
         ],
     }
+
+
+@router.get(
+    "/programmes/{slug}/shipments",
+    response=list[ShipmentOut],
+    summary="Shipments of goods, with their receipts (filter: status, recipient, donor)",
+)
+def list_shipments(
+    request: HttpRequest,
+    slug: str,
+    status: str | None = None,
+    recipient: str | None = None,
+    donor: str | None = None,
+) -> list[dict[str, Any]]:
+    """What a recipient still has to receive: `?recipient=421100&status=open` (open: every
+    shipment not yet received, whether dispatched or in transit)."""
+    programme = permissions.programme_for(request.user, slug)
+    found = Shipment.objects.filter(pledge__line__request__programme=programme)
+    if status == "open":
+        found = found.exclude(status=Shipment.Status.RECEIVED)
+    elif status:
+        found = found.filter(status=status)
+    if recipient:
+        found = found.filter(pledge__line__request__recipient__region__code=recipient)
+    if donor:
+        found = found.filter(pledge__donor__region__code=donor)
+    found = found.select_related(*SHIPMENT_RELATED).prefetch_related("discrepancies")
+    return [_shipment_out(s) for s in found.order_by("pk")]
 
 
 @router.post(
@@ -528,6 +596,10 @@ class GapOut(Schema):
     in_transit: Decimal
     on_duty: Decimal
     gap: Decimal
+    assessed: Decimal | None = Field(None, description="the need figure on the date, if any")
+    requested: Decimal = Field(
+        Decimal(0), description="what the recipient's requests ask for (the need where larger)"
+    )
 
 
 @router.get("/programmes/{slug}/gaps", response=list[GapOut], summary="Gaps, largest first")
@@ -544,6 +616,8 @@ def gaps(
             "in_transit": g.in_transit,
             "on_duty": g.on_duty,
             "gap": g.gap,
+            "assessed": g.assessed,
+            "requested": g.requested,
         }
         for g in ledger.gaps(programme, date or programme.current_date())
     ]

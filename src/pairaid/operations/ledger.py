@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from pairaid.operations.models import (
     Deployment,
@@ -26,6 +26,14 @@ from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
 ZERO = Decimal(0)
+
+
+def local_name(obj: Any) -> str:
+    """A region's or indicator's name in the active language (Chinese where it has one)."""
+    name_zh = getattr(obj, "name_zh", "")
+    if (get_language() or "").startswith("zh") and name_zh:
+        return str(name_zh)
+    return str(obj.name_en)
 
 
 @dataclass
@@ -130,6 +138,15 @@ class Gap:
     received: Decimal
     in_transit: Decimal
     on_duty: Decimal
+    # What the need is made of: the need figure at the date (None where there is none) and the
+    # quantity the recipient's requests ask for; `need` is the larger of the two.
+    assessed: Decimal | None = None
+    requested: Decimal = ZERO
+
+    @property
+    def from_requests(self) -> bool:
+        """The recipient's requests ask for more than the need figure (or there is none)."""
+        return self.assessed is None or self.requested > self.assessed
 
     @property
     def gap(self) -> Decimal:
@@ -142,9 +159,35 @@ class Gap:
         return self.gap < 0
 
 
+def requested_as_of(programme: Programme, on: datetime.date) -> dict[tuple[int, str], Decimal]:
+    """What each recipient's requests ask for at the date, per resource: a live request (open,
+    not expired) counts what it asks for; one expired, closed or withdrawn counts only what
+    donors had pledged against it, so that what they deliver is never taken for over-supply."""
+    asked: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    pledges = Pledge.objects.filter(status=Pledge.Status.PLEDGED, pledged_on__lte=on)
+    lines = (
+        RequestLine.objects.filter(request__programme=programme, request__raised_on__lte=on)
+        .select_related("request", "resource_type")
+        .prefetch_related(Prefetch("pledges", pledges))
+    )
+    for line in lines:
+        live = line.request.status == Request.Status.OPEN and not is_expired(line.request, on)
+        pledged = sum((p.quantity for p in line.pledges.all()), ZERO)
+        asked[(line.request.recipient_id, line.resource_type.code)] += (
+            line.quantity if live else min(line.quantity, pledged)
+        )
+    return asked
+
+
 def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
-    """Need − received − in transit (goods, funds); need − staff on duty (staff); largest first."""
+    """Need − received − in transit (goods, funds); need − staff on duty (staff); largest first.
+
+    The need is the recipient's need figure at the date or, where its requests ask for more (or
+    there is no figure for the resource), what its requests ask for: a request raised for a
+    resource nobody assessed is a gap too."""
     needs = programme_services.needs_as_of(programme=programme, on=on)
+    assessed = {(k.participant_id, k.resource_code): p.line.quantity for k, p in needs.items()}
+    requested = requested_as_of(programme, on)
     recipients = {
         p.pk: p for p in programme.participants.filter(role="recipient").select_related("region")
     }
@@ -179,19 +222,22 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
             staff[(deployment.recipient_id, member.resource_type.code)] += member.count
             staff[(deployment.recipient_id, "medical_staff")] += member.count
     rows = []
-    for line_key, picked in needs.items():
-        recipient = recipients.get(line_key.participant_id)
+    for k in sorted(assessed.keys() | requested.keys()):
+        recipient = recipients.get(k[0])
         if recipient is None:
             continue
-        k = (line_key.participant_id, line_key.resource_code)
+        figure = assessed.get(k)
+        asked = requested.get(k, ZERO)
         rows.append(
             Gap(
                 recipient,
-                resources[line_key.resource_code],
-                picked.line.quantity,
+                resources[k[1]],
+                max(figure or ZERO, asked),
                 received[k],
                 in_transit[k],
                 staff[k],
+                assessed=figure,
+                requested=asked,
             )
         )
     return sorted(rows, key=lambda g: g.gap, reverse=True)
@@ -295,7 +341,7 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
         ).values_list("value_cny", flat=True)
         basis = gettext("%(share)s %% of %(indicator)s %(year)s") % {
             "share": f"{programme.min_contribution_share * 100:g}",
-            "indicator": indicator.name_en,
+            "indicator": local_name(indicator),
             "year": year - 1,
         }
         checks.append(
@@ -472,7 +518,7 @@ def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Respo
     return [
         Responsibility(
             f,
-            sorted({d.team.donor.region.name_en for d in by_facility[f.pk]}),
+            sorted({local_name(d.team.donor.region) for d in by_facility[f.pk]}),
             sorted(d.team.name for d in by_facility[f.pk]),
         )
         for f in facilities
@@ -512,7 +558,7 @@ def report_summary(
         report = reports.get(d.team_id)
         if report is None:
             continue
-        name = d.recipient.region.name_en
+        name = local_name(d.recipient.region)
         row = totals.setdefault(name, ReportSummary(name, 0, 0, 0, 0, 0, 0, 0, 0))
         row.reports += 1
         for figure in (
@@ -526,7 +572,7 @@ def report_summary(
         ):
             setattr(row, figure, getattr(row, figure) + getattr(report, figure))
     overdue = sorted(
-        f"{d.team.name} ({d.recipient.region.name_en})"
+        f"{d.team.name} ({local_name(d.recipient.region)})"
         for d in on_duty_deployments
         if d.team_id not in reports
     )
