@@ -63,3 +63,12 @@ class FundReceiptForm(forms.Form):
         min_value=0, max_digits=18, decimal_places=2, label=_("Amount received")
     )
     note = forms.CharField(required=False, label=_("Note"))
+
+
+# The ledger's inline forms (pledge, dispatch, receipt, disbursement) show no labels in their
+# table rows: each field names itself in its placeholder and, for screen readers, aria-label.
+for _form in (PledgeForm, DispatchForm, ReceiptForm, DisburseForm, FundReceiptForm):
+    for _field in _form.base_fields.values():
+        if not isinstance(_field.widget, forms.Select):
+            _field.widget.attrs.setdefault("placeholder", _field.label)
+        _field.widget.attrs.setdefault("aria-label", _field.label)

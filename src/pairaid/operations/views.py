@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pairaid.accounts import permissions
@@ -28,6 +29,7 @@ from pairaid.operations.forms import (
 )
 from pairaid.operations.models import Disbursement, Pledge, RequestLine, Shipment
 from pairaid.programmes.models import Programme
+from pairaid.registry.models import ResourceType
 from pairaid.web.auth import member_required
 from pairaid.web.uploads import handle_upload
 
@@ -37,7 +39,7 @@ def _choices(user: Any, programme: Programme, role: str, action: Action) -> list
         programme.participants.filter(role=role).select_related("region").order_by("region__code")
     )
     return [
-        (p.pk, p.region.name_en)
+        (p.pk, ledger.local_name(p.region))
         for p in members
         if permissions.can(user, action, programme, p.region_id)
     ]
@@ -89,6 +91,7 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
             "on": on,
             "rows": ledger.requests_with_progress(programme, on),
             "duplicates": ledger.duplicate_requests(programme, on),
+            "resources": ResourceType.objects.all(),
             "form": form if recipients else None,
             "pledge_form": PledgeForm(donors=donors) if donors else None,
             "can_receive": {
@@ -264,6 +267,7 @@ def gaps(request: HttpRequest, slug: str) -> HttpResponse:
             "on": on,
             "gaps": ledger.gaps(programme, on),
             "duplicates": ledger.duplicate_requests(programme, on),
+            "resources": ResourceType.objects.all(),
             "year": year,
             "contributions": ledger.contribution_checks(programme, year),
         },
@@ -306,7 +310,8 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
     on = _date(request, programme)
     overview = dashboard_services.overview(programme, on=on)
     coverage = {row.id: row.coverage for row in overview.recipient_rows if row.coverage is not None}
-    rows = ledger.as_rows(ledger.league_table(programme, on, coverage))
+    table = ledger.league_table(programme, on, coverage)
+    rows = ledger.as_rows(table)
     sort = request.GET.get("sort", "staff_deployed")
     if sort in SORTS:
         rows = sort_league(rows, sort)
@@ -319,6 +324,9 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
         for row in rows:
             writer.writerow([row[k] for k in HXL])
         return response
+    regions = {row.donor.region.code: row.donor.region for row in table}
+    for row in rows:
+        row["region"] = regions[row["donor_code"]]  # the donor's name in the page's language
     return render(
         request,
         "operations/league.html",
@@ -335,6 +343,15 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _applied(count: int) -> str:
+    if not count:
+        return _(
+            "The workbook held no new rows: nothing was changed (the rows already in the ledger "
+            "are listed for reference)."
+        )
+    return ngettext("%(count)s row applied.", "%(count)s rows applied.", count) % {"count": count}
+
+
 @member_required
 def operations_workbook(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
@@ -345,7 +362,7 @@ def operations_workbook(request: HttpRequest, slug: str) -> HttpResponse:
             apply=lambda data, name: workbook.upload(
                 programme=programme, user=request.user, data=data, filename=name
             ),
-            done=lambda count: _("%(count)s rows applied.") % {"count": count},
+            done=_applied,
             back="operations:workbook",
         )
     sheet = request.GET.get("csv", "")

@@ -475,9 +475,9 @@ def _plan_teams(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> list
         Team.objects.filter(programme=reader.programme).values_list("donor__region__code", "name")
     )
     for row, cells in rows:
-        donor = reader.participant("teams", row, cells, "donor_code", "donor", Action.MANAGE_TEAMS)
         if (cells.get("donor_code"), cells.get("name")) in existing:
             continue  # a team already registered: the template lists it for reference
+        donor = reader.participant("teams", row, cells, "donor_code", "donor", Action.MANAGE_TEAMS)
         members: dict[ResourceType, int] = {}
         for part in (p.strip() for p in cells.get("members", "").split(";") if p.strip()):
             code, _, count = part.partition(":")
@@ -630,7 +630,18 @@ def _plan_reports(reader: _Reader, rows: list[tuple[int, dict[str, str]]]) -> li
         t.name: t
         for t in Team.objects.filter(programme=reader.programme).select_related("donor__region")
     }
+    filed = {
+        tuple(row[:2]) + tuple(_text(v) for v in row[2:])
+        for row in export_rows(reader.programme, "reports")
+    }
     for row, cells in rows:
+        key = (
+            cells.get("team", ""),
+            cells.get("date", "")[:10],
+            *(cells.get(name, "") for name, _ in SHEETS["reports"][2:]),
+        )
+        if key in filed:
+            continue  # a report already filed as it stands: the template lists it for reference
         team = teams.get(cells.get("team", ""))
         if team is None:
             reader.fail(

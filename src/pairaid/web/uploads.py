@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pairaid.errors import ValidationFailed
@@ -31,7 +32,12 @@ def handle_upload(
         return render(
             request,
             "programmes/upload_errors.html",
-            {"programme": programme, "problems": failure.problems},
+            {
+                "programme": programme,
+                "problems": failure.problems,
+                "back": reverse(back, kwargs={"slug": programme.slug}),
+                "to_participants": back == "programmes:participants",
+            },
             status=400,
         )
     messages.success(request, done(count))
