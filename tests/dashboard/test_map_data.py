@@ -52,3 +52,20 @@ def test_a_programme_the_user_cannot_see_is_not_found(client: Any, people: dict[
     assert client.get("/p/no-such-programme/map.json").status_code == 404
     client.logout()
     assert client.get("/p/hubei-2020/map.json").status_code == 302  # to the login page
+
+
+def test_boundaries_are_cached_by_the_browser_and_revalidated(
+    client: Any, people: dict[str, Any]
+) -> None:
+    client.force_login(people["observer"])
+    first = client.get("/p/hubei-2020/boundaries.json?detail=420000")
+    assert first.status_code == 200 and first.json()["features"]
+    assert "max-age=86400" in first["Cache-Control"]
+    again = client.get(
+        "/p/hubei-2020/boundaries.json?detail=420000", headers={"If-None-Match": first["ETag"]}
+    )
+    assert again.status_code == 304
+    other = client.get("/p/hubei-2020/boundaries.json")
+    assert other["ETag"] != first["ETag"]
+    client.force_login(people["outsider"])
+    assert client.get("/p/hubei-2020/boundaries.json").status_code == 404

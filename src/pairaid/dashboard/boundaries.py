@@ -5,6 +5,7 @@ same names (`china-provinces.json`, and `<province code>.json` with its prefectu
 each a GeoJSON FeatureCollection whose features carry `properties.code` (GB/T 2260).
 """
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -45,3 +46,14 @@ def merged(detail_provinces: list[str]) -> dict[str, Any]:
         inner = detailed.get(code)
         features.extend(inner["features"] if inner else [feature])
     return {"type": "FeatureCollection", "features": features}
+
+
+def tag(detail_provinces: list[str]) -> str:
+    """A tag (ETag) that changes when any file behind `merged(detail_provinces)` changes."""
+    folder = boundary_dir()
+    names = ["china-provinces.json", *(f"{code}.json" for code in sorted(detail_provinces))]
+    stamps = [
+        f"{name}:{path.stat().st_mtime_ns}" if (path := folder / name).is_file() else name
+        for name in names
+    ]
+    return hashlib.sha256("|".join([str(folder), *stamps]).encode()).hexdigest()[:32]

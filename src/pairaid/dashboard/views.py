@@ -79,9 +79,15 @@ def map_data(request: HttpRequest, slug: str) -> HttpResponse:
 
 @member_required
 @require_GET
-def boundary_data(request: HttpRequest, slug: str) -> JsonResponse:
+def boundary_data(request: HttpRequest, slug: str) -> HttpResponse:
     permissions.programme_for(request.user, slug)
     provinces = [code for code in request.GET.get("detail", "").split(",") if code.isdigit()]
-    response = JsonResponse(boundaries.merged(provinces))
-    response["Cache-Control"] = "private, max-age=3600"
+    # Boundaries change only when a deployment replaces its base map: a day in the browser's
+    # cache, then a revalidation answered 304 while the files are the same.
+    etag = quote_etag(boundaries.tag(provinces))
+    response = get_conditional_response(request, etag=etag) or JsonResponse(
+        boundaries.merged(provinces)
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400"
     return response
