@@ -1,7 +1,10 @@
 """Benchmark: max-min fairness on synthetic instances (engine.generate) — PairAid's pipeline
 against greedy and the direct HiGHS and CP-SAT models at equal time, in the same run.
 
-    python benchmarks/engine_maxmin.py --sizes 19x16,100x80,1000x800 [--seconds 60] [--seed 0]
+    python benchmarks/engine_maxmin.py --sizes 19x16@0.5,100x80,1000x800 [--seconds 60] [--seed 0]
+    python benchmarks/engine_maxmin.py --sizes 3000x2500@0.02 --seconds 300
+
+A size may carry its own density (`@share`); otherwise `--density` applies.
 
 Each size runs in its own process so its peak memory (ru_maxrss) is its own. Prints a Markdown
 table for docs/benchmarks.md. Not part of CI.
@@ -27,6 +30,7 @@ def one(size: str, seconds: float, seed: int, density: float) -> dict[str, objec
     from pairaid.engine.generate import generate
 
     donors, recipients = (int(n) for n in size.split("x"))
+    size = f"{size}@{density:g}"
     started = time.perf_counter()
     problem = generate(donors, recipients, seed=seed, density=density)
     built = time.perf_counter() - started
@@ -73,7 +77,9 @@ def main() -> None:
         "| size | status | max-min value | bound | gap | s (process s) | greedy | direct HiGHS (bound) | direct CP-SAT (bound) | peak MB |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for size in args.sizes.split(","):
+    for entry in args.sizes.split(","):
+        size, _, own_density = entry.partition("@")
+        density = float(own_density) if own_density else args.density
         out = subprocess.run(
             [
                 sys.executable,
@@ -84,6 +90,8 @@ def main() -> None:
                 str(args.seconds),
                 "--seed",
                 str(args.seed),
+                "--density",
+                str(density),
             ],
             capture_output=True,
             text=True,

@@ -33,7 +33,9 @@ def test_raising_never_lowers_the_sorted_coverage_and_keeps_the_policy(
     assert _sorted_coverage(problem, raised) >= _sorted_coverage(problem, start)
     if evaluate(problem, start).feasible:
         assert evaluate(problem, raised).feasible  # degrees, eligibility, absorption kept
-    assert sorted(a.donor for a in raised) == sorted(a.donor for a in start)
+    donors = [a.donor for a in raised]
+    assert len(donors) == len(set(donors))  # whole donors: one recipient each
+    assert {a.donor for a in start} <= set(donors)  # nobody is dropped; idle donors may join
 
 
 def test_raising_finds_a_fairer_plan_than_greedy_on_a_large_instance() -> None:

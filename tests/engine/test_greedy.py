@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pairaid.engine import Donor, Policy, Problem, Recipient, evaluate, greedy_plan
+from pairaid.engine import DegreeRange, Donor, Policy, Problem, Recipient, evaluate, greedy_plan
 
 
 def test_strongest_donor_goes_to_neediest_recipient() -> None:
@@ -28,3 +28,25 @@ def test_recipient_with_a_single_possible_donor_is_not_stranded() -> None:
 
     assert evaluate(problem, plan).feasible
     assert {(a.donor, a.recipient) for a in plan} == {("A", "Y"), ("B", "X")}
+
+
+def test_existing_links_that_strand_a_recipient_are_extended_or_let_go() -> None:
+    # As in hubei-2020: each donor keeps its existing link, which leaves Z without a donor.
+    donors = [Donor("A", capacity={"n": 5}), Donor("B", capacity={"n": 5})]
+    recipients = [Recipient(r, need={"n": 4}) for r in ("X", "Y", "Z")]
+    existing = frozenset({("A", "X"), ("B", "Y")})
+    splitting = Problem(
+        donors=donors,
+        recipients=recipients,
+        policy=Policy(donor_degree=DegreeRange(1, 2), existing_plan=existing),
+    )
+    plan = greedy_plan(splitting)
+    assert evaluate(splitting, plan).feasible
+    assert existing <= {a.key for a in plan}  # the links are kept; a donor takes Z as well
+
+    whole = Problem(
+        donors=[*donors, Donor("C", capacity={"n": 1})],
+        recipients=recipients,
+        policy=Policy(existing_plan=frozenset({("A", "X"), ("B", "Y"), ("C", "X")})),
+    )
+    assert evaluate(whole, greedy_plan(whole)).feasible

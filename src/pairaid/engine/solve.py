@@ -21,7 +21,7 @@ from pairaid.engine.local_search import applies as local_search_applies
 from pairaid.engine.local_search import improve
 from pairaid.engine.messages import Message, message
 from pairaid.engine.result import Level, PairResult, Result, Status
-from pairaid.engine.split import leximin_split
+from pairaid.engine.split import assign_the_rest, leximin_split
 
 HEURISTIC_BACKENDS = ("greedy", "local_search")
 _LOCAL_SEARCH_SHARE = 0.05  # of the time limit spent improving the warm start
@@ -224,7 +224,7 @@ def _exact_result(
         explanations.append(_warm_start_note(problem, warm_evaluation))
     if solver.name == "cpsat" and _fair(problem):
         explanations.append(message("cpsat_precision", scale=COVERAGE_SCALE))
-    levels = [_level(level) for level in outcome.levels]
+    levels = [_as_found(_level(level), evaluation, problem) for level in outcome.levels]
     if first_bound is not None and levels:
         levels[0] = _tightened(levels[0], first_bound)
     result = _result(problem, outcome.status, levels, evaluation, explanations)
@@ -281,6 +281,18 @@ def _kernel_start(
     ):
         return found, left
     return warm_evaluation, left
+
+
+def _as_found(level: Level, evaluation: Evaluation, problem: Problem) -> Level:
+    """A fairness level with the plan's own value when assigning the rest raised it above what
+    the solver reported (it never lowers coverage), so that claims and evaluation agree."""
+    if level.value is None or not _maximised(level.name):
+        return level
+    value = evaluation.level_value(level.name, problem)
+    if value <= level.value * (1 + 1e-9) + 1e-12:
+        return level
+    bound = None if level.bound is None else max(level.bound, value)
+    return replace(level, value=value, bound=bound, gap=relative_gap(value, bound))
 
 
 def _relaxation_bound(
@@ -372,10 +384,12 @@ def _read_plan(pairing: PairingModel, values: Sequence[float]) -> tuple[Assignme
     fairness = any(o.name in FAIRNESS_OBJECTIVES for o in problem.objectives)
     if fairness and problem.integer_resources and pairing.split_donors:
         # The solver's split respects whole units of personnel: keep it.
-        return tuple(Assignment(d, r, _solver_allocation(pairing, (d, r), values)) for d, r in keys)
-    # Otherwise the leximin split is at least as fair as any split the solver chose.
-    split = leximin_split(problem, keys)
-    return tuple(Assignment(d, r, split[(d, r)]) for d, r in keys)
+        plan = tuple(Assignment(d, r, _solver_allocation(pairing, (d, r), values)) for d, r in keys)
+    else:
+        # Otherwise the leximin split is at least as fair as any split the solver chose.
+        split = leximin_split(problem, keys)
+        plan = tuple(Assignment(d, r, split[(d, r)]) for d, r in keys)
+    return assign_the_rest(problem, plan)
 
 
 def _solver_allocation(

@@ -7,12 +7,14 @@ the plan; its sorted coverage vector is unique, so every metric of the plan is p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from pairaid.engine.backends.base import Limits
 from pairaid.engine.backends.highs import HighsBackend
 from pairaid.engine.formulation import build_model
 from pairaid.engine.instance import (
+    Assignment,
     DegreeRange,
     Objective,
     PairKey,
@@ -101,3 +103,82 @@ def _even_split(problem: Problem, part: list[PairKey]) -> dict[PairKey, Allocati
         key: {r: q / counts[key[0]] for r, q in problem.donor_by_id[key[0]].capacity.items()}
         for key in part
     }
+
+
+def assign_the_rest(problem: Problem, plan: Sequence[Assignment]) -> tuple[Assignment, ...]:
+    """The plan with every donor's unallocated capacity given to its own recipients.
+
+    A fairness optimum is indifferent to capacity that does not raise a minimum (a resource
+    that is not the recipient's scarcest, or units the solver had no reason to place), but a
+    coordinator sends whole teams: nothing a donor offers should be left at home. Each leftover
+    goes to the donor's recipient with the lowest share of need met in that resource, filling
+    up to the next one's share; coverage never decreases, so no level gets worse. Whole units
+    stay whole for integer resources.
+    """
+    given: dict[str, dict[str, float]] = {}
+    received: dict[str, dict[str, float]] = {}
+    mine: dict[str, list[Assignment]] = {}
+    for assignment in plan:
+        mine.setdefault(assignment.donor, []).append(assignment)
+        for resource, quantity in (assignment.allocation or {}).items():
+            given.setdefault(assignment.donor, {}).setdefault(resource, 0.0)
+            given[assignment.donor][resource] += quantity
+            totals = received.setdefault(assignment.recipient, {})
+            totals[resource] = totals.get(resource, 0.0) + quantity
+    allocation = {a.key: dict(a.allocation or {}) for a in plan}
+    for donor, assignments in mine.items():
+        capacity = problem.donor_by_id[donor].capacity
+        for resource, offered in capacity.items():
+            left = offered - given.get(donor, {}).get(resource, 0.0)
+            whole = resource in problem.integer_resources
+            if whole:
+                left = float(math.floor(left + 1e-9))
+            if left <= 1e-9:
+                continue
+            takers = [a.recipient for a in assignments]
+            for recipient, amount in _fill(problem, resource, takers, received, left, whole):
+                allocation[(donor, recipient)][resource] = (
+                    allocation[(donor, recipient)].get(resource, 0.0) + amount
+                )
+                totals = received.setdefault(recipient, {})
+                totals[resource] = totals.get(resource, 0.0) + amount
+    return tuple(Assignment(a.donor, a.recipient, allocation[a.key]) for a in plan)
+
+
+def _fill(
+    problem: Problem,
+    resource: str,
+    takers: list[str],
+    received: dict[str, dict[str, float]],
+    amount: float,
+    whole: bool,
+) -> list[tuple[str, float]]:
+    """Water-filling of `amount` over the takers by share of their need met in `resource`
+    (takers without that need share what is left evenly); whole units when `whole`."""
+    needing = [r for r in takers if problem.recipient_by_id[r].need.get(resource, 0.0) > 0]
+    if not needing:
+        share = amount / len(takers)
+        parts = [(r, math.floor(share) if whole else share) for r in takers]
+        parts[0] = (takers[0], amount - sum(q for _, q in parts[1:]))
+        return [(r, q) for r, q in parts if q > 0]
+    level = {r: received.get(r, {}).get(resource, 0.0) for r in needing}
+    need = {r: problem.recipient_by_id[r].need[resource] for r in needing}
+    # Find the common share t with Σ max(0, t·need − level) = amount (by bisection), then round.
+    low, high = 0.0, max(level[r] / need[r] for r in needing) + amount / min(need.values())
+    for _ in range(60):
+        middle = (low + high) / 2
+        if sum(max(0.0, middle * need[r] - level[r]) for r in needing) > amount:
+            high = middle
+        else:
+            low = middle
+    gifts = {r: max(0.0, low * need[r] - level[r]) for r in needing}
+    if whole:
+        gifts = {r: float(math.floor(q)) for r, q in gifts.items()}
+        rest = round(amount - sum(gifts.values()))
+        while rest >= 1:  # the rounded-off units, one each to the lowest shares
+            lowest = min(needing, key=lambda r: ((level[r] + gifts[r]) / need[r], r))
+            gifts[lowest] += 1
+            rest -= 1
+    else:
+        gifts[needing[0]] += amount - sum(gifts.values())
+    return [(r, q) for r, q in gifts.items() if q > 0]
