@@ -54,8 +54,9 @@ RowData = tuple[
 
 
 def _row(data: RowData) -> RecipientRow:
-    *fields, donors = data
-    return RecipientRow(*fields, donors=[RegionName(*names) for names in donors])  # type: ignore[misc]
+    code, name_en, name_zh, need, paired, coverage, donors = data
+    names = [RegionName(*donor) for donor in donors]
+    return RecipientRow(code, name_en, name_zh, need, paired, coverage, names)
 
 
 @dataclass
@@ -122,7 +123,7 @@ def map_json(
 
 def recipients_page(data: Overview, number: str | None, *, per_page: int = 50) -> Page:
     """One page of recipient rows, worst covered first."""
-    page = Paginator(data.rows, per_page).get_page(number)
+    page: Page[Any] = Paginator(data.rows, per_page).get_page(number)
     page.object_list = [_row(row) for row in page.object_list]
     return page
 
@@ -130,7 +131,7 @@ def recipients_page(data: Overview, number: str | None, *, per_page: int = 50) -
 def pairs_page(data: Overview, number: str | None, *, per_page: int = 100) -> Page:
     """One page of the programme's pairings, fetched by id (the order is in the overview) when
     first iterated: a page whose table comes from the cache reads none."""
-    page = Paginator(data.pairing_ids, per_page).get_page(number)
+    page: Page[Any] = Paginator(data.pairing_ids, per_page).get_page(number)
     page.object_list = _PairingsByIds(list(page.object_list))
     return page
 
