@@ -102,3 +102,15 @@ def test_a_large_fairness_problem_goes_through_the_kernel_and_keeps_a_valid_boun
     assert level.bound is not None and level.bound >= level.value - 1e-9
     greedy = evaluate(problem, greedy_plan(problem)).level_value("max_min_coverage", problem)
     assert level.value >= greedy
+
+
+def test_the_reach_bound_counts_only_the_strongest_donors_a_recipient_may_take() -> None:
+    problem = engine.Problem(
+        donors=[engine.Donor(d, capacity={"n": q}) for d, q in (("a", 5), ("b", 3), ("c", 1))],
+        recipients=[engine.Recipient("x", need={"n": 10}), engine.Recipient("y", need={"n": 2})],
+        policy=engine.Policy(recipient_degree=DegreeRange(1, 2)),
+    )
+    # x: the two strongest give 8 of 10; y could take 8 of 2 but the bound is the minimum
+    assert kernel.reach_bound(problem, eligible_pairs(problem)) == pytest.approx(0.8)
+    saturated = replace(problem, saturation=0.5)
+    assert kernel.reach_bound(saturated, eligible_pairs(saturated)) == pytest.approx(0.5)

@@ -82,3 +82,26 @@ def restricted(problem: Problem, pairs: Sequence[PairKey], keep: frozenset[PairK
     dropped = frozenset(key for key in pairs if key not in keep)
     policy = replace(problem.policy, forbidden_pairs=problem.policy.forbidden_pairs | dropped)
     return replace(problem, policy=policy)
+
+
+def reach_bound(problem: Problem, pairs: Sequence[PairKey]) -> float | None:
+    """A bound on the minimum coverage that costs one pass over the pairs: no recipient can get
+    more than its U strongest possible donors give in each resource (U = its maximum degree),
+    whatever the others get. Weaker than the relaxation, but always there: the fallback when the
+    relaxation does not finish in its share of the time."""
+    maximum = problem.policy.recipient_degree.maximum
+    offers: dict[tuple[str, str], list[float]] = {}
+    for donor, taker in pairs:
+        for resource, quantity in problem.donor_by_id[donor].capacity.items():
+            offers.setdefault((taker, resource), []).append(quantity)
+    bound: float | None = None
+    for recipient in problem.recipients:
+        for resource, need in recipient.need.items():
+            if need <= 0:
+                continue
+            best = sorted(offers.get((recipient.id, resource), []), reverse=True)[:maximum]
+            share = sum(best) / need
+            bound = share if bound is None else min(bound, share)
+    if bound is not None and problem.saturation is not None:
+        bound = min(bound, problem.saturation)
+    return bound

@@ -194,6 +194,9 @@ def _exact_result(
     start, first_bound = warm_evaluation, None
     if kernel.applies(problem, pairing.pairs):
         first_bound, limits = _relaxation_bound(pairing, limits, say)
+        reach = kernel.reach_bound(problem, pairing.pairs)
+        if reach is not None and (first_bound is None or reach < first_bound):
+            first_bound = reach
         start, limits = _kernel_start(pairing, warm_evaluation, solver, limits, say)
     hint = _hint(pairing, start) if start.feasible else None
 
