@@ -4,6 +4,7 @@ discard and replay."""
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from pairaid.pairing import runs
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
@@ -153,3 +154,31 @@ def test_an_approved_run_is_still_compared_with_the_plan_it_replaced(
     assert after is not None and before is not None
     assert (after.added, after.removed, after.kept) == (before.added, before.removed, before.kept)
     assert after.added or after.removed  # the max-min plan changes the historical links
+
+
+def test_a_running_run_shows_the_best_plan_so_far(hubei, client, people):  # type: ignore[no-untyped-def]
+    run = runs.start(
+        programme=hubei,
+        user=None,
+        options=runs.RunOptions(time_limit_seconds=20, as_of="2020-02-10"),
+        enqueue=lambda pk: None,
+    )
+    PlanRun.objects.filter(pk=run.pk).update(state=PlanRun.State.RUNNING)
+    report = runs._progress_reporter(run.pk)
+
+    report("max_min_coverage", 0.25, 0.6, 1.04)
+    report("max_min_coverage", 0.5, 0.6, 1.2)  # within a second of the last: not stored
+
+    run.refresh_from_db()
+    assert run.progress == {
+        "stage": "solving",
+        "level": "max_min_coverage",
+        "value": 0.25,
+        "bound": 0.6,
+        "seconds": 1.0,
+    }
+    assert run.history.count() == 1  # progress is not a change worth a history record
+    client.force_login(people["coordinator"])
+    page = client.get(reverse("pairing:run_status", args=[hubei.slug, run.number]))
+    assert page.status_code == 200
+    assert "0.2500" in page.content.decode() and "0.6000" in page.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -48,6 +49,7 @@ def solve_levels(
     hint: Sequence[float] | None = None,
     tolerance: float = HOLD_TOLERANCE,
     on_level: Callable[[LevelOutcome, float], None] | None = None,
+    on_improvement: Callable[[str, float, float | None, float], None] | None = None,
 ) -> LexicographicOutcome:
     """Solve the levels in order; a level not proven is held at the best value found."""
     started = time.monotonic()
@@ -59,8 +61,16 @@ def solve_levels(
         remaining = _remaining(limits, started, len(level_names))
         if values is not None and len(values) < pairing.model.size:
             values = _extend_hint(pairing, values)
+        report = None
+        if on_improvement is not None:
+            report = functools.partial(on_improvement, name)
         optimum = backend.optimize(
-            pairing.model, expression, maximize=maximize, limits=remaining, hint=values
+            pairing.model,
+            expression,
+            maximize=maximize,
+            limits=remaining,
+            hint=values,
+            on_improvement=report,
         )
         if optimum.status in ("infeasible", "no_solution") or optimum.values is None:
             if not outcomes:

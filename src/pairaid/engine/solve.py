@@ -61,6 +61,7 @@ def solve(
     explain: bool = True,
     price_of_fairness: bool = False,
     progress: Callable[[str], None] | None = None,
+    on_improvement: Callable[[str, float, float | None, float], None] | None = None,
 ) -> Result:
     """Solve a problem; arguments given here override the problem's own options.
 
@@ -68,7 +69,9 @@ def solve(
     `infeasible` of the result. `explain` adds the explanations of `engine.explain` for
     fairness objectives; `price_of_fairness` also solves the cost (or travel) objective alone to
     compare with it, which costs a second solve. `progress` receives one line of text per step
-    (for a terminal); it never changes the result.
+    (for a terminal); `on_improvement` receives each better plan the exact backend finds, as
+    (level, value, bound or None, seconds into the level), for a progress display. Neither
+    changes the result.
     """
     clock = _Clock.start()
     problem = _with_options(problem, backend, time_limit_seconds, seed, deterministic)
@@ -90,7 +93,7 @@ def solve(
     if options.backend in HEURISTIC_BACKENDS:
         result = _heuristic_result(problem, warm_start)
     else:
-        result = _exact_result(problem, warm_start, relative_gap, say, clock)
+        result = _exact_result(problem, warm_start, relative_gap, say, clock, on_improvement)
     if result.pairs and explain and _fair(problem):
         result = _with_explanations(problem, result, price_of_fairness, relative_gap)
     return clock.finish(result)
@@ -177,6 +180,7 @@ def _exact_result(
     gap: float,
     say: Callable[[str], None],
     clock: _Clock,
+    on_improvement: Callable[[str, float, float | None, float], None] | None = None,
 ) -> Result:
     options = problem.options
     solver = get_backend(options.backend)
@@ -204,7 +208,21 @@ def _exact_result(
         value = f"{level.value:.6g} (bound {level.bound})"
         say(f"level {level.name}: {level.status} {value} at {seconds:.2f} s")
 
-    outcome = solve_levels(pairing, problem.level_names(), solver, limits, hint, on_level=report)
+    def improved(level: str, value: float, bound: float | None, seconds: float) -> None:
+        known = "unknown" if bound is None else f"{bound:.6g}"
+        say(f"  {level}: found {value:.6g} (bound {known}) after {seconds:.1f} s")
+        if on_improvement is not None:
+            on_improvement(level, value, bound, seconds)
+
+    outcome = solve_levels(
+        pairing,
+        problem.level_names(),
+        solver,
+        limits,
+        hint,
+        on_level=report,
+        on_improvement=improved,
+    )
     if outcome.status == "infeasible":
         explanation = message("solver_infeasible", backend=solver.name)
         return Result(

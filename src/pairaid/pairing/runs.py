@@ -165,7 +165,9 @@ def execute(run_id: int) -> tuple[PlanRun, engine.Result | None]:
         run.save(update_fields=["state", "started_at", "progress"])
     started = time.perf_counter()
     try:
-        result = engine.solve(engine.problem_from_dict(run.problem))
+        result = engine.solve(
+            engine.problem_from_dict(run.problem), on_improvement=_progress_reporter(run.pk)
+        )
     except Exception:  # a bug must not leave the run "running" forever
         run.state = PlanRun.State.FAILED
         run.log = traceback.format_exc()
@@ -173,6 +175,26 @@ def execute(run_id: int) -> tuple[PlanRun, engine.Result | None]:
         run.save(update_fields=["state", "log", "finished_at"])
         raise
     return _store_result(run, result, time.perf_counter() - started), result
+
+
+_PROGRESS_EVERY_SECONDS = 1.0  # the run page polls once a second
+
+
+def _progress_reporter(run_id: int) -> Callable[[str, float, float | None, float], None]:
+    """Stores the best plan found so far on the run (at most once a second), for its page."""
+    last = [0.0]
+
+    def report(level: str, value: float, bound: float | None, seconds: float) -> None:
+        now = time.monotonic()
+        if now - last[0] < _PROGRESS_EVERY_SECONDS:
+            return
+        last[0] = now
+        progress = {"stage": "solving", "level": level, "value": value, "bound": bound}
+        progress["seconds"] = round(seconds, 1)
+        # An update, not a save: progress is not a change worth a history record.
+        PlanRun.objects.filter(pk=run_id, state=PlanRun.State.RUNNING).update(progress=progress)
+
+    return report
 
 
 @transaction.atomic

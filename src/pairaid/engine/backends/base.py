@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -34,6 +34,10 @@ class Optimum:
     note: str | None = None
 
 
+Improvement = Callable[[float, float | None, float], None]
+"""Called by a backend with each better plan it finds: (value, best bound or None, seconds)."""
+
+
 class Backend(Protocol):
     name: str
 
@@ -45,4 +49,5 @@ class Backend(Protocol):
         maximize: bool,
         limits: Limits,
         hint: Sequence[float] | None = None,
+        on_improvement: Improvement | None = None,
     ) -> Optimum: ...

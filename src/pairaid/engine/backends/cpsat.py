@@ -14,7 +14,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from pairaid.engine.backends.base import Limits, Optimum
+from pairaid.engine.backends.base import Improvement, Limits, Optimum
 from pairaid.engine.model import LinearExpression, LinearModel
 
 _MAX_DECIMALS = 6
@@ -36,6 +36,7 @@ class CpSatBackend:
         maximize: bool,
         limits: Limits,
         hint: Sequence[float] | None = None,
+        on_improvement: Improvement | None = None,
     ) -> Optimum:
         cp = cp_model.CpModel()
         variables = _variables(cp, model)
@@ -52,7 +53,8 @@ class CpSatBackend:
                 cp.add_hint(variables[index], _scaled_hint(model, index, value))
         solver = cp_model.CpSolver()
         _set_parameters(solver, limits)
-        status = solver.solve(cp)
+        reporter = None if on_improvement is None else _Reporter(on_improvement, factor, objective)
+        status = solver.solve(cp, reporter)
         return _read(solver, status, variables, model, objective, factor)
 
 
@@ -108,6 +110,23 @@ def _scaled_hint(model: LinearModel, index: int, value: float) -> int:
     low = math.ceil(model.lower[index] * scale - 1e-9)
     high = math.floor(model.upper[index] * scale + 1e-9)
     return min(max(scaled, low), high)
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Passes each better solution CP-SAT finds to `on_improvement`, in the model's units."""
+
+    def __init__(self, on_improvement: Improvement, factor: int, objective: LinearExpression):
+        super().__init__()
+        self.on_improvement = on_improvement
+        self.factor = factor
+        self.constant = objective.constant
+
+    def on_solution_callback(self) -> None:
+        self.on_improvement(
+            self.objective_value / self.factor + self.constant,
+            self.best_objective_bound / self.factor + self.constant,
+            self.wall_time,
+        )
 
 
 def _set_parameters(solver: cp_model.CpSolver, limits: Limits) -> None:

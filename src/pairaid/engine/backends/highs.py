@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import highspy
 import numpy as np
-from highspy._core import _Highs
+from highspy._core import _Highs, cb
 
-from pairaid.engine.backends.base import Limits, Optimum
+from pairaid.engine.backends.base import Improvement, Limits, Optimum
 from pairaid.engine.model import LinearExpression, LinearModel
 
 # In deterministic mode the time limit becomes a node limit: this many nodes per second for a
@@ -36,6 +37,7 @@ class HighsBackend:
         maximize: bool,
         limits: Limits,
         hint: Sequence[float] | None = None,
+        on_improvement: Improvement | None = None,
     ) -> Optimum:
         highs = _load(model, objective, maximize)
         _set_options(highs, limits, has_integers=any(model.integer), columns=model.size)
@@ -43,8 +45,31 @@ class HighsBackend:
             solution = highspy.HighsSolution()
             solution.col_value = list(hint)
             highs.setSolution(solution)
+        if on_improvement is not None and any(model.integer):
+            _report_improvements(highs, on_improvement)
         highs.run()
         return _read(highs, model, objective, maximize)
+
+
+def _report_improvements(highs: _Highs, on_improvement: Improvement) -> None:
+    """Pass each improving MIP solution HiGHS finds (its callback) to `on_improvement`."""
+
+    def callback(
+        kind: cb.HighsCallbackType,
+        message: str,
+        out: cb.HighsCallbackOutput,
+        into: cb.HighsCallbackInput,
+        data: Any,
+    ) -> None:
+        bound = float(out.mip_dual_bound)
+        on_improvement(
+            float(out.mip_primal_bound),
+            bound if math.isfinite(bound) else None,
+            float(out.running_time),
+        )
+
+    highs.setCallback(callback, None)
+    highs.startCallback(cb.HighsCallbackType.kCallbackMipImprovingSolution)
 
 
 def _load(model: LinearModel, objective: LinearExpression, maximize: bool) -> _Highs:
