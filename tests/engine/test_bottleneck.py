@@ -114,3 +114,22 @@ def test_the_reach_bound_counts_only_the_strongest_donors_a_recipient_may_take()
     assert kernel.reach_bound(problem, eligible_pairs(problem)) == pytest.approx(0.8)
     saturated = replace(problem, saturation=0.5)
     assert kernel.reach_bound(saturated, eligible_pairs(saturated)) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("backend", ["highs", "cpsat"])
+def test_each_better_plan_is_reported_while_solving(backend: str) -> None:
+    problem = generate(19, 16, seed=2, density=0.5)
+    seen: list[tuple[str, float, float | None, float]] = []
+
+    result = engine.solve(
+        problem,
+        backend=backend,
+        time_limit_seconds=10,
+        explain=False,
+        on_improvement=lambda *e: seen.append(e),
+    )
+
+    assert seen and {level for level, *_ in seen} == {"max_min_coverage"}
+    values = [value for _, value, _, _ in seen]
+    assert values == sorted(values)  # each report is at least as good as the last
+    assert values[-1] == pytest.approx(result.levels[0].value, rel=1e-3)
