@@ -14,3 +14,14 @@ def test_rendering_in_chinese_and_english():
     english = "level leximin_2 was not proven optimal within the limits (gap 0.2%)"
     assert render(stored, "en") == english
     assert render({"code": "unknown_code", "args": {}, "text": "plain"}, "zh-hans") == "plain"
+
+
+def test_the_warm_start_note_names_levels_and_heuristic_in_chinese():
+    stored = message(
+        "warm_start",
+        heuristic="greedy + local search",
+        summary="max_min_coverage 0.25, leximin_2 0.6",
+    ).to_dict()
+    text = render(stored, "zh-hans")
+    assert "max_min_coverage" not in text and "leximin_2" not in text and "greedy" not in text
+    assert "0.25" in text and "0.6" in text and "贪心算法" in text

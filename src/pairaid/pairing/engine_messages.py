@@ -3,6 +3,7 @@ the platform renders Chinese from its own templates (a test keeps every code cov
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import get_language
 
 ZH_TEMPLATES: dict[str, str] = {
@@ -65,7 +66,29 @@ def render(message: dict[str, Any], language: str | None = None) -> str:
     template = ZH_TEMPLATES.get(message.get("code", "")) if language.startswith("zh") else None
     if template is None:
         return str(message.get("text", ""))
+    arguments = dict(message.get("args", {}))
+    if message.get("code") == "warm_start":
+        with translation.override(language):
+            arguments = _warm_start_arguments(arguments)
     try:
-        return template.format(**message.get("args", {}))
+        return template.format(**arguments)
     except (KeyError, IndexError, ValueError):
         return str(message.get("text", ""))
+
+
+_ZH_HEURISTICS = {"greedy": "贪心算法", "greedy + local search": "贪心算法加局部搜索"}
+
+
+def _warm_start_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The warm start's heuristic and its level summary ("max_min_coverage 0.25, …") in the
+    user's language: level codes become their labels."""
+    from pairaid.dashboard.templatetags.pairaid_format import engine_label
+
+    heuristic = str(arguments.get("heuristic", ""))
+    arguments["heuristic"] = _ZH_HEURISTICS.get(heuristic, heuristic)
+    parts = []
+    for part in str(arguments.get("summary", "")).split(", "):
+        name, _, value = part.partition(" ")
+        parts.append(f"{engine_label(name)} {value}".strip())
+    arguments["summary"] = "，".join(parts)
+    return arguments

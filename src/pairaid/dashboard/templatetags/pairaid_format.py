@@ -1,5 +1,5 @@
 from django import template
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 register = template.Library()
 
@@ -71,7 +71,11 @@ def engine_label(code: object) -> str:
     """The translated label of a known engine status or objective code; others as they are."""
     if code is None or code == "":
         return ""
-    return str(ENGINE_LABELS.get(str(code), code))
+    text = str(code)
+    if text.startswith("leximin_") and text.removeprefix("leximin_").isdigit():
+        level = text.removeprefix("leximin_")
+        return pgettext("objective", "leximin, level %(level)s") % {"level": level}
+    return str(ENGINE_LABELS.get(text, code))
 
 
 @register.filter
