@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from pairaid import __version__
 from pairaid.config import env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -148,6 +149,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("PAIRAID_CACHE_DIR", str(DATA_DIR / "cache")),
         "OPTIONS": {"MAX_ENTRIES": 2000},
+        # A new release never reads an older one's cached overviews (their shape may differ).
+        "KEY_PREFIX": f"pairaid-{__version__}",
     }
 }
 
