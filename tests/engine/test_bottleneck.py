@@ -133,3 +133,33 @@ def test_each_better_plan_is_reported_while_solving(backend: str) -> None:
     values = [value for _, value, _, _ in seen]
     assert values == sorted(values)  # each report is at least as good as the last
     assert values[-1] == pytest.approx(result.levels[0].value, rel=1e-3)
+
+
+def test_a_solver_stopped_below_its_warm_start_returns_the_warm_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    pipeline = importlib.import_module("pairaid.engine.solve")
+    from pairaid.engine.lexicographic import LevelOutcome, LexicographicOutcome
+
+    problem = generate(19, 16, seed=2, density=0.5)
+    worse = greedy_plan(problem)  # fairer plans exist: local search starts above it
+
+    def stopped_early(pairing, names, *args, **kwargs):  # type: ignore[no-untyped-def]
+        values = pipeline._hint(pairing, evaluate(problem, worse))
+        value = evaluate(problem, worse).level_value(names[0], problem)
+        return LexicographicOutcome(
+            "feasible", (LevelOutcome(names[0], value, 1.0, "feasible"),), values
+        )
+
+    monkeypatch.setattr(pipeline, "solve_levels", stopped_early)
+    result = engine.solve(problem, explain=False)
+
+    evaluation = evaluate(problem, engine.plan_of(result))
+    greedy_value = evaluate(problem, worse).level_value("max_min_coverage", problem)
+    assert result.levels[0].value == pytest.approx(
+        evaluation.level_value("max_min_coverage", problem)
+    )
+    assert result.levels[0].value > greedy_value
+    assert result.levels[0].status == "feasible"

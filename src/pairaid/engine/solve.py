@@ -235,6 +235,11 @@ def _exact_result(
         )
     plan = _read_plan(pairing, outcome.values)
     evaluation = evaluate(problem, plan)
+    levels = [_as_found(_level(level), evaluation, problem) for level in outcome.levels]
+    if _start_is_fairer(problem, start, evaluation):
+        # The solver stopped (time) on a plan below the one it was started from: keep the start.
+        evaluation = start
+        levels = [_with_value(level, start, problem) for level in levels]
     explanations: list[Message] = list(evaluation.violations) + list(evaluation.notes)
     explanations += [
         message("level_not_proven", level=level.name, gap=_percent(level.gap))
@@ -245,7 +250,6 @@ def _exact_result(
         explanations.append(_warm_start_note(problem, warm_evaluation))
     if solver.name == "cpsat" and _fair(problem):
         explanations.append(message("cpsat_precision", scale=COVERAGE_SCALE))
-    levels = [_as_found(_level(level), evaluation, problem) for level in outcome.levels]
     if first_bound is not None and levels:
         levels[0] = _tightened(levels[0], first_bound)
     result = _result(problem, outcome.status, levels, evaluation, explanations)
@@ -302,6 +306,21 @@ def _kernel_start(
     ):
         return found, left
     return warm_evaluation, left
+
+
+def _start_is_fairer(problem: Problem, start: Evaluation, found: Evaluation) -> bool:
+    """Whether the warm start beats the solver's plan on a fairness level that comes first."""
+    first = problem.level_names()[0]
+    if not (start.feasible and _maximised(first)):
+        return False
+    return start.level_value(first, problem) > found.level_value(first, problem) + 1e-12
+
+
+def _with_value(level: Level, evaluation: Evaluation, problem: Problem) -> Level:
+    """A level restated for the plan actually returned (never claimed optimal)."""
+    value = evaluation.level_value(level.name, problem)
+    status = level.status if level.status == "not_reached" else "feasible"
+    return replace(level, value=value, gap=relative_gap(value, level.bound), status=status)
 
 
 def _as_found(level: Level, evaluation: Evaluation, problem: Problem) -> Level:
