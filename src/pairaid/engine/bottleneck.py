@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pairaid.engine.eligibility import eligible_pairs
-from pairaid.engine.instance import Assignment, Problem
+from pairaid.engine.instance import FAIRNESS_OBJECTIVES, Assignment, Problem
 
 MOVES_PER_RECIPIENT = 2
 """The work bound: moves per recipient (plus a base). Measured at 1000×800: the minimum rose
@@ -33,7 +33,7 @@ def applies(problem: Problem) -> bool:
     if policy.donor_degree.maximum != 1 or policy.churn_budget is not None:
         return False
     first = problem.objectives[0].name if problem.objectives else "max_min_coverage"
-    return first in ("max_min_coverage", "leximin")
+    return first in FAIRNESS_OBJECTIVES
 
 
 @dataclass
@@ -151,16 +151,11 @@ class _Search:
         for donor, recipient in eligible_pairs(problem):
             candidates[recipient].append(donor)
         self.candidates = {
-            recipient: sorted(donors, key=lambda d: -self._usefulness(d, recipient))
+            recipient: sorted(donors, key=lambda d: -problem.usefulness(d, recipient))
             for recipient, donors in candidates.items()
         }
         self.eligible = {(d, r) for r, donors in candidates.items() for d in donors}
         self.stuck: set[str] = set()
-
-    def _usefulness(self, donor: str, recipient: str) -> float:
-        need = self.state.recipients[recipient].need
-        capacity = self.state.capacity[donor]
-        return min((capacity.get(k, 0.0) / q for k, q in need.items()), default=0.0)
 
     def worst_waiting(self) -> str | None:
         """The recipient with the lowest coverage that may still be raised this round."""

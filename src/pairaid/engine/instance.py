@@ -186,6 +186,14 @@ class Problem:
         load = self.pair_data(donor, recipient).load
         return 1.0 if load is None else load
 
+    def usefulness(self, donor: str, recipient: str) -> float:
+        """The share of the recipient's scarcest need the donor alone would cover (0 when the
+        recipient needs nothing): how heuristics rank a recipient's possible donors."""
+        capacity = self.donor_by_id[donor].capacity
+        need = self.recipient_by_id[recipient].need
+        shares = [capacity.get(k, 0.0) / q for k, q in need.items() if q > 0]
+        return min(shares) if shares else 0.0
+
     def level_names(self) -> tuple[str, ...]:
         """The names of the result's levels, leximin expanded to `leximin_2`, `leximin_3`, …"""
         names: list[str] = []

@@ -39,23 +39,11 @@ def applies(problem: Problem, pairs: Sequence[PairKey]) -> bool:
     return problem.objectives[0].name in FAIRNESS_OBJECTIVES
 
 
-def usefulness(problem: Problem, donor: str, recipient: str) -> float:
-    """The share of the recipient's scarcest need the donor alone would cover."""
-    capacity = problem.donor_by_id[donor].capacity
-    need = problem.recipient_by_id[recipient].need
-    shares = [
-        capacity.get(resource, 0.0) / quantity
-        for resource, quantity in need.items()
-        if quantity > 0
-    ]
-    return min(shares) if shares else 0.0
-
-
 def kernel_pairs(
     problem: Problem, pairs: Sequence[PairKey], warm_start: Iterable[Assignment]
 ) -> frozenset[PairKey]:
     """The pairs of the restricted model (a subset of `pairs`)."""
-    score = {key: usefulness(problem, *key) for key in pairs}
+    score = {key: problem.usefulness(*key) for key in pairs}
     order = {key: number for number, key in enumerate(pairs)}  # ties: the problem's own order
     keep: set[PairKey] = set()
     for side, limit in ((1, PER_RECIPIENT), (0, PER_DONOR)):
