@@ -154,6 +154,8 @@ def test_a_solver_stopped_below_its_warm_start_returns_the_warm_start(
         )
 
     monkeypatch.setattr(pipeline, "solve_levels", stopped_early)
+    # The branch-and-bound path, not the threshold tests (which keep their best plan anyway).
+    monkeypatch.setattr(pipeline.threshold, "applies", lambda *args: False)
     result = engine.solve(problem, explain=False)
 
     evaluation = evaluate(problem, engine.plan_of(result))

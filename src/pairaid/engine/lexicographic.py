@@ -60,7 +60,7 @@ def solve_levels(
         expression, maximize = pairing.level(name)
         remaining = _remaining(limits, started, len(level_names))
         if values is not None and len(values) < pairing.model.size:
-            values = _extend_hint(pairing, values)
+            values = extend_hint(pairing, values)
         report = None
         if on_improvement is not None:
             report = functools.partial(on_improvement, name)
@@ -102,7 +102,7 @@ def _remaining(limits: Limits, started: float, level_count: int) -> Limits:
     return replace(limits, time_limit_seconds=left)
 
 
-def _extend_hint(pairing: PairingModel, values: list[float]) -> list[float]:
+def extend_hint(pairing: PairingModel, values: list[float]) -> list[float]:
     """Give variables added by a new level (thresholds, shortfalls) values consistent with the
     previous solution, so the previous solution stays a valid warm start."""
     model = pairing.model

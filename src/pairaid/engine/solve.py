@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pairaid.engine import explain as explaining
-from pairaid.engine import kernel
+from pairaid.engine import kernel, matching, threshold
 from pairaid.engine.backends import get_backend
-from pairaid.engine.backends.base import Backend, Limits
+from pairaid.engine.backends.base import Backend, Limits, OptimumStatus
 from pairaid.engine.bottleneck import raise_minimum
 from pairaid.engine.checks import check_problem, prove_infeasible
+from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import Evaluation, evaluate
 from pairaid.engine.formulation import COVERAGE_SCALE, PairingModel, build_model
 from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import FAIRNESS_OBJECTIVES, Assignment, Problem, SolveOptions
-from pairaid.engine.lexicographic import LevelOutcome, relative_gap, solve_levels
+from pairaid.engine.lexicographic import (
+    LevelOutcome,
+    LexicographicOutcome,
+    extend_hint,
+    relative_gap,
+    solve_levels,
+)
 from pairaid.engine.local_search import applies as local_search_applies
 from pairaid.engine.local_search import improve
 from pairaid.engine.messages import Message, message
@@ -146,7 +154,7 @@ def _warm_start(problem: Problem) -> tuple[Assignment, ...]:
     plan = greedy_plan(problem)
     if problem.options.backend == "greedy":
         return plan
-    plan = raise_minimum(problem, plan)
+    plan = raise_minimum(problem, _matched_if_fairer(problem, plan))
     if not local_search_applies(problem):
         return plan
     limit = problem.options.time_limit_seconds
@@ -161,6 +169,27 @@ def _warm_start(problem: Problem) -> tuple[Assignment, ...]:
     if problem.options.deterministic:
         budget = float("inf")
     return improve(problem, plan, time_limit_seconds=budget, max_evaluations=evaluations)
+
+
+def _matched_if_fairer(problem: Problem, plan: tuple[Assignment, ...]) -> tuple[Assignment, ...]:
+    """The matching construction's plan (`engine.matching`) where it beats `plan`'s minimum."""
+    if not matching.applies(problem):
+        return plan
+    pairs = eligible_pairs(problem)
+    start = evaluate(problem, plan)
+    low = start.level_value("max_min_coverage", problem) if start.feasible else 0.0
+    high = kernel.reach_bound(problem, pairs)
+    if high is None:
+        return plan
+    matched = matching.matching_plan(problem, pairs, low, high)
+    if matched is None:
+        return plan
+    found = evaluate(problem, matched)
+    if found.feasible and (
+        not start.feasible or _ranking(problem, found)[0] > _ranking(problem, start)[0]
+    ):
+        return matched
+    return plan
 
 
 def _heuristic_result(problem: Problem, plan: Sequence[Assignment]) -> Result:
@@ -198,9 +227,10 @@ def _exact_result(
     start, first_bound = warm_evaluation, None
     if kernel.applies(problem, pairing.pairs):
         first_bound, limits = _relaxation_bound(pairing, limits, say)
+        subset, limits = _subset_bound(pairing, limits, say)
         reach = kernel.reach_bound(problem, pairing.pairs)
-        if reach is not None and (first_bound is None or reach < first_bound):
-            first_bound = reach
+        bounds = [b for b in (first_bound, subset, reach) if b is not None]
+        first_bound = min(bounds) if bounds else None
         start, limits = _kernel_start(pairing, warm_evaluation, solver, limits, say)
     hint = _hint(pairing, start) if start.feasible else None
 
@@ -214,15 +244,20 @@ def _exact_result(
         if on_improvement is not None:
             on_improvement(level, value, bound, seconds)
 
-    outcome = solve_levels(
-        pairing,
-        problem.level_names(),
-        solver,
-        limits,
-        hint,
-        on_level=report,
-        on_improvement=improved,
-    )
+    if threshold.applies(problem, solver) and start.feasible:
+        outcome, start = _threshold_levels(
+            pairing, start, first_bound, solver, limits, report, improved
+        )
+    else:
+        outcome = solve_levels(
+            pairing,
+            problem.level_names(),
+            solver,
+            limits,
+            hint,
+            on_level=report,
+            on_improvement=improved,
+        )
     if outcome.status == "infeasible":
         explanation = message("solver_infeasible", backend=solver.name)
         return Result(
@@ -254,6 +289,73 @@ def _exact_result(
         levels[0] = _tightened(levels[0], first_bound)
     result = _result(problem, outcome.status, levels, evaluation, explanations)
     return replace(result, backend=solver.name)
+
+
+def _threshold_levels(
+    pairing: PairingModel,
+    start: Evaluation,
+    first_bound: float | None,
+    solver: Backend,
+    limits: Limits,
+    on_level: Callable[[LevelOutcome, float], None],
+    on_improvement: Callable[[str, float, float | None, float], None],
+) -> tuple[LexicographicOutcome, Evaluation]:
+    """Max-min first by threshold tests (`engine.threshold`), then the later levels with it held.
+    Returns the outcome and the plan to fall back on (the best plan of the first level)."""
+    problem = pairing.problem
+    names = problem.level_names()
+    upper = kernel.reach_bound(problem, pairing.pairs)
+    if first_bound is not None:
+        upper = first_bound if upper is None else min(upper, first_bound)
+    first_limits = limits
+    if limits.deterministic and limits.time_limit_seconds is not None:
+        # The same equal share of the work per level as `solve_levels` gives.
+        first_limits = replace(limits, time_limit_seconds=limits.time_limit_seconds / len(names))
+    started = time.monotonic()
+
+    def read(model: PairingModel, values: list[float]) -> Evaluation:
+        return evaluate(problem, _read_plan(model, values))
+
+    found = threshold.search(
+        problem,
+        start,
+        start.level_value(threshold.LEVEL, problem) if upper is None else upper,
+        solver,
+        first_limits,
+        read,
+        functools.partial(on_improvement, threshold.LEVEL),
+    )
+    first = LevelOutcome(threshold.LEVEL, found.value, found.bound, found.status)
+    on_level(first, time.monotonic() - started)
+    status: OptimumStatus = "optimal" if found.status == "optimal" else "feasible"
+    hint = _hint(pairing, found.best)
+    if len(names) == 1:
+        return LexicographicOutcome(status, (first,), hint), found.best
+    pairing.hold(threshold.LEVEL, found.value)
+    rest_limits = limits
+    if limits.time_limit_seconds is not None and not limits.deterministic:
+        left = limits.time_limit_seconds - (time.monotonic() - started)
+        rest_limits = replace(limits, time_limit_seconds=max(left, 0.01))
+    elif limits.time_limit_seconds is not None:
+        rest_limits = replace(
+            limits, time_limit_seconds=limits.time_limit_seconds * (len(names) - 1) / len(names)
+        )
+    rest = solve_levels(
+        pairing,
+        names[1:],
+        solver,
+        rest_limits,
+        hint,
+        on_level=on_level,
+        on_improvement=on_improvement,
+    )
+    if rest.values is None:
+        # Not even the held plan was reproduced in time: keep the first level's plan.
+        missing = tuple(LevelOutcome(name, None, None, "not_reached") for name in names[1:])
+        return LexicographicOutcome("feasible", (first, *missing), hint), found.best
+    if rest.status != "optimal":
+        status = "feasible"
+    return LexicographicOutcome(status, (first, *rest.levels), rest.values), found.best
 
 
 def _solver_seconds(options: SolveOptions, clock: _Clock) -> float | None:
@@ -357,12 +459,37 @@ def _relaxation_bound(
     return bound, replace(limits, time_limit_seconds=max(total - charged, 0.01))
 
 
+def _subset_bound(
+    pairing: PairingModel, limits: Limits, say: Callable[[str], None]
+) -> tuple[float | None, Limits]:
+    """The max-min bound of the bottleneck subproblem (`kernel.bottleneck_subproblem`), solved
+    by this same pipeline, and the limits left. Only where the first level is max-min."""
+    problem = pairing.problem
+    if problem.level_names()[0] != "max_min_coverage":
+        return None, limits
+    started = time.monotonic()
+    part = kernel.bottleneck_subproblem(problem, pairing.pairs, kernel.SUBSET_SIZE)
+    total = limits.time_limit_seconds
+    share = None if total is None else total * kernel.SUBSET_SHARE
+    result = solve(part, time_limit_seconds=share, explain=False)
+    bound = result.levels[0].bound if result.levels else None
+    spent = time.monotonic() - started
+    say(
+        f"bound from the {len(part.recipients)} recipients of lowest reach: "
+        f"{bound if bound is not None else 'not found'} in {spent:.1f} s"
+    )
+    if total is None or share is None:
+        return bound, limits
+    charged = share if limits.deterministic else spent
+    return bound, replace(limits, time_limit_seconds=max(total - charged, 0.01))
+
+
 def _tightened(level: Level, bound: float) -> Level:
     """The level with the tighter of its own bound and the relaxation bound (maximised)."""
     if level.value is None or (level.bound is not None and level.bound <= bound):
         return level
     gap = relative_gap(level.value, bound)
-    status = "optimal" if gap is not None and gap <= 1e-9 else level.status
+    status = "optimal" if gap is not None and gap <= threshold.PROVEN_GAP else level.status
     return replace(level, bound=bound, gap=gap, status=status)
 
 
@@ -415,7 +542,13 @@ def _hint(pairing: PairingModel, evaluation: Evaluation) -> list[float]:
         values[variable] = min(
             evaluation.coverage.get(recipient, 0.0), pairing.model.upper[variable]
         )
-    return values
+    # Thresholds and shortfalls of levels already added (they follow the model's own columns)
+    # take the values the plan gives them, so the hint stays feasible for the held levels.
+    names = pairing.model.names
+    first_level_column = next(
+        (i for i, name in enumerate(names) if name.startswith(("t[", "d["))), len(names)
+    )
+    return extend_hint(pairing, values[:first_level_column])
 
 
 def _read_plan(pairing: PairingModel, values: Sequence[float]) -> tuple[Assignment, ...]:

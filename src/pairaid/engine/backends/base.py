@@ -21,6 +21,8 @@ class Limits:
     deterministic: bool = False
     relative_gap: float = 0.0
     presolve: bool = True
+    feasibility_tolerance: float | None = None
+    """Row and integrality tolerance, where the solver's default (1e-6) is too coarse."""
 
 
 @dataclass(frozen=True)

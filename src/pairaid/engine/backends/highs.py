@@ -142,6 +142,9 @@ def _set_options(highs: _Highs, limits: Limits, *, has_integers: bool, columns: 
     highs.setOptionValue("mip_rel_gap", float(limits.relative_gap))
     if limits.relative_gap == 0.0:
         highs.setOptionValue("mip_abs_gap", 0.0)
+    if limits.feasibility_tolerance is not None:
+        for option in ("mip_feasibility_tolerance", "primal_feasibility_tolerance"):
+            highs.setOptionValue(option, float(limits.feasibility_tolerance))
     if limits.deterministic and limits.time_limit_seconds is not None and has_integers:
         highs.setOptionValue("mip_max_nodes", node_limit(limits.time_limit_seconds, columns))
         highs.setOptionValue("time_limit", float(limits.time_limit_seconds) * _SAFETY_FACTOR)

@@ -1,0 +1,174 @@
+"""Max-min coverage by threshold tests: "can every recipient reach coverage v?", bisected.
+
+Branch and bound on the max-min model spends most of its time proving: at Hubei size HiGHS
+finds the optimum within a few hundred milliseconds and then needs up to a second more to close
+a bound that starts 30–70 % above it (measured on `generate(19, 16, density=0.5)`, seeds 0–9).
+The linear relaxation is weak because a strong donor may give a recipient far more than the
+minimum needs, and the relaxation spreads that surplus fractionally over others.
+
+With the minimum fixed at a target v the surplus no longer matters, and each donor's
+contribution can be capped at what v asks: `need · v <= Σ min(capacity, v · need) · x[d, r]`
+(+ the split donors' allocations) is valid for every plan whose minimum reaches v, and much
+tighter. A test at v is a feasibility model with these rows; HiGHS settles one in 5–60 ms at
+Hubei size, either with a plan (its actual minimum, often above v, becomes the new lower end)
+or with a proof that no plan reaches v (v becomes the upper end). Bisection narrows the
+interval, and once it is within `NEAR` a test just above the best plan either finds a better
+one or proves the best optimal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from pairaid.engine.backends.base import Backend, Improvement, Limits
+from pairaid.engine.evaluate import Evaluation
+from pairaid.engine.formulation import PairingModel, build_model
+from pairaid.engine.instance import PairKey, Problem
+from pairaid.engine.model import LinearExpression
+
+LEVEL = "max_min_coverage"
+NEAR = 0.01
+"""Relative width of the interval below which the next test is just above the best plan."""
+STEP = 1e-6
+"""Relative step above the best plan's minimum for the test that proves it optimal: the hold
+tolerance of DESIGN.md §4. The tests run with a row tolerance of `TOLERANCE` on rows in units
+of coverage, so a plan at v cannot pass a test at v·(1 + STEP)."""
+PROVEN_GAP = STEP * (1 + 1e-6)
+"""The largest gap (relative) at which the level counts as proven: the final test's step."""
+TOLERANCE = 1e-9
+FRACTION = 0.3
+DETERMINISTIC_TESTS = 24
+"""In deterministic mode each test gets this share of the level's work limit, and there are at
+most this many tests, so the search stops on work done, never on the clock."""
+
+ReadPlan = Callable[[PairingModel, list[float]], Evaluation]
+
+
+@dataclass(frozen=True)
+class ThresholdOutcome:
+    value: float
+    bound: float
+    status: str  # optimal | feasible
+    best: Evaluation
+    tests: int
+
+
+def applies(problem: Problem, solver: Backend) -> bool:
+    """Whether the first level is max-min coverage and the solver is HiGHS (CP-SAT's coverage
+    is scaled to integer steps of 1e-4, too coarse for the final test)."""
+    names = problem.level_names()
+    return bool(names) and names[0] == LEVEL and solver.name == "highs"
+
+
+def search(
+    problem: Problem,
+    start: Evaluation,
+    upper: float,
+    solver: Backend,
+    limits: Limits,
+    read_plan: ReadPlan,
+    on_improvement: Improvement | None = None,
+) -> ThresholdOutcome:
+    """The best minimum coverage found from a feasible `start`, with a bound below `upper`."""
+    started = time.monotonic()
+    best, low, high = start, start.level_value(LEVEL, problem), max(upper, 0.0)
+    tests, stepped = 0, False
+    while high > _above(low) and _time_left(limits, started, tests):
+        near = tests == 0 or high - low <= NEAR * high
+        # Close to the top, tests just above the best plan (cheap to refute) alternate with
+        # halving: where whole units of personnel are split over recipients the reachable
+        # values lie close together, and steps alone would creep through them.
+        step = near and not stepped
+        target = _above(low) if step else low + (high - low) * (0.5 if near else FRACTION)
+        test = _test(problem, target, solver, _test_limits(limits, started), read_plan)
+        stepped = step and test.status != "infeasible"
+        tests += 1
+        if test.status == "infeasible":
+            high = test.target
+            continue
+        value = None if test.plan is None else test.plan.level_value(LEVEL, problem)
+        if test.plan is None or not test.plan.feasible or value is None or value <= low:
+            break  # out of time, or the solver's plan did not pass the evaluator: stop here
+        best, low = test.plan, value
+        if on_improvement is not None:
+            on_improvement(low, high, time.monotonic() - started)
+    status = "optimal" if high <= _above(low) else "feasible"
+    return ThresholdOutcome(low, max(high, low), status, best, tests)
+
+
+def _above(value: float) -> float:
+    return value * (1 + STEP) + 1e-12
+
+
+@dataclass(frozen=True)
+class _Test:
+    target: float
+    status: str
+    plan: Evaluation | None = None
+
+
+def _test(
+    problem: Problem, target: float, solver: Backend, limits: Limits, read_plan: ReadPlan
+) -> _Test:
+    """Whether some plan reaches minimum coverage `target`, and a plan when one does."""
+    pairing = build_model(problem)
+    expression, _ = pairing.level(LEVEL)
+    (threshold,) = expression.terms
+    pairing.model.lower[threshold] = target
+    pairing.model.upper[threshold] = target
+    add_capped_coverage(pairing, threshold, target)
+    limits = replace(limits, feasibility_tolerance=TOLERANCE, presolve=True)
+    optimum = solver.optimize(pairing.model, LinearExpression(), maximize=True, limits=limits)
+    if optimum.status == "infeasible":
+        return _Test(target, "infeasible")
+    if optimum.values is None:
+        return _Test(target, optimum.status)
+    return _Test(target, optimum.status, read_plan(pairing, optimum.values))
+
+
+def add_capped_coverage(pairing: PairingModel, threshold: int, cap: float) -> None:
+    """Rows `t <= Σ min(capacity / need, cap) · x + Σ split allocations / need`, one per
+    recipient and resource: valid for every plan whose minimum coverage t is at most `cap`.
+    In units of coverage, so that the solver's absolute row tolerance is one of coverage."""
+    problem = pairing.problem
+    donors_of: dict[str, list[PairKey]] = {}
+    for key in pairing.pairs:
+        donors_of.setdefault(key[1], []).append(key)
+    for recipient in problem.recipients:
+        if recipient.id not in pairing.coverage:
+            continue
+        for resource, need in recipient.need.items():
+            if need <= 0:
+                continue
+            terms = [(threshold, 1.0)]
+            for key in donors_of.get(recipient.id, []):
+                allocation = pairing.allocation.get((key, resource))
+                if allocation is None:
+                    continue
+                if key[0] in pairing.split_donors:
+                    terms += [(v, -c / need) for v, c in allocation.terms.items()]
+                else:
+                    capacity = problem.donor_by_id[key[0]].capacity[resource]
+                    terms.append((pairing.assign[key], -min(capacity / need, cap)))
+            pairing.model.add_row(terms, upper=0.0)
+
+
+def _time_left(limits: Limits, started: float, tests: int) -> bool:
+    if limits.time_limit_seconds is None:
+        return True
+    if limits.deterministic:
+        return tests < DETERMINISTIC_TESTS
+    return time.monotonic() - started < limits.time_limit_seconds
+
+
+def _test_limits(limits: Limits, started: float) -> Limits:
+    """One test's limits: the rest of the clock, or in deterministic mode a fixed share of the
+    work. A test needs no gap: any plan reaching the target settles it."""
+    total = limits.time_limit_seconds
+    if total is None:
+        return limits
+    if limits.deterministic:
+        return replace(limits, time_limit_seconds=total / DETERMINISTIC_TESTS)
+    return replace(limits, time_limit_seconds=max(total - (time.monotonic() - started), 0.01))
