@@ -140,10 +140,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The dashboard keeps computed programme overviews here (pairaid.dashboard.freshness: keys carry
-# the data's version, so a change never serves stale figures). A file cache needs no service and
-# is shared by every worker process on the host (local memory would be per process: each worker
-# would compute each overview once); PAIRAID_CACHE_DIR moves it.
+# Computed programme overviews (the dashboard) and rendered pages of the pairings API are kept
+# here (pairaid.freshness: keys carry the data's version, so a change never serves stale data).
+# A file cache needs no service and is shared by every worker process on the host (local memory
+# would be per process: each worker would compute each entry once); PAIRAID_CACHE_DIR moves it.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

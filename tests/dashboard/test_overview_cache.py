@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from pairaid.dashboard import freshness
+from pairaid import freshness
 from pairaid.dashboard import services as dashboard_services
 from pairaid.pairing.models import AllocationLine, Pairing
 from pairaid.programmes.models import Programme

@@ -3,7 +3,8 @@
 Coverage follows DESIGN.md §4 by asking the engine's evaluator, so the dashboard and the engine
 share one definition. At national scale that means building and evaluating the whole engine
 instance (about a second), so the result is cached per programme, date, resource filter and
-language under the programme data's version (`freshness`): any recorded change computes afresh.
+language under the programme data's version (`pairaid.freshness`): any recorded change computes
+afresh.
 """
 
 import datetime
@@ -17,8 +18,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils.translation import get_language
 
-from pairaid import engine
-from pairaid.dashboard import freshness
+from pairaid import engine, freshness
 from pairaid.operations import ledger
 from pairaid.pairing import translate
 from pairaid.pairing.models import Pairing
@@ -167,12 +167,13 @@ class _PairingsByIds(Sequence[Pairing]):
 def _key(programme: Programme, on: datetime.date, resource: str) -> str:
     # The version is read before anything is computed, so an entry never holds data older than
     # its key says (a write during the computation only makes the next key differ).
-    return freshness.overview_key(
-        programme_id=programme.pk,
-        on=on,
-        resource=resource,
-        language=get_language() or "",
-        version=freshness.data_version(),
+    return freshness.cache_key(
+        "overview",
+        programme.pk,
+        on.isoformat(),
+        resource,
+        get_language() or "",
+        freshness.data_version(),
     )
 
 
