@@ -334,11 +334,19 @@ def discard(*, run: PlanRun, user: Any) -> PlanRun:
 @transaction.atomic
 def activate_due(*, programme: Programme) -> int:
     """Approved pairings whose start date has come become active."""
-    return Pairing.objects.filter(
-        programme=programme,
-        status=Pairing.Status.APPROVED,
-        valid_from__lte=programme.current_date(),
-    ).update(status=Pairing.Status.ACTIVE)
+    due = list(
+        Pairing.objects.filter(
+            programme=programme,
+            status=Pairing.Status.APPROVED,
+            valid_from__lte=programme.current_date(),
+        )
+    )
+    # Saved one by one, not by `QuerySet.update()`: each change goes into the history, which
+    # also moves the data version of cached responses (pairaid.freshness).
+    for pairing in due:
+        pairing.status = Pairing.Status.ACTIVE
+        pairing.save(update_fields=["status"])
+    return len(due)
 
 
 @transaction.atomic
