@@ -14,6 +14,8 @@ admin.site.site_title = "PairAid"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # First after the home page: API clients poll, and every pattern tried before costs them.
+    path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url=static("pairaid/favicon.svg"), permanent=True)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -37,7 +39,6 @@ urlpatterns = [
     path("", include("pairaid.accounts.urls")),
     path("", include("pairaid.operations.urls")),
     path("", include("pairaid.registry.urls")),
-    path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
 ]
