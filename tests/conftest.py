@@ -9,6 +9,20 @@ SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture
+def local_cache(settings):  # type: ignore[no-untyped-def]
+    """A local-memory cache, empty before and after the test (the test settings use none: SQLite
+    reuses ids after a rollback, so two tests could reach the same data version)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def hubei(db):  # type: ignore[no-untyped-def]
     """The hubei-2020 bundle, loaded."""
     from pairaid.programmes.models import Programme

@@ -87,5 +87,5 @@ def data_version(*, of: tuple[type[Model], ...] | None = None) -> str:
 def cache_key(kind: str, *parts: object) -> str:
     """A cache key for one kind of cached response, from everything it depends on (its data
     version among them); hashed, since parts come from query strings and versions are long."""
-    joined = "|".join(str(part) for part in parts)
-    return f"pairaid:{kind}:" + hashlib.sha256(joined.encode()).hexdigest()[:40]
+    # The parts' repr, not their text joined: no two different lists of parts give one key.
+    return f"pairaid:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]

@@ -3,14 +3,8 @@
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def local_cache(settings: Any) -> Any:
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
-    }
-    cache.clear()
-    yield
-    cache.clear()
+def _cached(local_cache: Any) -> Any:
+    return local_cache

@@ -9,11 +9,14 @@ an object in a programme the user cannot see answers 404 (NotFound).
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 
+from pairaid import freshness
 from pairaid.accounts.models import Membership
 from pairaid.errors import Forbidden, NotFound
 from pairaid.programmes.models import Programme
@@ -113,23 +116,29 @@ def access(user: Any, programme: Programme) -> Access:
 
 
 def _all_access(user: Any) -> dict[int, Access]:
-    roles: dict[int, set[str]] = defaultdict(set)
-    regions: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    memberships: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
     for programme_id, role, region_id in Membership.objects.filter(user=user).values_list(
         "programme_id", "role", "region_id"
     ):
-        roles[programme_id].add(role)
-        if region_id is not None:
-            regions[programme_id][role].add(region_id)
+        memberships[programme_id].append((role, region_id))
     admin = _is_admin(user)
     return {
-        programme_id: Access(
-            is_admin=admin,
-            roles=frozenset(programme_roles),
-            regions={role: frozenset(ids) for role, ids in regions[programme_id].items()},
-        )
-        for programme_id, programme_roles in roles.items()
+        programme_id: _standing(admin, programme_memberships)
+        for programme_id, programme_memberships in memberships.items()
     }
+
+
+def _standing(admin: bool, memberships: list[tuple[str, int | None]]) -> Access:
+    """One programme's Access from the user's (role, region id) memberships in it."""
+    regions: dict[str, set[int]] = defaultdict(set)
+    for role, region_id in memberships:
+        if region_id is not None:
+            regions[role].add(region_id)
+    return Access(
+        is_admin=admin,
+        roles=frozenset(role for role, _ in memberships),
+        regions={role: frozenset(ids) for role, ids in regions.items()},
+    )
 
 
 def can(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> bool:
@@ -138,13 +147,16 @@ def can(user: Any, action: Action, programme: Programme, region_id: int | None =
 
 def check(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> None:
     """Raise NotFound where the programme is invisible to the user, Forbidden where read-only."""
-    standing = access(user, programme)
+    _check(access(user, programme), action, programme.slug, region_id)
+
+
+def _check(standing: Access, action: Action, slug: str, region_id: int | None = None) -> None:
     if not standing.can_view:
-        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(programme.slug)})
+        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
     if not standing.can(action, region_id):
         raise Forbidden(
             gettext("you may not %(action)s in %(slug)s")
-            % {"action": action.value.replace("_", " "), "slug": programme.slug}
+            % {"action": action.value.replace("_", " "), "slug": slug}
         )
 
 
@@ -163,3 +175,48 @@ def programme_for(user: Any, slug: str, action: Action = Action.VIEW) -> Program
         raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
     check(user, action, programme)
     return programme
+
+
+def programme_id_and_version(
+    user: Any, slug: str, *, of: tuple[type[Model], ...], action: Action = Action.VIEW
+) -> tuple[int, str]:
+    """`programme_for` for a response cached under a data version (`pairaid.freshness`): the
+    programme's id once the same decision is made (NotFound, Forbidden) from the user's current
+    memberships, and the data version of the models `of`, read together in one query.
+
+    A cached response must still check its caller against the database on every request; one
+    round trip, written out once, costs a fraction of the ORM's two (`programme_for`) plus the
+    version's own.
+    """
+    versioned = len(of)
+    with connection.cursor() as cursor:
+        cursor.execute(_programme_memberships_sql(of), [getattr(user, "pk", None), slug])
+        rows = cursor.fetchall()  # the programme once per membership, or once with none
+    if not rows:
+        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
+    if user is None or not user.is_authenticated or not user.is_active:
+        standing = NO_ACCESS
+    else:
+        memberships = [(row[versioned + 1], row[versioned + 2]) for row in rows]
+        standing = _standing(_is_admin(user), [m for m in memberships if m[0] is not None])
+    _check(standing, action, slug)
+    programme_id: int = rows[0][versioned]
+    return programme_id, freshness.version_from(rows[0][:versioned])
+
+
+@lru_cache(maxsize=8)
+def _programme_memberships_sql(of: tuple[type[Model], ...]) -> str:
+    quote = connection.ops.quote_name
+    programme, membership = Programme._meta, Membership._meta
+
+    def column(meta: Any, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    return (
+        f"SELECT {freshness.version_columns(of)}, p.{column(programme, 'id')}, "
+        f"m.{column(membership, 'role')}, m.{column(membership, 'region')} "
+        f"FROM {quote(programme.db_table)} p "
+        f"LEFT JOIN {quote(membership.db_table)} m ON m.{column(membership, 'programme')} = "
+        f"p.{column(programme, 'id')} AND m.{column(membership, 'user')} = %s "
+        f"WHERE p.{column(programme, 'slug')} = %s"
+    )

@@ -4,18 +4,21 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import BaseModel
 
+from pairaid import freshness
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound
 from pairaid.pairing import notices, runs, tasks
 from pairaid.pairing.models import AllocationLine, Pairing, PairingNotice, PlanRun
-from pairaid.registry.models import Region
+from pairaid.programmes.models import Participant
+from pairaid.registry.models import Region, ResourceType
 
 router = Router(tags=["pairings and plan runs"])
 
@@ -117,7 +120,7 @@ def pairing_rows(ids: list[int]) -> list[dict[str, Any]]:
 
 
 class IdsFirst:
-    """A page source for ninja's paginator that selects the page's ids first.
+    """A page source that selects the page's ids first.
 
     Slicing a query that joins each pairing with its donor, recipient and their regions makes
     PostgreSQL join and sort the whole programme before OFFSET/LIMIT; slicing the ids alone
@@ -128,7 +131,7 @@ class IdsFirst:
         self.pairings = pairings.order_by("pk")
 
     def all(self) -> "IdsFirst":
-        return self  # ninja counts through `.all().count()`
+        return self  # ninja's paginator counts through `.all().count()`
 
     def count(self) -> int:
         return self.pairings.count()
@@ -137,12 +140,52 @@ class IdsFirst:
         return pairing_rows(list(self.pairings.values_list("pk", flat=True)[page]))
 
 
-@router.get("/programmes/{slug}/pairings", response=list[PairingOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_pairings(request: HttpRequest, slug: str, status: str = "") -> IdsFirst:
-    programme = permissions.programme_for(request.user, slug)
-    pairings = Pairing.objects.filter(programme=programme)
-    return IdsFirst(pairings.filter(status=status) if status else pairings)
+# A page of pairings, as ninja's paginator would declare it (no docstring: it would become the
+# schema's description, and the OpenAPI schema is unchanged).
+class PagedPairingOut(PageNumberPagination.Output):
+    items: list[PairingOut]
+
+
+PAGINATION = PageNumberPagination(page_size=50)
+# The models a page's rows are read from (pairing_rows and the count): a recorded write to any of
+# them moves the page's data version. tests/pairing/test_api_pairings_cache.py checks the list
+# against the tables the page's queries read.
+PAGE_MODELS = (Pairing, PlanRun, AllocationLine, Participant, Region, ResourceType)
+
+
+@router.get("/programmes/{slug}/pairings", response=PagedPairingOut)
+def list_pairings(
+    request: HttpRequest,
+    slug: str,
+    status: str = "",
+    ninja_pagination: PageNumberPagination.Input = Query(...),  # noqa: B008 (ninja's way)
+) -> HttpResponse:
+    # Served from a cache of rendered pages, after the caller's token and memberships have been
+    # checked against the database, on every request. Every caller who may see the programme
+    # sees the same rows, in every language, so the key holds neither (tests prove it). No
+    # docstring: it would become the operation's description in the OpenAPI schema.
+    programme_id, version = permissions.programme_id_and_version(request.user, slug, of=PAGE_MODELS)
+    page, size = ninja_pagination.page, ninja_pagination.page_size
+    key = freshness.cache_key("api-pairings", programme_id, status, page, size, version)
+    body = cache.get(key)
+    if body is None:
+        pairings = Pairing.objects.filter(programme_id=programme_id)
+        rows = IdsFirst(pairings.filter(status=status) if status else pairings)
+        data = PAGINATION.paginate_queryset(rows, ninja_pagination, request)  # type: ignore[arg-type]
+        body = _render(request, PagedPairingOut(**data).model_dump())
+        cache.set(key, body, timeout=freshness.ENTRY_SECONDS)
+    return HttpResponse(body, content_type=_api().get_content_type())
+
+
+def _api() -> NinjaAPI:
+    from pairaid.api import api  # which mounts this module's router
+
+    return api
+
+
+def _render(request: HttpRequest, data: dict[str, Any]) -> bytes:
+    """The body ninja would render for this data."""
+    return _api().renderer.render(request, data, response_status=200).encode()
 
 
 class ObjectiveIn(Schema):
