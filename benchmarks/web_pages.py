@@ -16,10 +16,13 @@ CI. Steps:
    module, which adds only this to pairaid.settings: a first middleware that reports, per
    request, the time spent inside Django's middleware stack and the number of database queries
    (response headers X-Bench-Ms, X-Bench-Queries); the path /bench-minimal answered by a plain
-   HttpResponse through the same middleware (the baseline the issue asks for); and, as a second
+   HttpResponse through the same middleware (the baseline the issue asks for); as a second
    reference, /bench-plain-pairings?page=N: the same 50 pairings and their allocation lines as
    the API page, written as a plain Django view (ids of the page, then `.values()` rows, one
-   JsonResponse; no auth, no schema). The app's urls.py is untouched;
+   JsonResponse; no auth, no schema); and as a third, /bench-token-check: the baseline plus the
+   API's token authentication (`tokens.authenticate`, one indexed query), the least any
+   endpoint pays that checks its caller against the database on every request. The app's
+   urls.py is untouched;
 4. log in through POST /accounts/login/ (CSRF cookie, django-axes active);
 5. per page, one client at a time over loopback: warm-up requests, then --requests timed ones;
    reports the first request's server time (the dashboard's computes the overview into the
@@ -27,10 +30,14 @@ CI. Steps:
    p95 of the server time (X-Bench-Ms) and of the client round trip, and the queries per
    request. The paginated pages (dashboard: 100 pairs and 50 recipients a page; participants
    list: 100 a page) are measured on their first and on their last page; the dashboard's map
-   data (/p/<slug>/map.json, fetched by the page) on its own;
-6. requests per second with `wrk` (2 threads, 8 connections, --seconds each; baseline, API,
-   plain-Django pairings, twice over) of /bench-minimal, /api/v1/programmes/<slug>/pairings?page=N
-   (page size 50, N cycling over all pages, Bearer token) and /bench-plain-pairings?page=N;
+   data (/p/<slug>/map.json, fetched by the page) on its own. The API's pages are cached
+   (rendered bodies under the data's version): their first requests, one per page into the
+   empty cache, are reported apart from the warm ones;
+6. requests per second with `wrk` (2 threads, 8 connections, --seconds each; baseline, token
+   check, API, plain-Django pairings, twice over) of /bench-minimal, /bench-token-check,
+   /api/v1/programmes/<slug>/pairings?page=N (page size 50, N cycling over all pages, Bearer
+   token; warm: every page is cached by then) and /bench-plain-pairings?page=N. With --no-cache
+   the server runs without a cache, so that every API request computes its page;
 7. stops gunicorn and drops the database (unless --keep-db).
 
 Prints Markdown for docs/benchmarks-workspace.md.
@@ -45,6 +52,8 @@ if os.environ.get("DJANGO_SETTINGS_MODULE") == __name__:
 
     ROOT_URLCONF = __name__
     MIDDLEWARE = [f"{__name__}.BenchTiming", *MIDDLEWARE]  # noqa: F405
+    if os.environ.get("BENCH_NO_CACHE"):
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 import argparse
 import http.client
@@ -106,6 +115,16 @@ def minimal(request: Any) -> Any:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def token_check(request: Any) -> Any:
+    """A third reference: the baseline plus the API's token authentication (one query)."""
+    from django.http import HttpResponse
+
+    from pairaid.accounts import tokens
+
+    user = tokens.authenticate(request.headers.get("Authorization", "").removeprefix("Bearer "))
+    return HttpResponse("ok", content_type="text/plain", status=200 if user else 401)
+
+
 def plain_pairings(request: Any) -> Any:
     """A second reference: the API page's pairings written as a plain Django view."""
     from django.http import JsonResponse
@@ -156,6 +175,7 @@ def __getattr__(name: str) -> Any:
 
         patterns = [
             path("bench-minimal", minimal),
+            path("bench-token-check", token_check),
             path("bench-plain-pairings", plain_pairings),
             *app_patterns,
         ]
@@ -340,6 +360,9 @@ def main() -> None:
     parser.add_argument(
         "--no-analyze", action="store_true", help="skip ANALYZE after loading (no statistics)"
     )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="serve without a cache (every request computes)"
+    )
     args = parser.parse_args()
 
     python = sys.executable
@@ -395,6 +418,8 @@ def main() -> None:
             server_env = dict(
                 env, DJANGO_SETTINGS_MODULE="web_pages", PAIRAID_CACHE_DIR=str(root / "cache")
             )
+            if args.no_cache:
+                server_env["BENCH_NO_CACHE"] = "1"
             server = subprocess.Popen(
                 [
                     python,
@@ -452,19 +477,31 @@ def main() -> None:
                     "session",
                 ),
                 (
+                    "reference: /bench-token-check (token, no session)",
+                    ["/bench-token-check"],
+                    "token",
+                ),
+                (
+                    # Each page's first request, into the empty cache: the page is computed.
+                    f"API pairings ?page=1…{pages_count}, first request of each page (cold)",
+                    [f"{api}{n}" for n in range(1, pages_count + 1)],
+                    "token cold",
+                ),
+                (
                     f"API pairings ?page=1…{pages_count} (50 per page)",
                     [f"{api}{n}" for n in range(1, pages_count + 1)],
                     "token",
                 ),
             ]
             for name, paths, auth in cases:
+                count, warmup = args.requests, args.warmup
                 if auth == "session":
                     runner, headers = client, {}
                 else:  # a fresh connection without the session cookie
-                    runner, headers = Client(args.port), (bearer if auth == "token" else {})
-                results[name] = _measure(
-                    runner, paths, count=args.requests, warmup=args.warmup, headers=headers
-                )
+                    runner, headers = Client(args.port), (bearer if "token" in auth else {})
+                if auth == "token cold":
+                    count, warmup = len(paths), 0
+                results[name] = _measure(runner, paths, count=count, warmup=warmup, headers=headers)
                 print(name, json.dumps(results[name]), _load(), flush=True)
 
             if shutil.which("wrk"):
@@ -479,6 +516,13 @@ def main() -> None:
                     base = _wrk(
                         args.port, "/bench-minimal", seconds=args.seconds, headers={}, script=None
                     )
+                    checked = _wrk(
+                        args.port,
+                        "/bench-token-check",
+                        seconds=args.seconds,
+                        headers=bearer,
+                        script=None,
+                    )
                     ours = _wrk(
                         args.port, api, seconds=args.seconds, headers=bearer, script=str(script)
                     )
@@ -489,8 +533,8 @@ def main() -> None:
                         headers={},
                         script=str(plain),
                     )
-                    runs.append((base, ours, reference))
-                    print("wrk", base, ours, reference, _load(), flush=True)
+                    runs.append((base, ours, reference, checked))
+                    print("wrk", base, checked, ours, reference, _load(), flush=True)
                 results["wrk"] = runs
             else:
                 print("wrk not installed: throughput skipped (apt-get install -y wrk)")
@@ -534,14 +578,17 @@ def _report(counts: dict[str, int], results: dict[str, Any], args: argparse.Name
     if "wrk" in results:
         print()
         print(
-            "| run | baseline /bench-minimal req/s (p50, p99) | API pairings req/s (p50, p99) "
-            "| API / baseline | plain-Django pairings req/s (p50, p99) | API / plain-Django |"
+            "| run | baseline /bench-minimal req/s (p50, p99) | token check req/s (p50, p99) "
+            "| API pairings req/s (p50, p99) | API / baseline | token check / baseline "
+            "| plain-Django pairings req/s (p50, p99) | API / plain-Django |"
         )
-        print("|---|---|---|---|---|---|")
-        for i, (base, ours, reference) in enumerate(results["wrk"], 1):
+        print("|---|---|---|---|---|---|---|---|")
+        for i, (base, ours, reference, checked) in enumerate(results["wrk"], 1):
             print(
-                f"| {i} | {base[0]:.0f} ({base[1]}, {base[2]}) | {ours[0]:.0f} ({ours[1]}, "
-                f"{ours[2]}) | {ours[0] / base[0]:.3f} | {reference[0]:.0f} ({reference[1]}, "
+                f"| {i} | {base[0]:.0f} ({base[1]}, {base[2]}) "
+                f"| {checked[0]:.0f} ({checked[1]}, {checked[2]}) "
+                f"| {ours[0]:.0f} ({ours[1]}, {ours[2]}) | {ours[0] / base[0]:.3f} "
+                f"| {checked[0] / base[0]:.3f} | {reference[0]:.0f} ({reference[1]}, "
                 f"{reference[2]}) | {ours[0] / reference[0]:.2f} |"
             )
 
