@@ -6,8 +6,9 @@ hands them out one recipient at a time and strands the last recipients (0.053 at
 the worst-off search and the kernel lift that to 0.09–0.13. A matching sees the contest whole:
 for a target v, join each recipient to the donors that cover v of its every need alone, and a
 maximum matching (greedy, then augmenting paths) gives the most recipients such a donor each
-(at 1000×800, 791 of 800 at v = 0.2). The few left take several free donors, strongest first, and every donor still
-unused goes where a recipient has room. Bisection on v keeps the best plan that works.
+(at 1000×800, 791 of 800 at v = 0.2). The few left take several free donors, strongest first,
+and every donor still unused goes where a recipient has room. Bisection on v keeps the best
+plan that works.
 
 Whole donors only (maximum degree 1), and only policies the construction respects by itself:
 no required pairs, churn budget or absorption limit, at most one donor required per recipient.

@@ -1,0 +1,92 @@
+"""The cost local search (`engine.cost_search`) for whole donors under absorption limits."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.engine.conftest import BENCHMARKS
+
+from pairaid import engine
+from pairaid.engine import cost_search
+from pairaid.engine.eligibility import eligible_pairs
+from pairaid.engine.evaluate import evaluate
+from pairaid.engine.greedy import greedy_plan
+from pairaid.engine.instance import DegreeRange, Objective
+from pairaid.engine.io import read_gap
+
+GAP = BENCHMARKS / "gap"
+
+
+def _cost(problem: engine.Problem, plan: tuple[engine.Assignment, ...]) -> float:
+    return evaluate(problem, plan).level_value("min_cost", problem)
+
+
+@pytest.mark.parametrize("name", ["yagiura2004/e05100", "chu1997/d10100", "chu1997/c20100"])
+def test_greedy_plans_that_break_capacities_are_repaired(name: str) -> None:
+    problem = read_gap(GAP / name)
+    greedy = greedy_plan(problem)
+    assert not evaluate(problem, greedy).feasible  # why these three: greedy fails on them
+
+    plan = cost_search.improve(problem, greedy)
+
+    evaluation = evaluate(problem, plan)
+    assert evaluation.feasible, evaluation.violations[:3]
+    assert sorted(a.donor for a in plan) == sorted(d.id for d in problem.donors)
+
+
+def _random_gap(seed: int, donors: int, recipients: int) -> engine.Problem:
+    chance = random.Random(seed)
+    return engine.Problem(
+        donors=[engine.Donor(f"d{i}", capacity={}) for i in range(donors)],
+        recipients=[engine.Recipient(f"r{j}", need={}) for j in range(recipients)],
+        pairs=[
+            engine.PairData(f"d{i}", f"r{j}", cost=chance.randint(1, 30), load=chance.randint(1, 9))
+            for i in range(donors)
+            for j in range(recipients)
+        ],
+        policy=engine.Policy(
+            recipient_degree=DegreeRange(0, None),
+            absorption={f"r{j}": chance.randint(5, 20) for j in range(recipients)},
+        ),
+        objectives=(Objective("min_cost"),),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    donors=st.integers(2, 9),
+    recipients=st.integers(1, 4),
+    fix=st.booleans(),
+)
+def test_the_search_never_worsens_a_plan_and_keeps_required_pairs(
+    seed: int, donors: int, recipients: int, fix: bool
+) -> None:
+    problem = _random_gap(seed, donors, recipients)
+    if fix:
+        required = frozenset([eligible_pairs(problem)[0]])
+        problem = replace(problem, policy=replace(problem.policy, required_pairs=required))
+    start = greedy_plan(problem)
+    before = evaluate(problem, start)
+
+    plan = cost_search.improve(problem, start, max_moves_looked_at=10_000)
+
+    after = evaluate(problem, plan)
+    assert problem.policy.required_pairs <= {a.key for a in plan}
+    assert len(after.violations) <= len(before.violations) or after.feasible
+    if before.feasible:
+        assert after.feasible
+        assert _cost(problem, plan) <= _cost(problem, start) + 1e-9
+
+
+def test_only_the_one_donor_one_recipient_cost_problems_are_searched() -> None:
+    problem = read_gap(GAP / "cattrysse1994" / "gap1-0")
+    assert cost_search.applies(problem)
+    split = replace(problem, policy=replace(problem.policy, donor_degree=DegreeRange(1, 2)))
+    budget = replace(problem, policy=replace(problem.policy, churn_budget=3))
+    fair = replace(problem, objectives=(Objective("max_min_coverage"),))
+    assert not any(cost_search.applies(p) for p in (split, budget, fair))
