@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from pairaid.engine import cost_search, kernel, matching, threshold
+from pairaid.engine import beside, cost_search, kernel, matching, threshold
 from pairaid.engine import explain as explaining
 from pairaid.engine.backends import get_backend
-from pairaid.engine.backends.base import Backend, Limits, OptimumStatus
+from pairaid.engine.backends.base import Backend, Limits, Optimum, OptimumStatus
 from pairaid.engine.bottleneck import raise_minimum
 from pairaid.engine.checks import check_problem, prove_infeasible
 from pairaid.engine.eligibility import eligible_pairs
@@ -267,6 +267,11 @@ def _exact_result(
         if on_improvement is not None:
             on_improvement(level, value, bound, seconds)
 
+    companion = None
+    if beside.applies(problem) and solver.name == "highs":
+        companion = beside.start(
+            problem, limits, lambda model: _hint(model, start) if start.feasible else None
+        )
     if threshold.applies(problem, solver) and start.feasible:
         outcome, start = _threshold_levels(
             pairing, start, first_bound, solver, limits, report, improved
@@ -280,6 +285,11 @@ def _exact_result(
             hint,
             on_level=report,
             on_improvement=improved,
+        )
+    found_by = solver.name
+    if companion is not None:
+        outcome, pairing, found_by = _cheaper_outcome(
+            outcome, pairing, companion.finish(limits.time_limit_seconds or 0.0)
         )
     if outcome.status == "infeasible":
         explanation = message("solver_infeasible", backend=solver.name)
@@ -315,7 +325,35 @@ def _exact_result(
     if solver.name == "cpsat" and _fair(problem):
         explanations.append(message("cpsat_precision", scale=COVERAGE_SCALE))
     result = _result(problem, outcome.status, levels, evaluation, explanations)
-    return replace(result, backend=solver.name)
+    return replace(result, backend=found_by)
+
+
+def _cheaper_outcome(
+    outcome: LexicographicOutcome,
+    pairing: PairingModel,
+    answer: tuple[PairingModel, Optimum] | None,
+) -> tuple[LexicographicOutcome, PairingModel, str]:
+    """HiGHS's outcome of a single cost level, or CP-SAT's (`engine.beside`) where it found a
+    cheaper plan; the bound is the better of the two, proven if either proved it."""
+    if answer is None or outcome.status == "infeasible" or len(outcome.levels) > 1:
+        return outcome, pairing, "highs"
+    model, optimum = answer
+    if optimum.values is None or optimum.value is None:
+        return outcome, pairing, "highs"
+    mine = outcome.levels[0] if outcome.levels else None
+    bounds = [b for b in (optimum.bound, None if mine is None else mine.bound) if b is not None]
+    bound = max(bounds) if bounds else None  # a cost level is minimised: the higher bound holds
+    cheaper = mine is None or mine.value is None or optimum.value < mine.value - 1e-9
+    value = optimum.value if cheaper or mine is None or mine.value is None else mine.value
+    proven = optimum.status == "optimal" or (mine is not None and mine.status == "optimal")
+    gap = relative_gap(value, bound)
+    status = "optimal" if proven or (gap is not None and gap <= 1e-9) else "feasible"
+    name = model.problem.level_names()[0]
+    level = LevelOutcome(name, value, bound, status)
+    run_status: OptimumStatus = "optimal" if status == "optimal" else "feasible"
+    if cheaper:
+        return LexicographicOutcome(run_status, (level,), optimum.values), model, "cpsat"
+    return LexicographicOutcome(run_status, (level,), outcome.values), pairing, "highs"
 
 
 def _threshold_levels(

@@ -22,6 +22,8 @@ class Limits:
     relative_gap: float = 0.0
     presolve: bool = True
     feasibility_tolerance: float | None = None
+    workers: int | None = None
+    """Search workers where the backend runs several (CP-SAT); None leaves its default."""
     """Row and integrality tolerance, where the solver's default (1e-6) is too coarse."""
 
 

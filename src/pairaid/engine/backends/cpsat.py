@@ -142,6 +142,8 @@ def _set_parameters(solver: cp_model.CpSolver, limits: Limits) -> None:
             parameters.max_deterministic_time = float(limits.time_limit_seconds)
     elif limits.time_limit_seconds is not None:
         parameters.max_time_in_seconds = float(limits.time_limit_seconds)
+    if limits.workers is not None and not limits.deterministic:
+        parameters.num_workers = int(limits.workers)
 
 
 def _read(
