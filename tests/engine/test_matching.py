@@ -105,3 +105,16 @@ def test_a_national_problem_is_proven_by_its_bottleneck_subproblem() -> None:
     assert level.value is not None and level.bound is not None
     assert level.value == pytest.approx(_minimum(problem, engine.plan_of(result)))
     assert level.value <= level.bound
+
+
+def test_a_dense_problem_takes_its_bottleneck_bound_without_recursing_for_ever() -> None:
+    # With every pair eligible the subproblem of 20 recipients and their 270 donors is itself
+    # above the kernel's size (5,400 pairs), and must not cut itself again.
+    problem = generate(270, 90, seed=0, density=1.0)
+    assert kernel.applies(problem, eligible_pairs(problem))
+    lines: list[str] = []
+
+    result = engine.solve(problem, explain=False, time_limit_seconds=6, progress=lines.append)
+
+    assert result.status in ("optimal", "feasible")
+    assert sum(line.startswith("bound from the") for line in lines) == 1

@@ -575,7 +575,11 @@ def _subset_bound(
     """The max-min bound of the bottleneck subproblem (`kernel.bottleneck_subproblem`), solved
     by this same pipeline, and the limits left. Only where the first level is max-min."""
     problem = pairing.problem
-    if problem.level_names()[0] != "max_min_coverage":
+    # Only a strictly smaller part: its own solve may go through here again (dense eligibility).
+    if (
+        problem.level_names()[0] != "max_min_coverage"
+        or len(problem.recipients) <= kernel.SUBSET_SIZE
+    ):
         return None, limits
     started = time.monotonic()
     part = kernel.bottleneck_subproblem(problem, pairing.pairs, kernel.SUBSET_SIZE)
