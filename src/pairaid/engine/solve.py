@@ -247,26 +247,8 @@ def _exact_result(
         presolve=not _fair(problem),
     )
     warm_evaluation = evaluate(problem, warm_start)
-    start, first_bound = warm_evaluation, None
-    if kernel.applies(problem, pairing.pairs):
-        first_bound, limits = _relaxation_bound(pairing, limits, say)
-        subset, limits = _subset_bound(pairing, limits, say)
-        reach = kernel.reach_bound(problem, pairing.pairs)
-        bounds = [b for b in (first_bound, subset, reach) if b is not None]
-        first_bound = min(bounds) if bounds else None
-        start, limits = _kernel_start(pairing, warm_evaluation, solver, limits, say)
-    hint = _hint(pairing, start) if start.feasible else None
-
-    def report(level: LevelOutcome, seconds: float) -> None:
-        value = f"{level.value:.6g} (bound {level.bound})"
-        say(f"level {level.name}: {level.status} {value} at {seconds:.2f} s")
-
-    def improved(level: str, value: float, bound: float | None, seconds: float) -> None:
-        known = "unknown" if bound is None else f"{bound:.6g}"
-        say(f"  {level}: found {value:.6g} (bound {known}) after {seconds:.1f} s")
-        if on_improvement is not None:
-            on_improvement(level, value, bound, seconds)
-
+    start, first_bound, limits = _start_and_bound(pairing, warm_evaluation, solver, limits, say)
+    report, improved = _reporters(say, on_improvement)
     companion = None
     if beside.applies(problem) and solver.name == "highs":
         companion = beside.start(
@@ -277,6 +259,7 @@ def _exact_result(
             pairing, start, first_bound, solver, limits, report, improved
         )
     else:
+        hint = _hint(pairing, start) if start.feasible else None
         outcome = solve_levels(
             pairing,
             problem.level_names(),
@@ -301,19 +284,7 @@ def _exact_result(
         return Result(
             "no_solution", explanations=[explanation], backend=solver.name, seed=options.seed
         )
-    plan = _read_plan(pairing, outcome.values)
-    evaluation = evaluate(problem, plan)
-    levels = [_as_found(_level(level), evaluation, problem) for level in outcome.levels]
-    if _start_is_fairer(problem, start, evaluation):
-        # The solver stopped (time) on a plan below the one it was started from: keep the start.
-        evaluation = start
-        levels = [_with_value(level, start, problem) for level in levels]
-    polished = _polished(problem, evaluation, levels, clock)
-    if polished is not evaluation:
-        evaluation = polished
-        levels = [_with_value(levels[0], polished, problem)]
-    if first_bound is not None and levels:
-        levels[0] = _tightened(levels[0], first_bound)
+    evaluation, levels = _plan_and_levels(pairing, outcome, start, first_bound, clock)
     explanations: list[Message] = list(evaluation.violations) + list(evaluation.notes)
     explanations += [
         message("level_not_proven", level=level.name, gap=_percent(level.gap))
@@ -326,6 +297,73 @@ def _exact_result(
         explanations.append(message("cpsat_precision", scale=COVERAGE_SCALE))
     result = _result(problem, outcome.status, levels, evaluation, explanations)
     return replace(result, backend=found_by)
+
+
+def _start_and_bound(
+    pairing: PairingModel,
+    warm_evaluation: Evaluation,
+    solver: Backend,
+    limits: Limits,
+    say: Callable[[str], None],
+) -> tuple[Evaluation, float | None, Limits]:
+    """At national scale (`kernel.applies`): the first level's best bound (relaxation,
+    bottleneck subproblem, reach) and the kernel's plan as the start; else the warm start."""
+    problem = pairing.problem
+    if not kernel.applies(problem, pairing.pairs):
+        return warm_evaluation, None, limits
+    relaxation, limits = _relaxation_bound(pairing, limits, say)
+    subset, limits = _subset_bound(pairing, limits, say)
+    reach = kernel.reach_bound(problem, pairing.pairs)
+    bounds = [b for b in (relaxation, subset, reach) if b is not None]
+    start, limits = _kernel_start(pairing, warm_evaluation, solver, limits, say)
+    return start, (min(bounds) if bounds else None), limits
+
+
+def _reporters(
+    say: Callable[[str], None],
+    on_improvement: Callable[[str, float, float | None, float], None] | None,
+) -> tuple[
+    Callable[[LevelOutcome, float], None], Callable[[str, float, float | None, float], None]
+]:
+    """Progress lines for each solved level and each better plan (and the caller's callback)."""
+
+    def report(level: LevelOutcome, seconds: float) -> None:
+        value = f"{level.value:.6g} (bound {level.bound})"
+        say(f"level {level.name}: {level.status} {value} at {seconds:.2f} s")
+
+    def improved(level: str, value: float, bound: float | None, seconds: float) -> None:
+        known = "unknown" if bound is None else f"{bound:.6g}"
+        say(f"  {level}: found {value:.6g} (bound {known}) after {seconds:.1f} s")
+        if on_improvement is not None:
+            on_improvement(level, value, bound, seconds)
+
+    return report, improved
+
+
+def _plan_and_levels(
+    pairing: PairingModel,
+    outcome: LexicographicOutcome,
+    start: Evaluation,
+    first_bound: float | None,
+    clock: _Clock,
+) -> tuple[Evaluation, list[Level]]:
+    """The plan to return and its levels: the solver's plan, unless its start was fairer;
+    polished where it is a cost plan left unproven; the first level's bound tightened."""
+    problem = pairing.problem
+    assert outcome.values is not None
+    evaluation = evaluate(problem, _read_plan(pairing, outcome.values))
+    levels = [_as_found(_level(level), evaluation, problem) for level in outcome.levels]
+    if _start_is_fairer(problem, start, evaluation):
+        # The solver stopped (time) on a plan below the one it was started from: keep the start.
+        evaluation = start
+        levels = [_with_value(level, start, problem) for level in levels]
+    polished = _polished(problem, evaluation, levels, clock)
+    if polished is not evaluation:
+        evaluation = polished
+        levels = [_with_value(levels[0], polished, problem)]
+    if first_bound is not None and levels:
+        levels[0] = _tightened(levels[0], first_bound)
+    return evaluation, levels
 
 
 def _cheaper_outcome(
