@@ -537,11 +537,7 @@ def _kernel_start(
     outcome = solve_levels(
         small, problem.level_names(), solver, replace(limits, time_limit_seconds=share), small_hint
     )
-    left = limits
-    if total is not None and share is not None:
-        # Deterministic runs count work, not the clock: the full model gets the other share.
-        spent = share if limits.deterministic else time.monotonic() - started
-        left = replace(limits, time_limit_seconds=max(total - spent, 0.01))
+    left = _after_step(limits, share, time.monotonic() - started)
     if outcome.values is None:
         say(f"kernel of {len(keep)} pairs: {outcome.status}")
         return warm_evaluation, left
@@ -600,11 +596,7 @@ def _relaxation_bound(
     bound = relaxation_bound(pairing.model, expression, maximize=maximize, time_limit_seconds=share)
     spent = time.monotonic() - started
     say(f"relaxation bound {bound if bound is not None else 'not found'} in {spent:.1f} s")
-    if total is None or share is None:
-        return bound, limits
-    # Deterministic runs count work, not the clock: the bound is charged its whole share.
-    charged = share if limits.deterministic else spent
-    return bound, replace(limits, time_limit_seconds=max(total - charged, 0.01))
+    return bound, _after_step(limits, share, spent)
 
 
 def _subset_bound(
@@ -630,10 +622,17 @@ def _subset_bound(
         f"bound from the {len(part.recipients)} recipients of lowest reach: "
         f"{bound if bound is not None else 'not found'} in {spent:.1f} s"
     )
+    return bound, _after_step(limits, share, spent)
+
+
+def _after_step(limits: Limits, share: float | None, spent: float) -> Limits:
+    """The limits left after a step given `share` of them took `spent` seconds. Deterministic
+    runs count work, not the clock: the step is charged its whole share."""
+    total = limits.time_limit_seconds
     if total is None or share is None:
-        return bound, limits
+        return limits
     charged = share if limits.deterministic else spent
-    return bound, replace(limits, time_limit_seconds=max(total - charged, 0.01))
+    return replace(limits, time_limit_seconds=max(total - charged, 0.01))
 
 
 def _tightened(level: Level, bound: float) -> Level:
