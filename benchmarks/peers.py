@@ -28,23 +28,36 @@ def _highs():  # type: ignore[no-untyped-def]
     return h
 
 
+def _grouped(pairs):  # type: ignore[no-untyped-def]
+    by_donor: dict[str, list] = {}
+    by_recipient: dict[str, list] = {}
+    for key in pairs:
+        by_donor.setdefault(key[0], []).append(key)
+        by_recipient.setdefault(key[1], []).append(key)
+    return by_donor, by_recipient
+
+
+def _left(seconds: float, started: float) -> float:
+    """The solver's limit: the same total wall time as PairAid's, model building included."""
+    return max(seconds - (time.perf_counter() - started), 0.01)
+
+
 def gap_highs(problem: Problem, seconds: float) -> PeerResult:
     """min Σ cost·x, each item (donor) to exactly one agent, agent load ≤ capacity."""
     started = time.perf_counter()
     h = _highs()
-    h.setOptionValue("time_limit", seconds)
     h.setOptionValue("mip_rel_gap", 0.0)
     pairs = eligible_pairs(problem)
+    by_donor, by_recipient = _grouped(pairs)
     x = {key: h.addBinary(obj=problem.pair_data(*key).cost or 0.0) for key in pairs}
     for donor in problem.donors:
-        h.addConstr(sum(x[k] for k in pairs if k[0] == donor.id) == 1)
+        h.addConstr(sum(x[k] for k in by_donor[donor.id]) == 1)
     for recipient in problem.recipients:
         limit = problem.policy.absorption.get(recipient.id)
         if limit is not None:
-            h.addConstr(
-                sum(problem.load(*k) * x[k] for k in pairs if k[1] == recipient.id) <= limit
-            )
+            h.addConstr(sum(problem.load(*k) * x[k] for k in by_recipient[recipient.id]) <= limit)
     h.setMinimize()
+    h.setOptionValue("time_limit", _left(seconds, started))
     h.run()
     info = h.getInfo()
     value = info.objective_function_value if info.primal_solution_status == 2 else None
@@ -56,18 +69,18 @@ def gap_cpsat(problem: Problem, seconds: float) -> PeerResult:
     model = cp_model.CpModel()
     pairs = eligible_pairs(problem)
     x = {key: model.NewBoolVar(f"x{n}") for n, key in enumerate(pairs)}
+    by_donor, by_recipient = _grouped(pairs)
     for donor in problem.donors:
-        model.AddExactlyOne(x[k] for k in pairs if k[0] == donor.id)
+        model.AddExactlyOne(x[k] for k in by_donor[donor.id])
     for recipient in problem.recipients:
         limit = problem.policy.absorption.get(recipient.id)
         if limit is not None:
             model.Add(
-                sum(int(problem.load(*k)) * x[k] for k in pairs if k[1] == recipient.id)
-                <= int(limit)
+                sum(int(problem.load(*k)) * x[k] for k in by_recipient[recipient.id]) <= int(limit)
             )
     model.Minimize(sum(int(problem.pair_data(*k).cost or 0) * x[k] for k in pairs))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.max_time_in_seconds = _left(seconds, started)
     solver.parameters.num_workers = 2
     status = solver.Solve(model)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -75,3 +75,22 @@ def random_problem(
         policy=policy,
         objectives=objectives,
     )
+
+
+def random_gap(seed: int, donors: int, recipients: int, fewest: int = 0) -> Problem:
+    """A small random generalised assignment problem: whole donors, costs, absorption limits."""
+    chance = random.Random(seed)
+    return Problem(
+        donors=[Donor(f"d{i}", capacity={}) for i in range(donors)],
+        recipients=[Recipient(f"r{j}", need={}) for j in range(recipients)],
+        pairs=[
+            PairData(f"d{i}", f"r{j}", cost=chance.randint(1, 30), load=chance.randint(1, 9))
+            for i in range(donors)
+            for j in range(recipients)
+        ],
+        policy=Policy(
+            recipient_degree=DegreeRange(fewest, None),
+            absorption={f"r{j}": chance.randint(5, 20) for j in range(recipients)},
+        ),
+        objectives=(Objective("min_cost"),),
+    )

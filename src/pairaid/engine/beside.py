@@ -1,38 +1,40 @@
-"""CP-SAT beside HiGHS on cost problems of whole donors (the GAP), on the core HiGHS leaves idle.
+"""A neighbourhood search beside HiGHS on cost problems of whole donors (the GAP), on the core
+HiGHS leaves idle.
 
 HiGHS runs on one thread (measured fastest on our models), so on the 2-core machines we deploy
-on the other core waits during the solve. On the generalised assignment problem the two solvers
-are ahead on different instances (60 s each: CP-SAT on yagiura e10100 and chu d05100/d05200 by
-a few units; HiGHS far ahead on the large c instances). Running CP-SAT with one worker on the
-same model and warm start, beside HiGHS, and keeping the cheaper plan costs no wall time.
+on the other core waits during the solve. There `engine.neighbourhood` re-solves small parts of
+the plan exactly, and the two trade plans as they go (`neighbourhood.SharedPlans`). Measured at
+60 s on yagiura c801600 and e801600 (80 recipients × 1,600 donors): HiGHS alone ended 0.59 %
+and 0.68 % above the best known values; the search alone reached 0.18 % and 0.14 %.
 
-Not in deterministic runs (two solvers racing on the clock cannot be reproduced), and only
-where the machine has a second core.
+Until 2026-11-29 CP-SAT with one worker ran here instead; the search beat it on the instances
+where CP-SAT had been ahead of HiGHS (docs/benchmarks.md).
+
+Not in deterministic runs (a search racing the clock cannot be reproduced), and only where the
+machine has a second core.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from pairaid.engine import cost_search
-from pairaid.engine.backends.base import Limits, Optimum
-from pairaid.engine.formulation import PairingModel, build_model
-from pairaid.engine.instance import Problem
+from pairaid.engine import neighbourhood
+from pairaid.engine.instance import Assignment, Problem
 
 GRACE_SECONDS = 2.0
-"""How long past its own limit the pipeline waits for CP-SAT to hand back its plan."""
+"""How long past its own limit the pipeline waits for the search to hand back its plan."""
 
 
 def applies(problem: Problem) -> bool:
     options = problem.options
     return (
-        cost_search.applies(problem)
+        neighbourhood.applies(problem)
         and len(problem.level_names()) == 1
         and options.backend == "auto"
-        and not options.deterministic
         and options.time_limit_seconds is not None
         and (os.cpu_count() or 1) >= 2
     )
@@ -40,37 +42,34 @@ def applies(problem: Problem) -> bool:
 
 @dataclass
 class Beside:
-    """CP-SAT solving the problem's one level in a thread; `finish` waits for its answer."""
+    """The search in its thread; `finish` stops it and returns the cheapest plan known."""
 
     thread: threading.Thread
-    answer: list[tuple[PairingModel, Optimum]]
+    stop: threading.Event
+    shared: neighbourhood.SharedPlans
+    search: neighbourhood.Search
 
-    def finish(self, seconds: float) -> tuple[PairingModel, Optimum] | None:
-        self.thread.join(seconds + GRACE_SECONDS)
-        return self.answer[0] if self.answer else None
+    def finish(self) -> tuple[neighbourhood.Plan, float]:
+        self.stop.set()
+        self.thread.join(neighbourhood.SUBPROBLEM_SECONDS + GRACE_SECONDS)
+        return self.shared.best()
 
 
 def start(
-    problem: Problem, limits: Limits, hint: Callable[[PairingModel], list[float] | None]
+    problem: Problem,
+    plan: Sequence[Assignment],
+    seconds: float,
+    to_values: Callable[[tuple[Assignment, ...]], list[float]],
+    from_values: Callable[[Sequence[float]], tuple[Assignment, ...]],
 ) -> Beside:
-    """Start CP-SAT on its own copy of the model (HiGHS's copy gains rows as levels are held),
-    warm-started by `hint(model)`."""
-    from pairaid.engine.backends.cpsat import CpSatBackend
-
-    answer: list[tuple[PairingModel, Optimum]] = []
-
-    def run() -> None:
-        pairing = build_model(problem)
-        expression, maximize = pairing.level(problem.level_names()[0])
-        optimum = CpSatBackend().optimize(
-            pairing.model,
-            expression,
-            maximize=maximize,
-            limits=replace(limits, workers=1),
-            hint=hint(pairing),
-        )
-        answer.append((pairing, optimum))
-
-    thread = threading.Thread(target=run, name="pairaid-cpsat-beside", daemon=True)
+    """Start the search from `plan` for at most `seconds`; `to_values` and `from_values`
+    translate plans to and from the model HiGHS solves."""
+    shared = neighbourhood.SharedPlans(problem, plan, to_values, from_values)
+    search = neighbourhood.Search(shared, problem)
+    stop = threading.Event()
+    deadline = time.monotonic() + seconds
+    thread = threading.Thread(
+        target=search.run, args=(stop, deadline), name="pairaid-neighbourhood", daemon=True
+    )
     thread.start()
-    return Beside(thread, answer)
+    return Beside(thread, stop, shared, search)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from pairaid.engine.backends.base import Backend, Limits, OptimumStatus
+from pairaid.engine.backends.base import Backend, Exchange, Limits, OptimumStatus
 from pairaid.engine.formulation import PairingModel
 
 HOLD_TOLERANCE = 1e-6
@@ -50,8 +50,11 @@ def solve_levels(
     tolerance: float = HOLD_TOLERANCE,
     on_level: Callable[[LevelOutcome, float], None] | None = None,
     on_improvement: Callable[[str, float, float | None, float], None] | None = None,
+    exchange: Exchange | None = None,
 ) -> LexicographicOutcome:
-    """Solve the levels in order; a level not proven is held at the best value found."""
+    """Solve the levels in order; a level not proven is held at the best value found.
+    `exchange` trades plans with a search beside the solver on the first level only (its plans
+    are not held to the later levels' rows)."""
     started = time.monotonic()
     outcomes: list[LevelOutcome] = []
     values = list(hint) if hint is not None else None
@@ -71,6 +74,7 @@ def solve_levels(
             limits=remaining,
             hint=values,
             on_improvement=report,
+            exchange=exchange if not outcomes else None,
         )
         if optimum.status in ("infeasible", "no_solution") or optimum.values is None:
             if not outcomes:

@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from pairaid.engine import beside, cost_search, kernel, matching, threshold
+from pairaid.engine import beside, cost_search, kernel, matching, neighbourhood, threshold
 from pairaid.engine import explain as explaining
 from pairaid.engine.backends import get_backend
-from pairaid.engine.backends.base import Backend, Limits, Optimum, OptimumStatus
+from pairaid.engine.backends.base import Backend, Limits, OptimumStatus
 from pairaid.engine.bottleneck import raise_minimum
 from pairaid.engine.checks import check_problem, prove_infeasible
 from pairaid.engine.eligibility import eligible_pairs
@@ -41,6 +41,10 @@ _WARM_START_EVALUATIONS = 2_000
 # 374k in 2 s, 237k in 6 s, 225k in 16 s (best known 177k); HiGHS then starts from a plan.
 _COST_SEARCH_SHARE = 0.1
 _COST_SEARCH_MAX_SECONDS = 10.0
+# The linear relaxation's plan (`neighbourhood.relaxation_plan`): at yagiura e801600 the
+# relaxation takes 2.6 s and placing its 74 split donors 1.0 s.
+_RELAXATION_SHARE = 0.15
+_RELAXATION_MAX_SECONDS = 15.0
 _POLISH_SHARE = 0.05  # of the time limit, kept for polishing a cost plan the solver left
 _POLISH_MAX_SECONDS = 5.0
 _EVALUATION_SHARE = 0.03  # of the time limit, kept for evaluating the plan found
@@ -162,7 +166,8 @@ def _warm_start(problem: Problem) -> tuple[Assignment, ...]:
         return plan
     plan = raise_minimum(problem, _matched_if_fairer(problem, plan))
     if cost_search.applies(problem):
-        return _cheaper(problem, plan)
+        relaxed = _relaxation_plan(problem)
+        return relaxed if relaxed is not None else _cheaper(problem, plan)
     if not local_search_applies(problem):
         return plan
     limit = problem.options.time_limit_seconds
@@ -192,6 +197,34 @@ def _cheaper(problem: Problem, plan: tuple[Assignment, ...]) -> tuple[Assignment
     if options.deterministic:
         seconds = None
     return cost_search.improve(problem, plan, time_limit_seconds=seconds)
+
+
+def _relaxation_plan(problem: Problem) -> tuple[Assignment, ...] | None:
+    """The plan built on the linear relaxation's optimum (`engine.neighbourhood`), for HiGHS
+    runs that are not deterministic; None where it does not apply or finish in its share."""
+    from pairaid.engine.backends.highs import relaxation_values
+
+    options = problem.options
+    if not neighbourhood.applies(problem) or options.backend not in ("auto", "highs"):
+        return None
+    limit = options.time_limit_seconds
+    seconds = _RELAXATION_MAX_SECONDS
+    if limit is not None:
+        seconds = min(seconds, limit * _RELAXATION_SHARE)
+    started = time.monotonic()
+    pairing = build_model(problem)
+    expression, maximize = pairing.level(problem.level_names()[0])
+    values = relaxation_values(
+        pairing.model, expression, maximize=maximize, time_limit_seconds=seconds
+    )
+    left = seconds - (time.monotonic() - started)
+    if values is None or left <= 0:
+        return None
+    relaxed = {key: values[index] for key, index in pairing.assign.items()}
+    plan = neighbourhood.relaxation_plan(problem, relaxed, left)
+    if plan is None or not evaluate(problem, plan).feasible:
+        return None
+    return plan
 
 
 def _matched_if_fairer(problem: Problem, plan: tuple[Assignment, ...]) -> tuple[Assignment, ...]:
@@ -250,9 +283,13 @@ def _exact_result(
     start, first_bound, limits = _start_and_bound(pairing, warm_evaluation, solver, limits, say)
     report, improved = _reporters(say, on_improvement)
     companion = None
-    if beside.applies(problem) and solver.name == "highs":
+    if beside.applies(problem) and solver.name == "highs" and start.feasible:
         companion = beside.start(
-            problem, limits, lambda model: _hint(model, start) if start.feasible else None
+            problem,
+            start.assignments,
+            limits.time_limit_seconds or 0.0,
+            lambda plan: _hint(pairing, evaluate(problem, plan)),
+            lambda values: _read_plan(pairing, values),
         )
     if threshold.applies(problem, solver) and start.feasible:
         outcome, start = _threshold_levels(
@@ -268,12 +305,11 @@ def _exact_result(
             hint,
             on_level=report,
             on_improvement=improved,
+            exchange=None if companion is None else companion.shared,
         )
-    found_by = solver.name
     if companion is not None:
-        outcome, pairing, found_by = _cheaper_outcome(
-            outcome, pairing, companion.finish(limits.time_limit_seconds or 0.0)
-        )
+        outcome = _cheaper_outcome(outcome, pairing, companion)
+        say(f"neighbourhood search: {companion.search.solves} parts re-solved")
     if outcome.status == "infeasible":
         explanation = message("solver_infeasible", backend=solver.name)
         return Result(
@@ -296,7 +332,7 @@ def _exact_result(
     if solver.name == "cpsat" and _fair(problem):
         explanations.append(message("cpsat_precision", scale=COVERAGE_SCALE))
     result = _result(problem, outcome.status, levels, evaluation, explanations)
-    return replace(result, backend=found_by)
+    return replace(result, backend=solver.name)
 
 
 def _start_and_bound(
@@ -367,31 +403,25 @@ def _plan_and_levels(
 
 
 def _cheaper_outcome(
-    outcome: LexicographicOutcome,
-    pairing: PairingModel,
-    answer: tuple[PairingModel, Optimum] | None,
-) -> tuple[LexicographicOutcome, PairingModel, str]:
-    """HiGHS's outcome of a single cost level, or CP-SAT's (`engine.beside`) where it found a
-    cheaper plan; the bound is the better of the two, proven if either proved it."""
-    if answer is None or outcome.status == "infeasible" or len(outcome.levels) > 1:
-        return outcome, pairing, "highs"
-    model, optimum = answer
-    if optimum.values is None or optimum.value is None:
-        return outcome, pairing, "highs"
+    outcome: LexicographicOutcome, pairing: PairingModel, companion: beside.Beside
+) -> LexicographicOutcome:
+    """HiGHS's outcome of a single cost level, or the plan of the search beside it
+    (`engine.beside`) where that is cheaper, with HiGHS's bound."""
+    plan, _ = companion.finish()
+    if outcome.status == "infeasible" or len(outcome.levels) > 1:
+        return outcome
+    values = _hint(pairing, evaluate(pairing.problem, neighbourhood.as_assignments(plan)))
+    expression, _ = pairing.level(pairing.problem.level_names()[0])
+    value = expression.value(values)
     mine = outcome.levels[0] if outcome.levels else None
-    bounds = [b for b in (optimum.bound, None if mine is None else mine.bound) if b is not None]
-    bound = max(bounds) if bounds else None  # a cost level is minimised: the higher bound holds
-    cheaper = mine is None or mine.value is None or optimum.value < mine.value - 1e-9
-    value = optimum.value if cheaper or mine is None or mine.value is None else mine.value
-    proven = optimum.status == "optimal" or (mine is not None and mine.status == "optimal")
+    if mine is not None and mine.value is not None and value >= mine.value - 1e-9:
+        return outcome
+    bound = None if mine is None else mine.bound
     gap = relative_gap(value, bound)
-    status = "optimal" if proven or (gap is not None and gap <= 1e-9) else "feasible"
-    name = model.problem.level_names()[0]
-    level = LevelOutcome(name, value, bound, status)
+    status = "optimal" if gap is not None and gap <= 1e-9 else "feasible"
+    name = pairing.problem.level_names()[0]
     run_status: OptimumStatus = "optimal" if status == "optimal" else "feasible"
-    if cheaper:
-        return LexicographicOutcome(run_status, (level,), optimum.values), model, "cpsat"
-    return LexicographicOutcome(run_status, (level,), outcome.values), pairing, "highs"
+    return LexicographicOutcome(run_status, (LevelOutcome(name, value, bound, status),), values)
 
 
 def _threshold_levels(
@@ -483,6 +513,8 @@ def _solver_seconds(problem: Problem, clock: _Clock) -> float | None:
 def _polish_seconds(problem: Problem) -> float:
     limit = problem.options.time_limit_seconds
     if limit is None or not cost_search.applies(problem) or len(problem.level_names()) > 1:
+        return 0.0
+    if beside.applies(problem):  # the neighbourhood search polishes during the solve
         return 0.0
     return min(limit * _POLISH_SHARE, _POLISH_MAX_SECONDS)
 

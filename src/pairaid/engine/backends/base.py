@@ -22,9 +22,9 @@ class Limits:
     relative_gap: float = 0.0
     presolve: bool = True
     feasibility_tolerance: float | None = None
+    """Row and integrality tolerance, where the solver's default (1e-6) is too coarse."""
     workers: int | None = None
     """Search workers where the backend runs several (CP-SAT); None leaves its default."""
-    """Row and integrality tolerance, where the solver's default (1e-6) is too coarse."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,16 @@ Improvement = Callable[[float, float | None, float], None]
 """Called by a backend with each better plan it finds: (value, best bound or None, seconds)."""
 
 
+class Exchange(Protocol):
+    """Plans shared during a solve with a search running beside it (`engine.neighbourhood`)."""
+
+    def found(self, values: Sequence[float]) -> None:
+        """A better plan the solver found: every model variable's value."""
+
+    def better(self, value: float) -> Sequence[float] | None:
+        """Values of a plan better than the solver's incumbent `value`, if there is one."""
+
+
 class Backend(Protocol):
     name: str
 
@@ -54,4 +64,5 @@ class Backend(Protocol):
         limits: Limits,
         hint: Sequence[float] | None = None,
         on_improvement: Improvement | None = None,
+        exchange: Exchange | None = None,
     ) -> Optimum: ...

@@ -14,7 +14,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from pairaid.engine.backends.base import Improvement, Limits, Optimum
+from pairaid.engine.backends.base import Exchange, Improvement, Limits, Optimum
 from pairaid.engine.model import LinearExpression, LinearModel
 
 _MAX_DECIMALS = 6
@@ -37,7 +37,10 @@ class CpSatBackend:
         limits: Limits,
         hint: Sequence[float] | None = None,
         on_improvement: Improvement | None = None,
+        exchange: Exchange | None = None,
     ) -> Optimum:
+        """`exchange` receives each better plan; CP-SAT cannot take plans during a search, so
+        its `better` is never asked."""
         cp = cp_model.CpModel()
         variables = _variables(cp, model)
         for row in model.rows:
@@ -53,7 +56,9 @@ class CpSatBackend:
                 cp.add_hint(variables[index], _scaled_hint(model, index, value))
         solver = cp_model.CpSolver()
         _set_parameters(solver, limits)
-        reporter = None if on_improvement is None else _Reporter(on_improvement, factor, objective)
+        reporter = None
+        if on_improvement is not None or exchange is not None:
+            reporter = _Reporter(on_improvement, exchange, factor, objective, variables, model)
         status = solver.solve(cp, reporter)
         return _read(solver, status, variables, model, objective, factor)
 
@@ -113,20 +118,37 @@ def _scaled_hint(model: LinearModel, index: int, value: float) -> int:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Passes each better solution CP-SAT finds to `on_improvement`, in the model's units."""
+    """Passes each better solution CP-SAT finds to `on_improvement`, in the model's units, and
+    its values to `exchange`."""
 
-    def __init__(self, on_improvement: Improvement, factor: int, objective: LinearExpression):
+    def __init__(
+        self,
+        on_improvement: Improvement | None,
+        exchange: Exchange | None,
+        factor: int,
+        objective: LinearExpression,
+        variables: list[cp_model.IntVar],
+        model: LinearModel,
+    ):
         super().__init__()
         self.on_improvement = on_improvement
+        self.exchange = exchange
         self.factor = factor
         self.constant = objective.constant
+        self.variables = variables
+        self.scale = model.scale
 
     def on_solution_callback(self) -> None:
-        self.on_improvement(
-            self.objective_value / self.factor + self.constant,
-            self.best_objective_bound / self.factor + self.constant,
-            self.wall_time,
-        )
+        if self.exchange is not None:
+            self.exchange.found(
+                [self.value(v) / s for v, s in zip(self.variables, self.scale, strict=True)]
+            )
+        if self.on_improvement is not None:
+            self.on_improvement(
+                self.objective_value / self.factor + self.constant,
+                self.best_objective_bound / self.factor + self.constant,
+                self.wall_time,
+            )
 
 
 def _set_parameters(solver: cp_model.CpSolver, limits: Limits) -> None:

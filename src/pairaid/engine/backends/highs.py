@@ -10,7 +10,7 @@ import highspy
 import numpy as np
 from highspy._core import _Highs, cb
 
-from pairaid.engine.backends.base import Improvement, Limits, Optimum
+from pairaid.engine.backends.base import Exchange, Improvement, Limits, Optimum
 from pairaid.engine.model import LinearExpression, LinearModel
 
 # In deterministic mode the time limit becomes a node limit: this many nodes per second for a
@@ -38,6 +38,7 @@ class HighsBackend:
         limits: Limits,
         hint: Sequence[float] | None = None,
         on_improvement: Improvement | None = None,
+        exchange: Exchange | None = None,
     ) -> Optimum:
         highs = _load(model, objective, maximize)
         _set_options(highs, limits, has_integers=any(model.integer), columns=model.size)
@@ -45,14 +46,17 @@ class HighsBackend:
             solution = highspy.HighsSolution()
             solution.col_value = list(hint)
             highs.setSolution(solution)
-        if on_improvement is not None and any(model.integer):
-            _report_improvements(highs, on_improvement)
+        if (on_improvement is not None or exchange is not None) and any(model.integer):
+            _set_callbacks(highs, on_improvement, exchange)
         highs.run()
         return _read(highs, model, objective, maximize)
 
 
-def _report_improvements(highs: _Highs, on_improvement: Improvement) -> None:
-    """Pass each improving MIP solution HiGHS finds (its callback) to `on_improvement`."""
+def _set_callbacks(
+    highs: _Highs, on_improvement: Improvement | None, exchange: Exchange | None
+) -> None:
+    """Pass each improving MIP solution HiGHS finds to `on_improvement` and `exchange`; take
+    the exchange's better plans as HiGHS's incumbent when it asks for user solutions."""
 
     def callback(
         kind: cb.HighsCallbackType,
@@ -61,15 +65,26 @@ def _report_improvements(highs: _Highs, on_improvement: Improvement) -> None:
         into: cb.HighsCallbackInput,
         data: Any,
     ) -> None:
-        bound = float(out.mip_dual_bound)
-        on_improvement(
-            float(out.mip_primal_bound),
-            bound if math.isfinite(bound) else None,
-            float(out.running_time),
-        )
+        if kind == cb.HighsCallbackType.kCallbackMipUserSolution:
+            assert exchange is not None
+            values = exchange.better(float(out.mip_primal_bound))
+            if values is not None:
+                into.setSolution(np.asarray(values, dtype=float))
+            return
+        if exchange is not None:
+            exchange.found(list(out.mip_solution))
+        if on_improvement is not None:
+            bound = float(out.mip_dual_bound)
+            on_improvement(
+                float(out.mip_primal_bound),
+                bound if math.isfinite(bound) else None,
+                float(out.running_time),
+            )
 
     highs.setCallback(callback, None)
     highs.startCallback(cb.HighsCallbackType.kCallbackMipImprovingSolution)
+    if exchange is not None:
+        highs.startCallback(cb.HighsCallbackType.kCallbackMipUserSolution)
 
 
 def _load(model: LinearModel, objective: LinearExpression, maximize: bool) -> _Highs:
@@ -175,6 +190,26 @@ def _read(
         return Optimum("optimal", value, dual_bound if math.isfinite(dual_bound) else value, values)
     bound = dual_bound if has_integers and math.isfinite(dual_bound) else None
     return Optimum("feasible", value, bound, values)
+
+
+def relaxation_values(
+    model: LinearModel,
+    objective: LinearExpression,
+    *,
+    maximize: bool,
+    time_limit_seconds: float | None,
+) -> list[float] | None:
+    """An optimal vertex of the linear relaxation (dual simplex): few of its integer columns
+    are fractional, which `engine.neighbourhood` builds a plan on. None if not solved in time."""
+    highs = _load(model, objective, maximize)
+    highs.setOptionValue("solve_relaxation", True)
+    highs.setOptionValue("threads", 1)
+    if time_limit_seconds is not None:
+        highs.setOptionValue("time_limit", max(float(time_limit_seconds), 0.01))
+    highs.run()
+    if highs.getModelStatus() != _MODEL_STATUS.kOptimal:
+        return None
+    return list(highs.getSolution().col_value)
 
 
 def relaxation_bound(

@@ -1,0 +1,264 @@
+"""The neighbourhood search (`engine.neighbourhood`) and its place beside HiGHS (`beside`)."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import math
+import os
+import random
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from tests.engine.conftest import BENCHMARKS, random_gap
+
+from pairaid import engine
+from pairaid.engine import beside, neighbourhood
+from pairaid.engine.backends.base import Limits
+from pairaid.engine.backends.highs import HighsBackend, relaxation_values
+from pairaid.engine.eligibility import eligible_pairs
+from pairaid.engine.evaluate import evaluate
+from pairaid.engine.formulation import build_model
+from pairaid.engine.greedy import greedy_plan
+from pairaid.engine.instance import Assignment
+from pairaid.engine.io import read_gap
+from pairaid.engine.lexicographic import LevelOutcome, LexicographicOutcome
+
+GAP = BENCHMARKS / "gap"
+pipeline = importlib.import_module("pairaid.engine.solve")
+
+
+def _cost(problem: engine.Problem, plan: dict[str, str]) -> float:
+    return evaluate(problem, neighbourhood.as_assignments(plan)).level_value("min_cost", problem)
+
+
+def _feasible(problem: engine.Problem, plan: dict[str, str]) -> bool:
+    return evaluate(problem, neighbourhood.as_assignments(plan)).feasible
+
+
+def _cheapest_placement(
+    problem: engine.Problem, plan: dict[str, str], freed: list[str], allowed: set[str]
+) -> float:
+    """Brute force: every placement of the freed donors among the allowed recipients."""
+    best = math.inf
+    for choice in itertools.product(sorted(allowed), repeat=len(freed)):
+        trial = dict(plan)
+        trial.update(zip(freed, choice, strict=True))
+        evaluation = evaluate(problem, neighbourhood.as_assignments(trial))
+        if evaluation.feasible:
+            best = min(best, evaluation.level_value("min_cost", problem))
+    return best
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), fewest=st.integers(0, 1))
+def test_a_neighbourhood_is_re_solved_to_its_optimum_and_the_rest_is_kept(
+    seed: int, fewest: int
+) -> None:
+    problem = random_gap(seed, donors=7, recipients=3, fewest=fewest)
+    chance = random.Random(seed)
+    plans = ({d.id: chance.choice(["r0", "r1", "r2"]) for d in problem.donors} for _ in range(200))
+    plan = next((p for p in plans if _feasible(problem, p)), None)
+    assume(plan is not None)  # a neighbourhood is of a plan: one that keeps the policy
+    assert plan is not None
+    allowed = set(chance.sample(["r0", "r1", "r2"], 2))
+    # As the search frees them: donors of the allowed recipients, which may move among those.
+    on_allowed = [d for d, r in plan.items() if r in allowed]
+    freed = chance.sample(on_allowed, min(4, len(on_allowed)))
+    data = neighbourhood._Data.of(problem)
+
+    placed, proven = neighbourhood._resolve(data, plan, freed, frozenset(allowed), 5.0, 0)
+
+    best = _cheapest_placement(problem, plan, freed, allowed)
+    assert placed is not None and proven  # the plan itself is one placement
+    assert {d: r for d, r in placed.items() if d not in freed} == {
+        d: r for d, r in plan.items() if d not in freed
+    }
+    assert all(placed[d] in allowed for d in freed)
+    assert _cost(problem, placed) == pytest.approx(best)
+
+
+@pytest.mark.parametrize("name", ["chu1997/c10100", "yagiura2004/e05100", "cattrysse1994/gap1-0"])
+def test_the_relaxation_plan_keeps_its_whole_donors_and_is_a_plan(name: str) -> None:
+    problem = read_gap(GAP / name)
+    pairing = build_model(problem)
+    expression, maximize = pairing.level("min_cost")
+    values = relaxation_values(pairing.model, expression, maximize=maximize, time_limit_seconds=10)
+    assert values is not None
+    relaxed = {key: values[index] for key, index in pairing.assign.items()}
+
+    plan = neighbourhood.relaxation_plan(problem, relaxed, 10.0)
+
+    assert plan is not None
+    evaluation = evaluate(problem, plan)
+    assert evaluation.feasible, evaluation.violations[:3]
+    assert sorted(a.donor for a in plan) == sorted(d.id for d in problem.donors)
+    whole = {key for key, value in relaxed.items() if value > 1 - 1e-6}
+    split = {d.id for d in problem.donors} - {d for d, _ in whole}
+    touched = {r for (d, r), value in relaxed.items() if d in split and value > 1e-6}
+    # Whole donors keep their recipient; where that leaves no room for the split donors
+    # (gap1-0), those of the recipients the split donors touch are placed again too.
+    assert {(d, r) for d, r in whole if r not in touched} <= {a.key for a in plan}
+    # No plan is cheaper than the relaxation's optimum.
+    assert evaluation.level_value("min_cost", problem) >= expression.value(values) - 1e-6
+
+
+def _shared(problem: engine.Problem, start: tuple[Assignment, ...]) -> neighbourhood.SharedPlans:
+    pairing = build_model(problem)
+    return neighbourhood.SharedPlans(
+        problem,
+        start,
+        lambda plan: pipeline._hint(pairing, evaluate(problem, plan)),
+        lambda values: pipeline._read_plan(pairing, values),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), fix=st.booleans())
+def test_the_search_only_ever_keeps_cheaper_plans_and_keeps_required_pairs(
+    seed: int, fix: bool
+) -> None:
+    problem = random_gap(seed, donors=12, recipients=5)
+    if fix:
+        required = frozenset([eligible_pairs(problem)[seed % 60]])
+        problem = replace(problem, policy=replace(problem.policy, required_pairs=required))
+    start = engine.plan_of(engine.solve(problem, backend="greedy"))
+    before = evaluate(problem, start)
+    if not before.feasible:
+        return
+    shared = _shared(problem, start)
+    search = neighbourhood.Search(shared, problem)
+
+    search.run(threading.Event(), time.monotonic() + 0.5)
+
+    plan, cost = shared.best()
+    after = evaluate(problem, neighbourhood.as_assignments(plan))
+    assert search.solves > 0
+    assert after.feasible
+    assert cost == pytest.approx(after.level_value("min_cost", problem))
+    assert cost <= before.level_value("min_cost", problem) + 1e-9
+    assert problem.policy.required_pairs <= set(plan.items())
+
+
+def test_shared_plans_keep_the_cheapest_and_hand_each_better_plan_to_highs_once() -> None:
+    problem = random_gap(3, donors=6, recipients=3)
+    dear = {f"d{i}": "r0" for i in range(6)}
+    shared = _shared(problem, neighbourhood.as_assignments(dear))
+    start_cost = shared.best()[1]
+    cheapest = min(
+        (
+            dict(zip(dear, choice, strict=True))
+            for choice in itertools.product(["r0", "r1", "r2"], repeat=6)
+        ),
+        key=lambda plan: neighbourhood._Data.of(problem).cost_of(plan),
+    )
+
+    assert shared.better(start_cost) is None  # nothing cheaper than HiGHS's incumbent yet
+    assert shared.offer(cheapest)
+    assert not shared.offer(dear)  # dearer plans are refused
+    values = shared.better(start_cost)
+    assert values is not None
+    assert {a.key for a in pipeline._read_plan(build_model(problem), values)} == set(
+        cheapest.items()
+    )
+    assert shared.better(start_cost) is None  # the same plan is not handed over twice
+
+
+class _Recorder:
+    """An exchange that offers one plan and records HiGHS's."""
+
+    def __init__(self, offered: list[float] | None) -> None:
+        self.offered = offered
+        self.plans: list[list[float]] = []
+        self.asked = 0
+
+    def found(self, values: Sequence[float]) -> None:
+        self.plans.append(list(values))
+
+    def better(self, value: float) -> list[float] | None:
+        self.asked += 1
+        return self.offered
+
+
+def test_highs_hands_its_plans_to_the_exchange_and_takes_a_better_one() -> None:
+    problem = read_gap(GAP / "chu1997" / "c10100")
+    pairing = build_model(problem)
+    expression, _ = pairing.level("min_cost")
+    optimum = HighsBackend().optimize(
+        pairing.model, expression, maximize=False, limits=Limits(30.0, 0)
+    )
+    assert optimum.values is not None and optimum.status == "optimal"
+
+    # Offered the optimum from the start, HiGHS takes it: its first plan is the optimum.
+    recorder = _Recorder(optimum.values)
+    taken = HighsBackend().optimize(
+        build_model(problem).model,
+        expression,
+        maximize=False,
+        limits=Limits(30.0, 0),
+        exchange=recorder,
+    )
+    assert recorder.asked > 0
+    assert taken.value == pytest.approx(optimum.value)
+    for values in recorder.plans:  # every plan handed out is a plan of the model
+        plan = pipeline._read_plan(pairing, values)
+        assert evaluate(problem, plan).feasible
+
+
+def test_the_plan_of_the_search_replaces_highs_only_where_it_is_cheaper() -> None:
+    problem = next(
+        p
+        for p in (random_gap(seed, donors=6, recipients=3) for seed in range(100))
+        if evaluate(p, greedy_plan(p)).feasible
+    )
+    pairing = build_model(problem)
+    start = greedy_plan(problem)
+    shared = _shared(problem, start)
+    search = neighbourhood.Search(shared, problem)
+    done = threading.Thread(target=lambda: None)
+    done.start()
+    companion = beside.Beside(done, threading.Event(), shared, search)
+    start_cost = shared.best()[1]
+
+    cheaper = LexicographicOutcome(
+        "feasible", (LevelOutcome("min_cost", start_cost + 5, start_cost - 20, "feasible"),), []
+    )
+    outcome = pipeline._cheaper_outcome(cheaper, pairing, companion)
+    assert outcome.levels[0] == LevelOutcome("min_cost", start_cost, start_cost - 20, "feasible")
+    assert {a.key for a in pipeline._read_plan(pairing, outcome.values or [])} == {
+        a.key for a in start
+    }
+
+    proven = LexicographicOutcome(
+        "optimal", (LevelOutcome("min_cost", start_cost - 1, start_cost - 1, "optimal"),), [0.0]
+    )
+    assert pipeline._cheaper_outcome(proven, pairing, companion) is proven
+
+
+def test_a_timed_gap_run_searches_beside_highs_and_reports_the_plan_it_returns() -> None:
+    problem = read_gap(GAP / "chu1997" / "d05100")
+    if (os.cpu_count() or 1) >= 2:
+        timed = replace(problem, options=replace(problem.options, time_limit_seconds=5))
+        assert beside.applies(timed)
+
+    result = engine.solve(problem, time_limit_seconds=5)
+
+    assert result.backend == "highs"
+    evaluation = evaluate(problem, engine.plan_of(result))
+    assert evaluation.feasible
+    assert result.levels[0].value == pytest.approx(evaluation.level_value("min_cost", problem))
+    assert result.levels[0].bound is not None
+    assert result.levels[0].bound <= result.levels[0].value
+
+
+def test_deterministic_runs_neither_start_from_the_relaxation_nor_search_beside() -> None:
+    problem = read_gap(GAP / "chu1997" / "c05100")
+    fixed = replace(problem, options=replace(problem.options, deterministic=True))
+    assert not neighbourhood.applies(fixed)
+    assert not beside.applies(replace(fixed, options=replace(fixed.options, time_limit_seconds=5)))
+    assert pipeline._relaxation_plan(fixed) is None
