@@ -145,6 +145,23 @@ def test_the_search_only_ever_keeps_cheaper_plans_and_keeps_required_pairs(
     assert problem.policy.required_pairs <= set(plan.items())
 
 
+@pytest.mark.parametrize("required", [0, 1, 12])
+def test_the_search_runs_with_few_donors_free_to_move(required: int) -> None:
+    problem = random_gap(1, donors=12, recipients=2)
+    start = engine.plan_of(engine.solve(problem, time_limit_seconds=5))
+    fixed = frozenset(a.key for a in start[:required])
+    problem = replace(problem, policy=replace(problem.policy, required_pairs=fixed))
+    shared = _shared(problem, start)
+    search = neighbourhood.Search(shared, problem)
+
+    search.run(threading.Event(), time.monotonic() + 0.3)
+
+    assert search.solves > 0 or required == 12  # with every donor required nothing moves
+    assert shared.best()[1] == pytest.approx(
+        evaluate(problem, start).level_value("min_cost", problem)
+    )
+
+
 def test_shared_plans_keep_the_cheapest_and_hand_each_better_plan_to_highs_once() -> None:
     problem = random_gap(3, donors=6, recipients=3)
     dear = {f"d{i}": "r0" for i in range(6)}

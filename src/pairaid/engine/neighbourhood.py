@@ -243,13 +243,13 @@ class Search:
         self.seed = problem.options.seed
         self.recipients = [r.id for r in problem.recipients]
         self.movable = [d.id for d in problem.donors if d.id not in shared.data.required]
-        self.recipient_count = max(2, min(RECIPIENTS_FREED, len(self.recipients) // 3))
-        self.donor_count = max(2, min(DONORS_FREED, len(self.movable) // 2))
+        self.recipient_count = _within(len(self.recipients) // 3, RECIPIENTS_FREED)
+        self.donor_count = _within(len(self.movable) // 2, min(DONORS_FREED, len(self.movable)))
         self.solves = 0
 
     def run(self, stop: threading.Event, deadline: float) -> None:
         by_recipients = True
-        while not stop.is_set() and time.monotonic() < deadline - 0.05:
+        while self.movable and not stop.is_set() and time.monotonic() < deadline - 0.05:
             seconds = min(SUBPROBLEM_SECONDS, deadline - time.monotonic())
             plan, _ = self.shared.best()
             if by_recipients and len(self.recipients) > self.recipient_count:
@@ -275,7 +275,12 @@ class Search:
         """Smaller neighbourhoods where a solve runs out of time, larger where they are quick."""
         step = -1 if not proven else (1 if seconds < SUBPROBLEM_SECONDS / 20 else 0)
         if by_recipients:
-            self.recipient_count = max(2, min(len(self.recipients), self.recipient_count + step))
+            self.recipient_count = _within(self.recipient_count + step, len(self.recipients))
         else:
             change = step * max(1, self.donor_count // 10)
-            self.donor_count = max(2, min(len(self.movable), self.donor_count + change))
+            self.donor_count = _within(self.donor_count + change, len(self.movable))
+
+
+def _within(count: int, most: int) -> int:
+    """A neighbourhood's size: at least 2 (one alone cannot trade places), at most `most`."""
+    return max(min(2, most), min(count, most))
