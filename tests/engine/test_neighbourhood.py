@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.engine.conftest import BENCHMARKS, random_gap
 
 from pairaid import engine
-from pairaid.engine import beside, neighbourhood
+from pairaid.engine import beside, cost_search, neighbourhood
 from pairaid.engine.backends.base import Limits
 from pairaid.engine.backends.highs import HighsBackend, relaxation_values
 from pairaid.engine.eligibility import eligible_pairs
@@ -70,7 +70,7 @@ def test_a_neighbourhood_is_re_solved_to_its_optimum_and_the_rest_is_kept(
     # As the search frees them: donors of the allowed recipients, which may move among those.
     on_allowed = [d for d, r in plan.items() if r in allowed]
     freed = chance.sample(on_allowed, min(4, len(on_allowed)))
-    data = neighbourhood._Data.of(problem)
+    data = cost_search.Tables.of(problem)
 
     placed, proven = neighbourhood._resolve(data, plan, freed, frozenset(allowed), 5.0, 0)
 
@@ -172,7 +172,7 @@ def test_shared_plans_keep_the_cheapest_and_hand_each_better_plan_to_highs_once(
             dict(zip(dear, choice, strict=True))
             for choice in itertools.product(["r0", "r1", "r2"], repeat=6)
         ),
-        key=lambda plan: neighbourhood._Data.of(problem).cost_of(plan),
+        key=lambda plan: cost_search.Tables.of(problem).cost_of(plan),
     )
 
     assert shared.better(start_cost) is None  # nothing cheaper than HiGHS's incumbent yet

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pairaid.engine.eligibility import eligible_pairs
-from pairaid.engine.instance import Assignment, Problem
+from pairaid.engine.instance import Assignment, PairKey, Problem
 
 COST_LEVELS = {"min_cost": "cost", "min_travel": "travel_hours"}
 EPSILON = 1e-9
@@ -40,6 +40,46 @@ def applies(problem: Problem) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Tables:
+    """A cost problem of whole donors as plain tables: each donor's eligible recipients, each
+    pair's cost (of the first level's field) and load, absorption limits, recipient degrees and
+    required pairs. Shared with `engine.neighbourhood`."""
+
+    options: Mapping[str, tuple[str, ...]]
+    cost: Mapping[PairKey, float]
+    load: Mapping[PairKey, float]
+    limit: Mapping[str, float]
+    fewest: int
+    most: float
+    required: Mapping[str, str]
+
+    @classmethod
+    def of(cls, problem: Problem) -> Tables:
+        field = COST_LEVELS[problem.level_names()[0]]
+        options: dict[str, list[str]] = {d.id: [] for d in problem.donors}
+        cost: dict[PairKey, float] = {}
+        load: dict[PairKey, float] = {}
+        for key in eligible_pairs(problem):
+            options[key[0]].append(key[1])
+            cost[key] = getattr(problem.pair_data(*key), field) or 0.0
+            load[key] = problem.load(*key)
+        policy = problem.policy
+        most = policy.recipient_degree.maximum
+        return cls(
+            options={donor: tuple(taken) for donor, taken in options.items()},
+            cost=cost,
+            load=load,
+            limit={r.id: policy.absorption.get(r.id, math.inf) for r in problem.recipients},
+            fewest=policy.recipient_degree.minimum,
+            most=math.inf if most is None else most,
+            required=dict(policy.required_pairs),
+        )
+
+    def cost_of(self, plan: Mapping[str, str]) -> float:
+        return sum(self.cost[item] for item in plan.items())
+
+
 @dataclass
 class _State:
     serves: dict[str, str]
@@ -52,20 +92,14 @@ class _State:
 class _Search:
     def __init__(self, problem: Problem, plan: Sequence[Assignment]) -> None:
         self.problem = problem
-        field = COST_LEVELS[problem.level_names()[0]]
-        self.options: dict[str, list[str]] = {d.id: [] for d in problem.donors}
-        self.cost: dict[tuple[str, str], float] = {}
-        self.weight: dict[tuple[str, str], float] = {}
-        for key in eligible_pairs(problem):
-            self.options[key[0]].append(key[1])
-            self.cost[key] = getattr(problem.pair_data(*key), field) or 0.0
-            self.weight[key] = problem.load(*key)
-        policy = problem.policy
-        self.limit = {r.id: policy.absorption.get(r.id, math.inf) for r in problem.recipients}
-        self.fewest = policy.recipient_degree.minimum
-        most = policy.recipient_degree.maximum
-        self.most = math.inf if most is None else most
-        self.fixed = {donor for donor, _ in policy.required_pairs}
+        tables = Tables.of(problem)
+        self.options = tables.options
+        self.cost = tables.cost
+        self.weight = tables.load
+        self.limit = tables.limit
+        self.fewest = tables.fewest
+        self.most = tables.most
+        self.fixed = set(tables.required)
         serves = {a.donor: a.recipient for a in plan}
         load = dict.fromkeys(self.limit, 0.0)
         links = dict.fromkeys(self.limit, 0)

@@ -25,11 +25,10 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from pairaid.engine import cost_search
 from pairaid.engine.backends.base import Limits
-from pairaid.engine.eligibility import eligible_pairs
+from pairaid.engine.cost_search import Tables
 from pairaid.engine.instance import Assignment, PairKey, Problem
 from pairaid.engine.model import LinearExpression, LinearModel
 
@@ -51,44 +50,6 @@ def applies(problem: Problem) -> bool:
     return cost_search.applies(problem) and not problem.options.deterministic
 
 
-@dataclass(frozen=True)
-class _Data:
-    """The problem as plain tables, for building small models fast."""
-
-    options: Mapping[str, tuple[str, ...]]
-    cost: Mapping[PairKey, float]
-    load: Mapping[PairKey, float]
-    limit: Mapping[str, float]
-    fewest: int
-    most: float
-    required: Mapping[str, str]
-
-    @classmethod
-    def of(cls, problem: Problem) -> _Data:
-        field = cost_search.COST_LEVELS[problem.level_names()[0]]
-        options: dict[str, list[str]] = {d.id: [] for d in problem.donors}
-        cost: dict[PairKey, float] = {}
-        load: dict[PairKey, float] = {}
-        for key in eligible_pairs(problem):
-            options[key[0]].append(key[1])
-            cost[key] = getattr(problem.pair_data(*key), field) or 0.0
-            load[key] = problem.load(*key)
-        policy = problem.policy
-        most = policy.recipient_degree.maximum
-        return cls(
-            options={donor: tuple(taken) for donor, taken in options.items()},
-            cost=cost,
-            load=load,
-            limit={r.id: policy.absorption.get(r.id, math.inf) for r in problem.recipients},
-            fewest=policy.recipient_degree.minimum,
-            most=math.inf if most is None else most,
-            required=dict(policy.required_pairs),
-        )
-
-    def cost_of(self, plan: Mapping[str, str]) -> float:
-        return sum(self.cost[item] for item in plan.items())
-
-
 def as_plan(assignments: Sequence[Assignment]) -> Plan:
     return {a.donor: a.recipient for a in assignments}
 
@@ -98,7 +59,7 @@ def as_assignments(plan: Mapping[str, str]) -> tuple[Assignment, ...]:
 
 
 def _resolve(
-    data: _Data,
+    data: Tables,
     plan: Mapping[str, str],
     freed: Sequence[str],
     allowed: frozenset[str] | None,
@@ -165,7 +126,7 @@ def relaxation_plan(
     """A plan from the linear relaxation's values of the assignment variables: a donor the
     relaxation gives whole to one recipient keeps it, the split donors are placed by solving
     the rest exactly. None where the rest has no plan in `seconds`."""
-    data = _Data.of(problem)
+    data = Tables.of(problem)
     whole: Plan = {}
     for (donor, recipient), value in relaxed.items():
         if value > 1.0 - 1e-6:
@@ -199,7 +160,7 @@ class SharedPlans:
         to_values: Callable[[tuple[Assignment, ...]], list[float]],
         from_values: Callable[[Sequence[float]], tuple[Assignment, ...]],
     ) -> None:
-        self.data = _Data.of(problem)
+        self.data = Tables.of(problem)
         self._lock = threading.Lock()
         self._plan = as_plan(start)
         self._cost = self.data.cost_of(self._plan)
