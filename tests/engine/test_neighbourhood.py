@@ -145,6 +145,37 @@ def test_the_search_only_ever_keeps_cheaper_plans_and_keeps_required_pairs(
     assert problem.policy.required_pairs <= set(plan.items())
 
 
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), count=st.integers(2, 12))
+def test_recipients_freed_together_are_those_the_first_ones_donors_would_serve_next(
+    seed: int, count: int
+) -> None:
+    problem = random_gap(seed, donors=30, recipients=12)
+    # Costs without ties, so each donor has one cheapest other recipient.
+    pairs = [replace(p, cost=p.cost + i / 1000) for i, p in enumerate(problem.pairs)]
+    problem = replace(problem, pairs=pairs)
+    plan = neighbourhood.as_plan(engine.plan_of(engine.solve(problem, backend="greedy")))
+    search = neighbourhood.Search(_shared(problem, neighbourhood.as_assignments(plan)), problem)
+    search.recipient_count = count
+
+    chosen = search._related(plan)
+
+    assert len(chosen) == len(set(chosen)) == count
+    # After the first come the recipients its donors serve most cheaply after it, as many as
+    # there are room for; then any.
+    cost = search.shared.data.cost
+    others = [r.id for r in problem.recipients if r.id != chosen[0]]
+    nearest = {
+        min(others, key=lambda r: cost[(donor, r)])
+        for donor, served in plan.items()
+        if served == chosen[0]
+    }
+    taken = min(len(nearest), count - 1)
+    assert set(chosen[1 : 1 + taken]) <= nearest
+    if len(nearest) <= count - 1:
+        assert set(chosen[1 : 1 + taken]) == nearest
+
+
 @pytest.mark.parametrize("required", [0, 1, 12])
 def test_the_search_runs_with_few_donors_free_to_move(required: int) -> None:
     problem = random_gap(1, donors=12, recipients=2)
