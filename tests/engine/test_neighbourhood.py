@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import importlib
 import itertools
 import math
@@ -176,6 +177,25 @@ def test_recipients_freed_together_are_those_the_first_ones_donors_would_serve_n
         assert set(chosen[1 : 1 + taken]) == nearest
 
 
+def test_the_kind_of_neighbourhood_that_finds_cheaper_plans_is_drawn_more_often() -> None:
+    problem = random_gap(3, donors=30, recipients=12)
+    start = engine.plan_of(engine.solve(problem, backend="greedy"))
+    search = neighbourhood.Search(_shared(problem, start), problem)
+    for _ in range(20):
+        search._reward("related", improved=True)
+        search._reward("recipients", improved=False)
+        search._reward("donors", improved=False)
+
+    drawn = collections.Counter(search._kind() for _ in range(1000))
+
+    assert search.weights == {"related": 1.0, "recipients": 0.1, "donors": 0.1}
+    # Drawn in proportion to the weights (10 : 1 : 1), and never left out altogether.
+    assert drawn["related"] > 750 and drawn["recipients"] > 30 and drawn["donors"] > 30
+    # With too few recipients for a recipient neighbourhood, only donors are freed.
+    search.recipient_count = len(problem.recipients)
+    assert {search._kind() for _ in range(50)} == {"donors"}
+
+
 @pytest.mark.parametrize("required", [0, 1, 12])
 def test_the_search_runs_with_few_donors_free_to_move(required: int) -> None:
     problem = random_gap(1, donors=12, recipients=2)
@@ -215,6 +235,44 @@ def test_shared_plans_keep_the_cheapest_and_hand_each_better_plan_to_highs_once(
         cheapest.items()
     )
     assert shared.better(start_cost) is None  # the same plan is not handed over twice
+
+
+def test_the_search_plans_are_reported_on_the_thread_that_asks_and_highs_plans_not_at_all() -> None:
+    problem = random_gap(3, donors=6, recipients=3)
+    dear = {f"d{i}": "r0" for i in range(6)}
+    told: list[tuple[float, float, str]] = []
+    pairing = build_model(problem)
+    shared = neighbourhood.SharedPlans(
+        problem,
+        neighbourhood.as_assignments(dear),
+        lambda plan: pipeline._hint(pairing, evaluate(problem, plan)),
+        lambda values: pipeline._read_plan(pairing, values),
+        lambda cost, at: told.append((cost, at, threading.current_thread().name)),
+    )
+    data = cost_search.Tables.of(problem)
+    plans = sorted(
+        (dict(zip(dear, c, strict=True)) for c in itertools.product(["r0", "r1", "r2"], repeat=6)),
+        key=data.cost_of,
+        reverse=True,
+    )
+    cheaper = next(p for p in plans if data.cost_of(p) < data.cost_of(dear))
+    before = time.perf_counter()
+    found = threading.Thread(target=shared.offer, args=(cheaper,), name="search")
+    found.start()
+    found.join()
+
+    assert told == []  # not on the search's thread
+    shared.report_news()
+    assert [(cost, name) for cost, _, name in told] == [
+        (data.cost_of(cheaper), threading.current_thread().name)
+    ]
+    assert before <= told[0][1] <= time.perf_counter()  # when it was found
+    # A plan HiGHS found is not news: HiGHS reports its own.
+    shared.found(
+        pipeline._hint(pairing, evaluate(problem, neighbourhood.as_assignments(plans[-1])))
+    )
+    shared.report_news()
+    assert len(told) == 1 and shared.best()[1] == data.cost_of(plans[-1])
 
 
 class _Recorder:
@@ -294,7 +352,12 @@ def test_a_timed_gap_run_searches_beside_highs_and_reports_the_plan_it_returns()
         timed = replace(problem, options=replace(problem.options, time_limit_seconds=5))
         assert beside.applies(timed)
 
-    result = engine.solve(problem, time_limit_seconds=5)
+    reported: list[tuple[str, float, float]] = []
+    result = engine.solve(
+        problem,
+        time_limit_seconds=5,
+        on_improvement=lambda level, value, bound, at: reported.append((level, value, at)),
+    )
 
     assert result.backend == "highs"
     evaluation = evaluate(problem, engine.plan_of(result))
@@ -302,6 +365,11 @@ def test_a_timed_gap_run_searches_beside_highs_and_reports_the_plan_it_returns()
     assert result.levels[0].value == pytest.approx(evaluation.level_value("min_cost", problem))
     assert result.levels[0].bound is not None
     assert result.levels[0].bound <= result.levels[0].value
+    # The warm start and every cheaper plan are reported, in seconds since the run began; the
+    # plan returned is among them, whoever found it (the time to the best plan is known).
+    assert reported and {level for level, _, _ in reported} == {"min_cost"}
+    assert all(0 < at <= result.seconds for _, _, at in reported)
+    assert min(value for _, value, _ in reported) == pytest.approx(result.levels[0].value)
 
 
 def test_deterministic_runs_neither_start_from_the_relaxation_nor_search_beside() -> None:

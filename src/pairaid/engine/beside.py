@@ -52,6 +52,7 @@ class Beside:
     def finish(self) -> tuple[neighbourhood.Plan, float]:
         self.stop.set()
         self.thread.join(neighbourhood.SUBPROBLEM_SECONDS + GRACE_SECONDS)
+        self.shared.report_news()
         return self.shared.best()
 
 
@@ -61,10 +62,12 @@ def start(
     seconds: float,
     to_values: Callable[[tuple[Assignment, ...]], list[float]],
     from_values: Callable[[Sequence[float]], tuple[Assignment, ...]],
+    report: neighbourhood.Report | None = None,
 ) -> Beside:
     """Start the search from `plan` for at most `seconds`; `to_values` and `from_values`
-    translate plans to and from the model HiGHS solves."""
-    shared = neighbourhood.SharedPlans(problem, plan, to_values, from_values)
+    translate plans to and from the model HiGHS solves; `report` hears of the search's cheaper
+    plans (`neighbourhood.SharedPlans`)."""
+    shared = neighbourhood.SharedPlans(problem, plan, to_values, from_values, report)
     search = neighbourhood.Search(shared, problem)
     stop = threading.Event()
     deadline = time.monotonic() + seconds

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pairaid.engine import beside, cost_search, kernel, matching, neighbourhood, threshold
 from pairaid.engine import explain as explaining
@@ -87,9 +87,9 @@ def solve(
     `infeasible` of the result. `explain` adds the explanations of `engine.explain` for
     fairness objectives; `price_of_fairness` also solves the cost (or travel) objective alone to
     compare with it, which costs a second solve. `progress` receives one line of text per step
-    (for a terminal); `on_improvement` receives each better plan the exact backend finds, as
-    (level, value, bound or None, seconds into the level), for a progress display. Neither
-    changes the result.
+    (for a terminal); `on_improvement` receives each better plan the exact backend (or the
+    search beside it) finds, as (level, value, bound or None, seconds since the run began), for
+    a progress display and for the time to the best plan. Neither changes the result.
     """
     clock = _Clock.start()
     problem = _with_options(problem, backend, time_limit_seconds, seed, deterministic)
@@ -281,7 +281,11 @@ def _exact_result(
     )
     warm_evaluation = evaluate(problem, warm_start)
     start, first_bound, limits = _start_and_bound(pairing, warm_evaluation, solver, limits, say)
-    report, improved = _reporters(say, on_improvement)
+    progress = _Progress(say, on_improvement, clock, lambda name: pairing.level(name)[1])
+    report, improved = progress.level, progress.improved
+    if start.feasible:
+        first_level = problem.level_names()[0]
+        progress.started(first_level, start.level_value(first_level, problem), first_bound)
     companion = None
     if beside.applies(problem) and solver.name == "highs" and start.feasible:
         companion = beside.start(
@@ -290,6 +294,7 @@ def _exact_result(
             limits.time_limit_seconds or 0.0,
             lambda plan: _hint(pairing, evaluate(problem, plan)),
             lambda values: _read_plan(pairing, values),
+            functools.partial(progress.found, problem.level_names()[0]),
         )
     if threshold.applies(problem, solver) and start.feasible:
         outcome, start = _threshold_levels(
@@ -355,25 +360,49 @@ def _start_and_bound(
     return start, (min(bounds) if bounds else None), limits
 
 
-def _reporters(
-    say: Callable[[str], None],
-    on_improvement: Callable[[str, float, float | None, float], None] | None,
-) -> tuple[
-    Callable[[LevelOutcome, float], None], Callable[[str, float, float | None, float], None]
-]:
-    """Progress lines for each solved level and each better plan (and the caller's callback)."""
+@dataclass
+class _Progress:
+    """Progress lines for each solved level and each better plan (and the caller's callback).
 
-    def report(level: LevelOutcome, seconds: float) -> None:
+    A better plan's time is counted from the start of the run: a backend reports seconds into
+    its own solve, which after a long warm start or on a later level says little to a user. The
+    search beside HiGHS says when it found its plan; it is told later, on HiGHS's thread. Each
+    plan told is at least as good as the ones told before on its level."""
+
+    say: Callable[[str], None]
+    on_improvement: Callable[[str, float, float | None, float], None] | None
+    clock: _Clock
+    maximized: Callable[[str], bool]
+    told: dict[str, float] = field(default_factory=dict)
+
+    def level(self, level: LevelOutcome, seconds: float) -> None:
         value = f"{level.value:.6g} (bound {level.bound})"
-        say(f"level {level.name}: {level.status} {value} at {seconds:.2f} s")
+        self.say(f"level {level.name}: {level.status} {value} at {seconds:.2f} s")
 
-    def improved(level: str, value: float, bound: float | None, seconds: float) -> None:
+    def improved(self, level: str, value: float, bound: float | None, seconds: float) -> None:
+        """A backend's better plan (`seconds` into its own solve: not used)."""
+        self._tell(level, value, bound, time.perf_counter() - self.clock.wall)
+
+    def started(self, level: str, value: float, bound: float | None) -> None:
+        """The warm start, the first plan the backend improves on."""
+        self._tell(level, value, bound, time.perf_counter() - self.clock.wall)
+
+    def found(self, level: str, value: float, found_at: float) -> None:
+        """The search's better plan, found at `found_at` (`time.perf_counter()`)."""
+        self._tell(level, value, None, found_at - self.clock.wall)
+
+    def _tell(self, level: str, value: float, bound: float | None, seconds: float) -> None:
+        # Only what improves on the plans told before: a backend's first plan may be worse
+        # than the warm start, and the search's plans are told after HiGHS's later ones.
+        last = self.told.get(level)
+        sign = 1.0 if self.maximized(level) else -1.0
+        if last is not None and sign * (value - last) < 0:
+            return
+        self.told[level] = value
         known = "unknown" if bound is None else f"{bound:.6g}"
-        say(f"  {level}: found {value:.6g} (bound {known}) after {seconds:.1f} s")
-        if on_improvement is not None:
-            on_improvement(level, value, bound, seconds)
-
-    return report, improved
+        self.say(f"  {level}: found {value:.6g} (bound {known}) after {seconds:.1f} s")
+        if self.on_improvement is not None:
+            self.on_improvement(level, value, bound, seconds)
 
 
 def _plan_and_levels(
