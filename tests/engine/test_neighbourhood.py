@@ -273,6 +273,11 @@ def test_the_search_plans_are_reported_on_the_thread_that_asks_and_highs_plans_n
     )
     shared.report_news()
     assert len(told) == 1 and shared.best()[1] == data.cost_of(plans[-1])
+    # Once closed, no plan is taken, however cheap: the plan returned is the last reported.
+    closed = _shared(problem, neighbourhood.as_assignments(dear))
+    closed.close()
+    assert not closed.offer(cheaper)
+    assert closed.best()[1] == data.cost_of(dear)
 
 
 class _Recorder:

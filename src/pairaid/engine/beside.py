@@ -52,6 +52,7 @@ class Beside:
     def finish(self) -> tuple[neighbourhood.Plan, float]:
         self.stop.set()
         self.thread.join(neighbourhood.SUBPROBLEM_SECONDS + GRACE_SECONDS)
+        self.shared.close()
         self.shared.report_news()
         return self.shared.best()
 

@@ -183,6 +183,7 @@ class SharedPlans:
         self._cost = self.data.cost_of(self._plan)
         self._given = math.inf
         self._news: list[tuple[float, float]] = []
+        self._closed = False
         self.to_values = to_values
         self.from_values = from_values
         self.report = report
@@ -196,6 +197,8 @@ class SharedPlans:
         plan is news to report unless HiGHS found it (HiGHS reports its own)."""
         cost = self.data.cost_of(plan)
         with self._lock:
+            if self._closed:
+                return False
             if cost < self._cost - 1e-9 and len(plan) >= len(self._plan):
                 self._plan, self._cost = dict(plan), cost
                 if news and self.report is not None:
@@ -206,6 +209,12 @@ class SharedPlans:
     def found(self, values: Sequence[float]) -> None:
         """A plan HiGHS found (its model's values)."""
         self.offer(as_plan(self.from_values(values)), news=False)
+
+    def close(self) -> None:
+        """Take no more plans: the plan returned is then the last one reported, even where a
+        re-solve outlives the wait for it (`beside.Beside.finish`)."""
+        with self._lock:
+            self._closed = True
 
     def report_news(self) -> None:
         """Pass the search's cheaper plans found since the last call to `report`."""
