@@ -285,7 +285,7 @@ def _exact_result(
     report, improved = progress.level, progress.improved
     if start.feasible:
         first_level = problem.level_names()[0]
-        progress.started(first_level, start.level_value(first_level, problem), first_bound)
+        improved(first_level, start.level_value(first_level, problem), first_bound, 0.0)
     companion = None
     if beside.applies(problem) and solver.name == "highs" and start.feasible:
         companion = beside.start(
@@ -380,11 +380,8 @@ class _Progress:
         self.say(f"level {level.name}: {level.status} {value} at {seconds:.2f} s")
 
     def improved(self, level: str, value: float, bound: float | None, seconds: float) -> None:
-        """A backend's better plan (`seconds` into its own solve: not used)."""
-        self._tell(level, value, bound, time.perf_counter() - self.clock.wall)
-
-    def started(self, level: str, value: float, bound: float | None) -> None:
-        """The warm start, the first plan the backend improves on."""
+        """A better plan found now: a backend's (`seconds` into its own solve: not used), or the
+        warm start, the first plan the backend improves on."""
         self._tell(level, value, bound, time.perf_counter() - self.clock.wall)
 
     def found(self, level: str, value: float, found_at: float) -> None:
