@@ -37,7 +37,10 @@ CI. Steps:
    check, API, plain-Django pairings, twice over) of /bench-minimal, /bench-token-check,
    /api/v1/programmes/<slug>/pairings?page=N (page size 50, N cycling over all pages, Bearer
    token; warm: every page is cached by then) and /bench-plain-pairings?page=N. With --no-cache
-   the server runs without a cache, so that every API request computes its page;
+   the server runs without a cache, so that every API request computes its page. With
+   --compare-remembering a second server (--port + 1) runs with PAIRAID_REMEMBER_DECISIONS=0
+   (every token and membership decision read from the database, as before pairaid.change_feed)
+   and each round measures the API there too;
 7. stops gunicorn and drops the database (unless --keep-db).
 
 Prints Markdown for docs/benchmarks-workspace.md.
@@ -343,6 +346,42 @@ def _wait(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     raise SystemExit(f"gunicorn did not answer:\n{log.read_text()[-3000:]}")
 
 
+def _serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """gunicorn with 2 workers on this port, once it answers."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "pairaid.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--pythonpath",
+            str(HERE),
+            "--timeout",
+            "600",
+            "--error-logfile",
+            str(log),
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    _wait(port, server, log)
+    return server
+
+
+def _stop(server: subprocess.Popen[bytes] | None) -> None:
+    if server is not None and server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -363,6 +402,12 @@ def main() -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="serve without a cache (every request computes)"
     )
+    parser.add_argument(
+        "--compare-remembering",
+        action="store_true",
+        help="also serve on --port + 1 with PAIRAID_REMEMBER_DECISIONS=0 and measure the API's "
+        "throughput there in each wrk round",
+    )
     args = parser.parse_args()
 
     python = sys.executable
@@ -382,7 +427,7 @@ def main() -> None:
         LOG_LEVEL="WARNING",
     )
     results: dict[str, Any] = {}
-    server = None
+    server = unremembering = None
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         try:
@@ -420,28 +465,15 @@ def main() -> None:
             )
             if args.no_cache:
                 server_env["BENCH_NO_CACHE"] = "1"
-            server = subprocess.Popen(
-                [
-                    python,
-                    "-m",
-                    "gunicorn",
-                    "pairaid.wsgi:application",
-                    "-w",
-                    "2",
-                    "-b",
-                    f"127.0.0.1:{args.port}",
-                    "--pythonpath",
-                    str(HERE),
-                    "--timeout",
-                    "600",
-                    "--error-logfile",
-                    str(log),
-                ],
-                env=server_env,
-                cwd=ROOT,
-                start_new_session=True,
-            )
-            _wait(args.port, server, log)
+            server = _serve(args.port, server_env, log)
+            if args.compare_remembering:
+                # The same server but every decision read from the database (the API's fast
+                # path before ninja stays): what remembering decisions adds, in the same run.
+                unremembering = _serve(
+                    args.port + 1,
+                    dict(server_env, PAIRAID_REMEMBER_DECISIONS="0"),
+                    root / "gunicorn-unremembering.log",
+                )
 
             client = Client(args.port)
             _login(client, password)
@@ -533,18 +565,23 @@ def main() -> None:
                         headers={},
                         script=str(plain),
                     )
-                    runs.append((base, ours, reference, checked))
-                    print("wrk", base, checked, ours, reference, _load(), flush=True)
+                    read = None
+                    if unremembering is not None:
+                        read = _wrk(
+                            args.port + 1,
+                            api,
+                            seconds=args.seconds,
+                            headers=bearer,
+                            script=str(script),
+                        )
+                    runs.append((base, ours, reference, checked, read))
+                    print("wrk", base, checked, ours, reference, read, _load(), flush=True)
                 results["wrk"] = runs
             else:
                 print("wrk not installed: throughput skipped (apt-get install -y wrk)")
         finally:
-            if server is not None and server.poll() is None:
-                os.killpg(server.pid, signal.SIGTERM)
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(server.pid, signal.SIGKILL)
+            _stop(server)
+            _stop(unremembering)
             if not args.keep_db:
                 subprocess.run(["dropdb", *pg, "--if-exists", args.database], env=env)
     _report(counts, results, args)
@@ -583,7 +620,7 @@ def _report(counts: dict[str, int], results: dict[str, Any], args: argparse.Name
             "| plain-Django pairings req/s (p50, p99) | API / plain-Django |"
         )
         print("|---|---|---|---|---|---|---|---|")
-        for i, (base, ours, reference, checked) in enumerate(results["wrk"], 1):
+        for i, (base, ours, reference, checked, read) in enumerate(results["wrk"], 1):
             print(
                 f"| {i} | {base[0]:.0f} ({base[1]}, {base[2]}) "
                 f"| {checked[0]:.0f} ({checked[1]}, {checked[2]}) "
@@ -591,6 +628,11 @@ def _report(counts: dict[str, int], results: dict[str, Any], args: argparse.Name
                 f"| {checked[0] / base[0]:.3f} | {reference[0]:.0f} ({reference[1]}, "
                 f"{reference[2]}) | {ours[0] / reference[0]:.2f} |"
             )
+            if read is not None:
+                print(
+                    f"| {i}, decisions read (not remembered) | | | {read[0]:.0f} ({read[1]}, "
+                    f"{read[2]}) | {read[0] / base[0]:.3f} | | | |"
+                )
 
 
 if __name__ == "__main__":

@@ -170,6 +170,11 @@ PAIRAID_REQUEST_EXPIRY_DAYS = int(os.environ.get("PAIRAID_REQUEST_EXPIRY_DAYS", 
 PAIRAID_REQUIRE_COORDINATOR_2FA = env_bool("PAIRAID_REQUIRE_COORDINATOR_2FA", default=False)
 OTP_TOTP_ISSUER = "PairAid"
 
+# On PostgreSQL, token and membership decisions are remembered by each web process until a change
+# is heard (LISTEN/NOTIFY, pairaid.change_feed). Switch off where a listening connection cannot
+# be held, e.g. behind a pooler in transaction mode; every decision then reads the database.
+PAIRAID_REMEMBER_DECISIONS = env_bool("PAIRAID_REMEMBER_DECISIONS", default=True)
+
 # A deployment's approved base map (审图号) replaces the vendored boundaries when set.
 PAIRAID_BASEMAP_DIR = os.environ.get("PAIRAID_BASEMAP_DIR", "")
 

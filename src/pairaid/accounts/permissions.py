@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 
-from pairaid import freshness
+from pairaid import change_feed, freshness
 from pairaid.accounts.models import Membership
 from pairaid.errors import Forbidden, NotFound
 from pairaid.programmes.models import Programme
@@ -184,14 +184,17 @@ def programme_id_and_version(
     programme's id once the same decision is made (NotFound, Forbidden) from the user's current
     memberships, and the data version of the models `of`, read together in one query.
 
-    A cached response must still check its caller against the database on every request; one
-    round trip, written out once, costs a fraction of the ORM's two (`programme_for`) plus the
-    version's own.
+    A cached response must still decide for its caller on every request, from what the database
+    holds now: one round trip, written out once (a fraction of the ORM's two in `programme_for`
+    plus the version's own), or none while `change_feed` has heard of no change since.
     """
     versioned = len(of)
-    with connection.cursor() as cursor:
-        cursor.execute(_programme_memberships_sql(of), [getattr(user, "pk", None), slug])
-        rows = cursor.fetchall()  # the programme once per membership, or once with none
+    user_id = getattr(user, "pk", None)
+    # The programme once per membership, or once with none; remembered until the database
+    # changes (`change_feed`), the decision below made afresh from it each time.
+    rows = change_feed.remembered(
+        ("programme", user_id, slug, of), lambda: _programme_memberships(of, user_id, slug)
+    )
     if not rows:
         raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
     if user is None or not user.is_authenticated or not user.is_active:
@@ -202,6 +205,14 @@ def programme_id_and_version(
     _check(standing, action, slug)
     programme_id: int = rows[0][versioned]
     return programme_id, freshness.version_from(rows[0][:versioned])
+
+
+def _programme_memberships(
+    of: tuple[type[Model], ...], user_id: int | None, slug: str
+) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_programme_memberships_sql(of), [user_id, slug])
+        return list(cursor.fetchall())
 
 
 @lru_cache(maxsize=8)
