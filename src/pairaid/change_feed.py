@@ -244,8 +244,21 @@ def _note_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
 ) -> Any:
     """Anything but a read, outside the unwatched tables, forgets what is remembered (a
-    statement that changes nothing may forget needlessly; none that changes is missed)."""
+    statement that changes nothing may forget needlessly; none that changes is missed): before
+    it is sent, once it has run, and — inside a transaction — when that commits. Each marks a
+    moment after which an answer read before it must not be kept (another thread of this
+    process may be reading meanwhile)."""
+    if sql.lstrip()[:6].upper() == "SELECT" or any(table in sql for table in UNWATCHED):
+        return execute(sql, params, many, context)
+    _mark_written()
+    result = execute(sql, params, many, context)
+    _mark_written()
+    connection = context["connection"]
+    if connection.in_atomic_block:
+        connection.on_commit(_mark_written)
+    return result
+
+
+def _mark_written() -> None:
     global _wrote
-    if sql.lstrip()[:6].upper() != "SELECT" and not any(table in sql for table in UNWATCHED):
-        _wrote = True
-    return execute(sql, params, many, context)
+    _wrote = True
