@@ -82,13 +82,14 @@ def remembered(key: Hashable, read: Callable[[], T]) -> T:
     """`read()`, or what it returned for this key before, if nothing has changed since."""
     with _lock:
         feed = _current_feed()
-        if feed is None:
-            return read()
-        asked_at, generation = time.monotonic(), feed.generation
-        found = feed.answers.get(key)
-        if found is not None and asked_at - found[0] < REMEMBER_SECONDS:
-            return found[1]
-    value = read()
+        if feed is not None:
+            asked_at, generation = time.monotonic(), feed.generation
+            found = feed.answers.get(key)
+            if found is not None and asked_at - found[0] < REMEMBER_SECONDS:
+                return found[1]
+    value = read()  # outside the lock: other threads' questions need not wait on this read
+    if feed is None:
+        return value
     with _lock:
         # Kept only if nothing changed while it was read: no notification, no write of ours.
         if feed is _current_feed() and feed.generation == generation:
@@ -96,15 +97,6 @@ def remembered(key: Hashable, read: Callable[[], T]) -> T:
                 feed.forget()
             feed.answers[key] = (asked_at, value)
     return value
-
-
-def forget() -> None:
-    """Forget every remembered answer (this process)."""
-    global _wrote
-    with _lock:
-        _wrote = False
-        if _feed is not None:
-            _feed.forget()
 
 
 def stop() -> None:

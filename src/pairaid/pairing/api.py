@@ -170,7 +170,7 @@ def list_pairings(
     # docstring: it would become the operation's description in the OpenAPI schema.
     programme_id, version = permissions.programme_id_and_version(request.user, slug, of=PAGE_MODELS)
     page, size = ninja_pagination.page, ninja_pagination.page_size
-    key = freshness.cache_key("api-pairings", programme_id, status, page, size, version)
+    key = _page_key(programme_id, status, page, size, version)
     body = cache.get(key)
     if body is None:
         pairings = Pairing.objects.filter(programme_id=programme_id)
@@ -178,7 +178,7 @@ def list_pairings(
         data = PAGINATION.paginate_queryset(rows, ninja_pagination, request)  # type: ignore[arg-type]
         body = _render(request, PagedPairingOut(**data).model_dump())
         cache.set(key, body, timeout=freshness.ENTRY_SECONDS)
-    return HttpResponse(body, content_type=_api().get_content_type())
+    return _page_response(body)
 
 
 def pairings_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -205,11 +205,11 @@ def _cached_page(request: HttpRequest, slug: str) -> HttpResponse | None:
     except PairAidError:
         return None  # ninja renders the refusal
     status, page, size = query
-    body = cache.get(freshness.cache_key("api-pairings", programme_id, status, page, size, version))
+    body = cache.get(_page_key(programme_id, status, page, size, version))
     if body is None:
         return None
     request.user = user
-    return HttpResponse(body, content_type=_api().get_content_type())
+    return _page_response(body)
 
 
 def _bearer(request: HttpRequest) -> Any:
@@ -242,6 +242,15 @@ def _plain_query(request: HttpRequest) -> tuple[str, int, int | None] | None:
 def _ninja_routes() -> URLResolver:
     """The API's own routes, for handing a request on to ninja."""
     return URLResolver(RegexPattern(r"^/"), [path("api/v1/", _api().urls)])
+
+
+def _page_key(programme_id: int, status: str, page: int, size: int | None, version: str) -> str:
+    """The cache key of a rendered page: the same for ninja's route and the path before it."""
+    return freshness.cache_key("api-pairings", programme_id, status, page, size, version)
+
+
+def _page_response(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type=_api().get_content_type())
 
 
 def _api() -> NinjaAPI:
