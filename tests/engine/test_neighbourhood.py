@@ -109,6 +109,26 @@ def test_the_relaxation_plan_keeps_its_whole_donors_and_is_a_plan(name: str) -> 
     assert evaluation.level_value("min_cost", problem) >= expression.value(values) - 1e-6
 
 
+def test_a_neighbourhood_grows_after_a_proven_solve_and_shrinks_after_a_timed_out_one() -> None:
+    problem = random_gap(3, donors=40, recipients=12)
+    start = engine.plan_of(engine.solve(problem, backend="greedy"))
+    search = neighbourhood.Search(_shared(problem, start), problem)
+    recipients, donors = search.recipient_count, search.donor_count
+
+    search._resize(by_recipients=True, proven=True)
+    search._resize(by_recipients=False, proven=True)
+    assert (search.recipient_count, search.donor_count) == (recipients + 1, donors + 2)
+    for _ in range(3):
+        search._resize(by_recipients=True, proven=False)
+    assert search.recipient_count == recipients - 2
+    for _ in range(50):  # never below two recipients, never above all of them
+        search._resize(by_recipients=True, proven=False)
+    assert search.recipient_count == 2
+    for _ in range(50):
+        search._resize(by_recipients=True, proven=True)
+    assert search.recipient_count == len(problem.recipients)
+
+
 def _shared(problem: engine.Problem, start: tuple[Assignment, ...]) -> neighbourhood.SharedPlans:
     pairing = build_model(problem)
     return neighbourhood.SharedPlans(
@@ -283,10 +303,13 @@ def test_the_search_plans_are_reported_on_the_thread_that_asks_and_highs_plans_n
 class _Recorder:
     """An exchange that offers one plan and records HiGHS's."""
 
-    def __init__(self, offered: list[float] | None) -> None:
+    def __init__(self, offered: list[float] | None, proven: bool = False) -> None:
         self.offered = offered
         self.plans: list[list[float]] = []
         self.asked = 0
+        self.proven = proven
+        self.may_settle = proven
+        self.asked_settled = 0
 
     def found(self, values: Sequence[float]) -> None:
         self.plans.append(list(values))
@@ -294,6 +317,34 @@ class _Recorder:
     def better(self, value: float) -> list[float] | None:
         self.asked += 1
         return self.offered
+
+    def settled(self) -> bool:
+        self.asked_settled += 1
+        return self.proven
+
+
+def test_highs_stops_once_the_solver_beside_it_has_proven_its_plan() -> None:
+    # d20200 is far from proven in the limit; told the plan beside it is proven, HiGHS stops
+    # at once with the plan it has instead of running to its limit.
+    problem = read_gap(GAP / "chu1997" / "d20200")
+    pairing = build_model(problem)
+    expression, _ = pairing.level("min_cost")
+    recorder = _Recorder(None, proven=True)
+    timed = replace(problem, options=replace(problem.options, time_limit_seconds=60))
+    start = pipeline._relaxation_plan(timed)
+    assert start is not None
+
+    stopped = HighsBackend().optimize(
+        pairing.model,
+        expression,
+        maximize=False,
+        limits=Limits(600.0, 0),
+        hint=pipeline._hint(pairing, evaluate(problem, start)),
+        exchange=recorder,
+    )
+
+    assert recorder.asked_settled > 0
+    assert stopped.status == "feasible" and stopped.values is not None
 
 
 def test_highs_hands_its_plans_to_the_exchange_and_takes_a_better_one() -> None:
@@ -351,20 +402,31 @@ def test_the_plan_of_the_search_replaces_highs_only_where_it_is_cheaper() -> Non
     assert pipeline._cheaper_outcome(proven, pairing, companion) is proven
 
 
-def test_a_timed_gap_run_searches_beside_highs_and_reports_the_plan_it_returns() -> None:
-    problem = read_gap(GAP / "chu1997" / "d05100")
-    if (os.cpu_count() or 1) >= 2:
+@pytest.mark.parametrize(
+    ("name", "beside_it"),
+    [("d10100", "neighbourhood search"), ("d05100", "CP-SAT beside")],
+)
+def test_a_timed_gap_run_solves_beside_highs_and_reports_the_plan_it_returns(
+    name: str, beside_it: str
+) -> None:
+    problem = read_gap(GAP / "chu1997" / name)
+    two_cores = (os.cpu_count() or 1) >= 2
+    if two_cores:
         timed = replace(problem, options=replace(problem.options, time_limit_seconds=5))
         assert beside.applies(timed)
 
     reported: list[tuple[str, float, float]] = []
+    said: list[str] = []
     result = engine.solve(
         problem,
         time_limit_seconds=5,
         on_improvement=lambda level, value, bound, at: reported.append((level, value, at)),
+        progress=said.append,
     )
 
     assert result.backend == "highs"
+    # Few recipients: CP-SAT solves the whole problem beside HiGHS; more: the search.
+    assert any(line.startswith(beside_it) for line in said) == two_cores
     evaluation = evaluate(problem, engine.plan_of(result))
     assert evaluation.feasible
     assert result.levels[0].value == pytest.approx(evaluation.level_value("min_cost", problem))
@@ -375,6 +437,33 @@ def test_a_timed_gap_run_searches_beside_highs_and_reports_the_plan_it_returns()
     assert reported and {level for level, _, _ in reported} == {"min_cost"}
     assert all(0 < at <= result.seconds for _, _, at in reported)
     assert min(value for _, value, _ in reported) == pytest.approx(result.levels[0].value)
+
+
+def test_cpsat_beside_proves_a_few_recipients_optimal_and_its_bound_is_the_results() -> None:
+    problem = read_gap(GAP / "chu1997" / "c05100")  # optimum 1,931
+    timed = replace(problem, options=replace(problem.options, time_limit_seconds=30))
+    pairing = build_model(timed)
+    start = pipeline._relaxation_plan(timed)
+    assert start is not None
+    shared = _shared(timed, start)
+    work = beside.CpSat(shared, timed)
+
+    work.run(threading.Event(), time.monotonic() + 30)
+
+    assert work.optimum is not None and work.optimum.status == "optimal"
+    assert shared.settled() and shared.best()[1] == 1931
+    # HiGHS stopped early with a dearer plan and a weaker bound: the result is CP-SAT's plan,
+    # proven by its bound.
+    done = threading.Thread(target=lambda: None)
+    done.start()
+    companion = beside.Beside(done, threading.Event(), shared, work)
+    stopped = LexicographicOutcome(
+        "feasible", (LevelOutcome("min_cost", 1940.0, 1900.0, "feasible"),), [0.0] * 3
+    )
+    outcome = pipeline._cheaper_outcome(stopped, pairing, companion)
+    assert outcome.status == "optimal"
+    assert outcome.levels[0] == LevelOutcome("min_cost", 1931.0, 1931.0, "optimal")
+    assert evaluate(timed, pipeline._read_plan(pairing, outcome.values or [])).feasible
 
 
 def test_deterministic_runs_neither_start_from_the_relaxation_nor_search_beside() -> None:

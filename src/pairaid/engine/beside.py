@@ -1,14 +1,21 @@
-"""A neighbourhood search beside HiGHS on cost problems of whole donors (the GAP), on the core
-HiGHS leaves idle.
+"""A second solver beside HiGHS on cost problems of whole donors (the GAP), on the core HiGHS
+leaves idle.
 
 HiGHS runs on one thread (measured fastest on our models), so on the 2-core machines we deploy
-on the other core waits during the solve. There `engine.neighbourhood` re-solves small parts of
-the plan exactly, and the two trade plans as they go (`neighbourhood.SharedPlans`). Measured at
-60 s on yagiura c801600 and e801600 (80 recipients × 1,600 donors): HiGHS alone ended 0.59 %
-and 0.68 % above the best known values; the search alone reached 0.18 % and 0.14 %.
+on the other core waits during the solve. There either:
 
-Until 2026-11-29 CP-SAT with one worker ran here instead; the search beat it on the instances
-where CP-SAT had been ahead of HiGHS (docs/benchmarks.md).
+- `engine.neighbourhood` re-solves small parts of the plan exactly. Measured at 60 s on yagiura
+  c801600 and e801600 (80 recipients × 1,600 donors): HiGHS alone ended 0.59 % and 0.68 %
+  above the best known values; the search alone reached 0.18 % and 0.14 %. Or,
+- with at most `CPSAT_MOST_RECIPIENTS` recipients, CP-SAT with one worker solves the whole
+  problem. There a neighbourhood of a few recipients is most of the problem, and CP-SAT's proof
+  is strong: chu d05100 (5 recipients) proven optimal by CP-SAT alone in 15 s and 33 s (seeds 0,
+  1), where HiGHS with the search ended at 6,353–6,358 unproven. With 10 recipients (chu d10100)
+  CP-SAT alone ended at 6,412 and the search at 6,361, so the search stays there.
+
+The two trade plans as they go (`neighbourhood.SharedPlans`): HiGHS takes each cheaper plan as
+its incumbent; the search restarts from HiGHS's plans. When CP-SAT proves its plan optimal,
+HiGHS stops (it asks about a thousand times a second, so it asks only where CP-SAT runs).
 
 Not in deterministic runs (a search racing the clock cannot be reproduced), and only where the
 machine has a second core.
@@ -23,10 +30,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pairaid.engine import neighbourhood
+from pairaid.engine.backends.base import Limits, Optimum
+from pairaid.engine.formulation import build_model
 from pairaid.engine.instance import Assignment, Problem
 
 GRACE_SECONDS = 2.0
 """How long past its own limit the pipeline waits for the search to hand back its plan."""
+CPSAT_MOST_RECIPIENTS = 5
+"""Up to this many recipients CP-SAT runs beside HiGHS in place of the neighbourhood search."""
 
 
 def applies(problem: Problem) -> bool:
@@ -40,21 +51,86 @@ def applies(problem: Problem) -> bool:
     )
 
 
+class _Offers:
+    """CP-SAT's side of the exchange: each plan it finds is offered to the shared plans (and
+    reported, being news to HiGHS); it cannot take plans during its search."""
+
+    may_settle = False
+
+    def __init__(self, shared: neighbourhood.SharedPlans) -> None:
+        self.shared = shared
+
+    def found(self, values: Sequence[float]) -> None:
+        self.shared.offer(neighbourhood.as_plan(self.shared.from_values(values)))
+
+    def better(self, value: float) -> Sequence[float] | None:
+        return None
+
+    def settled(self) -> bool:
+        return False
+
+
+class CpSat:
+    """CP-SAT with one worker on the whole problem, without a warm start: HiGHS has that one.
+    Measured on chu d05100 (seeds 0, 1): without a hint CP-SAT proved the optimum in 13.9 s and
+    33.4 s; hinted with the relaxation's plan, in 44.5 s and not in 60 s (6,356)."""
+
+    def __init__(self, shared: neighbourhood.SharedPlans, problem: Problem) -> None:
+        self.shared = shared
+        self.problem = problem
+        self.optimum: Optimum | None = None
+
+    def run(self, stop: threading.Event, deadline: float) -> None:
+        from pairaid.engine.backends.cpsat import CpSatBackend
+
+        pairing = build_model(self.problem)  # its own copy: HiGHS's is in use on its thread
+        expression, maximize = pairing.level(self.problem.level_names()[0])
+        optimum = CpSatBackend(stop).optimize(
+            pairing.model,
+            expression,
+            maximize=maximize,
+            limits=Limits(
+                max(deadline - time.monotonic(), 0.01), self.problem.options.seed, workers=1
+            ),
+            exchange=_Offers(self.shared),
+        )
+        self.optimum = optimum
+        if optimum.status == "optimal" and optimum.values is not None:
+            self.shared.offer(neighbourhood.as_plan(self.shared.from_values(optimum.values)))
+            self.shared.settle()
+
+    def bound(self) -> float | None:
+        """CP-SAT's bound on the cost, once it has finished."""
+        return None if self.optimum is None else self.optimum.bound
+
+    def summary(self) -> str:
+        status = "not finished" if self.optimum is None else self.optimum.status
+        return f"CP-SAT beside: {status}"
+
+
 @dataclass
 class Beside:
-    """The search in its thread; `finish` stops it and returns the cheapest plan known."""
+    """The second solver in its thread; `finish` stops it and returns the cheapest plan known,
+    its cost, and the bound the second solver proved (None for the search)."""
 
     thread: threading.Thread
     stop: threading.Event
     shared: neighbourhood.SharedPlans
-    search: neighbourhood.Search
+    work: neighbourhood.Search | CpSat
 
-    def finish(self) -> tuple[neighbourhood.Plan, float]:
+    def finish(self) -> tuple[neighbourhood.Plan, float, float | None]:
         self.stop.set()
         self.thread.join(neighbourhood.SUBPROBLEM_SECONDS + GRACE_SECONDS)
         self.shared.close()
         self.shared.report_news()
-        return self.shared.best()
+        plan, cost = self.shared.best()
+        bound = self.work.bound() if isinstance(self.work, CpSat) else None
+        return plan, cost, bound
+
+    def summary(self) -> str:
+        if isinstance(self.work, CpSat):
+            return self.work.summary()
+        return f"neighbourhood search: {self.work.solves} parts re-solved"
 
 
 def start(
@@ -65,15 +141,20 @@ def start(
     from_values: Callable[[Sequence[float]], tuple[Assignment, ...]],
     report: neighbourhood.Report | None = None,
 ) -> Beside:
-    """Start the search from `plan` for at most `seconds`; `to_values` and `from_values`
-    translate plans to and from the model HiGHS solves; `report` hears of the search's cheaper
-    plans (`neighbourhood.SharedPlans`)."""
-    shared = neighbourhood.SharedPlans(problem, plan, to_values, from_values, report)
-    search = neighbourhood.Search(shared, problem)
+    """Start the second solver from `plan` for at most `seconds`; `to_values` and
+    `from_values` translate plans to and from the model HiGHS solves; `report` hears of the
+    second solver's cheaper plans (`neighbourhood.SharedPlans`)."""
+    whole = len(problem.recipients) <= CPSAT_MOST_RECIPIENTS
+    shared = neighbourhood.SharedPlans(
+        problem, plan, to_values, from_values, report, may_settle=whole
+    )
+    work: neighbourhood.Search | CpSat = (
+        CpSat(shared, problem) if whole else neighbourhood.Search(shared, problem)
+    )
     stop = threading.Event()
     deadline = time.monotonic() + seconds
     thread = threading.Thread(
-        target=search.run, args=(stop, deadline), name="pairaid-neighbourhood", daemon=True
+        target=work.run, args=(stop, deadline), name="pairaid-beside", daemon=True
     )
     thread.start()
-    return Beside(thread, stop, shared, search)
+    return Beside(thread, stop, shared, work)

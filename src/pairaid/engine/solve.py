@@ -314,7 +314,7 @@ def _exact_result(
         )
     if companion is not None:
         outcome = _cheaper_outcome(outcome, pairing, companion)
-        say(f"neighbourhood search: {companion.search.solves} parts re-solved")
+        say(companion.summary())
     if outcome.status == "infeasible":
         explanation = message("solver_infeasible", backend=solver.name)
         return Result(
@@ -326,6 +326,8 @@ def _exact_result(
             "no_solution", explanations=[explanation], backend=solver.name, seed=options.seed
         )
     evaluation, levels = _plan_and_levels(pairing, outcome, start, first_bound, clock)
+    if levels and levels[0].value is not None:  # polishing may have found a better plan
+        improved(levels[0].name, levels[0].value, levels[0].bound, 0.0)
     explanations: list[Message] = list(evaluation.violations) + list(evaluation.notes)
     explanations += [
         message("level_not_proven", level=level.name, gap=_percent(level.gap))
@@ -393,7 +395,7 @@ class _Progress:
         # than the warm start, and the search's plans are told after HiGHS's later ones.
         last = self.told.get(level)
         sign = 1.0 if self.maximized(level) else -1.0
-        if last is not None and sign * (value - last) < 0:
+        if last is not None and sign * (value - last) <= 0:
             return
         self.told[level] = value
         known = "unknown" if bound is None else f"{bound:.6g}"
@@ -431,18 +433,24 @@ def _plan_and_levels(
 def _cheaper_outcome(
     outcome: LexicographicOutcome, pairing: PairingModel, companion: beside.Beside
 ) -> LexicographicOutcome:
-    """HiGHS's outcome of a single cost level, or the plan of the search beside it
-    (`engine.beside`) where that is cheaper, with HiGHS's bound."""
-    plan, _ = companion.finish()
+    """HiGHS's outcome of a single cost level, or the plan of the solver beside it
+    (`engine.beside`) where that is cheaper, with the higher of the two bounds (the cost is
+    minimised)."""
+    plan, _, proven = companion.finish()
     if outcome.status == "infeasible" or len(outcome.levels) > 1:
         return outcome
+    mine = outcome.levels[0] if outcome.levels else None
+    bound = None if mine is None else mine.bound
+    if proven is not None and (bound is None or proven > bound):
+        bound = proven
     values = _hint(pairing, evaluate(pairing.problem, neighbourhood.as_assignments(plan)))
     expression, _ = pairing.level(pairing.problem.level_names()[0])
     value = expression.value(values)
-    mine = outcome.levels[0] if outcome.levels else None
-    if mine is not None and mine.value is not None and value >= mine.value - 1e-9:
-        return outcome
-    bound = None if mine is None else mine.bound
+    highs_cheaper = mine is not None and mine.value is not None and value >= mine.value - 1e-9
+    if mine is not None and mine.value is not None and highs_cheaper and outcome.values:
+        if bound == mine.bound:
+            return outcome
+        value, values = mine.value, outcome.values
     gap = relative_gap(value, bound)
     status = "optimal" if gap is not None and gap <= 1e-9 else "feasible"
     name = pairing.problem.level_names()[0]

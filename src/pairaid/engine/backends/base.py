@@ -45,11 +45,17 @@ Improvement = Callable[[float, float | None, float], None]
 class Exchange(Protocol):
     """Plans shared during a solve with a search running beside it (`engine.neighbourhood`)."""
 
+    may_settle: bool
+    """Whether the search beside may prove its plan optimal (then the solver asks `settled`)."""
+
     def found(self, values: Sequence[float]) -> None:
         """A better plan the solver found: every model variable's value."""
 
     def better(self, value: float) -> Sequence[float] | None:
         """Values of a plan better than the solver's incumbent `value`, if there is one."""
+
+    def settled(self) -> bool:
+        """Whether the search beside has proven its plan optimal, so the solver may stop."""
 
 
 class Backend(Protocol):

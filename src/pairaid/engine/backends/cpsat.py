@@ -9,6 +9,7 @@ rounded, and the result says so: an "optimal" claim holds to the stated precisio
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,7 +27,13 @@ _STATUS: Mapping[Any, str] = {
 
 
 class CpSatBackend:
+    """`stop`, where given, ends the search early when set (from another thread): CP-SAT then
+    returns the best plan it has."""
+
     name = "cpsat"
+
+    def __init__(self, stop: threading.Event | None = None) -> None:
+        self.stop = stop
 
     def optimize(
         self,
@@ -59,8 +66,27 @@ class CpSatBackend:
         reporter = None
         if on_improvement is not None or exchange is not None:
             reporter = _Reporter(on_improvement, exchange, factor, objective, variables, model)
-        status = solver.solve(cp, reporter)
+        if self.stop is None:
+            status = solver.solve(cp, reporter)
+        else:
+            solved = threading.Event()
+            watcher = threading.Thread(
+                target=_stop_when, args=(self.stop, solved, solver), daemon=True
+            )
+            watcher.start()
+            try:
+                status = solver.solve(cp, reporter)
+            finally:
+                solved.set()
         return _read(solver, status, variables, model, objective, factor)
+
+
+def _stop_when(stop: threading.Event, solved: threading.Event, solver: cp_model.CpSolver) -> None:
+    """Stop `solver` once `stop` is set, unless it has `solved` first."""
+    while not solved.wait(0.05):
+        if stop.is_set():
+            solver.stop_search()
+            return
 
 
 def _variables(cp: cp_model.CpModel, model: LinearModel) -> list[cp_model.IntVar]:

@@ -56,7 +56,8 @@ def _set_callbacks(
     highs: _Highs, on_improvement: Improvement | None, exchange: Exchange | None
 ) -> None:
     """Pass each improving MIP solution HiGHS finds to `on_improvement` and `exchange`; take
-    the exchange's better plans as HiGHS's incumbent when it asks for user solutions."""
+    the exchange's better plans as HiGHS's incumbent when it asks for user solutions, and stop
+    once the exchange has proven its plan optimal."""
 
     def callback(
         kind: cb.HighsCallbackType,
@@ -65,6 +66,10 @@ def _set_callbacks(
         into: cb.HighsCallbackInput,
         data: Any,
     ) -> None:
+        if kind == cb.HighsCallbackType.kCallbackMipInterrupt:
+            assert exchange is not None
+            into.user_interrupt = exchange.settled()
+            return
         if kind == cb.HighsCallbackType.kCallbackMipUserSolution:
             assert exchange is not None
             values = exchange.better(float(out.mip_primal_bound))
@@ -85,6 +90,8 @@ def _set_callbacks(
     highs.startCallback(cb.HighsCallbackType.kCallbackMipImprovingSolution)
     if exchange is not None:
         highs.startCallback(cb.HighsCallbackType.kCallbackMipUserSolution)
+        if exchange.may_settle:
+            highs.startCallback(cb.HighsCallbackType.kCallbackMipInterrupt)
 
 
 def _load(model: LinearModel, objective: LinearExpression, maximize: bool) -> _Highs:
