@@ -466,6 +466,25 @@ def test_cpsat_beside_proves_a_few_recipients_optimal_and_its_bound_is_the_resul
     assert evaluate(timed, pipeline._read_plan(pairing, outcome.values or [])).feasible
 
 
+def test_a_model_cpsat_refuses_leaves_highs_to_solve_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pairaid.engine.backends import cpsat
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ValueError("CP-SAT rejected the model: MODEL_INVALID")
+
+    monkeypatch.setattr(cpsat.CpSatBackend, "optimize", refuse)
+    problem = read_gap(GAP / "chu1997" / "c05100")
+    said: list[str] = []
+
+    result = engine.solve(problem, time_limit_seconds=20, progress=said.append)
+
+    assert result.status == "optimal" and result.levels[0].value == 1931
+    if (os.cpu_count() or 1) >= 2:
+        assert "CP-SAT beside: not run (CP-SAT rejected the model: MODEL_INVALID)" in said
+
+
 def test_deterministic_runs_neither_start_from_the_relaxation_nor_search_beside() -> None:
     problem = read_gap(GAP / "chu1997" / "c05100")
     fixed = replace(problem, options=replace(problem.options, deterministic=True))

@@ -79,21 +79,26 @@ class CpSat:
         self.shared = shared
         self.problem = problem
         self.optimum: Optimum | None = None
+        self.refused: str | None = None
 
     def run(self, stop: threading.Event, deadline: float) -> None:
         from pairaid.engine.backends.cpsat import CpSatBackend
 
         pairing = build_model(self.problem)  # its own copy: HiGHS's is in use on its thread
         expression, maximize = pairing.level(self.problem.level_names()[0])
-        optimum = CpSatBackend(stop).optimize(
-            pairing.model,
-            expression,
-            maximize=maximize,
-            limits=Limits(
-                max(deadline - time.monotonic(), 0.01), self.problem.options.seed, workers=1
-            ),
-            exchange=_Offers(self.shared),
-        )
+        try:
+            optimum = CpSatBackend(stop).optimize(
+                pairing.model,
+                expression,
+                maximize=maximize,
+                limits=Limits(
+                    max(deadline - time.monotonic(), 0.01), self.problem.options.seed, workers=1
+                ),
+                exchange=_Offers(self.shared),
+            )
+        except ValueError as refusal:  # e.g. data CP-SAT cannot scale to integers: HiGHS goes on
+            self.refused = str(refusal)
+            return
         self.optimum = optimum
         if optimum.status == "optimal" and optimum.values is not None:
             self.shared.offer(neighbourhood.as_plan(self.shared.from_values(optimum.values)))
@@ -104,6 +109,8 @@ class CpSat:
         return None if self.optimum is None else self.optimum.bound
 
     def summary(self) -> str:
+        if self.refused is not None:
+            return f"CP-SAT beside: not run ({self.refused})"
         status = "not finished" if self.optimum is None else self.optimum.status
         return f"CP-SAT beside: {status}"
 
