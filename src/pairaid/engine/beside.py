@@ -61,7 +61,7 @@ class _Offers:
         self.shared = shared
 
     def found(self, values: Sequence[float]) -> None:
-        self.shared.offer(neighbourhood.as_plan(self.shared.from_values(values)))
+        self.shared.found(values, news=True)
 
     def better(self, value: float) -> Sequence[float] | None:
         return None
@@ -101,7 +101,7 @@ class CpSat:
             return
         self.optimum = optimum
         if optimum.status == "optimal" and optimum.values is not None:
-            self.shared.offer(neighbourhood.as_plan(self.shared.from_values(optimum.values)))
+            self.shared.found(optimum.values, news=True)
             self.shared.settle()
 
     def bound(self) -> float | None:
@@ -131,13 +131,10 @@ class Beside:
         self.shared.close()
         self.shared.report_news()
         plan, cost = self.shared.best()
-        bound = self.work.bound() if isinstance(self.work, CpSat) else None
-        return plan, cost, bound
+        return plan, cost, self.work.bound()
 
     def summary(self) -> str:
-        if isinstance(self.work, CpSat):
-            return self.work.summary()
-        return f"neighbourhood search: {self.work.solves} parts re-solved"
+        return self.work.summary()
 
 
 def start(

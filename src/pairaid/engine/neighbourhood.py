@@ -211,9 +211,9 @@ class SharedPlans:
                 return True
         return False
 
-    def found(self, values: Sequence[float]) -> None:
-        """A plan HiGHS found (its model's values)."""
-        self.offer(as_plan(self.from_values(values)), news=False)
+    def found(self, values: Sequence[float], *, news: bool = False) -> None:
+        """A plan a solver found (the model's values); news to report unless HiGHS found it."""
+        self.offer(as_plan(self.from_values(values)), news=news)
 
     def settle(self) -> None:
         """The plan kept is proven optimal (by a complete solver beside HiGHS): HiGHS may stop."""
@@ -328,6 +328,13 @@ class Search:
         cost = self.shared.data.cost
         others = [r for r in self.shared.data.options[donor] if r != serving]
         return min(others, key=lambda r: cost[(donor, r)], default=None)
+
+    def bound(self) -> float | None:
+        """The search proves no bound on the whole problem."""
+        return None
+
+    def summary(self) -> str:
+        return f"neighbourhood search: {self.solves} parts re-solved"
 
     def _resize(self, by_recipients: bool, proven: bool) -> None:
         """Larger neighbourhoods after a solve that proved its part, smaller after one that ran

@@ -446,11 +446,12 @@ def _cheaper_outcome(
     values = _hint(pairing, evaluate(pairing.problem, neighbourhood.as_assignments(plan)))
     expression, _ = pairing.level(pairing.problem.level_names()[0])
     value = expression.value(values)
-    highs_cheaper = mine is not None and mine.value is not None and value >= mine.value - 1e-9
-    if mine is not None and mine.value is not None and highs_cheaper and outcome.values:
-        if bound == mine.bound:
+    highs_value = None if mine is None else mine.value
+    if highs_value is not None and outcome.values and value >= highs_value - 1e-9:
+        # HiGHS's plan is as cheap: keep it, with the better bound where the other proved one.
+        if mine is not None and bound == mine.bound:
             return outcome
-        value, values = mine.value, outcome.values
+        value, values = highs_value, outcome.values
     gap = relative_gap(value, bound)
     status = "optimal" if gap is not None and gap <= 1e-9 else "feasible"
     name = pairing.problem.level_names()[0]
