@@ -21,7 +21,7 @@ from tests.engine.conftest import BENCHMARKS, random_gap
 from pairaid import engine
 from pairaid.engine import beside, cost_search, neighbourhood
 from pairaid.engine.backends.base import Limits
-from pairaid.engine.backends.highs import HighsBackend, relaxation_values
+from pairaid.engine.backends.highs import HighsBackend, relaxation_solution
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import evaluate
 from pairaid.engine.formulation import build_model
@@ -89,8 +89,11 @@ def test_the_relaxation_plan_keeps_its_whole_donors_and_is_a_plan(name: str) -> 
     problem = read_gap(GAP / name)
     pairing = build_model(problem)
     expression, maximize = pairing.level("min_cost")
-    values = relaxation_values(pairing.model, expression, maximize=maximize, time_limit_seconds=10)
-    assert values is not None
+    solution = relaxation_solution(
+        pairing.model, expression, maximize=maximize, time_limit_seconds=10
+    )
+    assert solution is not None
+    values, _ = solution
     relaxed = {key: values[index] for key, index in pairing.assign.items()}
 
     plan = neighbourhood.relaxation_plan(problem, relaxed, 10.0)
@@ -233,6 +236,72 @@ def test_the_search_runs_with_few_donors_free_to_move(required: int) -> None:
     )
 
 
+def test_the_core_holds_the_pairs_cheapest_by_reduced_cost_and_the_plans_own() -> None:
+    reduced = {("d0", "r0"): -2.0, ("d0", "r1"): 0.0, ("d1", "r0"): 3.0, ("d1", "r1"): 0.0}
+    reduced |= {("d2", "r0"): 0.5, ("d2", "r1"): 1.0, ("d3", "r0"): 0.0, ("d3", "r1"): 7.0}
+    core = neighbourhood._Core(reduced, donors=4)  # 1.5 pairs per donor: 6 of the 8
+
+    assert core.pairs({}) == set(reduced) - {("d1", "r0"), ("d3", "r1")}
+    assert core.pairs({"d3": "r1"}) == set(reduced) - {("d1", "r0")}
+    core.grow()  # after a proven solve: every pair
+    assert core.pairs({}) == set(reduced)
+    # Never fewer than the pairs the relaxation uses (reduced cost 0 or below).
+    assert neighbourhood._Core(reduced, donors=1).pairs({}) == {
+        key for key, cost in reduced.items() if cost <= 0
+    }
+
+
+def test_a_search_that_stalls_solves_its_core_and_shares_each_cheaper_plan_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = read_gap(GAP / "chu1997" / "c10100")  # optimum 1,402
+    timed = replace(problem, options=replace(problem.options, time_limit_seconds=30))
+    start = pipeline._relaxation_plan(timed)
+    assert start is not None and start.reduced_costs is not None
+    assert set(start.reduced_costs) == set(eligible_pairs(timed))
+    offered: list[float] = []
+    shared = _shared(timed, start.plan)
+    keep = shared.offer
+
+    def offer(plan: dict[str, str], *, news: bool = True) -> bool:
+        offered.append(shared.data.cost_of(plan))
+        return keep(plan, news=news)
+
+    monkeypatch.setattr(shared, "offer", offer)
+    monkeypatch.setattr(neighbourhood, "STALL_SECONDS", 0.0)  # the core at once, every time
+    search = neighbourhood.Search(shared, timed, start.reduced_costs)
+
+    search.run(threading.Event(), time.monotonic() + 20)
+
+    assert search.core_solves > 0 and search.solves == 0
+    assert "the core problem" in search.summary()
+    plan, cost = shared.best()
+    assert _feasible(timed, plan) and cost == pytest.approx(_cost(timed, plan))
+    assert cost < evaluate(timed, start.plan).level_value("min_cost", timed)
+    assert cost >= 1402 and min(offered) == cost
+    # Plans are shared as the core's solve finds them, not only when it ends.
+    assert len(offered) > search.core_solves
+
+
+def test_a_core_solve_stops_when_the_search_is_told_to() -> None:
+    problem = read_gap(GAP / "chu1997" / "d20200")  # far from proven in the limit below
+    timed = replace(problem, options=replace(problem.options, time_limit_seconds=60))
+    start = pipeline._relaxation_plan(timed)
+    assert start is not None and start.reduced_costs is not None
+    shared = _shared(timed, start.plan)
+    search = neighbourhood.Search(shared, timed, start.reduced_costs)
+    assert search.core is not None
+    stop = threading.Event()
+    stop.set()
+    size = search.core.size
+
+    search._solve_core(search.core, neighbourhood.as_plan(start.plan), stop, time.monotonic() + 600)
+
+    # Interrupted, so nothing is proven and the core does not grow; the plan kept is a plan.
+    assert search.core_solves == 1 and search.core.size == size
+    assert _feasible(timed, shared.best()[0])
+
+
 def test_shared_plans_keep_the_cheapest_and_hand_each_better_plan_to_highs_once() -> None:
     problem = random_gap(3, donors=6, recipients=3)
     dear = {f"d{i}": "r0" for i in range(6)}
@@ -339,7 +408,7 @@ def test_highs_stops_once_the_solver_beside_it_has_proven_its_plan() -> None:
         expression,
         maximize=False,
         limits=Limits(600.0, 0),
-        hint=pipeline._hint(pairing, evaluate(problem, start)),
+        hint=pipeline._hint(pairing, evaluate(problem, start.plan)),
         exchange=recorder,
     )
 
@@ -445,7 +514,7 @@ def test_cpsat_beside_proves_a_few_recipients_optimal_and_its_bound_is_the_resul
     pairing = build_model(timed)
     start = pipeline._relaxation_plan(timed)
     assert start is not None
-    shared = _shared(timed, start)
+    shared = _shared(timed, start.plan)
     work = beside.CpSat(shared, timed)
 
     work.run(threading.Event(), time.monotonic() + 30)

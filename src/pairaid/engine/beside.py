@@ -26,13 +26,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pairaid.engine import neighbourhood
 from pairaid.engine.backends.base import Limits, Optimum
 from pairaid.engine.formulation import build_model
-from pairaid.engine.instance import Assignment, Problem
+from pairaid.engine.instance import Assignment, PairKey, Problem
 
 GRACE_SECONDS = 2.0
 """How long past its own limit the pipeline waits for the search to hand back its plan."""
@@ -144,16 +144,18 @@ def start(
     to_values: Callable[[tuple[Assignment, ...]], list[float]],
     from_values: Callable[[Sequence[float]], tuple[Assignment, ...]],
     report: neighbourhood.Report | None = None,
+    reduced_costs: Mapping[PairKey, float] | None = None,
 ) -> Beside:
     """Start the second solver from `plan` for at most `seconds`; `to_values` and
     `from_values` translate plans to and from the model HiGHS solves; `report` hears of the
-    second solver's cheaper plans (`neighbourhood.SharedPlans`)."""
+    second solver's cheaper plans (`neighbourhood.SharedPlans`); `reduced_costs`, the linear
+    relaxation's, give the search its core problem."""
     whole = len(problem.recipients) <= CPSAT_MOST_RECIPIENTS
     shared = neighbourhood.SharedPlans(
         problem, plan, to_values, from_values, report, may_settle=whole
     )
     work: neighbourhood.Search | CpSat = (
-        CpSat(shared, problem) if whole else neighbourhood.Search(shared, problem)
+        CpSat(shared, problem) if whole else neighbourhood.Search(shared, problem, reduced_costs)
     )
     stop = threading.Event()
     deadline = time.monotonic() + seconds

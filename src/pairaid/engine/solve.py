@@ -106,12 +106,12 @@ def solve(
         )
     say = progress or (lambda line: None)
     say(f"checks passed; {len(problem.donors)} donors, {len(problem.recipients)} recipients")
-    warm_start = _warm_start(problem)
-    say(f"warm start: {len(warm_start)} pairs")
+    start = _warm_start(problem)
+    say(f"warm start: {len(start.plan)} pairs")
     if options.backend in HEURISTIC_BACKENDS:
-        result = _heuristic_result(problem, warm_start)
+        result = _heuristic_result(problem, start.plan)
     else:
-        result = _exact_result(problem, warm_start, relative_gap, say, clock, on_improvement)
+        result = _exact_result(problem, start, relative_gap, say, clock, on_improvement)
     if result.pairs and explain and _fair(problem):
         result = _with_explanations(problem, result, price_of_fairness, relative_gap)
     return clock.finish(result)
@@ -160,16 +160,16 @@ def _with_options(
     return replace(problem, options=options)
 
 
-def _warm_start(problem: Problem) -> tuple[Assignment, ...]:
+def _warm_start(problem: Problem) -> neighbourhood.Start:
     plan = greedy_plan(problem)
     if problem.options.backend == "greedy":
-        return plan
+        return neighbourhood.Start(plan)
     plan = raise_minimum(problem, _matched_if_fairer(problem, plan))
     if cost_search.applies(problem):
         relaxed = _relaxation_plan(problem)
-        return relaxed if relaxed is not None else _cheaper(problem, plan)
+        return relaxed if relaxed is not None else neighbourhood.Start(_cheaper(problem, plan))
     if not local_search_applies(problem):
-        return plan
+        return neighbourhood.Start(plan)
     limit = problem.options.time_limit_seconds
     budget = _LOCAL_SEARCH_MAX_SECONDS
     if limit is not None:
@@ -181,7 +181,9 @@ def _warm_start(problem: Problem) -> tuple[Assignment, ...]:
     # Deterministic runs bound the search by work only, so wall-clock speed cannot change it.
     if problem.options.deterministic:
         budget = float("inf")
-    return improve(problem, plan, time_limit_seconds=budget, max_evaluations=evaluations)
+    return neighbourhood.Start(
+        improve(problem, plan, time_limit_seconds=budget, max_evaluations=evaluations)
+    )
 
 
 def _cheaper(problem: Problem, plan: tuple[Assignment, ...]) -> tuple[Assignment, ...]:
@@ -199,10 +201,11 @@ def _cheaper(problem: Problem, plan: tuple[Assignment, ...]) -> tuple[Assignment
     return cost_search.improve(problem, plan, time_limit_seconds=seconds)
 
 
-def _relaxation_plan(problem: Problem) -> tuple[Assignment, ...] | None:
+def _relaxation_plan(problem: Problem) -> neighbourhood.Start | None:
     """The plan built on the linear relaxation's optimum (`engine.neighbourhood`), for HiGHS
-    runs that are not deterministic; None where it does not apply or finish in its share."""
-    from pairaid.engine.backends.highs import relaxation_values
+    runs that are not deterministic, with the relaxation's reduced costs; None where it does
+    not apply or finish in its share."""
+    from pairaid.engine.backends.highs import relaxation_solution
 
     options = problem.options
     if not neighbourhood.applies(problem) or options.backend not in ("auto", "highs"):
@@ -214,17 +217,19 @@ def _relaxation_plan(problem: Problem) -> tuple[Assignment, ...] | None:
     started = time.monotonic()
     pairing = build_model(problem)
     expression, maximize = pairing.level(problem.level_names()[0])
-    values = relaxation_values(
+    solution = relaxation_solution(
         pairing.model, expression, maximize=maximize, time_limit_seconds=seconds
     )
     left = seconds - (time.monotonic() - started)
-    if values is None or left <= 0:
+    if solution is None or left <= 0:
         return None
+    values, reduced = solution
     relaxed = {key: values[index] for key, index in pairing.assign.items()}
     plan = neighbourhood.relaxation_plan(problem, relaxed, left)
     if plan is None or not evaluate(problem, plan).feasible:
         return None
-    return plan
+    reduced_costs = {key: reduced[index] for key, index in pairing.assign.items()}
+    return neighbourhood.Start(plan, reduced_costs)
 
 
 def _matched_if_fairer(problem: Problem, plan: tuple[Assignment, ...]) -> tuple[Assignment, ...]:
@@ -261,7 +266,7 @@ def _heuristic_result(problem: Problem, plan: Sequence[Assignment]) -> Result:
 
 def _exact_result(
     problem: Problem,
-    warm_start: Sequence[Assignment],
+    warm_start: neighbourhood.Start,
     gap: float,
     say: Callable[[str], None],
     clock: _Clock,
@@ -279,7 +284,7 @@ def _exact_result(
         gap,
         presolve=not _fair(problem),
     )
-    warm_evaluation = evaluate(problem, warm_start)
+    warm_evaluation = evaluate(problem, warm_start.plan)
     start, first_bound, limits = _start_and_bound(pairing, warm_evaluation, solver, limits, say)
     progress = _Progress(say, on_improvement, clock, lambda name: pairing.level(name)[1])
     report, improved = progress.level, progress.improved
@@ -295,6 +300,7 @@ def _exact_result(
             lambda plan: _hint(pairing, evaluate(problem, plan)),
             lambda values: _read_plan(pairing, values),
             functools.partial(progress.found, problem.level_names()[0]),
+            warm_start.reduced_costs,
         )
     if threshold.applies(problem, solver) and start.feasible:
         outcome, start = _threshold_levels(

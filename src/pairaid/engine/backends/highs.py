@@ -199,15 +199,16 @@ def _read(
     return Optimum("feasible", value, bound, values)
 
 
-def relaxation_values(
+def relaxation_solution(
     model: LinearModel,
     objective: LinearExpression,
     *,
     maximize: bool,
     time_limit_seconds: float | None,
-) -> list[float] | None:
-    """An optimal vertex of the linear relaxation (dual simplex): few of its integer columns
-    are fractional, which `engine.neighbourhood` builds a plan on. None if not solved in time."""
+) -> tuple[list[float], list[float]] | None:
+    """An optimal vertex of the linear relaxation (dual simplex) and each column's reduced
+    cost: few of its integer columns are fractional, which `engine.neighbourhood` builds a plan
+    on, and the reduced costs pick the pairs of its core problem. None if not solved in time."""
     highs = _load(model, objective, maximize)
     highs.setOptionValue("solve_relaxation", True)
     highs.setOptionValue("threads", 1)
@@ -216,7 +217,8 @@ def relaxation_values(
     highs.run()
     if highs.getModelStatus() != _MODEL_STATUS.kOptimal:
         return None
-    return list(highs.getSolution().col_value)
+    solution = highs.getSolution()
+    return list(solution.col_value), list(solution.col_dual)
 
 
 def relaxation_bound(
