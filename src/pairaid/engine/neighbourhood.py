@@ -12,6 +12,10 @@ Two uses, both measured on yagiura e801600 (1,600 donors, 80 recipients, best kn
   HiGHS, warm-started from the current plan; keep the result when it is cheaper. From the
   relaxation's start: 177,071 after 50 s (0.14 % above the best known), and yagiura c801600
   16,315 (0.18 %; direct CP-SAT 0.31 %, direct HiGHS 0.59 % at 60 s).
+- **A core problem** (`_Core`), when no cheaper plan has come for a while: the whole problem
+  restricted to the pairs cheapest by the relaxation's reduced costs. Where HiGHS on the whole
+  model is strong and the neighbourhoods find nothing more (yagiura c15900, c20400), it finds
+  what both miss.
 
 The search runs in a thread beside HiGHS's branch and bound on the whole model (`engine.beside`)
 and trades plans with it both ways (`SharedPlans`): HiGHS takes each cheaper plan the search
