@@ -23,16 +23,34 @@ from peers import PeerResult, gap_cpsat, gap_highs
 
 from pairaid import engine
 
-GAP = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gap"
+REPO = Path(__file__).resolve().parents[1]
+# The sets the tests use are carried in tests/data/gap (with known_values.csv for every set); the
+# larger Yagiura instances in benchmarks/data/gap. An instance is looked for in each, in order.
+GAP_FOLDERS = (REPO / "tests" / "data" / "gap", REPO / "benchmarks" / "data" / "gap")
+KNOWN_VALUES = GAP_FOLDERS[0] / "known_values.csv"
 
 
 def known() -> dict[str, float]:
-    with (GAP / "known_values.csv").open() as handle:
+    with KNOWN_VALUES.open() as handle:
         rows = csv.DictReader(handle)
         return {
             row["Path"]: float(row["Optimum"] or row["Best known solution value"] or "nan")
             for row in rows
         }
+
+
+def instances(family: str, folders: list[Path] | None) -> list[Path]:
+    """The family's instance files, from the given folders or the carried ones, by name."""
+    found: dict[str, Path] = {}
+    for folder in folders or GAP_FOLDERS:
+        if (folder / family).is_dir():
+            for path in (folder / family).iterdir():
+                found.setdefault(path.name, path)
+    if not found:
+        raise SystemExit(
+            f"no instances of {family} in {', '.join(map(str, folders or GAP_FOLDERS))}"
+        )
+    return [found[name] for name in sorted(found)]
 
 
 def gap_percent(value: float | None, best: float) -> str:
@@ -62,6 +80,13 @@ def main() -> None:
     )
     parser.add_argument("family", choices=["cattrysse1994", "chu1997", "yagiura2004"])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--instances",
+        type=Path,
+        action="append",
+        help="a folder holding FAMILY/ (repeatable); default: the carried tests/data/gap and "
+        "benchmarks/data/gap",
+    )
     parser.add_argument("--limit", type=int, default=0, help="only the first N instances")
     parser.add_argument("--types", default="", help="chu1997: instance types to run, e.g. abc")
     parser.add_argument("--only", default="", help="comma-separated instance names to run")
@@ -70,7 +95,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     best = known()
-    files = sorted((GAP / args.family).iterdir())
+    files = instances(args.family, args.instances)
     if args.types:
         files = [f for f in files if f.name[0] in args.types]
     if args.only:

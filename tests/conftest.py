@@ -1,11 +1,6 @@
 """Shared fixtures. Database tests carry `pytest.mark.django_db`; the PostgreSQL leg runs those."""
 
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""Build the bundled programmes from the shared facts (issue 2, item 5).
+"""Build the bundled programmes from the fact tables the project carries.
 
-Reads ``../shared/facts/*.csv`` (or the folder given as the first argument) and the registry
+Reads ``facts/*.csv`` (or the folder given as the first argument) and the registry
 packages ``gb2260`` (GB/T 2260 codes by year) and ``cpca`` (coordinates), and writes
 ``hubei-2020``, ``wenchuan-2008`` and ``wenchuan-2008-emergency`` into
 ``src/pairaid/scenarios/bundles/`` in the format of ``docs/scenario-format.md``.
@@ -29,7 +29,7 @@ from typing import Any
 from gb2260.data import data as gb2260_data
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FACTS_DIR = REPO_ROOT.parent / "shared" / "facts"
+DEFAULT_FACTS_DIR = REPO_ROOT / "facts"
 BUNDLES_DIR = REPO_ROOT / "src" / "pairaid" / "scenarios" / "bundles"
 
 DATA_VERSION = "2026.11.1"

@@ -10,15 +10,14 @@ import pytest
 from pairaid.engine import DegreeRange, Donor, Objective, PairData, Policy, Problem, Recipient
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# CI keeps the shared folder beside the clone; a missing folder must fail the run, not skip it.
-BENCHMARKS = REPO_ROOT.parent / "shared" / "benchmarks"
+# Published GAP instances carried with the project (tests/data/gap/README.md: source, licence).
+GAP = REPO_ROOT / "tests" / "data" / "gap"
 
 
 @pytest.fixture(scope="session")
 def gap_dir() -> Path:
-    folder = BENCHMARKS / "gap"
-    assert (folder / "known_values.csv").is_file(), f"GAP benchmarks missing at {folder}"
-    return folder
+    assert (GAP / "known_values.csv").is_file(), f"GAP instances missing at {GAP}"
+    return GAP
 
 
 def random_problem(

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engine.conftest import BENCHMARKS, random_gap
+from tests.engine.conftest import GAP, random_gap
 
 from pairaid import engine
 from pairaid.engine import cost_search
@@ -16,8 +16,6 @@ from pairaid.engine.evaluate import evaluate
 from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import DegreeRange, Objective
 from pairaid.engine.io import read_gap
-
-GAP = BENCHMARKS / "gap"
 
 
 def _cost(problem: engine.Problem, plan: tuple[engine.Assignment, ...]) -> float:

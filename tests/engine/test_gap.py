@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from tests.engine.conftest import BENCHMARKS
+from tests.engine.conftest import GAP
 
 from pairaid.engine import read_gap, solve
 
-KNOWN = BENCHMARKS / "gap" / "known_values.csv"
+KNOWN = GAP / "known_values.csv"
 
 
 def _instances() -> list[tuple[str, int]]:

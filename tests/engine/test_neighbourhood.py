@@ -16,7 +16,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from tests.engine.conftest import BENCHMARKS, random_gap
+from tests.engine.conftest import GAP, random_gap
 
 from pairaid import engine
 from pairaid.engine import beside, cost_search, neighbourhood
@@ -30,7 +30,6 @@ from pairaid.engine.instance import Assignment
 from pairaid.engine.io import read_gap
 from pairaid.engine.lexicographic import LevelOutcome, LexicographicOutcome
 
-GAP = BENCHMARKS / "gap"
 pipeline = importlib.import_module("pairaid.engine.solve")
 
 

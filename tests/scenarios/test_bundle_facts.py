@@ -1,4 +1,4 @@
-"""The bundled programmes carry the key facts of ../shared/facts (built by tools/build_bundles.py).
+"""The bundled programmes carry the key facts of facts/ (built by tools/build_bundles.py).
 
 Reads the CSV files directly, without Django, so it runs while the loader is being built.
 """
