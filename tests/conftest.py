@@ -1,5 +1,8 @@
 """Shared fixtures. Database tests carry `pytest.mark.django_db`; the PostgreSQL leg runs those."""
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 
@@ -15,6 +18,19 @@ def local_cache(settings):  # type: ignore[no-untyped-def]
     cache.clear()
     yield cache
     cache.clear()
+
+
+@pytest.fixture
+def other_connection() -> Iterator[Any]:
+    """A second connection to the PostgreSQL test database, as another process would hold
+    (its transaction is left open until the test commits it)."""
+    import psycopg
+    from django.db import connection
+
+    other = psycopg.connect(**connection.get_connection_params())
+    yield other
+    other.rollback()
+    other.close()
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "pairaid.freshness",
     "pairaid.accounts",
     "pairaid.registry",
     "pairaid.programmes",
@@ -138,10 +139,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Stored files (attachments, generated documents) go through Django's storage API; `pairaid
+# backup` includes them. A deployment on several hosts points the storage at shared storage.
+MEDIA_ROOT = Path(os.environ.get("PAIRAID_MEDIA_DIR", DATA_DIR / "media")).resolve()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed programme overviews (the dashboard) and rendered pages of the pairings API are kept
-# here (pairaid.freshness: keys carry the data's version, so a change never serves stale data).
+# here (pairaid.freshness: keys carry the data's exact version, so no change serves stale data).
 # A file cache needs no service and is shared by every worker process on the host (local memory
 # would be per process: each worker would compute each entry once); PAIRAID_CACHE_DIR moves it.
 CACHES = {
@@ -169,11 +173,6 @@ PAIRAID_REQUEST_EXPIRY_DAYS = int(os.environ.get("PAIRAID_REQUEST_EXPIRY_DAYS", 
 # Coordinators must verify a second factor (TOTP) when this is on; anyone may enrol one.
 PAIRAID_REQUIRE_COORDINATOR_2FA = env_bool("PAIRAID_REQUIRE_COORDINATOR_2FA", default=False)
 OTP_TOTP_ISSUER = "PairAid"
-
-# On PostgreSQL, token and membership decisions are remembered by each web process until a change
-# is heard (LISTEN/NOTIFY, pairaid.change_feed). Switch off where a listening connection cannot
-# be held, e.g. behind a pooler in transaction mode; every decision then reads the database.
-PAIRAID_REMEMBER_DECISIONS = env_bool("PAIRAID_REMEMBER_DECISIONS", default=True)
 
 # A deployment's approved base map (审图号) replaces the vendored boundaries when set.
 PAIRAID_BASEMAP_DIR = os.environ.get("PAIRAID_BASEMAP_DIR", "")

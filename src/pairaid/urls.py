@@ -7,7 +7,6 @@ from django.views.generic import RedirectView
 from pairaid.accounts import auth_views as account_auth_views
 from pairaid.accounts import language
 from pairaid.api import api
-from pairaid.pairing import api as pairing_api
 from pairaid.web import views
 
 admin.site.site_header = "PairAid administration"
@@ -15,9 +14,6 @@ admin.site.site_title = "PairAid"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # First after the home page: API clients poll, and every pattern tried before costs them.
-    # The pairings list is answered from its cache before ninja when it can (pairings_page).
-    path("api/v1/programmes/<slug>/pairings", pairing_api.pairings_page),
     path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url=static("pairaid/favicon.svg"), permanent=True)),

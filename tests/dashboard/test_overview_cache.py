@@ -19,7 +19,8 @@ from pairaid.programmes.models import Programme
 from pairaid.registry.models import IndicatorType, RegionalIndicator, Source
 from pairaid.scenarios import services as scenario_services
 
-pytestmark = pytest.mark.django_db
+# Real transactions: nothing is cached inside one (pairaid.freshness).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "national_programme.py"
 

@@ -1,10 +1,12 @@
 """GET /api/v1/programmes/<slug>/pairings is answered from a cache of rendered pages.
 
-What may be cached is the body; who may read it is decided on every request. These tests turn a
-local-memory cache on (the test settings use none) and prove that a cached page follows every
-kind of write its rows are read from, that a revoked token or a removed membership is refused at
-once however warm the cache, and that the key can leave out the caller: everyone who may see a
-programme gets the same bytes, in every language.
+What may be cached is the body; who may read it is decided on every request, through the one path
+every API request takes (ninja's authentication, the permission rules, the ORM). These tests turn
+a local-memory cache on (the test settings use none) and run with real transactions (nothing is
+cached inside one), and prove that a cached page follows every kind of write its rows are read
+from, that a revoked token or a removed membership is refused at once however warm the cache, and
+that the key can leave out the caller: everyone who may see a programme gets the same bytes, in
+every language.
 """
 
 import datetime
@@ -22,12 +24,14 @@ from pairaid.accounts import services as account_services
 from pairaid.accounts import tokens
 from pairaid.accounts.models import User
 from pairaid.pairing import runs
-from pairaid.pairing.api import PAGE_MODELS
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 from pairaid.programmes.models import Programme
 from pairaid.registry.models import Region, ResourceType
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("local_cache"),
+]
 
 PAGE = "/api/v1/programmes/hubei-2020/pairings?page_size=5"
 
@@ -65,8 +69,16 @@ def test_a_second_request_reads_only_the_caller_and_the_version(
         second = _get(client, keys["observer"])
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
-    # The token with its user; the programme with the caller's memberships and the data version.
-    assert len(captured.captured_queries) == 2, captured.captured_queries
+    # The token with its user, the programme, the caller's memberships, the data version.
+    tables = [
+        re.findall(r"FROM\s+\"?(\w+)", query["sql"])[0] for query in captured.captured_queries
+    ]
+    assert tables == [
+        "accounts_apitoken",
+        "programmes_programme",
+        "accounts_membership",
+        "freshness_stamp",
+    ], captured.captured_queries
 
 
 def _end_pairing(pairing: Pairing) -> None:
@@ -200,6 +212,20 @@ def test_a_revoked_token_is_refused_however_warm_the_cache(
     assert _get(client, keys["observer"]).status_code == 401
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="another process needs PostgreSQL")
+def test_a_token_revoked_by_another_process_is_refused_on_the_next_request(
+    client: Any, people: dict[str, Any], keys: dict[str, str], other_connection: Any
+) -> None:
+    """No process remembers a decision: a revocation committed anywhere counts at once."""
+    assert _get(client, keys["observer"]).status_code == 200
+    token = people["observer"].api_tokens.get()
+    other_connection.execute(
+        "UPDATE accounts_apitoken SET revoked_at = now() WHERE id = %s", [token.pk]
+    )
+    other_connection.commit()
+    assert _get(client, keys["observer"]).status_code == 401
+
+
 def test_a_deactivated_user_is_refused_however_warm_the_cache(
     client: Any, people: dict[str, Any], keys: dict[str, str]
 ) -> None:
@@ -246,8 +272,10 @@ def test_everyone_who_may_see_the_programme_gets_the_same_bytes_in_every_languag
 def test_the_version_covers_every_table_the_page_reads(
     client: Any, hubei: Programme, keys: dict[str, str]
 ) -> None:
-    """PAGE_MODELS must name every model whose rows make up a page: a model read but left out
-    would leave a cached page unchanged by its writes."""
+    """Every table a page's rows come from moves the data version when written: a table read
+    but not counted would leave a cached page unchanged by its writes."""
+    from pairaid.freshness import triggers
+
     url, _ = _page_with_lines(hubei)
     _get(client, keys["observer"], url)  # the token's first use is recorded (an update)
     cache.clear()
@@ -257,11 +285,10 @@ def test_the_version_covers_every_table_the_page_reads(
         table
         for query in captured.captured_queries
         for table in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"])
-        if not table.endswith(tuple(f"_historical{m._meta.model_name}" for m in PAGE_MODELS))
     }
-    # The caller and the programme are checked on every request, cached or not.
-    checked = {"accounts_apitoken", "accounts_user", "accounts_membership", "programmes_programme"}
-    read = {model._meta.db_table for model in PAGE_MODELS}
-    assert tables - checked <= read, tables - checked - read
+    # The caller and the programme's standing are checked on every request, cached or not.
+    checked = {"accounts_apitoken", "accounts_user", "accounts_membership", "freshness_stamp"}
+    counted = set(triggers.versioned_tables())
+    assert tables - checked <= counted, tables - checked - counted
     assert {Pairing._meta.db_table, AllocationLine._meta.db_table} <= tables
     assert ResourceType._meta.db_table in tables

@@ -9,14 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-        from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate
-
-        from pairaid import change_feed
-
-        # Token and membership decisions are remembered until a change is heard (change_feed).
-        post_migrate.connect(change_feed.install_triggers, sender=self, dispatch_uid="feed")
-        connection_created.connect(change_feed.note_writes, dispatch_uid="feed")
 
         # Refuse to run in production on the public default secret (DESIGN.md §7).
         if not settings.DEBUG and settings.SECRET_KEY == settings.DEFAULT_SECRET_KEY:

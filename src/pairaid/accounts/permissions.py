@@ -9,14 +9,11 @@ an object in a programme the user cannot see answers 404 (NotFound).
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
 
-from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
-from pairaid import change_feed, freshness
 from pairaid.accounts.models import Membership
 from pairaid.errors import Forbidden, NotFound
 from pairaid.programmes.models import Programme
@@ -147,16 +144,13 @@ def can(user: Any, action: Action, programme: Programme, region_id: int | None =
 
 def check(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> None:
     """Raise NotFound where the programme is invisible to the user, Forbidden where read-only."""
-    _check(access(user, programme), action, programme.slug, region_id)
-
-
-def _check(standing: Access, action: Action, slug: str, region_id: int | None = None) -> None:
+    standing = access(user, programme)
     if not standing.can_view:
-        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
+        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(programme.slug)})
     if not standing.can(action, region_id):
         raise Forbidden(
             gettext("you may not %(action)s in %(slug)s")
-            % {"action": action.value.replace("_", " "), "slug": slug}
+            % {"action": action.value.replace("_", " "), "slug": programme.slug}
         )
 
 
@@ -175,59 +169,3 @@ def programme_for(user: Any, slug: str, action: Action = Action.VIEW) -> Program
         raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
     check(user, action, programme)
     return programme
-
-
-def programme_id_and_version(
-    user: Any, slug: str, *, of: tuple[type[Model], ...], action: Action = Action.VIEW
-) -> tuple[int, str]:
-    """`programme_for` for a response cached under a data version (`pairaid.freshness`): the
-    programme's id once the same decision is made (NotFound, Forbidden) from the user's current
-    memberships, and the data version of the models `of`, read together in one query.
-
-    A cached response must still decide for its caller on every request, from what the database
-    holds now: one round trip, written out once (a fraction of the ORM's two in `programme_for`
-    plus the version's own), or none while `change_feed` has heard of no change since.
-    """
-    versioned = len(of)
-    user_id = getattr(user, "pk", None)
-    # The programme once per membership, or once with none; remembered until the database
-    # changes (`change_feed`), the decision below made afresh from it each time.
-    rows = change_feed.remembered(
-        ("programme", user_id, slug, of), lambda: _programme_memberships(of, user_id, slug)
-    )
-    if not rows:
-        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(slug)})
-    if user is None or not user.is_authenticated or not user.is_active:
-        standing = NO_ACCESS
-    else:
-        memberships = [(row[versioned + 1], row[versioned + 2]) for row in rows]
-        standing = _standing(_is_admin(user), [m for m in memberships if m[0] is not None])
-    _check(standing, action, slug)
-    programme_id: int = rows[0][versioned]
-    return programme_id, freshness.version_from(rows[0][:versioned])
-
-
-def _programme_memberships(
-    of: tuple[type[Model], ...], user_id: int | None, slug: str
-) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(_programme_memberships_sql(of), [user_id, slug])
-        return list(cursor.fetchall())
-
-
-@lru_cache(maxsize=8)
-def _programme_memberships_sql(of: tuple[type[Model], ...]) -> str:
-    quote = connection.ops.quote_name
-    programme, membership = Programme._meta, Membership._meta
-
-    def column(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
-
-    return (
-        f"SELECT {freshness.version_columns(of)}, p.{column(programme, 'id')}, "
-        f"m.{column(membership, 'role')}, m.{column(membership, 'region')} "
-        f"FROM {quote(programme.db_table)} p "
-        f"LEFT JOIN {quote(membership.db_table)} m ON m.{column(membership, 'programme')} = "
-        f"p.{column(programme, 'id')} AND m.{column(membership, 'user')} = %s "
-        f"WHERE p.{column(programme, 'slug')} = %s"
-    )

@@ -8,6 +8,7 @@ afresh.
 """
 
 import datetime
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -103,7 +104,7 @@ def overview(
     """The overview as of a date (the programme date by default), from the cache when current."""
     on = on or programme.current_date()
     key = _key(programme, on, resource)
-    found = cache.get(key)
+    found = cache.get(key) if key else None
     if isinstance(found, Overview):
         return found
     return _compute_and_store(programme, on, resource, key).overview
@@ -115,10 +116,12 @@ def map_json(
     """The map's points, arcs and coverage as JSON, and a tag that changes with them (ETag)."""
     on = on or programme.current_date()
     key = _key(programme, on, resource)
-    found = cache.get(key + ":map")
+    found = cache.get(key + ":map") if key else None
     if not isinstance(found, bytes):
         found = _compute_and_store(programme, on, resource, key).map_json
-    return found, key.rpartition(":")[2]
+    # The key names the data exactly; without one (the version unknown), the bytes themselves.
+    tag = key.rpartition(":")[2] if key else hashlib.sha256(found).hexdigest()[:40]
+    return found, tag
 
 
 def recipients_page(data: Overview, number: str | None, *, per_page: int = 50) -> Page:
@@ -164,23 +167,20 @@ class _PairingsByIds(Sequence[Pairing]):
         return len(self._loaded())
 
 
-def _key(programme: Programme, on: datetime.date, resource: str) -> str:
+def _key(programme: Programme, on: datetime.date, resource: str) -> str | None:
     # The version is read before anything is computed, so an entry never holds data older than
     # its key says (a write during the computation only makes the next key differ).
     return freshness.cache_key(
-        "overview",
-        programme.pk,
-        on.isoformat(),
-        resource,
-        get_language() or "",
-        freshness.data_version(),
+        "overview", programme.pk, on.isoformat(), resource, get_language() or ""
     )
 
 
 def _compute_and_store(
-    programme: Programme, on: datetime.date, resource: str, key: str
+    programme: Programme, on: datetime.date, resource: str, key: str | None
 ) -> _Computed:
     computed = _compute(programme, on, resource)
+    if key is None:
+        return computed  # the version is unknown: nothing may be kept
     computed.overview.cache_key = key
     if not computed.overview.pending_splits:
         computed.overview.cache_seconds = freshness.ENTRY_SECONDS

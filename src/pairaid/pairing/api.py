@@ -1,28 +1,23 @@
 """Pairings and plan runs (start, status, result, approve, discard)."""
 
 import datetime
-import re
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLResolver, path
-from django.urls.resolvers import RegexPattern
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import BaseModel
 
 from pairaid import freshness
-from pairaid.accounts import permissions, tokens
+from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
-from pairaid.errors import NotFound, PairAidError
+from pairaid.errors import NotFound
 from pairaid.pairing import notices, runs, tasks
 from pairaid.pairing.models import AllocationLine, Pairing, PairingNotice, PlanRun
-from pairaid.programmes.models import Participant
-from pairaid.registry.models import Region, ResourceType
+from pairaid.registry.models import Region
 
 router = Router(tags=["pairings and plan runs"])
 
@@ -151,10 +146,6 @@ class PagedPairingOut(PageNumberPagination.Output):
 
 
 PAGINATION = PageNumberPagination(page_size=50)
-# The models a page's rows are read from (pairing_rows and the count): a recorded write to any of
-# them moves the page's data version. tests/pairing/test_api_pairings_cache.py checks the list
-# against the tables the page's queries read.
-PAGE_MODELS = (Pairing, PlanRun, AllocationLine, Participant, Region, ResourceType)
 
 
 @router.get("/programmes/{slug}/pairings", response=PagedPairingOut)
@@ -164,92 +155,21 @@ def list_pairings(
     status: str = "",
     ninja_pagination: PageNumberPagination.Input = Query(...),  # noqa: B008 (ninja's way)
 ) -> HttpResponse:
-    # Served from a cache of rendered pages, after the caller's token and memberships have been
-    # checked against the database, on every request. Every caller who may see the programme
-    # sees the same rows, in every language, so the key holds neither (tests prove it). No
-    # docstring: it would become the operation's description in the OpenAPI schema.
-    programme_id, version = permissions.programme_id_and_version(request.user, slug, of=PAGE_MODELS)
+    # Rendered pages are cached under the data version, after the caller's token and
+    # memberships have been checked on this request like any other. Every caller who may see
+    # the programme sees the same rows, in every language, so the key holds neither (tests
+    # prove it). No docstring: it would become the operation's description in the schema.
+    programme = permissions.programme_for(request.user, slug)
     page, size = ninja_pagination.page, ninja_pagination.page_size
-    key = _page_key(programme_id, status, page, size, version)
-    body = cache.get(key)
+    key = freshness.cache_key("api-pairings", programme.pk, status, page, size)
+    body = cache.get(key) if key else None
     if body is None:
-        pairings = Pairing.objects.filter(programme_id=programme_id)
+        pairings = programme.pairings.all()
         rows = IdsFirst(pairings.filter(status=status) if status else pairings)
         data = PAGINATION.paginate_queryset(rows, ninja_pagination, request)  # type: ignore[arg-type]
         body = _render(request, PagedPairingOut(**data).model_dump())
-        cache.set(key, body, timeout=freshness.ENTRY_SECONDS)
-    return _page_response(body)
-
-
-def pairings_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """GET /api/v1/programmes/<slug>/pairings, routed here before ninja: a token holder's page
-    that is cached is served with the same decisions and bytes as `list_pairings`, without
-    ninja's dispatch (its validation and authentication callbacks cost more than the rest of a
-    cached page, tokens and memberships checked). Everything else — another method, a session,
-    a refusal, an unusual query, a page not yet cached — goes to ninja, which answers it."""
-    served = _cached_page(request, slug)
-    if served is not None:
-        return served
-    match = _ninja_routes().resolve(request.path_info)
-    response: HttpResponse = match.func(request, *match.args, **match.kwargs)
-    return response
-
-
-def _cached_page(request: HttpRequest, slug: str) -> HttpResponse | None:
-    query = _plain_query(request)
-    user = _bearer(request)
-    if query is None or user is None:
-        return None
-    try:
-        programme_id, version = permissions.programme_id_and_version(user, slug, of=PAGE_MODELS)
-    except PairAidError:
-        return None  # ninja renders the refusal
-    status, page, size = query
-    body = cache.get(_page_key(programme_id, status, page, size, version))
-    if body is None:
-        return None
-    request.user = user
-    return _page_response(body)
-
-
-def _bearer(request: HttpRequest) -> Any:
-    """The user behind the request's token, read as ninja's HttpBearer reads it; None without
-    one (ninja then tries the session)."""
-    parts = request.headers.get("Authorization", "").split(" ")
-    if request.method != "GET" or parts[0].lower() != "bearer":
-        return None
-    return tokens.authenticate(" ".join(parts[1:]))
-
-
-_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-
-
-def _plain_query(request: HttpRequest) -> tuple[str, int, int | None] | None:
-    """(status, page, page size) when the query holds nothing but these, once each, the numbers
-    written plainly — what ninja would parse to the same values; None for anything else."""
-    query = request.GET
-    if not set(query) <= {"status", "page", "page_size"}:
-        return None
-    if any(len(query.getlist(name)) != 1 for name in query):
-        return None
-    page, size = query.get("page", "1"), query.get("page_size")
-    if not _NUMBER.fullmatch(page) or (size is not None and not _NUMBER.fullmatch(size)):
-        return None
-    return query.get("status", ""), int(page), None if size is None else int(size)
-
-
-@lru_cache(maxsize=1)
-def _ninja_routes() -> URLResolver:
-    """The API's own routes, for handing a request on to ninja."""
-    return URLResolver(RegexPattern(r"^/"), [path("api/v1/", _api().urls)])
-
-
-def _page_key(programme_id: int, status: str, page: int, size: int | None, version: str) -> str:
-    """The cache key of a rendered page: the same for ninja's route and the path before it."""
-    return freshness.cache_key("api-pairings", programme_id, status, page, size, version)
-
-
-def _page_response(body: bytes) -> HttpResponse:
+        if key:
+            cache.set(key, body, timeout=freshness.ENTRY_SECONDS)
     return HttpResponse(body, content_type=_api().get_content_type())
 
 
