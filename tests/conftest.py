@@ -44,17 +44,22 @@ def hubei(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def people(hubei):  # type: ignore[no-untyped-def]
+def wenchuan(db):  # type: ignore[no-untyped-def]
+    """The wenchuan-2008 bundle, loaded: 20 recipients, two of them code-less areas."""
+    from pairaid.programmes.models import Programme
+    from pairaid.scenarios import services as scenario_services
+
+    scenario_services.load_bundle("wenchuan-2008")
+    return Programme.objects.get(slug="wenchuan-2008")
+
+
+@pytest.fixture
+def people(hubei, wenchuan):  # type: ignore[no-untyped-def]
     """Named test users, one per role (healthchecks style), on hubei-2020; an outsider coordinates
     wenchuan-2008 only."""
     from pairaid.accounts import services as account_services
     from pairaid.accounts.models import User
-    from pairaid.programmes.models import Programme
     from pairaid.registry.models import Region
-    from pairaid.scenarios import services as scenario_services
-
-    scenario_services.load_bundle("wenchuan-2008")
-    wenchuan = Programme.objects.get(slug="wenchuan-2008")
 
     def user(name: str, **flags: bool) -> User:
         return User.objects.create_user(name, f"{name}@example.org", "a-long-password-1", **flags)

@@ -49,7 +49,7 @@ def _shandong_name(client: Any, key: str) -> str:
         "/api/v1/programmes/hubei-2020/pairings?page_size=100",
         headers={"Authorization": f"Bearer {key}"},
     ).json()
-    names = {row["donor_name_en"] for row in page["items"] if row["donor"] == "370000"}
+    names = {row["donor_name_en"] for row in page["items"] if row["donor"] == "CN:370000"}
     assert len(names) == 1, names
     return names.pop()
 

@@ -40,9 +40,9 @@ def test_reading_pairings(client, keys, role, expected):
     if expected == 200:
         body = response.json()
         assert body["count"] == 21 and len(body["items"]) == 21
-        shandong = next(p for p in body["items"] if p["donor"] == "370000")
+        shandong = next(p for p in body["items"] if p["donor"] == "CN:370000")
         assert (
-            shandong["recipient"] == "421100"
+            shandong["recipient"] == "CN:421100"
             and shandong["allocations"][0]["quantity"] == "591.0000"
         )
 

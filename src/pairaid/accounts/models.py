@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pairaid.programmes.models import Programme
+from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import Region
 
 
@@ -35,7 +35,12 @@ class Membership(models.Model):
         RECIPIENT_OFFICER = "recipient_officer", _("recipient officer")
         OBSERVER = "observer", _("observer")
 
-    OFFICER_ROLES = (Role.DONOR_OFFICER, Role.RECIPIENT_OFFICER)
+    # An officer acts for one participant region of the matching role.
+    OFFICER_PARTICIPANT_ROLE = {
+        Role.DONOR_OFFICER: Participant.Role.DONOR,
+        Role.RECIPIENT_OFFICER: Participant.Role.RECIPIENT,
+    }
+    OFFICER_ROLES = tuple(OFFICER_PARTICIPANT_ROLE)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")

@@ -12,10 +12,7 @@ from pairaid.errors import Problem, ValidationFailed
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import Region
 
-OFFICER_PARTICIPANT_ROLE = {
-    Membership.Role.DONOR_OFFICER: Participant.Role.DONOR,
-    Membership.Role.RECIPIENT_OFFICER: Participant.Role.RECIPIENT,
-}
+OFFICER_PARTICIPANT_ROLE = Membership.OFFICER_PARTICIPANT_ROLE
 
 
 @transaction.atomic

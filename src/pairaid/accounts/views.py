@@ -12,9 +12,20 @@ from pairaid.accounts import services as account_services
 from pairaid.accounts.forms import AccountForm, PasswordResetForm
 from pairaid.accounts.models import Membership, User
 from pairaid.accounts.permissions import Action
-from pairaid.errors import Problem, ValidationFailed
+from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.registry import queries
 from pairaid.registry.models import Region
 from pairaid.web.auth import member_required
+
+
+def _region(text: str) -> Region | None:
+    """The region an officer acts for, by reference; none for coordinators and observers."""
+    if not text.strip():
+        return None
+    try:
+        return queries.region(text, field="region")
+    except NotFound as missing:
+        raise ValidationFailed([Problem(str(missing), column="region")]) from missing
 
 
 @member_required
@@ -27,11 +38,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         permissions.check(request.user, Action.MANAGE_ACCOUNTS, programme)
         if form.is_valid():
             data = form.cleaned_data
-            region = Region.objects.filter(code=data["region"]).first() if data["region"] else None
-            if data["region"] and region is None:
-                raise ValidationFailed(
-                    [Problem(f"no region with code {data['region']!r}", column="region")]
-                )
+            region = _region(data["region"])
             account_services.create_account(
                 actor=request.user,
                 programme=programme,

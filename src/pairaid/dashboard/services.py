@@ -23,7 +23,7 @@ from pairaid import engine, freshness
 from pairaid.operations import ledger
 from pairaid.pairing import translate
 from pairaid.pairing.models import Pairing
-from pairaid.programmes.models import Programme
+from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
 
@@ -230,8 +230,8 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
     reports, overdue = ledger.report_summary(programme, on)
     result = Overview(
         on=on,
-        donors=programme.participants.filter(role="donor").count(),
-        recipients=programme.participants.filter(role="recipient").count(),
+        donors=programme.participants.filter(role=Participant.Role.DONOR).count(),
+        recipients=programme.participants.filter(role=Participant.Role.RECIPIENT).count(),
         live_pairs=len(plan),
         paired_capacity=dict(totals),
         min_coverage=min(coverages) if coverages else None,

@@ -17,7 +17,7 @@ from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound
 from pairaid.pairing import notices, runs, tasks
 from pairaid.pairing.models import AllocationLine, Pairing, PairingNotice, PlanRun
-from pairaid.registry.models import Region
+from pairaid.registry import references
 
 router = Router(tags=["pairings and plan runs"])
 
@@ -48,9 +48,9 @@ class PairingOut(BaseModel):
 
 
 # The columns a page row is read from: plain values, no model instances (fifty rows a page, at
-# national scale thousands a minute). Not the parent regions' codes: only a code-less area needs
-# its parent's, and joining two more tables for every row doubles the query's planning time.
+# national scale thousands a minute), and what a side's reference is made of.
 SIDES = ("donor", "recipient")
+REFERENCE_FIELDS = ("country", "code", "parent__code", "name_en")
 _ROW_FIELDS = (
     "id",
     "status",
@@ -59,23 +59,12 @@ _ROW_FIELDS = (
     "valid_to",
     "illustrative",
     "plan_run__number",
-    *(f"{side}__region__{column}" for side in SIDES for column in ("code", "name_en", "parent_id")),
+    *(f"{side}__region__{name}" for side in SIDES for name in REFERENCE_FIELDS),
 )
 
 
-def _reference_codes(rows: list[dict[str, Any]]) -> dict[tuple[int, str], str]:
-    """(pairing id, side) -> what `Region.reference` gives after the country: the region's code,
-    or PARENTCODE/English name for a code-less area (their parents' codes in one query)."""
-    areas = [(row, side) for row in rows for side in SIDES if not row[f"{side}__region__code"]]
-    parents = {row[f"{side}__region__parent_id"] for row, side in areas} - {None}
-    parent_codes = (
-        dict(Region.objects.filter(pk__in=parents).values_list("pk", "code")) if parents else {}
-    )
-    codes = {(row["id"], side): row[f"{side}__region__code"] for row in rows for side in SIDES}
-    for row, side in areas:
-        parent = parent_codes.get(row[f"{side}__region__parent_id"], "")
-        codes[(row["id"], side)] = f"{parent}/{row[f'{side}__region__name_en']}"
-    return codes
+def _reference(row: dict[str, Any], side: str) -> str:
+    return str(references.of(*(row[f"{side}__region__{name}"] for name in REFERENCE_FIELDS)))
 
 
 def _allocations(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -93,17 +82,15 @@ def _allocations(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def pairing_rows(ids: list[int]) -> list[dict[str, Any]]:
-    """These pairings as `PairingOut` dicts, in the order of the ids: two queries (three where
-    an area takes part)."""
+    """These pairings as `PairingOut` dicts, in the order of the ids: two queries."""
     found = {row["id"]: row for row in Pairing.objects.filter(pk__in=ids).values(*_ROW_FIELDS)}
     rows = [found[pk] for pk in ids if pk in found]
-    codes = _reference_codes(rows)
     lines = _allocations(ids)
     return [
         {
             "id": row["id"],
-            "donor": codes[(row["id"], "donor")],
-            "recipient": codes[(row["id"], "recipient")],
+            "donor": _reference(row, "donor"),
+            "recipient": _reference(row, "recipient"),
             "donor_name_en": row["donor__region__name_en"],
             "recipient_name_en": row["recipient__region__name_en"],
             "status": row["status"],

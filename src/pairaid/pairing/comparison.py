@@ -117,9 +117,7 @@ def _plan_before(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:
     if run.decision != PlanRun.Decision.APPROVED:
         return translate.plan_in_force(run.programme, run.as_of, ids)
     ended = Pairing.objects.filter(superseded_by=run)
-    kept = Pairing.objects.filter(
-        programme=run.programme, status__in=[Pairing.Status.APPROVED, Pairing.Status.ACTIVE]
-    ).exclude(plan_run=run)
+    kept = Pairing.objects.filter(programme=run.programme).open().exclude(plan_run=run)
     pairings = list(
         (ended | kept).select_related("donor__region__parent", "recipient__region__parent")
     )

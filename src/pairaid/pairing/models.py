@@ -67,6 +67,30 @@ class PlanRun(models.Model):
         return f"{self.programme.slug} run {self.number}"
 
 
+class PairingQuerySet(models.QuerySet["Pairing"]):
+    """The named sets of pairings every page, export and use case asks for."""
+
+    def of_record(self) -> "PairingQuerySet":
+        """What the programme decided, past and present: everything but the proposals of plan
+        runs (which belong to their run). Exports and the bundle loader use these."""
+        return self.exclude(status=Pairing.Status.PROPOSED)
+
+    def open(self) -> "PairingQuerySet":
+        """Decided and not ended: in force now, or approved to start later. A new plan replaces
+        these, and the programme's degree rules apply to them."""
+        return self.filter(status__in=[Pairing.Status.APPROVED, Pairing.Status.ACTIVE])
+
+    def in_force(self, on: datetime.date) -> "PairingQuerySet":
+        """In force at a date: decided, begun by then and not ended by then (a pairing ended
+        on D was in force until the day before)."""
+        return (
+            self.of_record()
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+            .exclude(status=Pairing.Status.ENDED, valid_to__isnull=True)
+        )
+
+
 class Pairing(models.Model):
     """A donor paired with a recipient in a programme (DESIGN.md §2)."""
 
@@ -113,6 +137,8 @@ class Pairing(models.Model):
         help_text="the approved run that ended this pairing",
     )
     history = HistoricalRecords()
+
+    objects = PairingQuerySet.as_manager()
 
     class Meta:
         constraints = [

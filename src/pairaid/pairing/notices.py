@@ -29,9 +29,7 @@ COLUMNS = [
 
 def _entries(programme: Programme, on: Any) -> list[dict[str, Any]]:
     """Each recipient in force at the date with its donors and their allocation (as-of rule)."""
-    pairings = list(
-        translate.live_pairings(programme, on).filter(status__in=["approved", "active"])
-    )
+    pairings = list(translate.live_pairings(programme, on).open())
     lines = AllocationLine.objects.filter(pairing__in=pairings).select_related("resource_type")
     latest: dict[tuple[int, str], AllocationLine] = {}
     for line in lines:

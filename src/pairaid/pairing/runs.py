@@ -19,7 +19,7 @@ from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.pairing import translate
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 from pairaid.programmes.models import Programme
-from pairaid.registry.models import ResourceType, Source
+from pairaid.registry.models import Certainty, ResourceType, Source
 
 OBJECTIVES = ("max_min_coverage", "leximin", "min_travel", "min_cost", "min_churn")
 DEFAULT_TIME_LIMIT_SECONDS = 30.0
@@ -243,7 +243,7 @@ def _propose(run: PlanRun, result: engine.Result) -> None:
             valid_from=run.as_of,
             rationale=f"proposed by plan run {run.number}",
             source=source,
-            certainty="derived",
+            certainty=Certainty.DERIVED,
         )
         AllocationLine.objects.bulk_create(
             AllocationLine(
@@ -252,7 +252,7 @@ def _propose(run: PlanRun, result: engine.Result) -> None:
                 quantity=Decimal(str(round(quantity, 4))),
                 date=run.as_of,
                 source=source,
-                certainty="derived",
+                certainty=Certainty.DERIVED,
             )
             for code, quantity in pair.allocation.items()
             if code in resources
@@ -284,10 +284,7 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     proposed = {
         (p.donor_id, p.recipient_id): p for p in run.pairings.filter(status=Pairing.Status.PROPOSED)
     }
-    in_force = Pairing.objects.filter(
-        programme=programme, status__in=[Pairing.Status.APPROVED, Pairing.Status.ACTIVE]
-    )
-    for pairing in in_force:
+    for pairing in Pairing.objects.filter(programme=programme).open():
         key = (pairing.donor_id, pairing.recipient_id)
         if key in proposed:
             _keep(pairing, proposed.pop(key), today)

@@ -17,10 +17,10 @@ def _participant(programme: Programme, region: Region, role: str) -> Participant
 
 
 def live_pairs(programme: Programme) -> list[tuple[str, str]]:
-    """(donor, recipient) region references of the pairings in force (approved or active)."""
+    """(donor, recipient) region references of the open pairings (in force or due to start)."""
     rows = (
         Pairing.objects.filter(programme=programme)
-        .filter(status__in=[Pairing.Status.APPROVED, Pairing.Status.ACTIVE])
+        .open()
         .select_related("donor__region__parent", "recipient__region__parent")
     )
     return [(p.donor.region.reference, p.recipient.region.reference) for p in rows]

@@ -12,13 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 
 from pairaid import engine
 from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
-from pairaid.pairing.models import AllocationLine, Pairing
+from pairaid.pairing.models import AllocationLine, Pairing, PairingQuerySet
 from pairaid.programmes.asof import pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry.models import IndicatorType, RegionalIndicator, ResourceType
@@ -71,16 +70,14 @@ class Build:
 
 def engine_id(participant: Participant) -> str:
     """A readable id: the region's code, or PARENTCODE/English name for a code-less area."""
-    return participant.region.reference.partition(":")[2]
+    return participant.region.as_reference().short
 
 
-def live_pairings(programme: Programme, on: datetime.date) -> QuerySet[Pairing]:
-    """Pairings in force at a date: approved or active (or since ended) and valid then."""
+def live_pairings(programme: Programme, on: datetime.date) -> PairingQuerySet:
+    """The pairings in force at a date, with their regions."""
     return (
-        Pairing.objects.filter(programme=programme, status__in=["approved", "active", "ended"])
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-        .exclude(status="ended", valid_to__isnull=True)
+        Pairing.objects.filter(programme=programme)
+        .in_force(on)
         .select_related("donor__region__parent", "recipient__region__parent")
     )
 
@@ -123,10 +120,14 @@ class _Builder:
         self.programme = programme
         self.on = on
         self.donors = list(
-            programme.participants.filter(role="donor").select_related("region__parent")
+            programme.participants.filter(role=Participant.Role.DONOR).select_related(
+                "region__parent"
+            )
         )
         self.recipients = list(
-            programme.participants.filter(role="recipient").select_related("region__parent")
+            programme.participants.filter(role=Participant.Role.RECIPIENT).select_related(
+                "region__parent"
+            )
         )
         self.build = Build(engine.Problem((), ()), on, {})
 

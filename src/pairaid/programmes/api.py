@@ -87,7 +87,7 @@ def _line_out(line: CapacityLine | NeedLine) -> dict[str, object]:
 def _participant_out(participant: Participant) -> dict[str, object]:
     return {
         "id": participant.pk,
-        "region": participant.region.reference.partition(":")[2],
+        "region": participant.region.reference,
         "region_name_en": participant.region.name_en,
         "region_name_zh": participant.region.name_zh,
         "role": participant.role,

@@ -30,9 +30,11 @@ def get_programme(*, slug: str) -> Programme:
 def summaries() -> QuerySet[Programme]:
     """Programmes with their counts of donors, recipients and pairings, in one query."""
     return Programme.objects.annotate(
-        donor_count=Count("participants", filter=Q(participants__role="donor"), distinct=True),
+        donor_count=Count(
+            "participants", filter=Q(participants__role=Participant.Role.DONOR), distinct=True
+        ),
         recipient_count=Count(
-            "participants", filter=Q(participants__role="recipient"), distinct=True
+            "participants", filter=Q(participants__role=Participant.Role.RECIPIENT), distinct=True
         ),
         pairing_count=Count("pairings", distinct=True),
     )

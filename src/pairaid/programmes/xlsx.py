@@ -15,6 +15,7 @@ from pairaid.accounts.permissions import Action
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.registry import references
 from pairaid.registry.models import ResourceType
 from pairaid.spreadsheets import open_workbook
 
@@ -42,8 +43,18 @@ def _editable(programme: Programme, user: Any, role: str, action: Action) -> lis
     return [p for p in members if permissions.can(user, action, programme, p.region_id)]
 
 
+def _member(members: dict[references.Reference, Participant], text: str) -> Participant | None:
+    """The participant a cell's region reference names (either form), if exactly one."""
+    try:
+        reference = references.parse(text)
+    except references.InvalidReference:
+        return None
+    found = [participant for key, participant in members.items() if reference.names(key)]
+    return found[0] if len(found) == 1 else None
+
+
 def _code(participant: Participant) -> str:
-    return participant.region.reference.partition(":")[2]
+    return participant.region.as_reference().short
 
 
 def template(programme: Programme, user: Any) -> bytes:
@@ -146,7 +157,7 @@ def _parse_sheet(
         ]
         return []
     members = {
-        _code(p): p
+        p.region.as_reference(): p
         for p in programme.participants.filter(role=role).select_related("region__parent")
     }
     resources = {r.code: r for r in ResourceType.objects.all()}
@@ -181,7 +192,7 @@ def _parse_row(
     name: str,
     number: int,
     kind: str,
-    members: dict[str, Participant],
+    members: dict[references.Reference, Participant],
     resources: dict[str, ResourceType],
     problems: list[Problem],
 ) -> Row | None:
@@ -190,7 +201,7 @@ def _parse_row(
     def fail(column: str, message: str) -> None:
         problems.append(Problem(message, file=f"sheet {name}", row=number, column=column))
 
-    participant = members.get(cells.get("region_code", ""))
+    participant = _member(members, cells.get("region_code", ""))
     if participant is None:
         fail(
             "region_code",

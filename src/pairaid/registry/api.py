@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from pairaid.errors import NotFound
-from pairaid.registry.models import Region
+from pairaid.registry import queries
+from pairaid.registry.models import Region, RegionalIndicator
 
 router = Router(tags=["regions"])
 
@@ -37,55 +37,49 @@ class IndicatorOut(Schema):
     source: str
     certainty: str
 
+    @staticmethod
+    def resolve_indicator(value: RegionalIndicator) -> str:
+        return value.indicator.code
+
+    @staticmethod
+    def resolve_unit(value: RegionalIndicator) -> str:
+        return value.indicator.unit
+
+    @staticmethod
+    def resolve_source(value: RegionalIndicator) -> str:
+        return value.source.key
+
 
 class RegionDetail(RegionOut):
     indicators: list[IndicatorOut]
 
+    @staticmethod
+    def resolve_indicators(region: Region) -> list[RegionalIndicator]:
+        return list(
+            region.indicators.select_related("indicator", "source").order_by(
+                "indicator__code", "as_of"
+            )
+        )
 
-def _out(region: Region) -> dict[str, object]:
-    return {
-        "reference": region.reference,
-        "code": region.code,
-        "level": region.level,
-        "parent": region.parent.reference if region.parent else None,
-        "name_en": region.name_en,
-        "name_zh": region.name_zh,
-        "latitude": region.latitude,
-        "longitude": region.longitude,
-    }
+
+REGIONS = Region.objects.select_related("parent__parent").order_by("country", "code", "name_en")
 
 
 @router.get("/regions", response=list[RegionOut], summary="The region registry")
 @paginate(PageNumberPagination, page_size=50)
 def list_regions(request: HttpRequest, level: str = "", parent: str = "") -> QuerySet[Region]:
-    regions = Region.objects.select_related("parent__parent").order_by("country", "code", "name_en")
+    regions = REGIONS.all()
     if level:
         regions = regions.filter(level=level)
     if parent:
-        regions = regions.filter(parent__code=parent)
+        regions = regions.filter(parent=queries.region(parent, field="parent"))
     return regions
 
 
-@router.get("/regions/{code}", response=RegionDetail, summary="A region by official code")
-def get_region(request: HttpRequest, code: str, country: str = "CN") -> dict[str, object]:
-    region = (
-        Region.objects.select_related("parent__parent").filter(country=country, code=code).first()
-    )
-    if region is None:
-        raise NotFound(f"no region {country}:{code}")
-    indicators = region.indicators.select_related("indicator", "source").order_by(
-        "indicator__code", "as_of"
-    )
-    return _out(region) | {
-        "indicators": [
-            {
-                "indicator": i.indicator.code,
-                "unit": i.indicator.unit,
-                "value": i.value,
-                "as_of": i.as_of,
-                "source": i.source.key,
-                "certainty": i.certainty,
-            }
-            for i in indicators
-        ]
-    }
+@router.get(
+    "/regions/{path:reference}",
+    response=RegionDetail,
+    summary="A region by reference (CN:421100, or CN:620000/English name for an area)",
+)
+def get_region(request: HttpRequest, reference: str) -> Region:
+    return queries.region(reference, among=REGIONS.all(), field="reference")

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pairaid.registry import references
+
 
 class Certainty(models.TextChoices):
     VERIFIED = "verified", _("verified")
@@ -116,13 +118,14 @@ class Region(models.Model):
     def __str__(self) -> str:
         return f"{self.name_en} ({self.code or 'area'})"
 
+    def as_reference(self) -> references.Reference:
+        parent_code = self.parent.code if self.parent else ""
+        return references.of(self.country, self.code, parent_code, self.name_en)
+
     @property
     def reference(self) -> str:
-        """The bundle reference of this region (docs/scenario-format.md)."""
-        if self.code:
-            return f"{self.country}:{self.code}"
-        parent_code = self.parent.code if self.parent else ""
-        return f"{self.country}:{parent_code}/{self.name_en}"
+        """This region's public id, in full form (`registry.references`)."""
+        return str(self.as_reference())
 
     def display_name(self, language: str = "en") -> str:
         if language.startswith("zh") and self.name_zh:

@@ -4,27 +4,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pairaid.accounts import permissions
+from pairaid.errors import PairAidError
+from pairaid.registry import queries
 from pairaid.registry.models import Region
 from pairaid.web.auth import member_required
 
 
-def _by_reference(reference: str) -> Region:
-    country, _, rest = reference.partition(":")
-    regions = Region.objects.select_related("parent", "source", "coordinates_source")
-    if "/" in rest:
-        parent_code, _, name = rest.partition("/")
-        found = regions.filter(country=country, code="", parent__code=parent_code, name_en=name)
-    else:
-        found = regions.filter(country=country, code=rest)
-    region = found.first()
-    if region is None:
-        raise Http404(f"no region {reference}")
-    return region
-
-
 @member_required
 def region(request: HttpRequest, reference: str) -> HttpResponse:
-    found = _by_reference(reference)
+    try:
+        found = queries.region(
+            reference, among=Region.objects.select_related("parent", "source", "coordinates_source")
+        )
+    except PairAidError as error:
+        raise Http404(str(error)) from error
     visible = permissions.visible_programmes(request.user)
     participations = found.participations.filter(programme__in=visible).select_related("programme")
     indicators = found.indicators.select_related("indicator", "source").order_by(

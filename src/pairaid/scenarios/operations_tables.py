@@ -50,10 +50,6 @@ def _whole(text: str) -> str:
     return str(int(text))
 
 
-def _choices(model_choices: Any) -> tuple[str, ...]:
-    return tuple(value for value, _ in model_choices)
-
-
 def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Validator)
     """Validate the format-2 tables, resolving every reference within the bundle or the base."""
     facilities = _facilities(v)
@@ -87,7 +83,7 @@ def _facilities(v: Any) -> set[tuple[str, str]]:
             "kind": rows.cell(
                 row,
                 "kind",
-                lambda t: choice_text(t, _choices(Facility.Kind.choices)),
+                lambda t: choice_text(t, Facility.Kind.values),
                 required=False,
             )
             or "hospital",
@@ -150,7 +146,7 @@ def _teams(v: Any) -> set[tuple[str, str]]:
             "emt_type": rows.cell(
                 row,
                 "emt_type",
-                lambda t: choice_text(t, _choices(Team.EmtType.choices)),
+                lambda t: choice_text(t, Team.EmtType.values),
                 required=False,
             )
             or "other",
@@ -181,7 +177,7 @@ def _deployments(v: Any, teams: set[tuple[str, str]], pledges: set[tuple[str, st
             "status": rows.cell(
                 row,
                 "status",
-                lambda t: choice_text(t, _choices(Deployment.Status.choices)),
+                lambda t: choice_text(t, Deployment.Status.values),
                 required=True,
             ),
             "planned_start": rows.cell(row, "planned_start", date_text, required=True),
@@ -255,7 +251,7 @@ def _requests(v: Any) -> set[str]:
             "status": rows.cell(
                 row,
                 "status",
-                lambda t: choice_text(t, _choices(Request.Status.choices)),
+                lambda t: choice_text(t, Request.Status.values),
                 required=False,
             )
             or "open",
@@ -279,7 +275,7 @@ def _request_lines(v: Any, requests: set[str]) -> set[tuple[str, str]]:
             "priority": rows.cell(
                 row,
                 "priority",
-                lambda t: choice_text(t, _choices(RequestLine.Priority.choices)),
+                lambda t: choice_text(t, RequestLine.Priority.values),
                 required=False,
             )
             or "normal",
@@ -307,7 +303,7 @@ def _pledges(v: Any, lines: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
             "status": rows.cell(
                 row,
                 "status",
-                lambda t: choice_text(t, _choices(Pledge.Status.choices)),
+                lambda t: choice_text(t, Pledge.Status.values),
                 required=False,
             )
             or "pledged",
@@ -338,7 +334,7 @@ def _shipments(v: Any, pledges: set[tuple[str, str, str]]) -> None:
             "status": rows.cell(
                 row,
                 "status",
-                lambda t: choice_text(t, _choices(Shipment.Status.choices)),
+                lambda t: choice_text(t, Shipment.Status.values),
                 required=True,
             ),
             "dispatched_on": rows.cell(row, "dispatched_on", date_text, required=True),
@@ -376,7 +372,10 @@ def _contacts(v: Any, teams: set[tuple[str, str]], facilities: set[tuple[str, st
     rows, raw = _cells(v, "contacts.csv")
     for row in raw:
         role = rows.cell(
-            row, "participant_role", lambda t: choice_text(t, ("donor", "recipient")), required=True
+            row,
+            "participant_role",
+            lambda t: choice_text(t, Participant.Role.values),
+            required=True,
         )
         values = {
             "participant": v.participant(rows, row, "participant", role) if role else "",
@@ -389,10 +388,12 @@ def _contacts(v: Any, teams: set[tuple[str, str]], facilities: set[tuple[str, st
             "email": row.cells.get("email", ""),
         }
         owner = values["participant"]
-        if values["team"] and (role != "donor" or (owner, values["team"]) not in teams):
+        if values["team"] and (
+            role != Participant.Role.DONOR or (owner, values["team"]) not in teams
+        ):
             rows.fail(row, "team", f"no team {values['team']!r} of donor {owner} in teams.csv")
         if values["facility"] and (
-            role != "recipient" or (owner, values["facility"]) not in facilities
+            role != Participant.Role.RECIPIENT or (owner, values["facility"]) not in facilities
         ):
             rows.fail(
                 row,
@@ -416,7 +417,7 @@ def _commitment_values(v: Any, rows: _Rows, row: RawRow) -> dict[str, str]:
         "kind": rows.cell(
             row,
             "kind",
-            lambda t: choice_text(t, _choices(FundCommitment.Kind.choices)),
+            lambda t: choice_text(t, FundCommitment.Kind.values),
             required=False,
         )
         or "cash",
@@ -456,7 +457,7 @@ def _disbursements(
             "status": rows.cell(
                 row,
                 "status",
-                lambda t: choice_text(t, _choices(Disbursement.Status.choices)),
+                lambda t: choice_text(t, Disbursement.Status.values),
                 required=False,
             )
             or "disbursed",
@@ -487,7 +488,7 @@ def _discrepancy(rows: _Rows, row: RawRow) -> dict[str, str]:
         "discrepancy_kind": rows.cell(
             row,
             "discrepancy_kind",
-            lambda t: choice_text(t, _choices(Discrepancy.Kind.choices)),
+            lambda t: choice_text(t, Discrepancy.Kind.values),
             required=False,
         ),
         "discrepancy_quantity": rows.cell(

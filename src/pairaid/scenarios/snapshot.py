@@ -140,12 +140,12 @@ def programme_tables(programme: Programme, *, illustrative: bool | None) -> Tabl
     )
     capacities = CapacityLine.objects.filter(participant__programme=programme, **flag)
     needs = NeedLine.objects.filter(participant__programme=programme, **flag)
-    pairings = Pairing.objects.filter(programme=programme, **flag).select_related(
-        "donor__region__parent", "recipient__region__parent", "source"
+    pairings = (
+        Pairing.objects.filter(programme=programme, **flag)
+        .of_record()
+        .select_related("donor__region__parent", "recipient__region__parent", "source")
     )
-    allocations = AllocationLine.objects.filter(
-        pairing__programme=programme, **flag
-    ).select_related(
+    allocations = AllocationLine.objects.filter(pairing__in=pairings, **flag).select_related(
         "pairing__donor__region__parent",
         "pairing__recipient__region__parent",
         "resource_type",

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pairaid.errors import Problem
+from pairaid.registry import references
+from pairaid.registry.models import Certainty
 
-CERTAINTIES = ("verified", "uncertain", "derived")
+CERTAINTIES = Certainty.values
 
 
 @dataclass(frozen=True)
@@ -291,20 +293,11 @@ def choice_text(text: str, choices: tuple[str, ...] | list[str]) -> str:
 
 
 def reference_text(text: str, default_country: str) -> str:
-    """A region reference in full form: `CC:code`, or `CC:parentcode/English name` for an area."""
-    text = text.strip()
-    if not text:
-        raise CellError("expected a region reference (a code, or PARENTCODE/English name)")
-    country, _, rest = text.rpartition(":") if ":" in text.split("/")[0] else ("", "", text)
-    country = (country or default_country).upper()
-    if len(country) != 2 or not country.isalpha():
-        raise CellError(f"expected a two-letter country before ':', got {text!r}")
-    if "/" in rest:
-        parent, _, name = rest.partition("/")
-        if not parent.strip() or not name.strip():
-            raise CellError(f"expected PARENTCODE/English name for an area, got {text!r}")
-        return f"{country}:{parent.strip()}/{name.strip()}"
-    return f"{country}:{rest}"
+    """A region reference in full form (`registry.references`), the country completed."""
+    try:
+        return str(references.parse(text, country=default_country))
+    except references.InvalidReference:
+        raise CellError(f"expected {references.EXPECTED}, got {text.strip()!r}") from None
 
 
 def version_tuple(text: str) -> tuple[int, ...]:

@@ -5,8 +5,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pairaid.accounts.models import Membership
 from pairaid.errors import Problem
+from pairaid.pairing.models import Pairing
 from pairaid.pairing.rules import degree_violations
+from pairaid.programmes.models import Programme
+from pairaid.registry.models import Region, Source
 from pairaid.scenarios.bundle import RawBundle, RawRow
 from pairaid.scenarios.tables import (
     CERTAINTIES,
@@ -23,20 +27,15 @@ from pairaid.scenarios.tables import (
 )
 
 Key = tuple[str, ...]
-PROGRAMME_KINDS = (
-    "medical_emergency",
-    "disaster_recovery",
-    "poverty_alleviation",
-    "border_development",
-    "foreign_medical_aid",
-)
-PROGRAMME_STATUSES = ("planning", "active", "closed")
-LEVELS = ("country", "province", "prefecture", "county", "area")
-SOURCE_KINDS = ("document", "dataset", "package", "derived", "entry")
-PAIRING_STATUSES = ("proposed", "approved", "active", "ended")
-ORIGINS = ("historical", "plan_run", "manual")
-MEMBERSHIP_ROLES = ("coordinator", "donor_officer", "recipient_officer", "observer")
-OFFICER_ROLE = {"donor_officer": "donor", "recipient_officer": "recipient"}
+# The model's choices, written once there (TextChoices) and read here.
+PROGRAMME_KINDS = Programme.Kind.values
+PROGRAMME_STATUSES = Programme.Status.values
+LEVELS = Region.Level.values
+SOURCE_KINDS = Source.Kind.values
+PAIRING_STATUSES = Pairing.Status.values
+ORIGINS = Pairing.Origin.values
+MEMBERSHIP_ROLES = Membership.Role.values
+OFFICER_ROLE = {str(k): str(v) for k, v in Membership.OFFICER_PARTICIPANT_ROLE.items()}
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,7 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
         ),
         "min_contribution_indicator": rule("min_contribution_indicator", _text),
         "min_contribution_basis": rule(
-            "min_contribution_basis", lambda t: choice_text(t, ("previous_year",))
+            "min_contribution_basis", lambda t: choice_text(t, Programme.ContributionBasis.values)
         ),
         "need_indicator": rule("need_indicator", _text),
         "need_ratio": rule("need_ratio", lambda t: decimal_text(t, minimum=Decimal(0), places=8)),
@@ -386,14 +385,14 @@ class _Validator:
             level = rows.cell(row, "level", lambda t: choice_text(t, LEVELS), required=True)
             code = row.cells.get("code", "")
             parent = ""
-            if level != "country":
+            if level != Region.Level.COUNTRY:
                 parent = self.region(rows, row, "parent")
             elif row.cells.get("parent"):
                 rows.fail(row, "parent", "a country has no parent")
             name_en = rows.cell(row, "name_en", _text, required=True)
-            if level == "area" and code:
+            if level == Region.Level.AREA and code:
                 rows.fail(row, "code", "an area has no official code; leave the cell empty")
-            if level and level != "area" and not code:
+            if level and level != Region.Level.AREA and not code:
                 rows.fail(row, "code", f"a {level} needs its official code")
             reference = (
                 f"{country}:{code}" if code else f"{country}:{parent.partition(':')[2]}/{name_en}"

@@ -264,7 +264,9 @@ class Writer:
 
     def remove_dropped(self, programme: Programme) -> None:
         """Delete the programme rows a newer bundle no longer has, children first."""
-        scope = Pairing.objects.filter(programme=programme, illustrative=self.illustrative)
+        scope = Pairing.objects.filter(
+            programme=programme, illustrative=self.illustrative
+        ).of_record()
         for key in self._removed("allocations.csv"):
             AllocationLine.objects.filter(
                 pairing__in=self._pairings_of(scope, key[0], key[1]),
@@ -376,7 +378,9 @@ class Writer:
                 p.recipient.region.reference,
                 p.valid_from.isoformat() if p.valid_from else "",
             ): p
-            for p in programme.pairings.select_related(
+            # Of record only: a run's proposal may name the same pair and date as a historical
+            # pairing, and must never stand in for it.
+            for p in programme.pairings.of_record().select_related(
                 "donor__region__parent", "recipient__region__parent"
             )
         }
@@ -405,9 +409,11 @@ class Writer:
         self.progress("pairings", len(rows))
         # Allocation lines name a pair: its pairing that has not ended is meant, else the latest.
         by_pair: dict[tuple[str, str], Pairing] = {}
-        ordered = programme.pairings.select_related(
-            "donor__region__parent", "recipient__region__parent"
-        ).order_by("status", "valid_from")
+        ordered = (
+            programme.pairings.of_record()
+            .select_related("donor__region__parent", "recipient__region__parent")
+            .order_by("status", "valid_from")
+        )
         for pairing in ordered:
             pair = (pairing.donor.region.reference, pairing.recipient.region.reference)
             if pair not in by_pair or by_pair[pair].status == Pairing.Status.ENDED:
