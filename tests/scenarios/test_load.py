@@ -292,3 +292,30 @@ def test_the_facts_export_leaves_illustrative_operations_out(hubei, tmp_path):
     facts = scenario_services.export_programme("hubei-2020", tmp_path / "facts-2")
     teams = (facts / "teams.csv").read_text(encoding="utf-8")
     assert "Fact team 1" in teams and "(demo)" not in teams
+
+
+def test_an_export_after_unapproved_runs_reproduces_the_record(hubei, tmp_path):
+    """A run's proposals belong to the run: they are not part of the record the export and the
+    loader compare, even where one names the same pair and date as a historical pairing."""
+    from pairaid.pairing import runs
+
+    before = scenario_services.export_programme("hubei-2020", tmp_path / "before")
+    for _ in range(2):
+        run = runs.start(
+            programme=hubei,
+            user=None,
+            options=runs.RunOptions(time_limit_seconds=5, deterministic=True),
+            enqueue=lambda run_id: None,
+        )
+        runs.execute(run.pk)
+        assert run.pairings.exists()
+        # A proposal for Hebei → Shennongjia sharing the historical pairing's pair and date.
+        historical = hubei.pairings.of_record().get(donor__region__code="130000")
+        proposal = run.pairings.first()
+        proposal.donor, proposal.recipient = historical.donor, historical.recipient
+        proposal.valid_from = historical.valid_from
+        proposal.save()
+    assert scenario_services.load_bundle("hubei-2020").outcome == "unchanged"
+    after = scenario_services.export_programme("hubei-2020", tmp_path / "after")
+    assert _files(after) == _files(before)
+    assert len((after / "pairings.csv").read_text(encoding="utf-8").splitlines()) == 1 + 21
