@@ -4,8 +4,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pairaid.accounts import permissions
+from pairaid.accounts.decorators import member_required
 from pairaid.registry.models import Region
-from pairaid.web.auth import member_required
 
 
 def _by_reference(reference: str) -> Region:
