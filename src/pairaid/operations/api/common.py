@@ -12,6 +12,7 @@ from pairaid.registry.models import ResourceType
 
 
 def participant(programme: Programme, code: str, role: str) -> Participant:
+    """The programme's participant of a role named in a payload by its region code."""
     found = (
         programme.participants.filter(region__code=code, role=role).select_related("region").first()
     )
@@ -23,6 +24,7 @@ def participant(programme: Programme, code: str, role: str) -> Participant:
 
 
 def resource(code: str) -> ResourceType:
+    """The resource type named in a payload by its code."""
     found = ResourceType.objects.filter(code=code).first()
     if found is None:
         raise ValidationFailed([Problem(f"unknown resource type {code!r}", column="resource_type")])

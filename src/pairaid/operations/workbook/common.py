@@ -19,10 +19,12 @@ from pairaid.registry.models import ResourceType
 
 
 def region_code(participant: Participant) -> str:
+    """The participant's region as the sheets write it (the reference without its country)."""
     return participant.region.reference.partition(":")[2]
 
 
 def cell_text(value: Any) -> str:
+    """A cell as text: dates as YYYY-MM-DD, whole floats without '.0', empty for nothing."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -40,12 +42,16 @@ Rows = list[tuple[int, dict[str, str]]]
 
 @dataclass
 class RowAction:
+    """One row's service call, run once every row has been read without a problem."""
+
     sheet: str
     row: int
     run: Callable[[], Any]
 
 
 class Reader:
+    """Reads a row's cells for one user, recording each problem by sheet, row and column."""
+
     def __init__(self, programme: Programme, user: Any, problems: list[Problem]) -> None:
         self.programme = programme
         self.user = user
@@ -134,6 +140,7 @@ class Reader:
 
 
 def rows_of(sheet: Any) -> Rows:
+    """A worksheet's rows under its header row, numbered as the spreadsheet shows them."""
     values = list(sheet.iter_rows(values_only=True))
     if not values:
         return []
@@ -149,6 +156,7 @@ def rows_of(sheet: Any) -> Rows:
 
 
 def programme_pledges(reader: Reader) -> dict[str, Pledge]:
+    """The programme's pledges by id as a cell writes it."""
     found = Pledge.objects.filter(line__request__programme=reader.programme)
     return {str(p.pk): p for p in found.select_related("donor__region")}
 
