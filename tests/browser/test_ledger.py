@@ -19,8 +19,8 @@ from tests.browser.browsing import (
     raise_request,
 )
 
-from pairaid.operations import services as ops
 from pairaid.operations.models import Discrepancy, Shipment
+from pairaid.operations.services import requests as request_services
 from pairaid.registry.models import ResourceType
 
 pytestmark = pytest.mark.browser
@@ -92,22 +92,24 @@ def shandong_delivered(hubei_ledger_people):  # type: ignore[no-untyped-def]
     huanggang = programme.participants.get(region__code="421100")
     shandong = programme.participants.get(region__code="370000")
     masks = ResourceType.objects.get(code="n95_mask")
-    request = ops.raise_request(
+    request = request_services.raise_request(
         recipient=huanggang,
-        lines=[ops.LineIn(masks, Decimal(10000), "urgent", None)],
+        lines=[request_services.LineIn(masks, Decimal(10000), "urgent", None)],
         user=hubei_ledger_people["recipient"],
     )
-    pledge = ops.pledge(
+    pledge = request_services.pledge(
         line=request.lines.get(),
         donor=shandong,
         quantity=Decimal(6000),
         user=hubei_ledger_people["donor"],
     )
-    shipment = ops.dispatch(pledge=pledge, quantity=Decimal(6000), reference="SD-2020-0001")
-    ops.confirm_receipt(
+    shipment = request_services.dispatch(
+        pledge=pledge, quantity=Decimal(6000), reference="SD-2020-0001"
+    )
+    request_services.confirm_receipt(
         shipment=shipment,
         received_quantity=Decimal(5800),
-        discrepancies=[ops.DiscrepancyIn("short", Decimal(200))],
+        discrepancies=[request_services.DiscrepancyIn("short", Decimal(200))],
     )
     return hubei_ledger_people
 

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from pairaid import freshness
 from pairaid.dashboard import services as dashboard_services
+from pairaid.pairing import coverage
 from pairaid.pairing.models import AllocationLine, Pairing
 from pairaid.programmes.models import Programme
 from pairaid.registry.models import IndicatorType, RegionalIndicator, Source
@@ -129,7 +130,7 @@ def test_the_version_moves_with_every_recorded_write(hubei: Programme) -> None:
 def test_an_overview_waiting_for_splits_is_not_kept(
     hubei: Programme, computations: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dashboard_services, "_pending_splits", lambda *_: {"420100"})
+    monkeypatch.setattr(coverage, "_pending_splits", lambda *_: {"420100"})
     dashboard_services.overview(hubei)
     dashboard_services.overview(hubei)
     assert computations == ["hubei-2020", "hubei-2020"]

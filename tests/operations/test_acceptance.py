@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pairaid.accounts import tokens
-from pairaid.operations import ledger
 from pairaid.operations.models import Request
+from pairaid.operations.queries import league as league_queries
 from pairaid.scenarios import services as scenario_services
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def shown_everywhere(client, resource: str, gap: str, fulfilment: str) -> None: 
 
 
 def fulfilment(pledged: int, received: int) -> float:
-    rows = ledger.league_table(
+    rows = league_queries.league_table(
         Request.objects.first().programme,  # type: ignore[union-attr]
         Request.objects.first().programme.current_date(),  # type: ignore[union-attr]
     )

@@ -1,42 +1,16 @@
-"""Teams, requests, shipments, disbursements and daily reports by workbook: templates,
-all-or-nothing uploads with sheet/row/column errors, and CSV exports with an HXL row."""
+"""The operations workbook as a whole: the template and CSV exports with an HXL row, all-or-nothing
+uploads with sheet/row/column errors."""
 
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from tests.operations.helpers import book, post
 
-from pairaid.operations.models import (
-    DailyReport,
-    Disbursement,
-    Discrepancy,
-    Pledge,
-    Request,
-    Shipment,
-    Team,
-)
-from pairaid.operations.workbook import SHEETS
+from pairaid.operations.models import DailyReport, Request, Shipment, Team
 from pairaid.scenarios import services as scenario_services
 
 pytestmark = pytest.mark.django_db
-
-
-def book(**sheets: list[list[object]]) -> io.BytesIO:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        sheet.append([column for column, _ in SHEETS[name]])
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
-
-
-def post(client, data: io.BytesIO):  # type: ignore[no-untyped-def]
-    return client.post("/p/hubei-2020/operations-workbook/", {"file": data}, format="multipart")
 
 
 def test_the_template_and_csv_carry_the_demo_rows(client, people):
@@ -127,83 +101,3 @@ def test_a_refusal_by_a_service_rolls_back_the_whole_upload(client, people):
         Shipment.objects.count() == before
         and not Team.objects.filter(name="Shandong team Z").exists()
     )
-
-
-def test_the_whole_ledger_flow_by_workbook(client, people):
-    from pairaid.operations.models import Discrepancy, Pledge, RequestLine
-
-    client.force_login(people["recipient"])
-    assert (
-        post(
-            client, book(requests=[["421100", "n95_mask", 10000, "urgent", "", "masks"]])
-        ).status_code
-        == 302
-    )
-    line = RequestLine.objects.get()
-    client.force_login(people["donor"])
-    template = load_workbook(
-        io.BytesIO(client.get("/p/hubei-2020/operations-workbook/?download=1").content)
-    )
-    assert [
-        r[0] for r in template["open request lines"].iter_rows(min_row=2, values_only=True)
-    ] == [line.pk]
-    assert (
-        post(
-            client, book(pledges=[[line.pk, "370000", "421100", "n95_mask", 6000, ""]])
-        ).status_code
-        == 302
-    )
-    pledge = Pledge.objects.get()
-    assert (
-        post(
-            client, book(shipments=[[pledge.pk, "370000", "421100", "n95_mask", 6000, "SD-X1", ""]])
-        ).status_code
-        == 302
-    )
-    shipment = Shipment.objects.get()
-    # The donor may not confirm the receipt; the recipient may.
-    refused = post(client, book(receipts=[[shipment.pk, 5800, "short", 200, ""]]))
-    assert (
-        refused.status_code == 400
-        and "you may not confirm receipts for Huanggang" in refused.content.decode()
-    )
-    client.force_login(people["recipient"])
-    assert (
-        post(
-            client, book(receipts=[[shipment.pk, 5800, "short", 200, "two cartons missing"]])
-        ).status_code
-        == 302
-    )
-    shipment.refresh_from_db()
-    assert shipment.status == "received" and shipment.received_quantity == 5800
-    assert Discrepancy.objects.get().note == "two cartons missing"
-
-
-def test_the_funds_flow_by_workbook(client, people, funds_pledge):
-    client.force_login(people["donor"])
-    shipped = post(client, book(shipments=[[funds_pledge.pk, "370000", "421100", "cny", 1]]))
-    assert shipped.status_code == 400 and "disbursed against the pledge" in shipped.content.decode()
-    assert (
-        post(
-            client, book(disbursements=[[funds_pledge.pk, "370000", "421100", 300000, "TR-W1"]])
-        ).status_code
-        == 302
-    )
-    money = Disbursement.objects.get()
-    client.force_login(people["recipient"])
-    template = load_workbook(
-        io.BytesIO(client.get("/p/hubei-2020/operations-workbook/?download=1").content)
-    )
-    waiting = list(template["disbursements to receive"].iter_rows(min_row=2, values_only=True))
-    assert [row[0] for row in waiting] == [money.pk]
-    assert post(client, book(fund_receipts=[[money.pk, 290000, "fee"]])).status_code == 302
-    money.refresh_from_db()
-    assert money.status == "received" and Discrepancy.objects.get().quantity == 10000
-    csv_lines = (
-        client.get("/p/hubei-2020/operations-workbook/?csv=disbursements")
-        .content.decode()
-        .splitlines()
-    )
-    assert csv_lines[1] == "#meta+pledge,#org+code,#adm2+code,#value+disbursed,#meta+transfer"
-    assert csv_lines[2].endswith("300000.0,TR-W1")
-    assert Pledge.objects.get().disbursements.count() == 1

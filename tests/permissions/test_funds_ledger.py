@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from pairaid.accounts import tokens
-from pairaid.operations import services as ops
 from pairaid.operations.models import Disbursement
+from pairaid.operations.services import funds as fund_services
+from pairaid.operations.services import requests as request_services
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
 
@@ -27,19 +28,19 @@ def participant(code: str) -> Participant:
 
 @pytest.fixture
 def funds_pledge(people):  # type: ignore[no-untyped-def]
-    request = ops.raise_request(
+    request = request_services.raise_request(
         recipient=participant("421100"),
-        lines=[ops.LineIn(ResourceType.objects.get(code="cny"), Decimal(1000))],
+        lines=[request_services.LineIn(ResourceType.objects.get(code="cny"), Decimal(1000))],
         user=None,
     )
-    return ops.pledge(
+    return request_services.pledge(
         line=request.lines.get(), donor=participant("370000"), quantity=Decimal(1000), user=None
     )
 
 
 @pytest.fixture
 def disbursed(funds_pledge):  # type: ignore[no-untyped-def]
-    return ops.disburse_pledge(pledge=funds_pledge, amount=Decimal(1000))
+    return fund_services.disburse_pledge(pledge=funds_pledge, amount=Decimal(1000))
 
 
 def api(client, people, role, url, body):  # type: ignore[no-untyped-def]

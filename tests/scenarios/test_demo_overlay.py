@@ -7,8 +7,10 @@ import shutil
 import pytest
 
 from pairaid.errors import ValidationFailed
-from pairaid.operations import ledger
 from pairaid.operations.models import DailyReport, Deployment, Request, Shipment, Team
+from pairaid.operations.queries import gaps as gap_queries
+from pairaid.operations.queries import league as league_queries
+from pairaid.operations.queries import reports as report_queries
 from pairaid.programmes.models import CapacityLine
 from pairaid.scenarios import services as scenario_services
 
@@ -37,16 +39,16 @@ def test_the_overlay_adds_operations_flagged_illustrative(demo):
 
 
 def test_the_demo_shows_gaps_a_short_receipt_and_the_league(demo):
-    gaps = {(g.recipient.region.code, g.resource.code): g for g in ledger.gaps(demo, ON)}
+    gaps = {(g.recipient.region.code, g.resource.code): g for g in gap_queries.gaps(demo, ON)}
     masks = gaps[("421100", "n95_mask")]
     assert (masks.received, masks.in_transit, masks.gap) == (49500, 0, 500)
     assert (
         gaps[("421100", "icu_nurse")].on_duty == 150
     )  # Shandong team 1 is on duty; team 2 in transit
-    rows = {r.donor.region.code: r for r in ledger.league_table(demo, ON)}
+    rows = {r.donor.region.code: r for r in league_queries.league_table(demo, ON)}
     assert rows["430000"].already_present  # Hunan's team arrived before the pairing of 2020-02-10
     assert rows["370000"].staff_deployed == 300 and rows["370000"].days_to_first_arrival == 1
-    _, overdue = ledger.report_summary(demo, ON)
+    _, overdue = report_queries.report_summary(demo, ON)
     assert overdue == [
         "Chongqing medical team 1 (demo) (Xiaogan)",
         "Hunan medical team 1 (demo) (Huanggang)",

@@ -201,65 +201,86 @@ def _run_the_programme(hubei: Programme) -> None:
     """Facts of a running programme written through the services: every operations table."""
     import datetime
 
-    from pairaid.operations import services as ops
+    from pairaid.operations.services import contacts as contact_services
+    from pairaid.operations.services import facilities as facility_services
+    from pairaid.operations.services import funds as fund_services
+    from pairaid.operations.services import reports as report_services
+    from pairaid.operations.services import requests as request_services
+    from pairaid.operations.services import teams as team_services
     from pairaid.registry.models import ResourceType
 
     day = datetime.date(2020, 2, 12)
     shandong = Participant.objects.get(programme=hubei, region__code="370000")
     huanggang = Participant.objects.get(programme=hubei, region__code="421100")
     resource = {r.code: r for r in ResourceType.objects.all()}
-    site = ops.register_facility(recipient=huanggang, name="Fact hospital", beds=800, icu_beds=20)
-    ops.record_snapshot(facility=site, on=day, beds_available=120, beds_occupied=680)
-    request = ops.raise_request(
+    site = facility_services.register_facility(
+        recipient=huanggang, name="Fact hospital", beds=800, icu_beds=20
+    )
+    facility_services.record_snapshot(facility=site, on=day, beds_available=120, beds_occupied=680)
+    request = request_services.raise_request(
         recipient=huanggang,
         lines=[
-            ops.LineIn(resource["icu_nurse"], Decimal(30), "urgent", day),
-            ops.LineIn(resource["n95_mask"], Decimal("1000.5")),
-            ops.LineIn(resource["cny"], Decimal(200_000)),
+            request_services.LineIn(resource["icu_nurse"], Decimal(30), "urgent", day),
+            request_services.LineIn(resource["n95_mask"], Decimal("1000.5")),
+            request_services.LineIn(resource["cny"], Decimal(200_000)),
         ],
         user=None,
         note="fact request",
     )
     nurses, masks, money = request.lines.order_by("pk")
-    staff_pledge = ops.pledge(line=nurses, donor=shandong, quantity=Decimal(30), user=None)
-    team = ops.register_team(
+    staff_pledge = request_services.pledge(
+        line=nurses, donor=shandong, quantity=Decimal(30), user=None
+    )
+    team = team_services.register_team(
         donor=shandong, name="Fact team 1", members={resource["icu_nurse"]: 30}, leader="Leader"
     )
-    first = ops.deploy(team=team, recipient=huanggang, facility=site, pledge=staff_pledge)
-    ops.dispatch_team(deployment=first, on=day)
-    ops.confirm_arrival(deployment=first, on=day)
-    relief_team = ops.register_team(
+    first = team_services.deploy(team=team, recipient=huanggang, facility=site, pledge=staff_pledge)
+    team_services.dispatch_team(deployment=first, on=day)
+    team_services.confirm_arrival(deployment=first, on=day)
+    relief_team = team_services.register_team(
         donor=shandong, name="Fact team 2", members={resource["icu_nurse"]: 30}
     )
-    ops.deploy(
+    team_services.deploy(
         team=relief_team,
         recipient=huanggang,
         replaces=first,
         overlap_days=2,
         start=day.replace(day=20),
     )
-    shipment = ops.dispatch(
-        pledge=ops.pledge(line=masks, donor=shandong, quantity=Decimal("1000.5"), user=None),
+    shipment = request_services.dispatch(
+        pledge=request_services.pledge(
+            line=masks, donor=shandong, quantity=Decimal("1000.5"), user=None
+        ),
         quantity=Decimal(1000),
         reference="F-1",
         value_cny=Decimal("5000.25"),
     )
-    ops.confirm_receipt(
+    request_services.confirm_receipt(
         shipment=shipment,
         received_quantity=Decimal(990),
-        discrepancies=[ops.DiscrepancyIn("damaged", Decimal(10), "wet")],
+        discrepancies=[request_services.DiscrepancyIn("damaged", Decimal(10), "wet")],
     )
-    funds = ops.pledge(line=money, donor=shandong, quantity=Decimal(200_000), user=None)
-    paid = ops.disburse_pledge(pledge=funds, amount=Decimal("150000.50"), reference="TR-F")
-    ops.confirm_disbursement(disbursement=paid, received_amount=Decimal(150_000), note="fee")
-    budget = ops.commit_funds(
+    funds = request_services.pledge(
+        line=money, donor=shandong, quantity=Decimal(200_000), user=None
+    )
+    paid = fund_services.disburse_pledge(
+        pledge=funds, amount=Decimal("150000.50"), reference="TR-F"
+    )
+    fund_services.confirm_disbursement(
+        disbursement=paid, received_amount=Decimal(150_000), note="fee"
+    )
+    budget = fund_services.commit_funds(
         donor=shandong, recipient=huanggang, year=2020, amount=Decimal(9), kind="in_kind"
     )
-    ops.disburse(commitment=budget, amount=Decimal(4), on=day)
-    ops.add_contact(programme=hubei, participant=huanggang, name="Officer", role="liaison")
-    ops.add_contact(programme=hubei, team=team, name="Leader", role="team leader", phone="1")
-    ops.add_contact(programme=hubei, facility=site, name="Director", role="director")
-    ops.file_report(team=team, on=day, patients_seen=12, deaths=1, shortages="gloves")
+    fund_services.disburse(commitment=budget, amount=Decimal(4), on=day)
+    contact_services.add_contact(
+        programme=hubei, participant=huanggang, name="Officer", role="liaison"
+    )
+    contact_services.add_contact(
+        programme=hubei, team=team, name="Leader", role="team leader", phone="1"
+    )
+    contact_services.add_contact(programme=hubei, facility=site, name="Director", role="director")
+    report_services.file_report(team=team, on=day, patients_seen=12, deaths=1, shortages="gloves")
 
 
 def test_export_then_load_reproduces_every_operations_table(hubei, tmp_path):

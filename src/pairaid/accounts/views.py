@@ -9,13 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from pairaid.accounts import history, permissions
 from pairaid.accounts import services as account_services
+from pairaid.accounts.decorators import member_required
 from pairaid.accounts.forms import AccountForm, PasswordResetForm
 from pairaid.accounts.models import Membership, User
 from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.registry import queries
 from pairaid.registry.models import Region
-from pairaid.web.auth import member_required
 
 
 def _region(text: str) -> Region | None:

@@ -1,16 +1,14 @@
-"""The programme overview as of a date: key figures, coverage per recipient, pairs and map data.
+"""The programme overview as of a date: the coverage of the pairings in force
+(`pairing.coverage`), the ledger's largest gaps and the teams' reports, pairs and map data.
 
-Coverage follows DESIGN.md §4 by asking the engine's evaluator, so the dashboard and the engine
-share one definition. At national scale that means building and evaluating the whole engine
-instance (about a second), so the result is cached per programme, date, resource filter and
-language under the programme data's version (`pairaid.freshness`): any recorded change computes
-afresh.
+At national scale computing it means building and evaluating the whole engine instance (about a
+second), so the result is cached per programme, date, resource filter and language under the
+programme data's version (`pairaid.freshness`): any recorded change computes afresh.
 """
 
 import datetime
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -20,76 +18,25 @@ from django.core.paginator import Page, Paginator
 from django.utils.translation import get_language
 
 from pairaid import engine, freshness
-from pairaid.operations import ledger
-from pairaid.pairing import translate
+from pairaid.operations.queries import gaps as gap_queries
+from pairaid.operations.queries import reports as report_queries
+from pairaid.pairing import coverage, translate
 from pairaid.pairing.models import Pairing
-from pairaid.programmes.models import Participant, Programme
-from pairaid.registry.models import ResourceType
-
-
-@dataclass(frozen=True)
-class RegionName:
-    """A region's names, all a row needs to show it in the user's language."""
-
-    name_en: str
-    name_zh: str
+from pairaid.programmes.models import Programme
 
 
 @dataclass
-class RecipientRow:
-    id: str
-    name_en: str
-    name_zh: str
-    need: dict[str, float]
-    paired: dict[str, float]
-    coverage: float | None
-    donors: list[RegionName]  # shown in the user's language
+class Overview(coverage.CoverageOverview):
+    """What the overview shows as of a date: the coverage, and the ledger's panels. Cached: plain
+    values, no querysets."""
 
-
-# A recipient row as it is cached: a plain tuple (RecipientRow's fields, donors as (en, zh)
-# pairs). A national programme has over a thousand rows and the page shows fifty: tuples load
-# from the cache several times faster than objects, and only the page's rows become objects.
-RowData = tuple[
-    str, str, str, dict[str, float], dict[str, float], float | None, tuple[tuple[str, str], ...]
-]
-
-
-def _row(data: RowData) -> RecipientRow:
-    code, name_en, name_zh, need, paired, coverage, donors = data
-    names = [RegionName(*donor) for donor in donors]
-    return RecipientRow(code, name_en, name_zh, need, paired, coverage, names)
-
-
-@dataclass
-class Overview:
-    """What the overview shows as of a date. Cached: plain values, no querysets."""
-
-    on: datetime.date
-    donors: int
-    recipients: int
-    live_pairs: int
-    paired_capacity: dict[str, float]
-    min_coverage: float | None
-    mean_coverage: float | None
-    per_unit: bool
-    rows: list[RowData]  # worst covered first; see `recipient_rows`
-    pairing_ids: list[int]  # every pairing of the programme, in the order the page lists them
-    resources: list[ResourceType]
-    largest_gaps: list[ledger.Gap] = field(default_factory=list)
-    reports: list[ledger.ReportSummary] = field(default_factory=list)  # team reports of the date
+    pairing_ids: list[int] = field(default_factory=list)  # every pairing, in the page's order
+    largest_gaps: list[gap_queries.Gap] = field(default_factory=list)
+    reports: list[report_queries.ReportSummary] = field(default_factory=list)  # of the date
     overdue: list[str] = field(default_factory=list)  # teams on duty that have not reported
-    excluded: list[str] = field(default_factory=list)
-    later_figures: list[str] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
-    split_derived: bool = False
-    pending_splits: list[str] = field(default_factory=list)  # recipients waiting for a split
     chart_data: list[dict[str, Any]] = field(default_factory=list)
     cache_key: str = ""  # also keys the page's cached fragments
     cache_seconds: int = 0  # how long those may be kept: 0 while splits are pending
-
-    @property
-    def recipient_rows(self) -> list[RecipientRow]:
-        return [_row(data) for data in self.rows]
 
 
 @dataclass
@@ -127,7 +74,7 @@ def map_json(
 def recipients_page(data: Overview, number: str | None, *, per_page: int = 50) -> Page:
     """One page of recipient rows, worst covered first."""
     page: Page[Any] = Paginator(data.rows, per_page).get_page(number)
-    page.object_list = [_row(row) for row in page.object_list]
+    page.object_list = [coverage.recipient_row(row) for row in page.object_list]
     return page
 
 
@@ -194,66 +141,20 @@ def _compute_and_store(
 
 
 def _compute(programme: Programme, on: datetime.date, resource: str) -> _Computed:
-    build = translate.build_problem(programme, on=on)
-    problem = build.problem
-    plan = translate.current_plan(programme, build)
-    pending = _pending_splits(programme, plan)
-    if pending:
-        # Never solve inside a request: leave those links out until their split is stored.
-        plan = [a for a in plan if a.allocation is not None]
-    evaluation = engine.evaluate(problem, plan) if plan else None
-    paired: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    donors_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for assignment in evaluation.assignments if evaluation else ():
-        for code, quantity in (assignment.allocation or {}).items():
-            paired[assignment.recipient][code] += quantity
-        region = build.participants[assignment.donor].region
-        donors_of[assignment.recipient].append((region.name_en, region.name_zh))
-    rows: list[RowData] = [
-        (
-            recipient.id,
-            recipient.name,
-            build.participants[recipient.id].region.name_zh,
-            {k: v for k, v in recipient.need.items() if not resource or k == resource},
-            {k: v for k, v in paired[recipient.id].items() if not resource or k == resource},
-            None if recipient.id in pending else _coverage(evaluation, recipient.id, resource),
-            tuple(donors_of[recipient.id]),
-        )
-        for recipient in problem.recipients
-    ]
-    rows.sort(key=lambda row: (row[5] is None, row[5] or 0.0))
-    coverages = [row[5] for row in rows if row[5] is not None]
-    totals: dict[str, float] = defaultdict(float)
-    for values in paired.values():
-        for code, quantity in values.items():
-            totals[code] += quantity
-    reports, overdue = ledger.report_summary(programme, on)
+    found = coverage.compute(programme, on=on, resource=resource)
+    reports, overdue = report_queries.report_summary(programme, on)
     result = Overview(
-        on=on,
-        donors=programme.participants.filter(role=Participant.Role.DONOR).count(),
-        recipients=programme.participants.filter(role=Participant.Role.RECIPIENT).count(),
-        live_pairs=len(plan),
-        paired_capacity=dict(totals),
-        min_coverage=min(coverages) if coverages else None,
-        mean_coverage=sum(coverages) / len(coverages) if coverages else None,
-        per_unit=problem.saturation is None,
-        rows=rows,
+        **vars(found.overview),
         pairing_ids=_pairing_order(programme),
-        resources=list(ResourceType.objects.filter(code__in=problem.resources)),
-        largest_gaps=ledger.gaps(programme, on)[:LARGEST_GAPS],
+        largest_gaps=gap_queries.gaps(programme, on)[:LARGEST_GAPS],
         reports=reports,
         overdue=overdue,
-        excluded=build.excluded,
-        later_figures=build.later_figures,
-        assumptions=build.assumptions,
-        split_derived=bool(evaluation and evaluation.split_derived),
-        pending_splits=sorted(pending),
         chart_data=[
             {"name_en": name_en, "name_zh": name_zh, "need": need, "paired": paired}
-            for _, name_en, name_zh, need, paired, *_ in rows[:CHART_ROWS]
+            for _, name_en, name_zh, need, paired, *_ in found.overview.rows[:CHART_ROWS]
         ],
     )
-    map_data = _map_data(build, plan, result.recipient_rows)
+    map_data = _map_data(found.build, found.plan, result.recipient_rows)
     return _Computed(result, json.dumps(map_data, ensure_ascii=False).encode())
 
 
@@ -267,33 +168,12 @@ def _pairing_order(programme: Programme) -> list[int]:
     )
 
 
-# Small plans get their derived split at once (a few small LPs); larger ones in the background.
-SPLIT_IN_REQUEST_LIMIT = 30
 CHART_ROWS = 30  # the chart shows the worst-covered recipients
 LARGEST_GAPS = 8  # the gaps panel; the gaps page lists them all
 
 
-def _pending_splits(programme: Programme, plan: list[engine.Assignment]) -> set[str]:
-    """Recipients whose coverage waits for a derived split that is not stored yet."""
-    missing = [a for a in plan if a.allocation is None]
-    if not missing or len(missing) <= SPLIT_IN_REQUEST_LIMIT:
-        return set()
-    from pairaid.pairing import tasks
-
-    tasks.enqueue_missing_splits(programme.pk)
-    return {a.recipient for a in missing}
-
-
-def _coverage(evaluation: engine.Evaluation | None, recipient: str, resource: str) -> float | None:
-    if evaluation is None or recipient not in evaluation.coverage:
-        return None
-    if resource:
-        return evaluation.coverage_by_resource.get(recipient, {}).get(resource)
-    return evaluation.coverage[recipient]
-
-
 def _map_data(
-    build: translate.Build, plan: list[engine.Assignment], rows: list[RecipientRow]
+    build: translate.Build, plan: list[engine.Assignment], rows: list[coverage.RecipientRow]
 ) -> dict[str, Any]:
     """Points, arcs and coverage for the browser map (ECharts), keyed by region code."""
 

@@ -9,10 +9,10 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET
 
 from pairaid.accounts import permissions
+from pairaid.accounts.decorators import member_required
 from pairaid.dashboard import boundaries
 from pairaid.dashboard import services as dashboard_services
 from pairaid.errors import Problem, ValidationFailed
-from pairaid.web.auth import member_required
 
 
 def _date(request: HttpRequest) -> datetime.date | None:

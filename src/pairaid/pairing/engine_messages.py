@@ -6,6 +6,8 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import get_language
 
+from pairaid.labels import engine_label
+
 ZH_TEMPLATES: dict[str, str] = {
     "required": "{path}：必填",
     "wrong_type": "{path}：应为 {expected}，实际为 {got}",
@@ -82,8 +84,6 @@ _ZH_HEURISTICS = {"greedy": "贪心算法", "greedy + local search": "贪心算�
 def _warm_start_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
     """The warm start's heuristic and its level summary ("max_min_coverage 0.25, …") in the
     user's language: level codes become their labels."""
-    from pairaid.dashboard.templatetags.pairaid_format import engine_label
-
     heuristic = str(arguments.get("heuristic", ""))
     arguments["heuristic"] = _ZH_HEURISTICS.get(heuristic, heuristic)
     parts = []

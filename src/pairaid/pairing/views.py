@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
+from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.pairing import comparison, exports, notices, runs, tasks
 from pairaid.pairing.forms import PlanForm
 from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.programmes.models import Programme
-from pairaid.web.auth import member_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

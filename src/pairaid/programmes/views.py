@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
+from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
 from pairaid.programmes.forms import LineForm, ProgrammeDateForm
 from pairaid.programmes.models import Participant, Programme
-from pairaid.web.auth import member_required
-from pairaid.web.uploads import handle_upload
+from pairaid.uploads import handle_upload
 
 EDIT_ACTION = {"capacity": Action.EDIT_CAPACITY, "need": Action.EDIT_NEED}
 

@@ -4,10 +4,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pairaid.accounts import permissions
+from pairaid.accounts.decorators import member_required
 from pairaid.errors import PairAidError
 from pairaid.registry import queries
 from pairaid.registry.models import Region
-from pairaid.web.auth import member_required
 
 
 @member_required

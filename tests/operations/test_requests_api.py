@@ -2,21 +2,9 @@
 then gaps and the league table; and the region-scoped permissions of each step."""
 
 import pytest
-
-from pairaid.accounts import tokens
+from tests.operations.helpers import call
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
-
-
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    return getattr(client, method)(
-        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {keys[role]}"
-    )
 
 
 def test_ledger_flow_through_the_api(client, keys):
@@ -125,46 +113,3 @@ def test_ledger_flow_through_the_api(client, keys):
     shandong = next(row for row in league if row["donor_code"] == "370000")
     assert shandong["fulfilment_rate"] == pytest.approx(0.96)
     assert call(client, keys, "outsider", "get", f"{base}/gaps").status_code == 404
-
-
-def test_staff_through_the_api(client, keys):
-    base = "/api/v1/programmes/hubei-2020"
-    team = call(
-        client,
-        keys,
-        "donor",
-        "post",
-        f"{base}/teams",
-        {
-            "donor": "370000",
-            "name": "Shandong team 2",
-            "members": {"icu_nurse": 20, "icu_doctor": 4},
-        },
-    )
-    assert team.status_code == 201 and team.json()["size"] == 24
-    deployment = call(
-        client,
-        keys,
-        "donor",
-        "post",
-        f"{base}/teams/{team.json()['id']}/deployments",
-        {"recipient": "421100"},
-    ).json()
-    assert (
-        call(
-            client, keys, "donor", "post", f"{base}/deployments/{deployment['id']}/dispatch"
-        ).json()["status"]
-        == "dispatched"
-    )
-    assert (
-        call(
-            client, keys, "donor", "post", f"{base}/deployments/{deployment['id']}/arrival"
-        ).status_code
-        == 403
-    )
-    assert (
-        call(
-            client, keys, "recipient", "post", f"{base}/deployments/{deployment['id']}/arrival"
-        ).json()["status"]
-        == "arrived"
-    )

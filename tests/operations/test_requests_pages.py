@@ -1,15 +1,12 @@
-"""The ledger through the pages, as the issue's done-when says, and its permission matrix."""
+"""The request ledger through the pages, as issue 5's done-when says, and its permission matrix."""
 
 import pytest
+from tests.operations.helpers import pk
 
 from pairaid.operations.models import Discrepancy, Pledge, Request, Shipment
 from pairaid.programmes.models import Participant
 
 pytestmark = pytest.mark.django_db
-
-
-def pk(code: str) -> int:
-    return Participant.objects.get(programme__slug="hubei-2020", region__code=code).pk
 
 
 def raise_masks(client):  # type: ignore[no-untyped-def]
@@ -132,15 +129,15 @@ def test_a_donor_officer_cannot_pledge_for_another_donor(client, people, open_li
 def test_who_may_confirm_a_receipt(client, people, open_line, role, expected):
     from decimal import Decimal
 
-    from pairaid.operations import services as ops
+    from pairaid.operations.services import requests as request_services
 
-    pledge = ops.pledge(
+    pledge = request_services.pledge(
         line=open_line,
         donor=Participant.objects.get(pk=pk("370000")),
         quantity=Decimal(100),
         user=None,
     )
-    shipment = ops.dispatch(pledge=pledge, quantity=Decimal(100))
+    shipment = request_services.dispatch(pledge=pledge, quantity=Decimal(100))
     client.force_login(people[role])
     response = client.post(
         f"/p/hubei-2020/shipments/{shipment.pk}/receive", {"received_quantity": "100"}

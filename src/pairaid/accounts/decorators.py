@@ -1,4 +1,5 @@
-"""Login required for every programme page; anonymous users are sent to log in."""
+"""Login required for every programme page; anonymous users are sent to log in (the pages of
+every app use it, so it lives with the accounts, not in the web shell)."""
 
 from collections.abc import Callable
 from functools import wraps

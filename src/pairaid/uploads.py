@@ -1,4 +1,5 @@
-"""One way to take a workbook upload in a page: apply it all or show every problem."""
+"""One way to take a workbook upload in a page: apply it all or show every problem (the pages of
+the programmes and operations apps share it)."""
 
 from collections.abc import Callable
 

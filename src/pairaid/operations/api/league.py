@@ -1,0 +1,28 @@
+"""The league table of donors."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from pairaid.accounts import permissions
+from pairaid.operations.api.common import operation_id
+from pairaid.operations.queries import league as league_queries
+
+router = Router(tags=["operations"])
+
+
+@router.get(
+    "/programmes/{slug}/league",
+    response=list[dict[str, Any]],
+    summary="The league table of donors",
+    operation_id=operation_id("league"),
+)
+def league(
+    request: HttpRequest, slug: str, date: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    programme = permissions.programme_for(request.user, slug)
+    return league_queries.as_rows(
+        league_queries.league_table(programme, date or programme.current_date())
+    )

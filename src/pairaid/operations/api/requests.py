@@ -1,0 +1,345 @@
+"""Requests with their lines' progress, pledges, shipments of goods and their receipts."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.errors import NotFound
+from pairaid.operations.api.common import donors_pledge, operation_id, participant, resource
+from pairaid.operations.models import Pledge, RequestLine, Shipment
+from pairaid.operations.queries import requests as request_queries
+from pairaid.operations.services import requests as request_services
+
+router = Router(tags=["operations"])
+
+
+class LineIn(Schema):
+    resource_type: str
+    quantity: Decimal
+    priority: str = "normal"
+    needed_by: datetime.date | None = None
+
+
+class RequestIn(Schema):
+    recipient: str
+    lines: list[LineIn]
+    note: str = ""
+
+
+class LinePledgeOut(Schema):
+    id: int
+    donor: str
+    quantity: Decimal
+    status: str
+    shipments: list[int]
+    disbursements: list[int]
+
+
+class LineOut(Schema):
+    id: int
+    resource_type: str
+    priority: str
+    requested: Decimal
+    pledged: Decimal
+    in_transit: Decimal
+    received: Decimal
+    discrepancies: list[str]
+    pledges: list[LinePledgeOut] = []
+
+
+class RequestOut(Schema):
+    number: int
+    recipient: str
+    raised_on: datetime.date
+    expires_on: datetime.date
+    status: str
+    expired: bool
+    illustrative: bool
+    lines: list[LineOut]
+
+
+def _request_out(
+    request: Any, expired: bool, lines: list[request_queries.LineProgress]
+) -> dict[str, Any]:
+    return {
+        "number": request.number,
+        "recipient": request.recipient.region.code,
+        "raised_on": request.raised_on,
+        "expires_on": request.expires_on,
+        "status": request.status,
+        "expired": expired,
+        "illustrative": request.illustrative,
+        "lines": [
+            {
+                "id": p.line.pk,
+                "resource_type": p.line.resource_type.code,
+                "priority": p.line.priority,
+                "requested": p.requested,
+                "pledged": p.pledged,
+                "in_transit": p.in_transit,
+                "received": p.received,
+                "discrepancies": p.discrepancies,
+                "pledges": [
+                    {
+                        "id": pledge.pk,
+                        "donor": pledge.donor.region.code,
+                        "quantity": pledge.quantity,
+                        "status": pledge.status,
+                        "shipments": [s.pk for s in pledge.shipments.all()],
+                        "disbursements": [d.pk for d in pledge.disbursements.all()],
+                    }
+                    for pledge in p.line.pledges.all()
+                ],
+            }
+            for p in lines
+        ],
+    }
+
+
+@router.get(
+    "/programmes/{slug}/requests",
+    response=list[RequestOut],
+    summary="Requests with each line's progress",
+    operation_id=operation_id("list_requests"),
+)
+def list_requests(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    programme = permissions.programme_for(request.user, slug)
+    on = programme.current_date()
+    return [
+        _request_out(r, expired, lines)
+        for r, expired, lines in request_queries.requests_with_progress(programme, on)
+    ]
+
+
+@router.post(
+    "/programmes/{slug}/requests",
+    response={201: RequestOut},
+    summary="Raise a request",
+    operation_id=operation_id("raise_request"),
+)
+def raise_request(request: HttpRequest, slug: str, payload: RequestIn) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    recipient = participant(programme, payload.recipient, "recipient")
+    permissions.check(request.user, Action.RAISE_REQUEST, programme, recipient.region_id)
+    raised = request_services.raise_request(
+        recipient=recipient,
+        lines=[
+            request_services.LineIn(
+                resource(line.resource_type), line.quantity, line.priority, line.needed_by
+            )
+            for line in payload.lines
+        ],
+        user=request.user,
+        note=payload.note,
+    )
+    return Status(
+        201,
+        _request_out(
+            raised, False, [request_queries.line_progress(line) for line in raised.lines.all()]
+        ),
+    )
+
+
+class PledgeIn(Schema):
+    donor: str
+    quantity: Decimal
+    note: str = ""
+
+
+class PledgeOut(Schema):
+    id: int
+    line: int
+    donor: str
+    quantity: Decimal
+    pledged_on: datetime.date
+    status: str
+
+
+def _pledge_out(p: Pledge) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "line": p.line_id,
+        "donor": p.donor.region.code,
+        "quantity": p.quantity,
+        "pledged_on": p.pledged_on,
+        "status": p.status,
+    }
+
+
+@router.post(
+    "/programmes/{slug}/request-lines/{line_id}/pledges",
+    response={201: PledgeOut},
+    summary="Pledge against a line",
+    operation_id=operation_id("pledge"),
+)
+def pledge(request: HttpRequest, slug: str, line_id: int, payload: PledgeIn) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    line = RequestLine.objects.filter(pk=line_id, request__programme=programme).first()
+    if line is None:
+        raise NotFound(f"no request line {line_id} in {slug}")
+    donor = participant(programme, payload.donor, "donor")
+    permissions.check(request.user, Action.PLEDGE, programme, donor.region_id)
+    return Status(
+        201,
+        _pledge_out(
+            request_services.pledge(
+                line=line,
+                donor=donor,
+                quantity=payload.quantity,
+                note=payload.note,
+                user=request.user,
+            )
+        ),
+    )
+
+
+class DispatchIn(Schema):
+    quantity: Decimal
+    reference: str = ""
+    value_cny: Decimal | None = None
+
+
+class ShipmentOut(Schema):
+    id: int
+    pledge: int
+    line: int
+    request: int
+    donor: str
+    recipient: str
+    resource_type: str
+    quantity: Decimal
+    reference: str
+    status: str
+    dispatched_on: datetime.date
+    received_on: datetime.date | None
+    received_quantity: Decimal | None
+    discrepancies: list[dict[str, Any]]
+
+
+SHIPMENT_RELATED = (
+    "pledge__donor__region",
+    "pledge__line__request__recipient__region",
+    "pledge__line__resource_type",
+)
+
+
+def _shipment_out(s: Shipment) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "pledge": s.pledge_id,
+        "line": s.pledge.line_id,
+        "request": s.pledge.line.request.number,
+        "donor": s.pledge.donor.region.code,
+        "recipient": s.pledge.line.request.recipient.region.code,
+        "resource_type": s.pledge.line.resource_type.code,
+        "quantity": s.quantity,
+        "reference": s.reference,
+        "status": s.status,
+        "dispatched_on": s.dispatched_on,
+        "received_on": s.received_on,
+        "received_quantity": s.received_quantity,
+        "discrepancies": [
+            {"kind": d.kind, "quantity": str(d.quantity), "note": d.note}
+            for d in s.discrepancies.all()
+        ],
+    }
+
+
+@router.get(
+    "/programmes/{slug}/shipments",
+    response=list[ShipmentOut],
+    summary="Shipments of goods, with their receipts (filter: status, recipient, donor)",
+    operation_id=operation_id("list_shipments"),
+)
+def list_shipments(
+    request: HttpRequest,
+    slug: str,
+    status: str | None = None,
+    recipient: str | None = None,
+    donor: str | None = None,
+) -> list[dict[str, Any]]:
+    """What a recipient still has to receive: `?recipient=421100&status=open` (open: every
+    shipment not yet received, whether dispatched or in transit)."""
+    programme = permissions.programme_for(request.user, slug)
+    found = Shipment.objects.filter(pledge__line__request__programme=programme)
+    if status == "open":
+        found = found.exclude(status=Shipment.Status.RECEIVED)
+    elif status:
+        found = found.filter(status=status)
+    if recipient:
+        found = found.filter(pledge__line__request__recipient__region__code=recipient)
+    if donor:
+        found = found.filter(pledge__donor__region__code=donor)
+    found = found.select_related(*SHIPMENT_RELATED).prefetch_related("discrepancies")
+    return [_shipment_out(s) for s in found.order_by("pk")]
+
+
+@router.post(
+    "/programmes/{slug}/pledges/{pledge_id}/shipments",
+    response={201: ShipmentOut},
+    summary="Dispatch goods (funds are disbursed, staff deployed)",
+    operation_id=operation_id("dispatch"),
+)
+def dispatch(request: HttpRequest, slug: str, pledge_id: int, payload: DispatchIn) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    found = donors_pledge(request, programme, pledge_id)
+    return Status(
+        201,
+        _shipment_out(
+            request_services.dispatch(
+                pledge=found,
+                quantity=payload.quantity,
+                reference=payload.reference,
+                value_cny=payload.value_cny,
+            )
+        ),
+    )
+
+
+class DiscrepancyIn(Schema):
+    kind: str
+    quantity: Decimal
+    note: str = ""
+
+
+class ReceiptIn(Schema):
+    received_quantity: Decimal
+    discrepancies: list[DiscrepancyIn] = []
+
+
+@router.post(
+    "/programmes/{slug}/shipments/{shipment_id}/receipt",
+    response=ShipmentOut,
+    summary="Confirm a receipt",
+    operation_id=operation_id("receive"),
+)
+def receive(
+    request: HttpRequest, slug: str, shipment_id: int, payload: ReceiptIn
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    shipment = (
+        Shipment.objects.filter(pk=shipment_id, pledge__line__request__programme=programme)
+        .select_related("pledge__line__request__recipient")
+        .first()
+    )
+    if shipment is None:
+        raise NotFound(f"no shipment {shipment_id} in {slug}")
+    permissions.check(
+        request.user,
+        Action.CONFIRM_RECEIPT,
+        programme,
+        shipment.pledge.line.request.recipient.region_id,
+    )
+    found = [
+        request_services.DiscrepancyIn(d.kind, d.quantity, d.note) for d in payload.discrepancies
+    ]
+    return _shipment_out(
+        request_services.confirm_receipt(
+            shipment=shipment, received_quantity=payload.received_quantity, discrepancies=found
+        )
+    )

@@ -1,0 +1,139 @@
+"""Teams and their deployments: register, plan, dispatch, confirm the arrival, end."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.errors import NotFound
+from pairaid.operations.api.common import operation_id, participant, resource
+from pairaid.operations.models import Deployment, Facility, Pledge, Team
+from pairaid.operations.services import teams as team_services
+
+router = Router(tags=["operations"])
+
+
+class TeamIn(Schema):
+    donor: str
+    name: str
+    members: dict[str, int]
+    emt_type: str = "other"
+    leader: str = ""
+    home_institution: str = ""
+
+
+class DeploymentIn(Schema):
+    recipient: str
+    facility: int | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    pledge: int | None = None
+    replaces: int | None = None
+    overlap_days: int = 0
+
+
+class DeploymentOut(Schema):
+    id: int
+    team: str
+    recipient: str
+    status: str
+    planned_start: datetime.date
+    arrived_on: datetime.date | None
+    ended_on: datetime.date | None
+
+
+def _deployment_out(d: Deployment) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "team": d.team.name,
+        "recipient": d.recipient.region.code,
+        "status": d.status,
+        "planned_start": d.planned_start,
+        "arrived_on": d.arrived_on,
+        "ended_on": d.ended_on,
+    }
+
+
+@router.post(
+    "/programmes/{slug}/teams",
+    response={201: dict[str, Any]},
+    summary="Register a team",
+    operation_id=operation_id("register_team"),
+)
+def register_team(request: HttpRequest, slug: str, payload: TeamIn) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    donor = participant(programme, payload.donor, "donor")
+    permissions.check(request.user, Action.MANAGE_TEAMS, programme, donor.region_id)
+    team = team_services.register_team(
+        donor=donor,
+        name=payload.name,
+        members={resource(code): count for code, count in payload.members.items()},
+        emt_type=payload.emt_type,
+        leader=payload.leader,
+        home_institution=payload.home_institution,
+    )
+    return Status(201, {"id": team.pk, "name": team.name, "size": team.size})
+
+
+@router.post(
+    "/programmes/{slug}/teams/{team_id}/deployments",
+    response={201: DeploymentOut},
+    summary="Plan a deployment",
+    operation_id=operation_id("deploy"),
+)
+def deploy(request: HttpRequest, slug: str, team_id: int, payload: DeploymentIn) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    team = Team.objects.filter(pk=team_id, programme=programme).select_related("donor").first()
+    if team is None:
+        raise NotFound(f"no team {team_id} in {slug}")
+    permissions.check(request.user, Action.MANAGE_TEAMS, programme, team.donor.region_id)
+    deployment = team_services.deploy(
+        team=team,
+        recipient=participant(programme, payload.recipient, "recipient"),
+        facility=Facility.objects.filter(programme=programme, pk=payload.facility).first()
+        if payload.facility
+        else None,
+        start=payload.start,
+        end=payload.end,
+        pledge=Pledge.objects.filter(pk=payload.pledge, donor=team.donor).first()
+        if payload.pledge
+        else None,
+        replaces=Deployment.objects.filter(pk=payload.replaces, team__programme=programme).first()
+        if payload.replaces
+        else None,
+        overlap_days=payload.overlap_days,
+    )
+    return Status(201, _deployment_out(deployment))
+
+
+STEPS = {
+    "dispatch": (team_services.dispatch_team, Action.MANAGE_TEAMS, "donor"),
+    "arrival": (team_services.confirm_arrival, Action.CONFIRM_RECEIPT, "recipient"),
+    "end": (team_services.end_deployment, Action.MANAGE_TEAMS, "donor"),
+}
+
+
+@router.post(
+    "/programmes/{slug}/deployments/{deployment_id}/{step}",
+    response=DeploymentOut,
+    summary="dispatch, arrival (recipient) or end",
+    operation_id=operation_id("move"),
+)
+def move(request: HttpRequest, slug: str, deployment_id: int, step: str) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    deployment = (
+        Deployment.objects.filter(pk=deployment_id, team__programme=programme)
+        .select_related("team__donor", "recipient__region")
+        .first()
+    )
+    if deployment is None or step not in STEPS:
+        raise NotFound(f"no deployment {deployment_id} step {step!r} in {slug}")
+    service, action, side = STEPS[step]
+    region_id = (
+        deployment.team.donor.region_id if side == "donor" else deployment.recipient.region_id
+    )
+    permissions.check(request.user, action, programme, region_id)
+    return _deployment_out(service(deployment=deployment))

@@ -1,0 +1,171 @@
+"""What the requests ask for and how far each line has come: requested, pledged, in transit,
+received (goods shipped, staff deployed, money disbursed); duplicates; what is left to fulfil."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Sum
+
+from pairaid.operations.common import ZERO
+from pairaid.operations.models import (
+    Deployment,
+    Disbursement,
+    Pledge,
+    Request,
+    RequestLine,
+    Shipment,
+)
+from pairaid.operations.queries.teams import staff_counting_for
+from pairaid.programmes.models import Programme
+
+
+@dataclass
+class LineProgress:
+    line: RequestLine
+    requested: Decimal
+    pledged: Decimal = ZERO
+    in_transit: Decimal = ZERO
+    received: Decimal = ZERO
+    discrepancies: list[str] = field(default_factory=list)
+
+    @property
+    def open(self) -> Decimal:
+        return max(ZERO, self.requested - self.pledged)
+
+
+def _quantity(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def is_expired(request: Request, on: datetime.date) -> bool:
+    """An open request past its expiry date (it takes no pledges until renewed)."""
+    return request.status == Request.Status.OPEN and request.expires_on < on
+
+
+def pledged(line: RequestLine) -> Decimal:
+    """What donors have pledged against a line (cancelled pledges left out)."""
+    total = line.pledges.filter(status=Pledge.Status.PLEDGED).aggregate(total=Sum("quantity"))[
+        "total"
+    ]
+    return total or ZERO
+
+
+def requests_with_progress(
+    programme: Programme, on: datetime.date
+) -> list[tuple[Request, bool, list[LineProgress]]]:
+    """Every request with its lines' requested / pledged / in transit / received."""
+    shipments = Shipment.objects.prefetch_related("discrepancies")
+    disbursements = Disbursement.objects.prefetch_related("discrepancies")
+    deployments = Deployment.objects.select_related("team").prefetch_related("team__members")
+    pledges = Pledge.objects.select_related("donor__region").prefetch_related(
+        Prefetch("shipments", shipments),
+        Prefetch("disbursements", disbursements),
+        Prefetch("deployments", deployments),
+    )
+    requests = (
+        Request.objects.filter(programme=programme)
+        .select_related("recipient__region")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                RequestLine.objects.select_related("resource_type").prefetch_related(
+                    Prefetch("pledges", pledges)
+                ),
+            )
+        )
+        .order_by("-number")
+    )
+    out = []
+    for request in requests:
+        lines = [line_progress(line) for line in request.lines.all()]
+        out.append((request, is_expired(request, on), lines))
+    return out
+
+
+def _described(discrepancies: Any) -> list[str]:
+    return [
+        f"{d.get_kind_display()} {_quantity(d.quantity)}" + (f": {d.note}" if d.note else "")
+        for d in discrepancies
+    ]
+
+
+def line_progress(line: RequestLine) -> LineProgress:
+    progress = LineProgress(line, line.quantity)
+    for pledge in line.pledges.all():
+        if pledge.status != Pledge.Status.PLEDGED:
+            continue
+        progress.pledged += pledge.quantity
+        for shipment in pledge.shipments.all():
+            if shipment.status == Shipment.Status.RECEIVED:
+                progress.received += shipment.received_quantity or ZERO
+                progress.discrepancies += _described(shipment.discrepancies.all())
+            else:
+                progress.in_transit += shipment.quantity
+        # A funds pledge is fulfilled by disbursements: disbursed is in transit, confirmed received.
+        for disbursement in pledge.disbursements.all():
+            if disbursement.status == Disbursement.Status.RECEIVED:
+                progress.received += disbursement.received_amount or ZERO
+                progress.discrepancies += _described(disbursement.discrepancies.all())
+            else:
+                progress.in_transit += disbursement.amount
+        for deployment in pledge.deployments.all():
+            size = staff_counting_for(deployment, line.resource_type)
+            if deployment.status == Deployment.Status.DISPATCHED:
+                progress.in_transit += size
+            elif deployment.status in (Deployment.Status.ARRIVED, Deployment.Status.ENDED):
+                progress.received += size
+    return progress
+
+
+def requested_as_of(programme: Programme, on: datetime.date) -> dict[tuple[int, str], Decimal]:
+    """What each recipient's requests ask for at the date, per resource: a live request (open,
+    not expired) counts what it asks for; one expired, closed or withdrawn counts only what
+    donors had pledged against it, so that what they deliver is never taken for over-supply."""
+    asked: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    pledges = Pledge.objects.filter(status=Pledge.Status.PLEDGED, pledged_on__lte=on)
+    lines = (
+        RequestLine.objects.filter(request__programme=programme, request__raised_on__lte=on)
+        .select_related("request", "resource_type")
+        .prefetch_related(Prefetch("pledges", pledges))
+    )
+    for line in lines:
+        live = line.request.status == Request.Status.OPEN and not is_expired(line.request, on)
+        pledged = sum((p.quantity for p in line.pledges.all()), ZERO)
+        asked[(line.request.recipient_id, line.resource_type.code)] += (
+            line.quantity if live else min(line.quantity, pledged)
+        )
+    return asked
+
+
+def duplicate_requests(
+    programme: Programme, on: datetime.date
+) -> list[tuple[Request, Request, str]]:
+    """Open requests of one recipient asking for the same resource twice."""
+    seen: dict[tuple[int, str], Request] = {}
+    found = []
+    for request in (
+        Request.objects.filter(programme=programme)
+        .filter(status="open")
+        .prefetch_related("lines__resource_type")
+        .order_by("number")
+    ):
+        if is_expired(request, on):
+            continue
+        for line in request.lines.all():
+            key = (request.recipient_id, line.resource_type.code)
+            if key in seen and seen[key].pk != request.pk:
+                found.append((seen[key], request, line.resource_type.code))
+            seen.setdefault(key, request)
+    return found
+
+
+def pledges_left_to_fulfil(programme: Programme) -> set[int]:
+    """Pledges with something still to ship or disburse (a fulfilled pledge offers no form)."""
+    pledges = Pledge.objects.filter(line__request__programme=programme, status="pledged")
+    # Two separate sums: one query joining both would multiply the rows of each.
+    shipped = dict(pledges.annotate(sent=Sum("shipments__quantity")).values_list("pk", "sent"))
+    paid = dict(pledges.annotate(sent=Sum("disbursements__amount")).values_list("pk", "sent"))
+    return {p.pk for p in pledges if (shipped.get(p.pk) or 0) + (paid.get(p.pk) or 0) < p.quantity}

@@ -1,0 +1,39 @@
+"""Contacts of a participant, team or facility (personal data: see `Action.VIEW_CONTACTS`).
+Each use case is one transaction; history records who and when."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from pairaid.errors import Problem, ValidationFailed
+from pairaid.operations.models import Contact, Facility, Team
+from pairaid.programmes.models import Participant, Programme
+
+
+@transaction.atomic
+def add_contact(
+    *,
+    programme: Programme,
+    name: str,
+    role: str,
+    phone: str = "",
+    email: str = "",
+    participant: Participant | None = None,
+    team: Team | None = None,
+    facility: Facility | None = None,
+) -> Any:
+    if sum(x is not None for x in (participant, team, facility)) != 1:
+        raise ValidationFailed(
+            [Problem(gettext("a contact belongs to one participant, team or facility"))]
+        )
+    return Contact.objects.create(
+        programme=programme,
+        participant=participant,
+        team=team,
+        facility=facility,
+        name=name,
+        role=role,
+        phone=phone,
+        email=email,
+    )

@@ -1,0 +1,271 @@
+"""Requests and pledges, shipments and receipts: a recipient asks, donors pledge, goods are
+dispatched and their receipt confirmed (staff move through `teams`, money through `funds`). Each
+use case is one transaction; history records who and when."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils.translation import gettext
+
+from pairaid.errors import Conflict, Problem, ValidationFailed
+from pairaid.operations.common import ZERO, is_funds, is_personnel
+from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine, Shipment
+from pairaid.operations.queries.requests import is_expired, pledged
+from pairaid.programmes.models import Participant
+from pairaid.registry.models import ResourceType
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+def _expiry(on: datetime.date) -> datetime.date:
+    return on + datetime.timedelta(days=settings.PAIRAID_REQUEST_EXPIRY_DAYS)
+
+
+@dataclass(frozen=True)
+class LineIn:
+    resource_type: ResourceType
+    quantity: Decimal
+    priority: str = RequestLine.Priority.NORMAL
+    needed_by: datetime.date | None = None
+
+
+@transaction.atomic
+def raise_request(
+    *,
+    recipient: Participant,
+    lines: Sequence[LineIn],
+    user: Any,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Request:
+    """A recipient asks for resources; business dates default to the programme date."""
+    programme = recipient.programme
+    problems = []
+    if recipient.role != Participant.Role.RECIPIENT:
+        problems.append(
+            Problem(
+                gettext("%(recipient)s is not a recipient")
+                % {"recipient": recipient.region.name_en},
+                column="recipient",
+            )
+        )
+    if not lines:
+        problems.append(Problem(gettext("a request needs at least one line"), column="lines"))
+    problems += [
+        Problem(
+            gettext("lines[%(i)s].quantity: must be > 0, got %(quantity)s")
+            % {"i": i, "quantity": line.quantity},
+            column="quantity",
+        )
+        for i, line in enumerate(lines)
+        if line.quantity <= 0
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    raised_on = on or programme.current_date()
+    number = (
+        Request.objects.filter(programme=programme).aggregate(top=Max("number"))["top"] or 0
+    ) + 1
+    request = Request.objects.create(
+        programme=programme,
+        recipient=recipient,
+        number=number,
+        raised_on=raised_on,
+        expires_on=_expiry(raised_on),
+        note=note,
+        raised_by=_user(user),
+    )
+    for line in lines:
+        RequestLine.objects.create(
+            request=request,
+            resource_type=line.resource_type,
+            quantity=line.quantity,
+            priority=line.priority,
+            needed_by=line.needed_by,
+        )
+    return request
+
+
+@transaction.atomic
+def renew_request(*, request: Request, on: datetime.date | None = None) -> Request:
+    if request.status != Request.Status.OPEN:
+        raise Conflict(
+            gettext("request %(number)s is %(status)s; only open requests are renewed")
+            % {"number": request.number, "status": request.status}
+        )
+    request.expires_on = _expiry(on or request.programme.current_date())
+    request.save(update_fields=["expires_on"])
+    return request
+
+
+@transaction.atomic
+def pledge(
+    *,
+    line: RequestLine,
+    donor: Participant,
+    quantity: Decimal,
+    user: Any,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Pledge:
+    """A donor pledges against an open request line; beyond the line only with a note."""
+    line = (
+        RequestLine.objects.select_for_update().select_related("request__programme").get(pk=line.pk)
+    )
+    request = line.request
+    today = on or request.programme.current_date()
+    if request.status != Request.Status.OPEN or is_expired(request, today):
+        state = "expired" if is_expired(request, today) else request.status
+        raise Conflict(
+            gettext("request %(number)s is %(state)s; it takes no pledges")
+            % {"number": request.number, "state": state}
+        )
+    problems = []
+    if donor.role != Participant.Role.DONOR or donor.programme_id != request.programme_id:
+        problems.append(
+            Problem(
+                gettext("%(donor)s is not a donor of this programme")
+                % {"donor": donor.region.name_en},
+                column="donor",
+            )
+        )
+    if quantity <= 0:
+        problems.append(
+            Problem(gettext("must be > 0, got %(value)s") % {"value": quantity}, column="quantity")
+        )
+    remaining = line.quantity - pledged(line)
+    if quantity > remaining and not note.strip():
+        problems.append(
+            Problem(
+                gettext(
+                    "pledging %(quantity)s goes beyond what the line still needs (%(remaining)s); "
+                    "say why in a note"
+                )
+                % {"quantity": quantity, "remaining": remaining},
+                column="note",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    return Pledge.objects.create(
+        line=line,
+        donor=donor,
+        quantity=quantity,
+        pledged_on=today,
+        note=note,
+        pledged_by=_user(user),
+    )
+
+
+@transaction.atomic
+def dispatch(
+    *,
+    pledge: Pledge,
+    quantity: Decimal,
+    on: datetime.date | None = None,
+    reference: str = "",
+    value_cny: Decimal | None = None,
+) -> Shipment:
+    """Goods leave the donor against a pledge (staff move through deployments, funds through
+    disbursements)."""
+    pledge = (
+        Pledge.objects.select_for_update()
+        .select_related("line__resource_type", "line__request__programme")
+        .get(pk=pledge.pk)
+    )
+    if pledge.status != Pledge.Status.PLEDGED:
+        raise Conflict(gettext("a cancelled pledge is not dispatched"))
+    if is_personnel(pledge.line.resource_type):
+        raise Conflict(gettext("staff are dispatched as a team deployment, not a shipment"))
+    if is_funds(pledge.line.resource_type):
+        raise Conflict(gettext("funds are disbursed against the pledge, not shipped"))
+    sent = pledge.shipments.aggregate(total=Sum("quantity"))["total"] or ZERO
+    if quantity <= 0 or sent + quantity > pledge.quantity:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext(
+                        "dispatch 0 < quantity <= %(value)s (pledged %(quantity)s, sent %(sent)s)"
+                    )
+                    % {"value": pledge.quantity - sent, "quantity": pledge.quantity, "sent": sent},
+                    column="quantity",
+                )
+            ]
+        )
+    return Shipment.objects.create(
+        pledge=pledge,
+        quantity=quantity,
+        dispatched_on=on or pledge.line.request.programme.current_date(),
+        reference=reference,
+        value_cny=value_cny,
+    )
+
+
+@transaction.atomic
+def mark_in_transit(*, shipment: Shipment) -> Shipment:
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if shipment.status != Shipment.Status.DISPATCHED:
+        raise Conflict(
+            gettext("a shipment that is %(status)s cannot go in transit")
+            % {"status": shipment.status}
+        )
+    shipment.status = Shipment.Status.IN_TRANSIT
+    shipment.save(update_fields=["status"])
+    return shipment
+
+
+@dataclass(frozen=True)
+class DiscrepancyIn:
+    kind: str
+    quantity: Decimal
+    note: str = ""
+
+
+@transaction.atomic
+def confirm_receipt(
+    *,
+    shipment: Shipment,
+    received_quantity: Decimal,
+    discrepancies: Sequence[DiscrepancyIn] = (),
+    on: datetime.date | None = None,
+) -> Shipment:
+    """The recipient confirms what actually arrived; any shortfall is kept as a discrepancy."""
+    shipment = (
+        Shipment.objects.select_for_update()
+        .select_related("pledge__line__request__programme")
+        .get(pk=shipment.pk)
+    )
+    if shipment.status == Shipment.Status.RECEIVED:
+        raise Conflict(
+            gettext("this shipment was already received; a received shipment is not edited")
+        )
+    if received_quantity < 0:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("must be >= 0, got %(value)s") % {"value": received_quantity},
+                    column="received_quantity",
+                )
+            ]
+        )
+    shipment.status = Shipment.Status.RECEIVED
+    shipment.received_on = on or shipment.pledge.line.request.programme.current_date()
+    shipment.received_quantity = received_quantity
+    shipment.save(update_fields=["status", "received_on", "received_quantity"])
+    recorded = list(discrepancies)
+    shortfall = shipment.quantity - received_quantity
+    if shortfall > 0 and not recorded:
+        recorded.append(DiscrepancyIn(Discrepancy.Kind.SHORT, shortfall, "recorded at receipt"))
+    for item in recorded:
+        Discrepancy.objects.create(
+            shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note
+        )
+    return shipment

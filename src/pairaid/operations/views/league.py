@@ -1,0 +1,79 @@
+"""The league table of donors, sortable, and as CSV with an HXL row."""
+
+import csv
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pairaid.accounts import permissions
+from pairaid.accounts.decorators import member_required
+from pairaid.operations.queries import league as league_queries
+from pairaid.operations.views.common import programme_date
+from pairaid.pairing import coverage
+
+SORTS = {
+    "staff_deployed",
+    "staff_pledged",
+    "days_to_first_arrival",
+    "fulfilment_rate",
+    "median_lead_days",
+    "coverage",
+    "donor",
+}
+
+
+HXL = {
+    "donor_code": "#org+code",
+    "donor": "#org+name",
+    "staff_pledged": "#value+staff+pledged",
+    "staff_deployed": "#value+staff+deployed",
+    "days_to_first_arrival": "#indicator+days_to_arrival",
+    "already_present": "#status+already_present",
+    "fulfilment_rate": "#indicator+fulfilment",
+    "median_lead_days": "#indicator+lead_days",
+    "coverage": "#indicator+coverage",
+}
+
+
+def sort_league(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    """Best first (most staff, highest rate; fewest days); donors without the figure last."""
+    known = [r for r in rows if r[column] is not None]
+    unknown = [r for r in rows if r[column] is None]
+    ascending = column in ("days_to_first_arrival", "median_lead_days", "donor")
+    return sorted(known, key=lambda r: r[column], reverse=not ascending) + unknown
+
+
+@member_required
+def league(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    on = programme_date(request, programme)
+    by_recipient = coverage.as_of(programme, on=on).by_recipient()
+    table = league_queries.league_table(programme, on, by_recipient)
+    rows = league_queries.as_rows(table)
+    sort = request.GET.get("sort", "staff_deployed")
+    if sort in SORTS:
+        rows = sort_league(rows, sort)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-league-{on}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(list(HXL))
+        writer.writerow(list(HXL.values()))
+        for row in rows:
+            writer.writerow([row[k] for k in HXL])
+        return response
+    regions = {row.donor.region.code: row.donor.region for row in table}
+    for row in rows:
+        row["region"] = regions[row["donor_code"]]  # the donor's name in the page's language
+    return render(
+        request,
+        "operations/league.html",
+        {
+            "programme": programme,
+            "on": on,
+            "rows": rows,
+            "sort": sort,
+            "formula": league_queries.LEAGUE_FORMULA,
+        },
+    )

@@ -1,0 +1,178 @@
+"""The request ledger's pages: raise and renew requests, pledge against a line, dispatch goods
+and confirm their receipt. Every action is permission-checked per region (DESIGN.md §7) and
+calls one service."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pairaid.accounts import permissions
+from pairaid.accounts.decorators import member_required
+from pairaid.accounts.permissions import Action
+from pairaid.errors import Forbidden
+from pairaid.operations.forms import (
+    DisburseForm,
+    DispatchForm,
+    FundReceiptForm,
+    PledgeForm,
+    ReceiptForm,
+    RequestForm,
+)
+from pairaid.operations.models import Request, RequestLine, Shipment
+from pairaid.operations.queries import requests as request_queries
+from pairaid.operations.services import requests as request_services
+from pairaid.operations.views.common import choices, donors_pledge, programme_date
+from pairaid.registry.models import ResourceType
+
+
+@member_required
+def requests(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    on = programme_date(request, programme)
+    recipients = choices(request.user, programme, "recipient", Action.RAISE_REQUEST)
+    donors = choices(request.user, programme, "donor", Action.PLEDGE)
+    form = RequestForm(request.POST or None, recipients=recipients)
+    if request.method == "POST":
+        if not recipients:
+            raise Forbidden(_("Only the recipient's officers and coordinators raise requests."))
+        if not form.is_valid():
+            messages.error(request, _("The request was not raised: check the fields."))
+        else:
+            recipient = programme.participants.get(pk=form.cleaned_data["recipient"])
+            permissions.check(request.user, Action.RAISE_REQUEST, programme, recipient.region_id)
+            request_services.raise_request(
+                recipient=recipient,
+                lines=[
+                    request_services.LineIn(
+                        form.cleaned_data["resource_type"],
+                        form.cleaned_data["quantity"],
+                        form.cleaned_data["priority"],
+                        form.cleaned_data["needed_by"],
+                    )
+                ],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Request raised."))
+            return redirect("operations:requests", slug=slug)
+    return render(
+        request,
+        "operations/requests.html",
+        {
+            "programme": programme,
+            "on": on,
+            "rows": request_queries.requests_with_progress(programme, on),
+            "duplicates": request_queries.duplicate_requests(programme, on),
+            "resources": ResourceType.objects.all(),
+            "form": form if recipients else None,
+            "pledge_form": PledgeForm(donors=donors) if donors else None,
+            "can_receive": {
+                p for p, _ in choices(request.user, programme, "recipient", Action.CONFIRM_RECEIPT)
+            },
+            "can_dispatch": {p for p, _ in donors},
+            "open_pledges": request_queries.pledges_left_to_fulfil(programme),
+            "dispatch_form": DispatchForm(),
+            "receipt_form": ReceiptForm(),
+            "disburse_form": DisburseForm(),
+            "fund_receipt_form": FundReceiptForm(),
+        },
+    )
+
+
+@member_required
+@require_POST
+def pledge(request: HttpRequest, slug: str, line_id: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    line = get_object_or_404(
+        RequestLine.objects.select_related("request"), pk=line_id, request__programme=programme
+    )
+    donors = choices(request.user, programme, "donor", Action.PLEDGE)
+    if not donors:
+        raise Forbidden(_("Only donors' officers and coordinators pledge."))
+    form = PledgeForm(request.POST, donors=donors)
+    if not form.is_valid():
+        messages.error(request, _("The pledge was not recorded: check the fields."))
+        return redirect("operations:requests", slug=slug)
+    donor = programme.participants.get(pk=form.cleaned_data["donor"])
+    permissions.check(request.user, Action.PLEDGE, programme, donor.region_id)
+    request_services.pledge(
+        line=line,
+        donor=donor,
+        quantity=form.cleaned_data["quantity"],
+        note=form.cleaned_data["note"],
+        user=request.user,
+    )
+    messages.success(request, _("Pledge recorded."))
+    return redirect("operations:requests", slug=slug)
+
+
+@member_required
+@require_POST
+def dispatch(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
+    found = donors_pledge(request, slug, pledge_id)
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was dispatched: check the fields."))
+        return redirect("operations:requests", slug=slug)
+    request_services.dispatch(
+        pledge=found,
+        quantity=form.cleaned_data["quantity"],
+        reference=form.cleaned_data["reference"],
+        value_cny=form.cleaned_data["value_cny"],
+    )
+    messages.success(request, _("Dispatched."))
+    return redirect("operations:requests", slug=slug)
+
+
+@member_required
+@require_POST
+def receive(request: HttpRequest, slug: str, shipment_id: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    shipment = get_object_or_404(
+        Shipment.objects.select_related("pledge__line__request__recipient"),
+        pk=shipment_id,
+        pledge__line__request__programme=programme,
+    )
+    permissions.check(
+        request.user,
+        Action.CONFIRM_RECEIPT,
+        programme,
+        shipment.pledge.line.request.recipient.region_id,
+    )
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The receipt was not recorded: check the fields."))
+        return redirect("operations:requests", slug=slug)
+    data = form.cleaned_data
+    found = []
+    if data["discrepancy"]:
+        quantity = (
+            data["discrepancy_quantity"]
+            if data["discrepancy_quantity"] is not None
+            else shipment.quantity - data["received_quantity"]
+        )
+        found.append(
+            request_services.DiscrepancyIn(data["discrepancy"], Decimal(quantity), data["note"])
+        )
+    request_services.confirm_receipt(
+        shipment=shipment, received_quantity=data["received_quantity"], discrepancies=found
+    )
+    messages.success(request, _("Receipt confirmed."))
+    return redirect("operations:requests", slug=slug)
+
+
+@member_required
+@require_POST
+def renew(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    found = get_object_or_404(
+        Request.objects.select_related("recipient"), programme=programme, number=number
+    )
+    permissions.check(request.user, Action.RAISE_REQUEST, programme, found.recipient.region_id)
+    request_services.renew_request(request=found)
+    messages.success(request, _("Request renewed."))
+    return redirect("operations:requests", slug=slug)

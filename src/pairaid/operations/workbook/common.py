@@ -1,0 +1,210 @@
+"""What the workbook's sheets share: a region's code as the sheets write it, a cell as text, the
+reader that checks a row's cells (collecting every problem by sheet, row and column), and the
+pledge or receipt a row may act on."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext
+
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.errors import Problem
+from pairaid.operations.models import Pledge
+from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import ResourceType
+
+
+def region_code(participant: Participant) -> str:
+    """The participant's region as the sheets write it (the reference without its country)."""
+    return participant.region.reference.partition(":")[2]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: dates as YYYY-MM-DD, whole floats without '.0', empty for nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# A sheet's rows as read: (row number, {column: cell text}) for each row that is not empty.
+Rows = list[tuple[int, dict[str, str]]]
+
+
+@dataclass
+class RowAction:
+    """One row's service call, run once every row has been read without a problem."""
+
+    sheet: str
+    row: int
+    run: Callable[[], Any]
+
+
+class Reader:
+    """Reads a row's cells for one user, recording each problem by sheet, row and column."""
+
+    def __init__(self, programme: Programme, user: Any, problems: list[Problem]) -> None:
+        self.programme = programme
+        self.user = user
+        self.problems = problems
+        self.members = {
+            (region_code(p), p.role): p
+            for p in programme.participants.select_related("region__parent")
+        }
+        self.resources = {r.code: r for r in ResourceType.objects.all()}
+
+    def fail(self, sheet: str, row: int, column: str, message: str) -> None:
+        self.problems.append(Problem(message, file=f"sheet {sheet}", row=row, column=column))
+
+    def participant(
+        self, sheet: str, row: int, cells: dict[str, str], column: str, role: str, action: Action
+    ) -> Participant | None:
+        found = self.members.get((cells.get(column, ""), role))
+        if found is None:
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("%(code)s is not a %(role)s of this programme")
+                % {"code": cells.get(column) or "(empty)", "role": role},
+            )
+            return None
+        if not permissions.can(self.user, action, self.programme, found.region_id):
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("you may not act for %(region)s here") % {"region": found.region.name_en},
+            )
+            return None
+        return found
+
+    def number(
+        self, sheet: str, row: int, cells: dict[str, str], column: str, *, required: bool = True
+    ) -> Decimal | None:
+        text = cells.get(column, "")
+        if not text:
+            if required:
+                self.fail(sheet, row, column, gettext("required; the cell is empty"))
+            return None
+        try:
+            value = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("expected a number, got %(value)s") % {"value": repr(text)},
+            )
+            return None
+        if value < 0:
+            self.fail(sheet, row, column, gettext("must be >= 0, got %(value)s") % {"value": text})
+            return None
+        return value
+
+    def day(self, sheet: str, row: int, cells: dict[str, str], column: str) -> datetime.date | None:
+        text = cells.get(column, "")
+        if not text:
+            return None
+        try:
+            return datetime.date.fromisoformat(text[:10])
+        except ValueError:
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("expected a date as YYYY-MM-DD, got %(value)s") % {"value": repr(text)},
+            )
+            return None
+
+    def resource(self, sheet: str, row: int, cells: dict[str, str]) -> ResourceType | None:
+        found = self.resources.get(cells.get("resource_type", ""))
+        if found is None:
+            self.fail(
+                sheet,
+                row,
+                "resource_type",
+                gettext("unknown resource type %(value)s")
+                % {"value": repr(cells.get("resource_type") or "(empty)")},
+            )
+        return found
+
+
+def rows_of(sheet: Any) -> Rows:
+    """A worksheet's rows under its header row, numbered as the spreadsheet shows them."""
+    values = list(sheet.iter_rows(values_only=True))
+    if not values:
+        return []
+    header = [cell_text(h) for h in values[0]]
+    out = []
+    for number, row in enumerate(values[1:], start=2):
+        cells = {
+            name: cell_text(row[i]) if i < len(row) else "" for i, name in enumerate(header) if name
+        }
+        if any(cells.values()):
+            out.append((number, cells))
+    return out
+
+
+def programme_pledges(reader: Reader) -> dict[str, Pledge]:
+    """The programme's pledges by id as a cell writes it."""
+    found = Pledge.objects.filter(line__request__programme=reader.programme)
+    return {str(p.pk): p for p in found.select_related("donor__region")}
+
+
+def pledge_to_fulfil(
+    reader: Reader,
+    sheet: str,
+    row: int,
+    cells: dict[str, str],
+    pledges: dict[str, Pledge],
+    done: set[tuple[int, str]],
+) -> Pledge | None:
+    """The row's pledge, if the user may act for its donor and the row (pledge, reference) is
+    not already in the ledger (the template lists those for reference)."""
+    pledge = pledges.get(cells.get("pledge_id", ""))
+    if pledge is None:
+        reader.fail(
+            sheet,
+            row,
+            "pledge_id",
+            gettext("no pledge %(value)s in this programme (see the sheet 'open pledges')")
+            % {"value": cells.get("pledge_id") or "(empty)"},
+        )
+        return None
+    if (pledge.pk, cells.get("reference", "")) in done:
+        return None
+    if not permissions.can(reader.user, Action.PLEDGE, reader.programme, pledge.donor.region_id):
+        reader.fail(
+            sheet,
+            row,
+            "pledge_id",
+            gettext("you may not act for %(region)s here")
+            % {"region": pledge.donor.region.name_en},
+        )
+        return None
+    return pledge
+
+
+def may_confirm(reader: Reader, sheet: str, row: int, recipient: Participant) -> bool:
+    """Whether the user confirms receipts for the recipient; if not, the row says so."""
+    if permissions.can(reader.user, Action.CONFIRM_RECEIPT, reader.programme, recipient.region_id):
+        return True
+    column = "shipment_id" if sheet == "receipts" else "disbursement_id"
+    reader.fail(
+        sheet,
+        row,
+        column,
+        gettext("you may not confirm receipts for %(region)s")
+        % {"region": recipient.region.name_en},
+    )
+    return False
