@@ -6,6 +6,22 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts and ends in the default language: a page requested in Chinese leaves
+    it active in the thread (LocaleMiddleware activates, nothing deactivates), which would carry
+    into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    if not settings.configured:  # the engine's tests run without Django (`-p no:django`)
+        yield
+        return
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def local_cache(settings):  # type: ignore[no-untyped-def]
     """A local-memory cache, empty before and after the test (the test settings use none: SQLite

@@ -256,7 +256,7 @@ def test_the_story_through_the_api(demo, client):  # type: ignore[no-untyped-def
     waiting = call("recipient", "get", "/shipments?recipient=421100&status=open")
     tents = [s for s in waiting if s["request"] == number]
     assert [(s["resource_type"], s["donor"], s["reference"]) for s in tents] == [
-        ("tent", "370000", "T1")
+        ("tent", "CN:370000", "T1")
     ]
     received = call(
         "recipient",
@@ -278,7 +278,7 @@ def test_the_story_through_the_api(demo, client):  # type: ignore[no-untyped-def
     gap = [
         g
         for g in call("recipient", "get", "/gaps")
-        if (g["recipient"], g["resource_type"]) == ("421100", "tent")
+        if (g["recipient"], g["resource_type"]) == ("CN:421100", "tent")
     ]
     assert [(Decimal(g["need"]), Decimal(g["received"]), Decimal(g["gap"])) for g in gap] == [
         (300, 280, 20)

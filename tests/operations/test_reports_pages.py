@@ -45,7 +45,7 @@ def test_daily_reports_aggregate_and_overdue_teams_are_flagged(client, people, h
     )
     assert response.status_code == 302 and DailyReport.objects.count() == 1
     summary, overdue = report_queries.report_summary(hospital.programme, datetime.date(2020, 2, 12))
-    assert summary[0].patients_seen == 40 and summary[0].reports == 1
+    assert summary[0].figures["patients_seen"] == 40 and summary[0].reports == 1
     assert overdue == ["Team B (Huanggang)"]
     client.force_login(people["recipient"])
     assert client.post("/p/hubei-2020/reports/", {"team": teams[1].pk}).status_code == 403

@@ -116,6 +116,6 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 @admin.register(DailyReport)
 class DailyReportAdmin(SimpleHistoryAdmin):
-    list_display = ["team", "date", "patients_seen", "admitted", "severe", "critical", "deaths"]
+    list_display = ["team", "date", *DailyReport.FIGURES]
     list_filter = ["team__programme"]
     date_hierarchy = "date"

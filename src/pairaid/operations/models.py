@@ -393,6 +393,17 @@ class Contact(models.Model):
 class DailyReport(models.Model):
     """A team's daily report (WHO EMT minimum data set where it fits)."""
 
+    # The figures a report carries, in the order every form, sheet, table and summary lists them.
+    FIGURES = (
+        "patients_seen",
+        "admitted",
+        "severe",
+        "critical",
+        "recovered",
+        "deaths",
+        "staff_on_duty",
+    )
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="reports")
     date = models.DateField()
     patients_seen = models.PositiveIntegerField(default=0)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
+from pairaid.accounts.models import Membership
 from pairaid.accounts.permissions import Action
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
@@ -26,11 +27,9 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         "role", "region__code", "region__name_en"
     )
     standing = permissions.access(request.user, programme)
-    can_upload = standing.is_admin or bool(
-        standing.roles & {"coordinator", "donor_officer", "recipient_officer"}
-    )
+    can_upload = standing.is_admin or bool(standing.roles - {Membership.Role.OBSERVER})
     role = request.GET.get("role", "")
-    if role in ("donor", "recipient"):
+    if role in Participant.Role.values:
         rows = rows.filter(role=role)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(

@@ -43,16 +43,6 @@ def _editable(programme: Programme, user: Any, role: str, action: Action) -> lis
     return [p for p in members if permissions.can(user, action, programme, p.region_id)]
 
 
-def _member(members: dict[references.Reference, Participant], text: str) -> Participant | None:
-    """The participant a cell's region reference names (either form), if exactly one."""
-    try:
-        reference = references.parse(text)
-    except references.InvalidReference:
-        return None
-    found = [participant for key, participant in members.items() if reference.names(key)]
-    return found[0] if len(found) == 1 else None
-
-
 def _code(participant: Participant) -> str:
     return participant.region.as_reference().short
 
@@ -201,7 +191,7 @@ def _parse_row(
     def fail(column: str, message: str) -> None:
         problems.append(Problem(message, file=f"sheet {name}", row=number, column=column))
 
-    participant = _member(members, cells.get("region_code", ""))
+    participant = references.pick(cells.get("region_code", ""), members)
     if participant is None:
         fail(
             "region_code",

@@ -10,13 +10,15 @@ its parent's code and its English name (DESIGN.md §2). Its reference writes tha
 PairAid writes the full form everywhere it gives an id, and reads both.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q
 
 from pairaid.errors import Problem, ValidationFailed
 
+T = TypeVar("T")
 EXPECTED = "a region reference (CC:code or a code; PARENTCODE/English name for an area)"
 
 
@@ -62,6 +64,17 @@ class Reference:
         if self.country:
             conditions["country"] = self.country
         return Q(**{prefix + name: value for name, value in conditions.items()})
+
+
+def pick(text: str, candidates: Mapping[Reference, T]) -> T | None:
+    """The one candidate whose region `text` names (either form), for regions already in
+    memory; None where the text is no reference, or names none or several."""
+    try:
+        reference = parse(text)
+    except InvalidReference:
+        return None
+    found = [value for key, value in candidates.items() if reference.names(key)]
+    return found[0] if len(found) == 1 else None
 
 
 def of(country: str, code: str, parent_code: str | None, name_en: str) -> Reference:

@@ -31,15 +31,7 @@ from pairaid.registry.models import ResourceType
 from pairaid.scenarios.tables import OPERATIONS_SPECS, choice_text, date_text, decimal_text
 from pairaid.scenarios.validate import ParsedBundle, RawRow, _Rows
 
-REPORT_FIGURES = (
-    "patients_seen",
-    "admitted",
-    "severe",
-    "critical",
-    "recovered",
-    "deaths",
-    "staff_on_duty",
-)
+REPORT_FIGURES = DailyReport.FIGURES
 
 
 def _whole(text: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pairaid.errors import Problem
+from pairaid.operations.models import DailyReport
 from pairaid.registry import references
 from pairaid.registry.models import Certainty
 
@@ -230,13 +231,7 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
         key=("donor", "team", "date"),
         required=("donor", "team", "date"),
         optional=(
-            "patients_seen",
-            "admitted",
-            "severe",
-            "critical",
-            "recovered",
-            "deaths",
-            "staff_on_duty",
+            *DailyReport.FIGURES,
             "shortages",
         ),
         operations=True,

@@ -7,20 +7,15 @@ from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations.models import Pledge
+from pairaid.programmes import queries as participant_queries
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
 
-def participant(programme: Programme, code: str, role: str) -> Participant:
-    """The programme's participant of a role named in a payload by its region code."""
-    found = (
-        programme.participants.filter(region__code=code, role=role).select_related("region").first()
-    )
-    if found is None:
-        raise ValidationFailed(
-            [Problem(f"{code} is not a {role} of {programme.slug}", column=role)]
-        )
-    return found
+def participant(programme: Programme, reference: str, role: str) -> Participant:
+    """The programme's participant of a role named in a payload by its region's reference (the
+    payload's field is named after the role)."""
+    return participant_queries.participant(programme, reference, role=role, field=role)
 
 
 def resource(code: str) -> ResourceType:

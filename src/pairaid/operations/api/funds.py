@@ -48,8 +48,8 @@ def _disbursement_out(d: Disbursement) -> dict[str, Any]:
     return {
         "id": d.pk,
         "pledge": d.pledge_id,
-        "donor": d.commitment.donor.region.code,
-        "recipient": d.commitment.recipient.region.code,
+        "donor": d.commitment.donor.region.reference,
+        "recipient": d.commitment.recipient.region.reference,
         "year": d.commitment.year,
         "amount": d.amount,
         "status": d.status,
@@ -68,7 +68,9 @@ def _disbursement_out(d: Disbursement) -> dict[str, Any]:
 def _disbursement(programme: Programme, disbursement_id: int) -> Disbursement:
     found = (
         Disbursement.objects.filter(pk=disbursement_id, commitment__programme=programme)
-        .select_related("commitment__donor__region", "commitment__recipient__region")
+        .select_related(
+            "commitment__donor__region__parent", "commitment__recipient__region__parent"
+        )
         .first()
     )
     if found is None:
@@ -86,7 +88,9 @@ def list_disbursements(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     programme = permissions.programme_for(request.user, slug)
     found = (
         Disbursement.objects.filter(commitment__programme=programme)
-        .select_related("commitment__donor__region", "commitment__recipient__region")
+        .select_related(
+            "commitment__donor__region__parent", "commitment__recipient__region__parent"
+        )
         .prefetch_related("discrepancies")
     )
     return [_disbursement_out(d) for d in found]

@@ -40,7 +40,7 @@ def gaps(
     programme = permissions.programme_for(request.user, slug)
     return [
         {
-            "recipient": g.recipient.region.code,
+            "recipient": g.recipient.region.reference,
             "resource_type": g.resource.code,
             "need": g.need,
             "received": g.received,

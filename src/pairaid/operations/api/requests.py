@@ -14,6 +14,8 @@ from pairaid.operations.api.common import donors_pledge, operation_id, participa
 from pairaid.operations.models import Pledge, RequestLine, Shipment
 from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.services import requests as request_services
+from pairaid.programmes.models import Participant
+from pairaid.registry import references
 
 router = Router(tags=["operations"])
 
@@ -68,7 +70,7 @@ def _request_out(
 ) -> dict[str, Any]:
     return {
         "number": request.number,
-        "recipient": request.recipient.region.code,
+        "recipient": request.recipient.region.reference,
         "raised_on": request.raised_on,
         "expires_on": request.expires_on,
         "status": request.status,
@@ -87,7 +89,7 @@ def _request_out(
                 "pledges": [
                     {
                         "id": pledge.pk,
-                        "donor": pledge.donor.region.code,
+                        "donor": pledge.donor.region.reference,
                         "quantity": pledge.quantity,
                         "status": pledge.status,
                         "shipments": [s.pk for s in pledge.shipments.all()],
@@ -124,7 +126,7 @@ def list_requests(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 )
 def raise_request(request: HttpRequest, slug: str, payload: RequestIn) -> Status:
     programme = permissions.programme_for(request.user, slug)
-    recipient = participant(programme, payload.recipient, "recipient")
+    recipient = participant(programme, payload.recipient, Participant.Role.RECIPIENT)
     permissions.check(request.user, Action.RAISE_REQUEST, programme, recipient.region_id)
     raised = request_services.raise_request(
         recipient=recipient,
@@ -164,7 +166,7 @@ def _pledge_out(p: Pledge) -> dict[str, Any]:
     return {
         "id": p.pk,
         "line": p.line_id,
-        "donor": p.donor.region.code,
+        "donor": p.donor.region.reference,
         "quantity": p.quantity,
         "pledged_on": p.pledged_on,
         "status": p.status,
@@ -182,7 +184,7 @@ def pledge(request: HttpRequest, slug: str, line_id: int, payload: PledgeIn) -> 
     line = RequestLine.objects.filter(pk=line_id, request__programme=programme).first()
     if line is None:
         raise NotFound(f"no request line {line_id} in {slug}")
-    donor = participant(programme, payload.donor, "donor")
+    donor = participant(programme, payload.donor, Participant.Role.DONOR)
     permissions.check(request.user, Action.PLEDGE, programme, donor.region_id)
     return Status(
         201,
@@ -222,8 +224,8 @@ class ShipmentOut(Schema):
 
 
 SHIPMENT_RELATED = (
-    "pledge__donor__region",
-    "pledge__line__request__recipient__region",
+    "pledge__donor__region__parent",
+    "pledge__line__request__recipient__region__parent",
     "pledge__line__resource_type",
 )
 
@@ -234,8 +236,8 @@ def _shipment_out(s: Shipment) -> dict[str, Any]:
         "pledge": s.pledge_id,
         "line": s.pledge.line_id,
         "request": s.pledge.line.request.number,
-        "donor": s.pledge.donor.region.code,
-        "recipient": s.pledge.line.request.recipient.region.code,
+        "donor": s.pledge.donor.region.reference,
+        "recipient": s.pledge.line.request.recipient.region.reference,
         "resource_type": s.pledge.line.resource_type.code,
         "quantity": s.quantity,
         "reference": s.reference,
@@ -272,9 +274,15 @@ def list_shipments(
     elif status:
         found = found.filter(status=status)
     if recipient:
-        found = found.filter(pledge__line__request__recipient__region__code=recipient)
+        found = found.filter(
+            references.parse(recipient, field="recipient").matches(
+                "pledge__line__request__recipient__region__"
+            )
+        )
     if donor:
-        found = found.filter(pledge__donor__region__code=donor)
+        found = found.filter(
+            references.parse(donor, field="donor").matches("pledge__donor__region__")
+        )
     found = found.select_related(*SHIPMENT_RELATED).prefetch_related("discrepancies")
     return [_shipment_out(s) for s in found.order_by("pk")]
 

@@ -12,6 +12,7 @@ from pairaid.errors import NotFound
 from pairaid.operations.api.common import operation_id, participant, resource
 from pairaid.operations.models import Deployment, Facility, Pledge, Team
 from pairaid.operations.services import teams as team_services
+from pairaid.programmes.models import Participant
 
 router = Router(tags=["operations"])
 
@@ -49,7 +50,7 @@ def _deployment_out(d: Deployment) -> dict[str, Any]:
     return {
         "id": d.pk,
         "team": d.team.name,
-        "recipient": d.recipient.region.code,
+        "recipient": d.recipient.region.reference,
         "status": d.status,
         "planned_start": d.planned_start,
         "arrived_on": d.arrived_on,
@@ -65,7 +66,7 @@ def _deployment_out(d: Deployment) -> dict[str, Any]:
 )
 def register_team(request: HttpRequest, slug: str, payload: TeamIn) -> Status:
     programme = permissions.programme_for(request.user, slug)
-    donor = participant(programme, payload.donor, "donor")
+    donor = participant(programme, payload.donor, Participant.Role.DONOR)
     permissions.check(request.user, Action.MANAGE_TEAMS, programme, donor.region_id)
     team = team_services.register_team(
         donor=donor,
@@ -92,7 +93,7 @@ def deploy(request: HttpRequest, slug: str, team_id: int, payload: DeploymentIn)
     permissions.check(request.user, Action.MANAGE_TEAMS, programme, team.donor.region_id)
     deployment = team_services.deploy(
         team=team,
-        recipient=participant(programme, payload.recipient, "recipient"),
+        recipient=participant(programme, payload.recipient, Participant.Role.RECIPIENT),
         facility=Facility.objects.filter(programme=programme, pk=payload.facility).first()
         if payload.facility
         else None,
@@ -110,9 +111,9 @@ def deploy(request: HttpRequest, slug: str, team_id: int, payload: DeploymentIn)
 
 
 STEPS = {
-    "dispatch": (team_services.dispatch_team, Action.MANAGE_TEAMS, "donor"),
-    "arrival": (team_services.confirm_arrival, Action.CONFIRM_RECEIPT, "recipient"),
-    "end": (team_services.end_deployment, Action.MANAGE_TEAMS, "donor"),
+    "dispatch": (team_services.dispatch_team, Action.MANAGE_TEAMS, Participant.Role.DONOR),
+    "arrival": (team_services.confirm_arrival, Action.CONFIRM_RECEIPT, Participant.Role.RECIPIENT),
+    "end": (team_services.end_deployment, Action.MANAGE_TEAMS, Participant.Role.DONOR),
 }
 
 
@@ -126,7 +127,7 @@ def move(request: HttpRequest, slug: str, deployment_id: int, step: str) -> dict
     programme = permissions.programme_for(request.user, slug)
     deployment = (
         Deployment.objects.filter(pk=deployment_id, team__programme=programme)
-        .select_related("team__donor", "recipient__region")
+        .select_related("team__donor", "recipient__region__parent")
         .first()
     )
     if deployment is None or step not in STEPS:

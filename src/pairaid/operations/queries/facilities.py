@@ -35,7 +35,7 @@ def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Respo
     )
     deployments = (
         Deployment.objects.filter(facility__programme=programme)
-        .exclude(status="ended")
+        .exclude(status=Deployment.Status.ENDED)
         .select_related("team__donor__region")
     )
     by_facility: dict[int, list[Deployment]] = defaultdict(list)

@@ -74,7 +74,9 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
     indicator = programme.min_contribution_indicator
     # Indicators in CNY 100 million; contributions in the programme currency (CNY).
     scale = Decimal(100_000_000) if "100 million" in indicator.unit else Decimal(1)
-    for donor in programme.participants.filter(role="donor").select_related("region"):
+    for donor in programme.participants.filter(role=Participant.Role.DONOR).select_related(
+        "region"
+    ):
         previous = (
             donor.region.indicators.filter(indicator=indicator, as_of__year=year - 1)
             .order_by("-as_of")

@@ -55,7 +55,10 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
     assessed = {(k.participant_id, k.resource_code): p.line.quantity for k, p in needs.items()}
     requested = requested_as_of(programme, on)
     recipients = {
-        p.pk: p for p in programme.participants.filter(role="recipient").select_related("region")
+        p.pk: p
+        for p in programme.participants.filter(role=Participant.Role.RECIPIENT).select_related(
+            "region__parent"
+        )
     }
     resources = {r.code: r for r in ResourceType.objects.all()}
     received: dict[tuple[int, str], Decimal] = defaultdict(Decimal)

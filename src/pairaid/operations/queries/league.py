@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from pairaid.operations.common import ZERO
 from pairaid.operations.models import Deployment, Pledge
 from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import ResourceType
 
 
 @dataclass
@@ -45,13 +46,13 @@ def league_table(
     in_force = list(translate.live_pairings(programme, on))
     rows = []
     donors = (
-        programme.participants.filter(role="donor")
+        programme.participants.filter(role=Participant.Role.DONOR)
         .select_related("region")
         .order_by("region__code")
     )
     pledges_by_donor: dict[int, list[Pledge]] = defaultdict(list)
     for p in (
-        Pledge.objects.filter(donor__programme=programme, status="pledged")
+        Pledge.objects.filter(donor__programme=programme, status=Pledge.Status.PLEDGED)
         .select_related("line__resource_type")
         .prefetch_related("shipments", "disbursements", "deployments__team__members")
     ):
@@ -67,7 +68,12 @@ def league_table(
         pledges = pledges_by_donor[donor.pk]
         deployments = deployments_by_donor[donor.pk]
         staff_pledged = sum(
-            (p.quantity for p in pledges if p.line.resource_type.kind == "personnel"), ZERO
+            (
+                p.quantity
+                for p in pledges
+                if p.line.resource_type.kind == ResourceType.Kind.PERSONNEL
+            ),
+            ZERO,
         )
         arrived = [d for d in deployments if d.arrived_on is not None and d.arrived_on <= on]
         staff_deployed = Decimal(sum(m.count for d in arrived for m in d.team.members.all()))

@@ -2,7 +2,7 @@
 reported."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pairaid.labels import local_name
 from pairaid.operations.models import DailyReport, Deployment
@@ -13,14 +13,10 @@ from pairaid.programmes.models import Programme
 @dataclass
 class ReportSummary:
     recipient: str
-    reports: int
-    patients_seen: int
-    admitted: int
-    severe: int
-    critical: int
-    recovered: int
-    deaths: int
-    staff_on_duty: int
+    reports: int = 0
+    figures: dict[str, int] = field(  # DailyReport.FIGURES, summed
+        default_factory=lambda: dict.fromkeys(DailyReport.FIGURES, 0)
+    )
 
 
 def report_summary(
@@ -42,18 +38,10 @@ def report_summary(
         if report is None:
             continue
         name = local_name(d.recipient.region)
-        row = totals.setdefault(name, ReportSummary(name, 0, 0, 0, 0, 0, 0, 0, 0))
+        row = totals.setdefault(name, ReportSummary(name))
         row.reports += 1
-        for figure in (
-            "patients_seen",
-            "admitted",
-            "severe",
-            "critical",
-            "recovered",
-            "deaths",
-            "staff_on_duty",
-        ):
-            setattr(row, figure, getattr(row, figure) + getattr(report, figure))
+        for figure in DailyReport.FIGURES:
+            row.figures[figure] += getattr(report, figure)
     overdue = sorted(
         f"{d.team.name} ({local_name(d.recipient.region)})"
         for d in on_duty_deployments

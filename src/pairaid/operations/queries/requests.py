@@ -60,14 +60,14 @@ def requests_with_progress(
     shipments = Shipment.objects.prefetch_related("discrepancies")
     disbursements = Disbursement.objects.prefetch_related("discrepancies")
     deployments = Deployment.objects.select_related("team").prefetch_related("team__members")
-    pledges = Pledge.objects.select_related("donor__region").prefetch_related(
+    pledges = Pledge.objects.select_related("donor__region__parent").prefetch_related(
         Prefetch("shipments", shipments),
         Prefetch("disbursements", disbursements),
         Prefetch("deployments", deployments),
     )
     requests = (
         Request.objects.filter(programme=programme)
-        .select_related("recipient__region")
+        .select_related("recipient__region__parent")
         .prefetch_related(
             Prefetch(
                 "lines",
@@ -148,7 +148,7 @@ def duplicate_requests(
     found = []
     for request in (
         Request.objects.filter(programme=programme)
-        .filter(status="open")
+        .filter(status=Request.Status.OPEN)
         .prefetch_related("lines__resource_type")
         .order_by("number")
     ):
@@ -164,7 +164,9 @@ def duplicate_requests(
 
 def pledges_left_to_fulfil(programme: Programme) -> set[int]:
     """Pledges with something still to ship or disburse (a fulfilled pledge offers no form)."""
-    pledges = Pledge.objects.filter(line__request__programme=programme, status="pledged")
+    pledges = Pledge.objects.filter(
+        line__request__programme=programme, status=Pledge.Status.PLEDGED
+    )
     # Two separate sums: one query joining both would multiply the rows of each.
     shipped = dict(pledges.annotate(sent=Sum("shipments__quantity")).values_list("pk", "sent"))
     paid = dict(pledges.annotate(sent=Sum("disbursements__amount")).values_list("pk", "sent"))

@@ -10,15 +10,7 @@ from django.utils.translation import gettext
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import DailyReport, Team
 
-REPORT_FIELDS = (
-    "patients_seen",
-    "admitted",
-    "severe",
-    "critical",
-    "recovered",
-    "deaths",
-    "staff_on_duty",
-)
+REPORT_FIELDS = DailyReport.FIGURES
 
 
 @transaction.atomic

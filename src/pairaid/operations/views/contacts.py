@@ -17,16 +17,20 @@ from pairaid.programmes.models import Participant
 @member_required
 def contacts(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    editable = choices(request.user, programme, "donor", Action.MANAGE_TEAMS) + choices(
-        request.user, programme, "recipient", Action.MANAGE_FACILITIES
-    )
+    editable = choices(
+        request.user, programme, Participant.Role.DONOR, Action.MANAGE_TEAMS
+    ) + choices(request.user, programme, Participant.Role.RECIPIENT, Action.MANAGE_FACILITIES)
     if request.method == "POST":
         participant = get_object_or_404(
             Participant,
             pk=whole_number(request.POST.get("participant", ""), "participant") or 0,
             programme=programme,
         )
-        action = Action.MANAGE_TEAMS if participant.role == "donor" else Action.MANAGE_FACILITIES
+        action = (
+            Action.MANAGE_TEAMS
+            if participant.role == Participant.Role.DONOR
+            else Action.MANAGE_FACILITIES
+        )
         permissions.check(request.user, action, programme, participant.region_id)
         contact_services.add_contact(
             programme=programme,

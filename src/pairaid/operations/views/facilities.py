@@ -19,7 +19,9 @@ from pairaid.programmes.models import Participant
 @member_required
 def facilities(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    recipients = choices(request.user, programme, "recipient", Action.MANAGE_FACILITIES)
+    recipients = choices(
+        request.user, programme, Participant.Role.RECIPIENT, Action.MANAGE_FACILITIES
+    )
     if request.method == "POST":
         recipient = get_object_or_404(
             Participant,

@@ -23,7 +23,7 @@ from pairaid.programmes.models import Participant
 @member_required
 def funds(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    donors = choices(request.user, programme, "donor", Action.PLEDGE)
+    donors = choices(request.user, programme, Participant.Role.DONOR, Action.PLEDGE)
     if request.method == "POST":
         if not donors:
             raise Forbidden("only donors' officers and coordinators record funds")
@@ -89,9 +89,12 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
             "donors": donors,
             "manageable": {p for p, _ in donors},
             "receivable": {
-                p for p, _ in choices(request.user, programme, "recipient", Action.CONFIRM_RECEIPT)
+                p
+                for p, _ in choices(
+                    request.user, programme, Participant.Role.RECIPIENT, Action.CONFIRM_RECEIPT
+                )
             },
-            "recipients": programme.participants.filter(role="recipient")
+            "recipients": programme.participants.filter(role=Participant.Role.RECIPIENT)
             .select_related("region")
             .order_by("region__code"),
             "year": programme.current_date().year,

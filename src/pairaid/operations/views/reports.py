@@ -15,6 +15,7 @@ from pairaid.operations.models import Team
 from pairaid.operations.queries import reports as report_queries
 from pairaid.operations.services import reports as report_services
 from pairaid.operations.views.common import choices, day, programme_date, whole_number
+from pairaid.programmes.models import Participant
 
 
 @member_required
@@ -41,7 +42,9 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("operations:reports", slug=slug)
     on = programme_date(request, programme)
     summary, overdue = report_queries.report_summary(programme, on)
-    donors = {p for p, _ in choices(request.user, programme, "donor", Action.MANAGE_TEAMS)}
+    donors = {
+        p for p, _ in choices(request.user, programme, Participant.Role.DONOR, Action.MANAGE_TEAMS)
+    }
     my_teams = Team.objects.filter(programme=programme, donor_id__in=donors)
     if not donors and request.method == "POST":
         raise Forbidden("only donors' officers file team reports")

@@ -26,6 +26,7 @@ from pairaid.operations.models import Request, RequestLine, Shipment
 from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.services import requests as request_services
 from pairaid.operations.views.common import choices, donors_pledge, programme_date
+from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
 
 
@@ -33,8 +34,8 @@ from pairaid.registry.models import ResourceType
 def requests(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     on = programme_date(request, programme)
-    recipients = choices(request.user, programme, "recipient", Action.RAISE_REQUEST)
-    donors = choices(request.user, programme, "donor", Action.PLEDGE)
+    recipients = choices(request.user, programme, Participant.Role.RECIPIENT, Action.RAISE_REQUEST)
+    donors = choices(request.user, programme, Participant.Role.DONOR, Action.PLEDGE)
     form = RequestForm(request.POST or None, recipients=recipients)
     if request.method == "POST":
         if not recipients:
@@ -71,7 +72,10 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form if recipients else None,
             "pledge_form": PledgeForm(donors=donors) if donors else None,
             "can_receive": {
-                p for p, _ in choices(request.user, programme, "recipient", Action.CONFIRM_RECEIPT)
+                p
+                for p, _ in choices(
+                    request.user, programme, Participant.Role.RECIPIENT, Action.CONFIRM_RECEIPT
+                )
             },
             "can_dispatch": {p for p, _ in donors},
             "open_pledges": request_queries.pledges_left_to_fulfil(programme),
@@ -90,7 +94,7 @@ def pledge(request: HttpRequest, slug: str, line_id: int) -> HttpResponse:
     line = get_object_or_404(
         RequestLine.objects.select_related("request"), pk=line_id, request__programme=programme
     )
-    donors = choices(request.user, programme, "donor", Action.PLEDGE)
+    donors = choices(request.user, programme, Participant.Role.DONOR, Action.PLEDGE)
     if not donors:
         raise Forbidden(_("Only donors' officers and coordinators pledge."))
     form = PledgeForm(request.POST, donors=donors)

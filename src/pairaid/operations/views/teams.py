@@ -21,7 +21,7 @@ from pairaid.registry.models import ResourceType
 
 def parse_members(text: str) -> dict[ResourceType, int]:
     """`icu_nurse:30, icu_doctor:5` -> {resource: count}."""
-    resources = {r.code: r for r in ResourceType.objects.filter(kind="personnel")}
+    resources = {r.code: r for r in ResourceType.objects.filter(kind=ResourceType.Kind.PERSONNEL)}
     members: dict[ResourceType, int] = {}
     problems = []
     for part in (p.strip() for p in text.replace("\n", ",").split(",") if p.strip()):
@@ -45,7 +45,7 @@ def teams(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     if request.method == "POST":
         return _register_team(request, programme)
-    donors = choices(request.user, programme, "donor", Action.MANAGE_TEAMS)
+    donors = choices(request.user, programme, Participant.Role.DONOR, Action.MANAGE_TEAMS)
     team_rows = (
         Team.objects.filter(programme=programme)
         .select_related("donor__region")
@@ -62,9 +62,12 @@ def teams(request: HttpRequest, slug: str) -> HttpResponse:
             "donors": donors,
             "manageable": {p for p, _ in donors},
             "receivable": {
-                p for p, _ in choices(request.user, programme, "recipient", Action.CONFIRM_RECEIPT)
+                p
+                for p, _ in choices(
+                    request.user, programme, Participant.Role.RECIPIENT, Action.CONFIRM_RECEIPT
+                )
             },
-            "recipients": programme.participants.filter(role="recipient")
+            "recipients": programme.participants.filter(role=Participant.Role.RECIPIENT)
             .select_related("region")
             .order_by("region__code"),
             "facilities": Facility.objects.filter(programme=programme).select_related(
@@ -125,9 +128,9 @@ def deploy(request: HttpRequest, slug: str, team_id: int) -> HttpResponse:
 
 
 MOVES = {
-    "dispatch": (team_services.dispatch_team, Action.MANAGE_TEAMS, "donor"),
-    "arrive": (team_services.confirm_arrival, Action.CONFIRM_RECEIPT, "recipient"),
-    "end": (team_services.end_deployment, Action.MANAGE_TEAMS, "donor"),
+    "dispatch": (team_services.dispatch_team, Action.MANAGE_TEAMS, Participant.Role.DONOR),
+    "arrive": (team_services.confirm_arrival, Action.CONFIRM_RECEIPT, Participant.Role.RECIPIENT),
+    "end": (team_services.end_deployment, Action.MANAGE_TEAMS, Participant.Role.DONOR),
 }
 
 

@@ -15,12 +15,14 @@ from pairaid.accounts.permissions import Action
 from pairaid.errors import Problem
 from pairaid.operations.models import Pledge
 from pairaid.programmes.models import Participant, Programme
+from pairaid.registry import references
 from pairaid.registry.models import ResourceType
 
 
 def region_code(participant: Participant) -> str:
-    """The participant's region as the sheets write it (the reference without its country)."""
-    return participant.region.reference.partition(":")[2]
+    """The participant's region as the sheets write it: its reference without the country (a
+    sheet is one programme's); a cell may hold either form (`registry.references`)."""
+    return participant.region.as_reference().short
 
 
 def cell_text(value: Any) -> str:
@@ -56,19 +58,23 @@ class Reader:
         self.programme = programme
         self.user = user
         self.problems = problems
-        self.members = {
-            (region_code(p), p.role): p
-            for p in programme.participants.select_related("region__parent")
-        }
+        self.members: dict[str, dict[references.Reference, Participant]] = {}
+        for p in programme.participants.select_related("region__parent"):
+            self.members.setdefault(p.role, {})[p.region.as_reference()] = p
         self.resources = {r.code: r for r in ResourceType.objects.all()}
 
     def fail(self, sheet: str, row: int, column: str, message: str) -> None:
         self.problems.append(Problem(message, file=f"sheet {sheet}", row=row, column=column))
 
+    def member(self, cells: dict[str, str], column: str, role: str) -> Participant | None:
+        """The participant of `role` a cell names, if exactly one; records no problem."""
+        return references.pick(cells.get(column, ""), self.members.get(role, {}))
+
     def participant(
         self, sheet: str, row: int, cells: dict[str, str], column: str, role: str, action: Action
     ) -> Participant | None:
-        found = self.members.get((cells.get(column, ""), role))
+        """The participant a cell names, if the user may act for it (else a problem)."""
+        found = self.member(cells, column, role)
         if found is None:
             self.fail(
                 sheet,

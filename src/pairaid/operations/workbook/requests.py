@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
-from pairaid.operations.models import Discrepancy, Pledge, RequestLine, Shipment
+from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine, Shipment
 from pairaid.operations.services import requests as request_services
 from pairaid.operations.workbook.common import (
     Reader,
@@ -21,7 +21,7 @@ from pairaid.operations.workbook.common import (
     programme_pledges,
     region_code,
 )
-from pairaid.programmes.models import Programme
+from pairaid.programmes.models import Participant, Programme
 
 REQUESTS = [
     ("recipient_code", "#adm2+code"),
@@ -152,7 +152,7 @@ def open_pledges(page: Any, programme: Programme, user: Any) -> None:
         ]
     )
     for pledge in (
-        Pledge.objects.filter(line__request__programme=programme, status="pledged")
+        Pledge.objects.filter(line__request__programme=programme, status=Pledge.Status.PLEDGED)
         .select_related("donor__region", "line__request__recipient__region", "line__resource_type")
         .prefetch_related("shipments", "disbursements")
     ):
@@ -175,11 +175,16 @@ def open_pledges(page: Any, programme: Programme, user: Any) -> None:
 def open_lines(page: Any, programme: Programme) -> None:
     """The lines donors can pledge against, by id."""
     page.append(["line_id", "request", "recipient_code", "resource_type", "requested", "pledged"])
-    lines = RequestLine.objects.filter(request__programme=programme, request__status="open")
+    lines = RequestLine.objects.filter(
+        request__programme=programme, request__status=Request.Status.OPEN
+    )
     for line in lines.select_related(
         "request__recipient__region", "resource_type"
     ).prefetch_related("pledges"):
-        pledged = sum((p.quantity for p in line.pledges.all() if p.status == "pledged"), Decimal(0))
+        pledged = sum(
+            (p.quantity for p in line.pledges.all() if p.status == Pledge.Status.PLEDGED),
+            Decimal(0),
+        )
         page.append(
             [
                 line.pk,
@@ -223,15 +228,21 @@ def plan_requests(reader: Reader, rows: Rows) -> list[RowAction]:
     actions = []
     existing = set(
         RequestLine.objects.filter(request__programme=reader.programme).values_list(
-            "request__recipient__region__code", "resource_type__code", "quantity"
+            "request__recipient_id", "resource_type__code", "quantity"
         )
     )
     for row, cells in rows:
         quantity = reader.number("requests", row, cells, "quantity")
-        if (cells.get("recipient_code"), cells.get("resource_type"), quantity) in existing:
-            continue
+        named = reader.member(cells, "recipient_code", Participant.Role.RECIPIENT)
+        if named and (named.pk, cells.get("resource_type"), quantity) in existing:
+            continue  # a line already raised: the template lists it for reference
         recipient = reader.participant(
-            "requests", row, cells, "recipient_code", "recipient", Action.RAISE_REQUEST
+            "requests",
+            row,
+            cells,
+            "recipient_code",
+            Participant.Role.RECIPIENT,
+            Action.RAISE_REQUEST,
         )
         resource = reader.resource("requests", row, cells)
         needed_by = reader.day("requests", row, cells, "needed_by")
@@ -272,7 +283,7 @@ def plan_pledges(reader: Reader, rows: Rows) -> list[RowAction]:
     }
     existing = set(
         Pledge.objects.filter(line__request__programme=reader.programme).values_list(
-            "line_id", "donor__region__code", "quantity"
+            "line_id", "donor_id", "quantity"
         )
     )
     for row, cells in rows:
@@ -289,9 +300,12 @@ def plan_pledges(reader: Reader, rows: Rows) -> list[RowAction]:
             )
             continue
         quantity = reader.number("pledges", row, cells, "quantity")
-        if (line.pk, cells.get("donor_code"), quantity) in existing:
+        named = reader.member(cells, "donor_code", Participant.Role.DONOR)
+        if named and (line.pk, named.pk, quantity) in existing:
             continue  # listed for reference: already pledged
-        donor = reader.participant("pledges", row, cells, "donor_code", "donor", Action.PLEDGE)
+        donor = reader.participant(
+            "pledges", row, cells, "donor_code", Participant.Role.DONOR, Action.PLEDGE
+        )
         if donor is not None and quantity:
             actions.append(
                 RowAction(

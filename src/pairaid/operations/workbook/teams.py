@@ -9,7 +9,7 @@ from pairaid.accounts.permissions import Action
 from pairaid.operations.models import Team
 from pairaid.operations.services import teams as team_services
 from pairaid.operations.workbook.common import Reader, RowAction, Rows, region_code
-from pairaid.programmes.models import Programme
+from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
 TEAMS = [
@@ -44,13 +44,14 @@ def export_teams(programme: Programme) -> list[list[Any]]:
 
 def plan_teams(reader: Reader, rows: Rows) -> list[RowAction]:
     actions = []
-    existing = set(
-        Team.objects.filter(programme=reader.programme).values_list("donor__region__code", "name")
-    )
+    existing = set(Team.objects.filter(programme=reader.programme).values_list("donor_id", "name"))
     for row, cells in rows:
-        if (cells.get("donor_code"), cells.get("name")) in existing:
+        named = reader.member(cells, "donor_code", Participant.Role.DONOR)
+        if named and (named.pk, cells.get("name")) in existing:
             continue  # a team already registered: the template lists it for reference
-        donor = reader.participant("teams", row, cells, "donor_code", "donor", Action.MANAGE_TEAMS)
+        donor = reader.participant(
+            "teams", row, cells, "donor_code", Participant.Role.DONOR, Action.MANAGE_TEAMS
+        )
         members: dict[ResourceType, int] = {}
         for part in (p.strip() for p in cells.get("members", "").split(";") if p.strip()):
             code, _, count = part.partition(":")
