@@ -1,16 +1,74 @@
 """The JSON API under /api/v1: typed, with OpenAPI docs; per-user tokens or the browser session;
-the same permissions as the pages (DESIGN.md §7); domain errors mapped in one place."""
+the same permissions as the pages (DESIGN.md §7); domain errors mapped in one place.
 
-from typing import Any
+Input is strict at the edge: a body is a JSON object sent as `application/json`, in UTF-8
+without a byte-order mark, with no key twice, no NaN or infinity and no text a database cannot
+store; each field holds what its column can (`api_fields`). Everything else is a 400 that names
+the field, in the same `{"detail": [...]}` shape as every other refusal, which the schema
+documents for every operation.
+"""
+
+import json
+from typing import Any, NoReturn
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from pairaid import __version__
 from pairaid.accounts import tokens
-from pairaid.errors import PairAidError
+from pairaid.errors import PairAidError, Problem, ValidationFailed
 from pairaid.web.errors import messages_of, status_of
+from pairaid.web.text import MESSAGE as UNSTORABLE
+from pairaid.web.text import unstorable_part
+
+JSON = "application/json"
+
+
+def _refuse(message: str) -> NoReturn:
+    raise ValidationFailed([Problem(message, column="body")])
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            _refuse(f"the key {key!r} appears twice")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> NoReturn:
+    _refuse(f"{name} is not a number JSON allows")
+
+
+class StrictJSON(Parser):
+    """The request body as a JSON object, refused (400) unless it is one, written plainly."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.content_type != JSON:
+            _refuse(f"expected Content-Type {JSON}, got {request.content_type or 'none'!r}")
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            _refuse("the body is not UTF-8")
+        if text.startswith("\ufeff"):
+            _refuse("the body starts with a byte-order mark")
+        try:
+            data = json.loads(
+                text, object_pairs_hook=_no_repeated_keys, parse_constant=_no_constant
+            )
+        except json.JSONDecodeError as error:
+            _refuse(f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+        if not isinstance(data, dict):
+            _refuse(f"expected a JSON object, got {type(data).__name__}")
+        where = unstorable_part(data, "body")
+        if where:
+            raise ValidationFailed([Problem(UNSTORABLE, column=where)])
+        return data
 
 
 class TokenAuth(HttpBearer):
@@ -28,12 +86,55 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # No session, no CSRF question: a caller with neither token nor session is told to
+        # authenticate (401), not that a CSRF check failed (403).
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+class PairAidAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The schema, with the refusals every operation may answer documented beside its
+        successes (one error shape)."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, meaning in REFUSALS.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": meaning,
+                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
+                    )
+        return schema
+
+
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {"detail": {"type": "array", "items": {"type": "string"}}},
+    "required": ["detail"],
+}
+REFUSALS = {
+    400: "Bad input: each problem names its field",
+    401: "No valid token or session",
+    403: "The caller may see this but not do it",
+    404: "Not found, or not visible to the caller",
+    409: "In conflict with the current state",
+}
+
+
+api = PairAidAPI(
     title="PairAid API",
     version="1",
     description=(
@@ -43,12 +144,31 @@ api = NinjaAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=StrictJSON(),
 )
 
 
 @api.exception_handler(PairAidError)
 def domain_error(request: HttpRequest, error: PairAidError) -> HttpResponse:
     return api.create_response(request, {"detail": messages_of(error)}, status=status_of(error))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    # ninja wraps what the body parser raises; the parser's own reason is the one to give.
+    if isinstance(error.__cause__, PairAidError):
+        return domain_error(request, error.__cause__)
+    return api.create_response(request, {"detail": [str(error)]}, status=error.status_code)
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_error(request: HttpRequest, error: SchemaValidationError) -> HttpResponse:
+    """A field that does not fit its schema: 400, `where: what`, like every other refusal."""
+    details = [
+        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+        for problem in error.errors
+    ]
+    return api.create_response(request, {"detail": details}, status=400)
 
 
 def _routers() -> None:

@@ -1,11 +1,14 @@
 """API tokens: list your own, create (owner only), revoke (owner, coordinator, administrator)."""
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from pairaid import api_fields
 from pairaid.accounts import tokens
+from pairaid.accounts.models import ApiToken
 
 router = Router(tags=["tokens"])
 
@@ -25,7 +28,7 @@ class TokenCreated(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str
+    name: Annotated[str, api_fields.text(ApiToken, "name")]
 
 
 def _out(token: object, **extra: object) -> dict[str, object]:

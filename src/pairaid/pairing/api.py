@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pairaid import freshness
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.api_fields import Pages
 from pairaid.errors import NotFound
 from pairaid.pairing import notices, runs, tasks
 from pairaid.pairing.models import AllocationLine, Pairing, PairingNotice, PlanRun
@@ -132,7 +133,7 @@ class PagedPairingOut(PageNumberPagination.Output):
     items: list[PairingOut]
 
 
-PAGINATION = PageNumberPagination(page_size=50)
+PAGINATION = Pages(page_size=50)
 
 
 @router.get("/programmes/{slug}/pairings", response=PagedPairingOut)
@@ -228,7 +229,7 @@ def _run(request: HttpRequest, slug: str, number: int, action: Action = Action.V
 
 
 @router.get("/programmes/{slug}/plan-runs", response=list[RunOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_runs(request: HttpRequest, slug: str) -> QuerySet[PlanRun]:
     programme = permissions.programme_for(request.user, slug)
     return programme.plan_runs.select_related("created_by", "replay_of").order_by("-number")
@@ -294,7 +295,7 @@ class PublishIn(Schema):
 
 
 @router.get("/programmes/{slug}/notices", response=list[NoticeOut], summary="Published notices")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_notices(request: HttpRequest, slug: str) -> QuerySet[PairingNotice]:
     programme = permissions.programme_for(request.user, slug)
     return programme.notices.select_related("plan_run").order_by("-number")

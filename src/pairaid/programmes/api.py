@@ -2,18 +2,21 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pairaid import api_fields
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.api_fields import Pages
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
-from pairaid.registry.models import ResourceType
+from pairaid.registry.models import Certainty, ResourceType, Source
 
 router = Router(tags=["programmes"])
 
@@ -33,7 +36,7 @@ class ProgrammeOut(Schema):
     min_contribution_share: Decimal | None
 
 
-class LineOut(Schema):
+class ParticipantLineOut(Schema):
     id: int
     resource_type: str
     quantity: Decimal
@@ -49,16 +52,16 @@ class ParticipantOut(Schema):
     region_name_en: str
     region_name_zh: str
     role: str
-    capacities: list[LineOut]
-    needs: list[LineOut]
+    capacities: list[ParticipantLineOut]
+    needs: list[ParticipantLineOut]
 
 
-class LineIn(Schema):
-    resource_type: str
-    quantity: Decimal
+class ParticipantLineIn(Schema):
+    resource_type: Annotated[str, api_fields.text(ResourceType, "code")]
+    quantity: Annotated[Decimal, api_fields.amount(CapacityLine, "quantity", positive=False)]
     as_of: datetime.date | None = None
-    source: str
-    certainty: str = "verified"
+    source: Annotated[str, api_fields.text(Source, "title")]
+    certainty: Certainty = Certainty.VERIFIED
 
 
 def _programme_out(programme: Programme) -> dict[str, object]:
@@ -97,7 +100,7 @@ def _participant_out(participant: Participant) -> dict[str, object]:
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Programmes you can see")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_programmes(request: HttpRequest) -> list[dict[str, object]]:
     return [
         _programme_out(p) for p in permissions.visible_programmes(request.user).order_by("slug")
@@ -130,7 +133,7 @@ def _participants(programme: Programme) -> QuerySet[Participant]:
 
 
 @router.get("/programmes/{slug}/participants", response=list[ParticipantOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_participants(request: HttpRequest, slug: str, role: str = "") -> list[dict[str, object]]:
     programme = permissions.programme_for(request.user, slug)
     found = _participants(programme)
@@ -141,10 +144,12 @@ def list_participants(request: HttpRequest, slug: str, role: str = "") -> list[d
 
 @router.post(
     "/programmes/{slug}/participants/{participant_id}/lines",
-    response={201: LineOut},
+    response={201: ParticipantLineOut},
     summary="Add a capacity line (donor) or need line (recipient)",
 )
-def add_line(request: HttpRequest, slug: str, participant_id: int, payload: LineIn) -> Status:
+def add_line(
+    request: HttpRequest, slug: str, participant_id: int, payload: ParticipantLineIn
+) -> Status:
     programme = permissions.programme_for(request.user, slug)
     participant = programme.participants.filter(pk=participant_id).select_related("region").first()
     if participant is None:

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pairaid.api_fields import Pages
 from pairaid.registry import queries
 from pairaid.registry.models import Region, RegionalIndicator
 
@@ -66,7 +67,7 @@ REGIONS = Region.objects.select_related("parent__parent").order_by("country", "c
 
 
 @router.get("/regions", response=list[RegionOut], summary="The region registry")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_regions(request: HttpRequest, level: str = "", parent: str = "") -> QuerySet[Region]:
     regions = REGIONS.all()
     if level:

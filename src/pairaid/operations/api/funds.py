@@ -2,16 +2,17 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from pairaid import api_fields
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound
 from pairaid.operations.api.common import donors_pledge, operation_id
-from pairaid.operations.models import Disbursement
+from pairaid.operations.models import Disbursement, Discrepancy
 from pairaid.operations.services import funds as fund_services
 from pairaid.programmes.models import Programme
 
@@ -19,13 +20,15 @@ router = Router(tags=["operations"])
 
 
 class DisburseIn(Schema):
-    amount: Decimal
-    reference: str = ""
+    amount: Annotated[Decimal, api_fields.amount(Disbursement, "amount")]
+    reference: Annotated[str, api_fields.text(Disbursement, "reference")] = ""
 
 
 class FundReceiptIn(Schema):
-    received_amount: Decimal
-    note: str = ""
+    received_amount: Annotated[
+        Decimal, api_fields.amount(Disbursement, "received_amount", positive=False)
+    ]
+    note: Annotated[str, api_fields.text(Discrepancy, "note")] = ""
 
 
 class DisbursementOut(Schema):

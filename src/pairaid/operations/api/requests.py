@@ -2,35 +2,37 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from pairaid import api_fields
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound
 from pairaid.operations.api.common import donors_pledge, operation_id, participant, resource
-from pairaid.operations.models import Pledge, RequestLine, Shipment
+from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine, Shipment
 from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.services import requests as request_services
 from pairaid.programmes.models import Participant
 from pairaid.registry import references
+from pairaid.registry.models import ResourceType
 
 router = Router(tags=["operations"])
 
 
-class LineIn(Schema):
-    resource_type: str
-    quantity: Decimal
-    priority: str = "normal"
+class RequestLineIn(Schema):
+    resource_type: Annotated[str, api_fields.text(ResourceType, "code")]
+    quantity: Annotated[Decimal, api_fields.amount(RequestLine, "quantity")]
+    priority: RequestLine.Priority = RequestLine.Priority.NORMAL
     needed_by: datetime.date | None = None
 
 
 class RequestIn(Schema):
     recipient: str
-    lines: list[LineIn]
-    note: str = ""
+    lines: list[RequestLineIn] = Field(min_length=1)
+    note: Annotated[str, api_fields.text(Request, "note")] = ""
 
 
 class LinePledgeOut(Schema):
@@ -149,8 +151,8 @@ def raise_request(request: HttpRequest, slug: str, payload: RequestIn) -> Status
 
 class PledgeIn(Schema):
     donor: str
-    quantity: Decimal
-    note: str = ""
+    quantity: Annotated[Decimal, api_fields.amount(Pledge, "quantity")]
+    note: Annotated[str, api_fields.text(Pledge, "note")] = ""
 
 
 class PledgeOut(Schema):
@@ -201,9 +203,11 @@ def pledge(request: HttpRequest, slug: str, line_id: int, payload: PledgeIn) -> 
 
 
 class DispatchIn(Schema):
-    quantity: Decimal
-    reference: str = ""
-    value_cny: Decimal | None = None
+    quantity: Annotated[Decimal, api_fields.amount(Shipment, "quantity")]
+    reference: Annotated[str, api_fields.text(Shipment, "reference")] = ""
+    value_cny: (
+        Annotated[Decimal, api_fields.amount(Shipment, "value_cny", positive=False)] | None
+    ) = None
 
 
 class ShipmentOut(Schema):
@@ -310,13 +314,15 @@ def dispatch(request: HttpRequest, slug: str, pledge_id: int, payload: DispatchI
 
 
 class DiscrepancyIn(Schema):
-    kind: str
-    quantity: Decimal
-    note: str = ""
+    kind: Discrepancy.Kind
+    quantity: Annotated[Decimal, api_fields.amount(Discrepancy, "quantity")]
+    note: Annotated[str, api_fields.text(Discrepancy, "note")] = ""
 
 
 class ReceiptIn(Schema):
-    received_quantity: Decimal
+    received_quantity: Annotated[
+        Decimal, api_fields.amount(Shipment, "received_quantity", positive=False)
+    ]
     discrepancies: list[DiscrepancyIn] = []
 
 

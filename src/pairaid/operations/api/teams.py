@@ -1,11 +1,13 @@
 """Teams and their deployments: register, plan, dispatch, confirm the arrival, end."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import StrictInt
 
+from pairaid import api_fields
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.errors import NotFound
@@ -13,27 +15,31 @@ from pairaid.operations.api.common import operation_id, participant, resource
 from pairaid.operations.models import Deployment, Facility, Pledge, Team
 from pairaid.operations.services import teams as team_services
 from pairaid.programmes.models import Participant
+from pairaid.registry.models import ResourceType
 
 router = Router(tags=["operations"])
 
 
 class TeamIn(Schema):
     donor: str
-    name: str
-    members: dict[str, int]
-    emt_type: str = "other"
-    leader: str = ""
-    home_institution: str = ""
+    name: Annotated[str, api_fields.text(Team, "name")]
+    members: dict[
+        Annotated[str, api_fields.text(ResourceType, "code")],
+        Annotated[StrictInt, api_fields.count(least=1)],
+    ]
+    emt_type: Team.EmtType = Team.EmtType.OTHER
+    leader: Annotated[str, api_fields.text(Team, "leader")] = ""
+    home_institution: Annotated[str, api_fields.text(Team, "home_institution")] = ""
 
 
 class DeploymentIn(Schema):
     recipient: str
-    facility: int | None = None
+    facility: Annotated[StrictInt, api_fields.identifier()] | None = None
     start: datetime.date | None = None
     end: datetime.date | None = None
-    pledge: int | None = None
-    replaces: int | None = None
-    overlap_days: int = 0
+    pledge: Annotated[StrictInt, api_fields.identifier()] | None = None
+    replaces: Annotated[StrictInt, api_fields.identifier()] | None = None
+    overlap_days: Annotated[StrictInt, api_fields.count()] = 0
 
 
 class DeploymentOut(Schema):

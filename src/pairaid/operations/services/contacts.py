@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import Contact, Facility, Team
 from pairaid.programmes.models import Participant, Programme
+from pairaid.validation import fits
 
 
 @transaction.atomic
@@ -27,7 +28,7 @@ def add_contact(
         raise ValidationFailed(
             [Problem(gettext("a contact belongs to one participant, team or facility"))]
         )
-    return Contact.objects.create(
+    contact = Contact(
         programme=programme,
         participant=participant,
         team=team,
@@ -37,3 +38,6 @@ def add_contact(
         phone=phone,
         email=email,
     )
+    fits(contact)
+    contact.save()
+    return contact

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.programmes.models import Participant
+from pairaid.validation import fits
 
 
 @transaction.atomic
@@ -41,7 +42,7 @@ def register_facility(
                 )
             ]
         )
-    return Facility.objects.create(
+    facility = Facility(
         programme=recipient.programme,
         recipient=recipient,
         name=name,
@@ -49,6 +50,9 @@ def register_facility(
         beds=beds,
         icu_beds=icu_beds,
     )
+    fits(facility)
+    facility.save()
+    return facility
 
 
 @transaction.atomic

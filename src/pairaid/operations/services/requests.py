@@ -19,6 +19,7 @@ from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine,
 from pairaid.operations.queries.requests import is_expired, pledged
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
+from pairaid.validation import fits
 
 
 def _user(user: Any) -> Any:
@@ -247,11 +248,12 @@ def confirm_receipt(
         raise Conflict(
             gettext("this shipment was already received; a received shipment is not edited")
         )
-    if received_quantity < 0:
+    if not 0 <= received_quantity <= shipment.quantity:
         raise ValidationFailed(
             [
                 Problem(
-                    gettext("must be >= 0, got %(value)s") % {"value": received_quantity},
+                    gettext("expected from 0 to the %(shipped)s shipped, got %(value)s")
+                    % {"shipped": shipment.quantity, "value": received_quantity},
                     column="received_quantity",
                 )
             ]
@@ -265,7 +267,9 @@ def confirm_receipt(
     if shortfall > 0 and not recorded:
         recorded.append(DiscrepancyIn(Discrepancy.Kind.SHORT, shortfall, "recorded at receipt"))
     for item in recorded:
-        Discrepancy.objects.create(
+        discrepancy = Discrepancy(
             shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note
         )
+        fits(discrepancy)
+        discrepancy.save()
     return shipment

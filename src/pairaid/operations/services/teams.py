@@ -13,6 +13,7 @@ from pairaid.operations.common import is_personnel
 from pairaid.operations.models import Deployment, Facility, Pledge, Team, TeamMember
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
+from pairaid.validation import fits
 
 
 @transaction.atomic
@@ -45,7 +46,7 @@ def register_team(
         problems.append(Problem(gettext("a team needs members"), column="members"))
     if problems:
         raise ValidationFailed(problems)
-    team = Team.objects.create(
+    team = Team(
         programme=donor.programme,
         donor=donor,
         name=name,
@@ -53,8 +54,12 @@ def register_team(
         leader=leader,
         home_institution=home_institution,
     )
+    fits(team)
+    team.save()
     for resource, count in members.items():
-        TeamMember.objects.create(team=team, resource_type=resource, count=count)
+        member = TeamMember(team=team, resource_type=resource, count=count)
+        fits(member)
+        member.save()
     return team
 
 

@@ -1,0 +1,169 @@
+"""The whole JSON API under generated requests: no server error for anyone, and every response as
+the OpenAPI schema documents it.
+
+schemathesis generates requests from `/api/v1/openapi.json` for every operation, as each kind of
+caller: a coordinator, a donor officer, a recipient officer, an observer, a user with no
+membership, and no one. Path parameters are mostly ids that exist (programmes, teams, requests,
+pledges, shipments…), and references to regions and resource types in bodies mostly real ones, so
+that requests reach the services rather than stopping at "not found"; the rest is whatever the
+schema allows and more. Every failure is collected (operation, caller, check, the request as
+curl) and all are reported together.
+
+CI runs it on PostgreSQL (`.ci/run`, the `fuzz` marker; `make test` leaves it out): PostgreSQL
+enforces column lengths and refuses NUL characters, which SQLite does not.
+"""
+
+import os
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from pairaid.accounts import tokens
+from pairaid.operations.models import (
+    Deployment,
+    Disbursement,
+    Pledge,
+    Request,
+    RequestLine,
+    Shipment,
+    Team,
+)
+from pairaid.pairing import runs
+from pairaid.pairing.models import PairingNotice
+from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import Region, ResourceType
+from pairaid.scenarios import services as scenario_services
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CALLERS = ("coordinator", "donor", "recipient", "observer", "outsider", "anonymous")
+# Examples per operation and caller: 6 callers × 32 operations × 28 ≈ 5,400 requests.
+EXAMPLES = int(os.environ.get("PAIRAID_FUZZ_EXAMPLES", "28"))
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
+
+
+@dataclass
+class Known:
+    """Values that exist, to put where the schema only says "a string" or "an integer"."""
+
+    path: dict[str, list[Any]]
+    body: dict[str, list[Any]]
+
+
+def _known(programme: Programme) -> Known:
+    def ids(model: Any, **where: Any) -> list[Any]:
+        return list(model.objects.filter(**where).values_list("pk", flat=True)[:20]) or [1]
+
+    requests = Request.objects.filter(programme=programme)
+    regions = [r.reference for r in Region.objects.filter(participations__programme=programme)]
+    return Known(
+        path={
+            "slug": [programme.slug, "wenchuan-2008"],
+            "participant_id": ids(Participant, programme=programme),
+            "team_id": ids(Team, programme=programme),
+            "line_id": ids(RequestLine, request__programme=programme),
+            "number": list(requests.values_list("number", flat=True)[:10]) or [1],
+            "pledge_id": ids(Pledge, line__request__programme=programme),
+            "shipment_id": ids(Shipment, pledge__line__request__programme=programme),
+            "disbursement_id": ids(Disbursement, commitment__donor__programme=programme),
+            "deployment_id": ids(Deployment, team__programme=programme),
+            "notice": ids(PairingNotice, programme=programme),
+            "reference": regions[:10],
+            "step": ["dispatch", "arrival", "end"],
+        },
+        body={
+            "recipient": regions,
+            "donor": regions,
+            "resource_type": list(ResourceType.objects.values_list("code", flat=True)),
+        },
+    )
+
+
+def _with_known(case: Any, known: Known, chance: random.Random) -> Any:
+    """Mostly real ids in the path and real references in the body; sometimes the generated."""
+    for name in list(case.path_parameters or {}):
+        if name in known.path and chance.random() < 0.85:
+            case.path_parameters[name] = chance.choice(known.path[name])
+    if isinstance(case.body, dict):
+        for name in list(case.body):
+            if name in known.body and chance.random() < 0.7:
+                case.body[name] = chance.choice(known.body[name])
+    return case
+
+
+@dataclass
+class Callers:
+    headers: dict[str, dict[str, str]]  # caller -> headers
+    known: Known
+
+
+@pytest.fixture
+def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
+    """Each caller's headers, and the values that exist. Plan runs are queued and never solved
+    here (a solve is the engine's business, tested on its own)."""
+    monkeypatch.setattr("pairaid.pairing.tasks.enqueue_plan_run", lambda run_id: None)
+    scenario_services.load_bundle("hubei-2020-demo")
+    hubei = Programme.objects.get(slug="hubei-2020")
+    runs.start(
+        programme=hubei,
+        user=people["coordinator"],
+        options=runs.RunOptions(time_limit_seconds=5),
+        enqueue=lambda run_id: None,
+    )
+    headers = {
+        name: (
+            {}
+            if people[name] is None
+            else {"Authorization": f"Bearer {tokens.create(owner=people[name], name='fuzz')[1]}"}
+        )
+        for name in CALLERS
+    }
+    return Callers(headers, _known(hubei))
+
+
+# Read at collection, from the application itself (the schema needs no database).
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+SENT: list[int] = []  # requests sent, one entry per operation
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_server_error_and_every_response_as_documented(case: Any, callers: Callers) -> None:
+    """One generated request, sent as each caller; every failure of every caller is reported."""
+    _with_known(case, callers.known, random.Random(repr(case.path_parameters)))
+    failures = []
+    for caller, headers in callers.headers.items():
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (AssertionError, BaseExceptionGroup) as failure:
+            failures.append(f"{caller} [{response.status_code}]: {failure}")
+    SENT.append(len(callers.headers))
+    assert not failures, "\n".join(failures) + "\n" + case.as_curl_command()
+
+
+def test_enough_requests_were_sent() -> None:
+    """Run after the generated tests (pytest keeps the module's order)."""
+    assert sum(SENT) >= 5000, f"only {sum(SENT)} requests sent"
