@@ -10,7 +10,7 @@ from django.test import Client
 from tests.operations.helpers import participant, resource
 
 from pairaid.accounts import tokens
-from pairaid.operations.models import Discrepancy, Request, Shipment, Team
+from pairaid.operations.models import Discrepancy, Pledge, Request, Shipment, Team
 from pairaid.operations.services import requests as request_services
 from pairaid.pairing.models import PairingNotice
 
@@ -92,15 +92,20 @@ def test_a_token_name_longer_than_its_column_is_refused(client: Any, keys: dict[
 
 
 @pytest.fixture
-def shipment(hubei: Any) -> Shipment:
+def pledge(hubei: Any) -> Pledge:
+    """Shandong pledges the 10 tents Huanggang asks for."""
     request = request_services.raise_request(
         recipient=participant("421100"),
         lines=[request_services.LineIn(resource("tent"), Decimal(10))],
         user=None,
     )
-    pledge = request_services.pledge(
+    return request_services.pledge(
         line=request.lines.get(), donor=participant("370000"), quantity=Decimal(10), user=None
     )
+
+
+@pytest.fixture
+def shipment(pledge: Pledge) -> Shipment:
     return request_services.dispatch(pledge=pledge, quantity=Decimal(10), reference="T1")
 
 
@@ -125,15 +130,9 @@ def test_a_receipt_that_cannot_be_true_is_refused(
     assert not Discrepancy.objects.exists()
 
 
-def test_a_negative_value_of_aid_is_refused(client: Any, keys: dict[str, str], hubei: Any) -> None:
-    request = request_services.raise_request(
-        recipient=participant("421100"),
-        lines=[request_services.LineIn(resource("tent"), Decimal(10))],
-        user=None,
-    )
-    pledge = request_services.pledge(
-        line=request.lines.get(), donor=participant("370000"), quantity=Decimal(10), user=None
-    )
+def test_a_negative_value_of_aid_is_refused(
+    client: Any, keys: dict[str, str], pledge: Pledge
+) -> None:
     for value in ("-1", "1e308"):
         url = f"{BASE}/pledges/{pledge.pk}/shipments"
         body = {"quantity": 5, "value_cny": value}
