@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import functools
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peers import PeerResult, gap_cpsat, gap_highs
@@ -59,15 +59,27 @@ def gap_percent(value: float | None, best: float) -> str:
     return f"{100 * (value - best) / best:.3f}"
 
 
-def record(
-    found: list[tuple[float, float]], level: str, value: float, bound: float | None, seconds: float
-) -> None:
-    found.append((value, seconds))
+def recorder(found: list[tuple[float, float]]) -> dict[str, Any]:
+    """The keyword that makes `engine.solve` record each better plan (value, seconds since the
+    run began) in `found`: `progress` payloads, or with an engine from before they existed
+    (`--engine-src`), its `on_improvement` callback."""
+    if hasattr(engine, "Progress"):
+
+        def step(progress: Any) -> None:
+            if progress.stage == "improved":
+                found.append((progress.value, progress.seconds))
+
+        return {"progress": step}
+
+    def improved(level: str, value: float, bound: float | None, seconds: float) -> None:
+        found.append((value, seconds))
+
+    return {"on_improvement": improved}
 
 
 def time_to_best(found: list[tuple[float, float]], value: float | None) -> str:
     """Seconds from the start of the run to the first plan as cheap as the one returned (the
-    engine reports its warm start and every cheaper plan, `engine.solve(on_improvement=…)`)."""
+    engine reports its warm start and every cheaper plan as progress)."""
     if value is None:
         return "none"
     times = [seconds for cost, seconds in found if cost <= value + 1e-6 * max(1.0, abs(value))]
@@ -111,10 +123,7 @@ def main() -> None:
         problem = engine.read_gap(path)
         found: list[tuple[float, float]] = []
         result = engine.solve(
-            problem,
-            time_limit_seconds=args.seconds,
-            relative_gap=0.0,
-            on_improvement=functools.partial(record, found),
+            problem, time_limit_seconds=args.seconds, relative_gap=0.0, **recorder(found)
         )
         value = result.levels[0].value if result.levels else None
         skipped = PeerResult("not run", None, None, 0.0)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tests.engine import oracle
 from tests.engine.conftest import random_problem
 
-from pairaid.engine import Objective, evaluate, plan_from_pairs, solve
+from pairaid.engine import Objective, Progress, evaluate, plan_from_pairs, solve
 
 OBJECTIVE_SETS = {
     "max_min": (Objective("max_min_coverage"),),
@@ -184,15 +184,13 @@ def test_hand_typed_plan_is_scored_like_the_solver_would() -> None:
     assert evaluation.metrics["min_coverage"] == pytest.approx(result.levels[0].value)
 
 
-def test_progress_lines_report_each_level_without_changing_the_result() -> None:
+def test_progress_reports_each_level_without_changing_the_result() -> None:
     problem = random_problem(4, donors=5, recipients=3, objectives=(Objective("leximin", 2),))
-    lines: list[str] = []
+    steps: list[Progress] = []
 
-    with_progress = solve(problem, deterministic=True, progress=lines.append)
+    with_progress = solve(problem, deterministic=True, progress=steps.append)
     without = solve(problem, deterministic=True)
 
-    assert [line.split(":")[0] for line in lines if line.startswith("level")] == [
-        "level max_min_coverage",
-        "level leximin_2",
-    ]
+    assert [p.level for p in steps if p.stage == "level"] == ["max_min_coverage", "leximin_2"]
+    assert [p.stage for p in steps][:2] == ["checked", "warm_start"]
     assert with_progress.to_dict(timings=False) == without.to_dict(timings=False)

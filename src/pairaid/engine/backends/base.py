@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from pairaid.engine.model import LinearExpression, LinearModel
@@ -25,6 +25,9 @@ class Limits:
     """Row and integrality tolerance, where the solver's default (1e-6) is too coarse."""
     workers: int | None = None
     """Search workers where the backend runs several (CP-SAT); None leaves its default."""
+    interrupt: Callable[[], bool] | None = field(default=None, compare=False)
+    """Asked now and then during the search (`Budget.interrupt`): True stops it, and the
+    backend returns the best plan it has (a stop token set, or the run's deadline passed)."""
 
 
 @dataclass(frozen=True)

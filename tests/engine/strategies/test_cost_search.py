@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 from tests.engine.conftest import GAP, random_gap
 
 from pairaid import engine
-from pairaid.engine import cost_search
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import evaluate
-from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import DegreeRange, Objective
 from pairaid.engine.io import read_gap
+from pairaid.engine.strategies import cost_search
+from pairaid.engine.strategies.greedy import greedy_plan
 
 
 def _cost(problem: engine.Problem, plan: tuple[engine.Assignment, ...]) -> float:

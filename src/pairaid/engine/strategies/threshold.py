@@ -18,11 +18,11 @@ one or proves the best optimal.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from pairaid.engine.backends.base import Backend, Improvement, Limits
+from pairaid.engine.backends.base import Backend, Limits
+from pairaid.engine.budget import Budget
 from pairaid.engine.evaluate import Evaluation
 from pairaid.engine.formulation import PairingModel, build_model
 from pairaid.engine.instance import PairKey, Problem
@@ -68,21 +68,24 @@ def search(
     upper: float,
     solver: Backend,
     limits: Limits,
+    budget: Budget,
     read_plan: ReadPlan,
-    on_improvement: Improvement | None = None,
+    on_improvement: Callable[[float, float], None] | None = None,
 ) -> ThresholdOutcome:
-    """The best minimum coverage found from a feasible `start`, with a bound below `upper`."""
-    started = time.monotonic()
+    """The best minimum coverage found from a feasible `start`, with a bound below `upper`,
+    within `budget` (in deterministic runs at most `DETERMINISTIC_TESTS` tests, each an equal
+    share of it). `on_improvement` hears of each better plan's minimum and the bound then."""
     best, low, high = start, start.level_value(LEVEL, problem), max(upper, 0.0)
     tests, stepped = 0, False
-    while high > _above(low) and _time_left(limits, started, tests):
+    while high > _above(low) and _time_left(budget, tests):
         near = tests == 0 or high - low <= NEAR * high
         # Close to the top, tests just above the best plan (cheap to refute) alternate with
         # halving: where whole units of personnel are split over recipients the reachable
         # values lie close together, and steps alone would creep through them.
         step = near and not stepped
         target = _above(low) if step else low + (high - low) * (0.5 if near else FRACTION)
-        test = _test(problem, target, solver, _test_limits(limits, started), read_plan)
+        test_limits = budget.level(DETERMINISTIC_TESTS).solver_limits(limits)
+        test = _test(problem, target, solver, test_limits, read_plan)
         stepped = step and test.status != "infeasible"
         tests += 1
         if test.status == "infeasible":
@@ -93,7 +96,7 @@ def search(
             break  # out of time, or the solver's plan did not pass the evaluator: stop here
         best, low = test.plan, value
         if on_improvement is not None:
-            on_improvement(low, high, time.monotonic() - started)
+            on_improvement(low, high)
     status = "optimal" if high <= _above(low) else "feasible"
     return ThresholdOutcome(low, max(high, low), status, best, tests)
 
@@ -155,20 +158,7 @@ def add_capped_coverage(pairing: PairingModel, threshold: int, cap: float) -> No
             pairing.model.add_row(terms, upper=0.0)
 
 
-def _time_left(limits: Limits, started: float, tests: int) -> bool:
-    if limits.time_limit_seconds is None:
-        return True
-    if limits.deterministic:
-        return tests < DETERMINISTIC_TESTS
-    return time.monotonic() - started < limits.time_limit_seconds
-
-
-def _test_limits(limits: Limits, started: float) -> Limits:
-    """One test's limits: the rest of the clock, or in deterministic mode a fixed share of the
-    work. A test needs no gap: any plan reaching the target settles it."""
-    total = limits.time_limit_seconds
-    if total is None:
-        return limits
-    if limits.deterministic:
-        return replace(limits, time_limit_seconds=total / DETERMINISTIC_TESTS)
-    return replace(limits, time_limit_seconds=max(total - (time.monotonic() - started), 0.01))
+def _time_left(budget: Budget, tests: int) -> bool:
+    if budget.expired():
+        return False
+    return not budget.deterministic or budget.seconds is None or tests < DETERMINISTIC_TESTS
