@@ -209,11 +209,12 @@ class Budget:
         """The budget of the next of `count` levels (or tests): in deterministic runs an equal
         share of the work each, so K levels do not take K times the limit; by the clock, all
         that is left (a level solved early leaves its time to the next)."""
-        if self.seconds is None:
+        left = self.left()
+        if left is None:
             return self._child(None)
         if self.deterministic:
-            return self._child(self.seconds / max(count, 1))
-        return self._child(self.left())
+            return self._child(left / max(count, 1))
+        return self._child(left)
 
     def solver_limits(self, limits: Limits) -> Limits:
         """`limits` with this budget's time and the run's interrupt: in deterministic runs the

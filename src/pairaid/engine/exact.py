@@ -169,6 +169,8 @@ def _threshold_levels(
     values = hint(pairing, found.best)
     if len(names) == 1:
         return LexicographicOutcome(status, (first,), values), found.best
+    if budget.stopped():
+        return _first_level_only(first, names, values), found.best
     pairing.hold(threshold.LEVEL, found.value)
     rest = solve_levels(
         pairing,
@@ -183,11 +185,18 @@ def _threshold_levels(
     )
     if rest.values is None:
         # Not even the held plan was reproduced in time: keep the first level's plan.
-        missing = tuple(LevelOutcome(name, None, None, "not_reached") for name in names[1:])
-        return LexicographicOutcome("feasible", (first, *missing), values), found.best
+        return _first_level_only(first, names, values), found.best
     if rest.status != "optimal":
         status = "feasible"
     return LexicographicOutcome(status, (first, *rest.levels), rest.values), found.best
+
+
+def _first_level_only(
+    first: LevelOutcome, names: Sequence[str], values: list[float]
+) -> LexicographicOutcome:
+    """The first level's outcome, the later ones not reached."""
+    missing = tuple(LevelOutcome(name, None, None, "not_reached") for name in names[1:])
+    return LexicographicOutcome("feasible", (first, *missing), values)
 
 
 def _result(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from pairaid.engine.backends import get_backend
 from pairaid.engine.backends.base import Limits
-from pairaid.engine.backends.highs import HighsBackend
 from pairaid.engine.budget import Budget
 from pairaid.engine.formulation import build_model
 from pairaid.engine.instance import (
@@ -90,7 +90,7 @@ def _split_part(problem: Problem, part: list[PairKey]) -> dict[PairKey, Allocati
     # An LP holds its levels far tighter than a MIP can: keep the split's minimum exact.
     # A handful of linear programmes per part, bounded by nothing but their size.
     outcome = solve_levels(
-        pairing, sub.level_names(), HighsBackend(), Limits(), Budget(None), tolerance=1e-9
+        pairing, sub.level_names(), get_backend("highs"), Limits(), Budget(None), tolerance=1e-9
     )
     values = outcome.values
     split: dict[PairKey, Allocation] = {key: {} for key in part}

@@ -75,3 +75,17 @@ class Backend(Protocol):
         on_improvement: Improvement | None = None,
         exchange: Exchange | None = None,
     ) -> Optimum: ...
+
+
+class Relaxation(Protocol):
+    """The linear relaxation of a model (integrality dropped): a bound valid for the model, and
+    an optimal vertex with each column's reduced cost. `limits` gives the time and the
+    interrupt; None where it was not solved in time."""
+
+    def bound(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> float | None: ...
+
+    def vertex(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> tuple[list[float], list[float]] | None: ...

@@ -221,6 +221,33 @@ def _read(
     return Optimum("feasible", value, bound, values)
 
 
+class HighsRelaxation:
+    """`backends.base.Relaxation` by HiGHS: `bound` by interior point, `vertex` by dual
+    simplex (below)."""
+
+    def bound(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> float | None:
+        return relaxation_bound(
+            model,
+            objective,
+            maximize=maximize,
+            time_limit_seconds=limits.time_limit_seconds,
+            interrupt=limits.interrupt,
+        )
+
+    def vertex(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> tuple[list[float], list[float]] | None:
+        return relaxation_solution(
+            model,
+            objective,
+            maximize=maximize,
+            time_limit_seconds=limits.time_limit_seconds,
+            interrupt=limits.interrupt,
+        )
+
+
 def relaxation_solution(
     model: LinearModel,
     objective: LinearExpression,

@@ -207,14 +207,16 @@ def improve(
     def over() -> bool:
         return time.monotonic() >= deadline or (stop is not None and stop())
 
-    while improved and looked < max_moves_looked_at and not over():
+    ended = over()
+    while improved and looked < max_moves_looked_at and not ended:
         improved = False
         for donor in search.state.serves:
             if donor in search.fixed:
                 continue
             looked, found = _improve_donor(search, donor, looked)
             improved |= found
-            if looked >= max_moves_looked_at or over():
+            ended = over()
+            if looked >= max_moves_looked_at or ended:
                 break
     return tuple(Assignment(donor, recipient) for donor, recipient in search.state.serves.items())
 

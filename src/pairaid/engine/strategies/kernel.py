@@ -87,9 +87,26 @@ def reach_bound(problem: Problem, pairs: Sequence[PairKey]) -> float | None:
     """A bound on the minimum coverage that costs one pass over the pairs: no recipient can get
     more than its U strongest possible donors give in each resource (U = its maximum degree),
     whatever the others get. Weaker than the relaxation, but always there: the fallback when the
-    relaxation does not finish in its share of the time."""
+    relaxation does not finish in its share of the time. It is 0 where the donors cannot make a
+    link to every recipient with a need (e.g. 3 whole donors for 4 recipients): one of them gets
+    nothing, which the threshold tests cannot prove (a test just above 0 is within the solver's
+    row tolerance of a plan at 0)."""
     reach = reach_by_recipient(problem, pairs)
-    return min(reach.values()) if reach else None
+    if not reach:
+        return None
+    return 0.0 if _most_links(problem, pairs, reach.keys()) < len(reach) else min(reach.values())
+
+
+def _most_links(problem: Problem, pairs: Sequence[PairKey], needy: Iterable[str]) -> int:
+    """The most links the donors can make to the recipients in `needy`, each donor within its
+    maximum degree."""
+    wanted = set(needy)
+    eligible: dict[str, int] = {}
+    for donor, recipient in pairs:
+        if recipient in wanted:
+            eligible[donor] = eligible.get(donor, 0) + 1
+    most = problem.policy.donor_degree.maximum
+    return sum(count if most is None else min(count, most) for count in eligible.values())
 
 
 def reach_by_recipient(problem: Problem, pairs: Sequence[PairKey]) -> dict[str, float]:

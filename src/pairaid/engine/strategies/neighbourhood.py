@@ -97,7 +97,7 @@ def _resolve(
     that is proven. `plan` may leave the freed donors out; where it has them, it is the warm
     start. `watch` hears of each cheaper plan as it is found and may stop the solve; so may
     `interrupt`."""
-    from pairaid.engine.backends.highs import HighsBackend
+    from pairaid.engine.backends import get_backend
 
     kept_load = dict.fromkeys(data.limit, 0.0)
     kept_links = dict.fromkeys(data.limit, 0)
@@ -144,7 +144,7 @@ def _resolve(
                 whole[key[0]] = key[1]
         return whole
 
-    optimum = HighsBackend().optimize(
+    optimum = get_backend("highs").optimize(
         model,
         objective,
         maximize=False,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pairaid.engine.backends import get_relaxation
 from pairaid.engine.backends.base import Backend, Limits
 from pairaid.engine.budget import BOTTLENECK_BOUND, KERNEL, RELAXATION_BOUND, Budget
 from pairaid.engine.evaluate import Evaluation, evaluate
@@ -68,17 +69,10 @@ def _reported(reporter: Reporter, method: str, level: str, bound: float | None) 
 
 
 def _relaxation_bound(pairing: PairingModel, budget: Budget, reporter: Reporter) -> float | None:
-    from pairaid.engine.backends.highs import relaxation_bound
-
     level = pairing.problem.objective_levels[0]
     expression, maximize = pairing.level(level.name)
-    bound = relaxation_bound(
-        pairing.model,
-        expression,
-        maximize=maximize,
-        time_limit_seconds=budget.give(RELAXATION_BOUND),
-        interrupt=budget.interrupt,
-    )
+    limits = Limits(budget.give(RELAXATION_BOUND), interrupt=budget.interrupt)
+    bound = get_relaxation().bound(pairing.model, expression, maximize=maximize, limits=limits)
     return _reported(reporter, "relaxation", level.name, bound)
 
 

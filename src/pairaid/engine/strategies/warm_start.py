@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pairaid.engine.backends import get_relaxation
+from pairaid.engine.backends.base import Limits
 from pairaid.engine.budget import COST_SEARCH, LOCAL_SEARCH, RELAXATION_PLAN, WHOLE, Budget, Share
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import Evaluation, evaluate
@@ -102,16 +104,11 @@ class RelaxationPlan:
         return neighbourhood.applies(problem) and problem.options.backend in ("auto", "highs")
 
     def improve(self, problem: Problem, start: Start, budget: Budget) -> Start:
-        from pairaid.engine.backends.highs import relaxation_solution
-
         pairing = build_model(problem)
         expression, maximize = pairing.level(problem.level_names()[0])
-        solution = relaxation_solution(
-            pairing.model,
-            expression,
-            maximize=maximize,
-            time_limit_seconds=budget.left(),
-            interrupt=budget.interrupt,
+        limits = Limits(budget.left(), interrupt=budget.interrupt)
+        solution = get_relaxation().vertex(
+            pairing.model, expression, maximize=maximize, limits=limits
         )
         if solution is None or budget.expired():
             return start
