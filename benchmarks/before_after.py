@@ -31,12 +31,15 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def run_solve(path: Path, seconds: float, *, kind: str, src: Path | None = None) -> dict[str, Any]:
+def run_solve(
+    path: Path, seconds: float, *, kind: str, src: Path | None = None, seed: int = 0
+) -> dict[str, Any]:
     """Solve the problem at `path` (`kind`: "gap" or "problem") in a child process with the
-    engine of `src` (default: this checkout's) and return what the child measured."""
+    engine of `src` (default: this checkout's) and the solver seed `seed`, and return what the
+    child measured."""
     env = dict(os.environ, PYTHONPATH=str(src or SRC))
     out = subprocess.run(
-        [sys.executable, str(HERE), kind, str(path), str(seconds)],
+        [sys.executable, str(HERE), kind, str(path), str(seconds), str(seed)],
         env=env,
         capture_output=True,
         text=True,
@@ -70,7 +73,7 @@ def _to_best(found: list[tuple[float, float]], value: float | None) -> float | N
     return min(close) if close else None
 
 
-def _solve_here(kind: str, path: str, seconds: float) -> dict[str, Any]:
+def _solve_here(kind: str, path: str, seconds: float, seed: int) -> dict[str, Any]:
     from pairaid import engine
 
     problem = engine.read_gap(path) if kind == "gap" else engine.read_problem(path)
@@ -78,7 +81,11 @@ def _solve_here(kind: str, path: str, seconds: float) -> dict[str, Any]:
     load_before = load_average()
     started = time.perf_counter()
     result = engine.solve(
-        problem, time_limit_seconds=seconds, relative_gap=0.0, **_recorder(engine, found)
+        problem,
+        time_limit_seconds=seconds,
+        seed=seed,
+        relative_gap=0.0,
+        **_recorder(engine, found),
     )
     whole = time.perf_counter() - started
     level = result.levels[0] if result.levels else None
@@ -99,4 +106,4 @@ def _solve_here(kind: str, path: str, seconds: float) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(_solve_here(sys.argv[1], sys.argv[2], float(sys.argv[3]))))
+    print(json.dumps(_solve_here(sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))))

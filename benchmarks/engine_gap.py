@@ -80,6 +80,7 @@ def main() -> None:
     )
     parser.add_argument("family", choices=["cattrysse1994", "chu1997", "yagiura2004"])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0, help="the solver's seed")
     parser.add_argument(
         "--instances",
         type=Path,
@@ -122,7 +123,7 @@ def main() -> None:
         cells = [path.name, f"{reference:g}"]
         engines = ([args.before] if args.before else []) + [None]
         for src in engines:  # the older engine first, then this one, back to back
-            row = run_solve(path, args.seconds, kind="gap", src=src)
+            row = run_solve(path, args.seconds, kind="gap", src=src, seed=args.seed)
             cells += [_value(row), gap_percent(row["value"], reference)]
             if src is None:
                 cells.append(_number(row["to_best"]))

@@ -15,8 +15,8 @@ import pytest
 from pairaid.engine import Problem, generate, solve
 from pairaid.engine.backends import highs
 
-MODERATE = generate(300, 250, seed=1, density=0.0, donor_nearest=20, recipient_max=4)
-"""The mid-size instance of docs/benchmarks.md (6,000 pairs: the kernel applies)."""
+MODERATE = generate(300, 250, seed=1, donor_nearest=20, recipient_max=4)
+"""A mid-size instance of docs/benchmarks.md (8,000 pairs: bounds at national scale)."""
 
 
 class Spy:
@@ -60,7 +60,7 @@ def test_deterministic_runs_hand_out_no_more_work_than_the_limit(
     # Bounds, the bottleneck subproblem, the kernel and the full model together: at most 10 s
     # of work (each step is charged its whole share, whatever it used).
     assert sum(seconds or 0.0 for seconds in given) <= 10 + 1e-9
-    assert {name for name, _, _ in spy.calls} >= {"relaxation_bound", "optimize"}
+    assert "relaxation_bound" in {name for name, _, _ in spy.calls}
 
 
 def test_no_solver_is_given_time_past_the_end_of_the_run(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,12 +42,13 @@ class StopToken(threading.Event):
 @dataclass(frozen=True)
 class Share:
     """A step's part of a budget: `fraction` of it (of what is left of it, `of_left`), at most
-    `at_most` seconds."""
+    `at_most` seconds and at least `at_least` (never more than is left)."""
 
     name: str
     fraction: float
     at_most: float | None = None
     of_left: bool = False
+    at_least: float = 0.0
 
 
 # The shares, with the measurements behind them. The warm start's come from the run's budget;
@@ -174,7 +175,7 @@ class Budget:
         seconds = share.fraction * (left if share.of_left else self.seconds)
         if share.at_most is not None:
             seconds = min(seconds, share.at_most)
-        seconds = min(seconds, left)
+        seconds = min(max(seconds, share.at_least), left)
         if self.deterministic:
             self.charged += seconds
         return seconds

@@ -54,8 +54,8 @@ def generate(
     """A synthetic problem; the same arguments always give the same problem.
 
     `density` 0 leaves each recipient only its few nearest donors beside the donors' own
-    `donor_nearest`: e.g. `generate(300, 250, density=0, donor_nearest=20, recipient_max=4)`,
-    the mid-size instance of docs/benchmarks.md."""
+    `donor_nearest`. The mid-size instances of docs/benchmarks.md are
+    `generate(300, 250, seed=s, donor_nearest=20, recipient_max=4)`."""
     rng = np.random.default_rng(seed)
     donor_xy = rng.uniform(0.0, MAP_KM, size=(donors, 2))
     # Recipients spread like donors (so each has donors nearby), need concentrates at the centre.

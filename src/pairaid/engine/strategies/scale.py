@@ -56,7 +56,7 @@ def start_and_bound(
         ),
     ]
     known = [bound for bound in bounds if bound is not None]
-    start = _kernel_start(pairing, warm, solver, limits, budget.part(KERNEL), reporter)
+    start = _kernel_start(pairing, warm, solver, limits, budget, reporter)
     return AtScale(start, min(known) if known else None)
 
 
@@ -101,14 +101,19 @@ def _kernel_start(
     budget: Budget,
     reporter: Reporter,
 ) -> Evaluation:
-    """Solve the model restricted to the kernel's pairs (`kernel.kernel_pairs`); its plan,
-    when better, becomes the full model's warm start."""
+    """Solve the model restricted to the kernel's pairs (`kernel.kernel_pairs`) within its
+    share of `budget`; its plan, when better, becomes the full model's warm start. Skipped
+    where the kernel keeps most pairs (`kernel.MOST_KEPT`): the time goes to the full model."""
     problem = pairing.problem
     keep = kernel.kernel_pairs(problem, pairing.pairs, warm.assignments)
+    counts = (("pairs_kept", len(keep)), ("pairs", len(pairing.pairs)))
+    if len(keep) > kernel.MOST_KEPT * len(pairing.pairs):
+        reporter.tell(Progress("kernel", reporter.seconds(), status="skipped", counts=counts))
+        return warm
     small = build_model(kernel.restricted(problem, pairing.pairs, keep))
     small_hint = hint(small, warm) if warm.feasible else None
-    outcome = solve_levels(small, problem.level_names(), solver, limits, budget, small_hint)
-    counts = (("pairs_kept", len(keep)), ("pairs", len(pairing.pairs)))
+    names = problem.level_names()
+    outcome = solve_levels(small, names, solver, limits, budget.part(KERNEL), small_hint)
     values = tuple((level.name, level.value) for level in outcome.levels if level.value is not None)
     reporter.tell(
         Progress("kernel", reporter.seconds(), status=outcome.status, counts=counts, values=values)

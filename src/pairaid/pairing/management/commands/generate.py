@@ -1,7 +1,7 @@
 """`pairaid generate`: write synthetic pairing problems (engine.generate). Needs no database.
 
     pairaid generate 1000x800 --seed 0 --density 0.1 --out problem.json
-    pairaid generate 300x250 --density 0 --donor-nearest 20 --recipient-max 4 --out mid.json
+    pairaid generate 300x250 --donor-nearest 20 --recipient-max 4 --seed 4 --out mid.json
     pairaid generate 19x16 100x80 1000x800 3000x2500 --out-dir problems/
 
 Exit codes: 0 written, 2 bad arguments.
