@@ -1,4 +1,4 @@
-"""The cost local search (`engine.cost_search`) for whole donors under absorption limits."""
+"""The cost local search (`strategies.cost_search`) for whole donors under absorption limits."""
 
 from __future__ import annotations
 

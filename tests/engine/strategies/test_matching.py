@@ -1,4 +1,4 @@
-"""The matching start (`engine.matching`) and the bottleneck subproblem bound (`kernel`)."""
+"""The matching start (`strategies.matching`) and the bottleneck subproblem bound (`kernel`)."""
 
 from __future__ import annotations
 

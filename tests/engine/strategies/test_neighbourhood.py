@@ -1,4 +1,4 @@
-"""The neighbourhood search (`engine.neighbourhood`) and its place beside HiGHS (`beside`)."""
+"""The neighbourhood search (`strategies.neighbourhood`) and its place beside HiGHS (`beside`)."""
 
 from __future__ import annotations
 

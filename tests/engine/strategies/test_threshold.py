@@ -1,4 +1,4 @@
-"""Max-min by threshold tests (`engine.threshold`) against branch and bound on the full model."""
+"""Max-min by threshold tests (`strategies.threshold`) against branch and bound on the model."""
 
 from __future__ import annotations
 

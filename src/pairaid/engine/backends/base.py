@@ -46,7 +46,7 @@ Improvement = Callable[[float, float | None, float], None]
 
 
 class Exchange(Protocol):
-    """Plans shared during a solve with a search running beside it (`engine.neighbourhood`)."""
+    """Plans shared during a solve with a search running beside it (`strategies.neighbourhood`)."""
 
     may_settle: bool
     """Whether the search beside may prove its plan optimal (then the solver asks `settled`)."""

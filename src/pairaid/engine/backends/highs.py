@@ -257,7 +257,7 @@ def relaxation_solution(
     interrupt: Callable[[], bool] | None = None,
 ) -> tuple[list[float], list[float]] | None:
     """An optimal vertex of the linear relaxation (dual simplex) and each column's reduced
-    cost: few of its integer columns are fractional, which `engine.neighbourhood` builds a plan
+    cost: few of its integer columns are fractional, which `strategies.neighbourhood` builds a plan
     on, and the reduced costs pick the pairs of its core problem. None if not solved in time."""
     highs = _load(model, objective, maximize)
     highs.setOptionValue("solve_relaxation", True)

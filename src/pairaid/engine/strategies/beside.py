@@ -4,7 +4,7 @@ leaves idle.
 HiGHS runs on one thread (measured fastest on our models), so on the 2-core machines we deploy
 on the other core waits during the solve. There either:
 
-- `engine.neighbourhood` re-solves small parts of the plan exactly. Measured at 60 s on yagiura
+- `strategies.neighbourhood` re-solves small parts of the plan exactly. Measured at 60 s on yagiura
   c801600 and e801600 (80 recipients × 1,600 donors): HiGHS alone ended 0.59 % and 0.68 %
   above the best known values; the search alone reached 0.18 % and 0.14 %. Or,
 - with at most `CPSAT_MOST_RECIPIENTS` recipients, CP-SAT with one worker solves the whole

@@ -45,7 +45,7 @@ def applies(problem: Problem) -> bool:
 class Tables:
     """A cost problem of whole donors as plain tables: each donor's eligible recipients, each
     pair's cost (of the first level's field) and load, absorption limits, recipient degrees and
-    required pairs. Shared with `engine.neighbourhood`."""
+    required pairs. Shared with `strategies.neighbourhood`."""
 
     options: Mapping[str, tuple[str, ...]]
     cost: Mapping[PairKey, float]

@@ -38,11 +38,6 @@ bound took 29 s of 60 for a plan the threshold tests on the full model beat in 3
 SUBSET_SIZE = 20
 """Recipients of the bottleneck subproblem (`bottleneck_subproblem`): at 1000×800 the lowest 10
 already gave the optimum as bound (0.9 s), 20 took 1.7 s, 80 took 6.3 s (same bound)."""
-SUBSET_SHARE = 0.1
-"""At most this share of the time limit for solving the bottleneck subproblem."""
-BOUND_SHARE = 0.25
-"""At most this share of the time limit for the full model's relaxation bound (6 s of 60 at
-1000×800, measured)."""
 
 
 def applies(problem: Problem, pairs: Sequence[PairKey]) -> bool:

@@ -17,7 +17,7 @@ Two uses, both measured on yagiura e801600 (1,600 donors, 80 recipients, best kn
   model is strong and the neighbourhoods find nothing more (yagiura c15900, c20400), it finds
   what both miss.
 
-The search runs in a thread beside HiGHS's branch and bound on the whole model (`engine.beside`)
+The search runs in a thread beside HiGHS's branch and bound on the whole model (`strategies.beside`)
 and trades plans with it both ways (`SharedPlans`): HiGHS takes each cheaper plan the search
 finds as its incumbent (it prunes more), the search restarts from HiGHS's plans when they are
 cheaper than its own.
