@@ -227,13 +227,13 @@ def _contribution(
         feasible, coverage = moves.change([(assignment.donor, other)])
         if feasible:
             alternatives.append((moves.score(coverage), other, coverage))
+    # The next-best recipient as data: None where the donor has no feasible alternative.
+    next_best: dict[str, str] | None = None
     if alternatives:
         _, other, coverage = max(alternatives, key=lambda item: (item[0], item[1]))
         before = min(evaluation.coverage.values())
         after = moves.minimum(coverage)
-        text = f"next best: {other} (minimum coverage {_fmt(before)} → {_fmt(after)})"
-    else:
-        text = "no feasible alternative recipient"
+        next_best = {"recipient": other, "before": _fmt(before), "after": _fmt(after)}
     return message(
         "pair_contribution",
         donor=assignment.donor,
@@ -241,7 +241,7 @@ def _contribution(
         quantity=_fmt(quantity),
         resource=resource,
         share=share,
-        alternative=text,
+        next_best=next_best,
     )
 
 
@@ -255,7 +255,7 @@ def best_swaps(problem: Problem, moves: _Moves, stop: Callable[[], bool]) -> lis
             continue
         if stop():
             break
-        best: tuple[tuple[float, ...], str, dict[str, float]] | None = None
+        best: tuple[tuple[float, ...], tuple[str, ...], dict[str, float]] | None = None
         for change, moved in _changes_for(recipient.id, moves.plan, options):
             feasible, coverage = moves.change(moved)
             if not feasible:
@@ -271,7 +271,7 @@ def best_swaps(problem: Problem, moves: _Moves, stop: Callable[[], bool]) -> lis
             message(
                 "best_swap",
                 recipient=recipient.id,
-                change=best[1],
+                change=_change(best[1]),
                 before=_fmt(baseline[0]),
                 after=_fmt(best[0][0]),
                 own_before=_fmt(moves.coverage[recipient.id]),
@@ -281,25 +281,35 @@ def best_swaps(problem: Problem, moves: _Moves, stop: Callable[[], bool]) -> lis
     return messages
 
 
+Change = tuple[str, ...]
+"""A move ("move", donor, from, to) or a swap ("swap", donor, its recipient, other donor, the
+other's recipient). Of two equally good changes the larger tuple is kept (the order of their
+English descriptions, as before they were data)."""
+
+
 def _changes_for(
     recipient: str, plan: dict[str, str], options: set[tuple[str, str]]
-) -> list[tuple[str, list[tuple[str, str]]]]:
-    changes = []
+) -> list[tuple[Change, list[tuple[str, str]]]]:
+    changes: list[tuple[Change, list[tuple[str, str]]]] = []
     mine = [d for d, r in plan.items() if r == recipient]
     others = [d for d, r in plan.items() if r != recipient]
     for donor in others:
         if (donor, recipient) in options:
-            changes.append(
-                (f"move {donor} from {plan[donor]} to {recipient}", [(donor, recipient)])
-            )
+            changes.append((("move", donor, plan[donor], recipient), [(donor, recipient)]))
     for donor in mine:
         for other in others:
             if (donor, plan[other]) in options and (other, recipient) in options:
                 swapped = [(donor, plan[other]), (other, recipient)]
-                changes.append(
-                    (f"swap {donor} ({recipient}) with {other} ({plan[other]})", swapped)
-                )
+                changes.append((("swap", donor, recipient, other, plan[other]), swapped))
     return changes
+
+
+def _change(change: Change) -> dict[str, str]:
+    """A change as the message's data."""
+    if change[0] == "move":
+        return dict(zip(("kind", "donor", "source", "target"), change, strict=True))
+    keys = ("kind", "donor", "recipient", "other", "other_recipient")
+    return dict(zip(keys, change, strict=True))
 
 
 def price_of_fairness(

@@ -180,10 +180,37 @@ def _warm_start_text(args: Mapping[str, Any]) -> dict[str, Any]:
     return {**args, "heuristics": heuristics, "levels": levels}
 
 
-# Codes whose arguments are data (lists, numbers) rather than words: how the English text shows
+def _next_best_text(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A pair's next-best recipient (data: recipient, minimum coverage before and after)."""
+    best = args["next_best"]
+    if best is None:
+        return {**args, "alternative": "no feasible alternative recipient"}
+    coverage = f"minimum coverage {best['before']} → {best['after']}"
+    return {**args, "alternative": f"next best: {best['recipient']} ({coverage})"}
+
+
+def change_text(change: Mapping[str, str]) -> str:
+    """A move or swap (`best_swap`'s data) in English."""
+    if change["kind"] == "move":
+        return f"move {change['donor']} from {change['source']} to {change['target']}"
+    return (
+        f"swap {change['donor']} ({change['recipient']}) with {change['other']} "
+        f"({change['other_recipient']})"
+    )
+
+
+def _best_swap_text(args: Mapping[str, Any]) -> dict[str, Any]:
+    return {**args, "change": change_text(args["change"])}
+
+
+# Codes whose arguments are data (lists, mappings) rather than words: how the English text shows
 # them. A translation renders the same data in its own words (pairing/engine_messages.py).
 _IN_WORDS: Mapping[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]] = MappingProxyType(
-    {"warm_start": _warm_start_text}
+    {
+        "warm_start": _warm_start_text,
+        "pair_contribution": _next_best_text,
+        "best_swap": _best_swap_text,
+    }
 )
 
 

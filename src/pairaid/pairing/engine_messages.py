@@ -70,9 +70,10 @@ def render(message: dict[str, Any], language: str | None = None) -> str:
     if template is None:
         return str(message.get("text", ""))
     arguments = dict(message.get("args", {}))
-    if message.get("code") == "warm_start":
+    in_words = _IN_WORDS.get(str(message.get("code", "")))
+    if in_words is not None:
         with translation.override(language):
-            arguments = _warm_start_arguments(arguments)
+            arguments = in_words(arguments)
     try:
         return template.format(**arguments)
     except (KeyError, IndexError, ValueError):
@@ -104,3 +105,40 @@ def _warm_start_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
         for item in arguments.get("levels", [])
     )
     return arguments
+
+
+def _next_best_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """A pair's next-best recipient (data) in words; a message stored when it was English text
+    keeps its text."""
+    if "next_best" not in arguments:
+        return arguments
+    best = arguments["next_best"]
+    if best is None:
+        arguments["alternative"] = "没有可行的其他受援方"
+    else:
+        coverage = f"最低覆盖率 {best['before']} → {best['after']}"
+        arguments["alternative"] = f"次优去向：{best['recipient']}（{coverage}）"
+    return arguments
+
+
+def _change_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """A move or swap (data) in words; one stored as English text is kept."""
+    change = arguments.get("change")
+    if not isinstance(change, dict):
+        return arguments
+    if change.get("kind") == "move":
+        arguments["change"] = f"将 {change['donor']} 从 {change['source']} 调到 {change['target']}"
+    else:
+        arguments["change"] = (
+            f"将 {change['donor']}（{change['recipient']}）与 "
+            f"{change['other']}（{change['other_recipient']}）互换"
+        )
+    return arguments
+
+
+_IN_WORDS = {
+    "warm_start": _warm_start_arguments,
+    "pair_contribution": _next_best_arguments,
+    "best_swap": _change_arguments,
+}
+"""Codes whose arguments are data: how they are put in words here."""

@@ -84,13 +84,18 @@ def search(
 
     A test left unanswered in its time (`PATIENCE`) proves nothing; the next targets lie below
     it (`soft`), and once they close in on the best plan, the tests above it are tried again
-    with twice the patience."""
+    with twice the patience (by the clock; deterministic runs, whose tests each get a fixed
+    share of the work, try again while the last try gained something)."""
     best, low, high = start, start.level_value(LEVEL, problem), max(upper, 0.0)
     soft, patience = high, PATIENCE
-    tests, stepped = 0, False
+    tests, stepped, retried = 0, False, (low, high, patience)
     while high > _above(low) and _time_left(budget, tests):
         if soft <= _above(low):
-            soft, patience = high, min(1.0, 2 * patience)
+            if not budget.deterministic:
+                patience = min(1.0, 2 * patience)
+            if retried == (low, high, patience):
+                break  # nothing gained since the last try: the same tests would go unanswered
+            soft, retried = high, (low, high, patience)
         near = tests == 0 or soft - low <= NEAR * soft
         # Close to the top, tests just above the best plan (cheap to refute) alternate with
         # halving: where whole units of personnel are split over recipients the reachable
