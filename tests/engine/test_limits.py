@@ -75,3 +75,10 @@ def test_the_cli_refuses_a_problem_file_over_the_limits_with_exit_code_2(
     printed = json.loads(capsys.readouterr().out)
     assert printed["status"] == "invalid"
     assert [e["code"] for e in printed["errors"]] == ["too_many_levels"]
+
+
+def test_the_problem_schema_states_the_time_limit_the_engine_checks() -> None:
+    from tests.engine.test_io import schema
+
+    options = schema("problem.schema.json")["properties"]["options"]["properties"]
+    assert options["time_limit_seconds"]["maximum"] == LIMITS.max_time_limit_seconds
