@@ -117,3 +117,18 @@ def test_a_stopped_budget_has_nothing_left_and_its_parts_stop_with_it() -> None:
         assert stopped.left() == 0.0
     assert budget.give(COST_SEARCH) == 0.0
     assert budget.solver_limits(Limits()).interrupt is not None
+
+
+def test_solvers_get_an_interrupt_only_where_something_can_set_it() -> None:
+    limits = Limits(seed=1)
+
+    by_clock = Budget.of_run(60, clock=Clock()).solver_limits(limits)
+    held = Budget.of_run(60, stop=StopToken(), clock=Clock()).solver_limits(limits)
+    by_work = Budget.of_run(60, deterministic=True, clock=Clock()).solver_limits(limits)
+
+    # By the clock and nobody holding the token, HiGHS's own time limit is the deadline: it is
+    # spared its interrupt callbacks, which take the GIL from the search beside it.
+    assert by_clock.interrupt is None and by_clock.time_limit_seconds == 60
+    assert held.interrupt is not None  # the caller may stop the run
+    assert by_work.interrupt is not None  # the safety net of a deterministic run
+    assert Budget.of_run(60, stop=StopToken()).part(KERNEL).stoppable  # parts inherit it

@@ -100,6 +100,8 @@ class Budget:
         self.seconds = seconds
         """This budget's allowance; None: unlimited (deterministic runs without a limit)."""
         self.deterministic = deterministic
+        self.stoppable = stop is not None
+        """Whether the caller holds the stop token (else nobody can set it but the engine)."""
         self.stop = stop if stop is not None else StopToken()
         self.clock = clock
         self.started = clock()
@@ -218,15 +220,24 @@ class Budget:
         return self._child(left)
 
     def solver_limits(self, limits: Limits) -> Limits:
-        """`limits` with this budget's time and the run's interrupt: in deterministic runs the
-        budget's allowance (the backend makes it a work limit), by the clock what is left."""
+        """`limits` with this budget's time: in deterministic runs the budget's allowance (the
+        backend makes it a work limit), by the clock what is left. The interrupt goes with it
+        where something can set it: a stop token the caller holds, or the safety net of a
+        deterministic run. Otherwise the solver's own time limit is the deadline, and HiGHS is
+        spared its interrupt callbacks (about a thousand a second, each taking the GIL from the
+        search that may run beside it)."""
         seconds = self.seconds if self.deterministic else self.left()
         return replace(
             limits,
             time_limit_seconds=seconds,
             deterministic=self.deterministic,
-            interrupt=self.interrupt,
+            interrupt=self.solver_interrupt(),
         )
+
+    def solver_interrupt(self) -> Callable[[], bool] | None:
+        """The interrupt to hand a solver (`solver_limits`), or None where nothing but its own
+        time limit can end it."""
+        return self.interrupt if self.stoppable or self.deterministic else None
 
     def keep(self, share: Share) -> float:
         """The seconds `share` would take of this budget, without handing them out: what a
@@ -240,10 +251,12 @@ class Budget:
         deadline = self.deadline
         if seconds is not None and not self.deterministic:
             deadline = min(deadline, self.clock() + seconds)
-        return Budget(
+        child = Budget(
             seconds,
             deterministic=self.deterministic,
             stop=self.stop,
             clock=self.clock,
             deadline=deadline,
         )
+        child.stoppable = self.stoppable
+        return child

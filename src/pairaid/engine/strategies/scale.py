@@ -71,7 +71,7 @@ def _reported(reporter: Reporter, method: str, level: str, bound: float | None) 
 def _relaxation_bound(pairing: PairingModel, budget: Budget, reporter: Reporter) -> float | None:
     level = pairing.problem.objective_levels[0]
     expression, maximize = pairing.level(level.name)
-    limits = Limits(budget.give(RELAXATION_BOUND), interrupt=budget.interrupt)
+    limits = budget.part(RELAXATION_BOUND).solver_limits(Limits())
     bound = get_relaxation().bound(pairing.model, expression, maximize=maximize, limits=limits)
     return _reported(reporter, "relaxation", level.name, bound)
 

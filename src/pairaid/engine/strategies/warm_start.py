@@ -106,7 +106,7 @@ class RelaxationPlan:
     def improve(self, problem: Problem, start: Start, budget: Budget) -> Start:
         pairing = build_model(problem)
         expression, maximize = pairing.level(problem.level_names()[0])
-        limits = Limits(budget.left(), interrupt=budget.interrupt)
+        limits = budget.solver_limits(Limits())
         solution = get_relaxation().vertex(
             pairing.model, expression, maximize=maximize, limits=limits
         )
@@ -114,7 +114,8 @@ class RelaxationPlan:
             return start
         values, reduced = solution
         relaxed = {key: values[index] for key, index in pairing.assign.items()}
-        plan = neighbourhood.relaxation_plan(problem, relaxed, budget.left(), budget.interrupt)
+        interrupt = budget.solver_interrupt()
+        plan = neighbourhood.relaxation_plan(problem, relaxed, budget.left(), interrupt)
         if plan is None or not evaluate(problem, plan).feasible:
             return start
         reduced_costs = {key: reduced[index] for key, index in pairing.assign.items()}
