@@ -2,23 +2,28 @@
 direct HiGHS model and one direct CP-SAT model given the same wall time, in the same run.
 
     python benchmarks/engine_gap.py cattrysse1994 [--seconds 60] [--limit N] [--only a,b] [--no-peers]
+    python benchmarks/engine_gap.py chu1997 --types d --no-peers --before /tmp/engine-before/src
 
 The peers are given the same total wall time as the pipeline: building their models counts
-against it, as checks and model building count against the pipeline's limit.
+against it, as checks and model building count against the pipeline's limit. With `--before`,
+each instance is solved by the other checkout's engine and then by this one, back to back, each
+in a fresh process (`before_after.py`).
 
 Prints a Markdown table (value, gap to the known optimum or best-known value in %, seconds to
-the best plan and in all) for docs/benchmarks.md. Not part of CI; run it on an otherwise idle machine.
+the best plan, the whole run's seconds with the 1-minute load before and after it) for
+docs/benchmarks.md. Not part of CI; run it on an otherwise idle machine, or say how loaded it was.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import functools
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from before_after import run_solve
 from peers import PeerResult, gap_cpsat, gap_highs
 
 from pairaid import engine
@@ -59,19 +64,14 @@ def gap_percent(value: float | None, best: float) -> str:
     return f"{100 * (value - best) / best:.3f}"
 
 
-def record(
-    found: list[tuple[float, float]], level: str, value: float, bound: float | None, seconds: float
-) -> None:
-    found.append((value, seconds))
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
 
 
-def time_to_best(found: list[tuple[float, float]], value: float | None) -> str:
-    """Seconds from the start of the run to the first plan as cheap as the one returned (the
-    engine reports its warm start and every cheaper plan, `engine.solve(on_improvement=…)`)."""
-    if value is None:
-        return "none"
-    times = [seconds for cost, seconds in found if cost <= value + 1e-6 * max(1.0, abs(value))]
-    return f"{min(times):.1f}" if times else "not reported"
+def _value(row: dict[str, Any]) -> str:
+    value = row["value"]
+    shown = "none" if value is None else f"{value:g}"
+    return f"{shown} ({row['status']})"
 
 
 def main() -> None:
@@ -80,6 +80,7 @@ def main() -> None:
     )
     parser.add_argument("family", choices=["cattrysse1994", "chu1997", "yagiura2004"])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0, help="the solver's seed")
     parser.add_argument(
         "--instances",
         type=Path,
@@ -93,6 +94,13 @@ def main() -> None:
     parser.add_argument(
         "--no-peers", action="store_true", help="PairAid only (where a peer is known optimal)"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="SRC",
+        help="also run the engine of another checkout's src/ on each instance, just before this "
+        "one (e.g. a git worktree of an older commit)",
+    )
     args = parser.parse_args()
     best = known()
     files = instances(args.family, args.instances)
@@ -102,32 +110,35 @@ def main() -> None:
         files = [f for f in files if f.name in args.only.split(",")]
     if args.limit:
         files = files[: args.limit]
+    before = "| before | gap % | s (load) " if args.before else ""
     print(
-        "| instance | best known | PairAid | gap % | s to best | s "
+        f"| instance | best known {before}| PairAid | gap % | s to best | s (load) "
         "| direct HiGHS | gap % | direct CP-SAT | gap % |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "|---|---|" + ("---|---|---|" if args.before else "") + "---|---|---|---|---|---|---|---|"
+    )
     for path in files:
+        reference = best[f"{args.family}/{path.name}"]
+        cells = [path.name, f"{reference:g}"]
+        engines = ([args.before] if args.before else []) + [None]
+        for src in engines:  # the older engine first, then this one, back to back
+            row = run_solve(path, args.seconds, kind="gap", src=src, seed=args.seed)
+            cells += [_value(row), gap_percent(row["value"], reference)]
+            if src is None:
+                cells.append(_number(row["to_best"]))
+            load = f"{row['load_before']:.1f}–{row['load_after']:.1f}"
+            cells.append(f"{row['whole_seconds']:.1f} ({load})")
         problem = engine.read_gap(path)
-        found: list[tuple[float, float]] = []
-        result = engine.solve(
-            problem,
-            time_limit_seconds=args.seconds,
-            relative_gap=0.0,
-            on_improvement=functools.partial(record, found),
-        )
-        value = result.levels[0].value if result.levels else None
         skipped = PeerResult("not run", None, None, 0.0)
         highs = skipped if args.no_peers else gap_highs(problem, args.seconds)
         cpsat = skipped if args.no_peers else gap_cpsat(problem, args.seconds)
-        reference = best[f"{args.family}/{path.name}"]
-        print(
-            f"| {path.name} | {reference:g} | {value if value is not None else 'none'} ({result.status}) "
-            f"| {gap_percent(value, reference)} | {time_to_best(found, value)} | {result.seconds:.1f} "
-            f"| {highs.value if highs.value is not None else 'none'} | {gap_percent(highs.value, reference)} "
-            f"| {cpsat.value if cpsat.value is not None else 'none'} | {gap_percent(cpsat.value, reference)} |",
-            flush=True,
-        )
+        for peer in (highs, cpsat):
+            cells += [
+                "none" if peer.value is None else f"{peer.value:g}",
+                gap_percent(peer.value, reference),
+            ]
+        print("| " + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,20 +10,19 @@ value and time). Prints Markdown for docs/benchmarks.md. Not part of CI.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import time
 
 from pairaid import engine
 from pairaid.engine.generate import generate
 
-_LEVEL = re.compile(r"^level (\S+): \S+ .* at ([0-9.]+) s$")
 
-
-def level_seconds(lines: list[str]) -> list[float]:
-    """Seconds per level from the progress lines (they report the cumulative time)."""
-    ends = [float(m[2]) for line in lines if (m := _LEVEL.match(line))]
-    return [round(end - start, 2) for start, end in zip([0.0, *ends], ends, strict=False)]
+def level_seconds(steps: list[engine.Progress]) -> list[float]:
+    """Seconds per level from the progress payloads (seconds since the run began): the first
+    level from the end of the warm start, each later one from the level before."""
+    begun = [p.seconds for p in steps if p.stage == "warm_start"][:1]
+    ends = [p.seconds for p in steps if p.stage == "level"]
+    return [round(end - start, 2) for start, end in zip(begun + ends, ends, strict=False)]
 
 
 def main() -> None:
@@ -39,8 +38,8 @@ def main() -> None:
     walls = []
     for seed in range(args.seeds):
         problem = generate(19, 16, seed=seed, density=args.density)
-        lines: list[str] = []
-        result = engine.solve(problem, explain=False, progress=lines.append)
+        steps: list[engine.Progress] = []
+        result = engine.solve(problem, explain=False, progress=steps.append)
         started = time.perf_counter()
         greedy = engine.solve(problem, backend="greedy", explain=False)
         greedy_seconds = time.perf_counter() - started
@@ -48,7 +47,7 @@ def main() -> None:
         walls.append(result.seconds)
         print(
             f"| {seed} | {result.status} | {value if value is None else round(value, 4)} "
-            f"| {result.seconds:.2f} | {result.process_seconds:.2f} | {level_seconds(lines)} "
+            f"| {result.seconds:.2f} | {result.process_seconds:.2f} | {level_seconds(steps)} "
             f"| {greedy.levels[0].value if greedy.levels else '—'} | {greedy_seconds:.2f} |",
             flush=True,
         )
@@ -67,10 +66,10 @@ def main() -> None:
             density=args.density,
             objectives=(engine.Objective("leximin", args.leximin),),
         )
-        lines = []
-        result = engine.solve(problem, explain=False, time_limit_seconds=120, progress=lines.append)
+        steps = []
+        result = engine.solve(problem, explain=False, time_limit_seconds=120, progress=steps.append)
         print(
-            f"| {seed} | {args.leximin} | {result.status} | {level_seconds(lines)} | {result.seconds:.1f} |",
+            f"| {seed} | {args.leximin} | {result.status} | {level_seconds(steps)} | {result.seconds:.1f} |",
             flush=True,
         )
 

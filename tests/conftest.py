@@ -1,9 +1,17 @@
 """Shared fixtures. Database tests carry `pytest.mark.django_db`; the PostgreSQL leg runs those."""
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Hypothesis draws new examples on every run on a contributor's machine (more cases over time),
+# and the same ones in CI, so that a red build is the code's fault, never the draw's.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

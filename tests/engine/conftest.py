@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pairaid.engine import DegreeRange, Donor, Objective, PairData, Policy, Problem, Recipient
+from pairaid.engine.instance import PairKey
+
+Planted = frozenset[PairKey]
+"""A plan planted in a generated problem: each donor's one recipient."""
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Published GAP instances carried with the project (tests/data/gap/README.md: source, licence).
@@ -76,6 +82,56 @@ def random_problem(
     )
 
 
+def planted_problem(seed: int, **options: object) -> tuple[Problem, Planted]:
+    """`random_problem(seed, **options)` with a feasible plan planted in it: its policy is drawn
+    as usual, then loosened just enough for the plan to keep it (the plan's pairs are not
+    forbidden, each recipient's degree range holds the plan's donors, the travel limit and the
+    churn budget let the plan through; leximin has at most one level per recipient). Every
+    problem drawn is then feasible, so a property test asserts on each."""
+    problem = random_problem(seed, **options)  # type: ignore[arg-type]
+    return plant(problem, random.Random(seed))
+
+
+def plant(problem: Problem, chance: random.Random) -> tuple[Problem, Planted]:
+    """The problem loosened so that a plan drawn by `chance` is feasible, and that plan."""
+    recipients = [r.id for r in problem.recipients]
+    donors = [d.id for d in problem.donors]
+    chance.shuffle(recipients)
+    # Deal the first donors one to each recipient, so that every recipient has one if it can.
+    plan = frozenset(
+        (donor, recipients[n] if n < len(recipients) else chance.choice(recipients))
+        for n, donor in enumerate(donors)
+    )
+    policy = problem.policy
+    counts = [sum(1 for _, r in plan if r == recipient) for recipient in recipients]
+    degree = policy.recipient_degree
+    fewest = min(degree.minimum, min(counts))
+    most = None if degree.maximum is None else max(degree.maximum, max(counts))
+    travel = policy.max_travel_hours
+    if travel is not None:
+        travel = max([travel] + [problem.pair_data(*key).travel_hours or 0.0 for key in plan])
+    budget = policy.churn_budget
+    if budget is not None:
+        budget = max(budget, len(plan ^ policy.existing_plan))
+    loosened = replace(
+        policy,
+        recipient_degree=DegreeRange(fewest, most),
+        forbidden_pairs=policy.forbidden_pairs - plan,
+        max_travel_hours=travel,
+        churn_budget=budget,
+    )
+    objectives = fit_levels(problem.objectives, len(problem.recipients))
+    return replace(problem, policy=loosened, objectives=objectives), plan
+
+
+def fit_levels(objectives: Sequence[Objective], recipients: int) -> tuple[Objective, ...]:
+    """The objectives with leximin cut to one level per recipient (`engine.LIMITS`)."""
+    return tuple(
+        replace(o, levels=min(o.levels, recipients)) if o.name == "leximin" else o
+        for o in objectives
+    )
+
+
 def random_gap(seed: int, donors: int, recipients: int, fewest: int = 0) -> Problem:
     """A small random generalised assignment problem: whole donors, costs, absorption limits."""
     chance = random.Random(seed)
@@ -93,3 +149,23 @@ def random_gap(seed: int, donors: int, recipients: int, fewest: int = 0) -> Prob
         ),
         objectives=(Objective("min_cost"),),
     )
+
+
+def planted_gap(
+    seed: int, donors: int, recipients: int, fewest: int = 0
+) -> tuple[Problem, dict[str, str]]:
+    """`random_gap` with a feasible plan planted in it: each recipient's absorption limit raised
+    to the load the plan puts on it, and the plan (each donor's recipient). With `fewest` the
+    first donors are dealt one to each recipient."""
+    problem = random_gap(seed, donors, recipients, fewest)
+    chance = random.Random(seed)
+    ids = [r.id for r in problem.recipients]
+    plan = {
+        d.id: ids[n] if n < len(ids) and fewest else chance.choice(ids)
+        for n, d in enumerate(problem.donors)
+    }
+    load = dict.fromkeys(ids, 0.0)
+    for donor, recipient in plan.items():
+        load[recipient] += problem.load(donor, recipient)
+    absorption = {r: max(limit, load[r]) for r, limit in problem.policy.absorption.items()}
+    return replace(problem, policy=replace(problem.policy, absorption=absorption)), plan

@@ -70,6 +70,7 @@ def test_several_sizes_into_a_folder(tmp_path: Path) -> None:
         (["19by16"], "expected DONORSxRECIPIENTS"),
         (["0x16"], "at least one donor"),
         (["19x16", "--density", "1.5"], "--density"),
+        (["19x16", "--donor-nearest", "0"], "--donor-nearest"),
         (["19x16", "--objective", "fastest"], "unknown 'fastest'"),
         (["19x16", "40x30", "--out", "x.json"], "--out takes one size"),
     ],
@@ -79,3 +80,26 @@ def test_bad_arguments_are_named_with_exit_code_2(
 ) -> None:
     assert run(*args) == 2
     assert said in capsys.readouterr().err
+
+
+def test_the_mid_size_instance_of_the_benchmarks(tmp_path: Path) -> None:
+    out = tmp_path / "mid.json"
+
+    code = run(
+        "300x250",
+        "--density",
+        "0",
+        "--donor-nearest",
+        "20",
+        "--recipient-max",
+        "4",
+        "--out",
+        str(out),
+    )
+
+    assert code == 0
+    problem = engine.read_problem(out)
+    expected = engine.generate(300, 250, density=0.0, donor_nearest=20, recipient_max=4)
+    assert engine.problem_to_dict(problem) == engine.problem_to_dict(expected)
+    assert len(problem.pairs) == 300 * 20  # each recipient's 3 nearest donors are among them
+    assert problem.policy.recipient_degree.maximum == 4

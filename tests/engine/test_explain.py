@@ -77,7 +77,8 @@ def test_best_single_swap_is_found_for_a_poor_plan() -> None:
     messages = explain(problem, evaluation)
 
     swap = next(m for m in messages if m.code == "best_swap" and m.args["recipient"] == "Y")
-    assert swap.args["change"] == "move B from X to Y"
+    assert swap.args["change"] == {"kind": "move", "donor": "B", "source": "X", "target": "Y"}
+    assert "best single change is to move B from X to Y" in swap.text
     assert (swap.args["before"], swap.args["after"]) == ("0.4", "1")
 
 
@@ -93,6 +94,7 @@ def test_each_pair_gets_its_contribution_and_next_best_alternative() -> None:
         ("C", "Y"),
     ]
     assert messages[0].args["share"] == "100.0%"
+    assert messages[1].args["next_best"]["recipient"] == "X"  # data, not words
     assert "next best: X" in messages[1].text
 
 

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.engine import oracle
-from tests.engine.conftest import random_problem
+from tests.engine.conftest import Planted, fit_levels, planted_problem, random_problem
 
-from pairaid.engine import Objective, evaluate, plan_from_pairs, solve
+from pairaid.engine import (
+    Objective,
+    Problem,
+    Progress,
+    StopToken,
+    evaluate,
+    generate,
+    plan_from_pairs,
+    plan_of,
+    solve,
+)
 
 OBJECTIVE_SETS = {
     "max_min": (Objective("max_min_coverage"),),
@@ -80,20 +93,32 @@ def test_split_donors_match_brute_force_with_exact_split(seed: int) -> None:
         assert result.status == "infeasible"
         return
     assert result.levels[0].value == pytest.approx(expected[0], rel=1e-6, abs=1e-7)
-    evaluation = evaluate(problem, [_assignment(p) for p in result.pairs])
+    evaluation = evaluate(problem, plan_of(result))
     assert evaluation.feasible
     assert evaluation.metrics["min_coverage"] == pytest.approx(expected[0], rel=1e-6, abs=1e-7)
 
 
-def _assignment(pair):  # type: ignore[no-untyped-def]
-    from pairaid.engine import Assignment
+@dataclass(frozen=True)
+class Drawn:
+    """A problem drawn for a property test, and the feasible plan planted in it (None: drawn
+    without one; it may then be infeasible, which brute force must confirm)."""
 
-    return Assignment(pair.donor, pair.recipient, pair.allocation)
+    problem: Problem
+    planted: Planted | None
+
+
+def _drawn(seed: int, planted: bool, **options: Any) -> Drawn:
+    if planted:
+        return Drawn(*planted_problem(seed, **options))
+    problem = random_problem(seed, **options)
+    objectives = fit_levels(problem.objectives, len(problem.recipients))
+    return Drawn(replace(problem, objectives=objectives), None)
 
 
 problems = st.builds(
-    random_problem,
+    _drawn,
     seed=st.integers(0, 10_000),
+    planted=st.sampled_from([True, True, True, False]),  # three in four carry a plan
     donors=st.integers(2, 6),
     recipients=st.integers(1, 4),
     resources=st.integers(1, 2),
@@ -106,13 +131,22 @@ problems = st.builds(
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def assert_infeasible_by_brute_force(drawn: Drawn) -> None:
+    """An `infeasible` result is right: nothing was planted, and no plan exists."""
+    assert drawn.planted is None, "a plan was planted in this problem"
+    assert oracle.best_levels(drawn.problem, list(drawn.problem.level_names())) is None
+
+
 @PROPERTY
 @given(problems)
-def test_evaluator_agrees_with_every_claim(problem) -> None:  # type: ignore[no-untyped-def]
+def test_evaluator_agrees_with_every_claim(drawn: Drawn) -> None:
+    problem = drawn.problem
     result = solve(problem)
-    if result.status not in ("optimal", "feasible"):
+    if result.status == "infeasible":
+        assert_infeasible_by_brute_force(drawn)
         return
-    evaluation = evaluate(problem, [_assignment(p) for p in result.pairs])
+    assert result.status in ("optimal", "feasible")  # no time limit: a plan, or a proof
+    evaluation = evaluate(problem, plan_of(result))
     # every plan respects degrees, forbidden and required pairs, and the churn budget
     assert evaluation.feasible, [v.text for v in evaluation.violations]
     for level in result.levels:
@@ -120,23 +154,25 @@ def test_evaluator_agrees_with_every_claim(problem) -> None:  # type: ignore[no-
         assert evaluation.level_value(level.name, problem) == pytest.approx(
             claimed, rel=1e-5, abs=1e-6
         )
+    if drawn.planted is not None and result.levels[0].status == "optimal":
+        # The first level proven optimal is at least as good as the plan planted in it.
+        first = problem.objective_levels[0]
+        planted = evaluate(problem, plan_from_pairs(drawn.planted))
+        sign = 1.0 if first.maximised else -1.0
+        slack = 1e-6 * max(1.0, abs(planted.level_value(first.name, problem)))
+        assert (
+            sign * (result.levels[0].value or 0.0)
+            >= sign * planted.level_value(first.name, problem) - slack
+        )
 
 
 @PROPERTY
 @given(st.integers(0, 10_000), st.integers(3, 6), st.integers(2, 4))
 def test_leximin_vector_never_worse_than_max_min(seed: int, donors: int, recipients: int) -> None:
-    max_min = solve(random_problem(seed, donors=donors, recipients=recipients))
-    leximin = solve(
-        random_problem(
-            seed,
-            donors=donors,
-            recipients=recipients,
-            objectives=(Objective("leximin", recipients),),
-        )
-    )
-    if max_min.status != "optimal":
-        assert leximin.status == max_min.status
-        return
+    problem, _ = planted_problem(seed, donors=donors, recipients=recipients)
+    max_min = solve(problem)
+    leximin = solve(replace(problem, objectives=(Objective("leximin", recipients),)))
+    assert max_min.status == leximin.status == "optimal"
     a = sorted(max_min.metrics["coverage"].values())
     b = sorted(leximin.metrics["coverage"].values())
     for worse, better in zip(a, b, strict=True):
@@ -184,15 +220,98 @@ def test_hand_typed_plan_is_scored_like_the_solver_would() -> None:
     assert evaluation.metrics["min_coverage"] == pytest.approx(result.levels[0].value)
 
 
-def test_progress_lines_report_each_level_without_changing_the_result() -> None:
+def test_progress_reports_each_level_without_changing_the_result() -> None:
     problem = random_problem(4, donors=5, recipients=3, objectives=(Objective("leximin", 2),))
-    lines: list[str] = []
+    steps: list[Progress] = []
 
-    with_progress = solve(problem, deterministic=True, progress=lines.append)
+    with_progress = solve(problem, deterministic=True, progress=steps.append)
     without = solve(problem, deterministic=True)
 
-    assert [line.split(":")[0] for line in lines if line.startswith("level")] == [
-        "level max_min_coverage",
-        "level leximin_2",
-    ]
+    assert [p.level for p in steps if p.stage == "level"] == ["max_min_coverage", "leximin_2"]
+    assert [p.stage for p in steps][:2] == ["checked", "warm_start"]
     assert with_progress.to_dict(timings=False) == without.to_dict(timings=False)
+
+
+# The stop token: set at a chosen point of the run (a hook, never a timer), the run ends there
+# with the best plan found so far and statuses that claim nothing more.
+
+
+def _stop_when_first_solved(monkeypatch: pytest.MonkeyPatch, stop: StopToken) -> list[int]:
+    """Set `stop` as the exact backend is first called; returns how many calls were made."""
+    from pairaid.engine.backends.highs import HighsBackend
+
+    calls: list[int] = []
+    optimize = HighsBackend.optimize
+
+    def stopping(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        stop.set()
+        return optimize(self, *args, **kwargs)
+
+    monkeypatch.setattr(HighsBackend, "optimize", stopping)
+    return calls
+
+
+def test_a_run_stopped_before_it_starts_returns_the_first_heuristic_plan() -> None:
+    problem = generate(60, 50, seed=3, density=0.2, objectives=(Objective("leximin", 3),))
+    stop = StopToken()
+    stop.set()
+    steps: list[Progress] = []
+
+    result = solve(problem, time_limit_seconds=60, stop=stop, progress=steps.append)
+
+    assert result.status == "feasible"  # a plan, nothing proven
+    assert all(level.status == "feasible" and level.bound is None for level in result.levels)
+    warm = next(p for p in steps if p.stage == "warm_start")
+    assert warm.method == "greedy"  # the chain stopped after its first plan
+    assert [p.stage for p in steps][-1] == "stopped"
+    assert "stopped" in [m.code for m in result.explanations]
+    assert evaluate(problem, plan_of(result)).feasible
+
+
+def test_a_run_stopped_as_the_solver_begins_keeps_its_start_and_reaches_no_later_level(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = generate(19, 16, seed=0, density=0.5, objectives=(Objective("leximin", 3),))
+    unstopped = solve(problem, deterministic=True, explain=False)
+    stop = StopToken()
+    calls = _stop_when_first_solved(monkeypatch, stop)
+    steps: list[Progress] = []
+
+    result = solve(problem, deterministic=True, stop=stop, progress=steps.append)
+
+    assert unstopped.status == "optimal"
+    assert result.status == "feasible" and len(calls) == 1  # no solve after the stop
+    first, *later = result.levels
+    assert first.status == "feasible" and first.value is not None
+    assert first.value <= (unstopped.levels[0].value or 0.0) + 1e-9
+    assert [level.status for level in later] == ["not_reached", "not_reached"]
+    assert "level" not in [p.stage for p in steps[steps.index(_first(steps, "level")) + 1 :]]
+    codes = [m.code for m in result.explanations]
+    assert "stopped" in codes and "explanations_cut" in codes  # the moves were not explained
+    assert evaluate(problem, plan_of(result)).level_value(first.name, problem) == pytest.approx(
+        first.value
+    )
+
+
+def _first(steps: list[Progress], stage: str) -> Progress:
+    return next(p for p in steps if p.stage == stage)
+
+
+def test_a_cost_run_stopped_in_branch_and_bound_returns_the_solver_s_plan_unproven(
+    gap_dir,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pairaid.engine import read_gap
+
+    problem = read_gap(gap_dir / "chu1997" / "c10200")  # far from proven at once
+    stop = StopToken()
+    calls = _stop_when_first_solved(monkeypatch, stop)
+
+    result = solve(problem, deterministic=True, stop=stop)
+
+    assert result.status == "feasible" and len(calls) == 1
+    (level,) = result.levels
+    assert level.status == "feasible" and level.value is not None and level.value >= 2806
+    assert level.bound is None or level.bound <= 2806  # stopped before its root: no bound yet
+    assert evaluate(problem, plan_of(result)).level_value("min_cost", problem) == level.value

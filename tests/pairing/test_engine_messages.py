@@ -19,9 +19,56 @@ def test_rendering_in_chinese_and_english():
 def test_the_warm_start_note_names_levels_and_heuristic_in_chinese():
     stored = message(
         "warm_start",
-        heuristic="greedy + local search",
-        summary="max_min_coverage 0.25, leximin_2 0.6",
+        heuristics=["greedy", "local_search"],
+        levels=[{"level": "max_min_coverage", "value": 0.25}, {"level": "leximin_2", "value": 0.6}],
     ).to_dict()
+    assert stored["text"] == (
+        "greedy + local search found a plan used as warm start "
+        "(max_min_coverage 0.25, leximin_2 0.6)"
+    )
     text = render(stored, "zh-hans")
     assert "max_min_coverage" not in text and "leximin_2" not in text and "greedy" not in text
-    assert "0.25" in text and "0.6" in text and "贪心算法" in text
+    assert "0.25" in text and "0.6" in text and "贪心算法加局部搜索" in text
+
+
+def test_a_warm_start_note_stored_before_its_arguments_were_data_is_shown_in_english():
+    stored = {
+        "code": "warm_start",
+        "args": {"heuristic": "greedy", "summary": "max_min_coverage 0.25"},
+        "text": "greedy found a plan used as warm start (max_min_coverage 0.25)",
+    }
+    assert render(stored, "zh-hans") == stored["text"]
+
+
+def test_moves_and_next_best_recipients_are_data_rendered_in_chinese():
+    swap = message(
+        "best_swap",
+        recipient="Y",
+        change={
+            "kind": "swap",
+            "donor": "A",
+            "recipient": "Y",
+            "other": "B",
+            "other_recipient": "X",
+        },
+        before="0.4",
+        after="0.6",
+        own_before="0.4",
+        own_after="0.8",
+    ).to_dict()
+    pair = message(
+        "pair_contribution",
+        donor="A",
+        recipient="X",
+        quantity="50",
+        resource="nurse",
+        share="100.0%",
+        next_best={"recipient": "Y", "before": "0.4", "after": "0.5"},
+    ).to_dict()
+    alone = {**pair, "args": {**pair["args"], "next_best": None}}
+
+    assert "swap A (Y) with B (X)" in swap["text"]
+    assert "将 A（Y）与 B（X）互换" in render(swap, "zh-hans")
+    assert "next best: Y (minimum coverage 0.4 → 0.5)" in pair["text"]
+    assert render(pair, "zh-hans").endswith("次优去向：Y（最低覆盖率 0.4 → 0.5）")
+    assert render(alone, "zh-hans").endswith("没有可行的其他受援方")

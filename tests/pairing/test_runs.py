@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from pairaid import engine
 from pairaid.pairing import runs
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 
@@ -166,8 +167,9 @@ def test_a_running_run_shows_the_best_plan_so_far(hubei, client, people):  # typ
     PlanRun.objects.filter(pk=run.pk).update(state=PlanRun.State.RUNNING)
     report = runs._progress_reporter(run.pk)
 
-    report("max_min_coverage", 0.25, 0.6, 1.04)
-    report("max_min_coverage", 0.5, 0.6, 1.2)  # within a second of the last: not stored
+    report(engine.Progress("level", 0.5, level="max_min_coverage", status="feasible"))  # not a plan
+    report(engine.Progress("improved", 1.04, level="max_min_coverage", value=0.25, bound=0.6))
+    report(engine.Progress("improved", 1.2, level="max_min_coverage", value=0.5, bound=0.6))
 
     run.refresh_from_db()
     assert run.progress == {

@@ -6,13 +6,17 @@ Plain typed data in, plain typed data out::
     problem = engine.read_problem("problem.json")
     result = engine.solve(problem, time_limit_seconds=10)
     print(result.status, [(p.donor, p.recipient) for p in result.pairs])
+
+A request over `engine.LIMITS` is the status `invalid`; `engine.StopToken` ends a run early
+(`solve(..., stop=token)`); `solve(..., progress=callback)` reports each step as a picklable
+`engine.Progress`.
 """
 
+from pairaid.engine.budget import StopToken
 from pairaid.engine.checks import check_problem, prove_infeasible
 from pairaid.engine.errors import BackendUnavailable, EngineError, ProblemInvalid
 from pairaid.engine.evaluate import Evaluation, evaluate
 from pairaid.engine.generate import generate
-from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import (
     Assignment,
     DegreeRange,
@@ -33,19 +37,24 @@ from pairaid.engine.io import (
     read_problem,
     write_problem,
 )
-from pairaid.engine.local_search import improve
+from pairaid.engine.limits import LIMITS, EngineLimits
 from pairaid.engine.messages import Message
+from pairaid.engine.progress import Progress, progress_text
 from pairaid.engine.result import Level, PairResult, Result
 from pairaid.engine.solve import plan_of, solve
 from pairaid.engine.stable import StableMatching, blocking_pairs, deferred_acceptance
+from pairaid.engine.strategies.greedy import greedy_plan
+from pairaid.engine.strategies.local_search import improve
 from pairaid.engine.tradeoff import TradeoffPoint, tradeoff_curve
 
 __all__ = [
+    "LIMITS",
     "Assignment",
     "BackendUnavailable",
     "DegreeRange",
     "Donor",
     "EngineError",
+    "EngineLimits",
     "Evaluation",
     "Level",
     "Message",
@@ -56,10 +65,12 @@ __all__ = [
     "Policy",
     "Problem",
     "ProblemInvalid",
+    "Progress",
     "Recipient",
     "Result",
     "SolveOptions",
     "StableMatching",
+    "StopToken",
     "TradeoffPoint",
     "blocking_pairs",
     "check_problem",
@@ -72,6 +83,7 @@ __all__ = [
     "plan_of",
     "problem_from_dict",
     "problem_to_dict",
+    "progress_text",
     "prove_infeasible",
     "read_gap",
     "read_problem",

@@ -1,6 +1,7 @@
 """Checks before solving: every input error at once, then cheap proofs of infeasibility.
 
-`check_problem` finds values a coordinator must fix (each with a path into the problem);
+`check_problem` finds values a coordinator must fix (each with a path into the problem), the
+engine's published limits (`engine.LIMITS`) among them;
 `prove_infeasible` finds policies no plan can meet, by counting and flow (Hall) arguments, and
 names the donors and recipients involved.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pairaid.engine.eligibility import eligible_pairs, exclusion_reason
 from pairaid.engine.flow import FlowNetwork
 from pairaid.engine.instance import BACKEND_NAMES, OBJECTIVE_NAMES, PairKey, Problem
+from pairaid.engine.limits import LIMITS
 from pairaid.engine.messages import Message, message
 
 _MAX_NAMED = 8  # name at most this many regions in one message
@@ -178,6 +180,13 @@ def _check_objectives(problem: Problem) -> list[Message]:
             errors.append(
                 message("too_small", path=f"{path}.levels", minimum=1, value=objective.levels)
             )
+        most = LIMITS.max_leximin_levels(len(problem.recipients))
+        if objective.name == "leximin" and objective.levels > most:
+            errors.append(
+                message(
+                    "too_many_levels", path=f"{path}.levels", maximum=most, value=objective.levels
+                )
+            )
         field = {"min_travel": "travel_hours", "min_cost": "cost"}.get(objective.name)
         if field is not None and not _ids_broken(problem):
             errors += _missing_pair_field(problem, objective.name, field, path)
@@ -222,10 +231,18 @@ def _check_options(problem: Problem) -> list[Message]:
                 got=repr(options.backend),
             )
         )
-    if options.time_limit_seconds is not None:
-        errors += _number_errors(
-            options.time_limit_seconds, "options.time_limit_seconds", strict=True
-        )
+    limit = options.time_limit_seconds
+    if limit is not None:
+        errors += _number_errors(limit, "options.time_limit_seconds", strict=True)
+        if math.isfinite(limit) and limit > LIMITS.max_time_limit_seconds:
+            errors.append(
+                message(
+                    "too_large",
+                    path="options.time_limit_seconds",
+                    maximum=_show(LIMITS.max_time_limit_seconds),
+                    value=_show(limit),
+                )
+            )
     if not 0 <= options.seed < 2**31:
         errors.append(message("too_small", path="options.seed", minimum=0, value=options.seed))
     return errors

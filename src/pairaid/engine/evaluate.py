@@ -39,15 +39,13 @@ class Evaluation:
 
     def level_value(self, name: str, problem: Problem) -> float:
         """The plan's value of one lexicographic level, for comparison with a solver's claim."""
-        values = list(self.coverage.values())
-        if name == "max_min_coverage":
-            return min(values, default=0.0)
-        if name.startswith("leximin_"):
-            return ordered_sum(values, int(name.removeprefix("leximin_")))
-        if name == "min_churn":
+        level = problem.objective_level(name)
+        if level.measure == "ordered_coverage":
+            return ordered_sum(list(self.coverage.values()), level.k)
+        if level.measure == "churn":
             return float(churn(problem.policy.existing_plan, [a.key for a in self.assignments]))
-        field_name = {"min_travel": "travel_hours", "min_cost": "cost"}[name]
-        return sum(getattr(problem.pair_data(*a.key), field_name) or 0.0 for a in self.assignments)
+        measure = level.measure
+        return sum(getattr(problem.pair_data(*a.key), measure) or 0.0 for a in self.assignments)
 
 
 def churn(reference: Iterable[PairKey], plan: Iterable[PairKey]) -> int:

@@ -13,11 +13,23 @@ import math
 from dataclasses import dataclass, field
 
 from pairaid.engine.eligibility import eligible_pairs
-from pairaid.engine.instance import FAIRNESS_OBJECTIVES, PairKey, Problem
+from pairaid.engine.instance import FAIRNESS_OBJECTIVES, ObjectiveLevel, PairKey, Problem
 from pairaid.engine.model import LinearExpression, LinearModel
 
 COVERAGE_SCALE = 10_000
 """Integer steps per unit of coverage for integer-only solvers (CP-SAT): precision 1e-4."""
+
+
+@dataclass(frozen=True)
+class OrderedSumColumns:
+    """The columns one ordered-sum level added: its threshold `t` and, for k > 1, each
+    coverage column's shortfall `d = max(0, t - c)`, so a plan's values can be extended to them
+    (`lexicographic.extend_hint`) without reading column names."""
+
+    k: int
+    threshold: int
+    shortfalls: tuple[tuple[int, int], ...] = ()
+    """(coverage column, shortfall column) pairs."""
 
 
 @dataclass
@@ -30,11 +42,15 @@ class PairingModel:
     coverage: dict[str, int]
     split_donors: frozenset[str]
     levels: dict[str, tuple[LinearExpression, bool]] = field(default_factory=dict)
+    plan_columns: int = 0
+    """Columns that describe a plan (pairs, allocations, coverage); levels add theirs after."""
+    ordered_sums: list[OrderedSumColumns] = field(default_factory=list)
 
     def level(self, name: str) -> tuple[LinearExpression, bool]:
         """The expression of one lexicographic level and whether it is maximised."""
         if name not in self.levels:
-            self.levels[name] = _level_expression(self, name)
+            level = self.problem.objective_level(name)
+            self.levels[name] = _level_expression(self, level), level.maximised
         return self.levels[name]
 
     def hold(self, name: str, value: float, tolerance: float = 1e-6) -> None:
@@ -67,6 +83,7 @@ def build_model(problem: Problem) -> PairingModel:
     if any(o.name in FAIRNESS_OBJECTIVES for o in problem.objectives):
         _add_allocation(pairing)
         _add_coverage(pairing)
+    pairing.plan_columns = model.size
     return pairing
 
 
@@ -181,19 +198,16 @@ def _coverage_upper_bound(problem: Problem, recipient: str, pairs: list[PairKey]
     return reachable if problem.saturation is None else min(problem.saturation, reachable)
 
 
-def _level_expression(pairing: PairingModel, name: str) -> tuple[LinearExpression, bool]:
-    problem = pairing.problem
-    if name == "max_min_coverage":
-        return _ordered_sum(pairing, 1), True
-    if name.startswith("leximin_"):
-        return _ordered_sum(pairing, int(name.removeprefix("leximin_"))), True
-    if name == "min_churn":
-        return churn_expression(pairing), False
-    field_name = {"min_travel": "travel_hours", "min_cost": "cost"}[name]
+def _level_expression(pairing: PairingModel, level: ObjectiveLevel) -> LinearExpression:
+    if level.measure == "ordered_coverage":
+        return _ordered_sum(pairing, level.k)
+    if level.measure == "churn":
+        return churn_expression(pairing)
     expression = LinearExpression()
     for key, variable in pairing.assign.items():
-        expression.add(variable, getattr(problem.pair_data(*key), field_name) or 0.0)
-    return expression, False
+        # the measure names the pair's field: travel_hours or cost
+        expression.add(variable, getattr(pairing.problem.pair_data(*key), level.measure) or 0.0)
+    return expression
 
 
 def _ordered_sum(pairing: PairingModel, k: int) -> LinearExpression:
@@ -211,9 +225,13 @@ def _ordered_sum(pairing: PairingModel, k: int) -> LinearExpression:
     if k == 1:
         for coverage in coverages:
             model.add_row([(threshold, 1.0), (coverage, -1.0)], upper=0.0)
+        pairing.ordered_sums.append(OrderedSumColumns(k, threshold))
         return expression
+    shortfalls = []
     for coverage in coverages:
         shortfall = model.add_variable(f"d[{k},{coverage}]", 0.0, top, scale=COVERAGE_SCALE)
         model.add_row([(shortfall, 1.0), (threshold, -1.0), (coverage, 1.0)], lower=0.0)
         expression.add(shortfall, -1.0)
+        shortfalls.append((coverage, shortfall))
+    pairing.ordered_sums.append(OrderedSumColumns(k, threshold, tuple(shortfalls)))
     return expression

@@ -3,8 +3,10 @@
 Donors and recipients are spread over a map; need is heavy-tailed (Pareto) and several times
 higher near a stricken area at the centre; donor strength is heavy-tailed too. Each recipient may
 be served by the nearest `density` share of donors by travel time (at least a few), and each donor
-may serve its two nearest recipients, so nobody is left without a possible partner. Several
-resource types, counted in whole units (personnel). Sizes from 19×16 (Hubei 2020) to 3,000×2,500.
+may serve its `donor_nearest` nearest recipients (2 unless asked), so nobody is left without a
+possible partner; `recipient_max` caps the donors a recipient may have (the policy's U). Whole
+donors: each serves exactly one recipient. Several resource types, counted in whole units
+(personnel). Sizes from 19×16 (Hubei 2020) to 3,000×2,500.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ SPEED_KMH = 80.0
 LOADING_HOURS = 1.0
 STRENGTH_PARETO = 1.5
 NEED_PARETO = 1.2
+MINIMUM_PER_RECIPIENT = 3
+"""Donors every recipient may take at least, whatever the density."""
 SCARCITY = 1.3
 """Total need over total capacity: aid is short, as in every real programme."""
 
@@ -44,9 +48,14 @@ def generate(
     resources: Sequence[str] = ("doctor", "nurse", "icu_nurse"),
     density: float = 0.1,
     recipient_max: int | None = 3,
+    donor_nearest: int = 2,
     objectives: Sequence[Objective] = (Objective("max_min_coverage"),),
 ) -> Problem:
-    """A synthetic problem; the same arguments always give the same problem."""
+    """A synthetic problem; the same arguments always give the same problem.
+
+    `density` 0 leaves each recipient only its few nearest donors beside the donors' own
+    `donor_nearest`. The mid-size instances of docs/benchmarks.md are
+    `generate(300, 250, seed=s, donor_nearest=20, recipient_max=4)`."""
     rng = np.random.default_rng(seed)
     donor_xy = rng.uniform(0.0, MAP_KM, size=(donors, 2))
     # Recipients spread like donors (so each has donors nearby), need concentrates at the centre.
@@ -55,7 +64,7 @@ def generate(
     stricken = 1.0 + STRICKEN_FACTOR * np.exp(-(centre_km**2) / (2 * STRICKEN_SPREAD_KM**2))
     capacity = _capacities(rng, donors, len(resources))
     need = _needs(rng, stricken, len(resources), capacity.sum(axis=0))
-    pairs = _eligible_pairs(donor_xy, recipient_xy, density, minimum_per_recipient=3)
+    pairs = _eligible_pairs(donor_xy, recipient_xy, density, donor_nearest)
     return Problem(
         name=f"synthetic {donors}x{recipients} seed {seed}",
         donors=[
@@ -97,12 +106,12 @@ def _needs(
 
 
 def _eligible_pairs(
-    donor_xy: np.ndarray, recipient_xy: np.ndarray, density: float, minimum_per_recipient: int
+    donor_xy: np.ndarray, recipient_xy: np.ndarray, density: float, donor_nearest: int
 ) -> list[PairData]:
     """Each recipient's nearest `density` share of donors (at least a few), plus each donor's
-    two nearest recipients, so that nobody is left without a possible partner."""
+    `donor_nearest` nearest recipients, so that nobody is left without a possible partner."""
     donors = len(donor_xy)
-    keep = min(donors, max(minimum_per_recipient, math.ceil(density * donors)))
+    keep = min(donors, max(MINIMUM_PER_RECIPIENT, math.ceil(density * donors)))
     km = np.hypot(
         donor_xy[:, None, 0] - recipient_xy[None, :, 0],
         donor_xy[:, None, 1] - recipient_xy[None, :, 1],
@@ -110,8 +119,8 @@ def _eligible_pairs(
     eligible = np.zeros(km.shape, dtype=bool)
     nearest_donors = np.argpartition(km, keep - 1, axis=0)[:keep]
     eligible[nearest_donors, np.arange(km.shape[1])[None, :]] = True
-    two = min(2, km.shape[1])
-    nearest_recipients = np.argpartition(km, two - 1, axis=1)[:, :two]
+    nearest = min(max(donor_nearest, 1), km.shape[1])
+    nearest_recipients = np.argpartition(km, nearest - 1, axis=1)[:, :nearest]
     eligible[np.arange(donors)[:, None], nearest_recipients] = True
     pairs = []
     for i, j in zip(*np.nonzero(eligible), strict=True):

@@ -27,6 +27,38 @@ FAIRNESS_OBJECTIVES = frozenset({"max_min_coverage", "leximin"})
 BACKEND_NAMES: tuple[str, ...] = ("auto", "highs", "cpsat", "greedy", "local_search")
 
 ObjectiveName = Literal["max_min_coverage", "leximin", "min_travel", "min_cost", "min_churn"]
+LevelMeasure = Literal["ordered_coverage", "travel_hours", "cost", "churn"]
+
+
+@dataclass(frozen=True)
+class ObjectiveLevel:
+    """One level of the lexicographic order as data: its name in results, what it measures and
+    which way is better. `ordered_coverage` is the sum of the `k` smallest coverages (k = 1 is
+    max-min coverage, k > 1 a leximin level); travel hours, cost and churn are minimised. The
+    pipeline reads a level's meaning from here, never from its name."""
+
+    name: str
+    measure: LevelMeasure
+    k: int = 1
+
+    @property
+    def maximised(self) -> bool:
+        return self.measure == "ordered_coverage"
+
+    @property
+    def fairness(self) -> bool:
+        return self.measure == "ordered_coverage"
+
+
+MAX_MIN_LEVEL = ObjectiveLevel("max_min_coverage", "ordered_coverage", 1)
+_SINGLE_LEVELS: Mapping[str, ObjectiveLevel] = MappingProxyType(
+    {
+        "max_min_coverage": MAX_MIN_LEVEL,
+        "min_travel": ObjectiveLevel("min_travel", "travel_hours"),
+        "min_cost": ObjectiveLevel("min_cost", "cost"),
+        "min_churn": ObjectiveLevel("min_churn", "churn"),
+    }
+)
 
 
 def _frozen_mapping(values: Mapping[str, float] | None) -> Mapping[str, float]:
@@ -194,17 +226,39 @@ class Problem:
         shares = [capacity.get(k, 0.0) / q for k, q in need.items() if q > 0]
         return min(shares) if shares else 0.0
 
-    def level_names(self) -> tuple[str, ...]:
-        """The names of the result's levels, leximin expanded to `leximin_2`, `leximin_3`, …"""
-        names: list[str] = []
+    @cached_property
+    def objective_levels(self) -> tuple[ObjectiveLevel, ...]:
+        """The result's levels in order, leximin expanded to `leximin_2`, `leximin_3`, … Checked
+        problems only: `check_problem` refuses more leximin levels than recipients
+        (`engine.LIMITS`), so that a request cannot make this list huge."""
+        levels: list[ObjectiveLevel] = []
         for objective in self.objectives:
             if objective.name == "leximin":
-                names.append("max_min_coverage")
-                names.extend(f"leximin_{k}" for k in range(2, objective.levels + 1))
+                levels.append(MAX_MIN_LEVEL)
+                levels.extend(
+                    ObjectiveLevel(f"leximin_{k}", "ordered_coverage", k)
+                    for k in range(2, objective.levels + 1)
+                )
             else:
-                names.append(objective.name)
+                levels.append(_SINGLE_LEVELS[objective.name])
         # `max_min_coverage` then `leximin` would repeat level 1: keep each level once.
-        return tuple(dict.fromkeys(names))
+        unique: dict[str, ObjectiveLevel] = {}
+        for level in levels:
+            unique.setdefault(level.name, level)
+        return tuple(unique.values())
+
+    @cached_property
+    def _levels_by_name(self) -> Mapping[str, ObjectiveLevel]:
+        own = {level.name: level for level in self.objective_levels}
+        return MappingProxyType({**_SINGLE_LEVELS, **own})
+
+    def level_names(self) -> tuple[str, ...]:
+        """The names of the result's levels (`objective_levels`)."""
+        return tuple(level.name for level in self.objective_levels)
+
+    def objective_level(self, name: str) -> ObjectiveLevel:
+        """The level called `name`: one of this problem's, or a single-level objective."""
+        return self._levels_by_name[name]
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pairaid.engine.backends.base import Backend, Exchange, Limits, OptimumStatus
+from pairaid.engine.budget import Budget
 from pairaid.engine.formulation import PairingModel
 
 HOLD_TOLERANCE = 1e-6
@@ -46,32 +46,38 @@ def solve_levels(
     level_names: Sequence[str],
     backend: Backend,
     limits: Limits,
+    budget: Budget,
     hint: Sequence[float] | None = None,
     tolerance: float = HOLD_TOLERANCE,
-    on_level: Callable[[LevelOutcome, float], None] | None = None,
-    on_improvement: Callable[[str, float, float | None, float], None] | None = None,
+    on_level: Callable[[LevelOutcome], None] | None = None,
+    on_improvement: Callable[[str, float, float | None], None] | None = None,
     exchange: Exchange | None = None,
+    levels_in_all: int | None = None,
 ) -> LexicographicOutcome:
-    """Solve the levels in order; a level not proven is held at the best value found.
+    """Solve the levels in order, each within its part of `budget` (`Budget.level`); a level
+    not proven is held at the best value found. Once the budget is spent or the run stopped,
+    the levels left are `not_reached`. `limits` gives the rest of the solver's settings.
     `exchange` trades plans with a search beside the solver on the first level only (its plans
-    are not held to the later levels' rows)."""
-    started = time.monotonic()
+    are not held to the later levels' rows). `levels_in_all`: the run's levels, where these are
+    the later ones (deterministic runs share the work equally among all)."""
+    count = levels_in_all or len(level_names)
     outcomes: list[LevelOutcome] = []
     values = list(hint) if hint is not None else None
     status: OptimumStatus = "optimal"
     for name in level_names:
+        if outcomes and budget.expired():
+            return _not_reached(outcomes, level_names, values)
         expression, maximize = pairing.level(name)
-        remaining = _remaining(limits, started, len(level_names))
         if values is not None and len(values) < pairing.model.size:
             values = extend_hint(pairing, values)
         report = None
         if on_improvement is not None:
-            report = functools.partial(on_improvement, name)
+            report = functools.partial(_improved, on_improvement, name)
         optimum = backend.optimize(
             pairing.model,
             expression,
             maximize=maximize,
-            limits=remaining,
+            limits=budget.level(count).solver_limits(limits),
             hint=values,
             on_improvement=report,
             exchange=exchange if not outcomes else None,
@@ -80,14 +86,11 @@ def solve_levels(
             if not outcomes:
                 return LexicographicOutcome(optimum.status, (), None)
             # Later levels could not even reproduce a held solution in time: keep what we have.
-            outcomes += [
-                LevelOutcome(n, None, None, "not_reached") for n in level_names[len(outcomes) :]
-            ]
-            return LexicographicOutcome("feasible", tuple(outcomes), values)
+            return _not_reached(outcomes, level_names, values)
         assert optimum.value is not None
         outcomes.append(LevelOutcome(name, optimum.value, optimum.bound, optimum.status))
         if on_level is not None:
-            on_level(outcomes[-1], time.monotonic() - started)
+            on_level(outcomes[-1])
         if optimum.status != "optimal":
             status = "feasible"
         values = optimum.values
@@ -95,15 +98,21 @@ def solve_levels(
     return LexicographicOutcome(status, tuple(outcomes), values)
 
 
-def _remaining(limits: Limits, started: float, level_count: int) -> Limits:
-    """The limits of the next level: what is left of the clock, or in deterministic mode an
-    equal share of the work for each level (so that K levels do not take K times the limit)."""
-    if limits.time_limit_seconds is None:
-        return limits
-    if limits.deterministic:
-        return replace(limits, time_limit_seconds=limits.time_limit_seconds / level_count)
-    left = max(limits.time_limit_seconds - (time.monotonic() - started), 0.01)
-    return replace(limits, time_limit_seconds=left)
+def _improved(
+    report: Callable[[str, float, float | None], None],
+    name: str,
+    value: float,
+    bound: float | None,
+    seconds: float,
+) -> None:
+    report(name, value, bound)  # the backend's own seconds say little after a warm start
+
+
+def _not_reached(
+    outcomes: list[LevelOutcome], level_names: Sequence[str], values: list[float] | None
+) -> LexicographicOutcome:
+    rest = [LevelOutcome(n, None, None, "not_reached") for n in level_names[len(outcomes) :]]
+    return LexicographicOutcome("feasible", (*outcomes, *rest), values)
 
 
 def extend_hint(pairing: PairingModel, values: list[float]) -> list[float]:
@@ -111,21 +120,12 @@ def extend_hint(pairing: PairingModel, values: list[float]) -> list[float]:
     previous solution, so the previous solution stays a valid warm start."""
     model = pairing.model
     extended = values + [0.0] * (model.size - len(values))
-    coverages = [extended[c] for c in pairing.coverage.values()]
-    for index in range(len(values), model.size):
-        name = model.names[index]
-        if name.startswith("t[") and coverages:
-            k = int(name[2:-1])
-            extended[index] = sorted(coverages)[min(k, len(coverages)) - 1]
-    thresholds = {
-        model.names[i]: extended[i]
-        for i in range(len(values), model.size)
-        if model.names[i].startswith("t[")
-    }
-    for index in range(len(values), model.size):
-        name = model.names[index]
-        if name.startswith("d["):
-            k_text, coverage_text = name[2:-1].split(",")
-            threshold = thresholds.get(f"t[{k_text}]", 0.0)
-            extended[index] = max(0.0, threshold - extended[int(coverage_text)])
+    ranked = sorted(extended[c] for c in pairing.coverage.values())
+    for level in pairing.ordered_sums:
+        if level.threshold < len(values) or not ranked:
+            continue
+        threshold = ranked[min(level.k, len(ranked)) - 1]
+        extended[level.threshold] = threshold
+        for coverage, shortfall in level.shortfalls:
+            extended[shortfall] = max(0.0, threshold - extended[coverage])
     return extended

@@ -6,7 +6,7 @@ code and arguments, and the English `text` is the fallback (and what the CLI pri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -19,6 +19,9 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "wrong_type": "{path}: must be {expected}, got {got}",
         "too_small": "{path}: must be >= {minimum}, got {value}",
         "too_large": "{path}: must be <= {maximum}, got {value}",
+        "too_many_levels": (
+            "{path}: leximin has at most one level per recipient ({maximum}), got {value}"
+        ),
         "not_positive": "{path}: must be > 0, got {value}",
         "duplicate_id": "{path}: duplicate id {id!r} (first at {first})",
         "unknown_donor": "{path}: unknown donor {id!r}",
@@ -95,7 +98,10 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "unknown_travel": (
             "{count} pair(s) of the plan have no travel time; total travel leaves them out"
         ),
-        "warm_start": "{heuristic} found a plan used as warm start ({summary})",
+        "warm_start": "{heuristics} found a plan used as warm start ({levels})",
+        "stopped": (
+            "the run was stopped after {seconds} s; the best plan found so far is returned"
+        ),
         "level_not_proven": "level {level} was not proven optimal within the limits (gap {gap})",
         # explanations
         "pair_contribution": (
@@ -112,6 +118,10 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
             "{recipient}'s coverage {own_before} → {own_after}"
         ),
         "no_better_swap": "{recipient}: no single move or swap improves the plan",
+        "explanations_cut": (
+            "single moves were explained for {pairs} of {pairs_in_all} pairs and {recipients} of "
+            "{recipients_in_all} recipients before the time limit"
+        ),
         "price_of_fairness": (
             "price of fairness: the fair plan's {measure} is {fair} against {cheapest} for the "
             "{objective} plan (+{extra}); the {objective} plan's minimum coverage is {cheap_min} "
@@ -141,8 +151,72 @@ class Message:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "args": dict(self.args), "text": self.text}
 
+    def __reduce__(self) -> tuple[Callable[..., Message], tuple[str, dict[str, Any], str]]:
+        # Picklable, for a run in another process: a mapping proxy itself is not.
+        return _restore, (self.code, dict(self.args), self.text)
+
+
+def _restore(code: str, args: dict[str, Any], text: str) -> Message:
+    return Message(code, MappingProxyType(args), text)
+
+
+HEURISTIC_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "greedy": "greedy",
+        "matching": "matching",
+        "worst_off": "worst-off search",
+        "relaxation": "relaxation plan",
+        "cost_search": "cost search",
+        "local_search": "local search",
+    }
+)
+"""The warm start's heuristics by code (`engine.strategies`), in English."""
+
+
+def _warm_start_text(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The warm start's heuristics and level values, kept as data in the arguments, in words."""
+    heuristics = " + ".join(HEURISTIC_NAMES.get(h, h) for h in args["heuristics"])
+    levels = ", ".join(f"{item['level']} {item['value']:.6g}" for item in args["levels"])
+    return {**args, "heuristics": heuristics, "levels": levels}
+
+
+def _next_best_text(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A pair's next-best recipient (data: recipient, minimum coverage before and after)."""
+    best = args["next_best"]
+    if best is None:
+        return {**args, "alternative": "no feasible alternative recipient"}
+    coverage = f"minimum coverage {best['before']} → {best['after']}"
+    return {**args, "alternative": f"next best: {best['recipient']} ({coverage})"}
+
+
+def change_text(change: Mapping[str, str]) -> str:
+    """A move or swap (`best_swap`'s data) in English."""
+    if change["kind"] == "move":
+        return f"move {change['donor']} from {change['source']} to {change['target']}"
+    return (
+        f"swap {change['donor']} ({change['recipient']}) with {change['other']} "
+        f"({change['other_recipient']})"
+    )
+
+
+def _best_swap_text(args: Mapping[str, Any]) -> dict[str, Any]:
+    return {**args, "change": change_text(args["change"])}
+
+
+# Codes whose arguments are data (lists, mappings) rather than words: how the English text shows
+# them. A translation renders the same data in its own words (pairing/engine_messages.py).
+_IN_WORDS: Mapping[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]] = MappingProxyType(
+    {
+        "warm_start": _warm_start_text,
+        "pair_contribution": _next_best_text,
+        "best_swap": _best_swap_text,
+    }
+)
+
 
 def message(code: str, **args: Any) -> Message:
     """Build a message from its catalogue code, formatting the English text."""
     template = TEMPLATES[code]
-    return Message(code=code, args=MappingProxyType(dict(args)), text=template.format(**args))
+    in_words = _IN_WORDS.get(code)
+    text = template.format(**(in_words(args) if in_words else args))
+    return Message(code=code, args=MappingProxyType(dict(args)), text=text)

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pairaid.engine.evaluate import Evaluation
+from pairaid.engine.instance import Problem
 from pairaid.engine.messages import Message
 
 RESULT_SCHEMA_VERSION = 1
@@ -87,3 +89,25 @@ class Result:
             document["seconds"] = self.seconds
             document["process_seconds"] = self.process_seconds
         return document
+
+
+def plan_result(
+    problem: Problem,
+    status: Status,
+    levels: Sequence[Level],
+    evaluation: Evaluation,
+    explanations: Sequence[Message],
+) -> Result:
+    """The result of an evaluated plan: its pairs with their split and its metrics."""
+    pairs = [
+        PairResult(a.donor, a.recipient, dict(a.allocation or {})) for a in evaluation.assignments
+    ]
+    return Result(
+        status=status,
+        levels=levels,
+        pairs=pairs,
+        metrics=evaluation.metrics,
+        explanations=explanations,
+        backend=problem.options.backend,
+        seed=problem.options.seed,
+    )

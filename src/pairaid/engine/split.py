@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from pairaid.engine.backends import get_backend
 from pairaid.engine.backends.base import Limits
-from pairaid.engine.backends.highs import HighsBackend
+from pairaid.engine.budget import Budget
 from pairaid.engine.formulation import build_model
 from pairaid.engine.instance import (
     Assignment,
@@ -87,7 +88,10 @@ def _split_part(problem: Problem, part: list[PairKey]) -> dict[PairKey, Allocati
     )
     pairing = build_model(sub)
     # An LP holds its levels far tighter than a MIP can: keep the split's minimum exact.
-    outcome = solve_levels(pairing, sub.level_names(), HighsBackend(), Limits(), tolerance=1e-9)
+    # A handful of linear programmes per part, bounded by nothing but their size.
+    outcome = solve_levels(
+        pairing, sub.level_names(), get_backend("highs"), Limits(), Budget(None), tolerance=1e-9
+    )
     values = outcome.values
     split: dict[PairKey, Allocation] = {key: {} for key in part}
     if values is None:  # cannot happen for a fixed plan; keep a harmless even split

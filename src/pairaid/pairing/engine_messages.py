@@ -13,6 +13,7 @@ ZH_TEMPLATES: dict[str, str] = {
     "wrong_type": "{path}：应为 {expected}，实际为 {got}",
     "too_small": "{path}：应不小于 {minimum}，实际为 {value}",
     "too_large": "{path}：应不大于 {maximum}，实际为 {value}",
+    "too_many_levels": "{path}：字典序最大最小（leximin）每个受援方至多一层（{maximum}），实际为 {value}",
     "not_positive": "{path}：应大于 0，实际为 {value}",
     "duplicate_id": "{path}：编号 {id!r} 重复（首次出现于 {first}）",
     "unknown_donor": "{path}：未知的支援方 {id!r}",
@@ -50,11 +51,13 @@ ZH_TEMPLATES: dict[str, str] = {
     "split_derived": "方案未给出支援方能力的分配；覆盖率按其字典序最大最小（leximin）分配计算（连续，仅在方案自身的结对上计算）",
     "recipient_without_need": "受援方 {recipient} 没有正的需求，不参与公平性计算",
     "unknown_travel": "方案中有 {count} 个结对缺少路程时间；总路程不计这些结对",
-    "warm_start": "{heuristic} 找到一个方案作为初始解（{summary}）",
+    "warm_start": "{heuristics} 找到一个方案作为初始解（{levels}）",
+    "stopped": "运行在 {seconds} 秒后被停止；返回目前找到的最佳方案",
     "level_not_proven": "第 {level} 层目标在限制内未被证明最优（差距 {gap}）",
     "cpsat_precision": "CP-SAT 以整数求解：覆盖率精度为 1/{scale}；最优性在该精度内成立",
     "best_swap": "{recipient}：最佳单项调整为 {change}；最低覆盖率 {before} → {after}，{recipient} 的覆盖率 {own_before} → {own_after}",
     "no_better_swap": "{recipient}：任何单项调动或互换都不能改进方案",
+    "explanations_cut": "在时限内仅对 {pairs_in_all} 个结对中的 {pairs} 个、{recipients_in_all} 个受援方中的 {recipients} 个给出了单项调整说明",
     "pair_contribution": "{donor} → {recipient}：提供 {resource} {quantity}，占 {recipient} 需求的 {share}；{alternative}",
     "price_of_fairness": "公平的代价：公平方案的{measure}为 {fair}，{objective} 方案为 {cheapest}（多 {extra}）；{objective} 方案的最低覆盖率为 {cheap_min}，公平方案为 {fair_min}",
     "worst_off": "{recipient} 覆盖率最低，为 {coverage}：最紧缺的资源是 {resource}（{received}/{need}）；其支援方：{donors}",
@@ -69,26 +72,73 @@ def render(message: dict[str, Any], language: str | None = None) -> str:
     if template is None:
         return str(message.get("text", ""))
     arguments = dict(message.get("args", {}))
-    if message.get("code") == "warm_start":
+    in_words = _IN_WORDS.get(str(message.get("code", "")))
+    if in_words is not None:
         with translation.override(language):
-            arguments = _warm_start_arguments(arguments)
+            arguments = in_words(arguments)
     try:
         return template.format(**arguments)
     except (KeyError, IndexError, ValueError):
         return str(message.get("text", ""))
 
 
-_ZH_HEURISTICS = {"greedy": "贪心算法", "greedy + local search": "贪心算法加局部搜索"}
+_ZH_HEURISTICS = {
+    "greedy": "贪心算法",
+    "matching": "匹配构造",
+    "worst_off": "最差者提升搜索",
+    "relaxation": "线性松弛方案",
+    "cost_search": "成本搜索",
+    "local_search": "局部搜索",
+}
 
 
 def _warm_start_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
-    """The warm start's heuristic and its level summary ("max_min_coverage 0.25, …") in the
-    user's language: level codes become their labels."""
-    heuristic = str(arguments.get("heuristic", ""))
-    arguments["heuristic"] = _ZH_HEURISTICS.get(heuristic, heuristic)
-    parts = []
-    for part in str(arguments.get("summary", "")).split(", "):
-        name, _, value = part.partition(" ")
-        parts.append(f"{engine_label(name)} {value}".strip())
-    arguments["summary"] = "，".join(parts)
+    """The warm start's heuristics (codes) and level values (level code and number), kept as
+    data by the engine, in the user's language: level codes become their labels. A message
+    stored before they were data has neither and is shown in English."""
+    if not isinstance(arguments.get("heuristics"), list | tuple):
+        return arguments
+    names = [_ZH_HEURISTICS.get(str(code), str(code)) for code in arguments["heuristics"]]
+    arguments["heuristics"] = "加".join(names)
+    arguments["levels"] = "，".join(
+        f"{engine_label(item['level'])} {float(item['value']):.6g}"
+        for item in arguments.get("levels", [])
+    )
     return arguments
+
+
+def _next_best_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """A pair's next-best recipient (data) in words; a message stored when it was English text
+    keeps its text."""
+    if "next_best" not in arguments:
+        return arguments
+    best = arguments["next_best"]
+    if best is None:
+        arguments["alternative"] = "没有可行的其他受援方"
+    else:
+        coverage = f"最低覆盖率 {best['before']} → {best['after']}"
+        arguments["alternative"] = f"次优去向：{best['recipient']}（{coverage}）"
+    return arguments
+
+
+def _change_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """A move or swap (data) in words; one stored as English text is kept."""
+    change = arguments.get("change")
+    if not isinstance(change, dict):
+        return arguments
+    if change.get("kind") == "move":
+        arguments["change"] = f"将 {change['donor']} 从 {change['source']} 调到 {change['target']}"
+    else:
+        arguments["change"] = (
+            f"将 {change['donor']}（{change['recipient']}）与 "
+            f"{change['other']}（{change['other_recipient']}）互换"
+        )
+    return arguments
+
+
+_IN_WORDS = {
+    "warm_start": _warm_start_arguments,
+    "pair_contribution": _next_best_arguments,
+    "best_swap": _change_arguments,
+}
+"""Codes whose arguments are data: how they are put in words here."""

@@ -166,7 +166,7 @@ def execute(run_id: int) -> tuple[PlanRun, engine.Result | None]:
     started = time.perf_counter()
     try:
         result = engine.solve(
-            engine.problem_from_dict(run.problem), on_improvement=_progress_reporter(run.pk)
+            engine.problem_from_dict(run.problem), progress=_progress_reporter(run.pk)
         )
     except Exception:  # a bug must not leave the run "running" forever
         run.state = PlanRun.State.FAILED
@@ -180,17 +180,17 @@ def execute(run_id: int) -> tuple[PlanRun, engine.Result | None]:
 _PROGRESS_EVERY_SECONDS = 1.0  # the run page polls once a second
 
 
-def _progress_reporter(run_id: int) -> Callable[[str, float, float | None, float], None]:
+def _progress_reporter(run_id: int) -> Callable[[engine.Progress], None]:
     """Stores the best plan found so far on the run (at most once a second), for its page."""
     last = [0.0]
 
-    def report(level: str, value: float, bound: float | None, seconds: float) -> None:
+    def report(step: engine.Progress) -> None:
         now = time.monotonic()
-        if now - last[0] < _PROGRESS_EVERY_SECONDS:
+        if step.stage != "improved" or now - last[0] < _PROGRESS_EVERY_SECONDS:
             return
         last[0] = now
-        progress = {"stage": "solving", "level": level, "value": value, "bound": bound}
-        progress["seconds"] = round(seconds, 1)
+        progress = {"stage": "solving", "level": step.level, "value": step.value}
+        progress |= {"bound": step.bound, "seconds": round(step.seconds, 1)}
         # An update, not a save: progress is not a change worth a history record.
         PlanRun.objects.filter(pk=run_id, state=PlanRun.State.RUNNING).update(progress=progress)
 

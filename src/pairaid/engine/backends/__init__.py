@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pairaid.engine.backends.base import Backend, Limits, Optimum
+from pairaid.engine.backends.base import Backend, Limits, Optimum, Relaxation
 from pairaid.engine.errors import BackendUnavailable
 
 EXACT_BACKENDS = ("highs", "cpsat")
@@ -21,4 +21,20 @@ def get_backend(name: str) -> Backend:
     raise BackendUnavailable(f"unknown backend {name!r}")
 
 
-__all__ = ["EXACT_BACKENDS", "Backend", "Limits", "Optimum", "get_backend"]
+def get_relaxation() -> Relaxation:
+    """The linear-relaxation solver: HiGHS, whichever backend solves the model (CP-SAT has no
+    linear programmes); its bounds hold for the model either way."""
+    from pairaid.engine.backends.highs import HighsRelaxation
+
+    return HighsRelaxation()
+
+
+__all__ = [
+    "EXACT_BACKENDS",
+    "Backend",
+    "Limits",
+    "Optimum",
+    "Relaxation",
+    "get_backend",
+    "get_relaxation",
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from pairaid.engine.model import LinearExpression, LinearModel
@@ -25,6 +25,9 @@ class Limits:
     """Row and integrality tolerance, where the solver's default (1e-6) is too coarse."""
     workers: int | None = None
     """Search workers where the backend runs several (CP-SAT); None leaves its default."""
+    interrupt: Callable[[], bool] | None = field(default=None, compare=False)
+    """Asked now and then during the search (`Budget.interrupt`): True stops it, and the
+    backend returns the best plan it has (a stop token set, or the run's deadline passed)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ Improvement = Callable[[float, float | None, float], None]
 
 
 class Exchange(Protocol):
-    """Plans shared during a solve with a search running beside it (`engine.neighbourhood`)."""
+    """Plans shared during a solve with a search running beside it (`strategies.neighbourhood`)."""
 
     may_settle: bool
     """Whether the search beside may prove its plan optimal (then the solver asks `settled`)."""
@@ -72,3 +75,17 @@ class Backend(Protocol):
         on_improvement: Improvement | None = None,
         exchange: Exchange | None = None,
     ) -> Optimum: ...
+
+
+class Relaxation(Protocol):
+    """The linear relaxation of a model (integrality dropped): a bound valid for the model, and
+    an optimal vertex with each column's reduced cost. `limits` gives the time and the
+    interrupt; None where it was not solved in time."""
+
+    def bound(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> float | None: ...
+
+    def vertex(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> tuple[list[float], list[float]] | None: ...

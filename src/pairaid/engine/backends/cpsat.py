@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -27,13 +27,10 @@ _STATUS: Mapping[Any, str] = {
 
 
 class CpSatBackend:
-    """`stop`, where given, ends the search early when set (from another thread): CP-SAT then
-    returns the best plan it has."""
+    """`limits.interrupt`, where given, is asked from a watching thread every
+    `_WATCH_SECONDS`: when it says so, CP-SAT ends its search and returns the best plan it has."""
 
     name = "cpsat"
-
-    def __init__(self, stop: threading.Event | None = None) -> None:
-        self.stop = stop
 
     def optimize(
         self,
@@ -66,12 +63,12 @@ class CpSatBackend:
         reporter = None
         if on_improvement is not None or exchange is not None:
             reporter = _Reporter(on_improvement, exchange, factor, objective, variables, model)
-        if self.stop is None:
+        if limits.interrupt is None:
             status = solver.solve(cp, reporter)
         else:
             solved = threading.Event()
             watcher = threading.Thread(
-                target=_stop_when, args=(self.stop, solved, solver), daemon=True
+                target=_stop_when, args=(limits.interrupt, solved, solver), daemon=True
             )
             watcher.start()
             try:
@@ -81,10 +78,15 @@ class CpSatBackend:
         return _read(solver, status, variables, model, objective, factor)
 
 
-def _stop_when(stop: threading.Event, solved: threading.Event, solver: cp_model.CpSolver) -> None:
-    """Stop `solver` once `stop` is set, unless it has `solved` first."""
-    while not solved.wait(0.05):
-        if stop.is_set():
+_WATCH_SECONDS = 0.05
+
+
+def _stop_when(
+    interrupt: Callable[[], bool], solved: threading.Event, solver: cp_model.CpSolver
+) -> None:
+    """Stop `solver` once `interrupt` says so, unless it has `solved` first."""
+    while not solved.wait(_WATCH_SECONDS):
+        if interrupt():
             solver.stop_search()
             return
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import highspy
@@ -46,18 +46,35 @@ class HighsBackend:
             solution = highspy.HighsSolution()
             solution.col_value = list(hint)
             highs.setSolution(solution)
-        if (on_improvement is not None or exchange is not None) and any(model.integer):
-            _set_callbacks(highs, on_improvement, exchange)
+        _set_callbacks(
+            highs, on_improvement, exchange, limits.interrupt, has_integers=any(model.integer)
+        )
         highs.run()
         return _read(highs, model, objective, maximize)
 
 
+_INTERRUPTS = (
+    cb.HighsCallbackType.kCallbackMipInterrupt,
+    cb.HighsCallbackType.kCallbackSimplexInterrupt,
+    cb.HighsCallbackType.kCallbackIpmInterrupt,
+)
+
+
 def _set_callbacks(
-    highs: _Highs, on_improvement: Improvement | None, exchange: Exchange | None
+    highs: _Highs,
+    on_improvement: Improvement | None,
+    exchange: Exchange | None,
+    interrupt: Callable[[], bool] | None,
+    *,
+    has_integers: bool,
 ) -> None:
     """Pass each improving MIP solution HiGHS finds to `on_improvement` and `exchange`; take
-    the exchange's better plans as HiGHS's incumbent when it asks for user solutions, and stop
-    once the exchange has proven its plan optimal."""
+    the exchange's better plans as HiGHS's incumbent when it asks for user solutions; stop once
+    the exchange has proven its plan optimal or `interrupt` says so (a stop token, the run's
+    deadline), in branch and bound or in a linear programme."""
+    if interrupt is None and not (has_integers and (on_improvement or exchange is not None)):
+        return
+    settled = exchange.settled if exchange is not None and exchange.may_settle else None
 
     def callback(
         kind: cb.HighsCallbackType,
@@ -66,9 +83,10 @@ def _set_callbacks(
         into: cb.HighsCallbackInput,
         data: Any,
     ) -> None:
-        if kind == cb.HighsCallbackType.kCallbackMipInterrupt:
-            assert exchange is not None
-            into.user_interrupt = exchange.settled()
+        if kind in _INTERRUPTS:
+            into.user_interrupt = bool(
+                (interrupt is not None and interrupt()) or (settled is not None and settled())
+            )
             return
         if kind == cb.HighsCallbackType.kCallbackMipUserSolution:
             assert exchange is not None
@@ -87,11 +105,15 @@ def _set_callbacks(
             )
 
     highs.setCallback(callback, None)
-    highs.startCallback(cb.HighsCallbackType.kCallbackMipImprovingSolution)
-    if exchange is not None:
+    if has_integers and (on_improvement is not None or exchange is not None):
+        highs.startCallback(cb.HighsCallbackType.kCallbackMipImprovingSolution)
+    if has_integers and exchange is not None:
         highs.startCallback(cb.HighsCallbackType.kCallbackMipUserSolution)
-        if exchange.may_settle:
-            highs.startCallback(cb.HighsCallbackType.kCallbackMipInterrupt)
+    if interrupt is not None:
+        for kind in _INTERRUPTS:
+            highs.startCallback(kind)
+    elif settled is not None:
+        highs.startCallback(cb.HighsCallbackType.kCallbackMipInterrupt)
 
 
 def _load(model: LinearModel, objective: LinearExpression, maximize: bool) -> _Highs:
@@ -199,21 +221,50 @@ def _read(
     return Optimum("feasible", value, bound, values)
 
 
+class HighsRelaxation:
+    """`backends.base.Relaxation` by HiGHS: `bound` by interior point, `vertex` by dual
+    simplex (below)."""
+
+    def bound(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> float | None:
+        return relaxation_bound(
+            model,
+            objective,
+            maximize=maximize,
+            time_limit_seconds=limits.time_limit_seconds,
+            interrupt=limits.interrupt,
+        )
+
+    def vertex(
+        self, model: LinearModel, objective: LinearExpression, *, maximize: bool, limits: Limits
+    ) -> tuple[list[float], list[float]] | None:
+        return relaxation_solution(
+            model,
+            objective,
+            maximize=maximize,
+            time_limit_seconds=limits.time_limit_seconds,
+            interrupt=limits.interrupt,
+        )
+
+
 def relaxation_solution(
     model: LinearModel,
     objective: LinearExpression,
     *,
     maximize: bool,
     time_limit_seconds: float | None,
+    interrupt: Callable[[], bool] | None = None,
 ) -> tuple[list[float], list[float]] | None:
     """An optimal vertex of the linear relaxation (dual simplex) and each column's reduced
-    cost: few of its integer columns are fractional, which `engine.neighbourhood` builds a plan
+    cost: few of its integer columns are fractional, which `strategies.neighbourhood` builds a plan
     on, and the reduced costs pick the pairs of its core problem. None if not solved in time."""
     highs = _load(model, objective, maximize)
     highs.setOptionValue("solve_relaxation", True)
     highs.setOptionValue("threads", 1)
     if time_limit_seconds is not None:
         highs.setOptionValue("time_limit", max(float(time_limit_seconds), 0.01))
+    _set_callbacks(highs, None, None, interrupt, has_integers=False)
     highs.run()
     if highs.getModelStatus() != _MODEL_STATUS.kOptimal:
         return None
@@ -227,6 +278,7 @@ def relaxation_bound(
     *,
     maximize: bool,
     time_limit_seconds: float | None,
+    interrupt: Callable[[], bool] | None = None,
 ) -> float | None:
     """The optimum of the linear relaxation (integrality dropped): a valid bound for the MIP.
 
@@ -240,6 +292,7 @@ def relaxation_bound(
     highs.setOptionValue("threads", 1)
     if time_limit_seconds is not None:
         highs.setOptionValue("time_limit", max(float(time_limit_seconds), 0.01))
+    _set_callbacks(highs, None, None, interrupt, has_integers=False)
     highs.run()
     info = highs.getInfo()
     if highs.getModelStatus() != _MODEL_STATUS.kOptimal or info.dual_solution_status != 2:

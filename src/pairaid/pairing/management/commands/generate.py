@@ -1,6 +1,7 @@
 """`pairaid generate`: write synthetic pairing problems (engine.generate). Needs no database.
 
     pairaid generate 1000x800 --seed 0 --density 0.1 --out problem.json
+    pairaid generate 300x250 --donor-nearest 20 --recipient-max 4 --seed 4 --out mid.json
     pairaid generate 19x16 100x80 1000x800 3000x2500 --out-dir problems/
 
 Exit codes: 0 written, 2 bad arguments.
@@ -39,13 +40,24 @@ class Command(BaseCommand):
             "--density",
             type=float,
             default=0.1,
-            help="share of the nearest donors each recipient may be paired with (default 0.1)",
+            help="share of the nearest donors each recipient may be paired with, 0 for only its "
+            "3 nearest (default 0.1)",
+        )
+        parser.add_argument(
+            "--donor-nearest",
+            type=int,
+            default=2,
+            metavar="K",
+            help="each donor may be paired with its K nearest recipients (default 2)",
         )
         parser.add_argument(
             "--resources", default="doctor,nurse,icu_nurse", help="resource types, comma-separated"
         )
         parser.add_argument(
-            "--recipient-max", type=int, default=3, help="most donors per recipient (U)"
+            "--recipient-max",
+            type=int,
+            default=3,
+            help="most donors per recipient: the policy's cap U (default 3)",
         )
         parser.add_argument(
             "--objective",
@@ -62,10 +74,12 @@ class Command(BaseCommand):
         sizes = [_size(text) for text in options["sizes"]]
         if options["out"] and len(sizes) > 1:
             raise CommandError("--out takes one size; use --out-dir for several", returncode=2)
-        if not 0 < options["density"] <= 1:
+        if not 0 <= options["density"] <= 1:
             raise CommandError(
-                f"--density: expected a share in (0, 1], got {options['density']}", returncode=2
+                f"--density: expected a share in [0, 1], got {options['density']}", returncode=2
             )
+        if options["donor_nearest"] < 1:
+            raise CommandError("--donor-nearest: expected at least 1", returncode=2)
         if options["recipient_max"] < 1:
             raise CommandError("--recipient-max: expected at least 1", returncode=2)
         resources = tuple(r.strip() for r in options["resources"].split(",") if r.strip())
@@ -80,6 +94,7 @@ class Command(BaseCommand):
                 resources=resources,
                 density=options["density"],
                 recipient_max=options["recipient_max"],
+                donor_nearest=options["donor_nearest"],
                 objectives=objectives,
             )
             self._write(problem, donors, recipients, options)

@@ -62,9 +62,9 @@ class Command(BaseCommand):
         self._write(result, options["format"], options["out"])
         sys.exit(result.exit_code)
 
-    def _progress(self, line: str) -> None:
+    def _progress(self, progress: engine.Progress) -> None:
         # On stderr, so that `--format json` output on stdout stays parseable.
-        self.stderr.write(line)
+        self.stderr.write(engine.progress_text(progress))
 
     def _write(self, result: engine.Result, style: str, out: str | None) -> None:
         if style == "json":

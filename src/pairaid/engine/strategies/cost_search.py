@@ -17,23 +17,24 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.instance import Assignment, PairKey, Problem
 
-COST_LEVELS = {"min_cost": "cost", "min_travel": "travel_hours"}
+COST_MEASURES = ("cost", "travel_hours")
+"""Measures of a cost level, each a field of the pair data."""
 EPSILON = 1e-9
 
 
 def applies(problem: Problem) -> bool:
     """Whole donors each serving exactly one recipient, a cost level first, no churn budget."""
     policy = problem.policy
-    names = problem.level_names()
+    levels = problem.objective_levels
     return (
-        bool(names)
-        and names[0] in COST_LEVELS
+        bool(levels)
+        and levels[0].measure in COST_MEASURES
         and policy.donor_degree.minimum == 1
         and policy.donor_degree.maximum == 1
         and policy.churn_budget is None
@@ -44,7 +45,7 @@ def applies(problem: Problem) -> bool:
 class Tables:
     """A cost problem of whole donors as plain tables: each donor's eligible recipients, each
     pair's cost (of the first level's field) and load, absorption limits, recipient degrees and
-    required pairs. Shared with `engine.neighbourhood`."""
+    required pairs. Shared with `strategies.neighbourhood`."""
 
     options: Mapping[str, tuple[str, ...]]
     cost: Mapping[PairKey, float]
@@ -56,7 +57,7 @@ class Tables:
 
     @classmethod
     def of(cls, problem: Problem) -> Tables:
-        field = COST_LEVELS[problem.level_names()[0]]
+        field = problem.objective_levels[0].measure
         options: dict[str, list[str]] = {d.id: [] for d in problem.donors}
         cost: dict[PairKey, float] = {}
         load: dict[PairKey, float] = {}
@@ -189,6 +190,7 @@ def improve(
     *,
     time_limit_seconds: float | None = None,
     max_moves_looked_at: int = 5_000_000,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Assignment, ...]:
     """A plan no worse than `plan` by (breach, cost), reached by improving moves and swaps.
 
@@ -201,14 +203,20 @@ def improve(
     deadline = math.inf if time_limit_seconds is None else time.monotonic() + time_limit_seconds
     looked = 0
     improved = True
-    while improved and looked < max_moves_looked_at and time.monotonic() < deadline:
+
+    def over() -> bool:
+        return time.monotonic() >= deadline or (stop is not None and stop())
+
+    ended = over()
+    while improved and looked < max_moves_looked_at and not ended:
         improved = False
         for donor in search.state.serves:
             if donor in search.fixed:
                 continue
             looked, found = _improve_donor(search, donor, looked)
             improved |= found
-            if looked >= max_moves_looked_at or time.monotonic() >= deadline:
+            ended = over()
+            if looked >= max_moves_looked_at or ended:
                 break
     return tuple(Assignment(donor, recipient) for donor, recipient in search.state.serves.items())
 

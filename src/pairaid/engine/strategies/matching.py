@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pairaid.engine.flow import FlowNetwork
@@ -61,13 +61,19 @@ class _Index:
 
 
 def matching_plan(
-    problem: Problem, pairs: Sequence[PairKey], low: float, high: float
+    problem: Problem,
+    pairs: Sequence[PairKey],
+    low: float,
+    high: float,
+    *,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Assignment, ...] | None:
-    """The plan of the highest target in (low, high] the construction reaches, if any."""
+    """The plan of the highest target in (low, high] the construction reaches, if any; `stop`,
+    asked between targets, ends the bisection with the best plan so far."""
     index = _index(problem, pairs)
     best: tuple[Assignment, ...] | None = None
     for _ in range(BISECTIONS):
-        if high <= low:
+        if high <= low or (stop is not None and stop()):
             break
         target = (low + high) / 2
         plan = _plan_at(index, target)

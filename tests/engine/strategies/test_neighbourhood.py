@@ -1,9 +1,8 @@
-"""The neighbourhood search (`engine.neighbourhood`) and its place beside HiGHS (`beside`)."""
+"""The neighbourhood search (`strategies.neighbourhood`) and its place beside HiGHS (`beside`)."""
 
 from __future__ import annotations
 
 import collections
-import importlib
 import itertools
 import math
 import os
@@ -14,23 +13,35 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engine.conftest import GAP, random_gap
+from tests.engine.conftest import GAP, planted_gap, random_gap
 
 from pairaid import engine
-from pairaid.engine import beside, cost_search, neighbourhood
 from pairaid.engine.backends.base import Limits
 from pairaid.engine.backends.highs import HighsBackend, relaxation_solution
+from pairaid.engine.budget import Budget
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import evaluate
 from pairaid.engine.formulation import build_model
-from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import Assignment
 from pairaid.engine.io import read_gap
 from pairaid.engine.lexicographic import LevelOutcome, LexicographicOutcome
+from pairaid.engine.plans import hint, read_plan
+from pairaid.engine.strategies import beside, cost_search, neighbourhood
+from pairaid.engine.strategies.base import Start
+from pairaid.engine.strategies.greedy import greedy_plan
+from pairaid.engine.strategies.warm_start import RelaxationPlan
 
-pipeline = importlib.import_module("pairaid.engine.solve")
+
+def _relaxation_start(problem: engine.Problem) -> Start | None:
+    """The warm start built on the linear relaxation, as the pipeline makes it, or None."""
+    heuristic = RelaxationPlan()
+    if not heuristic.applies(problem, Start()):
+        return None
+    budget = Budget.of_run(problem.options.time_limit_seconds).clock_part(heuristic.share)
+    start = heuristic.improve(problem, Start(), budget)
+    return start if start.plan else None
 
 
 def _cost(problem: engine.Problem, plan: dict[str, str]) -> float:
@@ -60,12 +71,10 @@ def _cheapest_placement(
 def test_a_neighbourhood_is_re_solved_to_its_optimum_and_the_rest_is_kept(
     seed: int, fewest: int
 ) -> None:
-    problem = random_gap(seed, donors=7, recipients=3, fewest=fewest)
+    # A neighbourhood is of a plan that keeps the policy: one planted in the problem.
+    problem, plan = planted_gap(seed, donors=7, recipients=3, fewest=fewest)
+    assert _feasible(problem, plan)
     chance = random.Random(seed)
-    plans = ({d.id: chance.choice(["r0", "r1", "r2"]) for d in problem.donors} for _ in range(200))
-    plan = next((p for p in plans if _feasible(problem, p)), None)
-    assume(plan is not None)  # a neighbourhood is of a plan: one that keeps the policy
-    assert plan is not None
     allowed = set(chance.sample(["r0", "r1", "r2"], 2))
     # As the search frees them: donors of the allowed recipients, which may move among those.
     on_allowed = [d for d, r in plan.items() if r in allowed]
@@ -136,8 +145,8 @@ def _shared(problem: engine.Problem, start: tuple[Assignment, ...]) -> neighbour
     return neighbourhood.SharedPlans(
         problem,
         start,
-        lambda plan: pipeline._hint(pairing, evaluate(problem, plan)),
-        lambda values: pipeline._read_plan(pairing, values),
+        lambda plan: hint(pairing, evaluate(problem, plan)),
+        lambda values: read_plan(pairing, values),
     )
 
 
@@ -146,18 +155,20 @@ def _shared(problem: engine.Problem, start: tuple[Assignment, ...]) -> neighbour
 def test_the_search_only_ever_keeps_cheaper_plans_and_keeps_required_pairs(
     seed: int, fix: bool
 ) -> None:
-    problem = random_gap(seed, donors=12, recipients=5)
+    problem, planted = planted_gap(seed, donors=12, recipients=5)
     if fix:
-        required = frozenset([eligible_pairs(problem)[seed % 60]])
+        donor = f"d{seed % 12}"
+        required = frozenset([(donor, planted[donor])])
         problem = replace(problem, policy=replace(problem.policy, required_pairs=required))
     start = engine.plan_of(engine.solve(problem, backend="greedy"))
+    if not evaluate(problem, start).feasible:  # greedy fails now and then: the planted plan then
+        start = neighbourhood.as_assignments(planted)
     before = evaluate(problem, start)
-    if not before.feasible:
-        return
+    assert before.feasible
     shared = _shared(problem, start)
     search = neighbourhood.Search(shared, problem)
 
-    search.run(threading.Event(), time.monotonic() + 0.5)
+    search.run(threading.Event().is_set, time.monotonic() + 0.5)
 
     plan, cost = shared.best()
     after = evaluate(problem, neighbourhood.as_assignments(plan))
@@ -227,7 +238,7 @@ def test_the_search_runs_with_few_donors_free_to_move(required: int) -> None:
     shared = _shared(problem, start)
     search = neighbourhood.Search(shared, problem)
 
-    search.run(threading.Event(), time.monotonic() + 0.3)
+    search.run(threading.Event().is_set, time.monotonic() + 0.3)
 
     assert search.solves > 0 or required == 12  # with every donor required nothing moves
     assert shared.best()[1] == pytest.approx(
@@ -255,7 +266,7 @@ def test_a_search_that_stalls_solves_its_core_and_shares_each_cheaper_plan_found
 ) -> None:
     problem = read_gap(GAP / "chu1997" / "c10100")  # optimum 1,402
     timed = replace(problem, options=replace(problem.options, time_limit_seconds=30))
-    start = pipeline._relaxation_plan(timed)
+    start = _relaxation_start(timed)
     assert start is not None and start.reduced_costs is not None
     assert set(start.reduced_costs) == set(eligible_pairs(timed))
     offered: list[float] = []
@@ -270,10 +281,10 @@ def test_a_search_that_stalls_solves_its_core_and_shares_each_cheaper_plan_found
     monkeypatch.setattr(neighbourhood, "STALL_SECONDS", 0.0)  # the core at once, every time
     search = neighbourhood.Search(shared, timed, start.reduced_costs)
 
-    search.run(threading.Event(), time.monotonic() + 20)
+    search.run(threading.Event().is_set, time.monotonic() + 20)
 
     assert search.core_solves > 0 and search.solves == 0
-    assert "the core problem" in search.summary()
+    assert dict(search.summary()[2])["core"] == search.core_solves
     plan, cost = shared.best()
     assert _feasible(timed, plan) and cost == pytest.approx(_cost(timed, plan))
     assert cost < evaluate(timed, start.plan).level_value("min_cost", timed)
@@ -285,7 +296,7 @@ def test_a_search_that_stalls_solves_its_core_and_shares_each_cheaper_plan_found
 def test_a_core_solve_stops_when_the_search_is_told_to() -> None:
     problem = read_gap(GAP / "chu1997" / "d20200")  # far from proven in the limit below
     timed = replace(problem, options=replace(problem.options, time_limit_seconds=60))
-    start = pipeline._relaxation_plan(timed)
+    start = _relaxation_start(timed)
     assert start is not None and start.reduced_costs is not None
     shared = _shared(timed, start.plan)
     search = neighbourhood.Search(shared, timed, start.reduced_costs)
@@ -294,7 +305,8 @@ def test_a_core_solve_stops_when_the_search_is_told_to() -> None:
     stop.set()
     size = search.core.size
 
-    search._solve_core(search.core, neighbourhood.as_plan(start.plan), stop, time.monotonic() + 600)
+    plan = neighbourhood.as_plan(start.plan)
+    search._solve_core(search.core, plan, stop.is_set, time.monotonic() + 600)
 
     # Interrupted, so nothing is proven and the core does not grow; the plan kept is a plan.
     assert search.core_solves == 1 and search.core.size == size
@@ -319,9 +331,7 @@ def test_shared_plans_keep_the_cheapest_and_hand_each_better_plan_to_highs_once(
     assert not shared.offer(dear)  # dearer plans are refused
     values = shared.better(start_cost)
     assert values is not None
-    assert {a.key for a in pipeline._read_plan(build_model(problem), values)} == set(
-        cheapest.items()
-    )
+    assert {a.key for a in read_plan(build_model(problem), values)} == set(cheapest.items())
     assert shared.better(start_cost) is None  # the same plan is not handed over twice
 
 
@@ -333,8 +343,8 @@ def test_the_search_plans_are_reported_on_the_thread_that_asks_and_highs_plans_n
     shared = neighbourhood.SharedPlans(
         problem,
         neighbourhood.as_assignments(dear),
-        lambda plan: pipeline._hint(pairing, evaluate(problem, plan)),
-        lambda values: pipeline._read_plan(pairing, values),
+        lambda plan: hint(pairing, evaluate(problem, plan)),
+        lambda values: read_plan(pairing, values),
         lambda cost, at: told.append((cost, at, threading.current_thread().name)),
     )
     data = cost_search.Tables.of(problem)
@@ -356,9 +366,7 @@ def test_the_search_plans_are_reported_on_the_thread_that_asks_and_highs_plans_n
     ]
     assert before <= told[0][1] <= time.perf_counter()  # when it was found
     # A plan HiGHS found is not news: HiGHS reports its own.
-    shared.found(
-        pipeline._hint(pairing, evaluate(problem, neighbourhood.as_assignments(plans[-1])))
-    )
+    shared.found(hint(pairing, evaluate(problem, neighbourhood.as_assignments(plans[-1]))))
     shared.report_news()
     assert len(told) == 1 and shared.best()[1] == data.cost_of(plans[-1])
     # Once closed, no plan is taken, however cheap: the plan returned is the last reported.
@@ -399,7 +407,7 @@ def test_highs_stops_once_the_solver_beside_it_has_proven_its_plan() -> None:
     expression, _ = pairing.level("min_cost")
     recorder = _Recorder(None, proven=True)
     timed = replace(problem, options=replace(problem.options, time_limit_seconds=60))
-    start = pipeline._relaxation_plan(timed)
+    start = _relaxation_start(timed)
     assert start is not None
 
     stopped = HighsBackend().optimize(
@@ -407,7 +415,7 @@ def test_highs_stops_once_the_solver_beside_it_has_proven_its_plan() -> None:
         expression,
         maximize=False,
         limits=Limits(600.0, 0),
-        hint=pipeline._hint(pairing, evaluate(problem, start.plan)),
+        hint=hint(pairing, evaluate(problem, start.plan)),
         exchange=recorder,
     )
 
@@ -436,7 +444,7 @@ def test_highs_hands_its_plans_to_the_exchange_and_takes_a_better_one() -> None:
     assert recorder.asked > 0
     assert taken.value == pytest.approx(optimum.value)
     for values in recorder.plans:  # every plan handed out is a plan of the model
-        plan = pipeline._read_plan(pairing, values)
+        plan = read_plan(pairing, values)
         assert evaluate(problem, plan).feasible
 
 
@@ -458,21 +466,19 @@ def test_the_plan_of_the_search_replaces_highs_only_where_it_is_cheaper() -> Non
     cheaper = LexicographicOutcome(
         "feasible", (LevelOutcome("min_cost", start_cost + 5, start_cost - 20, "feasible"),), []
     )
-    outcome = pipeline._cheaper_outcome(cheaper, pairing, companion)
+    outcome = beside.cheaper_outcome(cheaper, pairing, companion)
     assert outcome.levels[0] == LevelOutcome("min_cost", start_cost, start_cost - 20, "feasible")
-    assert {a.key for a in pipeline._read_plan(pairing, outcome.values or [])} == {
-        a.key for a in start
-    }
+    assert {a.key for a in read_plan(pairing, outcome.values or [])} == {a.key for a in start}
 
     proven = LexicographicOutcome(
         "optimal", (LevelOutcome("min_cost", start_cost - 1, start_cost - 1, "optimal"),), [0.0]
     )
-    assert pipeline._cheaper_outcome(proven, pairing, companion) is proven
+    assert beside.cheaper_outcome(proven, pairing, companion) is proven
 
 
 @pytest.mark.parametrize(
     ("name", "beside_it"),
-    [("d10100", "neighbourhood search"), ("d05100", "CP-SAT beside")],
+    [("d10100", "neighbourhood"), ("d05100", "cpsat")],
 )
 def test_a_timed_gap_run_solves_beside_highs_and_reports_the_plan_it_returns(
     name: str, beside_it: str
@@ -483,18 +489,13 @@ def test_a_timed_gap_run_solves_beside_highs_and_reports_the_plan_it_returns(
         timed = replace(problem, options=replace(problem.options, time_limit_seconds=5))
         assert beside.applies(timed)
 
-    reported: list[tuple[str, float, float]] = []
-    said: list[str] = []
-    result = engine.solve(
-        problem,
-        time_limit_seconds=5,
-        on_improvement=lambda level, value, bound, at: reported.append((level, value, at)),
-        progress=said.append,
-    )
+    said: list[engine.Progress] = []
+    result = engine.solve(problem, time_limit_seconds=5, progress=said.append)
 
     assert result.backend == "highs"
     # Few recipients: CP-SAT solves the whole problem beside HiGHS; more: the search.
-    assert any(line.startswith(beside_it) for line in said) == two_cores
+    assert any(p.stage == "beside" and p.method == beside_it for p in said) == two_cores
+    reported = [(p.level, p.value, p.seconds) for p in said if p.stage == "improved"]
     evaluation = evaluate(problem, engine.plan_of(result))
     assert evaluation.feasible
     assert result.levels[0].value == pytest.approx(evaluation.level_value("min_cost", problem))
@@ -511,12 +512,12 @@ def test_cpsat_beside_proves_a_few_recipients_optimal_and_its_bound_is_the_resul
     problem = read_gap(GAP / "chu1997" / "c05100")  # optimum 1,931
     timed = replace(problem, options=replace(problem.options, time_limit_seconds=30))
     pairing = build_model(timed)
-    start = pipeline._relaxation_plan(timed)
+    start = _relaxation_start(timed)
     assert start is not None
     shared = _shared(timed, start.plan)
     work = beside.CpSat(shared, timed)
 
-    work.run(threading.Event(), time.monotonic() + 30)
+    work.run(threading.Event().is_set, time.monotonic() + 30)
 
     assert work.optimum is not None and work.optimum.status == "optimal"
     assert shared.settled() and shared.best()[1] == 1931
@@ -528,10 +529,10 @@ def test_cpsat_beside_proves_a_few_recipients_optimal_and_its_bound_is_the_resul
     stopped = LexicographicOutcome(
         "feasible", (LevelOutcome("min_cost", 1940.0, 1900.0, "feasible"),), [0.0] * 3
     )
-    outcome = pipeline._cheaper_outcome(stopped, pairing, companion)
+    outcome = beside.cheaper_outcome(stopped, pairing, companion)
     assert outcome.status == "optimal"
     assert outcome.levels[0] == LevelOutcome("min_cost", 1931.0, 1931.0, "optimal")
-    assert evaluate(timed, pipeline._read_plan(pairing, outcome.values or [])).feasible
+    assert evaluate(timed, read_plan(pairing, outcome.values or [])).feasible
 
 
 def test_a_model_cpsat_refuses_leaves_highs_to_solve_alone(
@@ -544,13 +545,14 @@ def test_a_model_cpsat_refuses_leaves_highs_to_solve_alone(
 
     monkeypatch.setattr(cpsat.CpSatBackend, "optimize", refuse)
     problem = read_gap(GAP / "chu1997" / "c05100")
-    said: list[str] = []
+    said: list[engine.Progress] = []
 
     result = engine.solve(problem, time_limit_seconds=20, progress=said.append)
 
     assert result.status == "optimal" and result.levels[0].value == 1931
     if (os.cpu_count() or 1) >= 2:
-        assert "CP-SAT beside: not run (CP-SAT rejected the model: MODEL_INVALID)" in said
+        beside_it = [(p.method, p.status) for p in said if p.stage == "beside"]
+        assert beside_it == [("cpsat", "refused")]
 
 
 def test_deterministic_runs_neither_start_from_the_relaxation_nor_search_beside() -> None:
@@ -558,4 +560,4 @@ def test_deterministic_runs_neither_start_from_the_relaxation_nor_search_beside(
     fixed = replace(problem, options=replace(problem.options, deterministic=True))
     assert not neighbourhood.applies(fixed)
     assert not beside.applies(replace(fixed, options=replace(fixed.options, time_limit_seconds=5)))
-    assert pipeline._relaxation_plan(fixed) is None
+    assert _relaxation_start(fixed) is None

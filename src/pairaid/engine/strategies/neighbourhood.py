@@ -17,7 +17,7 @@ Two uses, both measured on yagiura e801600 (1,600 donors, 80 recipients, best kn
   model is strong and the neighbourhoods find nothing more (yagiura c15900, c20400), it finds
   what both miss.
 
-The search runs in a thread beside HiGHS's branch and bound on the whole model (`engine.beside`)
+The search runs in a thread beside HiGHS's branch and bound on the whole model (`strategies.beside`)
 and trades plans with it both ways (`SharedPlans`): HiGHS takes each cheaper plan the search
 finds as its incumbent (it prunes more), the search restarts from HiGHS's plans when they are
 cheaper than its own.
@@ -32,11 +32,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pairaid.engine import cost_search
 from pairaid.engine.backends.base import Limits
-from pairaid.engine.cost_search import Tables
 from pairaid.engine.instance import Assignment, PairKey, Problem
 from pairaid.engine.model import LinearExpression, LinearModel
+from pairaid.engine.strategies import cost_search
+from pairaid.engine.strategies.cost_search import Tables
 
 Plan = dict[str, str]
 """Each donor's recipient."""
@@ -67,15 +67,6 @@ CORE_GROWTH = 1.5
 """The core's growth after a solve that proved its optimum: no cheaper plan is left in it."""
 
 
-@dataclass(frozen=True)
-class Start:
-    """A plan to start from and, where it was built on the linear relaxation, each eligible
-    pair's reduced cost there (they choose the pairs of the search's core problem)."""
-
-    plan: tuple[Assignment, ...]
-    reduced_costs: Mapping[PairKey, float] | None = None
-
-
 def applies(problem: Problem) -> bool:
     """Cost problems of whole donors (`cost_search.applies`) that are not run deterministically:
     the search is bounded by the clock."""
@@ -95,16 +86,18 @@ def _resolve(
     plan: Mapping[str, str],
     freed: Sequence[str],
     allowed: frozenset[str] | None,
-    seconds: float,
+    seconds: float | None,
     seed: int,
     pairs: frozenset[PairKey] | None = None,
     watch: _Watch | None = None,
+    interrupt: Callable[[], bool] | None = None,
 ) -> tuple[Plan | None, bool]:
     """The cheapest placement of `freed` donors among `allowed` recipients (all where None),
     through `pairs` only where given, every other donor kept where `plan` has it; and whether
     that is proven. `plan` may leave the freed donors out; where it has them, it is the warm
-    start. `watch` hears of each cheaper plan as it is found and may stop the solve."""
-    from pairaid.engine.backends.highs import HighsBackend
+    start. `watch` hears of each cheaper plan as it is found and may stop the solve; so may
+    `interrupt`."""
+    from pairaid.engine.backends import get_backend
 
     kept_load = dict.fromkeys(data.limit, 0.0)
     kept_links = dict.fromkeys(data.limit, 0)
@@ -151,11 +144,11 @@ def _resolve(
                 whole[key[0]] = key[1]
         return whole
 
-    optimum = HighsBackend().optimize(
+    optimum = get_backend("highs").optimize(
         model,
         objective,
         maximize=False,
-        limits=Limits(seconds, seed, presolve=True),
+        limits=Limits(seconds, seed, presolve=True, interrupt=interrupt),
         hint=hint,
         exchange=None if watch is None else _Watching(watch, placed),
     )
@@ -170,7 +163,7 @@ class _Watch:
     whether it should stop (`stop`)."""
 
     offer: Callable[[Plan], object]
-    stop: threading.Event
+    stop: Callable[[], bool]
 
 
 class _Watching:
@@ -190,11 +183,14 @@ class _Watching:
         return None
 
     def settled(self) -> bool:
-        return self.watch.stop.is_set()
+        return self.watch.stop()
 
 
 def relaxation_plan(
-    problem: Problem, relaxed: Mapping[PairKey, float], seconds: float
+    problem: Problem,
+    relaxed: Mapping[PairKey, float],
+    seconds: float | None,
+    interrupt: Callable[[], bool] | None = None,
 ) -> tuple[Assignment, ...] | None:
     """A plan from the linear relaxation's values of the assignment variables: a donor the
     relaxation gives whole to one recipient keeps it, the split donors are placed by solving
@@ -209,16 +205,17 @@ def relaxation_plan(
     if not split:
         return as_assignments(whole)
     started = time.monotonic()
-    placed, _ = _resolve(data, whole, split, None, seconds, problem.options.seed)
+    seed = problem.options.seed
+    placed, _ = _resolve(data, whole, split, None, seconds, seed, interrupt=interrupt)
     if placed is None:
         # The whole donors leave no room for the split ones (tight small instances, e.g.
         # cattrysse gap1-0): free the whole donors of every recipient a split donor touches.
         touched = {r for (d, r), value in relaxed.items() if d not in whole and value > 1e-6}
         kept = {d: r for d, r in whole.items() if r not in touched or d in data.required}
         freed = [d.id for d in problem.donors if d.id not in kept]
-        left = seconds - (time.monotonic() - started)
-        if left > 0:
-            placed, _ = _resolve(data, kept, freed, None, left, problem.options.seed)
+        left = None if seconds is None else seconds - (time.monotonic() - started)
+        if left is None or left > 0:
+            placed, _ = _resolve(data, kept, freed, None, left, seed, interrupt=interrupt)
     return None if placed is None else as_assignments(placed)
 
 
@@ -334,9 +331,9 @@ class Search:
         self.core = None if reduced_costs is None else _Core(reduced_costs, len(self.movable))
         self.core_solves = 0
 
-    def run(self, stop: threading.Event, deadline: float) -> None:
+    def run(self, stop: Callable[[], bool], deadline: float) -> None:
         cheapest, found_at = self.shared.best()[1], time.monotonic()
-        while self.movable and not stop.is_set() and time.monotonic() < deadline - 0.05:
+        while self.movable and not stop() and time.monotonic() < deadline - 0.05:
             seconds = min(SUBPROBLEM_SECONDS, deadline - time.monotonic())
             plan, cost = self.shared.best()
             if cost < cheapest:
@@ -349,13 +346,17 @@ class Search:
             freed, allowed = self._freed(kind, plan)
             if not freed:
                 continue
+            # No interrupt: a part takes at most a second, and HiGHS's interrupt callbacks on
+            # this thread would take the GIL from HiGHS's main solve a thousand times a second.
             placed, proven = _resolve(self.shared.data, plan, freed, allowed, seconds, self.seed)
             self.solves += 1
             improved = placed is not None and self.shared.offer(placed)
             self._reward(kind, improved)
             self._resize(allowed is not None, proven)
 
-    def _solve_core(self, core: _Core, plan: Plan, stop: threading.Event, deadline: float) -> None:
+    def _solve_core(
+        self, core: _Core, plan: Plan, stop: Callable[[], bool], deadline: float
+    ) -> None:
         """Solve the core problem from `plan`, its cheaper plans shared as they are found."""
         seconds = min(CORE_SECONDS, deadline - time.monotonic())
         watch = _Watch(self.shared.offer, stop)
@@ -423,9 +424,9 @@ class Search:
         """The search proves no bound on the whole problem."""
         return None
 
-    def summary(self) -> str:
-        core = "" if self.core is None else f", the core problem {self.core_solves} times"
-        return f"neighbourhood search: {self.solves} parts re-solved{core}"
+    def summary(self) -> tuple[str, str, tuple[tuple[str, int], ...]]:
+        """What the search did, as data: (method, status, counts)."""
+        return "neighbourhood", "finished", (("parts", self.solves), ("core", self.core_solves))
 
     def _resize(self, by_recipients: bool, proven: bool) -> None:
         """Larger neighbourhoods after a solve that proved its part, smaller after one that ran

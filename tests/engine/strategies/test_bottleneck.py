@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairaid import engine
-from pairaid.engine import kernel
-from pairaid.engine.bottleneck import applies, raise_minimum
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import evaluate
 from pairaid.engine.generate import generate
-from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import DegreeRange, Objective
+from pairaid.engine.strategies import kernel
+from pairaid.engine.strategies.bottleneck import applies, raise_minimum
+from pairaid.engine.strategies.greedy import greedy_plan
 
 
 def _sorted_coverage(problem: engine.Problem, plan: tuple[engine.Assignment, ...]) -> list[float]:
@@ -84,17 +84,17 @@ def test_a_large_fairness_problem_goes_through_the_kernel_and_keeps_a_valid_boun
 ) -> None:
     problem = generate(200, 160, seed=0, density=0.2)
     assert kernel.applies(problem, eligible_pairs(problem))
-    lines: list[str] = []
+    steps: list[engine.Progress] = []
     result = engine.solve(
         problem,
         time_limit_seconds=6,
         deterministic=deterministic,
         explain=False,
-        progress=lines.append,
+        progress=steps.append,
     )
     assert result.status in ("optimal", "feasible")
-    assert any(line.startswith("kernel of ") for line in lines)
-    assert any(line.startswith("relaxation bound") for line in lines)
+    assert any(p.stage == "kernel" for p in steps)
+    assert any(p.stage == "bound" and p.method == "relaxation" for p in steps)
     level = result.levels[0]
     evaluation = evaluate(problem, engine.plan_of(result))
     assert evaluation.feasible
@@ -119,18 +119,15 @@ def test_the_reach_bound_counts_only_the_strongest_donors_a_recipient_may_take()
 @pytest.mark.parametrize("backend", ["highs", "cpsat"])
 def test_each_better_plan_is_reported_while_solving(backend: str) -> None:
     problem = generate(19, 16, seed=2, density=0.5)
-    seen: list[tuple[str, float, float | None, float]] = []
+    steps: list[engine.Progress] = []
 
     result = engine.solve(
-        problem,
-        backend=backend,
-        time_limit_seconds=10,
-        explain=False,
-        on_improvement=lambda *e: seen.append(e),
+        problem, backend=backend, time_limit_seconds=10, explain=False, progress=steps.append
     )
 
-    assert seen and {level for level, *_ in seen} == {"max_min_coverage"}
-    values = [value for _, value, _, _ in seen]
+    seen = [p for p in steps if p.stage == "improved"]
+    assert seen and {p.level for p in seen} == {"max_min_coverage"}
+    values = [p.value for p in seen]
     assert values == sorted(values)  # each report is at least as good as the last
     assert values[-1] == pytest.approx(result.levels[0].value, rel=1e-3)
 
@@ -138,24 +135,23 @@ def test_each_better_plan_is_reported_while_solving(backend: str) -> None:
 def test_a_solver_stopped_below_its_warm_start_returns_the_warm_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import importlib
-
-    pipeline = importlib.import_module("pairaid.engine.solve")
+    from pairaid.engine import exact
     from pairaid.engine.lexicographic import LevelOutcome, LexicographicOutcome
+    from pairaid.engine.plans import hint
 
     problem = generate(19, 16, seed=2, density=0.5)
     worse = greedy_plan(problem)  # fairer plans exist: local search starts above it
 
     def stopped_early(pairing, names, *args, **kwargs):  # type: ignore[no-untyped-def]
-        values = pipeline._hint(pairing, evaluate(problem, worse))
+        values = hint(pairing, evaluate(problem, worse))
         value = evaluate(problem, worse).level_value(names[0], problem)
         return LexicographicOutcome(
             "feasible", (LevelOutcome(names[0], value, 1.0, "feasible"),), values
         )
 
-    monkeypatch.setattr(pipeline, "solve_levels", stopped_early)
+    monkeypatch.setattr(exact, "solve_levels", stopped_early)
     # The branch-and-bound path, not the threshold tests (which keep their best plan anyway).
-    monkeypatch.setattr(pipeline.threshold, "applies", lambda *args: False)
+    monkeypatch.setattr(exact.threshold, "applies", lambda *args: False)
     result = engine.solve(problem, explain=False)
 
     evaluation = evaluate(problem, engine.plan_of(result))

@@ -1,4 +1,4 @@
-"""The matching start (`engine.matching`) and the bottleneck subproblem bound (`kernel`)."""
+"""The matching start (`strategies.matching`) and the bottleneck subproblem bound (`kernel`)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 
 from pairaid import engine
-from pairaid.engine import kernel, matching
 from pairaid.engine.eligibility import eligible_pairs
 from pairaid.engine.evaluate import evaluate
 from pairaid.engine.generate import generate
-from pairaid.engine.greedy import greedy_plan
 from pairaid.engine.instance import DegreeRange, Objective
+from pairaid.engine.strategies import kernel, matching
+from pairaid.engine.strategies.greedy import greedy_plan
 
 
 def _minimum(problem: engine.Problem, plan: tuple[engine.Assignment, ...]) -> float:
@@ -96,11 +96,11 @@ def test_the_bottleneck_subproblem_bounds_the_whole_problem(seed: int, size: int
 
 def test_a_national_problem_is_proven_by_its_bottleneck_subproblem() -> None:
     problem = generate(300, 240, seed=0, density=0.1)
-    lines: list[str] = []
+    steps: list[engine.Progress] = []
 
-    result = engine.solve(problem, explain=False, time_limit_seconds=60, progress=lines.append)
+    result = engine.solve(problem, explain=False, time_limit_seconds=60, progress=steps.append)
 
-    assert any(line.startswith("bound from the 20 recipients of lowest reach") for line in lines)
+    assert any(p.stage == "bound" and p.method == "bottleneck" for p in steps)
     level = result.levels[0]
     assert level.value is not None and level.bound is not None
     assert level.value == pytest.approx(_minimum(problem, engine.plan_of(result)))
@@ -112,9 +112,9 @@ def test_a_dense_problem_takes_its_bottleneck_bound_without_recursing_for_ever()
     # above the kernel's size (5,400 pairs), and must not cut itself again.
     problem = generate(270, 90, seed=0, density=1.0)
     assert kernel.applies(problem, eligible_pairs(problem))
-    lines: list[str] = []
+    steps: list[engine.Progress] = []
 
-    result = engine.solve(problem, explain=False, time_limit_seconds=6, progress=lines.append)
+    result = engine.solve(problem, explain=False, time_limit_seconds=6, progress=steps.append)
 
     assert result.status in ("optimal", "feasible")
-    assert sum(line.startswith("bound from the") for line in lines) == 1
+    assert sum(p.stage == "bound" and p.method == "bottleneck" for p in steps) == 1

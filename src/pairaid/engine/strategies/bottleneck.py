@@ -14,7 +14,7 @@ then problem order; the work is bounded by a number of moves, never by the clock
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pairaid.engine.eligibility import eligible_pairs
@@ -113,9 +113,14 @@ class _Move:
 
 
 def raise_minimum(
-    problem: Problem, plan: Sequence[Assignment], *, max_moves: int | None = None
+    problem: Problem,
+    plan: Sequence[Assignment],
+    *,
+    max_moves: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Assignment, ...]:
-    """A plan whose sorted coverage is at least as high as `plan`'s (leximin order)."""
+    """A plan whose sorted coverage is at least as high as `plan`'s (leximin order); `stop`,
+    asked between moves, ends the search early with the plan reached."""
     if not applies(problem):
         return tuple(plan)
     if max_moves is None:
@@ -129,6 +134,8 @@ def raise_minimum(
         search.stuck.clear()
         moved_this_round = False
         while moves < max_moves:
+            if stop is not None and stop():
+                return tuple(Assignment(d, r) for d, r in state.serves.items())
             recipient = search.worst_waiting()
             if recipient is None:
                 break

@@ -1,21 +1,20 @@
-"""Max-min by threshold tests (`engine.threshold`) against branch and bound on the full model."""
+"""Max-min by threshold tests (`strategies.threshold`) against branch and bound on the model."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 
 import pytest
 
 from pairaid import engine
-from pairaid.engine import threshold
 from pairaid.engine.backends import get_backend
 from pairaid.engine.backends.base import Limits
+from pairaid.engine.budget import Budget
 from pairaid.engine.evaluate import evaluate
 from pairaid.engine.generate import generate
 from pairaid.engine.instance import DegreeRange, Objective, Problem
-
-pipeline = importlib.import_module("pairaid.engine.solve")
+from pairaid.engine.plans import read_plan
+from pairaid.engine.strategies import threshold
 
 
 def _branch_and_bound(problem: Problem, monkeypatch: pytest.MonkeyPatch) -> engine.Result:
@@ -86,8 +85,9 @@ def test_a_start_that_is_already_optimal_takes_one_test() -> None:
         start,
         1.0,
         get_backend("highs"),
-        Limits(time_limit_seconds=30),
-        lambda pairing, values: evaluate(problem, pipeline._read_plan(pairing, values)),
+        Limits(),
+        Budget(30),
+        lambda pairing, values: evaluate(problem, read_plan(pairing, values)),
     )
 
     assert found.tests == 1
@@ -107,9 +107,10 @@ def test_a_search_cut_short_keeps_a_valid_bound_and_its_best_plan() -> None:
         start,
         10.0,
         get_backend("highs"),
-        Limits(time_limit_seconds=10, deterministic=True),
-        lambda pairing, values: evaluate(problem, pipeline._read_plan(pairing, values)),
-        on_improvement=lambda value, bound, seconds: seen.append((value, bound)),
+        Limits(),
+        Budget(10, deterministic=True),
+        lambda pairing, values: evaluate(problem, read_plan(pairing, values)),
+        on_improvement=lambda value, bound: seen.append((value, bound)),
     )
 
     assert found.tests <= threshold.DETERMINISTIC_TESTS

@@ -4,7 +4,7 @@ leaves idle.
 HiGHS runs on one thread (measured fastest on our models), so on the 2-core machines we deploy
 on the other core waits during the solve. There either:
 
-- `engine.neighbourhood` re-solves small parts of the plan exactly. Measured at 60 s on yagiura
+- `strategies.neighbourhood` re-solves small parts of the plan exactly. Measured at 60 s on yagiura
   c801600 and e801600 (80 recipients × 1,600 donors): HiGHS alone ended 0.59 % and 0.68 %
   above the best known values; the search alone reached 0.18 % and 0.14 %. Or,
 - with at most `CPSAT_MOST_RECIPIENTS` recipients, CP-SAT with one worker solves the whole
@@ -29,10 +29,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pairaid.engine import neighbourhood
-from pairaid.engine.backends.base import Limits, Optimum
-from pairaid.engine.formulation import build_model
+from pairaid.engine.backends.base import Limits, Optimum, OptimumStatus
+from pairaid.engine.evaluate import evaluate
+from pairaid.engine.formulation import PairingModel, build_model
 from pairaid.engine.instance import Assignment, PairKey, Problem
+from pairaid.engine.lexicographic import LevelOutcome, LexicographicOutcome, relative_gap
+from pairaid.engine.plans import hint
+from pairaid.engine.strategies import neighbourhood
 
 GRACE_SECONDS = 2.0
 """How long past its own limit the pipeline waits for the search to hand back its plan."""
@@ -81,19 +84,23 @@ class CpSat:
         self.optimum: Optimum | None = None
         self.refused: str | None = None
 
-    def run(self, stop: threading.Event, deadline: float) -> None:
+    def run(self, stop: Callable[[], bool], deadline: float) -> None:
         from pairaid.engine.backends.cpsat import CpSatBackend
 
         pairing = build_model(self.problem)  # its own copy: HiGHS's is in use on its thread
         expression, maximize = pairing.level(self.problem.level_names()[0])
+        limits = Limits(
+            max(deadline - time.monotonic(), 0.01),
+            self.problem.options.seed,
+            workers=1,
+            interrupt=stop,
+        )
         try:
-            optimum = CpSatBackend(stop).optimize(
+            optimum = CpSatBackend().optimize(
                 pairing.model,
                 expression,
                 maximize=maximize,
-                limits=Limits(
-                    max(deadline - time.monotonic(), 0.01), self.problem.options.seed, workers=1
-                ),
+                limits=limits,
                 exchange=_Offers(self.shared),
             )
         except ValueError as refusal:  # e.g. data CP-SAT cannot scale to integers: HiGHS goes on
@@ -108,11 +115,11 @@ class CpSat:
         """CP-SAT's bound on the cost, once it has finished."""
         return None if self.optimum is None else self.optimum.bound
 
-    def summary(self) -> str:
+    def summary(self) -> tuple[str, str, tuple[tuple[str, int], ...]]:
+        """What CP-SAT did, as data: (method, status, counts)."""
         if self.refused is not None:
-            return f"CP-SAT beside: not run ({self.refused})"
-        status = "not finished" if self.optimum is None else self.optimum.status
-        return f"CP-SAT beside: {status}"
+            return "cpsat", "refused", ()
+        return "cpsat", "not_finished" if self.optimum is None else self.optimum.status, ()
 
 
 @dataclass
@@ -133,7 +140,7 @@ class Beside:
         plan, cost = self.shared.best()
         return plan, cost, self.work.bound()
 
-    def summary(self) -> str:
+    def summary(self) -> tuple[str, str, tuple[tuple[str, int], ...]]:
         return self.work.summary()
 
 
@@ -145,11 +152,12 @@ def start(
     from_values: Callable[[Sequence[float]], tuple[Assignment, ...]],
     report: neighbourhood.Report | None = None,
     reduced_costs: Mapping[PairKey, float] | None = None,
+    interrupt: Callable[[], bool] | None = None,
 ) -> Beside:
     """Start the second solver from `plan` for at most `seconds`; `to_values` and
     `from_values` translate plans to and from the model HiGHS solves; `report` hears of the
     second solver's cheaper plans (`neighbourhood.SharedPlans`); `reduced_costs`, the linear
-    relaxation's, give the search its core problem."""
+    relaxation's, give the search its core problem; `interrupt` (the run's) stops it early."""
     whole = len(problem.recipients) <= CPSAT_MOST_RECIPIENTS
     shared = neighbourhood.SharedPlans(
         problem, plan, to_values, from_values, report, may_settle=whole
@@ -159,8 +167,40 @@ def start(
     )
     stop = threading.Event()
     deadline = time.monotonic() + seconds
+
+    def stopped() -> bool:
+        return stop.is_set() or (interrupt is not None and interrupt())
+
     thread = threading.Thread(
-        target=work.run, args=(stop, deadline), name="pairaid-beside", daemon=True
+        target=work.run, args=(stopped, deadline), name="pairaid-beside", daemon=True
     )
     thread.start()
     return Beside(thread, stop, shared, work)
+
+
+def cheaper_outcome(
+    outcome: LexicographicOutcome, pairing: PairingModel, companion: Beside
+) -> LexicographicOutcome:
+    """HiGHS's outcome of a single cost level, or the plan of the solver beside it where that
+    is cheaper, with the higher of the two bounds (the cost is minimised)."""
+    plan, _, proven = companion.finish()
+    if outcome.status == "infeasible" or len(outcome.levels) > 1:
+        return outcome
+    mine = outcome.levels[0] if outcome.levels else None
+    bound = None if mine is None else mine.bound
+    if proven is not None and (bound is None or proven > bound):
+        bound = proven
+    values = hint(pairing, evaluate(pairing.problem, neighbourhood.as_assignments(plan)))
+    expression, _ = pairing.level(pairing.problem.level_names()[0])
+    value = expression.value(values)
+    highs_value = None if mine is None else mine.value
+    if highs_value is not None and outcome.values and value >= highs_value - 1e-9:
+        # HiGHS's plan is as cheap: keep it, with the better bound where the other proved one.
+        if mine is not None and bound == mine.bound:
+            return outcome
+        value, values = highs_value, outcome.values
+    gap = relative_gap(value, bound)
+    status = "optimal" if gap is not None and gap <= 1e-9 else "feasible"
+    name = pairing.problem.level_names()[0]
+    run_status: OptimumStatus = "optimal" if status == "optimal" else "feasible"
+    return LexicographicOutcome(run_status, (LevelOutcome(name, value, bound, status),), values)

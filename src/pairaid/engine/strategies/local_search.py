@@ -8,10 +8,10 @@ Deterministic: moves are tried in donor and recipient order.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from pairaid.engine.eligibility import eligible_pairs
-from pairaid.engine.instance import Assignment, Problem
+from pairaid.engine.instance import Assignment, ObjectiveLevel, Problem
 from pairaid.engine.metrics import ordered_sum
 
 Score = tuple[float, ...]
@@ -20,7 +20,7 @@ Score = tuple[float, ...]
 class _Scorer:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.levels = problem.level_names()
+        self.levels = problem.objective_levels
         self.needs = {r.id: {k: q for k, q in r.need.items() if q > 0} for r in problem.recipients}
 
     def score(self, plan: dict[str, str]) -> Score:
@@ -46,7 +46,7 @@ class _Scorer:
         if policy.churn_budget is not None:
             breach += max(0, churn - policy.churn_budget)
         coverage = [self._coverage(received[r], need) for r, need in self.needs.items() if need]
-        return (breach, *(self._level(name, coverage, plan, churn) for name in self.levels))
+        return (breach, *(self._level(level, coverage, plan, churn) for level in self.levels))
 
     def _coverage(self, received: dict[str, float], need: dict[str, float]) -> float:
         saturation = self.problem.saturation
@@ -54,17 +54,15 @@ class _Scorer:
         value = min(ratios)
         return value if saturation is None else min(saturation, value)
 
-    def _level(self, name: str, coverage: list[float], plan: dict[str, str], churn: int) -> float:
-        if name == "max_min_coverage":
-            return -min(coverage, default=0.0)
-        if name.startswith("leximin_"):
-            return -ordered_sum(coverage, int(name.removeprefix("leximin_")))
-        if name == "min_churn":
+    def _level(
+        self, level: ObjectiveLevel, coverage: list[float], plan: dict[str, str], churn: int
+    ) -> float:
+        if level.measure == "ordered_coverage":
+            return -ordered_sum(coverage, level.k)
+        if level.measure == "churn":
             return float(churn)
-        field_name = "cost" if name == "min_cost" else "travel_hours"
-        return sum(
-            getattr(self.problem.pair_data(d, r), field_name) or 0.0 for d, r in plan.items()
-        )
+        measure = level.measure  # the pair's field: travel_hours or cost
+        return sum(getattr(self.problem.pair_data(d, r), measure) or 0.0 for d, r in plan.items())
 
 
 def applies(problem: Problem) -> bool:
@@ -78,11 +76,12 @@ def improve(
     *,
     time_limit_seconds: float = 5.0,
     max_evaluations: int = 100_000,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Assignment, ...]:
     """A plan at least as good as `plan` (by the lexicographic score), without a split.
 
     `max_evaluations` is a work limit: with an unlimited time, the result does not depend on
-    the machine's speed (deterministic mode)."""
+    the machine's speed (deterministic mode). `stop`, asked between neighbours, ends it early."""
     if not applies(problem):
         return tuple(Assignment(a.donor, a.recipient) for a in plan)
     deadline = time.monotonic() + time_limit_seconds
@@ -99,7 +98,11 @@ def improve(
         improved = False
         for candidate in _neighbours(current, options, fixed):
             evaluations += 1
-            if evaluations > max_evaluations or time.monotonic() > deadline:
+            if (
+                evaluations > max_evaluations
+                or time.monotonic() > deadline
+                or (stop is not None and stop())
+            ):
                 return _as_plan(current)
             candidate_score = scorer.score(candidate)
             if candidate_score < best:
