@@ -11,6 +11,7 @@ documents for every operation.
 import json
 from typing import Any, NoReturn
 
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -19,9 +20,9 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from pairaid import __version__
-from pairaid.accounts import tokens
+from pairaid.accounts import second_factor, tokens
 from pairaid.errors import PairAidError, Problem, ValidationFailed
-from pairaid.web.errors import messages_of, status_of
+from pairaid.web.errors import as_domain_error, messages_of, status_of
 from pairaid.web.text import MESSAGE as UNSTORABLE
 from pairaid.web.text import unstorable_part
 
@@ -88,9 +89,11 @@ class SessionAuth(APIKeyCookie):
 
     def __call__(self, request: HttpRequest) -> Any:
         # No session, no CSRF question: a caller with neither token nor session is told to
-        # authenticate (401), not that a CSRF check failed (403).
+        # authenticate (401), not that a CSRF check failed (403). A session that still owes its
+        # second factor is no session here either: the second factor guards the API as it
+        # guards the pages (SecondFactorMiddleware leaves /api/ to this check).
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or second_factor.owed(user):
             return None
         return super().__call__(request)
 
@@ -151,6 +154,13 @@ api = PairAidAPI(
 @api.exception_handler(PairAidError)
 def domain_error(request: HttpRequest, error: PairAidError) -> HttpResponse:
     return api.create_response(request, {"detail": messages_of(error)}, status=status_of(error))
+
+
+@api.exception_handler(IntegrityError)
+def database_conflict(request: HttpRequest, error: IntegrityError) -> HttpResponse:
+    conflict = as_domain_error(error)
+    assert conflict is not None
+    return domain_error(request, conflict)
 
 
 @api.exception_handler(HttpError)

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.browser.browsing import PROGRAMME, Visit, log_in, wait_for_comparison
 
+from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
 from pairaid.pairing.models import PlanRun
 
@@ -16,7 +17,7 @@ def finished_run(hubei_people) -> PlanRun:  # type: ignore[no-untyped-def]
     run = runs.start(
         programme=hubei_people["programme"],
         user=hubei_people["coordinator"],
-        options=runs.RunOptions(time_limit_seconds=10),
+        options=run_options.RunOptions(time_limit_seconds=10),
         enqueue=runs.execute,  # the database is in autocommit here: this runs at once
     )
     run.refresh_from_db()

@@ -39,6 +39,7 @@ from pairaid.operations.models import (
     Shipment,
     Team,
 )
+from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
 from pairaid.pairing.models import PairingNotice
 from pairaid.programmes.models import Participant, Programme
@@ -123,7 +124,7 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
     runs.start(
         programme=hubei,
         user=people["coordinator"],
-        options=runs.RunOptions(time_limit_seconds=5),
+        options=run_options.RunOptions(time_limit_seconds=5),
         enqueue=lambda run_id: None,
     )
     headers = {

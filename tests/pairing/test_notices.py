@@ -6,6 +6,7 @@ import pytest
 
 from pairaid.errors import Conflict
 from pairaid.pairing import notices, runs
+from pairaid.pairing import options as run_options
 from pairaid.pairing.models import PairingNotice
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_only_an_approved_run_is_published(hubei, django_capture_on_commit_callb
         run = runs.start(
             programme=hubei,
             user=None,
-            options=runs.RunOptions(time_limit_seconds=20),
+            options=run_options.RunOptions(time_limit_seconds=20),
             enqueue=lambda pk: runs.execute(pk),
         )
     run.refresh_from_db()

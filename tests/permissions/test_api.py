@@ -3,6 +3,7 @@
 import pytest
 
 from pairaid.accounts import tokens
+from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
 from pairaid.pairing.models import Pairing, PlanRun
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant
@@ -84,7 +85,7 @@ def finished_run(hubei, django_capture_on_commit_callbacks):  # type: ignore[no-
         run = runs.start(
             programme=hubei,
             user=None,
-            options=runs.RunOptions(time_limit_seconds=20),
+            options=run_options.RunOptions(time_limit_seconds=20),
             enqueue=lambda pk: runs.execute(pk),
         )
     return run

@@ -80,3 +80,30 @@ def test_a_correct_login_works_with_throttling_on(client, people, settings):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(people["donor"].pk)
+
+
+def test_an_address_is_slowed_down_never_locked_out(client, people, settings, monkeypatch):
+    """Failures from one address (many accounts behind one NAT) make it wait, growing; an account
+    of that address whose password is right gets in once the wait is over."""
+    from pairaid.accounts import throttle
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 100  # no account lockout in this test
+    for n in range(throttle.FREE_FAILURES + 3):
+        client.post("/accounts/login/", {"username": f"nobody{n}", "password": "wrong"})
+    waiting = client.post(
+        "/accounts/login/", {"username": "dan_shandong", "password": "a-long-password-1"}
+    )
+    assert waiting.status_code == 429
+    assert int(waiting["Retry-After"]) >= 1
+    assert "_auth_user_id" not in client.session
+    # Once the wait has passed (the clock moved on), the right password works.
+    later = throttle.timezone.now() + throttle.datetime.timedelta(
+        seconds=throttle.LONGEST_WAIT_SECONDS
+    )
+    monkeypatch.setattr(throttle.timezone, "now", lambda: later)
+    response = client.post(
+        "/accounts/login/", {"username": "dan_shandong", "password": "a-long-password-1"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(people["donor"].pk)

@@ -318,6 +318,7 @@ def test_the_facts_export_leaves_illustrative_operations_out(hubei, tmp_path):
 def test_an_export_after_unapproved_runs_reproduces_the_record(hubei, tmp_path):
     """A run's proposals belong to the run: they are not part of the record the export and the
     loader compare, even where one names the same pair and date as a historical pairing."""
+    from pairaid.pairing import options as run_options
     from pairaid.pairing import runs
 
     before = scenario_services.export_programme("hubei-2020", tmp_path / "before")
@@ -325,7 +326,7 @@ def test_an_export_after_unapproved_runs_reproduces_the_record(hubei, tmp_path):
         run = runs.start(
             programme=hubei,
             user=None,
-            options=runs.RunOptions(time_limit_seconds=5, deterministic=True),
+            options=run_options.RunOptions(time_limit_seconds=5, deterministic=True),
             enqueue=lambda run_id: None,
         )
         runs.execute(run.pk)

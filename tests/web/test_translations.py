@@ -348,13 +348,14 @@ def test_the_two_shared_msgids_have_their_own_context():
 
 @pytest.fixture
 def finished_run(hubei, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from pairaid.pairing import options as run_options
     from pairaid.pairing import runs
 
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.start(
             programme=hubei,
             user=None,
-            options=runs.RunOptions(time_limit_seconds=20),
+            options=run_options.RunOptions(time_limit_seconds=20),
             enqueue=lambda pk: runs.execute(pk),
         )
     run.refresh_from_db()

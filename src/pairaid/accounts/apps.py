@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from pairaid.accounts import checks  # noqa: F401 (registers the deploy check)
+
         # Refuse to run in production on the public default secret (DESIGN.md §7).
         if not settings.DEBUG and settings.SECRET_KEY == settings.DEFAULT_SECRET_KEY:
             raise ImproperlyConfigured(

@@ -1,7 +1,9 @@
-"""Second-factor pages: enrol an authenticator app, and verify a code after the password."""
+"""The sign-in page (slowed down per address after failures), and the second-factor pages: enrol
+an authenticator app, and verify a code after the password."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +12,34 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pairaid.accounts import second_factor
+from pairaid.accounts import second_factor, throttle
+
+
+def login(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """Django's sign-in, unless this address must still wait after its failures (429, with
+    Retry-After): slowed, never locked out (`throttle`)."""
+    wait = throttle.wait_seconds(request) if request.method == "POST" else 0
+    if wait:
+        refusal = render(
+            request,
+            "web/error.html",
+            {
+                "status": 429,
+                "messages": [
+                    _(
+                        "Too many failed sign-ins from your network. Wait %(seconds)s s and "
+                        "try again."
+                    )
+                    % {"seconds": wait}
+                ],
+            },
+            status=429,
+        )
+        refusal["Retry-After"] = str(wait)
+        return refusal
+    response = LoginView.as_view()(request, *args, **kwargs)
+    assert isinstance(response, HttpResponse)
+    return response
 
 
 def _next(request: HttpRequest) -> str:

@@ -1,5 +1,6 @@
 """Users (with the platform-administrator flag) and their memberships in programmes."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -24,6 +25,12 @@ class User(AbstractUser):
         max_length=10, blank=True, help_text="the interface language this user chose last"
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    @property
+    def may_sign_in(self) -> bool:
+        """Active, and no demo account outside demo mode: its password is public (README), so
+        neither its password, its sessions nor its tokens count anywhere else."""
+        return self.is_active and (settings.DEMO_MODE or not self.is_demo_account)
 
 
 class Membership(models.Model):

@@ -24,6 +24,13 @@ def must_use(user: Any) -> bool:
     )
 
 
+def owed(user: Any) -> bool:
+    """Whether this logged-in session still owes its second factor (one decision for the pages
+    and the API)."""
+    verified = getattr(user, "is_verified", None)
+    return not (verified is not None and verified()) and must_use(user)
+
+
 @transaction.atomic
 def start_enrolment(user: Any) -> TOTPDevice:
     """An unconfirmed authenticator for the user (replacing any earlier unconfirmed one)."""

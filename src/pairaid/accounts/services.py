@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid.accounts.models import Membership, User
@@ -131,14 +132,18 @@ def coordinated(actor: Any) -> set[int]:
 
 
 def may_manage_account(actor: Any, target: User) -> bool:
-    """Administrators manage every account; a coordinator only accounts whose memberships all lie
-    in programmes they coordinate (DESIGN.md §7)."""
+    """Administrators manage every account; a coordinator only the accounts of officers and
+    observers whose memberships all lie in programmes they coordinate — never a coordinator's
+    or an administrator's (DESIGN.md §7)."""
     if _is_admin(actor):
         return True
     if _is_admin(target):
         return False
+    memberships = Membership.objects.filter(user=target)
+    if memberships.filter(role=Membership.Role.COORDINATOR).exists():
+        return False
     mine = coordinated(actor)
-    theirs = set(Membership.objects.filter(user=target).values_list("programme_id", flat=True))
+    theirs = set(memberships.values_list("programme_id", flat=True))
     return bool(mine) and bool(theirs) and theirs <= mine
 
 
@@ -199,6 +204,16 @@ def reset_password(*, actor: Any, target: User, password: str) -> None:
         raise ValidationFailed(problems)
     target.set_password(password)
     target.save(update_fields=["password"])
+    end_sessions_and_tokens(target, actor=actor)
+
+
+def end_sessions_and_tokens(user: User, *, actor: Any) -> None:
+    """After a password reset: whoever held the old password is out everywhere. Every token the
+    account owns is revoked here; every session ends by itself, since Django checks a session's
+    hash of the password on each request (django.contrib.auth.get_user) and the hash changed."""
+    user.api_tokens.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor if getattr(actor, "pk", None) else None
+    )
 
 
 @transaction.atomic

@@ -36,7 +36,7 @@ def authenticate(key: str) -> User | None:
         .filter(key_hash=_hash(key), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.may_sign_in:
         return None
     now = timezone.now()
     # Recorded at most once a minute: a polling client need not write on every request.

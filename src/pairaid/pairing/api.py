@@ -2,21 +2,22 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictInt
 
-from pairaid import freshness
+from pairaid import engine, freshness
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
 from pairaid.errors import NotFound
 from pairaid.pairing import notices, runs, tasks
+from pairaid.pairing import options as run_options
 from pairaid.pairing.models import AllocationLine, Pairing, PairingNotice, PlanRun
 from pairaid.registry import references
 
@@ -172,22 +173,33 @@ def _render(request: HttpRequest, data: dict[str, Any]) -> bytes:
     return _api().renderer.render(request, data, response_status=200).encode()
 
 
+# The options' types and ranges as the schema states them; `options.check` checks them all again
+# (with what depends on the programme: leximin's levels), for pages, API and CLI alike.
+Pair = Annotated[list[str], Field(min_length=2, max_length=2)]
+
+
 class ObjectiveIn(Schema):
-    name: str
-    levels: int = 1
+    name: str = Field(description="max_min_coverage, leximin, min_travel, min_cost or min_churn")
+    levels: Annotated[StrictInt, Field(ge=1)] = 1
 
 
 class RunIn(Schema):
-    objectives: list[ObjectiveIn] = [ObjectiveIn(name="max_min_coverage")]
-    lock: list[list[str]] = []
-    forbid: list[list[str]] = []
-    churn_budget: int | None = None
-    time_limit_seconds: float = runs.DEFAULT_TIME_LIMIT_SECONDS
+    objectives: list[ObjectiveIn] = Field(
+        default=[ObjectiveIn(name="max_min_coverage")], min_length=1
+    )
+    lock: list[Pair] = []
+    forbid: list[Pair] = []
+    churn_budget: Annotated[StrictInt, Field(ge=0, le=run_options.LARGEST_CHURN_BUDGET)] | None = (
+        None
+    )
+    time_limit_seconds: Annotated[
+        float, Field(gt=0, le=engine.LIMITS.max_time_limit_seconds, allow_inf_nan=False)
+    ] = run_options.DEFAULT_TIME_LIMIT_SECONDS
     need_from: str | None = None
     capacity_from: str | None = None
     as_of: datetime.date | None = None
     deterministic: bool = False
-    seed: int = 0
+    seed: Annotated[StrictInt, Field(ge=0, le=run_options.LARGEST_SEED)] = 0
 
 
 class RunOut(Schema):
@@ -242,7 +254,7 @@ def list_runs(request: HttpRequest, slug: str) -> QuerySet[PlanRun]:
 )
 def start_run(request: HttpRequest, slug: str, payload: RunIn) -> Status:
     programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
-    options = runs.RunOptions(
+    options = run_options.RunOptions(
         objectives=[o.dict() for o in payload.objectives],
         lock=payload.lock,
         forbid=payload.forbid,

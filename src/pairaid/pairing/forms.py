@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.pairing import runs
+from pairaid.pairing import options as run_options
 
 OBJECTIVE_CHOICES = [
     ("max_min_coverage", _("Max-min coverage (help the worst-off first)")),
@@ -44,7 +44,7 @@ class PlanForm(forms.Form):
     time_limit_seconds = forms.FloatField(
         min_value=1,
         max_value=3600,
-        initial=runs.DEFAULT_TIME_LIMIT_SECONDS,
+        initial=run_options.DEFAULT_TIME_LIMIT_SECONDS,
         label=_("Time limit (s)"),
     )
     as_of = forms.DateField(
@@ -54,7 +54,7 @@ class PlanForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def run_options(self) -> runs.RunOptions:
+    def run_options(self) -> run_options.RunOptions:
         data = self.cleaned_data
         objectives = []
         for name in data["objectives"]:
@@ -63,10 +63,10 @@ class PlanForm(forms.Form):
             else:
                 objectives.append({"name": name})
         lines = lambda text: [line.strip() for line in (text or "").splitlines() if line.strip()]  # noqa: E731
-        return runs.RunOptions(
+        return run_options.RunOptions(
             objectives=objectives,
-            lock=runs.parse_pairs(lines(data["lock"]), "lock"),
-            forbid=runs.parse_pairs(lines(data["forbid"]), "forbid"),
+            lock=run_options.parse_pairs(lines(data["lock"]), "lock"),
+            forbid=run_options.parse_pairs(lines(data["forbid"]), "forbid"),
             churn_budget=data["churn_budget"],
             time_limit_seconds=data["time_limit_seconds"],
             as_of=data["as_of"].isoformat() if data["as_of"] else None,

@@ -6,12 +6,12 @@ import io
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext
 
 from pairaid.errors import Conflict
 from pairaid.pairing import translate
 from pairaid.pairing.models import AllocationLine, PairingNotice, PlanRun
+from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 
 COLUMNS = [
@@ -78,7 +78,7 @@ def publish(*, programme: Programme, user: Any, run: PlanRun | None = None) -> P
     entries = _entries(programme, on)
     if not entries:
         raise Conflict(gettext("no pairing is in force to publish"))
-    number = (programme.notices.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = programme_services.next_number(programme=programme, numbered=programme.notices.all())
     return PairingNotice.objects.create(
         programme=programme,
         number=number,

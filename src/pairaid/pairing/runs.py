@@ -5,86 +5,24 @@ import datetime
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid import engine
 from pairaid.errors import Conflict, Problem, ValidationFailed
+from pairaid.pairing import options as run_options
 from pairaid.pairing import translate
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
-from pairaid.programmes.models import Programme
+from pairaid.pairing.options import RunOptions
+from pairaid.programmes import services as programme_services
+from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import Certainty, ResourceType, Source
 
-OBJECTIVES = ("max_min_coverage", "leximin", "min_travel", "min_cost", "min_churn")
-DEFAULT_TIME_LIMIT_SECONDS = 30.0
 Enqueue = Callable[[int], None]
-
-
-@dataclass
-class RunOptions:
-    """What a coordinator asks of one run (stored with it, replayed as is)."""
-
-    objectives: list[dict[str, Any]] = field(default_factory=lambda: [{"name": "max_min_coverage"}])
-    lock: list[list[str]] = field(default_factory=list)
-    forbid: list[list[str]] = field(default_factory=list)
-    churn_budget: int | None = None
-    time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
-    need_from: str | None = None
-    capacity_from: str | None = None
-    as_of: str | None = None
-    deterministic: bool = False
-    seed: int = 0
-    backend: str = "auto"
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "RunOptions":
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-
-def parse_objectives(text: str) -> list[dict[str, Any]]:
-    """`max_min_coverage,leximin:3,min_travel` -> objective levels, in the order given."""
-    levels: list[dict[str, Any]] = []
-    for part in (p.strip() for p in text.split(",") if p.strip()):
-        name, _, count = part.partition(":")
-        if name not in OBJECTIVES:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        gettext("unknown objective %(name)s; known: %(known)s")
-                        % {"name": repr(name), "known": ", ".join(OBJECTIVES)},
-                        column="objective",
-                    )
-                ]
-            )
-        levels.append({"name": name, "levels": int(count)} if count else {"name": name})
-    return levels or [{"name": "max_min_coverage"}]
-
-
-def parse_pairs(items: list[str], column: str) -> list[list[str]]:
-    pairs = []
-    for item in items:
-        donor, sep, recipient = item.partition(":")
-        if not sep or not donor or not recipient:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        gettext("expected DONOR:RECIPIENT, got %(item)s") % {"item": repr(item)},
-                        column=column,
-                    )
-                ]
-            )
-        pairs.append([donor.strip(), recipient.strip()])
-    return pairs
 
 
 def build(programme: Programme, options: RunOptions) -> translate.Build:
@@ -93,6 +31,10 @@ def build(programme: Programme, options: RunOptions) -> translate.Build:
 
 
 def build_instance(programme: Programme, options: RunOptions) -> translate.Build:
+    """Check the options (`options.check`), then build the engine instance they ask for."""
+    run_options.check(
+        options, recipients=programme.participants.filter(role=Participant.Role.RECIPIENT).count()
+    )
     on = datetime.date.fromisoformat(options.as_of) if options.as_of else programme.current_date()
     build = translate.build_problem(
         programme,
@@ -135,7 +77,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
 def start(*, programme: Programme, user: Any, options: RunOptions, enqueue: Enqueue) -> PlanRun:
     """Build and store the exact engine input, then queue the solve (no request waits on it)."""
     build = build_instance(programme, options)
-    number = (programme.plan_runs.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = programme_services.next_number(programme=programme, numbered=programme.plan_runs.all())
     run = PlanRun.objects.create(
         programme=programme,
         number=number,
@@ -349,7 +291,9 @@ def activate_due(*, programme: Programme) -> int:
 @transaction.atomic
 def replay(*, run: PlanRun, user: Any, enqueue: Enqueue) -> PlanRun:
     """Queue a new run on exactly the stored input of an earlier one."""
-    number = (run.programme.plan_runs.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = programme_services.next_number(
+        programme=run.programme, numbered=run.programme.plan_runs.all()
+    )
     copy = PlanRun.objects.create(
         programme=run.programme,
         number=number,

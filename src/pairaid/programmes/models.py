@@ -43,6 +43,11 @@ class Programme(models.Model):
     )
     max_donors_per_recipient = models.PositiveSmallIntegerField(null=True, blank=True)
     max_recipients_per_donor = models.PositiveSmallIntegerField(null=True, blank=True)
+    pledges_beyond_pairs = models.BooleanField(
+        default=False,
+        help_text="donors may pledge and commit funds to recipients they are not paired with; "
+        "by default aid follows the pairing",
+    )
     min_contribution_share = models.DecimalField(
         max_digits=7,
         decimal_places=6,

@@ -4,9 +4,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -38,6 +39,16 @@ def summaries() -> QuerySet[Programme]:
         ),
         pairing_count=Count("pairings", distinct=True),
     )
+
+
+def next_number(*, programme: Programme, numbered: QuerySet[Any]) -> int:
+    """The next number of a programme's requests, plan runs or notices (one more than the
+    highest). Called inside the use case's transaction: the programme's row stays locked until
+    it ends, so two taken at once never get the same number (PostgreSQL; SQLite has one writer
+    at a time)."""
+    Programme.objects.select_for_update().only("pk").get(pk=programme.pk)
+    highest: int | None = numbered.aggregate(top=Max("number"))["top"]
+    return (highest or 0) + 1
 
 
 @transaction.atomic

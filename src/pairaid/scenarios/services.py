@@ -308,11 +308,17 @@ def _sources_used(
 
 
 def _manifest_programme(fields: dict[str, str]) -> dict[str, object]:
+    typed: dict[str, Callable[[str], object]] = {
+        "max_donors_per_recipient": int,
+        "max_recipients_per_donor": int,
+        "pledges_beyond_pairs": lambda text: text == "true",
+    }
     rules = {
-        key: (int(fields[key]) if key.startswith("max_") else fields[key])
+        key: typed.get(key, str)(fields[key])
         for key in (
             "max_donors_per_recipient",
             "max_recipients_per_donor",
+            "pledges_beyond_pairs",
             "min_contribution_share",
             "min_contribution_indicator",
             "min_contribution_basis",

@@ -102,6 +102,7 @@ def programme_fields(programme: Programme) -> dict[str, str]:
         "sources": ";".join(sorted(programme.sources.values_list("key", flat=True))),
         "max_donors_per_recipient": _text(programme.max_donors_per_recipient),
         "max_recipients_per_donor": _text(programme.max_recipients_per_donor),
+        "pledges_beyond_pairs": "true" if programme.pledges_beyond_pairs else "",
         "min_contribution_share": _text(programme.min_contribution_share),
         "min_contribution_indicator": (
             programme.min_contribution_indicator.code

@@ -205,6 +205,7 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
     known_rules = {
         "max_donors_per_recipient",
         "max_recipients_per_donor",
+        "pledges_beyond_pairs",
         "min_contribution_share",
         "min_contribution_indicator",
         "min_contribution_basis",
@@ -235,6 +236,11 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
             raise CellError(f"expected a whole number >= 1, got {text!r}")
         return str(int(text))
 
+    def yes_or_no(text: str) -> str:
+        if text not in ("True", "False", "true", "false"):
+            raise CellError(f"expected true or false, got {text!r}")
+        return "true" if text.lower() == "true" else ""
+
     sources = raw.get("sources") or []
     fields = {
         "slug": field_("slug", _text, required=True),
@@ -251,6 +257,7 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
         "sources": ";".join(sorted(str(s) for s in sources)),
         "max_donors_per_recipient": rule("max_donors_per_recipient", positive_int),
         "max_recipients_per_donor": rule("max_recipients_per_donor", positive_int),
+        "pledges_beyond_pairs": rule("pledges_beyond_pairs", yes_or_no),
         "min_contribution_share": rule(
             "min_contribution_share", lambda t: decimal_text(t, minimum=Decimal(0))
         ),

@@ -213,6 +213,7 @@ class Writer:
             "description_zh": v["description_zh"],
             "max_donors_per_recipient": _int(v["max_donors_per_recipient"]),
             "max_recipients_per_donor": _int(v["max_recipients_per_donor"]),
+            "pledges_beyond_pairs": v["pledges_beyond_pairs"] == "true",
             "min_contribution_share": _decimal(v["min_contribution_share"]),
             "min_contribution_indicator": self.lookups.indicators.get(
                 v["min_contribution_indicator"]

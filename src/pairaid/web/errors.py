@@ -2,12 +2,27 @@
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from pairaid.errors import Conflict, Forbidden, NotFound, PairAidError, ValidationFailed
 
 STATUS = {NotFound: 404, Forbidden: 403, ValidationFailed: 400, Conflict: 409}
+
+
+def as_domain_error(exception: Exception) -> PairAidError | None:
+    """The domain error an exception stands for: a PairAid error itself; a constraint the
+    database enforced (two people creating the same thing at once, one of them second) is a
+    conflict with the current state, answered 409, not a server error."""
+    if isinstance(exception, PairAidError):
+        return exception
+    if isinstance(exception, IntegrityError):
+        return Conflict(
+            gettext("someone changed the same record at the same moment; reload and try again")
+        )
+    return None
 
 
 def status_of(error: PairAidError) -> int:
@@ -34,12 +49,13 @@ class DomainErrorMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, PairAidError) or request.path.startswith("/api/"):
+        error = as_domain_error(exception)
+        if error is None or request.path.startswith("/api/"):
             return None
-        status = status_of(exception)
+        status = status_of(error)
         return render(
             request,
             "web/error.html",
-            {"status": status, "messages": messages_of(exception)},
+            {"status": status, "messages": messages_of(error)},
             status=status,
         )

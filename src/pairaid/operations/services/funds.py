@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext
 
 from pairaid.errors import Conflict, Problem, ValidationFailed
-from pairaid.operations.common import ZERO, is_funds
+from pairaid.operations.common import ZERO, is_funds, outside_the_pairing
 from pairaid.operations.models import Disbursement, Discrepancy, FundCommitment, Pledge
 from pairaid.programmes.models import Participant
 
@@ -27,8 +27,6 @@ def commit_funds(
     kind: str = FundCommitment.Kind.CASH,
     description: str = "",
 ) -> FundCommitment:
-    from pairaid.pairing.models import Pairing
-
     problems = []
     if donor.role != Participant.Role.DONOR or recipient.role != Participant.Role.RECIPIENT:
         problems.append(Problem(gettext("a commitment goes from a donor to a recipient")))
@@ -36,16 +34,9 @@ def commit_funds(
         problems.append(
             Problem(gettext("must be > 0, got %(value)s") % {"value": amount}, column="amount")
         )
-    if not Pairing.objects.filter(
-        programme=donor.programme, donor=donor, recipient=recipient
-    ).exists():
-        problems.append(
-            Problem(
-                gettext("%(donor)s is not paired with %(recipient)s")
-                % {"donor": donor.region.name_en, "recipient": recipient.region.name_en},
-                column="recipient",
-            )
-        )
+    outside = outside_the_pairing(donor, recipient, "recipient")
+    if outside:
+        problems.append(outside)
     if problems:
         raise ValidationFailed(problems)
     return FundCommitment.objects.create(

@@ -10,13 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext
 
 from pairaid.errors import Conflict, Problem, ValidationFailed
-from pairaid.operations.common import ZERO, is_funds, is_personnel
+from pairaid.operations.common import ZERO, is_funds, is_personnel, outside_the_pairing
 from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine, Shipment
 from pairaid.operations.queries.requests import is_expired, pledged
+from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
 from pairaid.validation import fits
@@ -72,9 +73,9 @@ def raise_request(
     if problems:
         raise ValidationFailed(problems)
     raised_on = on or programme.current_date()
-    number = (
-        Request.objects.filter(programme=programme).aggregate(top=Max("number"))["top"] or 0
-    ) + 1
+    number = programme_services.next_number(
+        programme=programme, numbered=Request.objects.filter(programme=programme)
+    )
     request = Request.objects.create(
         programme=programme,
         recipient=recipient,
@@ -138,6 +139,10 @@ def pledge(
                 column="donor",
             )
         )
+    else:
+        outside = outside_the_pairing(donor, request.recipient, "donor")
+        if outside:
+            problems.append(outside)
     if quantity <= 0:
         problems.append(
             Problem(gettext("must be > 0, got %(value)s") % {"value": quantity}, column="quantity")

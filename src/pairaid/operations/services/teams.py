@@ -107,6 +107,14 @@ def deploy(
                 gettext("a rotation replaces a deployment at the same recipient"), column="replaces"
             )
         )
+    # A donor rotates its own teams: naming another donor's deployment would end that donor's
+    # team on arrival (found by a probe: Shandong ended Chongqing's ICU nurses in Xiaogan).
+    if replaces is not None and replaces.team.donor_id != team.donor_id:
+        problems.append(
+            Problem(
+                gettext("a rotation replaces a deployment of the same donor"), column="replaces"
+            )
+        )
     start = start or programme.current_date()
     if end is not None and end < start:
         problems.append(

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pairaid import engine
 from pairaid.engine.report import format_table
 from pairaid.errors import NotFound, ValidationFailed
+from pairaid.pairing import options as plan_options
 from pairaid.pairing import runs, translate
 from pairaid.programmes import services as programme_services
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--forbid", action="append", default=[], metavar="DONOR:RECIPIENT")
         parser.add_argument("--churn-budget", type=int, metavar="N")
         parser.add_argument(
-            "--time-limit", type=float, default=runs.DEFAULT_TIME_LIMIT_SECONDS, metavar="S"
+            "--time-limit", type=float, default=plan_options.DEFAULT_TIME_LIMIT_SECONDS, metavar="S"
         )
         parser.add_argument("--backend", default="auto")
         parser.add_argument("--seed", type=int, default=0)
@@ -49,10 +50,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             programme = programme_services.get_programme(slug=options["programme"])
-            run_options = runs.RunOptions(
-                objectives=runs.parse_objectives(options["objective"]),
-                lock=runs.parse_pairs(options["lock"], "lock"),
-                forbid=runs.parse_pairs(options["forbid"], "forbid"),
+            run_options = plan_options.RunOptions(
+                objectives=plan_options.parse_objectives(options["objective"]),
+                lock=plan_options.parse_pairs(options["lock"], "lock"),
+                forbid=plan_options.parse_pairs(options["forbid"], "forbid"),
                 churn_budget=options["churn_budget"],
                 time_limit_seconds=options["time_limit"],
                 need_from=options["need_from"],
@@ -88,7 +89,7 @@ class Command(BaseCommand):
             self.stdout.write(format_table(result))
         sys.exit(result.exit_code)
 
-    def evaluate(self, programme: Any, run_options: runs.RunOptions, style: str) -> None:
+    def evaluate(self, programme: Any, run_options: plan_options.RunOptions, style: str) -> None:
         """The plan in force, evaluated on the same instance a run would solve."""
         build = runs.build(programme, run_options)
         plan = translate.current_plan(programme, build)

@@ -1,0 +1,188 @@
+"""What a coordinator asks of one plan run, and the one check of it.
+
+Pages, the API and the CLI all start runs through `runs.start`, which checks the options here
+before anything is built, stored or queued: against the engine's published limits
+(`engine.LIMITS`) and the programme's size. An option out of range is a 400 naming it, never a
+run that fails later in the worker, nor one that holds it for hours or takes its memory.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext
+
+from pairaid import engine
+from pairaid.engine.instance import BACKEND_NAMES, OBJECTIVE_NAMES
+from pairaid.errors import Problem, ValidationFailed
+
+DEFAULT_TIME_LIMIT_SECONDS = 30.0
+LARGEST_SEED = 2**31 - 1  # CP-SAT's random seed is a 32-bit integer
+LARGEST_CHURN_BUDGET = 2**31 - 1
+
+
+@dataclass
+class RunOptions:
+    """What a coordinator asks of one run (stored with it, replayed as is)."""
+
+    objectives: list[dict[str, Any]] = field(default_factory=lambda: [{"name": "max_min_coverage"}])
+    lock: list[list[str]] = field(default_factory=list)
+    forbid: list[list[str]] = field(default_factory=list)
+    churn_budget: int | None = None
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
+    need_from: str | None = None
+    capacity_from: str | None = None
+    as_of: str | None = None
+    deterministic: bool = False
+    seed: int = 0
+    backend: str = "auto"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RunOptions":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def parse_objectives(text: str) -> list[dict[str, Any]]:
+    """`max_min_coverage,leximin:3,min_travel` -> objective levels, in the order given (checked
+    with the other options by `check`)."""
+    levels: list[dict[str, Any]] = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, _, count = part.partition(":")
+        levels.append(
+            {"name": name, "levels": _whole(count, "objective")} if count else {"name": name}
+        )
+    return levels or [{"name": "max_min_coverage"}]
+
+
+def parse_pairs(items: list[str], column: str) -> list[list[str]]:
+    """`DONOR:RECIPIENT` lines -> pairs."""
+    pairs = []
+    for item in items:
+        donor, sep, recipient = item.partition(":")
+        if not sep or not donor.strip() or not recipient.strip():
+            _refuse(
+                column, gettext("expected DONOR:RECIPIENT, got %(item)s") % {"item": repr(item)}
+            )
+        pairs.append([donor.strip(), recipient.strip()])
+    return pairs
+
+
+def check(options: RunOptions, *, recipients: int) -> None:
+    """Refuse (ValidationFailed, every problem at once) options the engine would refuse or a run
+    could not honour; `recipients` bounds leximin's levels (`engine.LIMITS`)."""
+    problems = [
+        *_objective_problems(options.objectives, recipients),
+        *_pair_problems(options.lock, "lock"),
+        *_pair_problems(options.forbid, "forbid"),
+        *_number_problems(options),
+        *_basis_problems(options),
+    ]
+    if options.backend not in BACKEND_NAMES:
+        problems.append(_expected("backend", ", ".join(BACKEND_NAMES), options.backend))
+    if not isinstance(options.deterministic, bool):
+        problems.append(_expected("deterministic", "true or false", options.deterministic))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _objective_problems(objectives: Any, recipients: int) -> list[Problem]:
+    if not isinstance(objectives, list) or not objectives:
+        return [_expected("objectives", gettext("a list of objectives"), objectives)]
+    problems = []
+    for objective in objectives:
+        name = objective.get("name") if isinstance(objective, dict) else objective
+        if name not in OBJECTIVE_NAMES:
+            problems.append(_expected("objectives", ", ".join(OBJECTIVE_NAMES), name))
+            continue
+        most = engine.LIMITS.max_leximin_levels(recipients) if name == "leximin" else 1
+        levels = objective.get("levels", 1)
+        if not _is_whole(levels) or not 1 <= levels <= most:
+            problems.append(_expected("objectives", gettext("levels from 1 to %s") % most, levels))
+    return problems
+
+
+def _pair_problems(pairs: Any, column: str) -> list[Problem]:
+    if not isinstance(pairs, list):
+        return [_expected(column, gettext("a list of [donor, recipient] pairs"), pairs)]
+    return [
+        _expected(column, gettext("a [donor, recipient] pair"), pair)
+        for pair in pairs
+        if not (
+            isinstance(pair, list | tuple)
+            and len(pair) == 2
+            and all(isinstance(side, str) and side.strip() for side in pair)
+        )
+    ]
+
+
+def _number_problems(options: RunOptions) -> list[Problem]:
+    problems = []
+    most = engine.LIMITS.max_time_limit_seconds
+    limit = options.time_limit_seconds
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 < limit <= most:
+        problems.append(
+            _expected("time_limit_seconds", gettext("seconds above 0, at most %s") % most, limit)
+        )
+    budget = options.churn_budget
+    if budget is not None and not (_is_whole(budget) and 0 <= budget <= LARGEST_CHURN_BUDGET):
+        problems.append(_expected("churn_budget", gettext("a whole number from 0"), budget))
+    if not (_is_whole(options.seed) and 0 <= options.seed <= LARGEST_SEED):
+        problems.append(
+            _expected("seed", gettext("a whole number from 0 to %s") % LARGEST_SEED, options.seed)
+        )
+    if options.as_of is not None:
+        try:
+            datetime.date.fromisoformat(str(options.as_of))
+        except ValueError:
+            problems.append(_expected("as_of", "YYYY-MM-DD", options.as_of))
+    return problems
+
+
+def _basis_problems(options: RunOptions) -> list[Problem]:
+    """`need_from` INDICATOR[:RATIO] and `capacity_from` INDICATOR[:TOTAL]: a finite number
+    above zero after the colon, if any."""
+    problems = []
+    for column, text in (
+        ("need_from", options.need_from),
+        ("capacity_from", options.capacity_from),
+    ):
+        if text is None:
+            continue
+        indicator, _, number = str(text).partition(":")
+        if not indicator.strip() or (number and not _positive_number(number)):
+            problems.append(_expected(column, gettext("INDICATOR or INDICATOR:NUMBER"), text))
+    return problems
+
+
+def _positive_number(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(value) and value > 0
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _whole(text: str, column: str) -> int:
+    if not text.strip().isascii() or not text.strip().isdigit():
+        _refuse(column, gettext("expected a whole number, got %(text)s") % {"text": repr(text)})
+    return int(text)
+
+
+def _expected(column: str, expected: str, got: Any) -> Problem:
+    return Problem(
+        gettext("expected %(expected)s, got %(got)s") % {"expected": expected, "got": repr(got)},
+        column=column,
+    )
+
+
+def _refuse(column: str, message: str) -> None:
+    raise ValidationFailed([Problem(message, column=column)])
