@@ -88,8 +88,12 @@ def test_run_page_follows_a_queued_run_until_it_finishes(  # type: ignore[no-unt
     start_plan_run(tab, time_limit_seconds=10)
     expect(tab.page.locator("#run-status progress")).to_be_visible()
     expect(tab.page.locator("#run-status")).to_contain_text("waiting for the task worker")
-    while not held_polls:  # htmx asks every second
+    # htmx asks every second; give it ten tries, never an unbounded wait.
+    for _ in range(100):
+        if held_polls:
+            break
         tab.page.wait_for_timeout(100)
+    assert held_polls, "the run page never asked for its status"
     tab.step("queued")
 
     runs.execute(queued.pop())  # the worker's turn
