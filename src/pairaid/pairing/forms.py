@@ -1,7 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.forms import IsoDateField
 from pairaid.pairing import runs
+from pairaid.pairing.models import PlanRun
+from pairaid.programmes.models import Programme
 
 OBJECTIVE_CHOICES = [
     ("max_min_coverage", _("Max-min coverage (help the worst-off first)")),
@@ -47,12 +52,7 @@ class PlanForm(forms.Form):
         initial=runs.DEFAULT_TIME_LIMIT_SECONDS,
         label=_("Time limit (s)"),
     )
-    as_of = forms.DateField(
-        required=False,
-        label=_("As of"),
-        help_text=_("Empty: the programme date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    as_of = IsoDateField(required=False, label=_("As of"), help_text=_("Empty: the programme date"))
 
     def run_options(self) -> runs.RunOptions:
         data = self.cleaned_data
@@ -71,3 +71,13 @@ class PlanForm(forms.Form):
             time_limit_seconds=data["time_limit_seconds"],
             as_of=data["as_of"].isoformat() if data["as_of"] else None,
         )
+
+
+class PublishForm(forms.Form):
+    """The plan run a notice publishes, by its number; none for the pairings in force."""
+
+    run = forms.ModelChoiceField(PlanRun.objects.none(), to_field_name="number", required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["run"].queryset = programme.plan_runs.all()  # type: ignore[attr-defined]

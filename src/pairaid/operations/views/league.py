@@ -8,20 +8,10 @@ from django.shortcuts import render
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
+from pairaid.forms import query
+from pairaid.operations.forms import LeagueQuery
 from pairaid.operations.queries import league as league_queries
-from pairaid.operations.views.common import programme_date
 from pairaid.pairing import coverage
-
-SORTS = {
-    "staff_deployed",
-    "staff_pledged",
-    "days_to_first_arrival",
-    "fulfilment_rate",
-    "median_lead_days",
-    "coverage",
-    "donor",
-}
-
 
 HXL = {
     "donor_code": "#org+code",
@@ -47,14 +37,14 @@ def sort_league(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
 @member_required
 def league(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    on = programme_date(request, programme)
+    asked = query(request, LeagueQuery)
+    on = asked["date"] or programme.current_date()
     by_recipient = coverage.as_of(programme, on=on).by_recipient()
     table = league_queries.league_table(programme, on, by_recipient)
     rows = league_queries.as_rows(table)
-    sort = request.GET.get("sort", "staff_deployed")
-    if sort in SORTS:
-        rows = sort_league(rows, sort)
-    if request.GET.get("format") == "csv":
+    sort = asked["sort"] or "staff_deployed"
+    rows = sort_league(rows, sort)
+    if asked["format"] == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}-league-{on}.csv"'
         writer = csv.writer(response)
