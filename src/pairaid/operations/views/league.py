@@ -1,6 +1,5 @@
 """The league table of donors, sortable, and as CSV with an HXL row."""
 
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from pairaid.forms import query
 from pairaid.operations.forms import LeagueQuery
 from pairaid.operations.queries import league as league_queries
 from pairaid.pairing import coverage
+from pairaid.spreadsheets import write_csv
 
 HXL = {
     "donor_code": "#org+code",
@@ -47,11 +47,9 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
     if asked["format"] == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}-league-{on}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(list(HXL))
-        writer.writerow(list(HXL.values()))
-        for row in rows:
-            writer.writerow([row[k] for k in HXL])
+        write_csv(
+            response, [list(HXL), list(HXL.values()), *([row[k] for k in HXL] for row in rows)]
+        )
         return response
     regions = {row.donor.region.code: row.donor.region for row in table}
     for row in rows:

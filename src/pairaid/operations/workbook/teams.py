@@ -10,8 +10,9 @@ from pairaid.accounts.permissions import Action
 from pairaid.operations.forms import team_members
 from pairaid.operations.models import Team
 from pairaid.operations.services import teams as team_services
-from pairaid.operations.workbook.common import Reader, RowAction, Rows, region_code
+from pairaid.operations.workbook.common import Reader, RowAction, region_code
 from pairaid.programmes.models import Participant, Programme
+from pairaid.spreadsheets import Rows
 
 TEAMS = [
     ("donor_code", "#org+code"),
