@@ -37,12 +37,12 @@ def column(model: type[models.Model], name: str, **overrides: Any) -> Any:
     declare. A text column without a length takes a note's (NOTE_MAX_CHARS)."""
     model_field = model._meta.get_field(name)
     assert isinstance(model_field, models.Field)
-    settings = {**_bounds(model_field), **overrides}
+    options = {**_bounds(model_field), **overrides}
     if isinstance(model_field, models.TextField):
-        settings.setdefault("max_length", NOTE_MAX_CHARS)
-    if isinstance(model_field, models.DateField):
-        settings.setdefault("form_class", IsoDateField)
-    return model_field.formfield(**settings)
+        options.setdefault("max_length", NOTE_MAX_CHARS)
+    if type(model_field) is models.DateField:  # not a DateTimeField
+        options.setdefault("form_class", IsoDateField)
+    return model_field.formfield(**options)
 
 
 def _bounds(model_field: models.Field[Any, Any]) -> dict[str, Any]:
@@ -138,15 +138,14 @@ class Among:
 
 
 class RecordField(forms.ChoiceField):
-    """A record by id (or another `key`) among those a form may name, e.g. the programme's
-    donors (`among`, given when the form is made for a user and programme). An id that names
-    none of them is a bad value (400). A record the user sees but may not act on is refused
-    with 403, as DESIGN.md §7 answers for what may be seen but not changed, the same as where
-    the record is named in the URL. The choices are what the page offers."""
+    """A record by id among those a form may name, e.g. the programme's donors (`among`, given
+    when the form is made for a user and programme). An id that names none of them is a bad
+    value (400). A record the user sees but may not act on is refused with 403, as DESIGN.md §7
+    answers for what may be seen but not changed, the same as where the record is named in the
+    URL. The choices are what the page offers."""
 
-    def __init__(self, *, key: str = "pk", **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.key = key
         self.among: Among | None = None
 
     def name_among(self, among: Among) -> None:
@@ -160,7 +159,7 @@ class RecordField(forms.ChoiceField):
         if self.among is None:
             raise ValueError("a RecordField is given the records it may name (name_among)")
         try:
-            record = self.among.seen.get(**{self.key: text})
+            record = self.among.seen.get(pk=text)
         except (ValueError, TypeError, ObjectDoesNotExist):
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
