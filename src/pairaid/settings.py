@@ -175,6 +175,37 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A request expires this many days after it is raised (or last renewed) unless renewed.
 PAIRAID_REQUEST_EXPIRY_DAYS = int(os.environ.get("PAIRAID_REQUEST_EXPIRY_DAYS", 90))
 
+# How much of an upload is read (issue 17: an observer's 283 KB workbook with 2 million empty
+# rows held a web worker for 30 s). Each limit is checked as the file streams in, so no upload
+# holds a worker for more than a few seconds; the reasons for each figure are beside it.
+# - the file: a needs-and-capacities workbook of 20,000 rows (a national programme's ~2,800
+#   participants with several lines each) is 0.5 MB; ten times that room.
+PAIRAID_UPLOAD_MAX_BYTES = int(os.environ.get("PAIRAID_UPLOAD_MAX_BYTES", 5 * 2**20))
+# - unpacked: an XLSX is a zip, and a few KB may unpack to gigabytes; those 20,000 rows unpack
+#   to 8.3 MB.
+PAIRAID_UPLOAD_MAX_UNPACKED_BYTES = int(
+    os.environ.get("PAIRAID_UPLOAD_MAX_UNPACKED_BYTES", 50 * 2**20)
+)
+# - rows per sheet, empty ones included (a cell on row 1,048,576 makes a million rows): 20,000
+#   rows of seven cells are read in 0.9 s of CPU. Also the most rows a JSON body may carry.
+PAIRAID_UPLOAD_MAX_ROWS = int(os.environ.get("PAIRAID_UPLOAD_MAX_ROWS", 20_000))
+# - cells with a value in all the sheets read: about 3 s of reading.
+PAIRAID_UPLOAD_MAX_CELLS = int(os.environ.get("PAIRAID_UPLOAD_MAX_CELLS", 500_000))
+# Django's own limits, set on purpose. A request body other than files (a form, a JSON body)
+# holds at most 1 MiB: PairAid's largest is a plan run's options, a few KB; a 2.4 MB JSON
+# body with 60,000 lines once held a worker (issue 17). A file of up to 1 MiB is kept in memory,
+# a larger one in a temporary file; the first handler drops a file past
+# PAIRAID_UPLOAD_MAX_BYTES as it streams in. The number of fields stays Django's 1,000: pages
+# send at most a few dozen, the admin's inlines (a facility's daily snapshots) a few hundred.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2**20
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_HANDLERS = [
+    "pairaid.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Coordinators must verify a second factor (TOTP) when this is on; anyone may enrol one.
 PAIRAID_REQUIRE_COORDINATOR_2FA = env_bool("PAIRAID_REQUIRE_COORDINATOR_2FA", default=False)
 OTP_TOTP_ISSUER = "PairAid"

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.accounts.models import Membership
+from pairaid.accounts.models import Membership, User
+from pairaid.forms import column
 
 
 class AccountForm(forms.Form):
-    username = forms.CharField(max_length=150, label=_("Username"))
-    email = forms.EmailField(required=False, label=_("E-mail"))
+    username = column(User, "username", label=_("Username"), help_text="")
+    email = column(User, "email", label=_("E-mail"))
     role = forms.ChoiceField(
         choices=[
             (Membership.Role.DONOR_OFFICER, _("donor officer")),

@@ -1,7 +1,5 @@
 """A programme's change history (who, when, what, before/after) from django-simple-history."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pairaid.accounts.models import Membership
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.spreadsheets import csv_text
 
 CHANGE = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
@@ -70,18 +69,12 @@ def entries(programme: Programme, *, limit: int | None = 500) -> list[Entry]:
 
 
 def as_csv(programme: Programme) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["when", "who", "what", "object", "change", "details"])
-    for entry in entries(programme, limit=None):
-        writer.writerow(
-            [
-                entry.when.isoformat(),
-                entry.who,
-                entry.what,
-                entry.object,
-                entry.change,
-                entry.details,
-            ]
-        )
-    return buffer.getvalue()
+    return csv_text(
+        [
+            ["when", "who", "what", "object", "change", "details"],
+            *(
+                [e.when.isoformat(), e.who, e.what, e.object, e.change, e.details]
+                for e in entries(programme, limit=None)
+            ),
+        ]
+    )

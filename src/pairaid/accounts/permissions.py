@@ -74,6 +74,12 @@ class Access:
     def can_view(self) -> bool:
         return self.is_admin or bool(self.roles)
 
+    @property
+    def may_write(self) -> bool:
+        """Whether the user may change anything at all in the programme: every role but the
+        observer's (an officer, its own region's data)."""
+        return self.is_admin or bool(self.roles - {Role.OBSERVER})
+
     def can(self, action: Action, region_id: int | None = None) -> bool:
         if self.is_admin:
             return True
@@ -151,6 +157,18 @@ def check(user: Any, action: Action, programme: Programme, region_id: int | None
         raise Forbidden(
             gettext("you may not %(action)s in %(slug)s")
             % {"action": action.value.replace("_", " "), "slug": programme.slug}
+        )
+
+
+def check_writer(user: Any, programme: Programme) -> None:
+    """Raise NotFound where the programme is invisible to the user, Forbidden where the user
+    may change nothing in it: an upload's first check, before its file is read."""
+    standing = access(user, programme)
+    if not standing.can_view:
+        raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(programme.slug)})
+    if not standing.may_write:
+        raise Forbidden(
+            gettext("you may not change anything in %(slug)s") % {"slug": programme.slug}
         )
 
 

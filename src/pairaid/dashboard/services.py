@@ -71,14 +71,14 @@ def map_json(
     return found, tag
 
 
-def recipients_page(data: Overview, number: str | None, *, per_page: int = 50) -> Page:
+def recipients_page(data: Overview, number: int | None, *, per_page: int = 50) -> Page:
     """One page of recipient rows, worst covered first."""
     page: Page[Any] = Paginator(data.rows, per_page).get_page(number)
     page.object_list = [coverage.recipient_row(row) for row in page.object_list]
     return page
 
 
-def pairs_page(data: Overview, number: str | None, *, per_page: int = 100) -> Page:
+def pairs_page(data: Overview, number: int | None, *, per_page: int = 100) -> Page:
     """One page of the programme's pairings, fetched by id (the order is in the overview) when
     first iterated: a page whose table comes from the cache reads none."""
     page: Page[Any] = Paginator(data.pairing_ids, per_page).get_page(number)

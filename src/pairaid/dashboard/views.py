@@ -1,4 +1,3 @@
-import datetime
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,27 +11,17 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.dashboard import boundaries
 from pairaid.dashboard import services as dashboard_services
-from pairaid.errors import Problem, ValidationFailed
-
-
-def _date(request: HttpRequest) -> datetime.date | None:
-    text = request.GET.get("date", "")
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            [Problem(f"expected a date as YYYY-MM-DD, got {text!r}", column="date")]
-        ) from None
+from pairaid.dashboard.forms import OverviewQuery, resource_code
+from pairaid.forms import query
 
 
 @member_required
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    resource = request.GET.get("resource", "")
-    data = dashboard_services.overview(programme, on=_date(request), resource=resource)
+    asked = query(request, OverviewQuery)
+    resource = resource_code(asked)
+    data = dashboard_services.overview(programme, on=asked["date"], resource=resource)
     # The map's data (hundreds of KiB at national scale) is fetched by the page's script.
     map_query = urlencode({"date": data.on.isoformat(), "resource": resource})
     return render(
@@ -42,8 +31,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "o": data,
             # A national programme has thousands of rows: the page shows them in pages.
-            "pairs": dashboard_services.pairs_page(data, request.GET.get("pairs")),
-            "recipients": dashboard_services.recipients_page(data, request.GET.get("recipients")),
+            "pairs": dashboard_services.pairs_page(data, asked["pairs"]),
+            "recipients": dashboard_services.recipients_page(data, asked["recipients"]),
             "gaps": data.largest_gaps,
             "reports": data.reports,
             "overdue": data.overdue,
@@ -65,8 +54,9 @@ def map_data(request: HttpRequest, slug: str) -> HttpResponse:
     programme data's version, so a browser revalidates and gets 304 until the data changes.
     """
     programme = permissions.programme_for(request.user, slug)
+    asked = query(request, OverviewQuery)
     body, tag = dashboard_services.map_json(
-        programme, on=_date(request), resource=request.GET.get("resource", "")
+        programme, on=asked["date"], resource=resource_code(asked)
     )
     etag = quote_etag(tag)
     response = get_conditional_response(request, etag=etag) or HttpResponse(

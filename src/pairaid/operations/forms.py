@@ -1,68 +1,323 @@
+"""The operations pages' forms. Each field holds what its column holds (`pairaid.forms.column`),
+and a record a form names by id is one of the programme's that the user may act on: the page
+offers those, and refuses another of the programme's with 403 (`pairaid.forms.RecordField`)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.operations.models import Discrepancy, RequestLine
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.forms import NOTE_MAX_CHARS, Among, DateQuery, PageForm, RecordField, column
+from pairaid.labels import local_name
+from pairaid.operations.models import (
+    Contact,
+    DailyReport,
+    Deployment,
+    Disbursement,
+    Discrepancy,
+    Facility,
+    FacilitySnapshot,
+    FundCommitment,
+    Pledge,
+    Request,
+    RequestLine,
+    Shipment,
+    Team,
+    TeamMember,
+)
+from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
+DONOR = Participant.Role.DONOR
+RECIPIENT = Participant.Role.RECIPIENT
 
-class RequestForm(forms.Form):
-    recipient = forms.ChoiceField(label=_("Recipient"))
+
+def choices(user: Any, programme: Programme, role: str, action: Action) -> list[tuple[int, str]]:
+    """The participants of a role the user may act for, as (id, name in the page's language)."""
+    members = (
+        programme.participants.filter(role=role).select_related("region").order_by("region__code")
+    )
+    return [
+        (p.pk, local_name(p.region))
+        for p in members
+        if permissions.can(user, action, programme, p.region_id)
+    ]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user acting in a programme: what the forms' record fields offer and check."""
+
+    user: Any
+    programme: Programme
+
+    def participants(self, actions: Mapping[str, Action]) -> Among:
+        """The programme's participants of the roles given, each with the action it takes to
+        act for one (e.g. a donor's teams, a recipient's facilities)."""
+        return Among(
+            seen=self.programme.participants.filter(role__in=list(actions)).select_related(
+                "region"
+            ),
+            check=lambda p: permissions.check(
+                self.user, actions[p.role], self.programme, p.region_id
+            ),
+            offered=[
+                choice
+                for role, action in actions.items()
+                for choice in choices(self.user, self.programme, role, action)
+            ],
+        )
+
+    def recipients(self) -> Among:
+        """Any recipient of the programme (the service checks what the pair allows)."""
+        recipients = self.programme.participants.filter(role=RECIPIENT).select_related("region")
+        return Among(
+            seen=recipients,
+            offered=[(p.pk, local_name(p.region)) for p in recipients.order_by("region__code")],
+        )
+
+    def donors_records(self, seen: QuerySet[Any], action: Action) -> Among:
+        """Records of the programme that belong to a donor (teams, commitments), which the user
+        may act on for that donor."""
+        return Among(
+            seen=seen.select_related("donor"),
+            check=lambda record: permissions.check(
+                self.user, action, self.programme, record.donor.region_id
+            ),
+        )
+
+
+class ActorForm(PageForm):
+    """A form made for an actor: `records` says what each record field may name. Each class
+    declares its participant first, so that authority is checked before the rest is read."""
+
+    def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.actor = actor
+        for name, among in self.records(actor).items():
+            self.fields[name].name_among(among)  # type: ignore[attr-defined]
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {}
+
+    def offered(self, name: str) -> list[tuple[Any, str]]:
+        """What the page offers in a record field: (id, name) pairs."""
+        field = self.fields[name]
+        assert isinstance(field, RecordField) and field.among is not None
+        return field.among.offered
+
+
+def team_members(text: str) -> dict[ResourceType, int]:
+    """`icu_nurse:30, icu_doctor:5` (separated by commas, semicolons or lines) as {resource:
+    count}; a part that is not a known code and a whole count the column holds is refused,
+    naming the part (the service says which codes are not professions)."""
+    resources = {r.code: r for r in ResourceType.objects.all()}
+    count_field = column(TeamMember, "count")
+    members: dict[ResourceType, int] = {}
+    wrong = []
+    for part in _parts(text):
+        code, _sep, count = (piece.strip() for piece in part.partition(":"))
+        try:
+            members[resources[code]] = count_field.clean(count)
+        except (KeyError, ValidationError):
+            wrong.append(part)
+    if wrong:
+        raise ValidationError(
+            [
+                gettext("expected PROFESSION:COUNT (e.g. icu_nurse:30), got %(part)s")
+                % {"part": repr(part)}
+                for part in wrong
+            ]
+        )
+    return members
+
+
+def _parts(text: str) -> list[str]:
+    for separator in ";\n":
+        text = text.replace(separator, ",")
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class TeamForm(ActorForm):
+    donor = RecordField()
+    name = column(Team, "name")
+    emt_type = column(Team, "emt_type", required=False)
+    leader = column(Team, "leader")
+    home_institution = column(Team, "home_institution")
+    members = forms.CharField(max_length=NOTE_MAX_CHARS)
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {"donor": actor.participants({DONOR: Action.MANAGE_TEAMS})}
+
+    def clean_members(self) -> dict[ResourceType, int]:
+        return team_members(self.cleaned_data["members"])
+
+
+class DeployForm(ActorForm):
+    recipient = RecordField()
+    facility = RecordField(required=False)
+    start = column(Deployment, "planned_start", required=False)
+    end = column(Deployment, "planned_end")
+    replaces = RecordField(required=False)
+    overlap_days = column(Deployment, "overlap_days", required=False)
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        programme = actor.programme
+        return {
+            "recipient": actor.recipients(),
+            "facility": Among(Facility.objects.filter(programme=programme)),
+            "replaces": Among(Deployment.objects.filter(team__programme=programme)),
+        }
+
+
+class MoveForm(PageForm):
+    """The date a deployment is dispatched, arrives or ends (the programme date when empty)."""
+
+    on = column(Deployment, "dispatched_on")
+
+
+class CommitFundsForm(ActorForm):
+    donor = RecordField()
+    recipient = RecordField()
+    year = column(FundCommitment, "year", required=False)
+    kind = column(FundCommitment, "kind", required=False)
+    amount = column(FundCommitment, "amount")
+    description = column(FundCommitment, "description")
+
+    def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(data, actor=actor, **kwargs)
+        self.fields["year"].initial = actor.programme.current_date().year  # when left empty
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {
+            "donor": actor.participants({DONOR: Action.PLEDGE}),
+            "recipient": actor.recipients(),
+        }
+
+
+class DisburseOnCommitmentForm(ActorForm):
+    commitment = RecordField()
+    amount = column(Disbursement, "amount")
+    date = column(Disbursement, "date", required=False)
+    reference = column(Disbursement, "reference")
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        commitments = FundCommitment.objects.filter(programme=actor.programme)
+        return {"commitment": actor.donors_records(commitments, Action.PLEDGE)}
+
+
+class FacilityForm(ActorForm):
+    recipient = RecordField()
+    name = column(Facility, "name")
+    kind = column(Facility, "kind", required=False)
+    beds = column(Facility, "beds")
+    icu_beds = column(Facility, "icu_beds")
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {"recipient": actor.participants({RECIPIENT: Action.MANAGE_FACILITIES})}
+
+
+class SnapshotForm(PageForm):
+    date = column(FacilitySnapshot, "date", required=False)
+    beds_available = column(FacilitySnapshot, "beds_available")
+    beds_occupied = column(FacilitySnapshot, "beds_occupied")
+    icu_available = column(FacilitySnapshot, "icu_available")
+    icu_occupied = column(FacilitySnapshot, "icu_occupied")
+
+
+class ContactForm(ActorForm):
+    participant = RecordField()
+    name = column(Contact, "name")
+    role = column(Contact, "role")
+    phone = column(Contact, "phone")
+    email = column(Contact, "email")
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        # A donor's contacts are kept by who manages its teams, a recipient's by who manages
+        # its facilities.
+        actions: dict[str, Action] = {
+            DONOR: Action.MANAGE_TEAMS,
+            RECIPIENT: Action.MANAGE_FACILITIES,
+        }
+        return {"participant": actor.participants(actions)}
+
+
+class ReportForm(ActorForm):
+    team = RecordField()
+    date = column(DailyReport, "date", required=False)
+    shortages = column(DailyReport, "shortages")
+
+    def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(data, actor=actor, **kwargs)
+        for name in DailyReport.FIGURES:  # an empty figure is 0, as the form shows it
+            self.fields[name] = column(DailyReport, name, required=False)
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        teams = Team.objects.filter(programme=actor.programme)
+        return {"team": actor.donors_records(teams, Action.MANAGE_TEAMS)}
+
+    def figures(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name] for name in DailyReport.FIGURES}
+
+
+class RequestForm(ActorForm):
+    recipient = RecordField(label=_("Recipient"))
     resource_type = forms.ModelChoiceField(
         ResourceType.objects.all(), to_field_name="code", label=_("Resource")
     )
-    quantity = forms.DecimalField(min_value=0, max_digits=18, decimal_places=4, label=_("Quantity"))
-    priority = forms.ChoiceField(
-        choices=RequestLine.Priority.choices, initial="normal", label=_("Priority")
-    )
-    needed_by = forms.DateField(
-        required=False, label=_("Needed by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    note = forms.CharField(required=False, label=_("Note"))
+    quantity = column(RequestLine, "quantity", label=_("Quantity"))
+    priority = column(RequestLine, "priority", label=_("Priority"))
+    needed_by = column(RequestLine, "needed_by", label=_("Needed by"))
+    note = column(Request, "note", label=_("Note"), widget=forms.TextInput)
 
-    def __init__(self, *args: object, recipients: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["recipient"].choices = recipients  # type: ignore[attr-defined]
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {"recipient": actor.participants({RECIPIENT: Action.RAISE_REQUEST})}
 
 
-class PledgeForm(forms.Form):
-    donor = forms.ChoiceField(label=_("Donor"))
-    quantity = forms.DecimalField(min_value=0, max_digits=18, decimal_places=4, label=_("Quantity"))
-    note = forms.CharField(required=False, label=_("Note (needed beyond the line)"))
+class PledgeForm(ActorForm):
+    donor = RecordField(label=_("Donor"))
+    quantity = column(Pledge, "quantity", label=_("Quantity"))
+    note = column(Pledge, "note", label=_("Note (needed beyond the line)"), widget=forms.TextInput)
 
-    def __init__(self, *args: object, donors: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["donor"].choices = donors  # type: ignore[attr-defined]
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {"donor": actor.participants({DONOR: Action.PLEDGE})}
 
 
 class DispatchForm(forms.Form):
-    quantity = forms.DecimalField(min_value=0, max_digits=18, decimal_places=4, label=_("Quantity"))
-    reference = forms.CharField(required=False, label=_("Waybill or transfer no."))
-    value_cny = forms.DecimalField(
-        required=False, min_value=0, max_digits=18, decimal_places=2, label=_("Value (CNY)")
-    )
+    quantity = column(Shipment, "quantity", label=_("Quantity"))
+    reference = column(Shipment, "reference", label=_("Waybill or transfer no."))
+    # The value of in-kind aid, never below nothing.
+    value_cny = column(Shipment, "value_cny", min_value=0, label=_("Value (CNY)"))
 
 
 class ReceiptForm(forms.Form):
-    received_quantity = forms.DecimalField(
-        min_value=0, max_digits=18, decimal_places=4, label=_("Quantity received")
+    received_quantity = column(
+        Shipment, "received_quantity", required=True, min_value=0, label=_("Quantity received")
     )
     discrepancy = forms.ChoiceField(
         choices=[("", "—"), *Discrepancy.Kind.choices], required=False, label=_("Problem")
     )
-    discrepancy_quantity = forms.DecimalField(required=False, min_value=0, label=_("How many"))
-    note = forms.CharField(required=False, label=_("Note"))
+    discrepancy_quantity = column(Discrepancy, "quantity", required=False, label=_("How many"))
+    note = column(Discrepancy, "note", label=_("Note"), widget=forms.TextInput)
 
 
 class DisburseForm(forms.Form):
-    amount = forms.DecimalField(min_value=0, max_digits=18, decimal_places=2, label=_("Amount"))
-    reference = forms.CharField(required=False, label=_("Transfer no."))
+    amount = column(Disbursement, "amount", label=_("Amount"))
+    reference = column(Disbursement, "reference", label=_("Transfer no."))
 
 
 class FundReceiptForm(forms.Form):
-    received_amount = forms.DecimalField(
-        min_value=0, max_digits=18, decimal_places=2, label=_("Amount received")
+    received_amount = column(
+        Disbursement, "received_amount", required=True, min_value=0, label=_("Amount received")
     )
-    note = forms.CharField(required=False, label=_("Note"))
+    note = column(Discrepancy, "note", label=_("Note"), widget=forms.TextInput)
 
 
 # The ledger's inline forms (pledge, dispatch, receipt, disbursement) show no labels in their
@@ -72,3 +327,37 @@ for _form in (PledgeForm, DispatchForm, ReceiptForm, DisburseForm, FundReceiptFo
         if not isinstance(_field.widget, forms.Select):
             _field.widget.attrs.setdefault("placeholder", _field.label)
         _field.widget.attrs.setdefault("aria-label", _field.label)
+
+
+class GapsQuery(DateQuery):
+    """The gaps page's date and the year whose contribution rule it checks."""
+
+    year = column(FundCommitment, "year", required=False)
+
+
+# The league table's columns a reader may sort by.
+LEAGUE_SORTS = [
+    "staff_deployed",
+    "staff_pledged",
+    "days_to_first_arrival",
+    "fulfilment_rate",
+    "median_lead_days",
+    "coverage",
+    "donor",
+]
+
+
+class LeagueQuery(DateQuery):
+    sort = forms.ChoiceField(choices=[(name, name) for name in LEAGUE_SORTS], required=False)
+    format = forms.ChoiceField(choices=[("csv", "CSV")], required=False)
+
+
+class WorkbookQuery(forms.Form):
+    """The workbook page: the template (`?download=1`) or one sheet as CSV (`?csv=teams`)."""
+
+    csv = forms.ChoiceField(required=False)
+    download = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, sheets: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["csv"].choices = [(sheet, sheet) for sheet in sheets]  # type: ignore[attr-defined]

@@ -1,9 +1,9 @@
 """A plan run as a workbook: the pairs with their split, the levels, the metrics and notes."""
 
-import io
 from typing import Any
 
 from pairaid.pairing.models import PlanRun
+from pairaid.spreadsheets import xlsx_bytes
 
 
 def run_xlsx(run: PlanRun) -> bytes:
@@ -51,6 +51,4 @@ def run_xlsx(run: PlanRun) -> bytes:
     for sheet in workbook.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)

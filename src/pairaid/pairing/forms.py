@@ -1,7 +1,13 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.pairing import options as run_options
+from pairaid import engine
+from pairaid.forms import IsoDateField
+from pairaid.pairing import options as plan_options
+from pairaid.pairing.models import PlanRun
+from pairaid.programmes.models import Programme
 
 OBJECTIVE_CHOICES = [
     ("max_min_coverage", _("Max-min coverage (help the worst-off first)")),
@@ -43,18 +49,13 @@ class PlanForm(forms.Form):
     )
     time_limit_seconds = forms.FloatField(
         min_value=1,
-        max_value=3600,
-        initial=run_options.DEFAULT_TIME_LIMIT_SECONDS,
+        max_value=engine.LIMITS.max_time_limit_seconds,
+        initial=plan_options.DEFAULT_TIME_LIMIT_SECONDS,
         label=_("Time limit (s)"),
     )
-    as_of = forms.DateField(
-        required=False,
-        label=_("As of"),
-        help_text=_("Empty: the programme date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    as_of = IsoDateField(required=False, label=_("As of"), help_text=_("Empty: the programme date"))
 
-    def run_options(self) -> run_options.RunOptions:
+    def run_options(self) -> plan_options.RunOptions:
         data = self.cleaned_data
         objectives = []
         for name in data["objectives"]:
@@ -63,11 +64,21 @@ class PlanForm(forms.Form):
             else:
                 objectives.append({"name": name})
         lines = lambda text: [line.strip() for line in (text or "").splitlines() if line.strip()]  # noqa: E731
-        return run_options.RunOptions(
+        return plan_options.RunOptions(
             objectives=objectives,
-            lock=run_options.parse_pairs(lines(data["lock"]), "lock"),
-            forbid=run_options.parse_pairs(lines(data["forbid"]), "forbid"),
+            lock=plan_options.parse_pairs(lines(data["lock"]), "lock"),
+            forbid=plan_options.parse_pairs(lines(data["forbid"]), "forbid"),
             churn_budget=data["churn_budget"],
             time_limit_seconds=data["time_limit_seconds"],
             as_of=data["as_of"].isoformat() if data["as_of"] else None,
         )
+
+
+class PublishForm(forms.Form):
+    """The plan run a notice publishes, by its number; none for the pairings in force."""
+
+    run = forms.ModelChoiceField(PlanRun.objects.none(), to_field_name="number", required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["run"].queryset = programme.plan_runs.all()  # type: ignore[attr-defined]

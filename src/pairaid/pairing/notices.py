@@ -1,7 +1,6 @@
 """Publishing: an approved plan becomes a numbered, dated pairing notice in Chinese and English,
 as a print-ready page, a PDF, and the same data as CSV and XLSX."""
 
-import csv
 import io
 from typing import Any
 
@@ -13,6 +12,7 @@ from pairaid.pairing import translate
 from pairaid.pairing.models import AllocationLine, PairingNotice, PlanRun
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
+from pairaid.spreadsheets import csv_text, xlsx_bytes
 
 COLUMNS = [
     ("notice", "#meta+notice"),
@@ -113,13 +113,13 @@ def rows(notice: PairingNotice) -> list[dict[str, Any]]:
 
 def as_csv(notice: PairingNotice) -> str:
     """CSV with a header row and an HXL hashtag row, so humanitarian tools can read it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([name for name, _ in COLUMNS])
-    writer.writerow([tag for _, tag in COLUMNS])
-    for row in rows(notice):
-        writer.writerow([row[name] for name, _ in COLUMNS])
-    return buffer.getvalue()
+    return csv_text(
+        [
+            [name for name, _ in COLUMNS],
+            [tag for _, tag in COLUMNS],
+            *([row[name] for name, _ in COLUMNS] for row in rows(notice)),
+        ]
+    )
 
 
 def as_xlsx(notice: PairingNotice) -> bytes:
@@ -135,9 +135,7 @@ def as_xlsx(notice: PairingNotice) -> bytes:
     for row in rows(notice):
         sheet.append([row[name] for name, _ in COLUMNS])
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)
 
 
 def as_pdf(notice: PairingNotice) -> bytes:

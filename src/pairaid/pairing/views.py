@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
+from pairaid.forms import valid
 from pairaid.pairing import comparison, exports, notices, runs, tasks
-from pairaid.pairing.forms import PlanForm
+from pairaid.pairing.forms import PlanForm, PublishForm
 from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.programmes.models import Programme
 
@@ -120,8 +121,7 @@ def replay(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug, Action.PUBLISH)
-    number = request.POST.get("run", "")
-    run = _run(programme, int(number)) if number.isdigit() else None
+    run = valid(PublishForm(request.POST, programme=programme))["run"]
     notice = notices.publish(programme=programme, user=request.user, run=run)
     messages.success(request, _("Published notice No. %(number)s.") % {"number": notice.number})
     return redirect("pairing:notice", slug=slug, number=notice.number)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.forms import IsoDateField, column
+from pairaid.programmes.models import CapacityLine, Participant
 from pairaid.registry.models import Certainty, ResourceType
 
 
@@ -8,10 +10,9 @@ class LineForm(forms.Form):
     resource_type = forms.ModelChoiceField(
         queryset=ResourceType.objects.all(), to_field_name="code", label=_("Resource")
     )
-    quantity = forms.DecimalField(min_value=0, max_digits=18, decimal_places=4, label=_("Quantity"))
-    as_of = forms.DateField(
-        required=False, label=_("As of"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # Need lines have the same columns as capacity lines (both are QuantityLines).
+    quantity = column(CapacityLine, "quantity", label=_("Quantity"))
+    as_of = IsoDateField(required=False, label=_("As of"))
     source = forms.CharField(
         max_length=500, label=_("Source"), help_text=_("Where the figure comes from")
     )
@@ -22,9 +23,15 @@ class LineForm(forms.Form):
 
 
 class ProgrammeDateForm(forms.Form):
-    programme_date = forms.DateField(
+    programme_date = IsoDateField(
         required=False,
         label=_("Programme date"),
         help_text=_("Empty: the programme follows today's date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class ParticipantsQuery(forms.Form):
+    """The participants page: one role, one page of the list."""
+
+    role = forms.ChoiceField(choices=Participant.Role.choices, required=False)
+    page = forms.IntegerField(min_value=1, required=False)

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
-from pairaid.accounts.models import Membership
 from pairaid.accounts.permissions import Action
+from pairaid.errors import ValidationFailed
+from pairaid.forms import query, show_refusal
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
-from pairaid.programmes.forms import LineForm, ProgrammeDateForm
+from pairaid.programmes.forms import LineForm, ParticipantsQuery, ProgrammeDateForm
 from pairaid.programmes.models import Participant, Programme
 from pairaid.uploads import handle_upload
 
@@ -26,12 +27,12 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     rows = programme.participants.select_related("region__parent").order_by(
         "role", "region__code", "region__name_en"
     )
-    standing = permissions.access(request.user, programme)
-    can_upload = standing.is_admin or bool(standing.roles - {Membership.Role.OBSERVER})
-    role = request.GET.get("role", "")
-    if role in Participant.Role.values:
+    asked = query(request, ParticipantsQuery)
+    role = asked["role"] or ""
+    if role:
         rows = rows.filter(role=role)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    page = Paginator(rows, 100).get_page(asked["page"])
+    can_upload = permissions.access(request.user, programme).may_write
     return render(
         request,
         "programmes/participants.html",
@@ -61,17 +62,7 @@ def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = LineForm(request.POST or None)
     if request.method == "POST":
         permissions.check(request.user, EDIT_ACTION[kind], programme, member.region_id)
-        if form.is_valid():
-            programme_services.add_line(
-                participant=member,
-                kind=kind,
-                resource_type=form.cleaned_data["resource_type"],
-                quantity=form.cleaned_data["quantity"],
-                as_of=form.cleaned_data["as_of"],
-                source_description=form.cleaned_data["source"],
-                username=request.user.get_username(),
-                certainty=form.cleaned_data["certainty"],
-            )
+        if _add_line(request, member, form):
             messages.success(request, _("Saved."))
             return redirect("programmes:participant", slug=slug, pk=pk)
     lines = (
@@ -96,6 +87,29 @@ def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _add_line(request: HttpRequest, member: Participant, form: LineForm) -> bool:
+    """Add the line the form describes; where the form or the service refuses it, the form says
+    why beside each field, with the input kept."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        programme_services.add_line(
+            participant=member,
+            kind=_kind(member),
+            resource_type=data["resource_type"],
+            quantity=data["quantity"],
+            as_of=data["as_of"],
+            source_description=data["source"],
+            username=request.user.get_username(),
+            certainty=data["certainty"],
+        )
+    except ValidationFailed as failure:
+        show_refusal(form, failure)
+        return False
+    return True
 
 
 @member_required

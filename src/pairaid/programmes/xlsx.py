@@ -2,7 +2,6 @@
 user may edit), and an all-or-nothing upload whose errors name sheet, row and column."""
 
 import datetime
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +16,7 @@ from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry import references
 from pairaid.registry.models import ResourceType
-from pairaid.spreadsheets import open_workbook
+from pairaid.spreadsheets import UploadedWorkbook, open_workbook, xlsx_bytes
 
 COLUMNS = [
     "region_code",
@@ -100,9 +99,7 @@ def template(programme: Programme, user: Any) -> bytes:
         "Upload the file on the Participants page; if any row is wrong, nothing is saved.",
     ):
         about.append([text])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)
 
 
 @dataclass(frozen=True)
@@ -116,24 +113,13 @@ class Row:
     certainty: str
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _parse_sheet(
-    sheet: Any, name: str, programme: Programme, user: Any, problems: list[Problem]
+    workbook: UploadedWorkbook, name: str, programme: Programme, user: Any, problems: list[Problem]
 ) -> list[Row]:
     kind, role, action = SHEETS[name]
-    rows = list(sheet.iter_rows(values_only=True))
-    if not rows:
+    header, rows = workbook.table(name)
+    if not header:
         return []
-    header = [_cell_text(h) for h in rows[0]]
     missing = [c for c in COLUMNS if c not in header and c != "region_name"]
     if missing:
         problems += [
@@ -152,11 +138,7 @@ def _parse_sheet(
     }
     resources = {r.code: r for r in ResourceType.objects.all()}
     parsed = []
-    for number, values in enumerate(rows[1:], start=2):
-        cells = {
-            column: _cell_text(values[i]) if i < len(values) else ""
-            for i, column in enumerate(header)
-        }
+    for number, cells in rows:
         if not cells.get("quantity") and not cells.get("resource_type"):
             continue  # an unfilled template row: nothing to record
         row = _parse_row(cells, name, number, kind, members, resources, problems)
@@ -254,7 +236,7 @@ def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upl
             [Problem(gettext("no sheet named 'capacities' or 'needs'"), file=filename)]
         )
     for name in known:
-        rows += _parse_sheet(workbook[name], name, programme, user, problems)
+        rows += _parse_sheet(workbook, name, programme, user, problems)
     if problems:
         raise ValidationFailed(problems)
     with transaction.atomic():

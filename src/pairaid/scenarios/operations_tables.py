@@ -35,7 +35,7 @@ REPORT_FIGURES = DailyReport.FIGURES
 
 
 def _whole(text: str) -> str:
-    if not text.isdigit():
+    if not text.isdecimal():
         from pairaid.scenarios.tables import CellError
 
         raise CellError(f"expected a whole number >= 0, got {text!r}")
@@ -120,7 +120,7 @@ def _members(v: Any, rows: _Rows, row: RawRow) -> str:
         return ""
     for part in parts:
         code, _, count = part.partition(":")
-        if code not in v.registry.resource_codes or not count.isdigit():
+        if code not in v.registry.resource_codes or not count.isdecimal():
             rows.fail(
                 row, "members", f"expected PROFESSION:COUNT with a known profession, got {part!r}"
             )

@@ -232,7 +232,7 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
             return ""
 
     def positive_int(text: str) -> str:
-        if not text.isdigit() or int(text) < 1:
+        if not text.isdecimal() or int(text) < 1:
             raise CellError(f"expected a whole number >= 1, got {text!r}")
         return str(int(text))
 

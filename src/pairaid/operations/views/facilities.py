@@ -9,32 +9,32 @@ from django.views.decorators.http import require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
+from pairaid.errors import Forbidden
+from pairaid.forms import valid
+from pairaid.operations.forms import Actor, FacilityForm, SnapshotForm
 from pairaid.operations.models import Facility
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.services import facilities as facility_services
-from pairaid.operations.views.common import choices, day, programme_date, whole_number
-from pairaid.programmes.models import Participant
+from pairaid.operations.views.common import programme_date
 
 
 @member_required
 def facilities(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    recipients = choices(
-        request.user, programme, Participant.Role.RECIPIENT, Action.MANAGE_FACILITIES
-    )
+    form = FacilityForm(request.POST or None, actor=Actor(request.user, programme))
+    recipients = form.offered("recipient")
     if request.method == "POST":
-        recipient = get_object_or_404(
-            Participant,
-            pk=whole_number(request.POST.get("recipient", ""), "recipient") or 0,
-            programme=programme,
-        )
-        permissions.check(request.user, Action.MANAGE_FACILITIES, programme, recipient.region_id)
+        if not recipients:
+            raise Forbidden(
+                _("Only the recipient's officers and coordinators register facilities.")
+            )
+        data = valid(form)
         facility_services.register_facility(
-            recipient=recipient,
-            name=request.POST.get("name", "").strip(),
-            kind=request.POST.get("kind") or Facility.Kind.HOSPITAL,
-            beds=whole_number(request.POST.get("beds", ""), "beds"),
-            icu_beds=whole_number(request.POST.get("icu_beds", ""), "icu_beds"),
+            recipient=data["recipient"],
+            name=data["name"],
+            kind=data["kind"],
+            beds=data["beds"],
+            icu_beds=data["icu_beds"],
         )
         messages.success(request, _("Facility registered."))
         return redirect("operations:facilities", slug=slug)
@@ -63,12 +63,7 @@ def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
     permissions.check(
         request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
     )
-    counts = {
-        name: whole_number(request.POST.get(name, ""), name)
-        for name in ("beds_available", "beds_occupied", "icu_available", "icu_occupied")
-    }
-    facility_services.record_snapshot(
-        facility=facility, on=day(request.POST.get("date", ""), "date"), **counts
-    )
+    counts = valid(SnapshotForm(request.POST))
+    facility_services.record_snapshot(facility=facility, on=counts.pop("date"), **counts)
     messages.success(request, _("Capacity recorded."))
     return redirect("operations:facilities", slug=slug)

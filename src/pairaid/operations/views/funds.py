@@ -1,8 +1,6 @@
 """Funds: commitments and disbursements on the funds page, disbursements against a funds pledge,
 and the recipient's confirmation of what arrived."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,66 +10,35 @@ from django.views.decorators.http import require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
-from pairaid.errors import Forbidden, Problem, ValidationFailed
-from pairaid.operations.forms import DisburseForm, FundReceiptForm
+from pairaid.errors import Forbidden
+from pairaid.forms import valid
+from pairaid.operations.forms import (
+    Actor,
+    CommitFundsForm,
+    DisburseForm,
+    DisburseOnCommitmentForm,
+    FundReceiptForm,
+    choices,
+)
 from pairaid.operations.models import Disbursement, FundCommitment
 from pairaid.operations.services import funds as fund_services
-from pairaid.operations.views.common import choices, day, donors_pledge, whole_number
+from pairaid.operations.views.common import donors_pledge
 from pairaid.programmes.models import Participant
 
 
 @member_required
 def funds(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
+    actor = Actor(request.user, programme)
     donors = choices(request.user, programme, Participant.Role.DONOR, Action.PLEDGE)
     if request.method == "POST":
         if not donors:
-            raise Forbidden("only donors' officers and coordinators record funds")
-        try:
-            amount = Decimal(request.POST.get("amount", ""))
-        except InvalidOperation:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        f"expected an amount, got {request.POST.get('amount')!r}", column="amount"
-                    )
-                ]
-            ) from None
-        commitment_id = whole_number(request.POST.get("commitment", ""), "commitment")
-        if commitment_id:
-            commitment = get_object_or_404(
-                FundCommitment.objects.select_related("donor"),
-                pk=commitment_id,
-                programme=programme,
-            )
-            permissions.check(request.user, Action.PLEDGE, programme, commitment.donor.region_id)
-            fund_services.disburse(
-                commitment=commitment,
-                amount=amount,
-                on=day(request.POST.get("date", ""), "date"),
-                reference=request.POST.get("reference", ""),
-            )
+            raise Forbidden(_("Only donors' officers and coordinators record funds."))
+        # The page's two forms: a disbursement names its commitment, a commitment does not.
+        if "commitment" in request.POST:
+            _disburse_on_commitment(DisburseOnCommitmentForm(request.POST, actor=actor))
         else:
-            donor = get_object_or_404(
-                Participant,
-                pk=whole_number(request.POST.get("donor", ""), "donor") or 0,
-                programme=programme,
-            )
-            permissions.check(request.user, Action.PLEDGE, programme, donor.region_id)
-            recipient = get_object_or_404(
-                Participant,
-                pk=whole_number(request.POST.get("recipient", ""), "recipient") or 0,
-                programme=programme,
-            )
-            fund_services.commit_funds(
-                donor=donor,
-                recipient=recipient,
-                year=whole_number(request.POST.get("year", ""), "year")
-                or programme.current_date().year,
-                amount=amount,
-                kind=request.POST.get("kind") or "cash",
-                description=request.POST.get("description", ""),
-            )
+            _commit(CommitFundsForm(request.POST, actor=actor))
         messages.success(request, _("Recorded."))
         return redirect("operations:funds", slug=slug)
     commitments = (
@@ -102,18 +69,35 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _disburse_on_commitment(form: DisburseOnCommitmentForm) -> None:
+    data = valid(form)
+    fund_services.disburse(
+        commitment=data["commitment"],
+        amount=data["amount"],
+        on=data["date"],
+        reference=data["reference"],
+    )
+
+
+def _commit(form: CommitFundsForm) -> None:
+    data = valid(form)
+    fund_services.commit_funds(
+        donor=data["donor"],
+        recipient=data["recipient"],
+        year=data["year"],
+        amount=data["amount"],
+        kind=data["kind"],
+        description=data["description"],
+    )
+
+
 @member_required
 @require_POST
 def disburse(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
     """The donor disburses money against its funds pledge."""
     found = donors_pledge(request, slug, pledge_id)
-    form = DisburseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was disbursed: check the fields."))
-        return redirect("operations:requests", slug=slug)
-    fund_services.disburse_pledge(
-        pledge=found, amount=form.cleaned_data["amount"], reference=form.cleaned_data["reference"]
-    )
+    data = valid(DisburseForm(request.POST))
+    fund_services.disburse_pledge(pledge=found, amount=data["amount"], reference=data["reference"])
     messages.success(request, _("Disbursed."))
     return redirect("operations:requests", slug=slug)
 
@@ -135,14 +119,9 @@ def receive_disbursement(request: HttpRequest, slug: str, disbursement_id: int) 
         disbursement.commitment.recipient.region_id,
     )
     back = "operations:funds" if request.POST.get("back") == "funds" else "operations:requests"
-    form = FundReceiptForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The receipt was not recorded: check the fields."))
-        return redirect(back, slug=slug)
+    data = valid(FundReceiptForm(request.POST))
     fund_services.confirm_disbursement(
-        disbursement=disbursement,
-        received_amount=form.cleaned_data["received_amount"],
-        note=form.cleaned_data["note"],
+        disbursement=disbursement, received_amount=data["received_amount"], note=data["note"]
     )
     messages.success(request, _("Receipt confirmed."))
     return redirect(back, slug=slug)

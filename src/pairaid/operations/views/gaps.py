@@ -5,18 +5,20 @@ from django.shortcuts import render
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
+from pairaid.forms import query
+from pairaid.operations.forms import GapsQuery
 from pairaid.operations.queries import funds as fund_queries
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import requests as request_queries
-from pairaid.operations.views.common import programme_date
 from pairaid.registry.models import ResourceType
 
 
 @member_required
 def gaps(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    on = programme_date(request, programme)
-    year = int(request.GET.get("year") or on.year)
+    asked = query(request, GapsQuery)
+    on = asked["date"] or programme.current_date()
+    year = asked["year"] or on.year
     return render(
         request,
         "operations/gaps.html",

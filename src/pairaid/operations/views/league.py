@@ -1,6 +1,5 @@
 """The league table of donors, sortable, and as CSV with an HXL row."""
 
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -8,20 +7,11 @@ from django.shortcuts import render
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
+from pairaid.forms import query
+from pairaid.operations.forms import LeagueQuery
 from pairaid.operations.queries import league as league_queries
-from pairaid.operations.views.common import programme_date
 from pairaid.pairing import coverage
-
-SORTS = {
-    "staff_deployed",
-    "staff_pledged",
-    "days_to_first_arrival",
-    "fulfilment_rate",
-    "median_lead_days",
-    "coverage",
-    "donor",
-}
-
+from pairaid.spreadsheets import write_csv
 
 HXL = {
     "donor_code": "#org+code",
@@ -47,21 +37,19 @@ def sort_league(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]
 @member_required
 def league(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    on = programme_date(request, programme)
+    asked = query(request, LeagueQuery)
+    on = asked["date"] or programme.current_date()
     by_recipient = coverage.as_of(programme, on=on).by_recipient()
     table = league_queries.league_table(programme, on, by_recipient)
     rows = league_queries.as_rows(table)
-    sort = request.GET.get("sort", "staff_deployed")
-    if sort in SORTS:
-        rows = sort_league(rows, sort)
-    if request.GET.get("format") == "csv":
+    sort = asked["sort"] or "staff_deployed"
+    rows = sort_league(rows, sort)
+    if asked["format"] == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}-league-{on}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(list(HXL))
-        writer.writerow(list(HXL.values()))
-        for row in rows:
-            writer.writerow([row[k] for k in HXL])
+        write_csv(
+            response, [list(HXL), list(HXL.values()), *([row[k] for k in HXL] for row in rows)]
+        )
         return response
     regions = {row.donor.region.code: row.donor.region for row in table}
     for row in rows:

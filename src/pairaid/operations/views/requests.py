@@ -13,19 +13,22 @@ from django.views.decorators.http import require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
-from pairaid.errors import Forbidden
+from pairaid.errors import Forbidden, ValidationFailed
+from pairaid.forms import show_refusal, valid
 from pairaid.operations.forms import (
+    Actor,
     DisburseForm,
     DispatchForm,
     FundReceiptForm,
     PledgeForm,
     ReceiptForm,
     RequestForm,
+    choices,
 )
 from pairaid.operations.models import Request, RequestLine, Shipment
 from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.services import requests as request_services
-from pairaid.operations.views.common import choices, donors_pledge, programme_date
+from pairaid.operations.views.common import donors_pledge, programme_date
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
 
@@ -34,32 +37,18 @@ from pairaid.registry.models import ResourceType
 def requests(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     on = programme_date(request, programme)
-    recipients = choices(request.user, programme, Participant.Role.RECIPIENT, Action.RAISE_REQUEST)
-    donors = choices(request.user, programme, Participant.Role.DONOR, Action.PLEDGE)
-    form = RequestForm(request.POST or None, recipients=recipients)
+    actor = Actor(request.user, programme)
+    form = RequestForm(request.POST or None, actor=actor)
+    recipients = form.offered("recipient")
+    pledge_form = PledgeForm(actor=actor)
+    donors = pledge_form.offered("donor")
     if request.method == "POST":
         if not recipients:
             raise Forbidden(_("Only the recipient's officers and coordinators raise requests."))
-        if not form.is_valid():
-            messages.error(request, _("The request was not raised: check the fields."))
-        else:
-            recipient = programme.participants.get(pk=form.cleaned_data["recipient"])
-            permissions.check(request.user, Action.RAISE_REQUEST, programme, recipient.region_id)
-            request_services.raise_request(
-                recipient=recipient,
-                lines=[
-                    request_services.LineIn(
-                        form.cleaned_data["resource_type"],
-                        form.cleaned_data["quantity"],
-                        form.cleaned_data["priority"],
-                        form.cleaned_data["needed_by"],
-                    )
-                ],
-                user=request.user,
-                note=form.cleaned_data["note"],
-            )
+        if _raise_request(request, form):
             messages.success(request, _("Request raised."))
             return redirect("operations:requests", slug=slug)
+        messages.error(request, _("The request was not raised: check the fields."))
     return render(
         request,
         "operations/requests.html",
@@ -70,7 +59,7 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
             "duplicates": request_queries.duplicate_requests(programme, on),
             "resources": ResourceType.objects.all(),
             "form": form if recipients else None,
-            "pledge_form": PledgeForm(donors=donors) if donors else None,
+            "pledge_form": pledge_form if donors else None,
             "can_receive": {
                 p
                 for p, _ in choices(
@@ -84,7 +73,27 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
             "disburse_form": DisburseForm(),
             "fund_receipt_form": FundReceiptForm(),
         },
+        status=400 if request.method == "POST" else 200,
     )
+
+
+def _raise_request(request: HttpRequest, form: RequestForm) -> bool:
+    """Raise the request the form describes; where the form or the service refuses it, the
+    form says why beside each field, with the input kept."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    line = request_services.LineIn(
+        data["resource_type"], data["quantity"], data["priority"], data["needed_by"]
+    )
+    try:
+        request_services.raise_request(
+            recipient=data["recipient"], lines=[line], user=request.user, note=data["note"]
+        )
+    except ValidationFailed as failure:
+        show_refusal(form, failure)
+        return False
+    return True
 
 
 @member_required
@@ -94,20 +103,15 @@ def pledge(request: HttpRequest, slug: str, line_id: int) -> HttpResponse:
     line = get_object_or_404(
         RequestLine.objects.select_related("request"), pk=line_id, request__programme=programme
     )
-    donors = choices(request.user, programme, Participant.Role.DONOR, Action.PLEDGE)
-    if not donors:
+    form = PledgeForm(request.POST, actor=Actor(request.user, programme))
+    if not form.offered("donor"):
         raise Forbidden(_("Only donors' officers and coordinators pledge."))
-    form = PledgeForm(request.POST, donors=donors)
-    if not form.is_valid():
-        messages.error(request, _("The pledge was not recorded: check the fields."))
-        return redirect("operations:requests", slug=slug)
-    donor = programme.participants.get(pk=form.cleaned_data["donor"])
-    permissions.check(request.user, Action.PLEDGE, programme, donor.region_id)
+    data = valid(form)
     request_services.pledge(
         line=line,
-        donor=donor,
-        quantity=form.cleaned_data["quantity"],
-        note=form.cleaned_data["note"],
+        donor=data["donor"],
+        quantity=data["quantity"],
+        note=data["note"],
         user=request.user,
     )
     messages.success(request, _("Pledge recorded."))
@@ -118,15 +122,12 @@ def pledge(request: HttpRequest, slug: str, line_id: int) -> HttpResponse:
 @require_POST
 def dispatch(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
     found = donors_pledge(request, slug, pledge_id)
-    form = DispatchForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was dispatched: check the fields."))
-        return redirect("operations:requests", slug=slug)
+    data = valid(DispatchForm(request.POST))
     request_services.dispatch(
         pledge=found,
-        quantity=form.cleaned_data["quantity"],
-        reference=form.cleaned_data["reference"],
-        value_cny=form.cleaned_data["value_cny"],
+        quantity=data["quantity"],
+        reference=data["reference"],
+        value_cny=data["value_cny"],
     )
     messages.success(request, _("Dispatched."))
     return redirect("operations:requests", slug=slug)
@@ -147,11 +148,7 @@ def receive(request: HttpRequest, slug: str, shipment_id: int) -> HttpResponse:
         programme,
         shipment.pledge.line.request.recipient.region_id,
     )
-    form = ReceiptForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The receipt was not recorded: check the fields."))
-        return redirect("operations:requests", slug=slug)
-    data = form.cleaned_data
+    data = valid(ReceiptForm(request.POST))
     found = []
     if data["discrepancy"]:
         quantity = (

@@ -11,41 +11,23 @@ from django.views.decorators.http import require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
-from pairaid.errors import Problem, ValidationFailed
+from pairaid.errors import Forbidden, Problem, ValidationFailed
+from pairaid.forms import valid
+from pairaid.operations.forms import Actor, DeployForm, MoveForm, TeamForm, choices
 from pairaid.operations.models import Deployment, Facility, Team
 from pairaid.operations.services import teams as team_services
-from pairaid.operations.views.common import choices, day, whole_number
 from pairaid.programmes.models import Participant, Programme
-from pairaid.registry.models import ResourceType
-
-
-def parse_members(text: str) -> dict[ResourceType, int]:
-    """`icu_nurse:30, icu_doctor:5` -> {resource: count}."""
-    resources = {r.code: r for r in ResourceType.objects.filter(kind=ResourceType.Kind.PERSONNEL)}
-    members: dict[ResourceType, int] = {}
-    problems = []
-    for part in (p.strip() for p in text.replace("\n", ",").split(",") if p.strip()):
-        code, _, count = part.partition(":")
-        if code.strip() not in resources or not count.strip().isdigit():
-            problems.append(
-                Problem(
-                    f"expected PROFESSION:COUNT with a personnel code, got {part!r}",
-                    column="members",
-                )
-            )
-            continue
-        members[resources[code.strip()]] = int(count)
-    if problems:
-        raise ValidationFailed(problems)
-    return members
 
 
 @member_required
 def teams(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
+    form = TeamForm(request.POST or None, actor=Actor(request.user, programme))
+    donors = form.offered("donor")
     if request.method == "POST":
-        return _register_team(request, programme)
-    donors = choices(request.user, programme, Participant.Role.DONOR, Action.MANAGE_TEAMS)
+        if not donors:
+            raise Forbidden(_("Only donors' officers and coordinators register teams."))
+        return _register_team(request, programme, form)
     team_rows = (
         Team.objects.filter(programme=programme)
         .select_related("donor__region")
@@ -78,20 +60,15 @@ def teams(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _register_team(request: HttpRequest, programme: Programme) -> HttpResponse:
-    donor = get_object_or_404(
-        Participant,
-        pk=whole_number(request.POST.get("donor", ""), "donor") or 0,
-        programme=programme,
-    )
-    permissions.check(request.user, Action.MANAGE_TEAMS, programme, donor.region_id)
+def _register_team(request: HttpRequest, programme: Programme, form: TeamForm) -> HttpResponse:
+    data = valid(form)
     team_services.register_team(
-        donor=donor,
-        name=request.POST.get("name", "").strip(),
-        members=parse_members(request.POST.get("members", "")),
-        emt_type=request.POST.get("emt_type") or Team.EmtType.OTHER,
-        leader=request.POST.get("leader", ""),
-        home_institution=request.POST.get("home_institution", ""),
+        donor=data["donor"],
+        name=data["name"],
+        members=data["members"],
+        emt_type=data["emt_type"],
+        leader=data["leader"],
+        home_institution=data["home_institution"],
     )
     messages.success(request, _("Team registered."))
     return redirect("operations:teams", slug=programme.slug)
@@ -103,25 +80,15 @@ def deploy(request: HttpRequest, slug: str, team_id: int) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     team = get_object_or_404(Team.objects.select_related("donor"), pk=team_id, programme=programme)
     permissions.check(request.user, Action.MANAGE_TEAMS, programme, team.donor.region_id)
-    recipient = get_object_or_404(
-        Participant,
-        pk=whole_number(request.POST.get("recipient", ""), "recipient") or 0,
-        programme=programme,
-    )
-    facility_id = whole_number(request.POST.get("facility", ""), "facility")
-    replaces_id = whole_number(request.POST.get("replaces", ""), "replaces")
+    data = valid(DeployForm(request.POST, actor=Actor(request.user, programme)))
     team_services.deploy(
         team=team,
-        recipient=recipient,
-        facility=Facility.objects.filter(pk=facility_id, programme=programme).first()
-        if facility_id
-        else None,
-        start=day(request.POST.get("start", ""), "start"),
-        end=day(request.POST.get("end", ""), "end"),
-        replaces=Deployment.objects.filter(pk=replaces_id, team__programme=programme).first()
-        if replaces_id
-        else None,
-        overlap_days=whole_number(request.POST.get("overlap_days", ""), "overlap_days") or 0,
+        recipient=data["recipient"],
+        facility=data["facility"],
+        start=data["start"],
+        end=data["end"],
+        replaces=data["replaces"],
+        overlap_days=data["overlap_days"],
     )
     messages.success(request, _("Deployment planned."))
     return redirect("operations:teams", slug=slug)
@@ -151,6 +118,6 @@ def move(request: HttpRequest, slug: str, deployment_id: int, step: str) -> Http
         deployment.team.donor.region_id if side == "donor" else deployment.recipient.region_id
     )
     permissions.check(request.user, action, programme, region_id)
-    service(deployment=deployment, on=day(request.POST.get("on", ""), "on"))
+    service(deployment=deployment, on=valid(MoveForm(request.POST))["on"])
     messages.success(request, _("Deployment updated."))
     return redirect("operations:teams", slug=slug)

@@ -7,7 +7,9 @@ from django.utils.translation import ngettext
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
+from pairaid.forms import query
 from pairaid.operations import workbook
+from pairaid.operations.forms import WorkbookQuery
 from pairaid.uploads import handle_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,14 +37,15 @@ def operations_workbook(request: HttpRequest, slug: str) -> HttpResponse:
             done=_applied,
             back="operations:workbook",
         )
-    sheet = request.GET.get("csv", "")
-    if sheet in workbook.SHEETS:
+    asked = query(request, WorkbookQuery, sheets=list(workbook.SHEETS))
+    sheet = asked["csv"]
+    if sheet:
         response = HttpResponse(
             workbook.as_csv(programme, sheet), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{slug}-{sheet}.csv"'
         return response
-    if request.GET.get("download"):
+    if asked["download"]:
         response = HttpResponse(workbook.template(programme, request.user), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{slug}-operations.xlsx"'
         return response

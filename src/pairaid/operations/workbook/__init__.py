@@ -6,8 +6,6 @@ An upload is all or nothing: every row is parsed and permission-checked first, t
 goes through its service in one transaction; any refusal rolls all of it back and is reported
 by sheet, row and column."""
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -15,9 +13,9 @@ from django.db import transaction
 
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations.workbook import funds, reports, requests, teams
-from pairaid.operations.workbook.common import Reader, RowAction, Rows, rows_of
+from pairaid.operations.workbook.common import Reader, RowAction
 from pairaid.programmes.models import Programme
-from pairaid.spreadsheets import open_workbook
+from pairaid.spreadsheets import Rows, csv_text, open_workbook, xlsx_bytes
 
 # sheet -> (columns, HXL tags), in the template's order
 SHEETS: dict[str, list[tuple[str, str]]] = {
@@ -81,19 +79,18 @@ def template(programme: Programme, user: Any) -> bytes:
     requests.open_lines(workbook.create_sheet("open request lines"), programme)
     requests.to_receive(workbook.create_sheet("shipments to receive"), programme, user)
     funds.money_to_receive(workbook.create_sheet("disbursements to receive"), programme, user)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)
 
 
 def as_csv(programme: Programme, sheet: str) -> str:
     """One sheet as CSV: a header row, an HXL hashtag row, then the rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([name for name, _ in SHEETS[sheet]])
-    writer.writerow([tag for _, tag in SHEETS[sheet]])
-    writer.writerows(export_rows(programme, sheet))
-    return buffer.getvalue()
+    return csv_text(
+        [
+            [name for name, _ in SHEETS[sheet]],
+            [tag for _, tag in SHEETS[sheet]],
+            *export_rows(programme, sheet),
+        ]
+    )
 
 
 def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upload.xlsx") -> int:
@@ -104,7 +101,8 @@ def upload(*, programme: Programme, user: Any, data: bytes, filename: str = "upl
     actions: list[RowAction] = []
     for sheet, planner in PLANNERS.items():
         if sheet in workbook.sheetnames:
-            actions += planner(reader, rows_of(workbook[sheet]))
+            _header, rows = workbook.table(sheet)
+            actions += planner(reader, rows)
     if problems:
         raise ValidationFailed(problems)
     with transaction.atomic():

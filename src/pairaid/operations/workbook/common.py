@@ -1,6 +1,7 @@
-"""What the workbook's sheets share: a region's code as the sheets write it, a cell as text, the
-reader that checks a row's cells (collecting every problem by sheet, row and column), and the
-pledge or receipt a row may act on."""
+"""What the workbook's sheets share: a region's code as the sheets write it, the reader that
+checks a row's cells (collecting every problem by sheet, row and column), and the pledge or
+receipt a row may act on. Reading a sheet's rows within the upload's limits, and a cell as
+text, are `pairaid.spreadsheets`'."""
 
 import datetime
 from collections.abc import Callable
@@ -23,23 +24,6 @@ def region_code(participant: Participant) -> str:
     """The participant's region as the sheets write it: its reference without the country (a
     sheet is one programme's); a cell may hold either form (`registry.references`)."""
     return participant.region.as_reference().short
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: dates as YYYY-MM-DD, whole floats without '.0', empty for nothing."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-# A sheet's rows as read: (row number, {column: cell text}) for each row that is not empty.
-Rows = list[tuple[int, dict[str, str]]]
 
 
 @dataclass
@@ -143,22 +127,6 @@ class Reader:
                 % {"value": repr(cells.get("resource_type") or "(empty)")},
             )
         return found
-
-
-def rows_of(sheet: Any) -> Rows:
-    """A worksheet's rows under its header row, numbered as the spreadsheet shows them."""
-    values = list(sheet.iter_rows(values_only=True))
-    if not values:
-        return []
-    header = [cell_text(h) for h in values[0]]
-    out = []
-    for number, row in enumerate(values[1:], start=2):
-        cells = {
-            name: cell_text(row[i]) if i < len(row) else "" for i, name in enumerate(header) if name
-        }
-        if any(cells.values()):
-            out.append((number, cells))
-    return out
 
 
 def programme_pledges(reader: Reader) -> dict[str, Pledge]:

@@ -14,14 +14,13 @@ from pairaid.operations.services import funds as fund_services
 from pairaid.operations.workbook.common import (
     Reader,
     RowAction,
-    Rows,
-    cell_text,
     may_confirm,
     pledge_to_fulfil,
     programme_pledges,
     region_code,
 )
 from pairaid.programmes.models import Programme
+from pairaid.spreadsheets import Rows, cell_text
 
 DISBURSEMENTS = [
     ("pledge_id", "#meta+pledge"),

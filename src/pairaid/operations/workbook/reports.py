@@ -9,8 +9,9 @@ from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.operations.models import DailyReport, Team
 from pairaid.operations.services import reports as report_services
-from pairaid.operations.workbook.common import Reader, RowAction, Rows, cell_text
+from pairaid.operations.workbook.common import Reader, RowAction
 from pairaid.programmes.models import Programme
+from pairaid.spreadsheets import Rows, cell_text
 
 REPORTS = [
     ("team", "#group+name"),

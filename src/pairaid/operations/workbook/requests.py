@@ -14,14 +14,13 @@ from pairaid.operations.services import requests as request_services
 from pairaid.operations.workbook.common import (
     Reader,
     RowAction,
-    Rows,
-    cell_text,
     may_confirm,
     pledge_to_fulfil,
     programme_pledges,
     region_code,
 )
 from pairaid.programmes.models import Participant, Programme
+from pairaid.spreadsheets import Rows, cell_text
 
 REQUESTS = [
     ("recipient_code", "#adm2+code"),

@@ -3,14 +3,16 @@
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from pairaid.accounts.permissions import Action
+from pairaid.operations.forms import team_members
 from pairaid.operations.models import Team
 from pairaid.operations.services import teams as team_services
-from pairaid.operations.workbook.common import Reader, RowAction, Rows, region_code
+from pairaid.operations.workbook.common import Reader, RowAction, region_code
 from pairaid.programmes.models import Participant, Programme
-from pairaid.registry.models import ResourceType
+from pairaid.spreadsheets import Rows
 
 TEAMS = [
     ("donor_code", "#org+code"),
@@ -52,18 +54,12 @@ def plan_teams(reader: Reader, rows: Rows) -> list[RowAction]:
         donor = reader.participant(
             "teams", row, cells, "donor_code", Participant.Role.DONOR, Action.MANAGE_TEAMS
         )
-        members: dict[ResourceType, int] = {}
-        for part in (p.strip() for p in cells.get("members", "").split(";") if p.strip()):
-            code, _, count = part.partition(":")
-            if code not in reader.resources or not count.isdigit():
-                reader.fail(
-                    "teams",
-                    row,
-                    "members",
-                    gettext("expected PROFESSION:COUNT;…, got %(part)s") % {"part": repr(part)},
-                )
-            else:
-                members[reader.resources[code]] = int(count)
+        try:
+            members = team_members(cells.get("members", ""))
+        except ValidationError as wrong:
+            members = {}
+            for message in wrong.messages:
+                reader.fail("teams", row, "members", message)
         if donor is not None and members and cells.get("name"):
             actions.append(
                 RowAction(

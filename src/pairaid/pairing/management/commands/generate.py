@@ -135,7 +135,7 @@ def _objectives(text: str) -> tuple[engine.Objective, ...]:
         if name not in OBJECTIVE_NAMES:
             known = ", ".join(OBJECTIVE_NAMES)
             raise CommandError(f"--objective: unknown {name!r}; known: {known}", returncode=2)
-        if count and not count.isdigit():
+        if count and not count.isdecimal():
             raise CommandError(f"--objective: {part!r}: expected NAME:LEVELS", returncode=2)
         levels.append(engine.Objective(name, int(count) if count else 1))
     return tuple(levels) or (engine.Objective("max_min_coverage"),)
