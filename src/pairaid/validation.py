@@ -4,6 +4,7 @@ would break (a team's name used twice) are refused as bad input naming the field
 they came in — page, API, workbook — rather than by the database as a server error."""
 
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,3 +25,14 @@ def fits(row: Model, *, exclude: Iterable[str] = ()) -> None:
                 for message in messages
             ]
         ) from error
+
+
+M = TypeVar("M", bound=Model)
+
+
+def created(model: type[M], **fields: Any) -> M:
+    """`model.objects.create(**fields)`, once the row `fits`."""
+    row = model(**fields)
+    fits(row)
+    row.save()
+    return row

@@ -205,3 +205,14 @@ def test_the_schema_documents_refusals_and_names_each_schema_once(client: Any) -
     assert body.endswith("/ParticipantLineIn")
     names = set(schema["components"]["schemas"])
     assert {"ParticipantLineIn", "RequestLineIn"} <= names and "LineIn" not in names
+
+
+def test_a_body_over_the_servers_limit_is_refused_not_a_server_error(
+    client: Any, keys: dict[str, str], settings: Any
+) -> None:
+    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it."""
+    lines = [{"resource_type": "tent", "quantity": "1"}] * 60_000  # about 2.4 MB
+    body = {"recipient": "421100", "lines": lines}
+    response = _send(client, keys["recipient"], "post", f"{BASE}/requests", body)
+    assert response.status_code == 400
+    assert not Request.objects.exists()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import Contact, Facility, Team
 from pairaid.programmes.models import Participant, Programme
-from pairaid.validation import fits
+from pairaid.validation import created
 
 
 @transaction.atomic
@@ -28,7 +28,8 @@ def add_contact(
         raise ValidationFailed(
             [Problem(gettext("a contact belongs to one participant, team or facility"))]
         )
-    contact = Contact(
+    return created(
+        Contact,
         programme=programme,
         participant=participant,
         team=team,
@@ -38,6 +39,3 @@ def add_contact(
         phone=phone,
         email=email,
     )
-    fits(contact)
-    contact.save()
-    return contact

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.programmes.models import Participant
-from pairaid.validation import fits
+from pairaid.validation import created
 
 
 @transaction.atomic
@@ -42,7 +42,8 @@ def register_facility(
                 )
             ]
         )
-    facility = Facility(
+    return created(
+        Facility,
         programme=recipient.programme,
         recipient=recipient,
         name=name,
@@ -50,9 +51,6 @@ def register_facility(
         beds=beds,
         icu_beds=icu_beds,
     )
-    fits(facility)
-    facility.save()
-    return facility
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations.common import ZERO, is_funds, outside_the_pairing
 from pairaid.operations.models import Disbursement, Discrepancy, FundCommitment, Pledge
 from pairaid.programmes.models import Participant
+from pairaid.validation import created
 
 CENT = Decimal("0.01")
 
@@ -39,7 +40,8 @@ def commit_funds(
         problems.append(outside)
     if problems:
         raise ValidationFailed(problems)
-    return FundCommitment.objects.create(
+    return created(
+        FundCommitment,
         programme=donor.programme,
         donor=donor,
         recipient=recipient,
@@ -80,7 +82,8 @@ def disburse(
     )
     if problems:
         raise ValidationFailed(problems)
-    return Disbursement.objects.create(
+    return created(
+        Disbursement,
         commitment=commitment,
         amount=amount,
         date=on or commitment.programme.current_date(),
@@ -108,7 +111,8 @@ def _commitment_covering(pledge: Pledge, year: int, amount: Decimal) -> FundComm
         .first()
     )
     if commitment is None:
-        return FundCommitment.objects.create(
+        return created(
+            FundCommitment,
             programme=request.programme,
             donor=pledge.donor,
             recipient=request.recipient,
@@ -175,7 +179,8 @@ def disburse_pledge(
     if problems:
         raise ValidationFailed(problems)
     day = on or pledge.line.request.programme.current_date()
-    return Disbursement.objects.create(
+    return created(
+        Disbursement,
         commitment=_commitment_covering(pledge, day.year, amount),
         pledge=pledge,
         amount=amount,

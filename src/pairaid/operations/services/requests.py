@@ -20,7 +20,7 @@ from pairaid.operations.queries.requests import is_expired, pledged
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
-from pairaid.validation import fits
+from pairaid.validation import created
 
 
 def _user(user: Any) -> Any:
@@ -206,7 +206,8 @@ def dispatch(
                 )
             ]
         )
-    return Shipment.objects.create(
+    return created(
+        Shipment,
         pledge=pledge,
         quantity=quantity,
         dispatched_on=on or pledge.line.request.programme.current_date(),
@@ -272,9 +273,7 @@ def confirm_receipt(
     if shortfall > 0 and not recorded:
         recorded.append(DiscrepancyIn(Discrepancy.Kind.SHORT, shortfall, "recorded at receipt"))
     for item in recorded:
-        discrepancy = Discrepancy(
-            shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note
+        created(
+            Discrepancy, shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note
         )
-        fits(discrepancy)
-        discrepancy.save()
     return shipment

@@ -13,7 +13,7 @@ from pairaid.operations.common import is_personnel
 from pairaid.operations.models import Deployment, Facility, Pledge, Team, TeamMember
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
-from pairaid.validation import fits
+from pairaid.validation import created
 
 
 @transaction.atomic
@@ -46,7 +46,8 @@ def register_team(
         problems.append(Problem(gettext("a team needs members"), column="members"))
     if problems:
         raise ValidationFailed(problems)
-    team = Team(
+    team = created(
+        Team,
         programme=donor.programme,
         donor=donor,
         name=name,
@@ -54,12 +55,8 @@ def register_team(
         leader=leader,
         home_institution=home_institution,
     )
-    fits(team)
-    team.save()
     for resource, count in members.items():
-        member = TeamMember(team=team, resource_type=resource, count=count)
-        fits(member)
-        member.save()
+        created(TeamMember, team=team, resource_type=resource, count=count)
     return team
 
 
