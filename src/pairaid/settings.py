@@ -172,8 +172,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Plan runs go through a task queue that works on SQLite and PostgreSQL alike; the worker is
-# `pairaid db_worker` (make demo starts it beside the web server).
+# `pairaid worker` (make demo starts it beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# A plan run's solver process is stopped, and the run failed, above this resident memory (MB):
+# one bad run must not take the task worker down (pairaid.pairing.solver_process).
+PAIRAID_SOLVER_MEMORY_MB = int(os.environ.get("PAIRAID_SOLVER_MEMORY_MB", 4096))
 
 # A request expires this many days after it is raised (or last renewed) unless renewed.
 PAIRAID_REQUEST_EXPIRY_DAYS = int(os.environ.get("PAIRAID_REQUEST_EXPIRY_DAYS", 90))

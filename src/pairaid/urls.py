@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/work", views.healthz_work, name="healthz_work"),
     path("favicon.ico", RedirectView.as_view(url=static("pairaid/favicon.svg"), permanent=True)),
     path("accounts/login/", account_auth_views.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

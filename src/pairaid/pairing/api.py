@@ -214,6 +214,7 @@ class RunOut(Schema):
     options: dict[str, Any]
     build_notes: dict[str, Any]
     replay_of: int | None
+    log: str  # the solver's messages; for a failed or interrupted run, why
 
     @staticmethod
     def resolve_created_by(run: PlanRun) -> str | None:
@@ -287,6 +288,16 @@ def approve_run(request: HttpRequest, slug: str, number: int) -> PlanRun:
 @router.post("/programmes/{slug}/plan-runs/{number}/discard", response=RunOut)
 def discard_run(request: HttpRequest, slug: str, number: int) -> PlanRun:
     return runs.discard(run=_run(request, slug, number, Action.APPROVE_PLAN), user=request.user)
+
+
+@router.post(
+    "/programmes/{slug}/plan-runs/{number}/retry",
+    response={202: RunOut},
+    summary="Retry a failed or interrupted run, as a new run on its stored input",
+)
+def retry_run(request: HttpRequest, slug: str, number: int) -> Status:
+    run = _run(request, slug, number, Action.RUN_PLAN)
+    return Status(202, runs.retry(run=run, user=request.user, enqueue=tasks.enqueue_plan_run))
 
 
 class NoticeOut(Schema):

@@ -24,6 +24,9 @@ class PlanRun(models.Model):
         RUNNING = "running", _("running")
         FINISHED = "finished", _("finished")
         FAILED = "failed", _("failed")
+        INTERRUPTED = "interrupted", _("interrupted")  # stopped with its worker (SIGTERM)
+
+    ENDED = (State.FINISHED, State.FAILED, State.INTERRUPTED)
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -41,11 +44,14 @@ class PlanRun(models.Model):
     problem = models.JSONField(default=dict, help_text="the exact engine input")
     build_notes = models.JSONField(default=dict, help_text="excluded participants, assumptions")
     result = models.JSONField(null=True, blank=True, help_text="the engine's result contract")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
     status = models.CharField(max_length=12, blank=True, help_text="the result's status")
     progress = models.JSONField(default=dict, help_text="latest progress reported by the solver")
     log = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="the last sign of life of the worker solving it"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(

@@ -1,21 +1,27 @@
 """Plan runs: start (build and store the exact input), execute (in a background task), approve,
 discard and replay. Each use case is one transaction (DESIGN.md §2 approval semantics)."""
 
+import contextlib
 import datetime
+import logging
+import os
+import signal
+import threading
 import time
-import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid import engine
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.pairing import options as run_options
-from pairaid.pairing import translate
+from pairaid.pairing import solver_process, translate
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 from pairaid.pairing.options import RunOptions
 from pairaid.programmes import services as programme_services
@@ -23,6 +29,7 @@ from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import Certainty, ResourceType, Source
 
 Enqueue = Callable[[int], None]
+logger = logging.getLogger(__name__)
 
 
 def build(programme: Programme, options: RunOptions) -> translate.Build:
@@ -95,28 +102,117 @@ def start(*, programme: Programme, user: Any, options: RunOptions, enqueue: Enqu
     return run
 
 
-def execute(run_id: int) -> tuple[PlanRun, engine.Result | None]:
-    """Solve a queued run's stored input and store the result (the background task's body)."""
+def execute(
+    run_id: int, *, stop: threading.Event | None = None
+) -> tuple[PlanRun, engine.Result | None]:
+    """Solve a queued run's stored input and store the result (the background task's body).
+
+    The solve runs in a child process, watched for memory and kept alive by a heartbeat
+    (`solver_process`); SIGTERM to the worker, or `stop`, ends it promptly with the best plan so
+    far and the run is `interrupted`."""
     with transaction.atomic():
         run = PlanRun.objects.select_for_update().get(pk=run_id)
         if run.state not in (PlanRun.State.QUEUED,):
             return run, None
         run.state = PlanRun.State.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = timezone.now()
         run.progress = {"stage": "solving"}
-        run.save(update_fields=["state", "started_at", "progress"])
+        run.save(update_fields=["state", "started_at", "heartbeat_at", "progress"])
+    stop = stop or threading.Event()
     started = time.perf_counter()
-    try:
-        result = engine.solve(
-            engine.problem_from_dict(run.problem), progress=_progress_reporter(run.pk)
+    with _stopped_by_sigterm(stop):
+        outcome = solver_process.solve(
+            run.problem,
+            memory_limit_mb=settings.PAIRAID_SOLVER_MEMORY_MB,
+            stop=stop,
+            on_progress=_progress_reporter(run.pk),
+            on_heartbeat=lambda: _beat(run.pk),
         )
-    except Exception:  # a bug must not leave the run "running" forever
-        run.state = PlanRun.State.FAILED
-        run.log = traceback.format_exc()
-        run.finished_at = timezone.now()
-        run.save(update_fields=["state", "log", "finished_at"])
-        raise
-    return _store_result(run, result, time.perf_counter() - started), result
+    # For sizing PAIRAID_SOLVER_MEMORY_MB from real runs (benchmarks/solver_memory.py measures).
+    logger.info("plan run %s: the solver's peak resident memory %.0f MB", run.pk, outcome.peak_mb)
+    if outcome.result is None:
+        ended = PlanRun.State.INTERRUPTED if outcome.stopped else PlanRun.State.FAILED
+        return _end(run, ended, outcome.failure), None
+    stored = _store_result(run, outcome.result, time.perf_counter() - started, outcome.stopped)
+    return stored, outcome.result
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm(stop: threading.Event) -> Iterator[None]:
+    """While a run solves, SIGTERM sets its stop, then does what it did before (the task worker
+    finishes the task it is on and exits). Signals reach only the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.getsignal(signal.SIGTERM)
+    received = threading.Event()
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        received.set()
+        stop.set()
+        if callable(before):
+            before(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        if received.is_set() and before == signal.SIG_DFL:
+            os.kill(os.getpid(), signal.SIGTERM)  # as if it had come now: the default ends us
+
+
+def _beat(run_id: int) -> None:
+    # An update, not a save: a heartbeat is not a change worth a history record.
+    PlanRun.objects.filter(pk=run_id, state=PlanRun.State.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
+
+
+def _end(run: PlanRun, state: str, reason: str) -> PlanRun:
+    run.state = state
+    run.log = reason
+    run.finished_at = timezone.now()
+    run.progress = {"stage": state}
+    run.save(update_fields=["state", "log", "finished_at", "progress"])
+    return run
+
+
+def stalled() -> QuerySet[PlanRun]:
+    """Runs whose worker stopped answering: running, with no heartbeat for
+    `solver_process.STALL_SECONDS` (the worker was killed, ran out of memory, or its host went)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=solver_process.STALL_SECONDS)
+    return PlanRun.objects.filter(state=PlanRun.State.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+
+
+@transaction.atomic
+def fail_stalled() -> int:
+    """Mark failed every stalled run, with the reason, and its task; returns how many. The task
+    worker calls it as it starts (`pairaid worker`) and before each run."""
+    found = list(stalled().select_for_update())
+    for run in found:
+        last = run.heartbeat_at or run.started_at
+        _end(
+            run,
+            PlanRun.State.FAILED,
+            gettext("its worker stopped answering: no sign of life since %(when)s")
+            % {"when": last.isoformat(timespec="seconds") if last else "?"},
+        )
+        tasks_of_run(run.pk).filter(status="RUNNING").update(
+            status="FAILED", finished_at=timezone.now()
+        )
+    return len(found)
+
+
+def tasks_of_run(run_id: int) -> Any:
+    """The task queue's rows of a run's solve (django-tasks' database backend)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path="pairaid.pairing.tasks.execute_plan_run", args_kwargs__args=[run_id]
+    )
 
 
 _PROGRESS_EVERY_SECONDS = 1.0  # the run page polls once a second
@@ -140,15 +236,19 @@ def _progress_reporter(run_id: int) -> Callable[[engine.Progress], None]:
 
 
 @transaction.atomic
-def _store_result(run: PlanRun, result: engine.Result, wall_seconds: float) -> PlanRun:
+def _store_result(
+    run: PlanRun, result: engine.Result, wall_seconds: float, stopped: bool = False
+) -> PlanRun:
+    """The result, and its pairs as proposals; a run stopped early keeps its best plan so far for
+    the record, but proposes nothing (retry it)."""
     run.result = result.to_dict()
     run.status = result.status
-    run.state = PlanRun.State.FINISHED
+    run.state = PlanRun.State.INTERRUPTED if stopped else PlanRun.State.FINISHED
     run.finished_at = timezone.now()
     run.progress = {"stage": "finished", "seconds": round(wall_seconds, 3)}
     run.log = "\n".join(m.text for m in (*result.errors, *result.explanations))
     run.save()
-    if result.status in ("optimal", "feasible"):
+    if result.status in ("optimal", "feasible") and not stopped:
         _propose(run, result)
     return run
 
@@ -306,6 +406,17 @@ def replay(*, run: PlanRun, user: Any, enqueue: Enqueue) -> PlanRun:
     )
     transaction.on_commit(lambda: enqueue(copy.pk))
     return copy
+
+
+def retry(*, run: PlanRun, user: Any, enqueue: Enqueue) -> PlanRun:
+    """Queue a run that failed or was interrupted again, as a new run on its stored input linked
+    to it (runs are immutable: the failed one keeps its state and reason)."""
+    if run.state not in (PlanRun.State.FAILED, PlanRun.State.INTERRUPTED):
+        raise Conflict(
+            gettext("only a failed or interrupted run is retried; run %(number)s is %(state)s")
+            % {"number": run.number, "state": run.get_state_display()}
+        )
+    return replay(run=run, user=user, enqueue=enqueue)
 
 
 def differences(stored: dict[str, Any] | None, replayed: dict[str, Any] | None) -> list[str]:

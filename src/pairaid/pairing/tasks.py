@@ -1,4 +1,4 @@
-"""Background tasks: plan runs execute in the task worker (`pairaid db_worker`), not a request."""
+"""Background tasks: plan runs execute in the task worker (`pairaid worker`), not a request."""
 
 from django_tasks import task
 
@@ -7,6 +7,7 @@ from pairaid.pairing import runs
 
 @task()
 def execute_plan_run(run_id: int) -> str:
+    runs.fail_stalled()  # a worker that died before this one leaves its runs to be failed here
     run, _ = runs.execute(run_id)
     return run.status or run.state
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/<slug:slug>/plan/runs/<int:number>/approve", views.approve, name="approve"),
     path("p/<slug:slug>/plan/runs/<int:number>/discard", views.discard, name="discard"),
     path("p/<slug:slug>/plan/runs/<int:number>/replay", views.replay, name="replay"),
+    path("p/<slug:slug>/plan/runs/<int:number>/retry", views.retry, name="retry"),
     path("p/<slug:slug>/plan/runs/<int:number>/plan.xlsx", views.run_xlsx, name="run_xlsx"),
     path("p/<slug:slug>/notices/", views.notice_list, name="notices"),
     path("p/<slug:slug>/notices/publish", views.publish, name="publish"),

@@ -1,6 +1,7 @@
 """The plan workspace: choose objectives and constraints, run in the background, compare the
 result with the current plan, approve or discard, replay, export."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -84,7 +85,7 @@ def run_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     run = _run(programme, number)
     response = render(request, "pairing/_run_status.html", {"programme": programme, "run": run})
-    if run.state in (PlanRun.State.FINISHED, PlanRun.State.FAILED):
+    if run.state in PlanRun.ENDED:
         response["HX-Refresh"] = "true"  # show the full comparison
     return response
 
@@ -110,10 +111,21 @@ def discard(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @member_required
 @require_POST
 def replay(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _queue_again(request, slug, number, runs.replay)
+
+
+@member_required
+@require_POST
+def retry(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _queue_again(request, slug, number, runs.retry)
+
+
+def _queue_again(
+    request: HttpRequest, slug: str, number: int, again: Callable[..., PlanRun]
+) -> HttpResponse:
+    """Replay or retry: a new run on a stored one's input, shown once queued."""
     programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
-    copy = runs.replay(
-        run=_run(programme, number), user=request.user, enqueue=tasks.enqueue_plan_run
-    )
+    copy = again(run=_run(programme, number), user=request.user, enqueue=tasks.enqueue_plan_run)
     return redirect("pairing:run", slug=slug, number=copy.number)
 
 

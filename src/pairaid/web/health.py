@@ -1,4 +1,4 @@
-"""What /healthz reports: the database's state (and, once there is one, the task worker's)."""
+"""What /healthz (liveness: the database) and /healthz/work (background work) report."""
 
 import time
 from typing import Any
@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from pairaid import __version__
+from pairaid.pairing.solver_process import HEARTBEAT_SECONDS, STALL_SECONDS
 
 
 def database_status() -> dict[str, Any]:
@@ -29,9 +30,12 @@ def database_status() -> dict[str, Any]:
     }
 
 
-def worker_status() -> dict[str, Any]:
-    """The task queue as the worker sees it: waiting tasks, and how long the oldest has waited."""
+def work_status() -> dict[str, Any]:
+    """The background work as an operator needs to see it: tasks waiting (and how long the oldest
+    has waited), and plan runs whose worker stopped answering. Counts only: the endpoint is open."""
     from django_tasks_db.models import DBTaskResult
+
+    from pairaid.pairing import runs
 
     try:
         waiting = DBTaskResult.objects.filter(status="READY")
@@ -42,24 +46,39 @@ def worker_status() -> dict[str, Any]:
             .values_list("finished_at", flat=True)
             .first()
         )
+        waiting_count = waiting.count()
+        stalled = runs.stalled().count()
+        running = runs.PlanRun.objects.filter(state=runs.PlanRun.State.RUNNING).count()
     except DatabaseError as error:
         return {"status": "error", "error": str(error)}
     waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    # A task waiting longer than a run may stall means no worker is taking tasks.
+    no_worker = waited > STALL_SECONDS
     return {
-        # A task waiting over a minute means no worker is taking tasks.
-        "status": "stalled" if waited > 60 else "ok",
-        "waiting_tasks": waiting.count(),
+        "status": "stalled" if stalled or no_worker else "ok",
+        "waiting_tasks": waiting_count,
         "oldest_waiting_seconds": round(waited, 1),
+        "running_plan_runs": running,
+        "stalled_plan_runs": stalled,
+        "stall_seconds": STALL_SECONDS,
+        "heartbeat_seconds": HEARTBEAT_SECONDS,
         "last_finished_at": finished.isoformat() if finished else None,
     }
 
 
 def report() -> dict[str, Any]:
+    """Liveness of this web process: it answers and its database is there and migrated. Never
+    the state of background work (`work_report`): a load balancer must not drop a healthy web
+    process because a worker is down."""
     database = database_status()
-    worker = worker_status() if database["status"] == "ok" else {"status": "unknown"}
     return {
         "status": "ok" if database["status"] == "ok" else "error",
         "version": __version__,
         "database": database,
-        "worker": worker,
     }
+
+
+def work_report() -> dict[str, Any]:
+    database = database_status()
+    work = work_status() if database["status"] == "ok" else {"status": "unknown"}
+    return {"status": work["status"], "version": __version__, "work": work}

@@ -13,6 +13,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
+@never_cache
+def healthz_work(request: HttpRequest) -> JsonResponse:
+    report = health.work_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     visible = permissions.visible_programmes(request.user)
     summaries = programme_services.summaries().filter(pk__in=visible.values("pk"))

@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def serve(self, addr: str) -> None:
         """The web server and the task worker together; Ctrl-C stops both."""
         worker = subprocess.Popen(
-            [sys.executable, "-m", "pairaid", "db_worker", "--no-reload", "--interval", "0.5"]
+            [sys.executable, "-m", "pairaid", "worker", "--no-reload", "--interval", "0.5"]
         )
         self.stdout.write(f"task worker started (pid {worker.pid})")
         # Ctrl-C and a plain kill both stop the server, even where a parent shell ignored SIGINT.
