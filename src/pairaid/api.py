@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from pairaid import __version__
 from pairaid.accounts import second_factor, tokens
+from pairaid.edits import EditConflict, etag
 from pairaid.errors import PairAidError, Problem, ValidationFailed
 from pairaid.web.errors import as_domain_error, messages_of, status_of
 from pairaid.web.text import MESSAGE as UNSTORABLE
@@ -109,9 +110,10 @@ class PairAidAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for operations in schema["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
-                for status, meaning in REFUSALS.items():
+                refusals = REFUSALS if method != "patch" else {**REFUSALS, **EDIT_REFUSALS}
+                for status, meaning in refusals.items():
                     responses.setdefault(
                         status,
                         {
@@ -125,7 +127,22 @@ class PairAidAPI(NinjaAPI):
 ERROR_SCHEMA = {
     "title": "Error",
     "type": "object",
-    "properties": {"detail": {"type": "array", "items": {"type": "string"}}},
+    "properties": {
+        "detail": {"type": "array", "items": {"type": "string"}},
+        "changes": {
+            "description": "An edit's conflict (409): what changed since the version it named",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "what": {"type": "string"},
+                    "before": {"type": "string"},
+                    "after": {"type": "string"},
+                },
+                "required": ["what", "before", "after"],
+            },
+        },
+    },
     "required": ["detail"],
 }
 REFUSALS = {
@@ -134,6 +151,12 @@ REFUSALS = {
     403: "The caller may see this but not do it",
     404: "Not found, or not visible to the caller",
     409: "In conflict with the current state",
+}
+# What an edit (PATCH, `pairaid.api_versions`) may also answer.
+EDIT_REFUSALS = {
+    409: "In conflict with the current state; an edit made from a version the record has moved "
+    "on from is told what changed (`changes`) and given the current ETag",
+    428: "The edit did not send If-Match with the ETag of the version it was made from",
 }
 
 
@@ -153,7 +176,13 @@ api = PairAidAPI(
 
 @api.exception_handler(PairAidError)
 def domain_error(request: HttpRequest, error: PairAidError) -> HttpResponse:
-    return api.create_response(request, {"detail": messages_of(error)}, status=status_of(error))
+    body: dict[str, Any] = {"detail": messages_of(error)}
+    if isinstance(error, EditConflict):
+        body["changes"] = [vars(change) for change in error.changes]
+    response = api.create_response(request, body, status=status_of(error))
+    if isinstance(error, EditConflict):
+        response["ETag"] = etag(error.record)
+    return response
 
 
 @api.exception_handler(IntegrityError)

@@ -45,5 +45,9 @@ class Conflict(PairAidError):
     """The request contradicts the current state (e.g. a version already loaded)."""
 
 
+class PreconditionRequired(PairAidError):
+    """An edit that does not say which version of the record it was made from (HTTP 428)."""
+
+
 class Forbidden(PairAidError):
     """The user may see the object but not do this to it (HTTP 403; DESIGN.md §7)."""

@@ -92,6 +92,18 @@ class PageForm(forms.Form):
         return data
 
 
+class EditForm(PageForm):
+    """A page's form that edits one record in place (`pairaid.edits`): it shows the record's
+    values and carries, hidden, the version the editor saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    @classmethod
+    def initial_of(cls, record: models.Model) -> dict[str, Any]:
+        """The form's fields as the record holds them now."""
+        return {name: getattr(record, name) for name in cls.base_fields if hasattr(record, name)}
+
+
 def valid(form: forms.Form) -> dict[str, Any]:
     """The form's values, or ValidationFailed naming each field at fault (a 400 page)."""
     if form.is_valid():

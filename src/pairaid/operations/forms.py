@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
-from pairaid.forms import NOTE_MAX_CHARS, Among, DateQuery, PageForm, RecordField, column
+from pairaid.forms import (
+    NOTE_MAX_CHARS,
+    Among,
+    DateQuery,
+    EditForm,
+    PageForm,
+    RecordField,
+    column,
+)
 from pairaid.labels import local_name
 from pairaid.operations.models import (
     Contact,
@@ -145,19 +153,33 @@ def _parts(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class TeamForm(ActorForm):
-    donor = RecordField()
+class TeamFields(PageForm):
+    """What a team's registration and its edit ask."""
+
     name = column(Team, "name")
     emt_type = column(Team, "emt_type", required=False)
     leader = column(Team, "leader")
     home_institution = column(Team, "home_institution")
     members = forms.CharField(max_length=NOTE_MAX_CHARS)
 
+    def clean_members(self) -> dict[ResourceType, int]:
+        return team_members(self.cleaned_data["members"])
+
+
+class TeamForm(ActorForm, TeamFields):
+    field_order = ["donor"]
+    donor = RecordField()
+
     def records(self, actor: Actor) -> dict[str, Among]:
         return {"donor": actor.participants({DONOR: Action.MANAGE_TEAMS})}
 
-    def clean_members(self) -> dict[ResourceType, int]:
-        return team_members(self.cleaned_data["members"])
+
+class TeamEditForm(EditForm, TeamFields):
+    @classmethod
+    def initial_of(cls, record: Any) -> dict[str, Any]:
+        members = record.members.select_related("resource_type").order_by("resource_type__code")
+        text = ", ".join(f"{m.resource_type.code}:{m.count}" for m in members)
+        return {**super().initial_of(record), "members": text}
 
 
 class DeployForm(ActorForm):
@@ -213,15 +235,25 @@ class DisburseOnCommitmentForm(ActorForm):
         return {"commitment": actor.donors_records(commitments, Action.PLEDGE)}
 
 
-class FacilityForm(ActorForm):
-    recipient = RecordField()
+class FacilityFields(PageForm):
+    """What a facility's registration and its edit ask."""
+
     name = column(Facility, "name")
     kind = column(Facility, "kind", required=False)
     beds = column(Facility, "beds")
     icu_beds = column(Facility, "icu_beds")
 
+
+class FacilityForm(ActorForm, FacilityFields):
+    field_order = ["recipient"]
+    recipient = RecordField()
+
     def records(self, actor: Actor) -> dict[str, Among]:
         return {"recipient": actor.participants({RECIPIENT: Action.MANAGE_FACILITIES})}
+
+
+class FacilityEditForm(EditForm, FacilityFields):
+    pass
 
 
 class SnapshotForm(PageForm):
@@ -232,21 +264,56 @@ class SnapshotForm(PageForm):
     icu_occupied = column(FacilitySnapshot, "icu_occupied")
 
 
-class ContactForm(ActorForm):
-    participant = RecordField()
+# A donor's contacts are kept by who manages its teams, a recipient's by who manages its
+# facilities.
+CONTACT_KEEPERS: dict[str, Action] = {
+    DONOR: Action.MANAGE_TEAMS,
+    RECIPIENT: Action.MANAGE_FACILITIES,
+}
+
+
+def keeper_of(contact: Contact) -> Participant:
+    """The participant whose officers keep a contact: its own, its team's donor or its
+    facility's recipient."""
+    if contact.team is not None:
+        return contact.team.donor
+    if contact.facility is not None:
+        return contact.facility.recipient
+    assert contact.participant is not None  # a contact belongs to one of the three
+    return contact.participant
+
+
+def check_keeper(user: Any, programme: Programme, contact: Contact) -> None:
+    """Refuse (403) a user who may not keep the contact's participant's contacts."""
+    keeper = keeper_of(contact)
+    permissions.check(user, CONTACT_KEEPERS[keeper.role], programme, keeper.region_id)
+
+
+def can_keep(user: Any, programme: Programme, contact: Contact) -> bool:
+    """Whether the user keeps the contact's participant's contacts (the page offers an edit)."""
+    keeper = keeper_of(contact)
+    return permissions.can(user, CONTACT_KEEPERS[keeper.role], programme, keeper.region_id)
+
+
+class ContactFields(PageForm):
+    """What a contact's registration and its edit ask."""
+
     name = column(Contact, "name")
     role = column(Contact, "role")
     phone = column(Contact, "phone")
     email = column(Contact, "email")
 
+
+class ContactForm(ActorForm, ContactFields):
+    field_order = ["participant"]
+    participant = RecordField()
+
     def records(self, actor: Actor) -> dict[str, Among]:
-        # A donor's contacts are kept by who manages its teams, a recipient's by who manages
-        # its facilities.
-        actions: dict[str, Action] = {
-            DONOR: Action.MANAGE_TEAMS,
-            RECIPIENT: Action.MANAGE_FACILITIES,
-        }
-        return {"participant": actor.participants(actions)}
+        return {"participant": actor.participants(CONTACT_KEEPERS)}
+
+
+class ContactEditForm(EditForm, ContactFields):
+    pass
 
 
 class ReportForm(ActorForm):
@@ -279,6 +346,40 @@ class RequestForm(ActorForm):
 
     def records(self, actor: Actor) -> dict[str, Among]:
         return {"recipient": actor.participants({RECIPIENT: Action.RAISE_REQUEST})}
+
+
+class RequestEditForm(EditForm):
+    """A request's note and, for each of its lines, quantity, priority and date needed by."""
+
+    note = column(Request, "note", label=_("Note"), widget=forms.TextInput)
+    LINE_FIELDS = ("quantity", "priority", "needed_by")
+
+    def __init__(self, data: Any = None, *, lines: list[RequestLine], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.lines = lines
+        for line in lines:
+            for name in self.LINE_FIELDS:
+                label = f"{line.resource_type.code} · {RequestForm.base_fields[name].label}"
+                self.fields[f"line_{line.pk}_{name}"] = column(RequestLine, name, label=label)
+
+    @classmethod
+    def initial_of_request(cls, request: Request, lines: list[RequestLine]) -> dict[str, Any]:
+        return {
+            "note": request.note,
+            "version": request.version,
+            **{
+                f"line_{line.pk}_{name}": getattr(line, name)
+                for line in lines
+                for name in cls.LINE_FIELDS
+            },
+        }
+
+    def line_edits(self) -> dict[int, tuple[Any, ...]]:
+        """{line id: (quantity, priority, needed by)} as the editor left them."""
+        return {
+            line.pk: tuple(self.cleaned_data[f"line_{line.pk}_{name}"] for name in self.LINE_FIELDS)
+            for line in self.lines
+        }
 
 
 class PledgeForm(ActorForm):

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from pairaid.edits import Versioned
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
 
-class Facility(models.Model):
+class Facility(Versioned):
     """A hospital or site in a recipient region."""
 
     class Kind(models.TextChoices):
@@ -62,7 +63,7 @@ class FacilitySnapshot(models.Model):
         return f"{self.facility} {self.date}"
 
 
-class Team(models.Model):
+class Team(Versioned):
     """A donor's medical team (WHO EMT classification where it fits)."""
 
     class EmtType(models.TextChoices):
@@ -111,7 +112,7 @@ class TeamMember(models.Model):
         return f"{self.team}: {self.count} {self.resource_type.code}"
 
 
-class Request(models.Model):
+class Request(Versioned):
     """A recipient's request for resources; it expires unless renewed (EU: after 90 days)."""
 
     class Status(models.TextChoices):
@@ -362,7 +363,7 @@ class Discrepancy(models.Model):
         return f"{self.kind} {self.quantity}"
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     """A person responsible in a participant, team or facility. Phone and e-mail are personal
     data: members with a role see them, observers see names and roles only."""
 

@@ -25,6 +25,10 @@ urlpatterns = [
         name="receive_disbursement",
     ),
     path("p/<slug:slug>/requests/<int:number>/renew", requests.renew, name="renew"),
+    path("p/<slug:slug>/requests/<int:number>/edit", requests.edit, name="edit_request"),
+    path("p/<slug:slug>/facilities/<int:facility_id>/edit", facilities.edit, name="edit_facility"),
+    path("p/<slug:slug>/teams/<int:team_id>/edit", teams.edit, name="edit_team"),
+    path("p/<slug:slug>/contacts/<int:contact_id>/edit", contacts.edit, name="edit_contact"),
     path(
         "p/<slug:slug>/facilities/<int:facility_id>/snapshot", facilities.snapshot, name="snapshot"
     ),

@@ -53,7 +53,7 @@ ZH_TEMPLATES: dict[str, str] = {
     "unknown_travel": "方案中有 {count} 个结对缺少路程时间；总路程不计这些结对",
     "warm_start": "{heuristics} 找到一个方案作为初始解（{levels}）",
     "stopped": "运行在 {seconds} 秒后被停止；返回目前找到的最佳方案",
-    "level_not_proven": "第 {level} 层目标在限制内未被证明最优（差距 {gap}）",
+    "level_not_proven": "目标“{level}”在限制内未被证明最优（差距 {gap}）",
     "cpsat_precision": "CP-SAT 以整数求解：覆盖率精度为 1/{scale}；最优性在该精度内成立",
     "best_swap": "{recipient}：最佳单项调整为 {change}；最低覆盖率 {before} → {after}，{recipient} 的覆盖率 {own_before} → {own_after}",
     "no_better_swap": "{recipient}：任何单项调动或互换都不能改进方案",
@@ -136,8 +136,16 @@ def _change_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
     return arguments
 
 
+def _level_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """A level's code (`max_min_coverage`) as its label in the user's language."""
+    if "level" in arguments:
+        arguments["level"] = engine_label(str(arguments["level"]))
+    return arguments
+
+
 _IN_WORDS = {
     "warm_start": _warm_start_arguments,
+    "level_not_proven": _level_arguments,
     "pair_contribution": _next_best_arguments,
     "best_swap": _change_arguments,
 }

@@ -2,14 +2,14 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from pairaid import api_fields
+from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
@@ -38,6 +38,7 @@ class ProgrammeOut(Schema):
 
 class ParticipantLineOut(Schema):
     id: int
+    version: int
     resource_type: str
     quantity: Decimal
     as_of: datetime.date
@@ -64,6 +65,17 @@ class ParticipantLineIn(Schema):
     certainty: Certainty = Certainty.VERIFIED
 
 
+class ParticipantLineEdit(Schema):
+    """A PATCH of a line: the fields given change, the others stay."""
+
+    quantity: (
+        Annotated[Decimal, api_fields.amount(CapacityLine, "quantity", positive=False)] | None
+    ) = None
+    as_of: datetime.date | None = None
+    source: Annotated[str, api_fields.text(Source, "title")] | None = None
+    certainty: Certainty | None = None
+
+
 def _programme_out(programme: Programme) -> dict[str, object]:
     return {
         **{
@@ -78,6 +90,7 @@ def _programme_out(programme: Programme) -> dict[str, object]:
 def _line_out(line: CapacityLine | NeedLine) -> dict[str, object]:
     return {
         "id": line.pk,
+        "version": line.version,
         "resource_type": line.resource_type.code,
         "quantity": line.quantity,
         "as_of": line.as_of,
@@ -173,3 +186,58 @@ def add_line(
         certainty=payload.certainty,
     )
     return Status(201, _line_out(line))
+
+
+def _line(request: HttpRequest, slug: str, participant_id: int, line_id: int, *, edit: bool) -> Any:
+    """A participant's line the user may see (and, to edit it, may edit)."""
+    programme = permissions.programme_for(request.user, slug)
+    participant = programme.participants.filter(pk=participant_id).select_related("region").first()
+    if participant is None:
+        raise NotFound(f"no participant {participant_id} in {slug}")
+    kind = "capacity" if participant.role == Participant.Role.DONOR else "need"
+    if edit:
+        action = Action.EDIT_CAPACITY if kind == "capacity" else Action.EDIT_NEED
+        permissions.check(request.user, action, programme, participant.region_id)
+    return programme_services.line_of(participant=participant, kind=kind, line_id=line_id)
+
+
+@router.get(
+    "/programmes/{slug}/participants/{participant_id}/lines/{line_id}",
+    response=ParticipantLineOut,
+    summary="A capacity or need line, with its ETag (to edit it)",
+)
+def get_line(
+    request: HttpRequest, slug: str, participant_id: int, line_id: int, response: HttpResponse
+) -> dict[str, object]:
+    line = _line(request, slug, participant_id, line_id, edit=False)
+    api_versions.tagged(response, line)
+    return _line_out(line)
+
+
+@router.patch(
+    "/programmes/{slug}/participants/{participant_id}/lines/{line_id}",
+    response=ParticipantLineOut,
+    summary="Correct a capacity or need line (If-Match: its ETag)",
+)
+def edit_line(
+    request: HttpRequest,
+    slug: str,
+    participant_id: int,
+    line_id: int,
+    payload: ParticipantLineEdit,
+    response: HttpResponse,
+    if_match: api_versions.IfMatch = None,
+) -> dict[str, object]:
+    line = _line(request, slug, participant_id, line_id, edit=True)
+    seen = api_versions.seen_version(if_match)
+    edited = programme_services.edit_line(
+        line=line,
+        seen=seen,
+        quantity=line.quantity if payload.quantity is None else payload.quantity,
+        as_of=payload.as_of or line.as_of,
+        certainty=payload.certainty or line.certainty,
+        source_description=line.source.title if payload.source is None else payload.source,
+        username=request.user.get_username(),
+    )
+    api_versions.tagged(response, edited)
+    return _line_out(edited)

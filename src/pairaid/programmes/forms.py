@@ -1,15 +1,16 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.forms import IsoDateField, column
+from pairaid.forms import EditForm, IsoDateField, column
 from pairaid.programmes.models import CapacityLine, Participant
 from pairaid.registry.models import Certainty, ResourceType
 
 
-class LineForm(forms.Form):
-    resource_type = forms.ModelChoiceField(
-        queryset=ResourceType.objects.all(), to_field_name="code", label=_("Resource")
-    )
+class LineFields(forms.Form):
+    """What adding a line and editing one ask."""
+
     # Need lines have the same columns as capacity lines (both are QuantityLines).
     quantity = column(CapacityLine, "quantity", label=_("Quantity"))
     as_of = IsoDateField(required=False, label=_("As of"))
@@ -20,6 +21,25 @@ class LineForm(forms.Form):
         choices=[(Certainty.VERIFIED, _("verified")), (Certainty.UNCERTAIN, _("uncertain"))],
         label=_("Certainty"),
     )
+
+
+class LineForm(LineFields):
+    field_order = ["resource_type"]
+    resource_type = forms.ModelChoiceField(
+        queryset=ResourceType.objects.all(), to_field_name="code", label=_("Resource")
+    )
+
+
+class LineEditForm(EditForm, LineFields):
+    """A line's figure corrected in place: its date is the line's, never left empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].required = True
+
+    @classmethod
+    def initial_of(cls, record: Any) -> dict[str, Any]:
+        return {**super().initial_of(record), "source": record.source.title}
 
 
 class ProgrammeDateForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pairaid.edits import Versioned
 from pairaid.registry.models import IndicatorType, Region, ResourceType, Source, Sourced
 
 
@@ -126,7 +127,7 @@ class Participant(models.Model):
         return f"{self.programme.slug}: {self.region.name_en} ({self.role})"
 
 
-class QuantityLine(Sourced):
+class QuantityLine(Versioned, Sourced):
     """A dated quantity of one resource type; may be derived from an indicator (DESIGN.md §2)."""
 
     resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")

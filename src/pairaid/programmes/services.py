@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from pairaid import edits
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
@@ -190,11 +191,44 @@ def add_line(
     return line
 
 
-@transaction.atomic
-def delete_line(*, participant: Participant, kind: str, line_id: int) -> None:
-    deleted, _ = LINE_MODELS[kind].objects.filter(participant=participant, pk=line_id).delete()
-    if not deleted:
+def line_of(*, participant: Participant, kind: str, line_id: int) -> CapacityLine | NeedLine:
+    """One of a participant's capacity or need lines."""
+    line = LINE_MODELS[kind].objects.filter(participant=participant, pk=line_id).first()
+    if line is None:
         raise NotFound(
             gettext("no %(kind)s line %(line_id)s for %(participant)s")
             % {"kind": kind, "line_id": line_id, "participant": participant.region.name_en}
         )
+    return line
+
+
+def edit_line(
+    *,
+    line: CapacityLine | NeedLine,
+    seen: int,
+    quantity: Decimal,
+    as_of: datetime.date,
+    certainty: str,
+    source_description: str,
+    username: str,
+) -> CapacityLine | NeedLine:
+    """Correct a line's quantity, date, certainty or source, made from version `seen`. A new
+    quantity or date is the editor's figure: a line derived from an indicator stops being
+    derived. The source stays unless its description changes."""
+    if not source_description.strip():
+        raise ValidationFailed(
+            [Problem(gettext("say where the figure comes from"), column="source")]
+        )
+    changes: dict[str, Any] = {"quantity": quantity, "as_of": as_of, "certainty": certainty}
+    if source_description.strip() != line.source.title:
+        changes["source"] = entry_source(
+            description=source_description, username=username, on=as_of
+        )
+    if (quantity, as_of) != (line.quantity, line.as_of):
+        changes |= {"derived_indicator": None, "derived_ratio": None, "method": ""}
+    return edits.save_edit(line, seen=seen, changes=changes)
+
+
+@transaction.atomic
+def delete_line(*, participant: Participant, kind: str, line_id: int) -> None:
+    line_of(participant=participant, kind=kind, line_id=line_id).delete()

@@ -11,6 +11,11 @@ urlpatterns = [
         views.delete_line,
         name="delete_line",
     ),
+    path(
+        "p/<slug:slug>/participants/<int:pk>/lines/<int:line_id>/edit",
+        views.edit_line,
+        name="edit_line",
+    ),
     path("p/<slug:slug>/date", views.set_date, name="set_date"),
     path("p/<slug:slug>/participants/lines.xlsx", views.lines_template, name="lines_template"),
     path("p/<slug:slug>/participants/upload", views.lines_upload, name="lines_upload"),

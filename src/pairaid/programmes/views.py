@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,9 +15,10 @@ from pairaid.errors import ValidationFailed
 from pairaid.forms import query, show_refusal
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
-from pairaid.programmes.forms import LineForm, ParticipantsQuery, ProgrammeDateForm
+from pairaid.programmes.forms import LineEditForm, LineForm, ParticipantsQuery, ProgrammeDateForm
 from pairaid.programmes.models import Participant, Programme
 from pairaid.uploads import handle_upload
+from pairaid.web.editing import edit_page
 
 EDIT_ACTION = {"capacity": Action.EDIT_CAPACITY, "need": Action.EDIT_NEED}
 
@@ -122,6 +124,36 @@ def delete_line(request: HttpRequest, slug: str, pk: int, line_id: int) -> HttpR
     programme_services.delete_line(participant=member, kind=kind, line_id=line_id)
     messages.success(request, _("Deleted."))
     return redirect("programmes:participant", slug=slug, pk=pk)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def edit_line(request: HttpRequest, slug: str, pk: int, line_id: int) -> HttpResponse:
+    """Correct a line's quantity, date, certainty or source (against the version the editor
+    saw)."""
+    programme = permissions.programme_for(request.user, slug)
+    member = _participant(programme, pk)
+    kind = _kind(member)
+    permissions.check(request.user, EDIT_ACTION[kind], programme, member.region_id)
+    line = programme_services.line_of(participant=member, kind=kind, line_id=line_id)
+    form = LineEditForm(request.POST or None, initial=LineEditForm.initial_of(line))
+    return edit_page(
+        request,
+        programme=programme,
+        form=form,
+        title=_("Edit %(resource)s as of %(date)s")
+        % {"resource": line.resource_type.code, "date": line.as_of.isoformat()},
+        back=reverse("programmes:participant", args=[slug, pk]),
+        save=lambda data: programme_services.edit_line(
+            line=line,
+            seen=data["version"],
+            quantity=data["quantity"],
+            as_of=data["as_of"],
+            certainty=data["certainty"],
+            source_description=data["source"],
+            username=request.user.get_username(),
+        ),
+    )
 
 
 @member_required

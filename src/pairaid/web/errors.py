@@ -7,9 +7,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 
-from pairaid.errors import Conflict, Forbidden, NotFound, PairAidError, ValidationFailed
+from pairaid.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PairAidError,
+    PreconditionRequired,
+    ValidationFailed,
+)
 
-STATUS = {NotFound: 404, Forbidden: 403, ValidationFailed: 400, Conflict: 409}
+STATUS = {
+    NotFound: 404,
+    Forbidden: 403,
+    ValidationFailed: 400,
+    Conflict: 409,
+    PreconditionRequired: 428,
+}
 
 
 def as_domain_error(exception: Exception) -> PairAidError | None:

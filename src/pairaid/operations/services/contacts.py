@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from pairaid import edits
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import Contact, Facility, Team
 from pairaid.programmes.models import Participant, Programme
@@ -38,4 +39,15 @@ def add_contact(
         role=role,
         phone=phone,
         email=email,
+    )
+
+
+def edit_contact(
+    *, contact: Contact, seen: int, name: str, role: str, phone: str, email: str
+) -> Contact:
+    """Correct a contact's name, role, phone or e-mail, made from version `seen`."""
+    return edits.save_edit(
+        contact,
+        seen=seen,
+        changes={"name": name, "role": role, "phone": phone, "email": email},
     )

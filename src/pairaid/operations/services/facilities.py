@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from pairaid import edits
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.programmes.models import Participant
@@ -50,6 +51,23 @@ def register_facility(
         kind=kind,
         beds=beds,
         icu_beds=icu_beds,
+    )
+
+
+def edit_facility(
+    *,
+    facility: Facility,
+    seen: int,
+    name: str,
+    kind: str,
+    beds: int | None,
+    icu_beds: int | None,
+) -> Facility:
+    """Correct a facility's name, kind or beds, made from version `seen` (edits.save_edit)."""
+    return edits.save_edit(
+        facility,
+        seen=seen,
+        changes={"name": name, "kind": kind, "beds": beds, "icu_beds": icu_beds},
     )
 
 

@@ -3,7 +3,7 @@ dispatched and their receipt confirmed (staff move through `teams`, money throug
 use case is one transaction; history records who and when."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext
 
+from pairaid import edits
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations.common import ZERO, is_funds, is_personnel, outside_the_pairing
 from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine, Shipment
@@ -20,7 +21,7 @@ from pairaid.operations.queries.requests import is_expired, pledged
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
-from pairaid.validation import created
+from pairaid.validation import created, fits
 
 
 def _user(user: Any) -> Any:
@@ -94,6 +95,92 @@ def raise_request(
             needed_by=line.needed_by,
         )
     return request
+
+
+@dataclass(frozen=True)
+class LineEdit:
+    """A request line as its editor leaves it."""
+
+    quantity: Decimal
+    priority: str
+    needed_by: datetime.date | None
+
+
+def edit_request(
+    *, request: Request, seen: int, note: str, lines: Mapping[int, LineEdit]
+) -> Request:
+    """Correct an open request's note and its lines' quantities, priorities and dates, made from
+    version `seen`. Only before its first pledge: a donor pledges against what the line said."""
+    problems = [
+        Problem(
+            gettext("lines[%(i)s].quantity: must be > 0, got %(quantity)s")
+            % {"i": line_id, "quantity": line.quantity},
+            column="quantity",
+        )
+        for line_id, line in lines.items()
+        if line.quantity <= 0
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    return edits.save_edit(
+        request,
+        seen=seen,
+        changes={"note": note},
+        parts=request_lines_at,
+        also=lambda saved: _edit_lines(saved, lines),
+    )
+
+
+def _edit_lines(request: Request, edits_of_lines: Mapping[int, LineEdit]) -> None:
+    # The lines are locked as a pledge locks its line, so an edit and a first pledge never
+    # pass each other: whichever comes second sees the other (and a refusal here undoes the
+    # whole edit, the request's own fields included).
+    lines = {
+        line.pk: line
+        for line in RequestLine.objects.select_for_update().filter(request=request).order_by("pk")
+    }
+    if request.status != Request.Status.OPEN:
+        raise Conflict(
+            gettext("request %(number)s is %(status)s; only open requests are edited")
+            % {"number": request.number, "status": request.status}
+        )
+    if Pledge.objects.filter(line__request=request).exists():
+        raise Conflict(
+            gettext(
+                "request %(number)s has pledges; it can no longer be edited (withdraw it and "
+                "raise a new one)"
+            )
+            % {"number": request.number}
+        )
+    unknown = sorted(set(edits_of_lines) - set(lines))
+    if unknown:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("request %(number)s has no line %(line)s")
+                    % {"number": request.number, "line": line_id},
+                    column="lines",
+                )
+                for line_id in unknown
+            ]
+        )
+    for line_id, edit in edits_of_lines.items():
+        line = lines[line_id]
+        line.quantity, line.priority, line.needed_by = edit.quantity, edit.priority, edit.needed_by
+        fits(line)
+        line.save()
+
+
+def request_lines_at(request: Request, moment: datetime.datetime | None) -> dict[str, str]:
+    """A request's lines at a moment (now when None), as {line: quantity, priority, date}."""
+    rows = edits.as_of(RequestLine, moment, request_id=request.pk)
+    codes = dict(ResourceType.objects.values_list("pk", "code"))
+    return {
+        f"{codes[row.resource_type_id]} #{row.pk}": " ".join(
+            str(part) for part in (edits.shown(row.quantity), row.priority, row.needed_by or "")
+        ).strip()
+        for row in rows
+    }
 
 
 @transaction.atomic

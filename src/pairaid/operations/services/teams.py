@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext
 
+from pairaid import edits
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations.common import is_personnel
 from pairaid.operations.models import Deployment, Facility, Pledge, Team, TeamMember
@@ -34,16 +35,7 @@ def register_team(
                 column="donor",
             )
         )
-    problems += [
-        Problem(
-            gettext("%(code)s is not a profession (personnel)") % {"code": resource.code},
-            column="members",
-        )
-        for resource in members
-        if not is_personnel(resource)
-    ]
-    if not members or sum(members.values()) <= 0:
-        problems.append(Problem(gettext("a team needs members"), column="members"))
+    problems += _member_problems(members)
     if problems:
         raise ValidationFailed(problems)
     team = created(
@@ -58,6 +50,72 @@ def register_team(
     for resource, count in members.items():
         created(TeamMember, team=team, resource_type=resource, count=count)
     return team
+
+
+def _member_problems(members: dict[ResourceType, int]) -> list[Problem]:
+    """What is wrong with a team's members: a resource that is not a profession, or nobody."""
+    problems = [
+        Problem(
+            gettext("%(code)s is not a profession (personnel)") % {"code": resource.code},
+            column="members",
+        )
+        for resource in members
+        if not is_personnel(resource)
+    ]
+    if not members or sum(members.values()) <= 0:
+        problems.append(Problem(gettext("a team needs members"), column="members"))
+    return problems
+
+
+def edit_team(
+    *,
+    team: Team,
+    seen: int,
+    name: str,
+    members: dict[ResourceType, int],
+    emt_type: str,
+    leader: str,
+    home_institution: str,
+) -> Team:
+    """Correct a team's name, type, leader, home institution or members, made from version
+    `seen`: a changed member count is a change of the team (edits.save_edit)."""
+    problems = _member_problems(members)
+    if problems:
+        raise ValidationFailed(problems)
+    return edits.save_edit(
+        team,
+        seen=seen,
+        changes={
+            "name": name,
+            "emt_type": emt_type,
+            "leader": leader,
+            "home_institution": home_institution,
+        },
+        parts=team_members_at,
+        also=lambda saved: _set_members(saved, members),
+    )
+
+
+def team_members_at(team: Team, moment: datetime.datetime | None) -> dict[str, str]:
+    """A team's members at a moment (now when None), as {profession: count}."""
+    rows = edits.as_of(TeamMember, moment, team_id=team.pk)
+    codes = dict(ResourceType.objects.values_list("pk", "code"))
+    return {codes[row.resource_type_id]: str(row.count) for row in rows}
+
+
+def _set_members(team: Team, members: dict[ResourceType, int]) -> None:
+    """The team's members become `members`: counts changed, professions added and removed, each
+    in the history."""
+    kept = {member.resource_type_id: member for member in team.members.all()}
+    for resource, count in members.items():
+        member = kept.pop(resource.pk, None)
+        if member is None:
+            created(TeamMember, team=team, resource_type=resource, count=count)
+        elif member.count != count:
+            member.count = count
+            member.save(update_fields=["count"])
+    for gone in kept.values():
+        gone.delete()
 
 
 @transaction.atomic

@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
 from pairaid.forms import valid
-from pairaid.operations.forms import Actor, ContactForm
+from pairaid.operations.forms import Actor, ContactEditForm, ContactForm, can_keep, check_keeper
 from pairaid.operations.models import Contact
 from pairaid.operations.services import contacts as contact_services
+from pairaid.web.editing import edit_page
 
 
 @member_required
@@ -35,7 +38,7 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Contact added."))
         return redirect("operations:contacts", slug=slug)
     rows = Contact.objects.filter(programme=programme).select_related(
-        "participant__region", "team", "facility"
+        "participant__region", "team__donor", "facility__recipient"
     )
     return render(
         request,
@@ -44,6 +47,36 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "contacts": rows,
             "editable": editable,
+            "keepable": {c.pk for c in rows if can_keep(request.user, programme, c)},
             "show_contacts": permissions.can(request.user, Action.VIEW_CONTACTS, programme),
         },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
+    """Correct a contact's name, role, phone or e-mail (against the version the editor saw)."""
+    programme = permissions.programme_for(request.user, slug)
+    contact = get_object_or_404(
+        Contact.objects.select_related("participant", "team__donor", "facility__recipient"),
+        pk=contact_id,
+        programme=programme,
+    )
+    check_keeper(request.user, programme, contact)
+    form = ContactEditForm(request.POST or None, initial=ContactEditForm.initial_of(contact))
+    return edit_page(
+        request,
+        programme=programme,
+        form=form,
+        title=_("Edit contact %(name)s") % {"name": contact.name},
+        back=reverse("operations:contacts", args=[slug]),
+        save=lambda data: contact_services.edit_contact(
+            contact=contact,
+            seen=data["version"],
+            name=data["name"],
+            role=data["role"],
+            phone=data["phone"],
+            email=data["email"],
+        ),
     )

@@ -3,19 +3,21 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
 from pairaid.forms import valid
-from pairaid.operations.forms import Actor, FacilityForm, SnapshotForm
+from pairaid.operations.forms import Actor, FacilityEditForm, FacilityForm, SnapshotForm
 from pairaid.operations.models import Facility
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.views.common import programme_date
+from pairaid.web.editing import edit_page
 
 
 @member_required
@@ -67,3 +69,32 @@ def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
     facility_services.record_snapshot(facility=facility, on=counts.pop("date"), **counts)
     messages.success(request, _("Capacity recorded."))
     return redirect("operations:facilities", slug=slug)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
+    """Correct a facility's name, kind or beds (against the version the editor saw)."""
+    programme = permissions.programme_for(request.user, slug)
+    facility = get_object_or_404(
+        Facility.objects.select_related("recipient"), pk=facility_id, programme=programme
+    )
+    permissions.check(
+        request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
+    )
+    form = FacilityEditForm(request.POST or None, initial=FacilityEditForm.initial_of(facility))
+    return edit_page(
+        request,
+        programme=programme,
+        form=form,
+        title=_("Edit facility %(name)s") % {"name": facility.name},
+        back=reverse("operations:facilities", args=[slug]),
+        save=lambda data: facility_services.edit_facility(
+            facility=facility,
+            seen=data["version"],
+            name=data["name"],
+            kind=data["kind"],
+            beds=data["beds"],
+            icu_beds=data["icu_beds"],
+        ),
+    )

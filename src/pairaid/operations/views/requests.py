@@ -3,12 +3,14 @@ and confirm their receipt. Every action is permission-checked per region (DESIGN
 calls one service."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
@@ -22,15 +24,17 @@ from pairaid.operations.forms import (
     FundReceiptForm,
     PledgeForm,
     ReceiptForm,
+    RequestEditForm,
     RequestForm,
     choices,
 )
-from pairaid.operations.models import Request, RequestLine, Shipment
+from pairaid.operations.models import Pledge, Request, RequestLine, Shipment
 from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.services import requests as request_services
 from pairaid.operations.views.common import donors_pledge, programme_date
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
+from pairaid.web.editing import edit_page
 
 
 @member_required
@@ -67,6 +71,12 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             },
             "can_dispatch": {p for p, _ in donors},
+            "can_raise": {p for p, _ in recipients},
+            "pledged_requests": set(
+                Pledge.objects.filter(line__request__programme=programme).values_list(
+                    "line__request_id", flat=True
+                )
+            ),
             "open_pledges": request_queries.pledges_left_to_fulfil(programme),
             "dispatch_form": DispatchForm(),
             "receipt_form": ReceiptForm(),
@@ -177,3 +187,41 @@ def renew(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     request_services.renew_request(request=found)
     messages.success(request, _("Request renewed."))
     return redirect("operations:requests", slug=slug)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Correct an open request's note and lines before its first pledge (against the version the
+    editor saw)."""
+    programme = permissions.programme_for(request.user, slug)
+    found = get_object_or_404(
+        Request.objects.select_related("recipient"), programme=programme, number=number
+    )
+    permissions.check(request.user, Action.RAISE_REQUEST, programme, found.recipient.region_id)
+    lines = list(found.lines.select_related("resource_type").order_by("pk"))
+    form = RequestEditForm(
+        request.POST or None,
+        lines=lines,
+        initial=RequestEditForm.initial_of_request(found, lines),
+    )
+
+    def save(data: dict[str, Any]) -> object:
+        return request_services.edit_request(
+            request=found,
+            seen=data["version"],
+            note=data["note"],
+            lines={
+                line_id: request_services.LineEdit(*values)
+                for line_id, values in form.line_edits().items()
+            },
+        )
+
+    return edit_page(
+        request,
+        programme=programme,
+        form=form,
+        title=_("Edit request %(number)s") % {"number": found.number},
+        back=reverse("operations:requests", args=[slug]),
+        save=save,
+    )

@@ -5,18 +5,27 @@ service."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden, Problem, ValidationFailed
 from pairaid.forms import valid
-from pairaid.operations.forms import Actor, DeployForm, MoveForm, TeamForm, choices
+from pairaid.operations.forms import (
+    Actor,
+    DeployForm,
+    MoveForm,
+    TeamEditForm,
+    TeamForm,
+    choices,
+)
 from pairaid.operations.models import Deployment, Facility, Team
 from pairaid.operations.services import teams as team_services
 from pairaid.programmes.models import Participant, Programme
+from pairaid.web.editing import edit_page
 
 
 @member_required
@@ -121,3 +130,30 @@ def move(request: HttpRequest, slug: str, deployment_id: int, step: str) -> Http
     service(deployment=deployment, on=valid(MoveForm(request.POST))["on"])
     messages.success(request, _("Deployment updated."))
     return redirect("operations:teams", slug=slug)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str, team_id: int) -> HttpResponse:
+    """Correct a team's name, type, leader, institution or members (against the version the
+    editor saw)."""
+    programme = permissions.programme_for(request.user, slug)
+    team = get_object_or_404(Team.objects.select_related("donor"), pk=team_id, programme=programme)
+    permissions.check(request.user, Action.MANAGE_TEAMS, programme, team.donor.region_id)
+    form = TeamEditForm(request.POST or None, initial=TeamEditForm.initial_of(team))
+    return edit_page(
+        request,
+        programme=programme,
+        form=form,
+        title=_("Edit team %(name)s") % {"name": team.name},
+        back=reverse("operations:teams", args=[slug]),
+        save=lambda data: team_services.edit_team(
+            team=team,
+            seen=data["version"],
+            name=data["name"],
+            members=data["members"],
+            emt_type=data["emt_type"],
+            leader=data["leader"],
+            home_institution=data["home_institution"],
+        ),
+    )

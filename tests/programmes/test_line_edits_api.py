@@ -1,0 +1,82 @@
+"""Editing a participant's line through the API (issue 17, item 4): GET gives its ETag, PATCH
+names it in If-Match; none is 428, a stale one 409 with what changed and the current ETag."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from tests.operations.helpers import call, participant, pk, resource
+
+from pairaid.accounts import tokens
+from pairaid.programmes import services as programme_services
+from pairaid.programmes.models import NeedLine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def keys(people):  # type: ignore[no-untyped-def]
+    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
+
+
+@pytest.fixture
+def need(hubei) -> NeedLine:  # type: ignore[no-untyped-def]
+    line = programme_services.add_line(
+        participant=participant("421100"),
+        kind="need",
+        resource_type=resource("icu_nurse"),
+        quantity=Decimal(100),
+        as_of=datetime.date(2020, 2, 10),
+        source_description="city health commission",
+        username="rita",
+    )
+    assert isinstance(line, NeedLine)
+    return line
+
+
+def _url(line: NeedLine) -> str:
+    return f"/api/v1/programmes/hubei-2020/participants/{pk('421100')}/lines/{line.pk}"
+
+
+def _patch(client, key: str, url: str, body: dict, if_match: str | None):  # type: ignore[no-untyped-def]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    if if_match is not None:
+        headers["HTTP_IF_MATCH"] = if_match
+    return client.patch(url, body, content_type="application/json", **headers)
+
+
+def test_an_edit_names_the_etag_it_read(client, keys, need: NeedLine) -> None:  # type: ignore[no-untyped-def]
+    read = call(client, keys, "recipient", "get", _url(need))
+    assert read.status_code == 200
+    etag = read["ETag"]
+    assert etag == f'"{need.version}"' and read.json()["version"] == need.version
+    edited = _patch(client, keys["recipient"], _url(need), {"quantity": "120"}, etag)
+    assert edited.status_code == 200, edited.json()
+    assert edited.json()["quantity"] == "120.0000"
+    assert edited["ETag"] == f'"{need.version + 1}"'
+    need.refresh_from_db()
+    assert (need.quantity, need.source.title) == (120, "city health commission")
+
+
+def test_an_edit_without_if_match_is_428_and_a_stale_one_409(client, keys, need: NeedLine) -> None:  # type: ignore[no-untyped-def]
+    etag = f'"{need.version}"'
+    missing = _patch(client, keys["recipient"], _url(need), {"quantity": "120"}, None)
+    assert missing.status_code == 428
+    assert "If-Match" in missing.json()["detail"][0]
+    assert _patch(client, keys["recipient"], _url(need), {"quantity": "120"}, etag).status_code == 200
+    stale = _patch(client, keys["coordinator"], _url(need), {"quantity": "90"}, etag)
+    assert stale.status_code == 409
+    assert stale.json()["changes"] == [{"what": "quantity", "before": "100", "after": "120"}]
+    assert stale["ETag"] == f'"{need.version + 1}"'
+    garbled = _patch(client, keys["recipient"], _url(need), {"quantity": "90"}, '"v2"')
+    assert garbled.status_code == 400
+    need.refresh_from_db()
+    assert need.quantity == 120
+
+
+@pytest.mark.parametrize("role", ["donor", "observer"])
+def test_only_who_may_edit_the_need_patches_it(client, keys, need: NeedLine, role: str) -> None:  # type: ignore[no-untyped-def]
+    assert call(client, keys, role, "get", _url(need)).status_code == 200
+    refused = _patch(client, keys[role], _url(need), {"quantity": "1"}, f'"{need.version}"')
+    assert refused.status_code == 403
+    assert _patch(client, keys["outsider"], _url(need), {}, '"1"').status_code == 404
