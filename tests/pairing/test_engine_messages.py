@@ -10,9 +10,13 @@ def test_every_engine_message_has_a_chinese_template():
 
 def test_rendering_in_chinese_and_english():
     stored = message("level_not_proven", level="leximin_2", gap="0.2%").to_dict()
-    assert render(stored, "zh-hans") == "目标“字典序最大最小，第 2 层”在限制内未被证明最优（差距 0.2%）"
+    assert (
+        render(stored, "zh-hans")
+        == "目标“字典序最大最小，第 2 层”在限制内未被证明最优（差距 0.2%）"
+    )
     by_name = message("level_not_proven", level="max_min_coverage", gap="3.6%").to_dict()
-    assert "最大化最低覆盖率" in render(by_name, "zh-hans")  # a level named by its label
+    # a level named by its label
+    assert "最大化最低覆盖率" in render(by_name, "zh-hans")
     english = "level leximin_2 was not proven optimal within the limits (gap 0.2%)"
     assert render(stored, "en") == english
     assert render({"code": "unknown_code", "args": {}, "text": "plain"}, "zh-hans") == "plain"

@@ -63,7 +63,8 @@ def test_an_edit_without_if_match_is_428_and_a_stale_one_409(client, keys, need:
     missing = _patch(client, keys["recipient"], _url(need), {"quantity": "120"}, None)
     assert missing.status_code == 428
     assert "If-Match" in missing.json()["detail"][0]
-    assert _patch(client, keys["recipient"], _url(need), {"quantity": "120"}, etag).status_code == 200
+    saved = _patch(client, keys["recipient"], _url(need), {"quantity": "120"}, etag)
+    assert saved.status_code == 200
     stale = _patch(client, keys["coordinator"], _url(need), {"quantity": "90"}, etag)
     assert stale.status_code == 409
     assert stale.json()["changes"] == [{"what": "quantity", "before": "100", "after": "120"}]
