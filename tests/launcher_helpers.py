@@ -6,10 +6,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+import weakref
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCHER = ROOT / "deploy" / "pairaid-launch"
@@ -33,10 +36,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# What each launched process writes, in a file: a pipe that nobody reads while the process runs
+# fills up (gunicorn logs every request) and then stalls it.
+_LOGS: "weakref.WeakKeyDictionary[subprocess.Popen[bytes], IO[bytes]]" = weakref.WeakKeyDictionary()
+
+
 def launch(mode: str, environment: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [str(LAUNCHER), mode], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the process is referenced)
+    process = subprocess.Popen(
+        [str(LAUNCHER), mode], env=environment, stdout=log, stderr=subprocess.STDOUT
     )
+    _LOGS[process] = log
+    return process
 
 
 def prepare(environment: dict[str, str]) -> None:
@@ -70,8 +81,10 @@ def stop(process: subprocess.Popen[bytes]) -> int:
 
 
 def output(process: subprocess.Popen[bytes]) -> str:
-    """What a stopped process wrote."""
-    return process.stdout.read().decode() if process.stdout else ""
+    """What a launched process has written."""
+    log = _LOGS[process]
+    log.seek(0)
+    return log.read().decode(errors="replace")
 
 
 def running(pid: int) -> bool:

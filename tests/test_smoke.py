@@ -6,6 +6,7 @@ web instances; everything stops on SIGTERM as systemd stops it.
 
 Runs in CI's PostgreSQL leg (marker `postgres`); skipped without PAIRAID_TEST_DATABASE_URL."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -251,9 +252,10 @@ def solving(workers: list[subprocess.Popen[bytes]]) -> tuple[int, int] | None:
     for index, worker in enumerate(workers):
         for children in Path(f"/proc/{worker.pid}/task").glob("*/children"):
             for child in children.read_text().split():
-                command = Path(f"/proc/{child}/cmdline").read_bytes()
-                if b"spawn_main" in command:  # not multiprocessing's resource tracker
-                    return index, int(child)
+                with contextlib.suppress(FileNotFoundError):  # a child just gone
+                    # spawn's command line; not multiprocessing's resource tracker
+                    if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                        return index, int(child)
     return None
 
 
