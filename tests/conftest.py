@@ -1,4 +1,5 @@
-"""Shared fixtures. Database tests carry `pytest.mark.django_db`; the PostgreSQL leg runs those."""
+"""Shared fixtures. Database tests carry `pytest.mark.django_db`; the PostgreSQL leg runs those,
+and the tests marked `postgres` (the smoke test of the production setup)."""
 
 import os
 from collections.abc import Iterator

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from pairaid import __version__
 
 
@@ -47,3 +49,15 @@ def test_documented_production_configuration_passes_check_deploy(tmp_path):
     }
     result = run("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("value", ["5", "a minute"])
+def test_a_stall_threshold_that_is_not_three_heartbeats_or_more_is_refused(tmp_path, value):
+    result = run(
+        "check", env={"PAIRAID_RUN_STALL_SECONDS": value, "PAIRAID_DATA_DIR": str(tmp_path)}
+    )
+    assert result.returncode != 0
+    assert (
+        "environment variable PAIRAID_RUN_STALL_SECONDS: expected a whole number of at least 15, "
+        f"got {value!r}"
+    ) in result.stderr

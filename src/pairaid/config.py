@@ -23,3 +23,20 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(name: str, *, default: int, minimum: int) -> int:
+    """A whole number of at least `minimum`; a clear error at start-up for anything else."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    refusal = (
+        f"environment variable {name}: expected a whole number of at least {minimum}, got {raw!r}"
+    )
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(refusal) from None
+    if value < minimum:
+        raise ValueError(refusal)
+    return value

@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from pairaid import __version__
-from pairaid.config import env_bool, env_list
+from pairaid.config import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -177,7 +177,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # A plan run's solver process is stopped, and the run failed, above this resident memory (MB):
 # one bad run must not take the task worker down (pairaid.pairing.solver_process).
-PAIRAID_SOLVER_MEMORY_MB = int(os.environ.get("PAIRAID_SOLVER_MEMORY_MB", 4096))
+PAIRAID_SOLVER_MEMORY_MB = env_int("PAIRAID_SOLVER_MEMORY_MB", default=4096, minimum=1)
+# A running plan run whose heartbeat (every 5 s: solver_process.HEARTBEAT_SECONDS) is older than
+# this has lost its worker; a task worker fails it, and /healthz/work reports it until then. At
+# least three heartbeats, so that a busy database never fails a live run; lower than the
+# default only where a dead worker must be noticed sooner (the CI smoke test uses 15).
+PAIRAID_RUN_STALL_SECONDS = env_int("PAIRAID_RUN_STALL_SECONDS", default=60, minimum=15)
 
 # A request expires this many days after it is raised (or last renewed) unless renewed.
 PAIRAID_REQUEST_EXPIRY_DAYS = int(os.environ.get("PAIRAID_REQUEST_EXPIRY_DAYS", 90))

@@ -5,22 +5,29 @@ run; SIGTERM stops a run promptly as `interrupted`; /healthz/work reports stalle
 
 import dataclasses
 import datetime
+import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from tests.launcher_helpers import running
 
 from pairaid import engine
 from pairaid.errors import Conflict
 from pairaid.pairing import runs, solver_process
+from pairaid.pairing.management.commands import worker
 from pairaid.pairing.models import Pairing, PlanRun
 
 pytestmark = pytest.mark.django_db
+STALL_SECONDS = django_settings.PAIRAID_RUN_STALL_SECONDS
 
 
 def long_problem() -> dict:
@@ -157,7 +164,7 @@ def stalled_run(hubei, seconds_ago: float, number: int = 900) -> PlanRun:  # typ
 
 def test_a_run_whose_worker_died_is_failed_with_the_reason_and_its_task_too(hubei):
     alive = stalled_run(hubei, seconds_ago=solver_process.HEARTBEAT_SECONDS, number=901)
-    dead = stalled_run(hubei, seconds_ago=solver_process.STALL_SECONDS + 5)
+    dead = stalled_run(hubei, seconds_ago=STALL_SECONDS + 5)
     assert runs.fail_stalled() == 1
     dead.refresh_from_db()
     alive.refresh_from_db()
@@ -170,7 +177,7 @@ def test_a_run_whose_worker_died_is_failed_with_the_reason_and_its_task_too(hube
 def test_a_failed_run_is_retried_as_a_new_linked_run_from_the_page_and_the_api(
     hubei, client, people, django_capture_on_commit_callbacks
 ):
-    dead = stalled_run(hubei, seconds_ago=solver_process.STALL_SECONDS + 5)
+    dead = stalled_run(hubei, seconds_ago=STALL_SECONDS + 5)
     runs.fail_stalled()
     client.force_login(people["coordinator"])
     page = client.get(f"/p/{hubei.slug}/plan/runs/{dead.number}/").content.decode()
@@ -193,7 +200,7 @@ def test_a_failed_run_is_retried_as_a_new_linked_run_from_the_page_and_the_api(
 
 
 def test_an_observer_may_not_retry(hubei, client, people):
-    dead = stalled_run(hubei, seconds_ago=solver_process.STALL_SECONDS + 5)
+    dead = stalled_run(hubei, seconds_ago=STALL_SECONDS + 5)
     runs.fail_stalled()
     client.force_login(people["observer"])
     assert (
@@ -204,12 +211,83 @@ def test_an_observer_may_not_retry(hubei, client, people):
 
 
 def test_healthz_work_reports_stalled_runs_while_healthz_stays_live(hubei, client):
-    stalled_run(hubei, seconds_ago=solver_process.STALL_SECONDS + 5)
+    stalled_run(hubei, seconds_ago=STALL_SECONDS + 5)
     work = client.get("/healthz/work")
     assert work.status_code == 503
     assert work.json()["work"]["stalled_plan_runs"] == 1
-    assert work.json()["work"]["stall_seconds"] == solver_process.STALL_SECONDS
+    assert work.json()["work"]["stall_seconds"] == STALL_SECONDS
     assert client.get("/healthz").status_code == 200
     runs.fail_stalled()
     work = client.get("/healthz/work")
     assert work.status_code == 200 and work.json()["work"]["stalled_plan_runs"] == 0
+
+
+def test_the_stall_threshold_is_the_operator_s_setting(hubei, settings):
+    settings.PAIRAID_RUN_STALL_SECONDS = 15
+    dead = stalled_run(hubei, seconds_ago=20, number=902)
+    stalled_run(hubei, seconds_ago=10, number=903)  # two heartbeats missed: still alive
+    assert list(runs.stalled()) == [dead]
+
+
+class Turns(threading.Event):
+    """A stop that lets a loop waiting on it take `turns` turns at once, then ends it."""
+
+    def __init__(self, turns: int) -> None:
+        super().__init__()
+        self.left = turns
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+
+@pytest.mark.django_db(transaction=True)  # the watch reads through its own connection
+def test_a_running_worker_s_stall_watch_fails_a_dead_worker_s_run(hubei):
+    alive = stalled_run(hubei, seconds_ago=solver_process.HEARTBEAT_SECONDS, number=901)
+    dead = stalled_run(hubei, seconds_ago=STALL_SECONDS + 5)
+    # The thread `pairaid worker` runs beside its task loop, for one turn (no sleeping here).
+    watch = threading.Thread(target=worker.watch_stalled_runs, args=(Turns(1),))
+    watch.start()
+    watch.join()
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.state == "failed" and "stopped answering" in dead.log
+    assert alive.state == "running"
+    assert runs.tasks_of_run(dead.pk).get().status == "FAILED"
+
+
+# A task worker reduced to its solve: it prints its solver's process id at the first heartbeat.
+SOLVING_WORKER = """
+import json, multiprocessing, sys, threading
+from pairaid.pairing import solver_process
+
+def started():
+    print(*(c.pid for c in multiprocessing.active_children() if c.name == "pairaid-solver"),
+          flush=True)
+
+solver_process.solve(json.loads(open(sys.argv[1]).read()), memory_limit_mb=4096,
+                     stop=threading.Event(), on_progress=lambda step: None, on_heartbeat=started)
+"""
+
+
+def test_a_solver_whose_worker_is_killed_stops_on_its_own_quietly(tmp_path):
+    problem = tmp_path / "problem.json"
+    problem.write_text(json.dumps(long_problem()))
+    solving = subprocess.Popen(
+        [sys.executable, "-c", SOLVING_WORKER, str(problem)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert solving.stdout is not None
+    solver = int(solving.stdout.readline())
+    solving.send_signal(signal.SIGKILL)  # as the out-of-memory killer would
+    try:
+        # The pipes close once every process holding them has ended, the orphan included.
+        _, said = solving.communicate(timeout=60)
+    finally:
+        if running(solver):
+            os.kill(solver, signal.SIGKILL)
+    assert not running(solver)
+    assert "the task worker is gone; stopping without a result" in said
+    assert "Traceback" not in said

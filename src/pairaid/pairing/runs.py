@@ -180,8 +180,8 @@ def _end(run: PlanRun, state: str, reason: str) -> PlanRun:
 
 def stalled() -> QuerySet[PlanRun]:
     """Runs whose worker stopped answering: running, with no heartbeat for
-    `solver_process.STALL_SECONDS` (the worker was killed, ran out of memory, or its host went)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=solver_process.STALL_SECONDS)
+    `PAIRAID_RUN_STALL_SECONDS` (the worker was killed, ran out of memory, or its host went)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.PAIRAID_RUN_STALL_SECONDS)
     return PlanRun.objects.filter(state=PlanRun.State.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
@@ -190,7 +190,8 @@ def stalled() -> QuerySet[PlanRun]:
 @transaction.atomic
 def fail_stalled() -> int:
     """Mark failed every stalled run, with the reason, and its task; returns how many. The task
-    worker calls it as it starts (`pairaid worker`) and before each run."""
+    worker calls it as it starts (`pairaid worker`), before each run, and every few seconds
+    while it runs (its stall watch)."""
     found = list(stalled().select_for_update())
     for run in found:
         last = run.heartbeat_at or run.started_at

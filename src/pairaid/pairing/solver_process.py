@@ -8,8 +8,9 @@ the kernel killed it), and a worker that dies must not leave its run "running" f
   limit inside the process: OR-Tools and numpy reserve far more address space than they use,
   and such a limit misfires on them.
 - **Heartbeat.** While the child solves, the worker records a heartbeat every
-  `HEARTBEAT_SECONDS` (`on_heartbeat`). A run whose heartbeat is older than `STALL_SECONDS` has
-  lost its worker (killed, out of memory, its host gone): `runs.fail_stalled` marks it failed.
+  `HEARTBEAT_SECONDS` (`on_heartbeat`). A run whose heartbeat is older than the stall threshold
+  (`PAIRAID_RUN_STALL_SECONDS`) has lost its worker (killed, out of memory, its host gone):
+  `runs.fail_stalled` marks it failed.
 - **Stopping.** When `stop` is set (SIGTERM to the worker), the worker tells the child, whose
   engine stops through its stop token and returns the best plan so far; a child that does not
   answer within `STOP_GRACE_SECONDS` is killed.
@@ -21,6 +22,7 @@ imports only the engine. This module imports nothing of Django at module level f
 
 import dataclasses
 import multiprocessing
+import sys
 import threading
 import time
 import traceback
@@ -34,7 +36,6 @@ from pairaid import engine
 
 POLL_SECONDS = 0.2
 HEARTBEAT_SECONDS = 5.0
-STALL_SECONDS = 60.0  # twelve heartbeats missed
 STOP_GRACE_SECONDS = 15.0
 STOP = "stop"
 
@@ -150,8 +151,18 @@ def resident_mb(pid: int) -> float | None:
     return None
 
 
+class _WorkerGone(Exception):
+    """The worker's end of the pipe is closed: it died, and no one will read this child's result."""
+
+
 def _child(problem: dict[str, Any], messages: Connection, stop_child: Connection) -> None:
-    """The child's whole life: solve, sending progress and then the result (or the error)."""
+    """The child's whole life: solve, sending progress and then the result (or the error).
+
+    A worker killed outright (SIGKILL, the kernel's out-of-memory killer) cannot stop its child,
+    so the child notices on its own: the stop pipe closes (the solve stops through its token) or
+    a message finds no reader. Either way it ends within moments, quietly, with nothing sent; it
+    never writes anywhere else, and the run is failed by another worker when its heartbeat stops.
+    """
     token = engine.StopToken()
 
     def listen() -> None:
@@ -162,13 +173,31 @@ def _child(problem: dict[str, Any], messages: Connection, stop_child: Connection
             pass
         token.set()
 
+    def send(message: tuple[str, Any]) -> None:
+        try:
+            messages.send(message)
+        except OSError:  # a broken pipe: the worker is gone
+            token.set()
+            raise _WorkerGone from None
+
     threading.Thread(target=listen, daemon=True).start()
+    try:
+        _solve_and_send(problem, token, send)
+    except _WorkerGone:
+        print("pairaid-solver: the task worker is gone; stopping without a result", file=sys.stderr)
+
+
+def _solve_and_send(
+    problem: dict[str, Any], token: engine.StopToken, send: Callable[[tuple[str, Any]], None]
+) -> None:
     try:
         result = engine.solve(
             engine.problem_from_dict(problem),
-            progress=lambda step: messages.send(("progress", step)),
+            progress=lambda step: send(("progress", step)),
             stop=token,
         )
-        messages.send(("result", result))
+        send(("result", result))
+    except _WorkerGone:
+        raise
     except BaseException:  # reported to the worker, which fails the run with it
-        messages.send(("error", traceback.format_exc()))
+        send(("error", traceback.format_exc()))

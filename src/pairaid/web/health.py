@@ -3,11 +3,12 @@
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from pairaid import __version__
-from pairaid.pairing.solver_process import HEARTBEAT_SECONDS, STALL_SECONDS
+from pairaid.pairing.solver_process import HEARTBEAT_SECONDS
 
 
 def database_status() -> dict[str, Any]:
@@ -53,14 +54,14 @@ def work_status() -> dict[str, Any]:
         return {"status": "error", "error": str(error)}
     waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
     # A task waiting longer than a run may stall means no worker is taking tasks.
-    no_worker = waited > STALL_SECONDS
+    no_worker = waited > settings.PAIRAID_RUN_STALL_SECONDS
     return {
         "status": "stalled" if stalled or no_worker else "ok",
         "waiting_tasks": waiting_count,
         "oldest_waiting_seconds": round(waited, 1),
         "running_plan_runs": running,
         "stalled_plan_runs": stalled,
-        "stall_seconds": STALL_SECONDS,
+        "stall_seconds": settings.PAIRAID_RUN_STALL_SECONDS,
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         "last_finished_at": finished.isoformat() if finished else None,
     }
