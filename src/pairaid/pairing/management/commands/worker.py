@@ -5,10 +5,11 @@ from typing import Any
 
 from django_tasks_db.management.commands import db_worker
 
+from pairaid import commands
 from pairaid.pairing import runs
 
 
-class Command(db_worker.Command):
+class Command(commands.OneLineErrors, db_worker.Command):
     help = "Run the task worker (plan runs and other background work); fails stalled runs first."
 
     def handle(self, *args: Any, **options: Any) -> None:
