@@ -38,6 +38,47 @@ def test_files_of_a_notice(hubei):
     assert sheet.max_row == 1 + 21
 
 
+def _pdf_fonts(reader):
+    """Every font the PDF's pages use, with the descriptor that says whether it is embedded."""
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font["/Subtype"] == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            yield font["/BaseFont"], font["/FontDescriptor"].get_object()
+
+
+def _squeezed(text):
+    """Text without whitespace: the PDF wraps lines where the page needs."""
+    return "".join(text.split())
+
+
+def test_the_notice_pdf_embeds_its_font_and_reads_back_in_both_languages(hubei):
+    """A referenced font prints with whatever the viewer substitutes (a missing-glyph box, Latin
+    letters spaced apart): the one font is embedded, covers every character of the notice, and
+    the text extracts as written in Chinese and English, markup characters included."""
+    from pypdf import PdfReader
+    from reportlab.pdfbase import pdfmetrics
+
+    hubei.name_en = "COVID-19 medical aid to Hubei <outside Wuhan> & more"
+    hubei.save()
+    notice = notices.publish(programme=hubei, user=None)
+    reader = PdfReader(io.BytesIO(notices.as_pdf(notice)))
+
+    fonts = list(_pdf_fonts(reader))
+    assert {name.split("+")[-1] for name, _ in fonts} == {"WenQuanYiMicroHei-0"}
+    assert all("/FontFile2" in descriptor for _, descriptor in fonts)
+
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    expected = [notice.title_zh, notice.title_en, "日期 Date: 2020-02-12 · hubei-2020"]
+    expected += [e[name] for e in notice.entries for name in ("name_zh", "name_en")]
+    expected += ["江苏省 Jiangsu (medical_staff 347)", "恩施土家族苗族自治州"]
+    assert "COVID-19 medical aid to Hubei <outside Wuhan> & more" in notice.title_en
+    assert [s for s in expected if _squeezed(s) not in _squeezed(text)] == []
+    covered = pdfmetrics.getFont(notices.NOTICE_FONT).face.charToGlyph
+    assert sorted({c for c in _squeezed(text) if ord(c) not in covered}) == []
+
+
 def test_only_an_approved_run_is_published(hubei, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.start(

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from pairaid import engine
 from pairaid.accounts import tokens
@@ -91,6 +92,25 @@ def test_the_cli_refuses_them_alike_with_exit_code_2(hubei: Any) -> None:
     assert refused.value.returncode == 2
     assert "objectives" in str(refused.value)
     assert not PlanRun.objects.exists()
+
+
+@pytest.mark.parametrize("levels", ["-100", "0", "17"])
+def test_a_count_of_levels_out_of_range_is_refused_with_the_range(hubei: Any, levels: str) -> None:
+    """`leximin:-100` is a whole number: what is wrong is its range, and the message says so."""
+    with pytest.raises(CommandError) as refused:
+        call_command("plan", "hubei-2020", "--objective", f"leximin:{levels}", stdout=StringIO())
+    assert f"expected levels from 1 to {RECIPIENTS}, got {levels}" in str(refused.value)
+    assert refused.value.returncode == 2
+    options = run_options.RunOptions(objectives=run_options.parse_objectives(f"leximin:{levels}"))
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused_zh:
+        run_options.check(options, recipients=RECIPIENTS)
+    assert f"层级数为 1 至 {RECIPIENTS}" in str(refused_zh.value)
+
+
+def test_a_count_of_levels_that_is_no_number_is_refused_as_such() -> None:
+    with pytest.raises(ValidationFailed, match="expected a whole number, got 'many'") as refused:
+        run_options.parse_objectives("leximin:many")
+    assert [problem.column for problem in refused.value.problems] == ["objectives"]
 
 
 def test_the_plan_page_refuses_them_alike(client: Any, people: dict[str, Any]) -> None:

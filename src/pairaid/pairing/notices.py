@@ -1,8 +1,11 @@
 """Publishing: an approved plan becomes a numbered, dated pairing notice in Chinese and English,
 as a print-ready page, a PDF, and the same data as CSV and XLSX."""
 
+import functools
 import io
+from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -138,19 +141,42 @@ def as_xlsx(notice: PairingNotice) -> bytes:
     return xlsx_bytes(workbook)
 
 
+# One face for both scripts, embedded in every PDF (fonts/VENDORED.md says where it comes from and
+# why): a font that is only referenced prints with whatever the reader's viewer substitutes.
+NOTICE_FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
+NOTICE_FONT = "WenQuanYiMicroHei"
+
+
+@functools.cache
+def _notice_font() -> str:
+    """Register the vendored font with reportlab once per process (parsing it takes a moment)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(NOTICE_FONT, NOTICE_FONT_FILE, subfontIndex=0))
+    return NOTICE_FONT
+
+
+def _donor_line(donor: dict[str, Any]) -> str:
+    """'江苏省 Jiangsu (medical_staff 347)': the donor's names and its allocation, if any."""
+    names = f"{donor['name_zh']} {donor['name_en']}"
+    if not donor["allocation"]:
+        return names
+    return f"{names} ({', '.join(f'{k} {v:g}' for k, v in donor['allocation'].items())})"
+
+
 def as_pdf(notice: PairingNotice) -> bytes:
-    """A print-ready PDF in Chinese and English (reportlab's built-in CJK font: no font files)."""
+    """A print-ready PDF in Chinese and English, its one font embedded. Names and titles are
+    escaped: reportlab reads a paragraph's text as markup."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    title = ParagraphStyle("title", fontName="STSong-Light", fontSize=15, leading=20)
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=9.5, leading=13)
+    font = _notice_font()
+    title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20)
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -161,25 +187,19 @@ def as_pdf(notice: PairingNotice) -> bytes:
         bottomMargin=16 * mm,
         title=notice.title_en,
         author="PairAid",
+        # Not reportlab's default Helvetica, which would be one more font left unembedded.
+        initialFontName=font,
     )
     data = [[Paragraph("受援地区 Recipient", body), Paragraph("支援方 Donors", body)]]
     for entry in notice.entries:
-        donors = "<br/>".join(
-            f"{d['name_zh']} {d['name_en']}"
-            + (
-                f" ({', '.join(f'{k} {v:g}' for k, v in d['allocation'].items())})"
-                if d["allocation"]
-                else ""
-            )
-            for d in entry["donors"]
-        )
-        data.append(
-            [Paragraph(f"{entry['name_zh']}<br/>{entry['name_en']}", body), Paragraph(donors, body)]
-        )
+        recipient = f"{escape(entry['name_zh'])}<br/>{escape(entry['name_en'])}"
+        donors = "<br/>".join(escape(_donor_line(donor)) for donor in entry["donors"])
+        data.append([Paragraph(recipient, body), Paragraph(donors, body)])
     table = Table(data, colWidths=[55 * mm, 119 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), font),  # a cell's own font is Helvetica
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -187,8 +207,8 @@ def as_pdf(notice: PairingNotice) -> bytes:
         )
     )
     story = [
-        Paragraph(notice.title_zh, title),
-        Paragraph(notice.title_en, title),
+        Paragraph(escape(notice.title_zh), title),
+        Paragraph(escape(notice.title_en), title),
         Spacer(1, 4 * mm),
         Paragraph(f"日期 Date: {notice.date.isoformat()} · {notice.programme.slug}", body),
         Spacer(1, 5 * mm),

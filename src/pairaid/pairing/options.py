@@ -9,7 +9,7 @@ run that fails later in the worker, nor one that holds it for hours or takes its
 import datetime
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils.translation import gettext
 
@@ -54,7 +54,7 @@ def parse_objectives(text: str) -> list[dict[str, Any]]:
     for part in (p.strip() for p in text.split(",") if p.strip()):
         name, _, count = part.partition(":")
         levels.append(
-            {"name": name, "levels": _whole(count, "objective")} if count else {"name": name}
+            {"name": name, "levels": _whole(count, "objectives")} if count else {"name": name}
         )
     return levels or [{"name": "max_min_coverage"}]
 
@@ -172,9 +172,14 @@ def _is_whole(value: Any) -> bool:
 
 
 def _whole(text: str, column: str) -> int:
-    if not text.strip().isascii() or not text.strip().isdigit():
-        _refuse(column, gettext("expected a whole number, got %(text)s") % {"text": repr(text)})
-    return int(text)
+    """A whole number as written, sign and all: whether it is in range is `check`'s to say, with
+    the range (`leximin:-100` is "levels from 1 to 16, got -100", not "not a whole number")."""
+    try:
+        if text.strip().isascii():
+            return int(text)
+    except ValueError:
+        pass
+    _refuse(column, gettext("expected a whole number, got %(text)s") % {"text": repr(text)})
 
 
 def _expected(column: str, expected: str, got: Any) -> Problem:
@@ -184,5 +189,5 @@ def _expected(column: str, expected: str, got: Any) -> Problem:
     )
 
 
-def _refuse(column: str, message: str) -> None:
+def _refuse(column: str, message: str) -> NoReturn:
     raise ValidationFailed([Problem(message, column=column)])

@@ -4,8 +4,9 @@ import getpass
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from pairaid import commands
 from pairaid.accounts import services as account_services
 from pairaid.accounts.models import Membership, User
 from pairaid.errors import NotFound, PairAidError, ValidationFailed
@@ -13,7 +14,7 @@ from pairaid.programmes import services as programme_services
 from pairaid.registry.models import Region
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = "Create and list accounts; grant and revoke programme roles."
 
     def add_arguments(self, parser: CommandParser) -> None:

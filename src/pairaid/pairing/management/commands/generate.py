@@ -15,16 +15,16 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from pairaid import engine
+from pairaid import commands, engine
 from pairaid.engine.generate import generate
 from pairaid.engine.instance import OBJECTIVE_NAMES
 
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = (
         "Write seeded synthetic pairing problems (docs/problem-format.md) for tests and benchmarks."
     )

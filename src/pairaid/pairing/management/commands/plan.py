@@ -8,9 +8,9 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from pairaid import engine
+from pairaid import commands, engine
 from pairaid.engine.report import format_table
 from pairaid.errors import NotFound, ValidationFailed
 from pairaid.pairing import options as plan_options
@@ -18,12 +18,17 @@ from pairaid.pairing import runs, translate
 from pairaid.programmes import services as programme_services
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = "Plan the pairing of a programme with the engine and store the run."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("programme", help="programme slug, e.g. hubei-2020")
-        parser.add_argument("--as-of", metavar="DATE", help="default: the programme date")
+        parser.add_argument(
+            "--as-of",
+            type=commands.date_argument,
+            metavar="YYYY-MM-DD",
+            help="default: the programme date",
+        )
         parser.add_argument("--need-from", metavar="INDICATOR[:RATIO]")
         parser.add_argument("--capacity-from", metavar="INDICATOR[:TOTAL]")
         parser.add_argument(
@@ -58,7 +63,7 @@ class Command(BaseCommand):
                 time_limit_seconds=options["time_limit"],
                 need_from=options["need_from"],
                 capacity_from=options["capacity_from"],
-                as_of=options["as_of"],
+                as_of=options["as_of"] and options["as_of"].isoformat(),
                 deterministic=options["deterministic"],
                 seed=options["seed"],
                 backend=options["backend"],

@@ -11,14 +11,14 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from pairaid import engine
+from pairaid import commands, engine
 from pairaid.engine.instance import BACKEND_NAMES
 from pairaid.engine.report import format_table
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = "Solve a pairing problem (JSON) or an OR-Library GAP file and print the result."
     requires_system_checks: list[str] = []
     requires_migrations_checks = False

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands import db_worker
 
+from pairaid import commands
 from pairaid.pairing import runs
 from pairaid.pairing.solver_process import HEARTBEAT_SECONDS
 
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 STALL_WATCH_SECONDS = HEARTBEAT_SECONDS
 
 
-class Command(db_worker.Command):
+class Command(commands.OneLineErrors, db_worker.Command):
     help = "Run the task worker (plan runs and other background work); fails stalled runs."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -4,14 +4,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
+from pairaid import commands
 from pairaid.errors import Conflict, NotFound, ValidationFailed
 from pairaid.scenarios import services as scenario_services
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = "List, load and export scenario bundles (docs/scenario-format.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,12 +3,12 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from pairaid import backup
+from pairaid import backup, commands
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = "Write a backup of the database and the stored files to PATH (.tar.gz)."
 
     def add_arguments(self, parser: CommandParser) -> None:

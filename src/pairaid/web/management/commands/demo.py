@@ -8,8 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from pairaid import commands
 from pairaid.accounts import services as account_services
 from pairaid.errors import PairAidError
 from pairaid.pairing import services as pairing_services
@@ -24,7 +25,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = "Set up the demo (migrate, load bundles, demo accounts) or serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,14 +3,14 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from pairaid import backup
+from pairaid import backup, commands
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = (
-        "Replace the database and the stored files with the backup at PATH; then migrate and "
+        "Replace the database and the stored files with the backup at PATH. Then migrate and "
         "start a new generation of cached pages. Stop the web and task workers first."
     )
 
