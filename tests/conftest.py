@@ -69,6 +69,24 @@ def hubei(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def unapproved_run(hubei):  # type: ignore[no-untyped-def]
+    """A finished plan run on hubei-2020 that nobody approved or discarded, made through the
+    service `pairaid plan` uses: its proposals stand in the database beside the 21 historical
+    pairings, some naming the same pairs."""
+    from pairaid.pairing import runs
+
+    run = runs.start(
+        programme=hubei,
+        user=None,
+        options=runs.RunOptions(time_limit_seconds=3, deterministic=True),
+        enqueue=lambda _pk: None,
+    )
+    run, _ = runs.execute(run.pk)
+    assert run.pairings.filter(status="proposed").exists()
+    return run
+
+
+@pytest.fixture
 def wenchuan(db):  # type: ignore[no-untyped-def]
     """The wenchuan-2008 bundle, loaded: 20 recipients, two of them code-less areas."""
     from pairaid.programmes.models import Programme

@@ -194,13 +194,29 @@ def test_approved_pairings_becoming_active_show_at_once(
     assert rows[pairing.pk]["status"] == "active"
 
 
-def test_the_status_filter_has_its_own_entry(
+def test_each_date_and_status_has_its_own_entry(
     client: Any, hubei: Programme, keys: dict[str, str]
 ) -> None:
-    everything = _get(client, keys["observer"]).json()
-    ended = _get(client, keys["observer"], f"{PAGE}&status=ended").json()
-    assert ended["count"] == hubei.pairings.filter(status="ended").count()
-    assert everything["count"] == hubei.pairings.count()
+    def count(query: str = "") -> int:
+        return int(_get(client, keys["observer"], f"{PAGE}{query}").json()["count"])
+
+    assert count() == 21  # in force at the programme date, 2020-02-12
+    assert count("&date=2020-02-09") == 0  # before they began
+    assert count("&status=ended") == 0
+    assert count("&status=active") == count("&status=active&date=2020-02-10") == 21
+    assert count("&status=active&date=2020-02-09") == 0
+    explicit = _get(client, keys["observer"], f"{PAGE}&date=2020-02-12").content
+    assert explicit == _get(client, keys["observer"]).content
+
+
+def test_the_default_date_is_keyed_as_resolved(
+    client: Any, hubei: Programme, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A programme that follows today moves to the next day without any write: the entry of
+    the day before must not answer for it."""
+    assert _get(client, keys["observer"]).json()["count"] == 21
+    monkeypatch.setattr(Programme, "current_date", lambda self: datetime.date(2020, 2, 9))
+    assert _get(client, keys["observer"]).json()["count"] == 0
 
 
 def test_a_revoked_token_is_refused_however_warm_the_cache(

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from pairaid.programmes import services as programme_services
-from pairaid.programmes.models import CapacityLine, Participant
+from pairaid.programmes.models import CapacityLine, Participant, Programme
 from pairaid.registry.models import Region, ResourceType, Source
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,10 @@ def test_programme_date_defaults_business_dates(hubei):
     assert hubei.current_date() == datetime.date.today()
 
 
-def test_summaries_count_participants_and_pairings(hubei):
-    summary = programme_services.summaries().get(slug="hubei-2020")
-    assert (summary.donor_count, summary.recipient_count, summary.pairing_count) == (19, 16, 21)
+def test_summaries_count_participants_and_pairings_in_force(hubei, unapproved_run):
+    (summary,) = programme_services.summaries(Programme.objects.filter(slug="hubei-2020"))
+    assert (summary.donors, summary.recipients, summary.pairings) == (19, 16, 21)
+    # At a date before the pairings began, none was in force.
+    programme_services.set_programme_date(programme=hubei, date=datetime.date(2020, 2, 9))
+    (summary,) = programme_services.summaries(Programme.objects.filter(slug="hubei-2020"))
+    assert summary.pairings == 0

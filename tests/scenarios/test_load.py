@@ -1,11 +1,14 @@
 """Loading the bundled programmes: counts, sources, no-op reloads, updates and round trips."""
 
+import csv
+import io
 import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from pairaid.errors import Conflict
 from pairaid.pairing.models import AllocationLine, Pairing
@@ -341,3 +344,45 @@ def test_an_export_after_unapproved_runs_reproduces_the_record(hubei, tmp_path):
     after = scenario_services.export_programme("hubei-2020", tmp_path / "after")
     assert _files(after) == _files(before)
     assert len((after / "pairings.csv").read_text(encoding="utf-8").splitlines()) == 1 + 21
+
+
+def test_after_one_unapproved_pairaid_plan_load_and_export_keep_to_the_record(hubei, tmp_path):
+    """Issue 18, as reproduced: `pairaid plan` once, approved by nobody; `scenario load` then
+    called the database edited, and `scenario export` wrote the run's proposals with the
+    historical pairs, Hebei → Shennongjia replaced by the proposal of the same pair and date."""
+    before = scenario_services.export_programme("hubei-2020", tmp_path / "before")
+    with pytest.raises(SystemExit) as ended:
+        call_command(
+            "plan",
+            "hubei-2020",
+            "--as-of",
+            "2020-02-10",
+            "--time-limit",
+            "3",
+            "--deterministic",
+            stdout=io.StringIO(),
+        )
+    assert ended.value.code == 0
+    run = hubei.plan_runs.get()
+    assert run.decision == "pending" and run.pairings.filter(status="proposed").exists()
+    hebei_shennongjia = hubei.pairings.of_record().get(
+        donor__region__code="130000", recipient__region__code="429021"
+    )
+    # The run proposes on the historical pairings' date; one proposal names their pair too.
+    run.pairings.filter(pk=run.pairings.order_by("pk").first().pk).update(
+        donor=hebei_shennongjia.donor, recipient=hebei_shennongjia.recipient
+    )
+    assert run.pairings.filter(valid_from=hebei_shennongjia.valid_from).count() > 1
+
+    loaded = io.StringIO()
+    call_command("scenario", "load", "hubei-2020", stdout=loaded)
+    assert "nothing changed" in loaded.getvalue()
+    call_command("scenario", "export", "hubei-2020", str(tmp_path / "after"), stdout=io.StringIO())
+
+    assert _files(tmp_path / "after") == _files(before)
+    with (tmp_path / "after" / "pairings.csv").open(encoding="utf-8") as table:
+        rows = list(csv.DictReader(table))
+    assert len(rows) == 21
+    assert {(r["status"], r["origin"]) for r in rows} == {("active", "historical")}
+    (row,) = [r for r in rows if (r["donor"], r["recipient"]) == ("130000", "429021")]
+    assert row["rationale"] == hebei_shennongjia.rationale

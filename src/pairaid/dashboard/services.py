@@ -30,7 +30,7 @@ class Overview(coverage.CoverageOverview):
     """What the overview shows as of a date: the coverage, and the ledger's panels. Cached: plain
     values, no querysets."""
 
-    pairing_ids: list[int] = field(default_factory=list)  # every pairing, in the page's order
+    pairing_ids: list[int] = field(default_factory=list)  # those in force, in the page's order
     largest_gaps: list[gap_queries.Gap] = field(default_factory=list)
     reports: list[report_queries.ReportSummary] = field(default_factory=list)  # of the date
     overdue: list[str] = field(default_factory=list)  # teams on duty that have not reported
@@ -79,7 +79,7 @@ def recipients_page(data: Overview, number: int | None, *, per_page: int = 50) -
 
 
 def pairs_page(data: Overview, number: int | None, *, per_page: int = 100) -> Page:
-    """One page of the programme's pairings, fetched by id (the order is in the overview) when
+    """One page of the pairings in force, fetched by id (the order is in the overview) when
     first iterated: a page whose table comes from the cache reads none."""
     page: Page[Any] = Paginator(data.pairing_ids, per_page).get_page(number)
     page.object_list = _PairingsByIds(list(page.object_list))
@@ -145,7 +145,7 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
     reports, overdue = report_queries.report_summary(programme, on)
     result = Overview(
         **vars(found.overview),
-        pairing_ids=_pairing_order(programme),
+        pairing_ids=_pairing_order(programme, on),
         largest_gaps=gap_queries.gaps(programme, on)[:LARGEST_GAPS],
         reports=reports,
         overdue=overdue,
@@ -158,11 +158,13 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
     return _Computed(result, json.dumps(map_data, ensure_ascii=False).encode())
 
 
-def _pairing_order(programme: Programme) -> list[int]:
-    """Every pairing's id, by recipient then donor: sorting joins all of them, so it is done
-    once per overview, not per page."""
+def _pairing_order(programme: Programme, on: datetime.date) -> list[int]:
+    """The ids of the pairings in force at the date, by recipient then donor: sorting joins all
+    of them, so it is done once per overview, not per page. A plan run's proposals are not
+    among them: they belong to the run and show on its page."""
     return list(
         Pairing.objects.filter(programme=programme)
+        .in_force(on)
         .order_by("recipient__region__code", "recipient__region__name_en", "donor__region__code")
         .values_list("pk", flat=True)
     )

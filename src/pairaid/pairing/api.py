@@ -15,10 +15,17 @@ from pairaid import engine, freshness
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
-from pairaid.errors import NotFound
+from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.pairing import notices, runs, tasks
 from pairaid.pairing import options as run_options
-from pairaid.pairing.models import AllocationLine, Pairing, PairingNotice, PlanRun
+from pairaid.pairing.models import (
+    AllocationLine,
+    Pairing,
+    PairingNotice,
+    PairingQuerySet,
+    PlanRun,
+)
+from pairaid.programmes.models import Programme
 from pairaid.registry import references
 
 router = Router(tags=["pairings and plan runs"])
@@ -141,25 +148,57 @@ PAGINATION = Pages(page_size=50)
 def list_pairings(
     request: HttpRequest,
     slug: str,
-    status: str = "",
+    date: datetime.date | None = None,
+    status: Pairing.Status | None = None,
     ninja_pagination: PageNumberPagination.Input = Query(...),  # noqa: B008 (ninja's way)
 ) -> HttpResponse:
     # Rendered pages are cached under the data version, after the caller's token and
     # memberships have been checked on this request like any other. Every caller who may see
     # the programme sees the same rows, in every language, so the key holds neither (tests
-    # prove it). No docstring: it would become the operation's description in the schema.
+    # prove it); it holds the query as applied (the date resolved), so a page of one date or
+    # status is never served for another. No docstring: it would become the operation's
+    # description in the schema.
     programme = permissions.programme_for(request.user, slug)
+    on = _pairings_date(programme, date, status)
     page, size = ninja_pagination.page, ninja_pagination.page_size
-    key = freshness.cache_key("api-pairings", programme.pk, status, page, size)
+    key = freshness.cache_key("api-pairings", programme.pk, on, status, page, size)
     body = cache.get(key) if key else None
     if body is None:
-        pairings = programme.pairings.all()
-        rows = IdsFirst(pairings.filter(status=status) if status else pairings)
+        rows = IdsFirst(_pairings_asked(programme.pairings.all(), on, status))
         data = PAGINATION.paginate_queryset(rows, ninja_pagination, request)  # type: ignore[arg-type]
         body = _render(request, PagedPairingOut(**data).model_dump())
         if key:
             cache.set(key, body, timeout=freshness.ENTRY_SECONDS)
     return HttpResponse(body, content_type=_api().get_content_type())
+
+
+def _pairings_date(
+    programme: Programme, asked: datetime.date | None, status: str | None
+) -> datetime.date | None:
+    """The date the pairings listed must be in force at: the one asked, else the programme
+    date; none where only a status is asked (its pairings of record, whatever their dates)."""
+    if status == Pairing.Status.PROPOSED:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "proposals belong to their plan run: "
+                    f"GET /api/v1/programmes/{programme.slug}/plan-runs/{{number}}",
+                    column="status",
+                )
+            ]
+        )
+    if asked is None and status:
+        return None
+    return asked or programme.current_date()
+
+
+def _pairings_asked(
+    pairings: PairingQuerySet, on: datetime.date | None, status: str | None
+) -> PairingQuerySet:
+    """Those in force at `on` (with `status`, if given), or without a date all the pairings of
+    record with `status`."""
+    chosen = pairings.in_force(on) if on else pairings.of_record()
+    return chosen.filter(status=status) if status else chosen
 
 
 def _api() -> NinjaAPI:

@@ -29,17 +29,36 @@ def get_programme(*, slug: str) -> Programme:
         ) from None
 
 
-def summaries() -> QuerySet[Programme]:
-    """Programmes with their counts of donors, recipients and pairings, in one query."""
-    return Programme.objects.annotate(
+@dataclass(frozen=True)
+class Summary:
+    """A programme with its counts, as the list of programmes shows it."""
+
+    programme: Programme
+    donors: int
+    recipients: int
+    pairings: int  # in force at the programme's date
+
+
+def summaries(programmes: QuerySet[Programme]) -> list[Summary]:
+    """These programmes with their counts of donors and recipients (one query) and of the
+    pairings in force at each one's date (one query each: the dates differ)."""
+    counted = programmes.annotate(
         donor_count=Count(
             "participants", filter=Q(participants__role=Participant.Role.DONOR), distinct=True
         ),
         recipient_count=Count(
             "participants", filter=Q(participants__role=Participant.Role.RECIPIENT), distinct=True
         ),
-        pairing_count=Count("pairings", distinct=True),
     )
+    return [
+        Summary(
+            programme=p,
+            donors=p.donor_count,
+            recipients=p.recipient_count,
+            pairings=p.pairings.in_force(p.current_date()).count(),
+        )
+        for p in counted
+    ]
 
 
 def next_number(*, programme: Programme, numbered: QuerySet[Any]) -> int:

@@ -72,8 +72,11 @@ def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .select_related("resource_type", "source")
         .order_by("resource_type__code", "-as_of")
     )
-    pairings = (member.as_donor if kind == "capacity" else member.as_recipient).select_related(
-        "donor__region", "recipient__region"
+    # In force at the programme date: a plan run's proposals belong to the run's page.
+    pairings = (
+        (member.as_donor if kind == "capacity" else member.as_recipient)
+        .in_force(programme.current_date())
+        .select_related("donor__region", "recipient__region")
     )
     return render(
         request,
