@@ -33,6 +33,8 @@ from pairaid.accounts import tokens
 from pairaid.operations.models import (
     Deployment,
     Disbursement,
+    Facility,
+    FundCommitment,
     Pledge,
     Request,
     RequestLine,
@@ -84,6 +86,8 @@ def _known(programme: Programme) -> Known:
             "shipment_id": ids(Shipment, pledge__line__request__programme=programme),
             "disbursement_id": ids(Disbursement, commitment__donor__programme=programme),
             "deployment_id": ids(Deployment, team__programme=programme),
+            "facility_id": ids(Facility, programme=programme),
+            "commitment_id": ids(FundCommitment, programme=programme),
             "notice": ids(PairingNotice, programme=programme),
             "reference": regions[:10],
             "step": ["dispatch", "arrival", "end"],
@@ -92,6 +96,7 @@ def _known(programme: Programme) -> Known:
             "recipient": regions,
             "donor": regions,
             "resource_type": list(ResourceType.objects.values_list("code", flat=True)),
+            "team": ids(Team, programme=programme),
         },
     )
 

@@ -32,6 +32,7 @@ from pairaid.operations.models import (
     Team,
     TeamMember,
 )
+from pairaid.operations.queries import contacts as contact_queries
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
@@ -240,13 +241,7 @@ class ContactForm(ActorForm):
     email = column(Contact, "email")
 
     def records(self, actor: Actor) -> dict[str, Among]:
-        # A donor's contacts are kept by who manages its teams, a recipient's by who manages
-        # its facilities.
-        actions: dict[str, Action] = {
-            DONOR: Action.MANAGE_TEAMS,
-            RECIPIENT: Action.MANAGE_FACILITIES,
-        }
-        return {"participant": actor.participants(actions)}
+        return {"participant": actor.participants(contact_queries.KEPT_BY)}
 
 
 class ReportForm(ActorForm):

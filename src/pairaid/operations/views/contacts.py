@@ -7,11 +7,10 @@ from django.utils.translation import gettext as _
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
-from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
 from pairaid.forms import valid
 from pairaid.operations.forms import Actor, ContactForm
-from pairaid.operations.models import Contact
+from pairaid.operations.queries import contacts as contact_queries
 from pairaid.operations.services import contacts as contact_services
 
 
@@ -34,16 +33,13 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("Contact added."))
         return redirect("operations:contacts", slug=slug)
-    rows = Contact.objects.filter(programme=programme).select_related(
-        "participant__region", "team", "facility"
-    )
     return render(
         request,
         "operations/contacts.html",
         {
             "programme": programme,
-            "contacts": rows,
+            "contacts": contact_queries.contacts(programme),
             "editable": editable,
-            "show_contacts": permissions.can(request.user, Action.VIEW_CONTACTS, programme),
+            "show_contacts": contact_queries.shows_details(request.user, programme),
         },
     )
