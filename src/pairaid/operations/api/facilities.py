@@ -82,7 +82,7 @@ def _snapshot_out(s: FacilitySnapshot) -> dict[str, Any]:
 
 
 def _facility_out(f: Facility) -> dict[str, Any]:
-    snapshots = list(f.snapshots.all())  # by date (`facility_queries.facilities`)
+    latest = facility_queries.latest_snapshot(f)
     return {
         "id": f.pk,
         "recipient": f.recipient.region.reference,
@@ -91,7 +91,7 @@ def _facility_out(f: Facility) -> dict[str, Any]:
         "beds": f.beds,
         "icu_beds": f.icu_beds,
         "illustrative": f.illustrative,
-        "latest_snapshot": _snapshot_out(snapshots[-1]) if snapshots else None,
+        "latest_snapshot": _snapshot_out(latest) if latest else None,
     }
 
 

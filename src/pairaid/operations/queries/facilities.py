@@ -33,6 +33,11 @@ class Responsibility:
         return [d.team.name for d in self.deployments]
 
     @property
+    def latest_snapshot(self) -> FacilitySnapshot | None:
+        """The facility's latest capacity (its snapshots come by date, `facilities`)."""
+        return latest_snapshot(self.facility)
+
+    @property
     def uncovered(self) -> bool:
         return not self.deployments
 
@@ -50,6 +55,12 @@ def facilities(programme: Programme) -> Any:
         .prefetch_related(Prefetch("snapshots", FacilitySnapshot.objects.order_by("date")))
         .order_by("recipient__region__code", "name", "pk")
     )
+
+
+def latest_snapshot(facility: Facility) -> FacilitySnapshot | None:
+    """A facility of `facilities` at its latest capacity, if any was recorded."""
+    snapshots = list(facility.snapshots.all())
+    return snapshots[-1] if snapshots else None
 
 
 def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Responsibility]:
