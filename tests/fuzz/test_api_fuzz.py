@@ -29,10 +29,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from pairaid.accounts import services as account_services
 from pairaid.accounts import tokens
+from pairaid.accounts.models import User
 from pairaid.operations.models import (
     Deployment,
     Disbursement,
+    Facility,
+    FundCommitment,
     Pledge,
     Request,
     RequestLine,
@@ -49,7 +53,7 @@ from pairaid.scenarios import services as scenario_services
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CALLERS = ("coordinator", "donor", "recipient", "observer", "outsider", "anonymous")
-# Examples per operation and caller: 6 callers × 32 operations × 28 ≈ 5,400 requests.
+# Examples per operation and caller: 6 callers × 55 operations × 28 ≈ 9,200 requests.
 EXAMPLES = int(os.environ.get("PAIRAID_FUZZ_EXAMPLES", "28"))
 CHECKS = [
     not_a_server_error,
@@ -67,7 +71,7 @@ class Known:
     body: dict[str, list[Any]]
 
 
-def _known(programme: Programme) -> Known:
+def _known(programme: Programme, target: Any) -> Known:
     def ids(model: Any, **where: Any) -> list[Any]:
         return list(model.objects.filter(**where).values_list("pk", flat=True)[:20]) or [1]
 
@@ -84,6 +88,10 @@ def _known(programme: Programme) -> Known:
             "shipment_id": ids(Shipment, pledge__line__request__programme=programme),
             "disbursement_id": ids(Disbursement, commitment__donor__programme=programme),
             "deployment_id": ids(Deployment, team__programme=programme),
+            "facility_id": ids(Facility, programme=programme),
+            "commitment_id": ids(FundCommitment, programme=programme),
+            # A member who is none of the callers: a password reset ends its owner's tokens.
+            "user_id": [target.pk],
             "notice": ids(PairingNotice, programme=programme),
             "reference": regions[:10],
             "step": ["dispatch", "arrival", "end"],
@@ -92,6 +100,7 @@ def _known(programme: Programme) -> Known:
             "recipient": regions,
             "donor": regions,
             "resource_type": list(ResourceType.objects.values_list("code", flat=True)),
+            "team": ids(Team, programme=programme),
         },
     )
 
@@ -135,7 +144,9 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
         )
         for name in CALLERS
     }
-    return Callers(headers, _known(hubei))
+    target = User.objects.create_user("fuzz_target", "t@example.org", "a-long-password-1")
+    account_services.grant(user=target, programme=hubei, role="observer")
+    return Callers(headers, _known(hubei, target))
 
 
 # Read at collection, from the application itself (the schema needs no database).

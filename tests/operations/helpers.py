@@ -1,5 +1,5 @@
 """Helpers of the operations tests: hubei-2020's participants and resources by code, API calls
-with a role's token, and workbooks built and uploaded."""
+with a role's token and what each role is answered, and workbooks built and uploaded."""
 
 import io
 
@@ -24,9 +24,17 @@ def pk(code: str) -> int:
 
 
 def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    return getattr(client, method)(
-        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {keys[role]}"
-    )
+    """An API call with the role's token; with none for a role without one (anonymous)."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
+    return getattr(client, method)(url, body, content_type="application/json", **headers)
+
+
+# The callers of the permission tests (`people`), and what a write scoped to Huanggang
+# (recipient) or Shandong (donor) answers each.
+ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
+RECIPIENTS_WRITE = dict(zip(ROLES, [201, 201, 403, 201, 403, 404, 401], strict=True))
+DONORS_WRITE = dict(zip(ROLES, [201, 201, 201, 403, 403, 404, 401], strict=True))
+READ = dict(zip(ROLES, [200, 200, 200, 200, 200, 404, 401], strict=True))
 
 
 def book(**sheets: list[list[object]]) -> io.BytesIO:

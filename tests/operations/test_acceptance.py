@@ -239,7 +239,7 @@ def test_the_story_through_the_api(demo, client):  # type: ignore[no-untyped-def
     number = raised["number"]
 
     # Shandong finds the line in the list of requests, pledges and ships.
-    listed = {r["number"]: r for r in call("donor", "get", "/requests")}
+    listed = {r["number"]: r for r in call("donor", "get", "/requests")["items"]}
     line = listed[number]["lines"][0]
     assert line["pledges"] == []
     pledge = call(
@@ -253,7 +253,7 @@ def test_the_story_through_the_api(demo, client):  # type: ignore[no-untyped-def
     )
 
     # Huanggang finds what it has to receive, and confirms 280 of the 300 tents.
-    waiting = call("recipient", "get", "/shipments?recipient=421100&status=open")
+    waiting = call("recipient", "get", "/shipments?recipient=421100&status=open")["items"]
     tents = [s for s in waiting if s["request"] == number]
     assert [(s["resource_type"], s["donor"], s["reference"]) for s in tents] == [
         ("tent", "CN:370000", "T1")
@@ -265,7 +265,9 @@ def test_the_story_through_the_api(demo, client):  # type: ignore[no-untyped-def
         {"received_quantity": 280, "discrepancies": [{"kind": "short", "quantity": 20}]},
     )
     assert received["status"] == "received"
-    line = {r["number"]: r for r in call("recipient", "get", "/requests")}[number]["lines"][0]
+    line = {r["number"]: r for r in call("recipient", "get", "/requests")["items"]}[number][
+        "lines"
+    ][0]
     assert [Decimal(line[k]) for k in ("requested", "pledged", "in_transit", "received")] == [
         300,
         300,
@@ -277,14 +279,14 @@ def test_the_story_through_the_api(demo, client):  # type: ignore[no-untyped-def
 
     gap = [
         g
-        for g in call("recipient", "get", "/gaps")
+        for g in call("recipient", "get", "/gaps")["items"]
         if (g["recipient"], g["resource_type"]) == ("CN:421100", "tent")
     ]
     assert [(Decimal(g["need"]), Decimal(g["received"]), Decimal(g["gap"])) for g in gap] == [
         (300, 280, 20)
     ]
     assert gap[0]["assessed"] is None and Decimal(gap[0]["requested"]) == 300
-    rate = next(r for r in call("donor", "get", "/league") if r["donor_code"] == "370000")
+    rate = next(r for r in call("donor", "get", "/league")["items"] if r["donor_code"] == "370000")
     assert rate["fulfilment_rate"] == pytest.approx(fulfilment(300, 280))
     shown_everywhere(logged_in(demo["coordinator"]), "Tent", "20", "59 %")
 

@@ -77,7 +77,7 @@ def test_the_gaps_name_each_area_by_its_reference(
 ) -> None:
     for reference in AREAS.values():
         _post(client, coordinator[1], f"{BASE}/requests", _request_body(reference))
-    gaps = _get(client, coordinator[1], f"{BASE}/gaps").json()
+    gaps = _get(client, coordinator[1], f"{BASE}/gaps").json()["items"]
     named = {row["recipient"] for row in gaps}
     assert named >= set(AREAS.values())
     assert "" not in named

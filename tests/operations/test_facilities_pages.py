@@ -47,6 +47,8 @@ def test_capacity_snapshots_and_request_renewal(client, people, hospital):
         5,
         datetime.date(2020, 2, 12),
     )
+    page = client.get("/p/hubei-2020/facilities/").content.decode()
+    assert "02-12: beds 900/100, ICU 55/5" in page  # the latest capacity, beside the facility
     client.post(
         "/p/hubei-2020/requests/",
         {

@@ -1,12 +1,17 @@
 """The API with per-user tokens: the same permissions as the pages, revocation, pagination."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 
 from pairaid.accounts import tokens
 from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
 from pairaid.pairing.models import Pairing, PlanRun
+from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant
+from pairaid.registry.models import ResourceType
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +211,104 @@ def test_session_writes_need_csrf(people):
     )
     assert response.status_code in (401, 403)
     assert not PlanRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role, expected", list(zip(ROLES, [200, 200, 200, 200, 200, 404, 401], strict=True))
+)
+def test_reading_a_participant(client, keys, role, expected):
+    huanggang = participant("421100")
+    url = f"/api/v1/programmes/hubei-2020/participants/{huanggang.pk}"
+    response = call(client, keys, role, "get", url)
+    assert response.status_code == expected
+    if expected == 200:
+        assert (response.json()["region"], response.json()["role"]) == ("CN:421100", "recipient")
+
+
+def test_a_participant_of_another_programme_is_not_found(client, keys):
+    huanggang = participant("421100")
+    url = f"/api/v1/programmes/wenchuan-2008/participants/{huanggang.pk}"
+    assert call(client, keys, "outsider", "get", url).status_code == 404
+
+
+def _line(target: Participant) -> CapacityLine | NeedLine:
+    return programme_services.add_line(
+        participant=target,
+        kind="capacity" if target.role == "donor" else "need",
+        resource_type=ResourceType.objects.get(code="icu_nurse"),
+        quantity=Decimal(30),
+        as_of=datetime.date(2020, 2, 1),
+        source_description="provincial report",
+        username="test",
+    )
+
+
+@pytest.mark.parametrize(
+    "role, code, expected",
+    [
+        ("admin", "421100", 204),
+        ("coordinator", "421100", 204),
+        ("recipient", "421100", 204),
+        ("donor", "421100", 403),
+        ("donor", "370000", 204),
+        ("recipient", "370000", 403),
+        ("observer", "421100", 403),
+        ("outsider", "421100", 404),
+        ("anonymous", "421100", 401),
+    ],
+)
+def test_deleting_lines(client, keys, role, code, expected):
+    target = participant(code)
+    line = _line(target)
+    lines = target.capacity_lines if target.role == "donor" else target.need_lines
+    url = f"/api/v1/programmes/hubei-2020/participants/{target.pk}/lines/{line.pk}"
+    response = call(client, keys, role, "delete", url)
+    assert response.status_code == expected, response.content
+    assert lines.filter(pk=line.pk).exists() == (expected != 204)
+
+
+def test_a_line_of_another_participant_is_not_found(client, keys):
+    shandong, huanggang = participant("370000"), participant("421100")
+    line = _line(shandong)
+    url = f"/api/v1/programmes/hubei-2020/participants/{huanggang.pk}/lines/{line.pk}"
+    assert call(client, keys, "coordinator", "delete", url).status_code == 404
+    assert CapacityLine.objects.filter(pk=line.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "role, expected", list(zip(ROLES, [200, 200, 403, 403, 403, 404, 401], strict=True))
+)
+def test_setting_the_programme_date(client, keys, hubei, role, expected):
+    url = "/api/v1/programmes/hubei-2020/date"
+    response = call(client, keys, role, "post", url, {"programme_date": "2020-02-20"})
+    assert response.status_code == expected
+    hubei.refresh_from_db()
+    assert (hubei.current_date().isoformat() == "2020-02-20") == (expected == 200)
+    if expected == 200:
+        assert response.json()["programme_date"] == "2020-02-20"
+
+
+@pytest.mark.parametrize("body", [{"programme_date": "2018-01-01"}, {"programme_date": "soon"}, {}])
+def test_a_bad_programme_date_is_refused(client, keys, hubei, body):
+    url = "/api/v1/programmes/hubei-2020/date"
+    response = call(client, keys, "coordinator", "post", url, body)
+    assert response.status_code == 400 and "programme_date" in " ".join(response.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    "role, expected", list(zip(ROLES, [202, 202, 403, 403, 403, 404, 401], strict=True))
+)
+def test_replaying_a_run(client, keys, hubei, role, expected, monkeypatch):
+    monkeypatch.setattr("pairaid.pairing.tasks.enqueue_plan_run", lambda run_id: None)
+    run = runs.start(
+        programme=hubei,
+        user=None,
+        options=run_options.RunOptions(time_limit_seconds=5),
+        enqueue=lambda run_id: None,
+    )
+    url = f"/api/v1/programmes/hubei-2020/plan-runs/{run.number}/replay"
+    response = call(client, keys, role, "post", url)
+    assert response.status_code == expected
+    assert PlanRun.objects.filter(replay_of=run).count() == (1 if expected == 202 else 0)
+    if expected == 202:
+        assert response.json()["replay_of"] == run.number

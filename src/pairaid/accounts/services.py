@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid.accounts.models import Membership, User
-from pairaid.errors import Problem, ValidationFailed
+from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes.models import Participant, Programme
+from pairaid.registry import queries as region_queries
 from pairaid.registry.models import Region
 
 OFFICER_PARTICIPANT_ROLE = Membership.OFFICER_PARTICIPANT_ROLE
@@ -177,6 +178,17 @@ def create_account(
     user = User.objects.create_user(username=username, email=email, password=password)
     grant(user=user, programme=programme, role=role, region=region)
     return user
+
+
+def officer_region(text: str) -> Region | None:
+    """The region a new account's officer acts for, named by reference (none for coordinators
+    and observers); a reference that names no region is bad input, naming the field."""
+    if not text.strip():
+        return None
+    try:
+        return region_queries.region(text, field="region")
+    except NotFound as missing:
+        raise ValidationFailed([Problem(str(missing), column="region")]) from missing
 
 
 def password_problems(password: str, user: User) -> list[Problem]:

@@ -8,24 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pairaid.accounts import history, permissions
+from pairaid.accounts import queries as account_queries
 from pairaid.accounts import services as account_services
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.forms import AccountForm, PasswordResetForm
-from pairaid.accounts.models import Membership, User
+from pairaid.accounts.models import User
 from pairaid.accounts.permissions import Action
-from pairaid.errors import NotFound, Problem, ValidationFailed
-from pairaid.registry import queries
-from pairaid.registry.models import Region
-
-
-def _region(text: str) -> Region | None:
-    """The region an officer acts for, by reference; none for coordinators and observers."""
-    if not text.strip():
-        return None
-    try:
-        return queries.region(text, field="region")
-    except NotFound as missing:
-        raise ValidationFailed([Problem(str(missing), column="region")]) from missing
 
 
 @member_required
@@ -38,7 +26,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         permissions.check(request.user, Action.MANAGE_ACCOUNTS, programme)
         if form.is_valid():
             data = form.cleaned_data
-            region = _region(data["region"])
+            region = account_services.officer_region(data["region"])
             account_services.create_account(
                 actor=request.user,
                 programme=programme,
@@ -51,17 +39,12 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Account created."))
             return redirect("accounts:members", slug=slug)
         status = 400
-    rows = (
-        Membership.objects.filter(programme=programme)
-        .select_related("user", "region")
-        .order_by("role", "user__username")
-    )
     return render(
         request,
         "accounts/members.html",
         {
             "programme": programme,
-            "memberships": rows,
+            "memberships": account_queries.members(programme),
             "form": form,
             "can_manage": permissions.can(request.user, Action.MANAGE_ACCOUNTS, programme),
             "show_contacts": permissions.can(request.user, Action.VIEW_CONTACTS, programme),

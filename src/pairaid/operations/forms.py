@@ -40,6 +40,7 @@ from pairaid.operations.models import (
     Team,
     TeamMember,
 )
+from pairaid.operations.queries import contacts as contact_queries
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
@@ -264,37 +265,6 @@ class SnapshotForm(PageForm):
     icu_occupied = column(FacilitySnapshot, "icu_occupied")
 
 
-# A donor's contacts are kept by who manages its teams, a recipient's by who manages its
-# facilities.
-CONTACT_KEEPERS: dict[str, Action] = {
-    DONOR: Action.MANAGE_TEAMS,
-    RECIPIENT: Action.MANAGE_FACILITIES,
-}
-
-
-def keeper_of(contact: Contact) -> Participant:
-    """The participant whose officers keep a contact: its own, its team's donor or its
-    facility's recipient."""
-    if contact.team is not None:
-        return contact.team.donor
-    if contact.facility is not None:
-        return contact.facility.recipient
-    assert contact.participant is not None  # a contact belongs to one of the three
-    return contact.participant
-
-
-def check_keeper(user: Any, programme: Programme, contact: Contact) -> None:
-    """Refuse (403) a user who may not keep the contact's participant's contacts."""
-    keeper = keeper_of(contact)
-    permissions.check(user, CONTACT_KEEPERS[keeper.role], programme, keeper.region_id)
-
-
-def can_keep(user: Any, programme: Programme, contact: Contact) -> bool:
-    """Whether the user keeps the contact's participant's contacts (the page offers an edit)."""
-    keeper = keeper_of(contact)
-    return permissions.can(user, CONTACT_KEEPERS[keeper.role], programme, keeper.region_id)
-
-
 class ContactFields(PageForm):
     """What a contact's registration and its edit ask."""
 
@@ -309,7 +279,7 @@ class ContactForm(ActorForm, ContactFields):
     participant = RecordField()
 
     def records(self, actor: Actor) -> dict[str, Among]:
-        return {"participant": actor.participants(CONTACT_KEEPERS)}
+        return {"participant": actor.participants(contact_queries.KEPT_BY)}
 
 
 class ContactEditForm(EditForm, ContactFields):

@@ -339,6 +339,16 @@ def retry_run(request: HttpRequest, slug: str, number: int) -> Status:
     return Status(202, runs.retry(run=run, user=request.user, enqueue=tasks.enqueue_plan_run))
 
 
+@router.post(
+    "/programmes/{slug}/plan-runs/{number}/replay",
+    response={202: RunOut},
+    summary="Replay a run: a new run on exactly its stored input",
+)
+def replay_run(request: HttpRequest, slug: str, number: int) -> Status:
+    run = _run(request, slug, number, Action.RUN_PLAN)
+    return Status(202, runs.replay(run=run, user=request.user, enqueue=tasks.enqueue_plan_run))
+
+
 class NoticeOut(Schema):
     number: int
     date: datetime.date

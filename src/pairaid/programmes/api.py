@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pairaid import api_fields, api_versions
@@ -155,6 +155,28 @@ def list_participants(request: HttpRequest, slug: str, role: str = "") -> list[d
     return [_participant_out(p) for p in found]
 
 
+def _participant(programme: Programme, participant_id: int) -> Participant:
+    found = _participants(programme).filter(pk=participant_id).first()
+    if found is None:
+        raise NotFound(f"no participant {participant_id} in {programme.slug}")
+    return found
+
+
+def _checked_kind(request: HttpRequest, programme: Programme, participant: Participant) -> str:
+    """The kind of line a participant has (a donor's capacity, a recipient's need), once the
+    user is found to be allowed to change it."""
+    kind = "capacity" if participant.role == Participant.Role.DONOR else "need"
+    action = Action.EDIT_CAPACITY if kind == "capacity" else Action.EDIT_NEED
+    permissions.check(request.user, action, programme, participant.region_id)
+    return kind
+
+
+@router.get("/programmes/{slug}/participants/{participant_id}", response=ParticipantOut)
+def get_participant(request: HttpRequest, slug: str, participant_id: int) -> dict[str, object]:
+    programme = permissions.programme_for(request.user, slug)
+    return _participant_out(_participant(programme, participant_id))
+
+
 @router.post(
     "/programmes/{slug}/participants/{participant_id}/lines",
     response={201: ParticipantLineOut},
@@ -164,12 +186,8 @@ def add_line(
     request: HttpRequest, slug: str, participant_id: int, payload: ParticipantLineIn
 ) -> Status:
     programme = permissions.programme_for(request.user, slug)
-    participant = programme.participants.filter(pk=participant_id).select_related("region").first()
-    if participant is None:
-        raise NotFound(f"no participant {participant_id} in {slug}")
-    kind = "capacity" if participant.role == Participant.Role.DONOR else "need"
-    action = Action.EDIT_CAPACITY if kind == "capacity" else Action.EDIT_NEED
-    permissions.check(request.user, action, programme, participant.region_id)
+    participant = _participant(programme, participant_id)
+    kind = _checked_kind(request, programme, participant)
     resource = ResourceType.objects.filter(code=payload.resource_type).first()
     if resource is None:
         raise ValidationFailed(
@@ -241,3 +259,35 @@ def edit_line(
     )
     api_versions.tagged(response, edited)
     return _line_out(edited)
+
+
+@router.delete(
+    "/programmes/{slug}/participants/{participant_id}/lines/{line_id}",
+    response={204: None},
+    summary="Delete a capacity line (donor) or need line (recipient)",
+)
+def delete_line(request: HttpRequest, slug: str, participant_id: int, line_id: int) -> Status:
+    programme = permissions.programme_for(request.user, slug)
+    participant = _participant(programme, participant_id)
+    kind = _checked_kind(request, programme, participant)
+    programme_services.delete_line(participant=participant, kind=kind, line_id=line_id)
+    return Status(204, None)
+
+
+class ProgrammeDateIn(Schema):
+    programme_date: datetime.date | None = Field(
+        description="the date every business date defaults to; null: follow today"
+    )
+
+
+@router.post(
+    "/programmes/{slug}/date",
+    response=ProgrammeOut,
+    summary="Set the programme date (coordinators)",
+)
+def set_programme_date(
+    request: HttpRequest, slug: str, payload: ProgrammeDateIn
+) -> dict[str, object]:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    programme_services.set_programme_date(programme=programme, date=payload.programme_date)
+    return _programme_out(programme)

@@ -1,12 +1,23 @@
 """The ledger through the API, one module per room: requests with their lines' progress, pledges,
-shipments and receipts; disbursements of funds pledges and their receipts; teams and deployments;
+shipments and receipts; commitments, disbursements and their receipts; teams and deployments;
+facilities with the responsibility matrix and capacity snapshots; daily team reports; contacts;
 gaps and the league table — with the pages' permissions. Each room has its router (tagged
-"operations"); this one gathers them in the order the schema lists them."""
+"operations"); this one gathers them in the order the schema lists them. Every list is paginated
+(`Pages`, 50 a page)."""
 
 from ninja import Router
 
-from pairaid.operations.api import funds, gaps, league, requests, teams
+from pairaid.operations.api import (
+    contacts,
+    facilities,
+    funds,
+    gaps,
+    league,
+    reports,
+    requests,
+    teams,
+)
 
 router = Router()
-for room in (requests, funds, teams, gaps, league):
+for room in (requests, funds, teams, facilities, reports, contacts, gaps, league):
     router.add_router("", room.router)

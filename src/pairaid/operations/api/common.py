@@ -1,6 +1,10 @@
 """What the operations endpoints share: participants and resource types named in a payload, the
-pledge a donor fulfils, and the endpoints' published operation ids."""
+pledge a donor fulfils, rows read a page at a time, and the endpoints' published operation ids."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from pairaid.accounts import permissions
@@ -37,6 +41,28 @@ def donors_pledge(request: HttpRequest, programme: Programme, pledge_id: int) ->
         raise NotFound(f"no pledge {pledge_id} in {programme.slug}")
     permissions.check(request.user, Action.PLEDGE, programme, found.donor.region_id)
     return found
+
+
+class Rows:
+    """A queryset as `Pages` reads it, each row turned into its API dict only once it is on the
+    page asked for (the paginator counts through `.all().count()` and slices)."""
+
+    def __init__(self, rows: QuerySet[Any], out: Callable[[Any], dict[str, Any]]) -> None:
+        self.rows = rows
+        self.out = out
+
+    def all(self) -> "Rows":
+        return self
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [self.out(row) for row in self.rows[page]]
+
+
+# The operations lists' page size, as the other lists'.
+PAGE_SIZE = 50
 
 
 def operation_id(view: str) -> str:

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from pairaid.accounts import permissions
-from pairaid.operations.api.common import operation_id
+from pairaid.api_fields import Pages
+from pairaid.operations.api.common import PAGE_SIZE, operation_id
 from pairaid.operations.queries import gaps as gap_queries
 
 router = Router(tags=["operations"])
@@ -34,6 +36,7 @@ class GapOut(Schema):
     summary="Gaps, largest first",
     operation_id=operation_id("gaps"),
 )
+@paginate(Pages, page_size=PAGE_SIZE)
 def gaps(
     request: HttpRequest, slug: str, date: datetime.date | None = None
 ) -> list[dict[str, Any]]:

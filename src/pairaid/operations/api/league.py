@@ -5,9 +5,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.pagination import paginate
 
 from pairaid.accounts import permissions
-from pairaid.operations.api.common import operation_id
+from pairaid.api_fields import Pages
+from pairaid.operations.api.common import PAGE_SIZE, operation_id
 from pairaid.operations.queries import league as league_queries
 
 router = Router(tags=["operations"])
@@ -19,6 +21,7 @@ router = Router(tags=["operations"])
     summary="The league table of donors",
     operation_id=operation_id("league"),
 )
+@paginate(Pages, page_size=PAGE_SIZE)
 def league(
     request: HttpRequest, slug: str, date: datetime.date | None = None
 ) -> list[dict[str, Any]]:

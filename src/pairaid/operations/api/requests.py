@@ -6,12 +6,21 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from pairaid import api_fields
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.api_fields import Pages
 from pairaid.errors import NotFound
-from pairaid.operations.api.common import donors_pledge, operation_id, participant, resource
+from pairaid.operations.api.common import (
+    PAGE_SIZE,
+    Rows,
+    donors_pledge,
+    operation_id,
+    participant,
+    resource,
+)
 from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine, Shipment
 from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.services import requests as request_services
@@ -111,6 +120,7 @@ def _request_out(
     summary="Requests with each line's progress",
     operation_id=operation_id("list_requests"),
 )
+@paginate(Pages, page_size=PAGE_SIZE)
 def list_requests(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     programme = permissions.programme_for(request.user, slug)
     on = programme.current_date()
@@ -146,6 +156,28 @@ def raise_request(request: HttpRequest, slug: str, payload: RequestIn) -> Status
         _request_out(
             raised, False, [request_queries.line_progress(line) for line in raised.lines.all()]
         ),
+    )
+
+
+@router.post(
+    "/programmes/{slug}/requests/{number}/renew",
+    response=RequestOut,
+    summary="Renew a request: open again, with a new expiry date",
+    operation_id=operation_id("renew_request"),
+)
+def renew_request(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = (
+        Request.objects.filter(programme=programme, number=number)
+        .select_related("recipient")
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no request {number} in {slug}")
+    permissions.check(request.user, Action.RAISE_REQUEST, programme, found.recipient.region_id)
+    renewed = request_services.renew_request(request=found)
+    return _request_out(
+        renewed, False, [request_queries.line_progress(line) for line in renewed.lines.all()]
     )
 
 
@@ -262,13 +294,14 @@ def _shipment_out(s: Shipment) -> dict[str, Any]:
     summary="Shipments of goods, with their receipts (filter: status, recipient, donor)",
     operation_id=operation_id("list_shipments"),
 )
+@paginate(Pages, page_size=PAGE_SIZE)
 def list_shipments(
     request: HttpRequest,
     slug: str,
     status: str | None = None,
     recipient: str | None = None,
     donor: str | None = None,
-) -> list[dict[str, Any]]:
+) -> Rows:
     """What a recipient still has to receive: `?recipient=421100&status=open` (open: every
     shipment not yet received, whether dispatched or in transit)."""
     programme = permissions.programme_for(request.user, slug)
@@ -288,7 +321,7 @@ def list_shipments(
             references.parse(donor, field="donor").matches("pledge__donor__region__")
         )
     found = found.select_related(*SHIPMENT_RELATED).prefetch_related("discrepancies")
-    return [_shipment_out(s) for s in found.order_by("pk")]
+    return Rows(found.order_by("pk"), _shipment_out)
 
 
 @router.post(

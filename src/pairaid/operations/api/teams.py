@@ -3,18 +3,21 @@
 import datetime
 from typing import Annotated, Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from pairaid import api_fields
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.api_fields import Pages
 from pairaid.errors import NotFound
-from pairaid.operations.api.common import operation_id, participant, resource
+from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant, resource
 from pairaid.operations.models import Deployment, Facility, Pledge, Team
 from pairaid.operations.services import teams as team_services
-from pairaid.programmes.models import Participant
+from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
 router = Router(tags=["operations"])
@@ -52,6 +55,26 @@ class DeploymentOut(Schema):
     ended_on: datetime.date | None
 
 
+class TeamDeploymentOut(DeploymentOut):
+    facility: int | None
+    planned_end: datetime.date | None
+    dispatched_on: datetime.date | None
+    replaces: int | None
+
+
+class TeamOut(Schema):
+    id: int
+    donor: str
+    name: str
+    emt_type: str
+    leader: str
+    home_institution: str
+    size: int
+    members: dict[str, int]
+    illustrative: bool
+    deployments: list[TeamDeploymentOut]
+
+
 def _deployment_out(d: Deployment) -> dict[str, Any]:
     return {
         "id": d.pk,
@@ -62,6 +85,55 @@ def _deployment_out(d: Deployment) -> dict[str, Any]:
         "arrived_on": d.arrived_on,
         "ended_on": d.ended_on,
     }
+
+
+def _team_out(team: Team) -> dict[str, Any]:
+    members = list(team.members.all())
+    return {
+        "id": team.pk,
+        "donor": team.donor.region.reference,
+        "name": team.name,
+        "emt_type": team.emt_type,
+        "leader": team.leader,
+        "home_institution": team.home_institution,
+        "size": team.size,
+        "members": {m.resource_type.code: m.count for m in members},
+        "illustrative": team.illustrative,
+        "deployments": [
+            {
+                **_deployment_out(d),
+                "facility": d.facility_id,
+                "planned_end": d.planned_end,
+                "dispatched_on": d.dispatched_on,
+                "replaces": d.replaces_id,
+            }
+            for d in team.deployments.all()
+        ],
+    }
+
+
+def _teams(programme: Programme) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(programme=programme)
+        .select_related("donor__region__parent")
+        .prefetch_related("members__resource_type", "deployments__recipient__region__parent")
+    )
+
+
+@router.get(
+    "/programmes/{slug}/teams",
+    response=list[TeamOut],
+    summary="Teams with their members and deployments (filter: donor)",
+    operation_id=operation_id("list_teams"),
+)
+@paginate(Pages, page_size=PAGE_SIZE)
+def list_teams(request: HttpRequest, slug: str, donor: str | None = None) -> Rows:
+    programme = permissions.programme_for(request.user, slug)
+    found = _teams(programme)
+    if donor:
+        found = found.filter(donor=participant(programme, donor, Participant.Role.DONOR))
+    # The teams page's order (the model's: donor, name).
+    return Rows(found.order_by("donor", "name", "pk"), _team_out)
 
 
 @router.post(

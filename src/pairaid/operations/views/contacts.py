@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
-from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
 from pairaid.forms import valid
-from pairaid.operations.forms import Actor, ContactEditForm, ContactForm, can_keep, check_keeper
+from pairaid.operations.forms import Actor, ContactEditForm, ContactForm
 from pairaid.operations.models import Contact
+from pairaid.operations.queries import contacts as contact_queries
 from pairaid.operations.services import contacts as contact_services
 from pairaid.web.editing import edit_page
 
@@ -37,9 +37,7 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("Contact added."))
         return redirect("operations:contacts", slug=slug)
-    rows = Contact.objects.filter(programme=programme).select_related(
-        "participant__region", "team__donor", "facility__recipient"
-    )
+    rows = contact_queries.contacts(programme)
     return render(
         request,
         "operations/contacts.html",
@@ -47,8 +45,10 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "contacts": rows,
             "editable": editable,
-            "keepable": {c.pk for c in rows if can_keep(request.user, programme, c)},
-            "show_contacts": permissions.can(request.user, Action.VIEW_CONTACTS, programme),
+            "keepable": {
+                c.pk for c in rows if contact_queries.can_keep(request.user, programme, c)
+            },
+            "show_contacts": contact_queries.shows_details(request.user, programme),
         },
     )
 
@@ -63,7 +63,7 @@ def edit(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
         pk=contact_id,
         programme=programme,
     )
-    check_keeper(request.user, programme, contact)
+    contact_queries.check_keeper(request.user, programme, contact)
     form = ContactEditForm(request.POST or None, initial=ContactEditForm.initial_of(contact))
     return edit_page(
         request,
