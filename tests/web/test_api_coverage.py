@@ -23,6 +23,7 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "programmes:participants": _operations("programmes", "list_participants"),
     "programmes:participant": _operations("programmes", "get_participant", "add_line"),
     "programmes:delete_line": _operations("programmes", "delete_line"),
+    "programmes:edit_line": _operations("programmes", "get_line", "edit_line"),
     "programmes:set_date": _operations("programmes", "set_programme_date"),
     # The upload's rows are the lines the API adds one at a time.
     "programmes:lines_upload": _operations("programmes", "add_line"),
@@ -50,6 +51,10 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "operations:dispatch": _operations("operations", "dispatch", "list_shipments"),
     "operations:receive": _operations("operations", "receive"),
     "operations:renew": _operations("operations", "renew_request"),
+    "operations:edit_request": _operations("operations", "get_request", "edit_request"),
+    "operations:edit_facility": _operations("operations", "get_facility", "edit_facility"),
+    "operations:edit_team": _operations("operations", "get_team", "edit_team"),
+    "operations:edit_contact": _operations("operations", "get_contact", "edit_contact"),
     "operations:disburse": _operations("operations", "disburse"),
     "operations:receive_disbursement": _operations("operations", "receive_disbursement"),
     "operations:funds": _operations(

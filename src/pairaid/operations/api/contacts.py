@@ -4,14 +4,14 @@ and gives `null` to the others."""
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pairaid import api_fields
+from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.api_fields import Pages
-from pairaid.errors import Problem, ValidationFailed
+from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant
 from pairaid.operations.models import Contact
 from pairaid.operations.queries import contacts as contact_queries
@@ -32,6 +32,7 @@ class ContactIn(Schema):
 
 class ContactOut(Schema):
     id: int
+    version: int
     name: str
     role: str
     participant: str | None = Field(description="the participant's region reference, if its")
@@ -45,6 +46,7 @@ class ContactOut(Schema):
 def _contact_out(contact: Contact, details: bool) -> dict[str, Any]:
     return {
         "id": contact.pk,
+        "version": contact.version,
         "name": contact.name,
         "role": contact.role,
         "participant": contact.participant.region.reference if contact.participant else None,
@@ -107,3 +109,60 @@ def add_contact(request: HttpRequest, slug: str, payload: ContactIn) -> Status:
         email=payload.email,
     )
     return Status(201, _contact_out(made, contact_queries.shows_details(request.user, programme)))
+
+
+class ContactEdit(Schema):
+    """A PATCH of a contact: the fields given change, the others stay."""
+
+    name: Annotated[str, api_fields.text(Contact, "name"), Field(min_length=1)] | None = None
+    role: Annotated[str, api_fields.text(Contact, "role"), Field(min_length=1)] | None = None
+    phone: Annotated[str, api_fields.text(Contact, "phone")] | None = None
+    email: Annotated[str, api_fields.text(Contact, "email")] | None = None
+
+
+def _contact(programme: Programme, contact_id: int) -> Contact:
+    found = contact_queries.contacts(programme).filter(pk=contact_id).first()
+    if found is None:
+        raise NotFound(f"no contact {contact_id} in {programme.slug}")
+    return found
+
+
+@router.get(
+    "/programmes/{slug}/contacts/{contact_id}",
+    response=ContactOut,
+    summary="A contact, with its ETag (to edit it)",
+    operation_id=operation_id("get_contact"),
+)
+def get_contact(
+    request: HttpRequest, slug: str, contact_id: int, response: HttpResponse
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _contact(programme, contact_id)
+    api_versions.tagged(response, found)
+    return _contact_out(found, contact_queries.shows_details(request.user, programme))
+
+
+@router.patch(
+    "/programmes/{slug}/contacts/{contact_id}",
+    response=ContactOut,
+    summary="Correct a contact's name, role, phone or e-mail (If-Match: its ETag)",
+    operation_id=operation_id("edit_contact"),
+)
+def edit_contact(
+    request: HttpRequest,
+    slug: str,
+    contact_id: int,
+    payload: ContactEdit,
+    response: HttpResponse,
+    if_match: api_versions.IfMatch = None,
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _contact(programme, contact_id)
+    contact_queries.check_keeper(request.user, programme, found)
+    fields = api_versions.patched(payload, found)
+    edited = contact_services.edit_contact(
+        contact=found, seen=api_versions.seen_version(if_match), **fields
+    )
+    api_versions.tagged(response, edited)
+    details = contact_queries.shows_details(request.user, programme)
+    return _contact_out(_contact(programme, edited.pk), details)

@@ -4,12 +4,12 @@ dated capacity snapshots."""
 import datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
-from pairaid import api_fields
+from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
@@ -53,6 +53,7 @@ class SnapshotOut(Schema):
 
 class FacilityOut(Schema):
     id: int
+    version: int
     recipient: str
     name: str
     kind: str
@@ -85,6 +86,7 @@ def _facility_out(f: Facility) -> dict[str, Any]:
     latest = facility_queries.latest_snapshot(f)
     return {
         "id": f.pk,
+        "version": f.version,
         "recipient": f.recipient.region.reference,
         "name": f.name,
         "kind": f.kind,
@@ -177,3 +179,53 @@ def record_snapshot(
     counts = payload.dict()
     recorded = facility_services.record_snapshot(facility=facility, on=counts.pop("date"), **counts)
     return Status(201, _snapshot_out(recorded))
+
+
+class FacilityEdit(Schema):
+    """A PATCH of a facility: the fields given change (`null` clears a bed count), the others
+    stay."""
+
+    name: Annotated[str, api_fields.text(Facility, "name"), Field(min_length=1)] | None = None
+    kind: Facility.Kind | None = None
+    beds: Beds = None
+    icu_beds: Beds = None
+
+
+@router.get(
+    "/programmes/{slug}/facilities/{facility_id}",
+    response=FacilityOut,
+    summary="A facility, with its ETag (to edit it)",
+    operation_id=operation_id("get_facility"),
+)
+def get_facility(
+    request: HttpRequest, slug: str, facility_id: int, response: HttpResponse
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _facility(programme, facility_id)
+    api_versions.tagged(response, found)
+    return _facility_out(found)
+
+
+@router.patch(
+    "/programmes/{slug}/facilities/{facility_id}",
+    response=FacilityOut,
+    summary="Correct a facility's name, kind or beds (If-Match: its ETag)",
+    operation_id=operation_id("edit_facility"),
+)
+def edit_facility(
+    request: HttpRequest,
+    slug: str,
+    facility_id: int,
+    payload: FacilityEdit,
+    response: HttpResponse,
+    if_match: api_versions.IfMatch = None,
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _facility(programme, facility_id)
+    permissions.check(request.user, Action.MANAGE_FACILITIES, programme, found.recipient.region_id)
+    fields = api_versions.patched(payload, found)
+    edited = facility_services.edit_facility(
+        facility=found, seen=api_versions.seen_version(if_match), **fields
+    )
+    api_versions.tagged(response, edited)
+    return _facility_out(_facility(programme, edited.pk))

@@ -4,15 +4,15 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pairaid import api_fields
+from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
-from pairaid.errors import NotFound
+from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations.api.common import (
     PAGE_SIZE,
     Rows,
@@ -390,3 +390,128 @@ def receive(
             shipment=shipment, received_quantity=payload.received_quantity, discrepancies=found
         )
     )
+
+
+class RequestLineRecordOut(Schema):
+    id: int
+    resource_type: str
+    quantity: Decimal
+    priority: str
+    needed_by: datetime.date | None
+
+
+class RequestRecordOut(Schema):
+    """A request as its recipient wrote it (its progress is in the list)."""
+
+    number: int
+    version: int
+    recipient: str
+    raised_on: datetime.date
+    expires_on: datetime.date
+    status: str
+    note: str
+    lines: list[RequestLineRecordOut]
+
+
+class RequestLineEdit(Schema):
+    """One line of a request PATCH: the fields given change (`needed_by: null` clears it)."""
+
+    id: Annotated[int, api_fields.identifier()]
+    quantity: Annotated[Decimal, api_fields.amount(RequestLine, "quantity")] | None = None
+    priority: RequestLine.Priority | None = None
+    needed_by: datetime.date | None = None
+
+
+class RequestEdit(Schema):
+    """A PATCH of an open request before its first pledge: its note and the lines named."""
+
+    note: Annotated[str, api_fields.text(Request, "note")] | None = None
+    lines: list[RequestLineEdit] = []
+
+
+def _request(programme: Any, number: int) -> Request:
+    found = (
+        Request.objects.filter(programme=programme, number=number)
+        .select_related("recipient__region__parent")
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no request {number} in {programme.slug}")
+    return found
+
+
+def _record_out(found: Request) -> dict[str, Any]:
+    return {
+        "number": found.number,
+        "version": found.version,
+        "recipient": found.recipient.region.reference,
+        "raised_on": found.raised_on,
+        "expires_on": found.expires_on,
+        "status": found.status,
+        "note": found.note,
+        "lines": [
+            {
+                "id": line.pk,
+                "resource_type": line.resource_type.code,
+                "quantity": line.quantity,
+                "priority": line.priority,
+                "needed_by": line.needed_by,
+            }
+            for line in found.lines.select_related("resource_type").order_by("pk")
+        ],
+    }
+
+
+@router.get(
+    "/programmes/{slug}/requests/{number}",
+    response=RequestRecordOut,
+    summary="A request as raised, with its ETag (to edit it)",
+    operation_id=operation_id("get_request"),
+)
+def get_request(
+    request: HttpRequest, slug: str, number: int, response: HttpResponse
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _request(programme, number)
+    api_versions.tagged(response, found)
+    return _record_out(found)
+
+
+@router.patch(
+    "/programmes/{slug}/requests/{number}",
+    response=RequestRecordOut,
+    summary="Correct an open request before its first pledge (If-Match: its ETag)",
+    operation_id=operation_id("edit_request"),
+)
+def edit_request(
+    request: HttpRequest,
+    slug: str,
+    number: int,
+    payload: RequestEdit,
+    response: HttpResponse,
+    if_match: api_versions.IfMatch = None,
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = _request(programme, number)
+    permissions.check(request.user, Action.RAISE_REQUEST, programme, found.recipient.region_id)
+    seen = api_versions.seen_version(if_match)
+    current = {line.pk: line for line in found.lines.all()}
+    edits: dict[int, request_services.LineEdit] = {}
+    for line_edit in payload.lines:
+        line = current.get(line_edit.id)
+        if line is None:
+            raise ValidationFailed(
+                [Problem(f"request {number} has no line {line_edit.id}", column="lines")]
+            )
+        fields = api_versions.patched(line_edit, line)
+        edits[line.pk] = request_services.LineEdit(
+            fields["quantity"], fields["priority"], fields["needed_by"]
+        )
+    edited = request_services.edit_request(
+        request=found,
+        seen=seen,
+        note=found.note if payload.note is None else payload.note,
+        lines=edits,
+    )
+    api_versions.tagged(response, edited)
+    return _record_out(_request(programme, number))

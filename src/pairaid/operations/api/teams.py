@@ -4,12 +4,12 @@ import datetime
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
-from pairaid import api_fields
+from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
@@ -64,6 +64,7 @@ class TeamDeploymentOut(DeploymentOut):
 
 class TeamOut(Schema):
     id: int
+    version: int
     donor: str
     name: str
     emt_type: str
@@ -91,6 +92,7 @@ def _team_out(team: Team) -> dict[str, Any]:
     members = list(team.members.all())
     return {
         "id": team.pk,
+        "version": team.version,
         "donor": team.donor.region.reference,
         "name": team.name,
         "emt_type": team.emt_type,
@@ -216,3 +218,78 @@ def move(request: HttpRequest, slug: str, deployment_id: int, step: str) -> dict
     )
     permissions.check(request.user, action, programme, region_id)
     return _deployment_out(service(deployment=deployment))
+
+
+class TeamEdit(Schema):
+    """A PATCH of a team: the fields given change, the others stay; `members`, when given, is
+    the whole team."""
+
+    name: Annotated[str, api_fields.text(Team, "name")] | None = None
+    members: (
+        dict[
+            Annotated[str, api_fields.text(ResourceType, "code")],
+            Annotated[StrictInt, api_fields.count(least=1)],
+        ]
+        | None
+    ) = None
+    emt_type: Team.EmtType | None = None
+    leader: Annotated[str, api_fields.text(Team, "leader")] | None = None
+    home_institution: Annotated[str, api_fields.text(Team, "home_institution")] | None = None
+
+
+def _team(programme: Programme, team_id: int) -> Team:
+    found = _teams(programme).filter(pk=team_id).first()
+    if found is None:
+        raise NotFound(f"no team {team_id} in {programme.slug}")
+    return found
+
+
+@router.get(
+    "/programmes/{slug}/teams/{team_id}",
+    response=TeamOut,
+    summary="A team with its members and deployments, with its ETag (to edit it)",
+    operation_id=operation_id("get_team"),
+)
+def get_team(request: HttpRequest, slug: str, team_id: int, response: HttpResponse) -> Any:
+    programme = permissions.programme_for(request.user, slug)
+    found = _team(programme, team_id)
+    api_versions.tagged(response, found)
+    return _team_out(found)
+
+
+@router.patch(
+    "/programmes/{slug}/teams/{team_id}",
+    response=TeamOut,
+    summary="Correct a team's name, type, leader, institution or members (If-Match: its ETag)",
+    operation_id=operation_id("edit_team"),
+)
+def edit_team(
+    request: HttpRequest,
+    slug: str,
+    team_id: int,
+    payload: TeamEdit,
+    response: HttpResponse,
+    if_match: api_versions.IfMatch = None,
+) -> Any:
+    programme = permissions.programme_for(request.user, slug)
+    found = _team(programme, team_id)
+    permissions.check(request.user, Action.MANAGE_TEAMS, programme, found.donor.region_id)
+    seen = api_versions.seen_version(if_match)
+    members = (
+        {m.resource_type: m.count for m in found.members.all()}
+        if payload.members is None
+        else {resource(code): count for code, count in payload.members.items()}
+    )
+    edited = team_services.edit_team(
+        team=found,
+        seen=seen,
+        name=found.name if payload.name is None else payload.name,
+        members=members,
+        emt_type=payload.emt_type or found.emt_type,
+        leader=found.leader if payload.leader is None else payload.leader,
+        home_institution=(
+            found.home_institution if payload.home_institution is None else payload.home_institution
+        ),
+    )
+    api_versions.tagged(response, edited)
+    return _team_out(_team(programme, edited.pk))
