@@ -92,7 +92,12 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from national_programme import SLUG, generate_national  # noqa: E402
+from national_programme import (  # noqa: E402
+    OPERATIONS_DATE,
+    SLUG,
+    generate_national,
+    generate_operations,
+)
 
 USERNAME = "bench-coordinator"
 
@@ -413,7 +418,25 @@ end
 
 
 def _wrk(port: int, path: str, *, seconds: int, headers: dict[str, str], script: str | None):
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency"]
+    """wrk with 8 connections: (req/s, p50, p99); stops the benchmark on any error."""
+    run = _wrk_run(port, path, seconds=seconds, headers=headers, script=script)
+    if run["errors"]:
+        raise SystemExit(f"wrk {path}: {run['errors']} errors\n{run['output']}")
+    return run["rps"], run["p50"], run["p99"]
+
+
+def _wrk_run(
+    port: int,
+    path: str,
+    *,
+    seconds: int,
+    headers: dict[str, str],
+    script: str | None,
+    connections: int = 8,
+) -> dict[str, Any]:
+    """One wrk run: req/s, latency p50 and p99 (as wrk prints them), and the errors (non-2xx
+    responses and socket errors: connect, read, write, timeout)."""
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     if script:
@@ -423,12 +446,22 @@ def _wrk(port: int, path: str, *, seconds: int, headers: dict[str, str], script:
         command, check=True, capture_output=True, text=True, timeout=seconds + 60
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise SystemExit(f"wrk {path}: {errors.group(1)} non-2xx responses\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if sockets:
+        errors += sum(int(n) for n in sockets.groups())
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
-    return rps, p50.group(1) if p50 else "?", p99.group(1) if p99 else "?"
+    return {
+        "rps": rps,
+        "p50": p50.group(1) if p50 else "?",
+        "p99": p99.group(1) if p99 else "?",
+        "errors": errors,
+        "output": output,
+    }
 
 
 def _wait(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -493,6 +526,13 @@ def _served_commit() -> str:
     return found.stdout.strip() or f"unknown ({source})"
 
 
+TEMPLATE_HELP = (
+    "a database to copy the loaded bundle from instead of loading it (the bundle's loading takes "
+    "minutes); made by this run, after loading, if it does not exist. Drop it when the bundle or "
+    "the loader changes"
+)
+
+
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -519,6 +559,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="pairaid_bench")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--template", help=TEMPLATE_HELP)
     parser.add_argument(
         "--no-analyze", action="store_true", help="skip ANALYZE after loading (no statistics)"
     )
@@ -529,24 +570,47 @@ def _arguments() -> argparse.Namespace:
 
 
 def _prepare(
-    args: argparse.Namespace, env: dict[str, str], root: Path, password: str
+    args: argparse.Namespace,
+    env: dict[str, str],
+    root: Path,
+    password: str,
+    *,
+    operations: bool = False,
 ) -> tuple[dict[str, int], dict[str, Any]]:
-    """The bundle generated and loaded into a new database, and the benchmark's caller."""
+    """The bundle generated and loaded into a new database, and the benchmark's caller; with
+    `operations`, the overlay of synthetic operations loaded after it (the programme date set to
+    its date)."""
     counts = generate_national(
-        root / "bundle", regions=args.regions, indicators=args.indicators, pairings=args.pairings
+        root / "bundle",
+        regions=args.regions,
+        indicators=args.indicators,
+        pairings=args.pairings,
+        programme_date=OPERATIONS_DATE if operations else None,
     )
+    if operations:
+        counts.update(generate_operations(root / "bundle", root / "operations"))
     print(f"bundle: {counts}", flush=True)
     pg = ["-h", "127.0.0.1", "-U", "postgres"]
     _run(["dropdb", *pg, "--if-exists", args.database], env)
-    _run(["createdb", *pg, args.database], env)
-    _run([sys.executable, "-m", "pairaid", "migrate", "-v0"], env)
-    started = time.perf_counter()
-    _run(
-        [sys.executable, "-m", "pairaid", "scenario", "load", str(root / "bundle")],
-        env,
-        stdout=subprocess.DEVNULL,
-    )
-    print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    template = getattr(args, "template", None)
+    if template and _database_exists(template, env):
+        # The same bundle, loaded by an earlier run: copied, then migrated by this tree.
+        _run(["createdb", *pg, "-T", template, args.database], env)
+        _run([sys.executable, "-m", "pairaid", "migrate", "-v0"], env)
+        print(f"copied from {template}", flush=True)
+    else:
+        _run(["createdb", *pg, args.database], env)
+        _run([sys.executable, "-m", "pairaid", "migrate", "-v0"], env)
+        started = time.perf_counter()
+        for bundle in ["bundle", "operations"] if operations else ["bundle"]:
+            _run(
+                [sys.executable, "-m", "pairaid", "scenario", "load", str(root / bundle)],
+                env,
+                stdout=subprocess.DEVNULL,
+            )
+        print(f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
+        if template:
+            _run(["createdb", *pg, "-T", args.database, template], env)
     if not args.no_analyze:
         # Planner statistics, as autovacuum would gather them on a production server (the
         # benchmark machine may run with autovacuum off).
@@ -557,6 +621,23 @@ def _prepare(
         capture_output=True,
     )
     return counts, json.loads(setup.stdout.strip().splitlines()[-1])
+
+
+def _database_exists(name: str, env: dict[str, str]) -> bool:
+    found = _run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        env,
+        capture_output=True,
+    )
+    return found.stdout.strip() == "1"
 
 
 def _sequential(
@@ -672,10 +753,10 @@ def _wrk_rounds(args: argparse.Namespace, root: Path, caller: dict[str, Any]) ->
     return runs
 
 
-def main() -> None:
-    args = _arguments()
-    password = secrets.token_urlsafe(18)
-    env = dict(
+def _environment(args: argparse.Namespace) -> dict[str, str]:
+    """The environment of the commands run on the benchmark's database (production settings,
+    plain HTTP on loopback)."""
+    return dict(
         os.environ,
         DATABASE_URL=f"{args.pg_url}/{args.database}",
         DJANGO_SETTINGS_MODULE="pairaid.settings",
@@ -687,6 +768,23 @@ def main() -> None:
         CSRF_COOKIE_SECURE="0",
         LOG_LEVEL="WARNING",
     )
+
+
+def _server_environment(env: dict[str, str], root: Path, no_cache: bool) -> dict[str, str]:
+    """gunicorn's: this module as the settings module, and an empty cache (file-based: shared by
+    both workers), so that the first requests compute and the record shows what that costs."""
+    server_env = dict(
+        env, DJANGO_SETTINGS_MODULE="web_pages", PAIRAID_CACHE_DIR=str(root / "cache")
+    )
+    if no_cache:
+        server_env["BENCH_NO_CACHE"] = "1"
+    return server_env
+
+
+def main() -> None:
+    args = _arguments()
+    password = secrets.token_urlsafe(18)
+    env = _environment(args)
     served = _served_commit()
     print(f"serving pairaid {served} ({sys.executable}), load {_load()}", flush=True)
     results: dict[str, Any] = {
@@ -699,14 +797,7 @@ def main() -> None:
         try:
             counts, caller = _prepare(args, env, root, password)
             log = root / "gunicorn.log"
-            # An empty overview cache (file-based: shared by both workers), so the dashboard's
-            # first request computes and the record shows what that costs.
-            server_env = dict(
-                env, DJANGO_SETTINGS_MODULE="web_pages", PAIRAID_CACHE_DIR=str(root / "cache")
-            )
-            if args.no_cache:
-                server_env["BENCH_NO_CACHE"] = "1"
-            server = _serve(args.port, server_env, log)
+            server = _serve(args.port, _server_environment(env, root, args.no_cache), log)
             client = Client(args.port)
             _login(client, password)
             results["pages"] = _sequential(args, client, caller)

@@ -6,12 +6,14 @@ second), so the result is cached per programme, date, resource filter and langua
 programme data's version (`pairaid.freshness`): any recorded change computes afresh.
 """
 
+import dataclasses
 import datetime
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -57,6 +59,76 @@ def overview(
     return _compute_and_store(programme, on, resource, key).overview
 
 
+def page_overview(
+    programme: Programme, *, on: datetime.date | None = None, resource: str = ""
+) -> Overview:
+    """The overview as the page needs it: its long lists (rows, pairing ids, gaps, reports,
+    overdue teams) are read from the cache only if the page renders them, which it does only for
+    a table whose cached fragment is missing. Every request reads the overview, so a national
+    one's thousands of rows would otherwise be unpickled each time; the page's fragments are
+    cached under the same key."""
+    on = on or programme.current_date()
+    key = _key(programme, on, resource)
+    head = cache.get(key + ":head") if key else None
+    if not isinstance(head, _Head):
+        return overview(programme, on=on, resource=resource)
+    loaded: list[Overview] = []
+
+    def full() -> Overview:
+        if not loaded:
+            loaded.append(overview(programme, on=on, resource=resource))
+        return loaded[0]
+
+    for name, length in head.lengths.items():
+        setattr(head.overview, name, _Deferred(length, functools.partial(_list_of, full, name)))
+    return head.overview
+
+
+def _list_of(full: Callable[[], Overview], name: str) -> Sequence[Any]:
+    found: Sequence[Any] = getattr(full(), name)
+    return found
+
+
+@dataclass
+class _Head:
+    """An overview without its long lists, and their lengths."""
+
+    overview: Overview
+    lengths: dict[str, int]
+
+
+DEFERRED = ("rows", "pairing_ids", "largest_gaps", "reports", "overdue")
+
+
+class _Deferred(Sequence[Any]):
+    """A list of the cached overview whose length is known, its items read on first use; a
+    slice is deferred too (a page of a paginator)."""
+
+    def __init__(self, length: int, load: Callable[[], Sequence[Any]]) -> None:
+        self.length = length
+        self.load = load
+        self._items: Sequence[Any] | None = None
+
+    def _loaded(self) -> Sequence[Any]:
+        if self._items is None:
+            self._items = self.load()
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return _Deferred(len(range(self.length)[index]), lambda: self._loaded()[index])
+        return self._loaded()[index]
+
+    def __len__(self) -> int:
+        return self.length
+
+
 def map_json(
     programme: Programme, *, on: datetime.date | None = None, resource: str = ""
 ) -> tuple[bytes, str]:
@@ -74,7 +146,8 @@ def map_json(
 def recipients_page(data: Overview, number: int | None, *, per_page: int = 50) -> Page:
     """One page of recipient rows, worst covered first."""
     page: Page[Any] = Paginator(data.rows, per_page).get_page(number)
-    page.object_list = [coverage.recipient_row(row) for row in page.object_list]
+    rows = page.object_list
+    page.object_list = _Deferred(len(rows), lambda: [coverage.recipient_row(row) for row in rows])
     return page
 
 
@@ -82,23 +155,24 @@ def pairs_page(data: Overview, number: int | None, *, per_page: int = 100) -> Pa
     """One page of the pairings in force, fetched by id (the order is in the overview) when
     first iterated: a page whose table comes from the cache reads none."""
     page: Page[Any] = Paginator(data.pairing_ids, per_page).get_page(number)
-    page.object_list = _PairingsByIds(list(page.object_list))
+    page.object_list = _PairingsByIds(cast(Sequence[int], page.object_list))
     return page
 
 
 class _PairingsByIds(Sequence[Pairing]):
     """Pairings in the order of their ids, read in one query on first use."""
 
-    def __init__(self, ids: list[int]) -> None:
-        self.ids = ids
+    def __init__(self, ids: Sequence[int]) -> None:
+        self.ids = ids  # read only with the pairings: it may be deferred
         self._pairings: list[Pairing] | None = None
 
     def _loaded(self) -> list[Pairing]:
         if self._pairings is None:
+            ids = list(self.ids)
             by_id = Pairing.objects.select_related("donor__region", "recipient__region").in_bulk(
-                self.ids
+                ids
             )
-            self._pairings = [by_id[pk] for pk in self.ids if pk in by_id]
+            self._pairings = [by_id[pk] for pk in ids if pk in by_id]
         return self._pairings
 
     @overload
@@ -133,8 +207,14 @@ def _compute_and_store(
         computed.overview.cache_seconds = freshness.ENTRY_SECONDS
         # While splits are being computed in the background the page must keep asking for them
         # (and show them once stored), so such an overview is not kept.
+        head = _Head(
+            dataclasses.replace(
+                computed.overview, rows=[], pairing_ids=[], largest_gaps=[], reports=[], overdue=[]
+            ),
+            {name: len(getattr(computed.overview, name)) for name in DEFERRED},
+        )
         cache.set_many(
-            {key: computed.overview, key + ":map": computed.map_json},
+            {key: computed.overview, key + ":head": head, key + ":map": computed.map_json},
             timeout=freshness.ENTRY_SECONDS,
         )
     return computed

@@ -21,7 +21,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     asked = query(request, OverviewQuery)
     resource = resource_code(asked)
-    data = dashboard_services.overview(programme, on=asked["date"], resource=resource)
+    data = dashboard_services.page_overview(programme, on=asked["date"], resource=resource)
     # The map's data (hundreds of KiB at national scale) is fetched by the page's script.
     map_query = urlencode({"date": data.on.isoformat(), "resource": resource})
     return render(

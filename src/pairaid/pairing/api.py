@@ -4,14 +4,13 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import BaseModel, StrictInt
 
-from pairaid import engine, freshness
+from pairaid import api_cache, engine
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
@@ -161,15 +160,15 @@ def list_pairings(
     programme = permissions.programme_for(request.user, slug)
     on = _pairings_date(programme, date, status)
     page, size = ninja_pagination.page, ninja_pagination.page_size
-    key = freshness.cache_key("api-pairings", programme.pk, on, status, page, size)
-    body = cache.get(key) if key else None
-    if body is None:
+
+    def page_data() -> dict[str, Any]:
         rows = IdsFirst(_pairings_asked(programme.pairings.all(), on, status))
         data = PAGINATION.paginate_queryset(rows, ninja_pagination, request)  # type: ignore[arg-type]
-        body = _render(request, PagedPairingOut(**data).model_dump())
-        if key:
-            cache.set(key, body, timeout=freshness.ENTRY_SECONDS)
-    return HttpResponse(body, content_type=_api().get_content_type())
+        return PagedPairingOut(**data).model_dump()
+
+    return api_cache.cached_response(
+        request, "api-pairings", (programme.pk, on, status, page, size), page_data
+    )
 
 
 def _pairings_date(
@@ -199,17 +198,6 @@ def _pairings_asked(
     record with `status`."""
     chosen = pairings.in_force(on) if on else pairings.of_record()
     return chosen.filter(status=status) if status else chosen
-
-
-def _api() -> NinjaAPI:
-    from pairaid.api import api  # which mounts this module's router
-
-    return api
-
-
-def _render(request: HttpRequest, data: dict[str, Any]) -> bytes:
-    """The body ninja would render for this data."""
-    return _api().renderer.render(request, data, response_status=200).encode()
 
 
 # The options' types and ranges as the schema states them; `options.check` checks them all again

@@ -27,20 +27,31 @@ def cash_flows(
         .first()
     )
     flows = []
-    disbursements = Disbursement.objects.filter(
-        commitment__programme=programme,
-        commitment__kind=FundCommitment.Kind.CASH,
-        date__lte=on,
-    ).select_related("commitment", "pledge__line__resource_type")
-    for d in disbursements:
-        resource = d.pledge.line.resource_type if d.pledge else currency
+    disbursements = (
+        Disbursement.objects.filter(
+            commitment__programme=programme,
+            commitment__kind=FundCommitment.Kind.CASH,
+            date__lte=on,
+        )
+        .order_by("pk")
+        .values_list(
+            "commitment__recipient_id",
+            "pledge__line__resource_type__code",
+            "status",
+            "received_on",
+            "received_amount",
+            "amount",
+        )
+    )
+    for recipient, pledged_resource, status, received_on, received_amount, amount in disbursements:
+        resource = pledged_resource or (currency.code if currency else None)
         if resource is None:
             continue  # no funds resource in the programme's currency: no gap to fill
-        key = (d.commitment.recipient_id, resource.code)
-        if d.status == Disbursement.Status.RECEIVED and d.received_on and d.received_on <= on:
-            flows.append((key, d.received_amount or ZERO, True))
+        key = (recipient, resource)
+        if status == Disbursement.Status.RECEIVED and received_on and received_on <= on:
+            flows.append((key, received_amount or ZERO, True))
         else:
-            flows.append((key, d.amount, False))
+            flows.append((key, amount, False))
     return flows
 
 

@@ -6,11 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, Q, Sum
+
 from pairaid.operations.common import ZERO
-from pairaid.operations.models import Deployment, Shipment
+from pairaid.operations.models import Deployment, Shipment, TeamMember
 from pairaid.operations.queries.funds import cash_flows
 from pairaid.operations.queries.requests import requested_as_of
-from pairaid.operations.queries.teams import on_duty
+from pairaid.operations.queries.teams import dates_on_duty
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
@@ -61,35 +63,10 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
         )
     }
     resources = {r.code: r for r in ResourceType.objects.all()}
-    received: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    in_transit: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    shipments = Shipment.objects.filter(
-        pledge__line__request__programme=programme, dispatched_on__lte=on
-    ).select_related("pledge__line__request", "pledge__line__resource_type")
-    for shipment in shipments:
-        key = (shipment.pledge.line.request.recipient_id, shipment.pledge.line.resource_type.code)
-        if (
-            shipment.status == Shipment.Status.RECEIVED
-            and shipment.received_on
-            and shipment.received_on <= on
-        ):
-            received[key] += shipment.received_quantity or ZERO
-        else:
-            in_transit[key] += shipment.quantity
+    received, in_transit = _shipped(programme, on)
     for key, amount, arrived in cash_flows(programme, on):
         (received if arrived else in_transit)[key] += amount
-    staff: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    deployments = (
-        Deployment.objects.filter(recipient__programme=programme)
-        .select_related("team")
-        .prefetch_related("team__members__resource_type", "replaced_by")
-    )
-    for deployment in deployments:
-        if not on_duty(deployment, on):
-            continue
-        for member in deployment.team.members.all():
-            staff[(deployment.recipient_id, member.resource_type.code)] += member.count
-            staff[(deployment.recipient_id, "medical_staff")] += member.count
+    staff = _staff_on_duty(programme, on)
     rows = []
     for k in sorted(assessed.keys() | requested.keys()):
         recipient = recipients.get(k[0])
@@ -110,3 +87,62 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
             )
         )
     return sorted(rows, key=lambda g: g.gap, reverse=True)
+
+
+Totals = dict[tuple[int, str], Decimal]  # per (recipient, resource code)
+
+
+def _shipped(programme: Programme, on: datetime.date) -> tuple[Totals, Totals]:
+    """Goods received by the date and still in transit, per recipient and resource, summed by
+    the database (a national programme ships thousands of times)."""
+    arrived = Q(status=Shipment.Status.RECEIVED, received_on__isnull=False, received_on__lte=on)
+    received: Totals = defaultdict(Decimal)
+    in_transit: Totals = defaultdict(Decimal)
+    totals = (
+        Shipment.objects.filter(pledge__line__request__programme=programme, dispatched_on__lte=on)
+        .order_by()
+        .values_list("pledge__line__request__recipient_id", "pledge__line__resource_type__code")
+        .annotate(
+            arrived=Sum("received_quantity", filter=arrived),
+            arriving=Sum("quantity", filter=~arrived),
+            # Whether any received shipment counted (its quantity may be unknown: then zero).
+            arrivals=Count("pk", filter=arrived),
+            departures=Count("pk", filter=~arrived),
+        )
+    )
+    for recipient, resource, got, coming, arrivals, departures in totals:
+        key = (recipient, resource)
+        if arrivals:
+            received[key] += ZERO if got is None else got
+        if departures:
+            in_transit[key] += coming
+    return received, in_transit
+
+
+def _staff_on_duty(programme: Programme, on: datetime.date) -> Totals:
+    """Staff on duty per recipient: each profession, and all of them as `medical_staff`."""
+    members: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for team, resource, count in TeamMember.objects.filter(team__programme=programme).values_list(
+        "team_id", "resource_type__code", "count"
+    ):
+        members[team].append((resource, count))
+    deployments = Deployment.objects.filter(recipient__programme=programme)
+    # Deployments whose successor has arrived (their team stays until the planned end).
+    relieved = set(
+        Deployment.objects.filter(replaces__in=deployments, arrived_on__isnull=False).values_list(
+            "replaces_id", flat=True
+        )
+    )
+    rows = deployments.order_by().values_list(
+        "pk", "team_id", "recipient_id", "arrived_on", "ended_on", "planned_end"
+    )
+    staff: Totals = defaultdict(Decimal)
+    for pk, team, recipient, arrived_on, ended_on, planned_end in rows:
+        if not dates_on_duty(
+            arrived_on, ended_on, planned_end, on, successor_arrived=lambda pk=pk: pk in relieved
+        ):
+            continue
+        for resource, count in members[team]:
+            staff[(recipient, resource)] += count
+            staff[(recipient, "medical_staff")] += count
+    return staff

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from pairaid.operations.common import ZERO
 from pairaid.operations.models import (
@@ -42,7 +42,11 @@ def _quantity(value: Decimal) -> str:
 
 def is_expired(request: Request, on: datetime.date) -> bool:
     """An open request past its expiry date (it takes no pledges until renewed)."""
-    return request.status == Request.Status.OPEN and request.expires_on < on
+    return _expired(request.status, request.expires_on, on)
+
+
+def _expired(status: str, expires_on: datetime.date, on: datetime.date) -> bool:
+    return status == Request.Status.OPEN and expires_on < on
 
 
 def pledged(line: RequestLine) -> Decimal:
@@ -125,17 +129,28 @@ def requested_as_of(programme: Programme, on: datetime.date) -> dict[tuple[int, 
     not expired) counts what it asks for; one expired, closed or withdrawn counts only what
     donors had pledged against it, so that what they deliver is never taken for over-supply."""
     asked: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    pledges = Pledge.objects.filter(status=Pledge.Status.PLEDGED, pledged_on__lte=on)
+    # One row per line, its pledges summed by the database: a national programme has thousands.
+    pledged = Sum(
+        "pledges__quantity",
+        filter=Q(pledges__status=Pledge.Status.PLEDGED, pledges__pledged_on__lte=on),
+    )
     lines = (
         RequestLine.objects.filter(request__programme=programme, request__raised_on__lte=on)
-        .select_related("request", "resource_type")
-        .prefetch_related(Prefetch("pledges", pledges))
+        .annotate(pledged=pledged)
+        .order_by("request", "pk")
+        .values_list(
+            "request__recipient_id",
+            "resource_type__code",
+            "quantity",
+            "request__status",
+            "request__expires_on",
+            "pledged",
+        )
     )
-    for line in lines:
-        live = line.request.status == Request.Status.OPEN and not is_expired(line.request, on)
-        pledged = sum((p.quantity for p in line.pledges.all()), ZERO)
-        asked[(line.request.recipient_id, line.resource_type.code)] += (
-            line.quantity if live else min(line.quantity, pledged)
+    for recipient, resource, quantity, status, expires_on, pledged_total in lines:
+        live = status == Request.Status.OPEN and not _expired(status, expires_on, on)
+        asked[(recipient, resource)] += (
+            quantity if live else min(quantity, ZERO if pledged_total is None else pledged_total)
         )
     return asked
 

@@ -1,6 +1,7 @@
 """Who is on duty: deployments and the staff a team counts for."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from pairaid.operations.models import Deployment
@@ -9,14 +10,34 @@ from pairaid.registry.models import ResourceType
 
 def on_duty(deployment: Deployment, on: datetime.date) -> bool:
     """Whether the team counts as staff on duty at the recipient on a date."""
-    if deployment.arrived_on is None or deployment.arrived_on > on:
+    return dates_on_duty(
+        deployment.arrived_on,
+        deployment.ended_on,
+        deployment.planned_end,
+        on,
+        successor_arrived=lambda: any(
+            d.arrived_on is not None for d in deployment.replaced_by.all()
+        ),
+    )
+
+
+def dates_on_duty(
+    arrived_on: datetime.date | None,
+    ended_on: datetime.date | None,
+    planned_end: datetime.date | None,
+    on: datetime.date,
+    *,
+    successor_arrived: Callable[[], bool],
+) -> bool:
+    """`on_duty` from a deployment's dates, for reads that fetch them as plain rows; whether a
+    successor has arrived is asked only where it matters."""
+    if arrived_on is None or arrived_on > on:
         return False
-    if deployment.ended_on is not None:
-        return on < deployment.ended_on
+    if ended_on is not None:
+        return on < ended_on
     # A rotated team stays until the overlap after its successor's arrival has passed.
-    successor_arrived = any(d.arrived_on is not None for d in deployment.replaced_by.all())
-    if successor_arrived and deployment.planned_end is not None:
-        return on < deployment.planned_end
+    if planned_end is not None and successor_arrived():
+        return on < planned_end
     return True
 
 
