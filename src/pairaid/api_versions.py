@@ -57,7 +57,7 @@ def tagged(response: HttpResponse, record: Versioned) -> None:
     response["ETag"] = etag(record)
 
 
-def patched(payload: Schema, record: Versioned) -> dict[str, Any]:
+def patched(payload: Schema, record: object) -> dict[str, Any]:
     """A PATCH's fields as the record will hold them: each field the body gave (`null` included,
     which clears), and the record's current value of each it left out."""
     given = payload.model_fields_set

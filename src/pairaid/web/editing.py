@@ -35,8 +35,9 @@ def edit_page(
             save(form.cleaned_data)
         except EditConflict as refused:
             conflict = refused
-            form.data = form.data.copy()
-            form.data["version"] = str(refused.current)
+            data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data["version"] = str(refused.current)
+            form.data = data
         except ValidationFailed as failure:
             show_refusal(form, failure)
         else:

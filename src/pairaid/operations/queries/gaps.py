@@ -5,6 +5,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from operator import contains
 
 from django.db.models import Count, Q, Sum
 
@@ -139,7 +141,7 @@ def _staff_on_duty(programme: Programme, on: datetime.date) -> Totals:
     staff: Totals = defaultdict(Decimal)
     for pk, team, recipient, arrived_on, ended_on, planned_end in rows:
         if not dates_on_duty(
-            arrived_on, ended_on, planned_end, on, successor_arrived=lambda pk=pk: pk in relieved
+            arrived_on, ended_on, planned_end, on, successor_arrived=partial(contains, relieved, pk)
         ):
             continue
         for resource, count in members[team]:
