@@ -300,7 +300,7 @@ def take_a_request_through_the_ledger(one: Web, two: Web, keys: dict[str, str]) 
     assert status == 200 and received["status"] == "received", received
     status, requests = one.api("GET", f"{base}/requests", keys["donor"])
     assert status == 200
-    (progress,) = [r["lines"][0] for r in requests if r["number"] == raised["number"]]
+    (progress,) = [r["lines"][0] for r in requests["items"] if r["number"] == raised["number"]]
     figures = ("requested", "pledged", "in_transit", "received")
     assert [Decimal(progress[f]) for f in figures] == [500, 500, 0, 500]
 
