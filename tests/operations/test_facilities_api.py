@@ -24,6 +24,7 @@ def test_registering_a_facility(client, keys, role):
     assert Facility.objects.count() == (1 if response.status_code == 201 else 0)
     if response.status_code == 201:
         assert response.json() | {"id": 0} == {
+            "version": 1,
             "id": 0,
             "recipient": "CN:421100",
             "name": "Huanggang Central Hospital",

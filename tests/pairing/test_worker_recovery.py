@@ -241,7 +241,7 @@ class Turns(threading.Event):
         return self.left < 0
 
 
-@pytest.mark.django_db(transaction=True)  # the watch reads through its own connection
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # its own connection
 def test_a_running_worker_s_stall_watch_fails_a_dead_worker_s_run(hubei):
     alive = stalled_run(hubei, seconds_ago=solver_process.HEARTBEAT_SECONDS, number=901)
     dead = stalled_run(hubei, seconds_ago=STALL_SECONDS + 5)

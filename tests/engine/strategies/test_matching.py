@@ -114,7 +114,9 @@ def test_a_dense_problem_takes_its_bottleneck_bound_without_recursing_for_ever()
     assert kernel.applies(problem, eligible_pairs(problem))
     steps: list[engine.Progress] = []
 
-    result = engine.solve(problem, explain=False, time_limit_seconds=6, progress=steps.append)
+    # The bound's part of the budget must be enough to prove it: at 6 s it was, on this machine,
+    # only one run in two (the bound is then not reported, which is not what is tested here).
+    result = engine.solve(problem, explain=False, time_limit_seconds=15, progress=steps.append)
 
     assert result.status in ("optimal", "feasible")
     assert sum(p.stage == "bound" and p.method == "bottleneck" for p in steps) == 1
