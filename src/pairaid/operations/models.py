@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from pairaid.edits import Versioned
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
+from pairaid.text_limits import NOTE_MAX_CHARS, limited_text
 
 
 class Facility(Versioned):
@@ -126,7 +127,7 @@ class Request(Versioned):
     raised_on = models.DateField()
     expires_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    note = models.TextField(blank=True)
+    note = limited_text(NOTE_MAX_CHARS, blank=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -183,7 +184,9 @@ class Pledge(models.Model):
     )
     pledged_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLEDGED)
-    note = models.TextField(blank=True, help_text="required when the pledge goes beyond the line")
+    note = limited_text(
+        NOTE_MAX_CHARS, blank=True, help_text="required when the pledge goes beyond the line"
+    )
     pledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -283,7 +286,7 @@ class FundCommitment(models.Model):
     year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CASH)
     amount = models.DecimalField(max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
-    description = models.TextField(blank=True)
+    description = limited_text(NOTE_MAX_CHARS, blank=True)
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -344,7 +347,7 @@ class Discrepancy(models.Model):
     quantity = models.DecimalField(
         max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
     )
-    note = models.TextField(blank=True)
+    note = limited_text(NOTE_MAX_CHARS, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -414,7 +417,7 @@ class DailyReport(models.Model):
     recovered = models.PositiveIntegerField(default=0)
     deaths = models.PositiveIntegerField(default=0)
     staff_on_duty = models.PositiveIntegerField(default=0)
-    shortages = models.TextField(blank=True)
+    shortages = limited_text(NOTE_MAX_CHARS, blank=True)
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType, Source, Sourced
+from pairaid.text_limits import NOTE_MAX_CHARS, limited_text
 
 
 class PlanRun(models.Model):
@@ -120,7 +121,7 @@ class Pairing(models.Model):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.MANUAL)
-    rationale = models.TextField(blank=True)
+    rationale = limited_text(NOTE_MAX_CHARS, blank=True)
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

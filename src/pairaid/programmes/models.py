@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from pairaid.edits import Versioned
 from pairaid.registry.models import IndicatorType, Region, ResourceType, Source, Sourced
+from pairaid.text_limits import DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS, limited_text
 
 
 class Programme(models.Model):
@@ -79,8 +80,8 @@ class Programme(models.Model):
         blank=True,
         help_text="need = indicator × ratio (e.g. staff per confirmed case); empty: per unit",
     )
-    description_en = models.TextField(blank=True)
-    description_zh = models.TextField(blank=True)
+    description_en = limited_text(DESCRIPTION_MAX_CHARS, blank=True)
+    description_zh = limited_text(DESCRIPTION_MAX_CHARS, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="programmes")
     regions = models.ManyToManyField(
         Region,
@@ -111,7 +112,7 @@ class Participant(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=10, choices=Role.choices)
-    note = models.TextField(blank=True)
+    note = limited_text(NOTE_MAX_CHARS, blank=True)
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -139,7 +140,7 @@ class QuantityLine(Versioned, Sourced):
         IndicatorType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     derived_ratio = models.DecimalField(max_digits=18, decimal_places=8, null=True, blank=True)
-    method = models.TextField(blank=True, help_text="how a derived line was computed")
+    method = limited_text(NOTE_MAX_CHARS, blank=True, help_text="how a derived line was computed")
 
     class Meta:
         abstract = True

@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pairaid.registry import references
+from pairaid.text_limits import (
+    DESCRIPTION_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    SOURCE_MAX_CHARS,
+    limited_text,
+)
 
 
 class Certainty(models.TextChoices):
@@ -27,11 +33,11 @@ class Source(models.Model):
 
     key = models.SlugField(max_length=120, unique=True)
     issuer = models.CharField(max_length=300, blank=True)
-    title = models.TextField()
+    title = limited_text(SOURCE_MAX_CHARS)
     date = models.DateField(null=True, blank=True)
-    url = models.TextField(blank=True, help_text="where it can be read")
+    url = limited_text(SOURCE_MAX_CHARS, blank=True, help_text="where it can be read")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
-    method = models.TextField(blank=True, help_text="for derived figures: how computed")
+    method = limited_text(NOTE_MAX_CHARS, blank=True, help_text="for derived figures: how computed")
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -160,7 +166,7 @@ class IndicatorType(models.Model):
     name_en = models.CharField(max_length=160)
     name_zh = models.CharField(max_length=120, blank=True)
     unit = models.CharField(max_length=60)
-    description = models.TextField(blank=True)
+    description = limited_text(DESCRIPTION_MAX_CHARS, blank=True)
     history = HistoricalRecords()
 
     class Meta:
