@@ -224,7 +224,7 @@ def _run_the_programme(hubei: Programme) -> None:
         recipient=huanggang,
         lines=[
             request_services.LineIn(resource["icu_nurse"], Decimal(30), "urgent", day),
-            request_services.LineIn(resource["n95_mask"], Decimal("1000.5")),
+            request_services.LineIn(resource["n95_mask"], Decimal(1001)),
             request_services.LineIn(resource["cny"], Decimal(200_000)),
         ],
         user=None,
@@ -252,7 +252,7 @@ def _run_the_programme(hubei: Programme) -> None:
     )
     shipment = request_services.dispatch(
         pledge=request_services.pledge(
-            line=masks, donor=shandong, quantity=Decimal("1000.5"), user=None
+            line=masks, donor=shandong, quantity=Decimal(1001), user=None
         ),
         quantity=Decimal(1000),
         reference="F-1",

@@ -2,12 +2,15 @@
 `queries/`): the resource kinds that take different routes through the ledger, and the rule that
 aid follows the pairing."""
 
+import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext
 
 from pairaid.errors import Problem
+from pairaid.labels import local_name
 from pairaid.programmes.models import Participant
+from pairaid.refusals import MORE_THAN_ZERO, ZERO_OR_MORE, whole
 from pairaid.registry.models import ResourceType
 
 ZERO = Decimal(0)
@@ -44,6 +47,35 @@ def outside_the_pairing(donor: Participant, recipient: Participant, column: str)
             "%(donor)s is not paired with %(recipient)s, and in this programme aid follows the "
             "pairing"
         )
-        % {"donor": donor.region.name_en, "recipient": recipient.region.name_en},
+        % {"donor": local_name(donor.region), "recipient": local_name(recipient.region)},
         column=column,
     )
+
+
+def quantity_problems(
+    resource: ResourceType, quantity: Decimal, column: str, *, zero: bool = False
+) -> list[Problem]:
+    """What is wrong with a quantity of a resource that a request, pledge, shipment or receipt
+    names: none at all (0 is allowed where `zero`, e.g. nothing arrived), or a fraction of a
+    thing counted whole (1.5 masks)."""
+    if quantity < 0 or (quantity == 0 and not zero):
+        return [Problem(str(ZERO_OR_MORE if zero else MORE_THAN_ZERO), column=column)]
+    fraction = whole(resource, quantity)
+    return [Problem(fraction, column=column)] if fraction else []
+
+
+def paired_in_force(programme_id: int, on: datetime.date) -> dict[int, list[int]]:
+    """{donor participant id: its recipients' participant ids} of the pairings in force at a
+    date, recipients by region code: what the forms offer first, and by default."""
+    from pairaid.pairing.models import Pairing  # as in outside_the_pairing
+
+    pairs = (
+        Pairing.objects.filter(programme_id=programme_id)
+        .in_force(on)
+        .order_by("recipient__region__code")
+        .values_list("donor_id", "recipient_id")
+    )
+    paired: dict[int, list[int]] = {}
+    for donor_id, recipient_id in pairs:
+        paired.setdefault(donor_id, []).append(recipient_id)
+    return paired

@@ -9,6 +9,7 @@ from pairaid.errors import Problem, ValidationFailed
 from pairaid.pairing.models import AllocationLine, Pairing
 from pairaid.pairing.rules import RuleViolation, degree_violations
 from pairaid.programmes.models import Participant, Programme
+from pairaid.refusals import ZERO_OR_MORE
 from pairaid.registry.models import Region, ResourceType, Source
 
 
@@ -124,9 +125,7 @@ def add_allocation(
     certainty: str = "verified",
 ) -> AllocationLine:
     if quantity < 0:
-        raise ValidationFailed(
-            [Problem(f"quantity must be >= 0, got {quantity}", column="quantity")]
-        )
+        raise ValidationFailed([Problem(str(ZERO_OR_MORE), column="quantity")])
     return AllocationLine.objects.create(
         pairing=pairing,
         resource_type=resource_type,

@@ -15,6 +15,7 @@ from pairaid import edits
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.refusals import ZERO_OR_MORE, whole
 from pairaid.registry.models import IndicatorType, Region, RegionalIndicator, ResourceType, Source
 
 
@@ -191,10 +192,7 @@ def add_line(
                 column="kind",
             )
         )
-    if quantity < 0:
-        problems.append(
-            Problem(gettext("must be >= 0, got %(value)s") % {"value": quantity}, column="quantity")
-        )
+    problems += _quantity_problems(resource_type, quantity)
     if not source_description.strip():
         problems.append(Problem(gettext("say where the figure comes from"), column="source"))
     if problems:
@@ -208,6 +206,15 @@ def add_line(
         defaults={"quantity": quantity, "source": source, "certainty": certainty},
     )
     return line
+
+
+def _quantity_problems(resource: ResourceType, quantity: Decimal) -> list[Problem]:
+    """A line's figure is 0 or more, and whole for a resource counted whole (12.5 doctors is no
+    figure)."""
+    if quantity < 0:
+        return [Problem(str(ZERO_OR_MORE), column="quantity")]
+    fraction = whole(resource, quantity)
+    return [Problem(fraction, column="quantity")] if fraction else []
 
 
 def line_of(*, participant: Participant, kind: str, line_id: int) -> CapacityLine | NeedLine:
@@ -234,10 +241,11 @@ def edit_line(
     """Correct a line's quantity, date, certainty or source, made from version `seen`. A new
     quantity or date is the editor's figure: a line derived from an indicator stops being
     derived. The source stays unless its description changes."""
+    problems = _quantity_problems(line.resource_type, quantity)
     if not source_description.strip():
-        raise ValidationFailed(
-            [Problem(gettext("say where the figure comes from"), column="source")]
-        )
+        problems.append(Problem(gettext("say where the figure comes from"), column="source"))
+    if problems:
+        raise ValidationFailed(problems)
     changes: dict[str, Any] = {"quantity": quantity, "as_of": as_of, "certainty": certainty}
     if source_description.strip() != line.source.title:
         changes["source"] = entry_source(

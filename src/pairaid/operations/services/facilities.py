@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from pairaid import edits
 from pairaid.errors import Problem, ValidationFailed
+from pairaid.labels import local_name
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.programmes.models import Participant
 from pairaid.validation import created
@@ -28,7 +29,7 @@ def register_facility(
             [
                 Problem(
                     gettext("%(recipient)s is not a recipient")
-                    % {"recipient": recipient.region.name_en},
+                    % {"recipient": local_name(recipient.region)},
                     column="recipient",
                 )
             ]
@@ -38,7 +39,7 @@ def register_facility(
             [
                 Problem(
                     gettext("%(name)s is already registered in %(recipient)s")
-                    % {"name": name, "recipient": recipient.region.name_en},
+                    % {"name": name, "recipient": local_name(recipient.region)},
                     column="name",
                 )
             ]

@@ -13,6 +13,7 @@ from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.operations.common import ZERO, is_funds, outside_the_pairing
 from pairaid.operations.models import Disbursement, Discrepancy, FundCommitment, Pledge
 from pairaid.programmes.models import Participant
+from pairaid.refusals import MORE_THAN_ZERO
 from pairaid.validation import created
 
 CENT = Decimal("0.01")
@@ -32,9 +33,7 @@ def commit_funds(
     if donor.role != Participant.Role.DONOR or recipient.role != Participant.Role.RECIPIENT:
         problems.append(Problem(gettext("a commitment goes from a donor to a recipient")))
     if amount <= 0:
-        problems.append(
-            Problem(gettext("must be > 0, got %(value)s") % {"value": amount}, column="amount")
-        )
+        problems.append(Problem(str(MORE_THAN_ZERO), column="amount"))
     outside = outside_the_pairing(donor, recipient, "recipient")
     if outside:
         problems.append(outside)
@@ -215,8 +214,8 @@ def confirm_disbursement(
     if not 0 <= received_amount <= disbursement.amount:
         problems.append(
             Problem(
-                gettext("0 <= received amount <= %(amount)s (what was disbursed), got %(value)s")
-                % {"amount": disbursement.amount, "value": received_amount},
+                gettext("must be from 0 to the %(amount)s disbursed")
+                % {"amount": disbursement.amount},
                 column="received_amount",
             )
         )
@@ -236,7 +235,8 @@ def confirm_disbursement(
     disbursement.save(update_fields=["status", "received_on", "received_amount"])
     shortfall = disbursement.amount - received_amount
     if shortfall > 0:
-        Discrepancy.objects.create(
+        created(
+            Discrepancy,
             disbursement=disbursement,
             kind=Discrepancy.Kind.SHORT,
             quantity=shortfall,

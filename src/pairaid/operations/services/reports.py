@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import DailyReport, Team
+from pairaid.refusals import ZERO_OR_MORE
+from pairaid.validation import fits
 
 REPORT_FIELDS = DailyReport.FIGURES
 
@@ -24,15 +26,14 @@ def file_report(
         if name not in REPORT_FIELDS
     ]
     problems += [
-        Problem(gettext("must be >= 0, got %(value)s") % {"value": value}, column=name)
-        for name, value in figures.items()
-        if value < 0
+        Problem(str(ZERO_OR_MORE), column=name) for name, value in figures.items() if value < 0
     ]
     if problems:
         raise ValidationFailed(problems)
+    day = on or team.programme.current_date()
+    # Checked as a new row: whether it replaces the day's report is update_or_create's to say.
+    fits(DailyReport(team=team, date=day, shortages=shortages, **figures), exclude=["team"])
     report, _ = DailyReport.objects.update_or_create(
-        team=team,
-        date=on or team.programme.current_date(),
-        defaults={**figures, "shortages": shortages},
+        team=team, date=day, defaults={**figures, "shortages": shortages}
     )
     return report

@@ -15,11 +15,19 @@ from django.utils.translation import gettext
 
 from pairaid import edits
 from pairaid.errors import Conflict, Problem, ValidationFailed
-from pairaid.operations.common import ZERO, is_funds, is_personnel, outside_the_pairing
+from pairaid.labels import local_name
+from pairaid.operations.common import (
+    ZERO,
+    is_funds,
+    is_personnel,
+    outside_the_pairing,
+    quantity_problems,
+)
 from pairaid.operations.models import Discrepancy, Pledge, Request, RequestLine, Shipment
 from pairaid.operations.queries.requests import is_expired, pledged
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant
+from pairaid.refusals import not_before
 from pairaid.registry.models import ResourceType
 from pairaid.validation import created, fits
 
@@ -51,33 +59,29 @@ def raise_request(
 ) -> Request:
     """A recipient asks for resources; business dates default to the programme date."""
     programme = recipient.programme
+    raised_on = on or programme.current_date()
     problems = []
     if recipient.role != Participant.Role.RECIPIENT:
         problems.append(
             Problem(
                 gettext("%(recipient)s is not a recipient")
-                % {"recipient": recipient.region.name_en},
+                % {"recipient": local_name(recipient.region)},
                 column="recipient",
             )
         )
     if not lines:
         problems.append(Problem(gettext("a request needs at least one line"), column="lines"))
-    problems += [
-        Problem(
-            gettext("lines[%(i)s].quantity: must be > 0, got %(quantity)s")
-            % {"i": i, "quantity": line.quantity},
-            column="quantity",
+    for index, line in enumerate(lines):
+        problems += _line_problems(
+            index, line.resource_type, line.quantity, line.needed_by, raised_on
         )
-        for i, line in enumerate(lines)
-        if line.quantity <= 0
-    ]
     if problems:
         raise ValidationFailed(problems)
-    raised_on = on or programme.current_date()
     number = programme_services.next_number(
         programme=programme, numbered=Request.objects.filter(programme=programme)
     )
-    request = Request.objects.create(
+    request = created(
+        Request,
         programme=programme,
         recipient=recipient,
         number=number,
@@ -97,6 +101,23 @@ def raise_request(
     return request
 
 
+def _line_problems(
+    index: int,
+    resource: ResourceType,
+    quantity: Decimal,
+    needed_by: datetime.date | None,
+    raised_on: datetime.date,
+) -> list[Problem]:
+    """What is wrong with a request's line (its place in the request's lines, from 0): a
+    quantity that is none or a fraction of a thing counted whole, a date needed by that is
+    before the request was raised."""
+    problems = quantity_problems(resource, quantity, f"lines.{index}.quantity")
+    too_early = not_before(needed_by, raised_on, gettext("the date of the request"))
+    if too_early:
+        problems.append(Problem(too_early, column=f"lines.{index}.needed_by"))
+    return problems
+
+
 @dataclass(frozen=True)
 class LineEdit:
     """A request line as its editor leaves it."""
@@ -110,15 +131,21 @@ def edit_request(
     *, request: Request, seen: int, note: str, lines: Mapping[int, LineEdit]
 ) -> Request:
     """Correct an open request's note and its lines' quantities, priorities and dates, made from
-    version `seen`. Only before its first pledge: a donor pledges against what the line said."""
+    version `seen`. Only before its first pledge: a donor pledges against what the line said. A
+    problem names a line by its place in `lines`, from 0."""
+    resources = dict(request.lines.values_list("pk", "resource_type"))
+    catalogue = ResourceType.objects.in_bulk(set(resources.values()))
     problems = [
-        Problem(
-            gettext("lines[%(i)s].quantity: must be > 0, got %(quantity)s")
-            % {"i": line_id, "quantity": line.quantity},
-            column="quantity",
+        problem
+        for index, (line_id, line) in enumerate(lines.items())
+        if line_id in resources
+        for problem in _line_problems(
+            index,
+            catalogue[resources[line_id]],
+            line.quantity,
+            line.needed_by,
+            request.raised_on,
         )
-        for line_id, line in lines.items()
-        if line.quantity <= 0
     ]
     if problems:
         raise ValidationFailed(problems)
@@ -222,7 +249,7 @@ def pledge(
         problems.append(
             Problem(
                 gettext("%(donor)s is not a donor of this programme")
-                % {"donor": donor.region.name_en},
+                % {"donor": local_name(donor.region)},
                 column="donor",
             )
         )
@@ -230,10 +257,7 @@ def pledge(
         outside = outside_the_pairing(donor, request.recipient, "donor")
         if outside:
             problems.append(outside)
-    if quantity <= 0:
-        problems.append(
-            Problem(gettext("must be > 0, got %(value)s") % {"value": quantity}, column="quantity")
-        )
+    problems += quantity_problems(line.resource_type, quantity, "quantity")
     remaining = line.quantity - pledged(line)
     if quantity > remaining and not note.strip():
         problems.append(
@@ -248,7 +272,8 @@ def pledge(
         )
     if problems:
         raise ValidationFailed(problems)
-    return Pledge.objects.create(
+    return created(
+        Pledge,
         line=line,
         donor=donor,
         quantity=quantity,
@@ -281,14 +306,21 @@ def dispatch(
     if is_funds(pledge.line.resource_type):
         raise Conflict(gettext("funds are disbursed against the pledge, not shipped"))
     sent = pledge.shipments.aggregate(total=Sum("quantity"))["total"] or ZERO
-    if quantity <= 0 or sent + quantity > pledge.quantity:
+    fraction = quantity_problems(pledge.line.resource_type, quantity, "quantity")
+    if fraction:
+        raise ValidationFailed(fraction)
+    if sent + quantity > pledge.quantity:
         raise ValidationFailed(
             [
                 Problem(
                     gettext(
-                        "dispatch 0 < quantity <= %(value)s (pledged %(quantity)s, sent %(sent)s)"
+                        "must be at most %(value)s: %(quantity)s pledged, %(sent)s sent already"
                     )
-                    % {"value": pledge.quantity - sent, "quantity": pledge.quantity, "sent": sent},
+                    % {
+                        "value": edits.shown(pledge.quantity - sent),
+                        "quantity": edits.shown(pledge.quantity),
+                        "sent": edits.shown(sent),
+                    },
                     column="quantity",
                 )
             ]
@@ -341,12 +373,17 @@ def confirm_receipt(
         raise Conflict(
             gettext("this shipment was already received; a received shipment is not edited")
         )
-    if not 0 <= received_quantity <= shipment.quantity:
+    problems = quantity_problems(
+        shipment.pledge.line.resource_type, received_quantity, "received_quantity", zero=True
+    )
+    if problems:
+        raise ValidationFailed(problems)
+    if received_quantity > shipment.quantity:
         raise ValidationFailed(
             [
                 Problem(
-                    gettext("expected from 0 to the %(shipped)s shipped, got %(value)s")
-                    % {"shipped": shipment.quantity, "value": received_quantity},
+                    gettext("must be at most the %(shipped)s shipped")
+                    % {"shipped": edits.shown(shipment.quantity)},
                     column="received_quantity",
                 )
             ]

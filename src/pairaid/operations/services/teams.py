@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from pairaid import edits
 from pairaid.errors import Conflict, Problem, ValidationFailed
+from pairaid.labels import local_name
 from pairaid.operations.common import is_personnel
 from pairaid.operations.models import Deployment, Facility, Pledge, Team, TeamMember
 from pairaid.programmes.models import Participant
@@ -31,7 +32,7 @@ def register_team(
     if donor.role != Participant.Role.DONOR:
         problems.append(
             Problem(
-                gettext("%(donor)s is not a donor") % {"donor": donor.region.name_en},
+                gettext("%(donor)s is not a donor") % {"donor": local_name(donor.region)},
                 column="donor",
             )
         )
@@ -137,7 +138,7 @@ def deploy(
         problems.append(
             Problem(
                 gettext("%(recipient)s is not a recipient of this programme")
-                % {"recipient": recipient.region.name_en},
+                % {"recipient": local_name(recipient.region)},
                 column="recipient",
             )
         )
@@ -145,7 +146,7 @@ def deploy(
         problems.append(
             Problem(
                 gettext("%(facility)s is not in %(recipient)s")
-                % {"facility": facility.name, "recipient": recipient.region.name_en},
+                % {"facility": facility.name, "recipient": local_name(recipient.region)},
                 column="facility",
             )
         )
