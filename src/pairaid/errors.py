@@ -10,7 +10,12 @@ class Problem:
     message: str
     file: str = ""
     row: int | None = None
+    # The field at fault, or its path in a nested input: `lines.0.quantity` is the first line's
+    # quantity (the API's JSON path; a page's form maps it to one of its fields).
     column: str = ""
+    # Where the problem is in a person's words ("Line 1, Quantity"), set by the page that shows
+    # it; the column is for machines (the API, the CLI) and never shown on a page.
+    label: str = ""
 
     def __str__(self) -> str:
         where = ", ".join(

@@ -7,8 +7,9 @@ Pages read their input through these rather than by hand: `str.isdigit()` let "Â
 value is a 400 that says what was expected, never a 500 and never a half-written change.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,13 +19,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.errors import Problem, ValidationFailed
-
-# Notes, descriptions and shortages are text columns without a length in the database. A page
-# takes a long paragraph, not a pasted document (issue 18 met a 10,000-character note).
-NOTE_MAX_CHARS = 2000
+from pairaid.refusals import AT_LEAST, AT_MOST
 
 # Dates are typed as the date pickers send them. The locale's other formats are refused:
 # "12/02/2020" is 2 December in one reading and 12 February in another.
@@ -34,12 +33,17 @@ ISO_DATE = ["%Y-%m-%d"]
 def column(model: type[models.Model], name: str, **overrides: Any) -> Any:
     """The form field of one of a model's columns, holding what the column holds: its length,
     its digits and decimal places, the range of its integer type and the bounds its validators
-    declare. A text column without a length takes a note's (NOTE_MAX_CHARS)."""
+    declare (`pairaid.text_limits` for free text). A number out of range is told the range in
+    plain words ("must be 0 or more")."""
     model_field = model._meta.get_field(name)
     assert isinstance(model_field, models.Field)
     options = {**_bounds(model_field), **overrides}
-    if isinstance(model_field, models.TextField):
-        options.setdefault("max_length", NOTE_MAX_CHARS)
+    if "min_value" in options or "max_value" in options:
+        options["error_messages"] = {
+            "min_value": AT_LEAST,
+            "max_value": AT_MOST,
+            **options.get("error_messages", {}),
+        }
     if type(model_field) is models.DateField:  # not a DateTimeField
         options.setdefault("form_class", IsoDateField)
     return model_field.formfield(**options)
@@ -81,7 +85,17 @@ class IsoDateField(forms.DateField):
 
 class PageForm(forms.Form):
     """A page's form. A field left empty that shows an initial value takes it, as the page
-    showed it (a report's figures 0, a team's kind "other"): a column's default is its initial."""
+    showed it (a report's figures 0, a team's kind "other"): a column's default is its initial.
+    A service's refusal names a field by its path in the service's input (`field_for`)."""
+
+    def field_for(self, path: str) -> str | None:
+        """The form field a service's problem at `path` is about, or None. A form that asks for
+        one line of a nested input (a request's first line) holds its fields under their own
+        names: `lines.0.quantity` is `quantity`."""
+        if path in self.fields:
+            return path
+        _items, first, name = path.split(".") if path.count(".") == 2 else ("", "", "")
+        return name if first == "0" and name in self.fields else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -112,19 +126,92 @@ def valid(form: forms.Form) -> dict[str, Any]:
 
 
 def problems_of(form: forms.Form) -> list[Problem]:
-    """A form's errors as problems, each naming its field (the form's own, none)."""
+    """A form's errors as problems, each naming its field (the form's own, none) and labelled
+    with the field's label."""
     return [
-        Problem(str(message), column="" if name == NON_FIELD_ERRORS else name)
+        Problem(
+            str(message),
+            column="" if name == NON_FIELD_ERRORS else name,
+            label="" if name == NON_FIELD_ERRORS else str(form.fields[name].label or ""),
+        )
         for name, messages in form.errors.items()
         for message in messages
     ]
 
 
+def _field_for(form: forms.Form, path: str) -> str | None:
+    if isinstance(form, PageForm):
+        return form.field_for(path)
+    return path if path in form.fields else None
+
+
+def _labels(form: forms.Form) -> dict[str, str]:
+    return {name: str(field.label or "") for name, field in form.fields.items()}
+
+
+def place(path: str, labels: Mapping[str, str]) -> str:
+    """Where a problem is, in a person's words, from its path in a service's input:
+    `lines.0.quantity` is "Line 1, Quantity" (a name by the form's label where it has one). No
+    page shows a path."""
+    parts = path.split(".") if path else []
+    words = []
+    for at, part in enumerate(parts):
+        following = parts[at + 1] if at + 1 < len(parts) else ""
+        if part.isdigit():
+            continue
+        if following.isdigit() and part == "lines":
+            words.append(gettext("Line %(number)s") % {"number": int(following) + 1})
+        else:
+            words.append(labels.get(part) or part.replace("_", " "))
+    return ", ".join(words)
+
+
 def show_refusal(form: forms.Form, failure: ValidationFailed) -> None:
     """A service's refusal shown on the form it came from: each problem beside the field it
-    names, the others above the form; the input stays as typed."""
+    names (`PageForm.field_for`), the others above the form, said with where they are in
+    words; the input stays as typed."""
     for problem in failure.problems:
-        form.add_error(problem.column if problem.column in form.fields else None, problem.message)
+        name = _field_for(form, problem.column)
+        if name is not None:
+            form.add_error(name, problem.message)
+            continue
+        where = place(problem.column, _labels(form))
+        form.add_error(None, f"{where}: {problem.message}" if where else problem.message)
+
+
+@contextmanager
+def refusals_on(form: forms.Form) -> Iterator[None]:
+    """A service's refusal of what `form` asked, for a page that cannot show the form again (a
+    table row's small form): the error page lists each problem where it is in the form's words,
+    and its Back link returns to the form."""
+    try:
+        yield
+    except ValidationFailed as failure:
+        labels = _labels(form)
+        raise ValidationFailed(
+            [
+                replace(
+                    problem,
+                    label=labels.get(_field_for(form, problem.column) or "", "")
+                    or place(problem.column, labels),
+                )
+                for problem in failure.problems
+            ]
+        ) from failure
+
+
+def submitted(form: forms.Form, act: Callable[[dict[str, Any]], object]) -> bool:
+    """Whether the form's values were accepted and `act` (one service call) took them. Where the
+    form or the service refuses them, the form says why beside each field, with the input kept,
+    for the page to show it again (400)."""
+    if not form.is_valid():
+        return False
+    try:
+        act(form.cleaned_data)
+    except ValidationFailed as failure:
+        show_refusal(form, failure)
+        return False
+    return True
 
 
 def query(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> dict[str, Any]:

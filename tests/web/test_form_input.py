@@ -294,12 +294,13 @@ def post(client: Any, people: dict[str, Any], form: Form, ledger: Ledger, **bad:
 
 
 def named(response: Any, name: str) -> bool:
-    """Whether a refusal names the field: beside the field in a form shown again, or in the list
-    of problems of the error page."""
-    shown = response.context.get("form")
-    if shown is not None and shown.errors:
-        return name in shown.errors
-    return any(name in str(problem) for problem in response.context["messages"])
+    """Whether a refusal names the field: beside the field in the form shown again (a page's
+    form, or the deployment form of a team), or among the problems of the error page."""
+    for key in ("refused", "form"):
+        shown = response.context.get(key)
+        if shown is not None and shown.errors:
+            return name in shown.errors
+    return any(problem.column == name for problem in response.context["problems"])
 
 
 def cases(kind: str, values: list[str]) -> list[Any]:

@@ -14,6 +14,7 @@ from pairaid.accounts.decorators import member_required
 from pairaid.accounts.forms import AccountForm, PasswordResetForm
 from pairaid.accounts.models import User
 from pairaid.accounts.permissions import Action
+from pairaid.forms import submitted
 
 
 @member_required
@@ -21,24 +22,22 @@ from pairaid.accounts.permissions import Action
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     form = AccountForm(request.POST or None)
-    status = 200
     if request.method == "POST":
         permissions.check(request.user, Action.MANAGE_ACCOUNTS, programme)
-        if form.is_valid():
-            data = form.cleaned_data
-            region = account_services.officer_region(data["region"])
-            account_services.create_account(
+        if submitted(
+            form,
+            lambda data: account_services.create_account(
                 actor=request.user,
                 programme=programme,
                 username=data["username"],
                 email=data["email"],
                 role=data["role"],
-                region=region,
+                region=account_services.officer_region(data["region"]),
                 password=data["password"],
-            )
+            ),
+        ):
             messages.success(request, _("Account created."))
             return redirect("accounts:members", slug=slug)
-        status = 400
     return render(
         request,
         "accounts/members.html",
@@ -49,7 +48,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": permissions.can(request.user, Action.MANAGE_ACCOUNTS, programme),
             "show_contacts": permissions.can(request.user, Action.VIEW_CONTACTS, programme),
         },
-        status=status,
+        status=400 if form.is_bound else 200,
     )
 
 

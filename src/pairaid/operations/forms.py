@@ -3,7 +3,8 @@ and a record a form names by id is one of the programme's that the user may act 
 offers those, and refuses another of the programme's with 403 (`pairaid.forms.RecordField`)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.forms import (
-    NOTE_MAX_CHARS,
     Among,
     DateQuery,
     EditForm,
@@ -24,6 +24,7 @@ from pairaid.forms import (
     column,
 )
 from pairaid.labels import local_name
+from pairaid.operations.common import paired_in_force
 from pairaid.operations.models import (
     Contact,
     DailyReport,
@@ -43,6 +44,7 @@ from pairaid.operations.models import (
 from pairaid.operations.queries import contacts as contact_queries
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
+from pairaid.text_limits import NOTE_MAX_CHARS
 
 DONOR = Participant.Role.DONOR
 RECIPIENT = Participant.Role.RECIPIENT
@@ -84,13 +86,27 @@ class Actor:
             ],
         )
 
-    def recipients(self) -> Among:
-        """Any recipient of the programme (the service checks what the pair allows)."""
+    @cached_property
+    def paired(self) -> dict[int, list[int]]:
+        """The pairings in force at the programme date: {donor id: its recipients' ids} (read
+        once for a page's many forms)."""
+        return paired_in_force(self.programme.pk, self.programme.current_date())
+
+    def recipients(self, paired: list[int] | None = None, *, only_paired: bool = False) -> Among:
+        """Any recipient of the programme (the service checks what the pair allows). Those of
+        `paired` (recipients in force with the donors acted for) are offered first, so the
+        first offered is a valid pair, and the others apart; or, `only_paired`, alone."""
         recipients = self.programme.participants.filter(role=RECIPIENT).select_related("region")
-        return Among(
-            seen=recipients,
-            offered=[(p.pk, local_name(p.region)) for p in recipients.order_by("region__code")],
-        )
+        by_id = {p.pk: (p.pk, local_name(p.region)) for p in recipients.order_by("region__code")}
+        first = [by_id[pk] for pk in dict.fromkeys(paired or []) if pk in by_id]
+        others = [choice for pk, choice in by_id.items() if choice not in first]
+        if not first:
+            offered: list[Any] = others
+        elif only_paired or not others:
+            offered = first
+        else:
+            offered = [*first, (gettext("Other recipients"), others)]
+        return Among(seen=recipients, offered=offered)
 
     def donors_records(self, seen: QuerySet[Any], action: Action) -> Among:
         """Records of the programme that belong to a donor (teams, commitments), which the user
@@ -161,7 +177,10 @@ class TeamFields(PageForm):
     emt_type = column(Team, "emt_type", required=False)
     leader = column(Team, "leader")
     home_institution = column(Team, "home_institution")
-    members = forms.CharField(max_length=NOTE_MAX_CHARS)
+    members = forms.CharField(
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.TextInput(attrs={"placeholder": "icu_nurse:30, icu_doctor:5"}),
+    )
 
     def clean_members(self) -> dict[ResourceType, int]:
         return team_members(self.cleaned_data["members"])
@@ -184,6 +203,10 @@ class TeamEditForm(EditForm, TeamFields):
 
 
 class DeployForm(ActorForm):
+    """A team's deployment: the recipients its donor is paired with are offered first, and the
+    first of them by default (not the first city of the programme, which the donor may not
+    serve)."""
+
     recipient = RecordField()
     facility = RecordField(required=False)
     start = column(Deployment, "planned_start", required=False)
@@ -191,13 +214,23 @@ class DeployForm(ActorForm):
     replaces = RecordField(required=False)
     overlap_days = column(Deployment, "overlap_days", required=False)
 
+    def __init__(self, data: Any = None, *, actor: Actor, team: Team, **kwargs: Any) -> None:
+        self.team = team
+        super().__init__(data, actor=actor, **kwargs)
+        self.fields["recipient"].initial = _first_offered(self.offered("recipient"))
+
     def records(self, actor: Actor) -> dict[str, Among]:
         programme = actor.programme
         return {
-            "recipient": actor.recipients(),
+            "recipient": actor.recipients(actor.paired.get(self.team.donor_id, [])),
             "facility": Among(Facility.objects.filter(programme=programme)),
             "replaces": Among(Deployment.objects.filter(team__programme=programme)),
         }
+
+
+def _first_offered(offered: list[Any]) -> Any:
+    """The first id offered, outside any group (None if the first entry is a group)."""
+    return offered[0][0] if offered and not isinstance(offered[0][1], list) else None
 
 
 class MoveForm(PageForm):
@@ -207,21 +240,36 @@ class MoveForm(PageForm):
 
 
 class CommitFundsForm(ActorForm):
+    """Funds from a donor the user acts for to a recipient: the pairs in force are offered, and
+    by default the first donor that has one with its first recipient (where aid follows the
+    pairing, only the recipients paired with the user's donors)."""
+
     donor = RecordField()
     recipient = RecordField()
     year = column(FundCommitment, "year", required=False)
     kind = column(FundCommitment, "kind", required=False)
     amount = column(FundCommitment, "amount")
-    description = column(FundCommitment, "description")
+    description = column(FundCommitment, "description", widget=forms.TextInput)
 
     def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
         super().__init__(data, actor=actor, **kwargs)
         self.fields["year"].initial = actor.programme.current_date().year  # when left empty
+        self.fields["recipient"].initial = _first_offered(self.offered("recipient"))
 
     def records(self, actor: Actor) -> dict[str, Among]:
+        donors = actor.participants({DONOR: Action.PLEDGE})
+        paired = actor.paired
+        # Donors with a pair in force first: the default donor is one, and its first
+        # recipient is the default recipient.
+        donors = replace(
+            donors, offered=sorted(donors.offered, key=lambda choice: choice[0] not in paired)
+        )
+        recipients = [pk for donor, _name in donors.offered for pk in paired.get(donor, [])]
         return {
-            "donor": actor.participants({DONOR: Action.PLEDGE}),
-            "recipient": actor.recipients(),
+            "donor": donors,
+            "recipient": actor.recipients(
+                recipients, only_paired=not actor.programme.pledges_beyond_pairs
+            ),
         }
 
 
@@ -289,7 +337,7 @@ class ContactEditForm(EditForm, ContactFields):
 class ReportForm(ActorForm):
     team = RecordField()
     date = column(DailyReport, "date", required=False)
-    shortages = column(DailyReport, "shortages")
+    shortages = column(DailyReport, "shortages", widget=forms.TextInput)
 
     def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
         super().__init__(data, actor=actor, **kwargs)
@@ -344,6 +392,16 @@ class RequestEditForm(EditForm):
             },
         }
 
+    def field_for(self, path: str) -> str | None:
+        """`lines.1.quantity`, the second line's quantity (the lines in the order the form
+        asks them), is the field `line_<id>_quantity`."""
+        kind, _sep, rest = path.partition(".")
+        index, _sep, name = rest.partition(".")
+        if kind == "lines" and index.isdigit() and int(index) < len(self.lines):
+            found = f"line_{self.lines[int(index)].pk}_{name}"
+            return found if found in self.fields else None
+        return super().field_for(path)
+
     def line_edits(self) -> dict[int, tuple[Any, ...]]:
         """{line id: (quantity, priority, needed by)} as the editor left them."""
         return {
@@ -361,14 +419,14 @@ class PledgeForm(ActorForm):
         return {"donor": actor.participants({DONOR: Action.PLEDGE})}
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(PageForm):
     quantity = column(Shipment, "quantity", label=_("Quantity"))
     reference = column(Shipment, "reference", label=_("Waybill or transfer no."))
     # The value of in-kind aid, never below nothing.
     value_cny = column(Shipment, "value_cny", min_value=0, label=_("Value (CNY)"))
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(PageForm):
     received_quantity = column(
         Shipment, "received_quantity", required=True, min_value=0, label=_("Quantity received")
     )
@@ -379,12 +437,12 @@ class ReceiptForm(forms.Form):
     note = column(Discrepancy, "note", label=_("Note"), widget=forms.TextInput)
 
 
-class DisburseForm(forms.Form):
+class DisburseForm(PageForm):
     amount = column(Disbursement, "amount", label=_("Amount"))
     reference = column(Disbursement, "reference", label=_("Transfer no."))
 
 
-class FundReceiptForm(forms.Form):
+class FundReceiptForm(PageForm):
     received_amount = column(
         Disbursement, "received_amount", required=True, min_value=0, label=_("Amount received")
     )

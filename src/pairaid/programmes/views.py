@@ -11,8 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
-from pairaid.errors import ValidationFailed
-from pairaid.forms import query, show_refusal
+from pairaid.forms import query, submitted
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
 from pairaid.programmes.forms import LineEditForm, LineForm, ParticipantsQuery, ProgrammeDateForm
@@ -97,11 +96,9 @@ def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _add_line(request: HttpRequest, member: Participant, form: LineForm) -> bool:
     """Add the line the form describes; where the form or the service refuses it, the form says
     why beside each field, with the input kept."""
-    if not form.is_valid():
-        return False
-    data = form.cleaned_data
-    try:
-        programme_services.add_line(
+    return submitted(
+        form,
+        lambda data: programme_services.add_line(
             participant=member,
             kind=_kind(member),
             resource_type=data["resource_type"],
@@ -110,11 +107,8 @@ def _add_line(request: HttpRequest, member: Participant, form: LineForm) -> bool
             source_description=data["source"],
             username=request.user.get_username(),
             certainty=data["certainty"],
-        )
-    except ValidationFailed as failure:
-        show_refusal(form, failure)
-        return False
-    return True
+        ),
+    )
 
 
 @member_required

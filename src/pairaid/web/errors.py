@@ -5,6 +5,8 @@ from typing import Any
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 from pairaid.errors import (
@@ -13,8 +15,10 @@ from pairaid.errors import (
     NotFound,
     PairAidError,
     PreconditionRequired,
+    Problem,
     ValidationFailed,
 )
+from pairaid.forms import place
 
 STATUS = {
     NotFound: 404,
@@ -46,9 +50,31 @@ def status_of(error: PairAidError) -> int:
 
 
 def messages_of(error: PairAidError) -> list[str]:
+    """The error as the API says it: each problem with its file, row and field path."""
     if isinstance(error, ValidationFailed):
         return [str(problem) for problem in error.problems]
     return [str(error)]
+
+
+def said(problem: Problem) -> str:
+    """A problem as a page says it to a person: where it is in words ("Line 1, Quantity"), never
+    a field's internal name. A file's problem names its sheet, row and column, as the person
+    typed them there."""
+    if problem.file:
+        return str(problem)
+    where = problem.label or place(problem.column, {})
+    return f"{where}: {problem.message}" if where else problem.message
+
+
+def back_to(request: HttpRequest) -> str:
+    """Where the error page's Back link goes: the page the refused form was on (this site's),
+    else the user's programmes."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return reverse("home")
 
 
 class DomainErrorMiddleware:
@@ -66,9 +92,15 @@ class DomainErrorMiddleware:
         if error is None or request.path.startswith("/api/"):
             return None
         status = status_of(error)
+        problems = error.problems if isinstance(error, ValidationFailed) else []
         return render(
             request,
             "web/error.html",
-            {"status": status, "messages": messages_of(error)},
+            {
+                "status": status,
+                "problems": problems,
+                "messages": [said(p) for p in problems] or messages_of(error),
+                "back": back_to(request),
+            },
             status=status,
         )

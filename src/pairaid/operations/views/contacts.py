@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.errors import Forbidden
-from pairaid.forms import valid
+from pairaid.forms import submitted
 from pairaid.operations.forms import Actor, ContactEditForm, ContactForm
 from pairaid.operations.models import Contact
 from pairaid.operations.queries import contacts as contact_queries
@@ -26,17 +26,20 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             raise Forbidden(_("Only the participants' officers and coordinators add contacts."))
-        data = valid(form)
-        contact_services.add_contact(
-            programme=programme,
-            participant=data["participant"],
-            name=data["name"],
-            role=data["role"],
-            phone=data["phone"],
-            email=data["email"],
+        added = submitted(
+            form,
+            lambda data: contact_services.add_contact(
+                programme=programme,
+                participant=data["participant"],
+                name=data["name"],
+                role=data["role"],
+                phone=data["phone"],
+                email=data["email"],
+            ),
         )
-        messages.success(request, _("Contact added."))
-        return redirect("operations:contacts", slug=slug)
+        if added:
+            messages.success(request, _("Contact added."))
+            return redirect("operations:contacts", slug=slug)
     rows = contact_queries.contacts(programme)
     return render(
         request,
@@ -49,7 +52,9 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
                 c.pk for c in rows if contact_queries.can_keep(request.user, programme, c)
             },
             "show_contacts": contact_queries.shows_details(request.user, programme),
+            "form": form,
         },
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -11,7 +11,7 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
-from pairaid.forms import valid
+from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import Actor, FacilityEditForm, FacilityForm, SnapshotForm
 from pairaid.operations.models import Facility
 from pairaid.operations.queries import facilities as facility_queries
@@ -30,16 +30,19 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             raise Forbidden(
                 _("Only the recipient's officers and coordinators register facilities.")
             )
-        data = valid(form)
-        facility_services.register_facility(
-            recipient=data["recipient"],
-            name=data["name"],
-            kind=data["kind"],
-            beds=data["beds"],
-            icu_beds=data["icu_beds"],
+        registered = submitted(
+            form,
+            lambda data: facility_services.register_facility(
+                recipient=data["recipient"],
+                name=data["name"],
+                kind=data["kind"],
+                beds=data["beds"],
+                icu_beds=data["icu_beds"],
+            ),
         )
-        messages.success(request, _("Facility registered."))
-        return redirect("operations:facilities", slug=slug)
+        if registered:
+            messages.success(request, _("Facility registered."))
+            return redirect("operations:facilities", slug=slug)
     on = programme_date(request, programme)
     return render(
         request,
@@ -48,10 +51,11 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "on": on,
             "matrix": facility_queries.responsibility_matrix(programme, on),
+            "form": form,
             "recipients": recipients,
             "manageable": {p for p, _ in recipients},  # whose capacity the user records
-            "kinds": Facility.Kind.choices,
         },
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -65,8 +69,10 @@ def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
     permissions.check(
         request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
     )
-    counts = valid(SnapshotForm(request.POST))
-    facility_services.record_snapshot(facility=facility, on=counts.pop("date"), **counts)
+    form = SnapshotForm(request.POST)
+    counts = valid(form)
+    with refusals_on(form):
+        facility_services.record_snapshot(facility=facility, on=counts.pop("date"), **counts)
     messages.success(request, _("Capacity recorded."))
     return redirect("operations:facilities", slug=slug)
 

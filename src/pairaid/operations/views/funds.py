@@ -1,6 +1,8 @@
 """Funds: commitments and disbursements on the funds page, disbursements against a funds pledge,
 and the recipient's confirmation of what arrived."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +13,7 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
-from pairaid.forms import valid
+from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import (
     Actor,
     CommitFundsForm,
@@ -31,16 +33,21 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     actor = Actor(request.user, programme)
     donors = choices(request.user, programme, Participant.Role.DONOR, Action.PLEDGE)
+    form = CommitFundsForm(actor=actor)
     if request.method == "POST":
         if not donors:
             raise Forbidden(_("Only donors' officers and coordinators record funds."))
-        # The page's two forms: a disbursement names its commitment, a commitment does not.
+        # The page's two forms: a disbursement names its commitment (a row's small form, whose
+        # refusal is the error page), a commitment does not (shown again with its input).
         if "commitment" in request.POST:
             _disburse_on_commitment(DisburseOnCommitmentForm(request.POST, actor=actor))
+            recorded = True
         else:
-            _commit(CommitFundsForm(request.POST, actor=actor))
-        messages.success(request, _("Recorded."))
-        return redirect("operations:funds", slug=slug)
+            form = CommitFundsForm(request.POST, actor=actor)
+            recorded = submitted(form, _commit)
+        if recorded:
+            messages.success(request, _("Recorded."))
+            return redirect("operations:funds", slug=slug)
     commitments = (
         FundCommitment.objects.filter(programme=programme)
         .select_related("donor__region", "recipient__region")
@@ -61,27 +68,25 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
                     request.user, programme, Participant.Role.RECIPIENT, Action.CONFIRM_RECEIPT
                 )
             },
-            "recipients": programme.participants.filter(role=Participant.Role.RECIPIENT)
-            .select_related("region")
-            .order_by("region__code"),
-            "year": programme.current_date().year,
+            "form": form,
         },
+        status=400 if form.is_bound else 200,
     )
 
 
 def _disburse_on_commitment(form: DisburseOnCommitmentForm) -> None:
     data = valid(form)
-    fund_services.disburse(
-        commitment=data["commitment"],
-        amount=data["amount"],
-        on=data["date"],
-        reference=data["reference"],
-    )
+    with refusals_on(form):
+        fund_services.disburse(
+            commitment=data["commitment"],
+            amount=data["amount"],
+            on=data["date"],
+            reference=data["reference"],
+        )
 
 
-def _commit(form: CommitFundsForm) -> None:
-    data = valid(form)
-    fund_services.commit_funds(
+def _commit(data: dict[str, Any]) -> FundCommitment:
+    return fund_services.commit_funds(
         donor=data["donor"],
         recipient=data["recipient"],
         year=data["year"],
@@ -96,8 +101,12 @@ def _commit(form: CommitFundsForm) -> None:
 def disburse(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
     """The donor disburses money against its funds pledge."""
     found = donors_pledge(request, slug, pledge_id)
-    data = valid(DisburseForm(request.POST))
-    fund_services.disburse_pledge(pledge=found, amount=data["amount"], reference=data["reference"])
+    form = DisburseForm(request.POST)
+    data = valid(form)
+    with refusals_on(form):
+        fund_services.disburse_pledge(
+            pledge=found, amount=data["amount"], reference=data["reference"]
+        )
     messages.success(request, _("Disbursed."))
     return redirect("operations:requests", slug=slug)
 
@@ -119,9 +128,11 @@ def receive_disbursement(request: HttpRequest, slug: str, disbursement_id: int) 
         disbursement.commitment.recipient.region_id,
     )
     back = "operations:funds" if request.POST.get("back") == "funds" else "operations:requests"
-    data = valid(FundReceiptForm(request.POST))
-    fund_services.confirm_disbursement(
-        disbursement=disbursement, received_amount=data["received_amount"], note=data["note"]
-    )
+    form = FundReceiptForm(request.POST)
+    data = valid(form)
+    with refusals_on(form):
+        fund_services.confirm_disbursement(
+            disbursement=disbursement, received_amount=data["received_amount"], note=data["note"]
+        )
     messages.success(request, _("Receipt confirmed."))
     return redirect(back, slug=slug)

@@ -9,7 +9,7 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
-from pairaid.forms import valid
+from pairaid.forms import submitted
 from pairaid.operations.forms import Actor, ReportForm, choices
 from pairaid.operations.models import Team
 from pairaid.operations.queries import reports as report_queries
@@ -24,17 +24,20 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     donors = {
         p for p, _ in choices(request.user, programme, Participant.Role.DONOR, Action.MANAGE_TEAMS)
     }
+    on = programme_date(request, programme)
+    form = ReportForm(request.POST or None, actor=Actor(request.user, programme))
     if request.method == "POST":
         if not donors:
             raise Forbidden(_("Only donors' officers and coordinators file team reports."))
-        form = ReportForm(request.POST, actor=Actor(request.user, programme))
-        data = valid(form)
-        report_services.file_report(
-            team=data["team"], on=data["date"], shortages=data["shortages"], **form.figures()
+        filed = submitted(
+            form,
+            lambda data: report_services.file_report(
+                team=data["team"], on=data["date"], shortages=data["shortages"], **form.figures()
+            ),
         )
-        messages.success(request, _("Report filed."))
-        return redirect("operations:reports", slug=slug)
-    on = programme_date(request, programme)
+        if filed:
+            messages.success(request, _("Report filed."))
+            return redirect("operations:reports", slug=slug)
     summary, overdue = report_queries.report_summary(programme, on)
     my_teams = Team.objects.filter(programme=programme, donor_id__in=donors)
     return render(
@@ -46,6 +49,8 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
             "summary": summary,
             "overdue": overdue,
             "my_teams": my_teams,
-            "fields": report_services.REPORT_FIELDS,
+            "form": form,
+            "figures": [form[name] for name in report_services.REPORT_FIELDS],
         },
+        status=400 if form.is_bound else 200,
     )

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
-from pairaid.errors import Forbidden, ValidationFailed
-from pairaid.forms import show_refusal, valid
+from pairaid.errors import Forbidden
+from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import (
     Actor,
     DisburseForm,
@@ -49,7 +49,7 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not recipients:
             raise Forbidden(_("Only the recipient's officers and coordinators raise requests."))
-        if _raise_request(request, form):
+        if submitted(form, lambda data: _raise_request(request, data)):
             messages.success(request, _("Request raised."))
             return redirect("operations:requests", slug=slug)
         messages.error(request, _("The request was not raised: check the fields."))
@@ -87,23 +87,14 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _raise_request(request: HttpRequest, form: RequestForm) -> bool:
-    """Raise the request the form describes; where the form or the service refuses it, the
-    form says why beside each field, with the input kept."""
-    if not form.is_valid():
-        return False
-    data = form.cleaned_data
+def _raise_request(request: HttpRequest, data: dict[str, Any]) -> Request:
+    """Raise the request the form describes: one line (the service's `lines.0`)."""
     line = request_services.LineIn(
         data["resource_type"], data["quantity"], data["priority"], data["needed_by"]
     )
-    try:
-        request_services.raise_request(
-            recipient=data["recipient"], lines=[line], user=request.user, note=data["note"]
-        )
-    except ValidationFailed as failure:
-        show_refusal(form, failure)
-        return False
-    return True
+    return request_services.raise_request(
+        recipient=data["recipient"], lines=[line], user=request.user, note=data["note"]
+    )
 
 
 @member_required
@@ -117,13 +108,14 @@ def pledge(request: HttpRequest, slug: str, line_id: int) -> HttpResponse:
     if not form.offered("donor"):
         raise Forbidden(_("Only donors' officers and coordinators pledge."))
     data = valid(form)
-    request_services.pledge(
-        line=line,
-        donor=data["donor"],
-        quantity=data["quantity"],
-        note=data["note"],
-        user=request.user,
-    )
+    with refusals_on(form):
+        request_services.pledge(
+            line=line,
+            donor=data["donor"],
+            quantity=data["quantity"],
+            note=data["note"],
+            user=request.user,
+        )
     messages.success(request, _("Pledge recorded."))
     return redirect("operations:requests", slug=slug)
 
@@ -132,13 +124,15 @@ def pledge(request: HttpRequest, slug: str, line_id: int) -> HttpResponse:
 @require_POST
 def dispatch(request: HttpRequest, slug: str, pledge_id: int) -> HttpResponse:
     found = donors_pledge(request, slug, pledge_id)
-    data = valid(DispatchForm(request.POST))
-    request_services.dispatch(
-        pledge=found,
-        quantity=data["quantity"],
-        reference=data["reference"],
-        value_cny=data["value_cny"],
-    )
+    form = DispatchForm(request.POST)
+    data = valid(form)
+    with refusals_on(form):
+        request_services.dispatch(
+            pledge=found,
+            quantity=data["quantity"],
+            reference=data["reference"],
+            value_cny=data["value_cny"],
+        )
     messages.success(request, _("Dispatched."))
     return redirect("operations:requests", slug=slug)
 
@@ -158,7 +152,8 @@ def receive(request: HttpRequest, slug: str, shipment_id: int) -> HttpResponse:
         programme,
         shipment.pledge.line.request.recipient.region_id,
     )
-    data = valid(ReceiptForm(request.POST))
+    form = ReceiptForm(request.POST)
+    data = valid(form)
     found = []
     if data["discrepancy"]:
         quantity = (
@@ -169,9 +164,10 @@ def receive(request: HttpRequest, slug: str, shipment_id: int) -> HttpResponse:
         found.append(
             request_services.DiscrepancyIn(data["discrepancy"], Decimal(quantity), data["note"])
         )
-    request_services.confirm_receipt(
-        shipment=shipment, received_quantity=data["received_quantity"], discrepancies=found
-    )
+    with refusals_on(form):
+        request_services.confirm_receipt(
+            shipment=shipment, received_quantity=data["received_quantity"], discrepancies=found
+        )
     messages.success(request, _("Receipt confirmed."))
     return redirect("operations:requests", slug=slug)
 

@@ -2,6 +2,8 @@
 confirm its arrival, end it. Each action checks the region-scoped permission and calls one
 service."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +15,7 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden, Problem, ValidationFailed
-from pairaid.forms import valid
+from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import (
     Actor,
     DeployForm,
@@ -32,46 +34,64 @@ from pairaid.web.editing import edit_page
 def teams(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     form = TeamForm(request.POST or None, actor=Actor(request.user, programme))
-    donors = form.offered("donor")
     if request.method == "POST":
-        if not donors:
+        if not form.offered("donor"):
             raise Forbidden(_("Only donors' officers and coordinators register teams."))
-        return _register_team(request, programme, form)
-    team_rows = (
+        if submitted(form, _register_team):
+            messages.success(request, _("Team registered."))
+            return redirect("operations:teams", slug=programme.slug)
+    return _teams_page(request, programme, form)
+
+
+def _teams_page(
+    request: HttpRequest,
+    programme: Programme,
+    form: TeamForm,
+    refused: DeployForm | None = None,
+) -> HttpResponse:
+    """The teams page, with each form the user may fill: the registration and, for each of the
+    user's teams, its deployment. A refused form is shown again with its input (400)."""
+    actor = Actor(request.user, programme)
+    donors = form.offered("donor")
+    manageable = {p for p, _ in donors}
+    team_rows = list(
         Team.objects.filter(programme=programme)
         .select_related("donor__region")
         .prefetch_related(
             "members__resource_type", "deployments__recipient__region", "deployments__facility"
         )
     )
+    for team in team_rows:
+        if team.donor_id in manageable:
+            mine = refused is not None and refused.team.pk == team.pk
+            team.deploy_form = refused if mine else DeployForm(actor=actor, team=team)  # type: ignore[attr-defined]
+    refusal = form.is_bound or refused is not None
     return render(
         request,
         "operations/teams.html",
         {
             "programme": programme,
+            "form": form,
+            "refused": refused,
             "teams": team_rows,
             "donors": donors,
-            "manageable": {p for p, _ in donors},
+            "manageable": manageable,
             "receivable": {
                 p
                 for p, _ in choices(
                     request.user, programme, Participant.Role.RECIPIENT, Action.CONFIRM_RECEIPT
                 )
             },
-            "recipients": programme.participants.filter(role=Participant.Role.RECIPIENT)
-            .select_related("region")
-            .order_by("region__code"),
             "facilities": Facility.objects.filter(programme=programme).select_related(
                 "recipient__region"
             ),
-            "emt_types": Team.EmtType.choices,
         },
+        status=400 if refusal else 200,
     )
 
 
-def _register_team(request: HttpRequest, programme: Programme, form: TeamForm) -> HttpResponse:
-    data = valid(form)
-    team_services.register_team(
+def _register_team(data: dict[str, Any]) -> Team:
+    return team_services.register_team(
         donor=data["donor"],
         name=data["name"],
         members=data["members"],
@@ -79,8 +99,6 @@ def _register_team(request: HttpRequest, programme: Programme, form: TeamForm) -
         leader=data["leader"],
         home_institution=data["home_institution"],
     )
-    messages.success(request, _("Team registered."))
-    return redirect("operations:teams", slug=programme.slug)
 
 
 @member_required
@@ -89,16 +107,22 @@ def deploy(request: HttpRequest, slug: str, team_id: int) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     team = get_object_or_404(Team.objects.select_related("donor"), pk=team_id, programme=programme)
     permissions.check(request.user, Action.MANAGE_TEAMS, programme, team.donor.region_id)
-    data = valid(DeployForm(request.POST, actor=Actor(request.user, programme)))
-    team_services.deploy(
-        team=team,
-        recipient=data["recipient"],
-        facility=data["facility"],
-        start=data["start"],
-        end=data["end"],
-        replaces=data["replaces"],
-        overlap_days=data["overlap_days"],
+    actor = Actor(request.user, programme)
+    form = DeployForm(request.POST, actor=actor, team=team)
+    deployed = submitted(
+        form,
+        lambda data: team_services.deploy(
+            team=team,
+            recipient=data["recipient"],
+            facility=data["facility"],
+            start=data["start"],
+            end=data["end"],
+            replaces=data["replaces"],
+            overlap_days=data["overlap_days"],
+        ),
     )
+    if not deployed:
+        return _teams_page(request, programme, TeamForm(actor=actor), refused=form)
     messages.success(request, _("Deployment planned."))
     return redirect("operations:teams", slug=slug)
 
@@ -127,7 +151,10 @@ def move(request: HttpRequest, slug: str, deployment_id: int, step: str) -> Http
         deployment.team.donor.region_id if side == "donor" else deployment.recipient.region_id
     )
     permissions.check(request.user, action, programme, region_id)
-    service(deployment=deployment, on=valid(MoveForm(request.POST))["on"])
+    form = MoveForm(request.POST)
+    on = valid(form)["on"]
+    with refusals_on(form):
+        service(deployment=deployment, on=on)
     messages.success(request, _("Deployment updated."))
     return redirect("operations:teams", slug=slug)
 
