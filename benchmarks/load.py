@@ -6,8 +6,8 @@ beside the trivial view on the same server in the same run.
                                         [--requests 100] [--wrk-seconds 10]
                                         [--connections 1,2,4,8,16,32] [--port 8766]
 
-It reuses web_pages.py's machinery (the bundle, gunicorn with 2 workers on PostgreSQL, its
-timing middleware and /bench-minimal, the clients, the closed loop, wrk) with the national
+It reuses web_pages.py's machinery (the bundle on PostgreSQL, its timing middleware and
+/bench-minimal, the clients, the closed loop, wrk) with the national
 bundle's overlay of synthetic operations loaded after the programme
 (national_programme.generate_operations: 2,790 requests, 7,001 lines, pledges and shipments,
 1,395 teams and deployments, 10,144 daily reports, 3,000 fund commitments and disbursements; the
@@ -15,7 +15,13 @@ programme date set to theirs, 2020-02-20), so that the gaps have requests, shipm
 duty and funds to count. As web_pages.py, the interpreter that runs this script is the one
 whose pairaid is served: to compare two commits, run it with each tree's interpreter.
 
-Steps, after web_pages' steps 1–4 (bundle, database `pairaid_bench_load`, callers, gunicorn):
+The server is the documented production one (docs/deployment.md): `deploy/pairaid-launch web`,
+i.e. gunicorn with PAIRAID_WEB_WORKERS (default 4) sync workers, DEBUG off, its access log on;
+the launcher of this checkout, with the virtual environment of the interpreter that runs this
+script (PAIRAID_VENV), so that two commits are served the same way. Only the settings module is
+web_pages' (the timing middleware and the baseline view beside the app's URLs).
+
+Steps, after web_pages' steps 1–2 (bundle, database `pairaid_bench_load`, callers):
 
 1. one client at a time: --requests timed requests (after --warmup) of the trivial view, the
    dashboard `/p/<slug>/` (session) and the gaps API `/api/v1/programmes/<slug>/gaps` (Bearer
@@ -53,6 +59,8 @@ from national_programme import SLUG
 DASHBOARD = f"/p/{SLUG}/"
 GAPS = f"/api/v1/programmes/{SLUG}/gaps"
 BASELINE = "/bench-minimal"
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCHER = ROOT / "deploy" / "pairaid-launch"
 KNEE_SHARE = 0.95  # the knee: the fewest connections reaching 95 % of the best rate
 
 # A request per call, each with the next caller's header (session cookie or token).
@@ -82,12 +90,38 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--wrk-seconds", type=int, default=10, help="wrk: per run (0: none)")
     parser.add_argument("--connections", default="1,2,4,8,16,32", help="wrk: the ladder")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--workers", type=int, help="web processes (default: the launcher's, PAIRAID_WEB_WORKERS)"
+    )
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="pairaid_bench_load")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--template", help=bench.TEMPLATE_HELP)
     parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE after loading")
     return parser.parse_args()
+
+
+def _serve(args: argparse.Namespace, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The production web server (`deploy/pairaid-launch web`) on --port, once it answers."""
+    server_env = dict(
+        env,
+        PAIRAID_BIND=f"127.0.0.1:{args.port}",
+        PAIRAID_VENV=str(Path(sys.executable).parent.parent),
+        PYTHONPATH=str(ROOT / "benchmarks"),  # the settings module, web_pages
+    )
+    if args.workers:
+        server_env["PAIRAID_WEB_WORKERS"] = str(args.workers)
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            [str(LAUNCHER), "web"],
+            env=server_env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
+    bench._wait(args.port, server, log)
+    return server
 
 
 def _endpoints(caller: dict[str, Any]) -> list[tuple[str, str, str, list[str]]]:
@@ -196,7 +230,7 @@ def main() -> None:
         try:
             counts, caller = bench._prepare(args, env, root, password, operations=True)
             log = root / "gunicorn.log"
-            server = bench._serve(args.port, bench._server_environment(env, root, False), log)
+            server = _serve(args, bench._server_environment(env, root, False), log)
             results["one"] = _one_client(args, args.port, caller)
             results["closed"] = _closed(args, args.port, caller)
             if args.wrk_seconds > 0 and shutil.which("wrk"):
@@ -215,7 +249,9 @@ def main() -> None:
 def _report(counts: dict[str, int], results: dict[str, Any], args: argparse.Namespace) -> None:
     print()
     print(
-        f"Commit {results['commit']}, {results['started']}–{results['ended']}. Programme: "
+        f"Commit {results['commit']}, {results['started']}–{results['ended']}, "
+        f"`deploy/pairaid-launch web` with {args.workers or 'the default number of'} workers. "
+        "Programme: "
         f"{counts['regions']:,} regions, {counts['participants']:,} participants, "
         f"{counts['pairings']:,} pairings; synthetic operations: {counts['requests']:,} requests, "
         f"{counts['lines']:,} request lines, pledges and shipments, {counts['deployments']:,} "

@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from pairaid import __version__
 from pairaid.accounts import second_factor, tokens
+from pairaid.api_versions import IF_MATCH
 from pairaid.edits import EditConflict, etag
 from pairaid.errors import PairAidError, Problem, ValidationFailed
 from pairaid.web.errors import as_domain_error, messages_of, status_of
@@ -110,9 +111,10 @@ class PairAidAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for operations in schema["paths"].values():
-            for method, operation in operations.items():
+            for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                refusals = REFUSALS if method != "patch" else {**REFUSALS, **EDIT_REFUSALS}
+                version_named = _names_a_version(operation)
+                refusals = {**REFUSALS, **EDIT_REFUSALS} if version_named else REFUSALS
                 for status, meaning in refusals.items():
                     responses.setdefault(
                         status,
@@ -122,6 +124,14 @@ class PairAidAPI(NinjaAPI):
                         },
                     )
         return schema
+
+
+def _names_a_version(operation: dict[str, Any]) -> bool:
+    """Whether the operation acts on a version the caller read (an If-Match header)."""
+    return any(
+        parameter["in"] == "header" and parameter["name"] == IF_MATCH
+        for parameter in operation.get("parameters", [])
+    )
 
 
 ERROR_SCHEMA = {
@@ -152,11 +162,12 @@ REFUSALS = {
     404: "Not found, or not visible to the caller",
     409: "In conflict with the current state",
 }
-# What an edit (PATCH, `pairaid.api_versions`) may also answer.
+# What an operation made from a version the caller read (an edit or a deletion with If-Match,
+# `pairaid.api_versions`) may also answer.
 EDIT_REFUSALS = {
-    409: "In conflict with the current state; an edit made from a version the record has moved "
+    409: "In conflict with the current state; a change made from a version the record has moved "
     "on from is told what changed (`changes`) and given the current ETag",
-    428: "The edit did not send If-Match with the ETag of the version it was made from",
+    428: "The change did not send If-Match with the ETag of the version it was made from",
 }
 
 

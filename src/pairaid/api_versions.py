@@ -1,11 +1,11 @@
 """Edits through the API (`pairaid.edits`): the ETag and If-Match of an editable record.
 
 A GET of an editable record (or its PATCH) answers its `ETag`, which is its version (`"3"`). A
-PATCH says in `If-Match` which version it was made from. Without `If-Match` it is refused with 428
-(Precondition Required, RFC 6585): an edit that names no version could overwrite a change its
-client never saw. With a version the record has moved on from, it is refused with 409, like an
-edit on the pages. The answer says who changed what, lists the changes, and carries the current
-`ETag`, so the client can show them and decide.
+PATCH, and a DELETE of a record that has one, says in `If-Match` which version it was made from.
+Without `If-Match` it is refused with 428 (Precondition Required, RFC 6585): a change that names no
+version could overwrite, or delete, a change its client never saw. With a version the record has
+moved on from, it is refused with 409, like an edit on the pages. The answer says who changed
+what, lists the changes, and carries the current `ETag`, so the client can show them and decide.
 """
 
 from typing import Annotated, Any
@@ -19,7 +19,7 @@ from pairaid.errors import PreconditionRequired, Problem, ValidationFailed
 
 IF_MATCH = "If-Match"
 
-# The If-Match header of a PATCH, documented in the schema.
+# The If-Match header of a PATCH or DELETE, documented in the schema.
 IfMatch = Annotated[
     str | None,
     Header(
@@ -30,7 +30,7 @@ IfMatch = Annotated[
 
 
 def seen_version(if_match: str | None) -> int:
-    """The version a PATCH was made from, read from its If-Match header."""
+    """The version a PATCH or DELETE was made from, read from its If-Match header."""
     if if_match is None:
         raise PreconditionRequired(
             gettext(

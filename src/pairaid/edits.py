@@ -126,11 +126,7 @@ def save_edit(
     """Write `changes` to the record if it is still at version `seen`, the one the editor saw;
     `also` writes its parts in the same transaction. Raise EditConflict, writing nothing, if it
     is not. Returns the record as saved."""
-    model = type(record)
-    claimed = model._default_manager.filter(pk=record.pk, version=seen).update(version=seen)
-    current = model._default_manager.get(pk=record.pk)
-    if not claimed:
-        raise conflict(current, seen=seen, parts=parts)
+    current = claim(record, seen=seen, parts=parts)
     for name, value in changes.items():
         setattr(current, name, value)
     fits(current)
@@ -138,6 +134,18 @@ def save_edit(
     if also is not None:
         also(current)
     current.refresh_from_db()  # as stored (120.0000, not the 120 given), as a GET shows it
+    return current
+
+
+def claim(record: V, *, seen: int, parts: Parts | None = None) -> V:
+    """The record as stored, locked until the transaction ends, if it is still at version
+    `seen`; else EditConflict. The first step of every change made from a version the editor
+    saw: an edit (`save_edit`) or a deletion. Call it inside the change's transaction."""
+    model = type(record)
+    claimed = model._default_manager.filter(pk=record.pk, version=seen).update(version=seen)
+    current = model._default_manager.get(pk=record.pk)
+    if not claimed:
+        raise conflict(current, seen=seen, parts=parts)
     return current
 
 

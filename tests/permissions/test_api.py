@@ -23,8 +23,9 @@ def keys(people):  # type: ignore[no-untyped-def]
     }
 
 
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
+def call(client, keys, role, method, url, body=None, **headers):  # type: ignore[no-untyped-def]
+    if role in keys:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {keys[role]}"
     return getattr(client, method)(url, body, content_type="application/json", **headers)
 
 
@@ -262,7 +263,7 @@ def test_deleting_lines(client, keys, role, code, expected):
     line = _line(target)
     lines = target.capacity_lines if target.role == "donor" else target.need_lines
     url = f"/api/v1/programmes/hubei-2020/participants/{target.pk}/lines/{line.pk}"
-    response = call(client, keys, role, "delete", url)
+    response = call(client, keys, role, "delete", url, HTTP_IF_MATCH=f'"{line.version}"')
     assert response.status_code == expected, response.content
     assert lines.filter(pk=line.pk).exists() == (expected != 204)
 
@@ -271,7 +272,7 @@ def test_a_line_of_another_participant_is_not_found(client, keys):
     shandong, huanggang = participant("370000"), participant("421100")
     line = _line(shandong)
     url = f"/api/v1/programmes/hubei-2020/participants/{huanggang.pk}/lines/{line.pk}"
-    assert call(client, keys, "coordinator", "delete", url).status_code == 404
+    assert call(client, keys, "coordinator", "delete", url, HTTP_IF_MATCH='"1"').status_code == 404
     assert CapacityLine.objects.filter(pk=line.pk).exists()
 
 

@@ -129,7 +129,8 @@ def test_deleting_a_capacity_line(client, people, role, expected):
     shandong = participant("370000")
     line = CapacityLine.objects.get(participant=shandong)
     response = client_for(client, people, role).post(
-        f"/p/hubei-2020/participants/{shandong.pk}/lines/{line.pk}/delete"
+        f"/p/hubei-2020/participants/{shandong.pk}/lines/{line.pk}/delete",
+        {"version": line.version},
     )
     assert response.status_code == expected
     assert CapacityLine.objects.filter(pk=line.pk).exists() == (expected != 302)

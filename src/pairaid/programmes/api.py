@@ -264,13 +264,26 @@ def edit_line(
 @router.delete(
     "/programmes/{slug}/participants/{participant_id}/lines/{line_id}",
     response={204: None},
-    summary="Delete a capacity line (donor) or need line (recipient)",
+    summary="Delete a capacity line (donor) or need line (recipient) (If-Match: its ETag)",
 )
-def delete_line(request: HttpRequest, slug: str, participant_id: int, line_id: int) -> Status:
+def delete_line(
+    request: HttpRequest,
+    slug: str,
+    participant_id: int,
+    line_id: int,
+    if_match: api_versions.IfMatch = None,
+) -> Status:
     programme = permissions.programme_for(request.user, slug)
     participant = _participant(programme, participant_id)
     kind = _checked_kind(request, programme, participant)
-    programme_services.delete_line(participant=participant, kind=kind, line_id=line_id)
+    # As an edit: no such line is 404 before a missing If-Match is 428.
+    programme_services.line_of(participant=participant, kind=kind, line_id=line_id)
+    programme_services.delete_line(
+        participant=participant,
+        kind=kind,
+        line_id=line_id,
+        seen=api_versions.seen_version(if_match),
+    )
     return Status(204, None)
 
 

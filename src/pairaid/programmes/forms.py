@@ -42,6 +42,10 @@ class LineEditForm(EditForm, LineFields):
         return {**super().initial_of(record), "source": record.source.title}
 
 
+class LineDeleteForm(EditForm):
+    """A line's deletion, made from the version the list showed."""
+
+
 class ProgrammeDateForm(forms.Form):
     programme_date = IsoDateField(
         required=False,

@@ -257,5 +257,8 @@ def edit_line(
 
 
 @transaction.atomic
-def delete_line(*, participant: Participant, kind: str, line_id: int) -> None:
-    line_of(participant=participant, kind=kind, line_id=line_id).delete()
+def delete_line(*, participant: Participant, kind: str, line_id: int, seen: int) -> None:
+    """Delete a line the editor saw at version `seen`; EditConflict, deleting nothing, where
+    someone has changed it since (a deletion, too, may not act on a change never seen)."""
+    line = line_of(participant=participant, kind=kind, line_id=line_id)
+    edits.claim(line, seen=seen).delete()

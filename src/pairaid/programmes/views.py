@@ -11,10 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
-from pairaid.forms import query, submitted
+from pairaid.edits import EditConflict
+from pairaid.forms import query, submitted, valid
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
-from pairaid.programmes.forms import LineEditForm, LineForm, ParticipantsQuery, ProgrammeDateForm
+from pairaid.programmes.forms import (
+    LineDeleteForm,
+    LineEditForm,
+    LineForm,
+    ParticipantsQuery,
+    ProgrammeDateForm,
+)
 from pairaid.programmes.models import Participant, Programme
 from pairaid.uploads import handle_upload
 from pairaid.web.editing import edit_page
@@ -118,8 +125,14 @@ def delete_line(request: HttpRequest, slug: str, pk: int, line_id: int) -> HttpR
     member = _participant(programme, pk)
     kind = _kind(member)
     permissions.check(request.user, EDIT_ACTION[kind], programme, member.region_id)
-    programme_services.delete_line(participant=member, kind=kind, line_id=line_id)
-    messages.success(request, _("Deleted."))
+    seen = valid(LineDeleteForm(request.POST))["version"]
+    try:
+        programme_services.delete_line(participant=member, kind=kind, line_id=line_id, seen=seen)
+    except EditConflict as refused:
+        # The list shows the line as it is now: the editor decides again from there.
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Deleted."))
     return redirect("programmes:participant", slug=slug, pk=pk)
 
 
