@@ -4,13 +4,25 @@ transaction; history records who and when."""
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext
 
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import DailyReport, Team
 
 REPORT_FIELDS = DailyReport.FIGURES
+
+
+def figure_labels() -> list[tuple[str, str]]:
+    """(field name, label in the active language) of each figure, in REPORT_FIELDS order: the
+    name is for machines (form inputs, sheets), the label for people."""
+    return [(name, _figure_label(name)) for name in REPORT_FIELDS]
+
+
+def _figure_label(name: str) -> str:
+    field = DailyReport._meta.get_field(name)
+    assert isinstance(field, models.Field)  # the figures are columns, not relations
+    return str(field.verbose_name)
 
 
 @transaction.atomic

@@ -46,6 +46,6 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
             "summary": summary,
             "overdue": overdue,
             "my_teams": my_teams,
-            "fields": report_services.REPORT_FIELDS,
+            "fields": report_services.figure_labels(),
         },
     )
