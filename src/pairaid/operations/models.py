@@ -36,6 +36,8 @@ class Facility(Versioned):
             models.UniqueConstraint(fields=["recipient", "name"], name="facility_name_unique")
         ]
         ordering = ["recipient", "name"]
+        verbose_name = _("Facility")
+        verbose_name_plural = _("Facilities")  # not Django's default, "Facilitys"
 
     def __str__(self) -> str:
         return self.name
