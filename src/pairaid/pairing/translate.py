@@ -190,7 +190,11 @@ class _Builder:
                 "capacity: %(total)s shared among donors in proportion to %(indicator)s "
                 "as of %(date)s (largest remainder)"
             )
-            % {"total": f"{basis.total:g}", "indicator": basis.indicator, "date": self.on}
+            % {
+                "total": f"{basis.total:g}",
+                "indicator": _indicator_name(basis.indicator),
+                "date": self.on,
+            }
         )
         return {
             d.pk: dict.fromkeys(resources, share) for d, share in zip(known, shares, strict=True)
@@ -229,10 +233,10 @@ class _Builder:
         if basis.ratio is None:
             assumption = gettext(
                 "need: %(indicator)s as of %(date)s (coverage = capacity per unit)"
-            ) % {"indicator": basis.indicator, "date": self.on}
+            ) % {"indicator": _indicator_name(basis.indicator), "date": self.on}
         else:
             assumption = gettext("need: %(indicator)s as of %(date)s × %(ratio)s") % {
-                "indicator": basis.indicator,
+                "indicator": _indicator_name(basis.indicator),
                 "date": self.on,
                 "ratio": f"{basis.ratio:g}",
             }

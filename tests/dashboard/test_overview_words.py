@@ -1,6 +1,6 @@
-"""The "later figures" banner summarises, keeps the details behind a disclosure, and speaks the
-page's language only (issue 18 item 6): it was a run-on list of 19 donors, in English on Chinese
-pages, with the resource's code (`medical_staff`)."""
+"""The overview speaks to people: the "later figures" banner summarises, keeps the details behind
+a disclosure and speaks the page's language only (issue 18 item 6: a run-on list of 19 donors, in
+English on Chinese pages); resources and indicators by name, never by code (issue 18 item 3)."""
 
 import re
 from typing import Any
@@ -49,3 +49,18 @@ def test_the_banner_is_in_chinese_on_chinese_pages(client: Any, people: dict[str
     for text in (re.sub(r"<[^>]+>", "", banner), *items):
         latin_words = re.findall(r"[A-Za-z]{2,}", text)
         assert not latin_words, f"English in a Chinese banner: {latin_words} in {text!r}"
+
+
+def _visible_text(html: str) -> str:
+    """What a person reads: no scripts (the chart's data), no tags or attributes."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", html, flags=re.S))
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_overview_names_resources_rather_than_showing_codes(
+    client: Any, people: dict[str, Any], language: str
+) -> None:
+    text = _visible_text(_overview(client, people, language))
+    text = text.replace(people["observer"].username, "")  # a login name is the user's own word
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text), "a raw field or resource code on the page"
+    assert "DESIGN" not in text
