@@ -37,6 +37,8 @@ class Facility(Versioned):
             models.UniqueConstraint(fields=["recipient", "name"], name="facility_name_unique")
         ]
         ordering = ["recipient", "name"]
+        verbose_name = _("Facility")
+        verbose_name_plural = _("Facilities")  # not Django's default, "Facilitys"
 
     def __str__(self) -> str:
         return self.name
@@ -410,13 +412,13 @@ class DailyReport(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="reports")
     date = models.DateField()
-    patients_seen = models.PositiveIntegerField(default=0)
-    admitted = models.PositiveIntegerField(default=0)
-    severe = models.PositiveIntegerField(default=0)
-    critical = models.PositiveIntegerField(default=0)
-    recovered = models.PositiveIntegerField(default=0)
-    deaths = models.PositiveIntegerField(default=0)
-    staff_on_duty = models.PositiveIntegerField(default=0)
+    patients_seen = models.PositiveIntegerField(_("Patients seen"), default=0)
+    admitted = models.PositiveIntegerField(_("Admitted"), default=0)
+    severe = models.PositiveIntegerField(_("Severe"), default=0)
+    critical = models.PositiveIntegerField(_("Critical"), default=0)
+    recovered = models.PositiveIntegerField(_("Recovered"), default=0)
+    deaths = models.PositiveIntegerField(_("Deaths"), default=0)
+    staff_on_duty = models.PositiveIntegerField(_("Staff on duty"), default=0)
     shortages = limited_text(NOTE_MAX_CHARS, blank=True)
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()

@@ -11,14 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
 from pairaid import engine
 from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
+from pairaid.labels import local_name
 from pairaid.pairing.models import AllocationLine, Pairing, PairingQuerySet
-from pairaid.programmes.asof import pick_as_of
+from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry.models import IndicatorType, RegionalIndicator, ResourceType
 
@@ -84,8 +87,9 @@ def live_pairings(programme: Programme, on: datetime.date) -> PairingQuerySet:
 
 def _indicator_values(
     participants: Iterable[Participant], code: str, on: datetime.date
-) -> dict[int, tuple[float, bool]]:
-    """region id -> (value, later figure?) by the as-of rule; absent where unknown."""
+) -> dict[int, tuple[float, datetime.date | None]]:
+    """region id -> (value, its date where it is a later figure, else None) by the as-of rule;
+    absent where unknown."""
     region_ids = [p.region_id for p in participants]
     series: dict[int, list[RegionalIndicator]] = defaultdict(list)
     for value in RegionalIndicator.objects.filter(region_id__in=region_ids, indicator__code=code):
@@ -94,25 +98,43 @@ def _indicator_values(
     for region_id, values in series.items():
         picked = pick_as_of(values, on)
         if picked is not None:
-            chosen[region_id] = (float(picked.line.value), picked.later_figure)
+            chosen[region_id] = (float(picked.line.value), _later_date(picked))
     return chosen
 
 
 def _lines(
     model: type[CapacityLine] | type[NeedLine], programme: Programme, on: datetime.date
-) -> dict[int, dict[str, tuple[float, bool]]]:
-    """participant id -> resource -> (quantity, later figure?) by the as-of rule."""
+) -> dict[int, dict[str, tuple[float, datetime.date | None]]]:
+    """participant id -> resource -> (quantity, its date where it is a later figure, else None)
+    by the as-of rule."""
     series: dict[tuple[int, str], list[CapacityLine | NeedLine]] = defaultdict(list)
     for line in model.objects.filter(participant__programme=programme).select_related(
         "resource_type"
     ):
         series[(line.participant_id, line.resource_type.code)].append(line)
-    chosen: dict[int, dict[str, tuple[float, bool]]] = defaultdict(dict)
+    chosen: dict[int, dict[str, tuple[float, datetime.date | None]]] = defaultdict(dict)
     for (participant_id, resource), lines in series.items():
         picked = pick_as_of(lines, on)
         if picked is not None:
-            chosen[participant_id][resource] = (float(picked.line.quantity), picked.later_figure)
+            chosen[participant_id][resource] = (float(picked.line.quantity), _later_date(picked))
     return chosen
+
+
+def _resource_name(code: str) -> str:
+    """A resource's name in the active language; its code where the registry lacks it."""
+    resource = ResourceType.objects.filter(code=code).first()
+    return local_name(resource) if resource is not None else code
+
+
+def _indicator_name(code: str) -> str:
+    """An indicator's name in the active language; its code where the registry lacks it."""
+    indicator = IndicatorType.objects.filter(code=code).first()
+    return local_name(indicator) if indicator is not None else code
+
+
+def _later_date(picked: AsOf[Any]) -> datetime.date | None:
+    """The date of a later figure (one dated after the date asked for); None for the others."""
+    return picked.as_of if picked.later_figure else None
 
 
 class _Builder:
@@ -137,13 +159,20 @@ class _Builder:
             return gettext("%(region)s (donor)") % {"region": region}
         return gettext("%(region)s (recipient)") % {"region": region}
 
+    def later_figure(self, participant: Participant, figure: str, dated: datetime.date) -> None:
+        """Note a figure dated after the plan's date, in the user's words and language."""
+        self.build.later_figures.append(
+            gettext("%(participant)s: %(figure)s, dated %(date)s")
+            % {"participant": self.name(participant), "figure": figure, "date": date_format(dated)}
+        )
+
     def capacities(self, basis: CapacityBasis | None) -> dict[int, dict[str, float]]:
         if basis is None:
             lines = _lines(CapacityLine, self.programme, self.on)
             for donor in self.donors:
                 for resource, (_, later) in lines.get(donor.pk, {}).items():
                     if later:
-                        self.build.later_figures.append(f"{self.name(donor)}: {resource}")
+                        self.later_figure(donor, _resource_name(resource), later)
             return {pk: {r: q for r, (q, _) in row.items()} for pk, row in lines.items()}
         return self._capacities_from_indicator(basis)
 
@@ -161,7 +190,11 @@ class _Builder:
                 "capacity: %(total)s shared among donors in proportion to %(indicator)s "
                 "as of %(date)s (largest remainder)"
             )
-            % {"total": f"{basis.total:g}", "indicator": basis.indicator, "date": self.on}
+            % {
+                "total": f"{basis.total:g}",
+                "indicator": _indicator_name(basis.indicator),
+                "date": self.on,
+            }
         )
         return {
             d.pk: dict.fromkeys(resources, share) for d, share in zip(known, shares, strict=True)
@@ -200,10 +233,10 @@ class _Builder:
         if basis.ratio is None:
             assumption = gettext(
                 "need: %(indicator)s as of %(date)s (coverage = capacity per unit)"
-            ) % {"indicator": basis.indicator, "date": self.on}
+            ) % {"indicator": _indicator_name(basis.indicator), "date": self.on}
         else:
             assumption = gettext("need: %(indicator)s as of %(date)s × %(ratio)s") % {
-                "indicator": basis.indicator,
+                "indicator": _indicator_name(basis.indicator),
                 "date": self.on,
                 "ratio": f"{basis.ratio:g}",
             }
@@ -211,7 +244,7 @@ class _Builder:
         for recipient in self.recipients:
             found = values.get(recipient.region_id)
             if found and found[1]:
-                self.build.later_figures.append(f"{self.name(recipient)}: {basis.indicator}")
+                self.later_figure(recipient, _indicator_name(basis.indicator), found[1])
         factor = 1.0 if basis.ratio is None else basis.ratio
         needs = {
             r.pk: dict.fromkeys(resources, values[r.region_id][0] * factor)

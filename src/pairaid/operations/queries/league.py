@@ -33,7 +33,7 @@ LEAGUE_FORMULA = gettext_lazy(
     "against requests; days to first arrival = first team arrival − pairing start (0, 'already "
     "present', where a team arrived before the pairing); fulfilment = received ÷ pledged over the "
     "donor's pledges; lead time = days from pledge to receipt or arrival (median); coverage = mean "
-    "coverage of the donor's recipients (DESIGN.md §4)"
+    "coverage of the donor's recipients (paired capacity ÷ need, capped at 100 %)"
 )
 
 
