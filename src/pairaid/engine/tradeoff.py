@@ -90,7 +90,11 @@ def tradeoff_curve(
     for budget in budgets:
         point = _point(base, budget, time_limit_seconds)
         points.append(point)
-        if best is not None and point.min_coverage is not None and point.min_coverage >= best - 1e-9:
+        if (
+            best is not None
+            and point.min_coverage is not None
+            and point.min_coverage >= best - 1e-9
+        ):
             break
     return points
 
