@@ -116,9 +116,15 @@ def wait_for_comparison(visit: Visit, time_limit_seconds: int = 10) -> None:
 
 
 def approve_run(visit: Visit) -> None:
-    """Approve the proposed plan and see the decision recorded on the run page."""
+    """Approve the proposed plan after reading what it changes, and see the decision recorded
+    on the run page."""
     with visit.page.expect_navigation():
         visit.page.click("#approve")
+    expect(visit.page.locator("#change-summary")).to_be_visible()
+    expect(visit.page.locator("#pairs-ending")).to_be_visible()
+    visit.step("approval-changes")
+    with visit.page.expect_navigation():
+        visit.page.click("#confirm")
     expect(visit.page.locator(".tag.approved")).to_have_text("approved")
     expect(visit.page.locator("#approve")).to_have_count(0)
 

@@ -224,7 +224,7 @@ class RunIn(Schema):
         | Literal["default"]
         | None
     ) = Field(
-        default=run_options.DEFAULT_CHURN_BUDGET,
+        default="default",  # run_options.DEFAULT_CHURN_BUDGET
         description="default: where a plan is in force, the fewest changes that keep 90 % of the "
         "best max-min coverage (none otherwise); null: no limit",
     )

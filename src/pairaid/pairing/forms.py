@@ -39,7 +39,7 @@ class PlanForm(forms.Form):
         label=_("Churn budget"),
         help_text=_(
             "At most this many links added + removed (moving a donor = 2). Empty: the default, "
-            "the fewest changes that keep 90 % of the best lowest coverage (none where no plan "
+            "the fewest changes that keep nine tenths of the best lowest coverage (none where no plan "
             "is in force)."
         ),
     )

@@ -23,6 +23,7 @@ from pairaid.operations.forms import (
     choices,
 )
 from pairaid.operations.models import Deployment, Facility, Team
+from pairaid.operations.queries import handover
 from pairaid.operations.services import teams as team_services
 from pairaid.programmes.models import Participant, Programme
 from pairaid.web.editing import edit_page
@@ -50,6 +51,7 @@ def teams(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "teams": team_rows,
+            "recall": handover.flags_of(programme, handover.Kind.TEAM),
             "donors": donors,
             "manageable": {p for p, _ in donors},
             "receivable": {
