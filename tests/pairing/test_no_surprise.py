@@ -11,8 +11,8 @@ from pairaid.accounts import tokens
 from pairaid.operations.models import Deployment
 from pairaid.operations.queries import handover
 from pairaid.operations.services import contacts, facilities, requests, teams
-from pairaid.pairing import runs
 from pairaid.pairing import options as run_options
+from pairaid.pairing import runs
 from pairaid.pairing.models import Pairing, PlanRun
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType

@@ -39,8 +39,8 @@ class PlanForm(forms.Form):
         label=_("Churn budget"),
         help_text=_(
             "At most this many links added + removed (moving a donor = 2). Empty: the default, "
-            "the fewest changes that keep nine tenths of the best lowest coverage (none where no plan "
-            "is in force)."
+            "the fewest changes that keep nine tenths of the best lowest coverage (none where no "
+            "plan is in force)."
         ),
     )
     no_churn_limit = forms.BooleanField(
