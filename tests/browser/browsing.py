@@ -98,7 +98,10 @@ def start_plan_run(visit: Visit, time_limit_seconds: int = 10) -> str:
     """From the plan workspace, start a run; return the run page's path."""
     visit.open(f"/p/{PROGRAMME}/plan/")
     page = visit.page
-    expect(page.locator("input[name=objectives][value=max_min_coverage]")).to_be_checked()
+    # The defaults cannot rewrite the programme: leximin, and the trade-off behind the default
+    # churn budget shown before the run.
+    expect(page.locator("input[name=objectives][value=leximin]")).to_be_checked()
+    expect(page.locator("#tradeoff")).to_be_visible()
     page.fill("input[name=time_limit_seconds]", str(time_limit_seconds))
     visit.step("workspace-filled")
     with page.expect_navigation(timeout=(time_limit_seconds + 30) * 1000):
