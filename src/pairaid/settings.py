@@ -178,6 +178,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A plan run's solver process is stopped, and the run failed, above this resident memory (MB):
 # one bad run must not take the task worker down (pairaid.pairing.solver_process).
 PAIRAID_SOLVER_MEMORY_MB = env_int("PAIRAID_SOLVER_MEMORY_MB", default=4096, minimum=1)
+# The churn trade-off curve of the plan page and of a run's default churn budget stops after this
+# many seconds of solves (pairaid.pairing.tradeoff), or at ten points.
+PAIRAID_TRADEOFF_SECONDS = env_int("PAIRAID_TRADEOFF_SECONDS", default=60, minimum=1)
 # A running plan run whose heartbeat (every 5 s: solver_process.HEARTBEAT_SECONDS) is older than
 # this has lost its worker; a task worker fails it, and /healthz/work reports it until then. At
 # least three heartbeats, so that a busy database never fails a live run; lower than the

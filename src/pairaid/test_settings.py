@@ -24,3 +24,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # No cache shared between tests: SQLite reuses ids after a rollback, so two tests could reach
 # the same data version with different data. Tests of the cache turn a local-memory one on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# The churn trade-off curve: a few seconds of solves, not a minute (pairaid.pairing.tradeoff).
+PAIRAID_TRADEOFF_SECONDS = 2

@@ -98,7 +98,10 @@ def start_plan_run(visit: Visit, time_limit_seconds: int = 10) -> str:
     """From the plan workspace, start a run; return the run page's path."""
     visit.open(f"/p/{PROGRAMME}/plan/")
     page = visit.page
-    expect(page.locator("input[name=objectives][value=max_min_coverage]")).to_be_checked()
+    # The defaults cannot rewrite the programme: leximin, and the trade-off behind the default
+    # churn budget shown before the run.
+    expect(page.locator("input[name=objectives][value=leximin]")).to_be_checked()
+    expect(page.locator("#tradeoff")).to_be_visible()
     page.fill("input[name=time_limit_seconds]", str(time_limit_seconds))
     visit.step("workspace-filled")
     with page.expect_navigation(timeout=(time_limit_seconds + 30) * 1000):
@@ -116,9 +119,15 @@ def wait_for_comparison(visit: Visit, time_limit_seconds: int = 10) -> None:
 
 
 def approve_run(visit: Visit) -> None:
-    """Approve the proposed plan and see the decision recorded on the run page."""
+    """Approve the proposed plan after reading what it changes, and see the decision recorded
+    on the run page."""
     with visit.page.expect_navigation():
         visit.page.click("#approve")
+    expect(visit.page.locator("#change-summary")).to_be_visible()
+    expect(visit.page.locator("#pairs-ending")).to_be_visible()
+    visit.step("approval-changes")
+    with visit.page.expect_navigation():
+        visit.page.click("#confirm")
     expect(visit.page.locator(".tag.approved")).to_have_text("approved")
     expect(visit.page.locator("#approve")).to_have_count(0)
 

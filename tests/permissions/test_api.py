@@ -128,6 +128,7 @@ def test_deciding_a_run(client, keys, role, expected, action, finished_run):
         role,
         "post",
         f"/api/v1/programmes/hubei-2020/plan-runs/{finished_run.number}/{action}",
+        {"confirm": True},
     )
     assert response.status_code == expected
     finished_run.refresh_from_db()

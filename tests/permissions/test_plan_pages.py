@@ -68,7 +68,7 @@ def test_starting_a_run(client, people, role, expected, django_capture_on_commit
 def test_deciding_on_a_run(client, people, role, expected, action, finished_run):
     in_force = list(Pairing.objects.filter(status="active").values_list("pk", flat=True))
     response = login(client, people, role).post(
-        f"/p/hubei-2020/plan/runs/{finished_run.number}/{action}"
+        f"/p/hubei-2020/plan/runs/{finished_run.number}/{action}", {"confirmed": "yes"}
     )
     assert response.status_code == expected
     finished_run.refresh_from_db()

@@ -13,6 +13,7 @@ from pairaid.dashboard import boundaries
 from pairaid.dashboard import services as dashboard_services
 from pairaid.dashboard.forms import OverviewQuery, resource_code
 from pairaid.forms import query
+from pairaid.operations.queries import handover
 
 
 @member_required
@@ -36,6 +37,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "gaps": data.largest_gaps,
             "reports": data.reports,
             "overdue": data.overdue,
+            "loose_ends": handover.flags(programme),
             "resource": resource,
             "map_url": f"{reverse('dashboard:map', args=[programme.slug])}?{map_query}",
             "can_set_date": permissions.can(

@@ -45,7 +45,7 @@ from pairaid.engine.solve import plan_of, solve
 from pairaid.engine.stable import StableMatching, blocking_pairs, deferred_acceptance
 from pairaid.engine.strategies.greedy import greedy_plan
 from pairaid.engine.strategies.local_search import improve
-from pairaid.engine.tradeoff import TradeoffPoint, tradeoff_curve
+from pairaid.engine.tradeoff import Tradeoff, TradeoffPoint, churn_tradeoff, tradeoff_curve
 
 __all__ = [
     "LIMITS",
@@ -71,9 +71,11 @@ __all__ = [
     "SolveOptions",
     "StableMatching",
     "StopToken",
+    "Tradeoff",
     "TradeoffPoint",
     "blocking_pairs",
     "check_problem",
+    "churn_tradeoff",
     "deferred_acceptance",
     "evaluate",
     "generate",

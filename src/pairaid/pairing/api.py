@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +15,8 @@ from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
 from pairaid.errors import NotFound, Problem, ValidationFailed
-from pairaid.pairing import notices, runs, tasks
+from pairaid.operations.queries import handover
+from pairaid.pairing import comparison, notices, runs, tasks, tradeoff
 from pairaid.pairing import options as run_options
 from pairaid.pairing.models import (
     AllocationLine,
@@ -211,13 +212,21 @@ class ObjectiveIn(Schema):
 
 
 class RunIn(Schema):
-    objectives: list[ObjectiveIn] = Field(
-        default=[ObjectiveIn(name="max_min_coverage")], min_length=1
+    objectives: list[ObjectiveIn] | None = Field(
+        default=None,
+        min_length=1,
+        description="default: leximin with min(4, recipients) levels",
     )
     lock: list[Pair] = []
     forbid: list[Pair] = []
-    churn_budget: Annotated[StrictInt, Field(ge=0, le=run_options.LARGEST_CHURN_BUDGET)] | None = (
-        None
+    churn_budget: (
+        Annotated[StrictInt, Field(ge=0, le=run_options.LARGEST_CHURN_BUDGET)]
+        | Literal["default"]
+        | None
+    ) = Field(
+        default="default",  # run_options.DEFAULT_CHURN_BUDGET
+        description="default: where a plan is in force, the fewest changes that keep 90 % of the "
+        "best max-min coverage (none otherwise); null: no limit",
     )
     time_limit_seconds: Annotated[
         float, Field(gt=0, le=engine.LIMITS.max_time_limit_seconds, allow_inf_nan=False)
@@ -283,7 +292,7 @@ def list_runs(request: HttpRequest, slug: str) -> QuerySet[PlanRun]:
 def start_run(request: HttpRequest, slug: str, payload: RunIn) -> Status:
     programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
     options = run_options.RunOptions(
-        objectives=[o.dict() for o in payload.objectives],
+        objectives=[o.dict() for o in payload.objectives] if payload.objectives else None,
         lock=payload.lock,
         forbid=payload.forbid,
         churn_budget=payload.churn_budget,
@@ -307,9 +316,124 @@ def get_run(request: HttpRequest, slug: str, number: int) -> PlanRun:
     return _run(request, slug, number)
 
 
+class DecisionIn(Schema):
+    confirm: bool = Field(
+        default=False, description="true, after reading what the decision changes (GET first)"
+    )
+
+
+class PairNamesOut(Schema):
+    donor: str
+    recipient: str
+
+
+class LooseEndOut(Schema):
+    kind: str = Field(description="team, facility, request or contact")
+    id: int
+    name: str
+    donor: str
+    recipient: str
+    needs: str = Field(description="recall, hand_over or re_pledge")
+
+
+class ChangesOut(Schema):
+    starting: list[PairNamesOut]
+    ending: list[PairNamesOut]
+    loose_ends: list[LooseEndOut]
+
+
+def _changes_out(changes: handover.Changes) -> dict[str, Any]:
+    pairs = lambda found: [{"donor": d, "recipient": r} for d, r in found]  # noqa: E731
+    return {
+        "starting": pairs(changes.starting),
+        "ending": pairs(changes.ending),
+        "loose_ends": [
+            {
+                "kind": end.kind.value,
+                "id": end.record.pk,
+                "name": end.label,
+                "donor": end.donor.region.reference,
+                "recipient": end.recipient.region.reference,
+                "needs": end.need.value,
+            }
+            for end in changes.loose_ends
+        ],
+    }
+
+
+def _confirmed(payload: DecisionIn, what: str) -> None:
+    if not payload.confirm:
+        raise ValidationFailed(
+            [Problem(f"confirm with true after reading GET .../{what}", column="confirm")]
+        )
+
+
+@router.get(
+    "/programmes/{slug}/plan-runs/{number}/approval",
+    response=ChangesOut,
+    summary="What approving the run would change",
+)
+def approval_changes(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
+    run = _run(request, slug, number)
+    changes = handover.changes(
+        run.programme, comparison.starting_pairs(run), comparison.ending_pairs(run)
+    )
+    return _changes_out(changes)
+
+
 @router.post("/programmes/{slug}/plan-runs/{number}/approve", response=RunOut)
-def approve_run(request: HttpRequest, slug: str, number: int) -> PlanRun:
-    return runs.approve(run=_run(request, slug, number, Action.APPROVE_PLAN), user=request.user)
+def approve_run(request: HttpRequest, slug: str, number: int, payload: DecisionIn) -> PlanRun:
+    run = _run(request, slug, number, Action.APPROVE_PLAN)
+    _confirmed(payload, "approval")
+    return runs.approve(run=run, user=request.user)
+
+
+@router.get(
+    "/programmes/{slug}/plan-runs/{number}/revert",
+    response=ChangesOut,
+    summary="What reverting to the plan before the run would change",
+)
+def revert_changes(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
+    run = _run(request, slug, number)
+    return _changes_out(handover.changes(run.programme, *runs.revert_changes(run)))
+
+
+@router.post(
+    "/programmes/{slug}/plan-runs/{number}/revert",
+    response=RunOut,
+    summary="Revert to the plan before an approved run (a new approved run restores it)",
+)
+def revert_run(request: HttpRequest, slug: str, number: int, payload: DecisionIn) -> PlanRun:
+    run = _run(request, slug, number, Action.APPROVE_PLAN)
+    _confirmed(payload, "revert")
+    return runs.revert(run=run, user=request.user)
+
+
+class TradeoffPointOut(Schema):
+    churn_budget: int
+    min_coverage: float | None
+    status: str
+
+
+class TradeoffOut(Schema):
+    state: str = Field(description="no_plan, computing (ask again) or ready")
+    budget: int | None = Field(description="the default churn budget")
+    best: float | None = Field(description="the best max-min coverage, with no budget")
+    share: float | None
+    exact: bool | None
+    points: list[TradeoffPointOut]
+
+
+@router.get(
+    "/programmes/{slug}/plan-tradeoff",
+    response=TradeoffOut,
+    summary="The churn trade-off curve and the default churn budget",
+)
+def get_tradeoff(request: HttpRequest, slug: str) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    state, curve = tradeoff.shown(programme, enqueue=tasks.enqueue_tradeoff)
+    note = tradeoff.note(curve) or {"budget": None, "best": None, "share": None, "exact": None}
+    return {"state": state, "points": [], **note}
 
 
 @router.post("/programmes/{slug}/plan-runs/{number}/discard", response=RunOut)

@@ -116,12 +116,29 @@ def _plan_before(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:
     the one it replaced (the links it ended and the ones it kept)."""
     if run.decision != PlanRun.Decision.APPROVED:
         return translate.plan_in_force(run.programme, run.as_of, ids)
-    ended = Pairing.objects.filter(superseded_by=run)
-    kept = Pairing.objects.filter(programme=run.programme).open().exclude(plan_run=run)
-    pairings = list(
-        (ended | kept).select_related("donor__region__parent", "recipient__region__parent")
-    )
-    return translate.plan_of(pairings, run.as_of, ids)
+    return runs.plan_replaced(run, ids)
+
+
+def starting_pairs(run: PlanRun) -> set[tuple[int, int]]:
+    """The pairs (donor, recipient participant ids) a pending run's approval starts."""
+    if run.decision != PlanRun.Decision.PENDING:
+        return set()
+    proposed = set(run.pairings.values_list("donor_id", "recipient_id"))
+    open_pairs = Pairing.objects.filter(programme=run.programme).open()
+    return proposed - set(open_pairs.values_list("donor_id", "recipient_id"))
+
+
+def ending_pairs(run: PlanRun) -> set[tuple[int, int]]:
+    """The pairs (donor, recipient participant ids) a run's approval ends, or ended: the open
+    pairings its plan does not keep."""
+    if run.decision == PlanRun.Decision.APPROVED:
+        ended = Pairing.objects.filter(superseded_by=run)
+        return set(ended.values_list("donor_id", "recipient_id"))
+    if run.decision == PlanRun.Decision.DISCARDED:
+        return set()
+    proposed = set(run.pairings.values_list("donor_id", "recipient_id"))
+    open_pairs = Pairing.objects.filter(programme=run.programme).open()
+    return set(open_pairs.values_list("donor_id", "recipient_id")) - proposed
 
 
 def _map(

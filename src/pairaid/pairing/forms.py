@@ -18,22 +18,34 @@ OBJECTIVE_CHOICES = [
 
 
 class PlanForm(forms.Form):
+    """A run's options, starting from the defaults every way of starting a run shares
+    (`pairing.options`): leximin, and the default churn budget where a plan is in force."""
+
     objectives = forms.MultipleChoiceField(
         choices=OBJECTIVE_CHOICES,
-        initial=["max_min_coverage"],
+        initial=["leximin"],
         widget=forms.CheckboxSelectMultiple,
         label=_("Objectives, in this order"),
     )
     leximin_levels = forms.IntegerField(
-        min_value=2, max_value=20, initial=3, label=_("Leximin levels")
+        min_value=1,
+        max_value=20,
+        initial=plan_options.DEFAULT_LEXIMIN_LEVELS,
+        label=_("Leximin levels"),
     )
     churn_budget = forms.IntegerField(
         min_value=0,
         required=False,
         label=_("Churn budget"),
         help_text=_(
-            "At most this many links added + removed (moving a donor = 2). Empty: no limit."
+            "At most this many links added + removed (moving a donor = 2). Empty: the default, "
+            "the fewest changes that keep nine tenths of the best lowest coverage (none where no "
+            "plan is in force)."
         ),
+    )
+    no_churn_limit = forms.BooleanField(
+        required=False,
+        label=_("No churn limit: the plan may change every link"),
     )
     lock = forms.CharField(
         required=False,
@@ -60,7 +72,8 @@ class PlanForm(forms.Form):
         objectives = []
         for name in data["objectives"]:
             if name == "leximin":
-                objectives.append({"name": "leximin", "levels": data["leximin_levels"] or 3})
+                levels = data["leximin_levels"] or plan_options.DEFAULT_LEXIMIN_LEVELS
+                objectives.append({"name": "leximin", "levels": levels})
             else:
                 objectives.append({"name": name})
         lines = lambda text: [line.strip() for line in (text or "").splitlines() if line.strip()]  # noqa: E731
@@ -68,10 +81,22 @@ class PlanForm(forms.Form):
             objectives=objectives,
             lock=plan_options.parse_pairs(lines(data["lock"]), "lock"),
             forbid=plan_options.parse_pairs(lines(data["forbid"]), "forbid"),
-            churn_budget=data["churn_budget"],
+            churn_budget=self._churn_budget(),
             time_limit_seconds=data["time_limit_seconds"],
             as_of=data["as_of"].isoformat() if data["as_of"] else None,
         )
+
+    def _churn_budget(self) -> int | str | None:
+        if self.cleaned_data["no_churn_limit"]:
+            return None
+        budget: int | None = self.cleaned_data["churn_budget"]
+        return plan_options.DEFAULT_CHURN_BUDGET if budget is None else budget
+
+    def __init__(self, *args: Any, recipients: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if recipients is not None:  # the default objective's levels, as for the API and CLI
+            levels = plan_options.default_objectives(recipients)[0]["levels"]
+            self.fields["leximin_levels"].initial = levels
 
 
 class PublishForm(forms.Form):
@@ -82,3 +107,12 @@ class PublishForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["run"].queryset = programme.plan_runs.all()  # type: ignore[attr-defined]
+
+
+class ConfirmForm(forms.Form):
+    """A decision on the plan, confirmed after its changes were shown."""
+
+    confirmed = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Confirm the decision after reading what it changes.")},
+    )

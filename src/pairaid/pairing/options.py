@@ -8,7 +8,7 @@ run that fails later in the worker, nor one that holds it for hours or takes its
 
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 from django.utils.translation import gettext
@@ -21,15 +21,28 @@ DEFAULT_TIME_LIMIT_SECONDS = 30.0
 LARGEST_SEED = 2**31 - 1  # CP-SAT's random seed is a 32-bit integer
 LARGEST_CHURN_BUDGET = 2**31 - 1
 
+DEFAULT_LEXIMIN_LEVELS = 4
+"""The default objective is leximin with this many levels (fewer where there are fewer
+recipients): the worst-off first, then the next three, so no recipient is sacrificed for the
+minimum alone."""
+
+DEFAULT_CHURN_BUDGET = "default"
+"""A run's churn budget unless told otherwise: where a plan is in force, the smallest budget that
+keeps 90 % of the best max-min coverage (`pairing.tradeoff`, resolved when the run executes);
+where none is, no budget. A plan therefore never rewrites the programme unasked."""
+
+NO_CHURN_BUDGET_WORDS = ("none", "no")
+
 
 @dataclass
 class RunOptions:
-    """What a coordinator asks of one run (stored with it, replayed as is)."""
+    """What a coordinator asks of one run (stored with it, replayed as is). `objectives` None is
+    the default objective (`default_objectives`), filled in by `with_defaults`."""
 
-    objectives: list[dict[str, Any]] = field(default_factory=lambda: [{"name": "max_min_coverage"}])
+    objectives: list[dict[str, Any]] | None = None
     lock: list[list[str]] = field(default_factory=list)
     forbid: list[list[str]] = field(default_factory=list)
-    churn_budget: int | None = None
+    churn_budget: int | str | None = DEFAULT_CHURN_BUDGET
     time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
     need_from: str | None = None
     capacity_from: str | None = None
@@ -47,16 +60,41 @@ class RunOptions:
         return cls(**known)
 
 
-def parse_objectives(text: str) -> list[dict[str, Any]]:
+def default_objectives(recipients: int) -> list[dict[str, Any]]:
+    """Leximin with `DEFAULT_LEXIMIN_LEVELS` levels, or one per recipient where there are fewer."""
+    levels = min(DEFAULT_LEXIMIN_LEVELS, engine.LIMITS.max_leximin_levels(recipients))
+    return [{"name": "leximin", "levels": levels}]
+
+
+def with_defaults(options: RunOptions, *, recipients: int) -> RunOptions:
+    """The options with the default objective where none was asked for."""
+    if options.objectives is not None:
+        return options
+    return replace(options, objectives=default_objectives(recipients))
+
+
+def parse_churn_budget(text: str | None) -> int | str | None:
+    """`default` (or nothing) -> the default budget; `none` -> no budget; N -> at most N changes
+    (checked with the other options by `check`)."""
+    if text is None or text.strip().lower() == DEFAULT_CHURN_BUDGET:
+        return DEFAULT_CHURN_BUDGET
+    if text.strip().lower() in NO_CHURN_BUDGET_WORDS:
+        return None
+    return _whole(text, "churn_budget")
+
+
+def parse_objectives(text: str | None) -> list[dict[str, Any]] | None:
     """`max_min_coverage,leximin:3,min_travel` -> objective levels, in the order given (checked
-    with the other options by `check`)."""
+    with the other options by `check`); nothing -> None, the default objective."""
+    if text is None:
+        return None
     levels: list[dict[str, Any]] = []
     for part in (p.strip() for p in text.split(",") if p.strip()):
         name, _, count = part.partition(":")
         levels.append(
             {"name": name, "levels": _whole(count, "objectives")} if count else {"name": name}
         )
-    return levels or [{"name": "max_min_coverage"}]
+    return levels or None
 
 
 def parse_pairs(items: list[str], column: str) -> list[list[str]]:
@@ -76,7 +114,7 @@ def check(options: RunOptions, *, recipients: int) -> None:
     """Refuse (ValidationFailed, every problem at once) options the engine would refuse or a run
     could not honour; `recipients` bounds leximin's levels (`engine.LIMITS`)."""
     problems = [
-        *_objective_problems(options.objectives, recipients),
+        *_objective_problems(with_defaults(options, recipients=recipients).objectives, recipients),
         *_pair_problems(options.lock, "lock"),
         *_pair_problems(options.forbid, "forbid"),
         *_number_problems(options),
@@ -129,8 +167,12 @@ def _number_problems(options: RunOptions) -> list[Problem]:
             _expected("time_limit_seconds", gettext("seconds above 0, at most %s") % most, limit)
         )
     budget = options.churn_budget
-    if budget is not None and not (_is_whole(budget) and 0 <= budget <= LARGEST_CHURN_BUDGET):
-        problems.append(_expected("churn_budget", gettext("a whole number from 0"), budget))
+    if budget not in (None, DEFAULT_CHURN_BUDGET) and not (
+        _is_whole(budget) and 0 <= budget <= LARGEST_CHURN_BUDGET  # type: ignore[operator]
+    ):
+        problems.append(
+            _expected("churn_budget", gettext("a whole number from 0, default or none"), budget)
+        )
     if not (_is_whole(options.seed) and 0 <= options.seed <= LARGEST_SEED):
         problems.append(
             _expected("seed", gettext("a whole number from 0 to %s") % LARGEST_SEED, options.seed)

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid import engine
+from pairaid.engine.result import plan_result
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.pairing import options as run_options
-from pairaid.pairing import solver_process, translate
+from pairaid.pairing import solver_process, tradeoff, translate
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 from pairaid.pairing.options import RunOptions
 from pairaid.programmes import services as programme_services
@@ -37,11 +38,18 @@ def build(programme: Programme, options: RunOptions) -> translate.Build:
     return build_instance(programme, options)
 
 
+def _recipients(programme: Programme) -> int:
+    return programme.participants.filter(role=Participant.Role.RECIPIENT).count()
+
+
 def build_instance(programme: Programme, options: RunOptions) -> translate.Build:
-    """Check the options (`options.check`), then build the engine instance they ask for."""
-    run_options.check(
-        options, recipients=programme.participants.filter(role=Participant.Role.RECIPIENT).count()
-    )
+    """Check the options (`options.check`, with the defaults filled in), then build the engine
+    instance they ask for. A default churn budget is chosen when the run executes
+    (`resolve_default_budget`); the instance has none until then."""
+    recipients = _recipients(programme)
+    options = run_options.with_defaults(options, recipients=recipients)
+    run_options.check(options, recipients=recipients)
+    assert options.objectives is not None
     on = datetime.date.fromisoformat(options.as_of) if options.as_of else programme.current_date()
     build = translate.build_problem(
         programme,
@@ -55,7 +63,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
         ],
         lock=[tuple(p) for p in options.lock],  # type: ignore[misc]
         forbid=[tuple(p) for p in options.forbid],  # type: ignore[misc]
-        churn_budget=options.churn_budget,
+        churn_budget=options.churn_budget if isinstance(options.churn_budget, int) else None,
         options=engine.SolveOptions(
             backend=options.backend,
             time_limit_seconds=options.time_limit_seconds,
@@ -83,6 +91,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
 @transaction.atomic
 def start(*, programme: Programme, user: Any, options: RunOptions, enqueue: Enqueue) -> PlanRun:
     """Build and store the exact engine input, then queue the solve (no request waits on it)."""
+    options = run_options.with_defaults(options, recipients=_recipients(programme))
     build = build_instance(programme, options)
     number = programme_services.next_number(programme=programme, numbered=programme.plan_runs.all())
     run = PlanRun.objects.create(
@@ -121,6 +130,7 @@ def execute(
     stop = stop or threading.Event()
     started = time.perf_counter()
     with _stopped_by_sigterm(stop):
+        run = resolve_default_budget(run, stop)
         outcome = solver_process.solve(
             run.problem,
             memory_limit_mb=settings.PAIRAID_SOLVER_MEMORY_MB,
@@ -135,6 +145,34 @@ def execute(
         return _end(run, ended, outcome.failure), None
     stored = _store_result(run, outcome.result, time.perf_counter() - started, outcome.stopped)
     return stored, outcome.result
+
+
+DEFAULT_BUDGET_NOTE = "default_churn_budget"
+
+
+def resolve_default_budget(run: PlanRun, stop: threading.Event) -> PlanRun:
+    """Give a run that asked for the default churn budget its budget, before it solves: the
+    smallest that keeps 90 % of the best max-min coverage where a plan is in force, none
+    otherwise (`pairing.tradeoff`). The budget goes into the stored problem (a replay solves the
+    same) and the curve behind it into the run's notes. The search keeps within the run's time
+    limit, and within `PAIRAID_TRADEOFF_SECONDS`."""
+    if run.options.get("churn_budget") != run_options.DEFAULT_CHURN_BUDGET:
+        return run
+    if DEFAULT_BUDGET_NOTE in run.build_notes:
+        return run  # a replay: its stored problem carries the budget already
+    seconds = float(run.options.get("time_limit_seconds") or run_options.DEFAULT_TIME_LIMIT_SECONDS)
+    curve = tradeoff.curve(
+        run.problem, stop=stop, seconds=seconds, on_heartbeat=lambda: _beat(run.pk)
+    )
+    note = tradeoff.note(curve)
+    problem = dict(run.problem)
+    if note is not None and note["budget"] is not None:
+        problem["policy"] = {**problem["policy"], "churn_budget": note["budget"]}
+    run.problem = problem
+    run.build_notes = {**run.build_notes, DEFAULT_BUDGET_NOTE: note}
+    # An update, not a save: the run is still being set up, not changed by anyone.
+    PlanRun.objects.filter(pk=run.pk).update(problem=run.problem, build_notes=run.build_notes)
+    return run
 
 
 @contextlib.contextmanager
@@ -345,6 +383,80 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     run.decided_on = today
     run.save(update_fields=["decision", "decided_by", "decided_on"])
     return run
+
+
+def plan_replaced(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:
+    """The plan an approved run replaced: the links it ended and the ones it kept, with their
+    splits as they stood the day before its approval."""
+    ended = Pairing.objects.filter(superseded_by=run)
+    kept = Pairing.objects.filter(programme=run.programme).open().exclude(plan_run=run)
+    pairings = list(
+        (ended | kept).select_related("donor__region__parent", "recipient__region__parent")
+    )
+    before = (run.decided_on or run.as_of) - datetime.timedelta(days=1)
+    return translate.plan_of(pairings, before, ids)
+
+
+def revertible(run: PlanRun) -> bool:
+    """Only the plan in force is reverted: the programme's latest approved run."""
+    latest = (
+        run.programme.plan_runs.filter(decision=PlanRun.Decision.APPROVED)
+        .order_by("-number")
+        .first()
+    )
+    return latest is not None and latest.pk == run.pk
+
+
+@transaction.atomic
+def revert(*, run: PlanRun, user: Any) -> PlanRun:
+    """Restore the pairings of record an approved run replaced, as a new approval: a new run
+    whose plan is the previous one (evaluated on the same problem), approved at once, so the
+    links the run added end and the ones it ended start again from the programme date, like any
+    approval (its notice can be published the same way)."""
+    run = PlanRun.objects.select_for_update().get(pk=run.pk)
+    if not revertible(run):
+        raise Conflict(
+            gettext(
+                "run %(number)s is not the plan in force; only the latest approved plan is reverted"
+            )
+            % {"number": run.number}
+        )
+    problem = engine.problem_from_dict(run.problem)
+    ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
+    evaluation = engine.evaluate(problem, plan_replaced(run, ids))
+    result = plan_result(problem, "feasible", [], evaluation, [])
+    programme = run.programme
+    today = programme.current_date()
+    number = programme_services.next_number(programme=programme, numbered=programme.plan_runs.all())
+    restoring = PlanRun.objects.create(
+        programme=programme,
+        number=number,
+        created_by=user if getattr(user, "pk", None) else None,
+        as_of=today,
+        options={REVERTS: run.number},
+        problem=run.problem,
+        result=result.to_dict(),
+        state=PlanRun.State.FINISHED,
+        status=result.status,
+        finished_at=timezone.now(),
+        progress={"stage": "finished"},
+    )
+    _propose(restoring, result)
+    return approve(run=restoring, user=user)
+
+
+def revert_changes(run: PlanRun) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """What reverting an approved run would change, as (donor, recipient) participant ids: the
+    pairs it ended that start again, and the pairs it added that end."""
+    open_pairings = Pairing.objects.filter(programme=run.programme).open()
+    open_pairs = set(open_pairings.values_list("donor_id", "recipient_id"))
+    ended = set(Pairing.objects.filter(superseded_by=run).values_list("donor_id", "recipient_id"))
+    added = set(open_pairings.filter(plan_run=run).values_list("donor_id", "recipient_id"))
+    return ended - open_pairs, added
+
+
+REVERTS = "reverts"
+"""The option naming the run a revert undoes (a revert has no solver options)."""
 
 
 def _keep(existing: Pairing, proposal: Pairing, today: datetime.date) -> None:

@@ -16,6 +16,8 @@ the kernel killed it), and a worker that dies must not leave its run "running" f
   answer within `STOP_GRACE_SECONDS` is killed.
 - **Progress** comes back as the engine's `Progress` data, one message each.
 
+The churn trade-off curve (`tradeoff`) is solved the same way: a dozen solves, watched alike.
+
 The child is started with `spawn` (a fresh interpreter): it inherits no database connection and
 imports only the engine. This module imports nothing of Django at module level for that reason.
 """
@@ -46,6 +48,7 @@ class Outcome:
     there is none."""
 
     result: engine.Result | None = None
+    tradeoff: engine.Tradeoff | None = None
     failure: str = ""
     stopped: bool = False
     peak_mb: float = 0.0  # the most resident memory seen in the child's polls
@@ -60,11 +63,39 @@ def solve(
     on_heartbeat: Callable[[], None],
 ) -> Outcome:
     """Solve the stored problem in a child process, watching it until it ends."""
+    return _in_child(problem, None, memory_limit_mb, stop, on_progress, on_heartbeat)
+
+
+def tradeoff(
+    problem: dict[str, Any],
+    *,
+    max_points: int,
+    seconds: float,
+    memory_limit_mb: int,
+    stop: threading.Event,
+    on_heartbeat: Callable[[], None] = lambda: None,
+) -> Outcome:
+    """The churn trade-off curve of the stored problem (`engine.churn_tradeoff`), computed in a
+    child process watched like a solve; its outcome's `tradeoff`."""
+    cap = (max_points, seconds)
+    return _in_child(problem, cap, memory_limit_mb, stop, lambda _step: None, on_heartbeat)
+
+
+def _in_child(
+    problem: dict[str, Any],
+    curve_cap: tuple[int, float] | None,
+    memory_limit_mb: int,
+    stop: threading.Event,
+    on_progress: Callable[[engine.Progress], None],
+    on_heartbeat: Callable[[], None],
+) -> Outcome:
     context = multiprocessing.get_context("spawn")
     messages, child_messages = context.Pipe(duplex=False)
     child_stop, stop_child = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child, args=(problem, child_messages, child_stop), name="pairaid-solver"
+        target=_child,
+        args=(problem, child_messages, child_stop, curve_cap),
+        name="pairaid-solver",
     )
     child.start()
     child_messages.close()
@@ -136,6 +167,8 @@ def _read(
         return None
     if kind == "result":
         return Outcome(result=payload, stopped=stopped)
+    if kind == "tradeoff":
+        return Outcome(tradeoff=payload, stopped=stopped)
     return Outcome(failure=str(payload), stopped=stopped)
 
 
@@ -155,8 +188,14 @@ class _WorkerGone(Exception):
     """The worker's end of the pipe is closed: it died, and no one will read this child's result."""
 
 
-def _child(problem: dict[str, Any], messages: Connection, stop_child: Connection) -> None:
-    """The child's whole life: solve, sending progress and then the result (or the error).
+def _child(
+    problem: dict[str, Any],
+    messages: Connection,
+    stop_child: Connection,
+    curve_cap: tuple[int, float] | None = None,
+) -> None:
+    """The child's whole life: solve (or, given `curve_cap`, the churn trade-off curve), sending
+    progress and then the result (or the error).
 
     A worker killed outright (SIGKILL, the kernel's out-of-memory killer) cannot stop its child,
     so the child notices on its own: the stop pipe closes (the solve stops through its token) or
@@ -182,7 +221,10 @@ def _child(problem: dict[str, Any], messages: Connection, stop_child: Connection
 
     threading.Thread(target=listen, daemon=True).start()
     try:
-        _solve_and_send(problem, token, send)
+        if curve_cap is None:
+            _solve_and_send(problem, token, send)
+        else:
+            _curve_and_send(problem, curve_cap, token, send)
     except _WorkerGone:
         print("pairaid-solver: the task worker is gone; stopping without a result", file=sys.stderr)
 
@@ -200,4 +242,22 @@ def _solve_and_send(
     except _WorkerGone:
         raise
     except BaseException:  # reported to the worker, which fails the run with it
+        send(("error", traceback.format_exc()))
+
+
+def _curve_and_send(
+    problem: dict[str, Any],
+    cap: tuple[int, float],
+    token: engine.StopToken,
+    send: Callable[[tuple[str, Any]], None],
+) -> None:
+    max_points, seconds = cap
+    try:
+        curve = engine.churn_tradeoff(
+            engine.problem_from_dict(problem), max_points=max_points, seconds=seconds, stop=token
+        )
+        send(("tradeoff", curve))
+    except _WorkerGone:
+        raise
+    except BaseException:  # reported to the worker, which goes without the curve
         send(("error", traceback.format_exc()))

@@ -31,3 +31,22 @@ def enqueue_missing_splits(programme_id: int) -> None:
 
     if cache.add(f"pairaid:splits:{programme_id}", True, timeout=600):
         compute_missing_splits.enqueue(programme_id)
+
+
+@task()
+def compute_tradeoff(programme_id: int) -> int:
+    """The plan page's churn trade-off curve, cached for the current data; its number of points."""
+    from pairaid.pairing import tradeoff
+    from pairaid.programmes.models import Programme
+
+    curve = tradeoff.compute_for_page(Programme.objects.get(pk=programme_id))
+    return len(curve.points) if curve else 0
+
+
+def enqueue_tradeoff(programme_id: int, key: str) -> None:
+    """Queue the curve of the data version `key` names, once (the plan page asks on each view
+    until the worker has cached it)."""
+    from django.core.cache import cache
+
+    if cache.add(f"{key}:queued", True, timeout=600):
+        compute_tradeoff.enqueue(programme_id)

@@ -14,8 +14,9 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.forms import valid
-from pairaid.pairing import comparison, exports, notices, runs, tasks
-from pairaid.pairing.forms import PlanForm, PublishForm
+from pairaid.operations.queries import handover
+from pairaid.pairing import comparison, exports, notices, runs, tasks, tradeoff
+from pairaid.pairing.forms import ConfirmForm, PlanForm, PublishForm
 from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.programmes.models import Programme
 
@@ -34,7 +35,7 @@ def _run(programme: Programme, number: int) -> PlanRun:
 @require_http_methods(["GET", "POST"])
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    form = PlanForm(request.POST or None)
+    form = PlanForm(request.POST or None, recipients=_recipients(programme))
     if request.method == "POST":
         permissions.check(request.user, Action.RUN_PLAN, programme)
         if form.is_valid():
@@ -56,9 +57,27 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "runs": history,
             "can_run": permissions.can(request.user, Action.RUN_PLAN, programme),
+            **_tradeoff_context(programme),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@member_required
+def tradeoff_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The trade-off curve's section, which the plan page polls (HTMX) until it is computed."""
+    programme = permissions.programme_for(request.user, slug)
+    context = {"programme": programme, **_tradeoff_context(programme)}
+    return render(request, "pairing/_tradeoff.html", context)
+
+
+def _recipients(programme: Programme) -> int:
+    return programme.participants.filter(role="recipient").count()
+
+
+def _tradeoff_context(programme: Programme) -> dict[str, Any]:
+    state, curve = tradeoff.shown(programme, enqueue=tasks.enqueue_tradeoff)
+    return {"tradeoff_state": state, "tradeoff": curve}
 
 
 def _run_context(request: HttpRequest, programme: Programme, run: PlanRun) -> dict[str, Any]:
@@ -68,6 +87,9 @@ def _run_context(request: HttpRequest, programme: Programme, run: PlanRun) -> di
         "can_decide": permissions.can(request.user, Action.APPROVE_PLAN, programme),
         "can_publish": permissions.can(request.user, Action.PUBLISH, programme),
         "can_run": permissions.can(request.user, Action.RUN_PLAN, programme),
+        "can_revert": permissions.can(request.user, Action.APPROVE_PLAN, programme)
+        and run.decision == PlanRun.Decision.APPROVED
+        and runs.revertible(run),
         "compare": comparison.compare(run) if run.state == PlanRun.State.FINISHED else None,
     }
 
@@ -91,12 +113,57 @@ def run_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """What approving the run would change (the pairs that start and end, and what the ending
+    pairs leave behind), then the approval once confirmed."""
     programme = permissions.programme_for(request.user, slug, Action.APPROVE_PLAN)
-    runs.approve(run=_run(programme, number), user=request.user)
-    messages.success(request, _("Plan approved: dropped links ended, new links in force."))
-    return redirect("pairing:run", slug=slug, number=number)
+    run = _run(programme, number)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        runs.approve(run=run, user=request.user)
+        messages.success(request, _("Plan approved: dropped links ended, new links in force."))
+        return redirect("pairing:run", slug=slug, number=number)
+    changes = handover.changes(
+        programme, comparison.starting_pairs(run), comparison.ending_pairs(run)
+    )
+    return _confirm_page(request, programme, run, "approve", changes, form)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def revert(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """What reverting to the plan before an approved run would change, then the revert once
+    confirmed (a new approval, `runs.revert`)."""
+    programme = permissions.programme_for(request.user, slug, Action.APPROVE_PLAN)
+    run = _run(programme, number)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        restoring = runs.revert(run=run, user=request.user)
+        messages.success(request, _("The previous plan is in force again."))
+        return redirect("pairing:run", slug=slug, number=restoring.number)
+    changes = handover.changes(programme, *runs.revert_changes(run))
+    return _confirm_page(request, programme, run, "revert", changes, form)
+
+
+def _confirm_page(
+    request: HttpRequest,
+    programme: Programme,
+    run: PlanRun,
+    decision: str,
+    changes: handover.Changes,
+    form: ConfirmForm,
+) -> HttpResponse:
+    context = {
+        "programme": programme,
+        "run": run,
+        "decision": decision,
+        "changes": changes,
+        "form": form,
+        "compare": comparison.compare(run) if decision == "approve" else None,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "pairing/confirm.html", context, status=status)
 
 
 @member_required

@@ -25,6 +25,7 @@ from pairaid.operations.forms import (
     choices,
 )
 from pairaid.operations.models import Deployment, Facility, Team
+from pairaid.operations.queries import handover
 from pairaid.operations.services import teams as team_services
 from pairaid.programmes.models import Participant, Programme
 from pairaid.web.editing import edit_page
@@ -74,6 +75,7 @@ def _teams_page(
             "form": form,
             "refused": refused,
             "teams": team_rows,
+            "recall": handover.flags_of(programme, handover.Kind.TEAM),
             "donors": donors,
             "manageable": manageable,
             "receivable": {

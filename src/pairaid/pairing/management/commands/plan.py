@@ -33,12 +33,17 @@ class Command(commands.Command):
         parser.add_argument("--capacity-from", metavar="INDICATOR[:TOTAL]")
         parser.add_argument(
             "--objective",
-            default="max_min_coverage",
-            help="levels in order, e.g. max_min_coverage,leximin:4,min_travel,min_churn",
+            help="levels in order, e.g. max_min_coverage,leximin:4,min_travel,min_churn "
+            "(default: leximin with min(4, recipients) levels)",
         )
         parser.add_argument("--lock", action="append", default=[], metavar="DONOR:RECIPIENT")
         parser.add_argument("--forbid", action="append", default=[], metavar="DONOR:RECIPIENT")
-        parser.add_argument("--churn-budget", type=int, metavar="N")
+        parser.add_argument(
+            "--churn-budget",
+            metavar="N|default|none",
+            help="at most N links added + removed; default: where a plan is in force, the fewest "
+            "that keep 90%% of the best max-min coverage; none: no limit",
+        )
         parser.add_argument(
             "--time-limit", type=float, default=plan_options.DEFAULT_TIME_LIMIT_SECONDS, metavar="S"
         )
@@ -59,7 +64,7 @@ class Command(commands.Command):
                 objectives=plan_options.parse_objectives(options["objective"]),
                 lock=plan_options.parse_pairs(options["lock"], "lock"),
                 forbid=plan_options.parse_pairs(options["forbid"], "forbid"),
-                churn_budget=options["churn_budget"],
+                churn_budget=plan_options.parse_churn_budget(options["churn_budget"]),
                 time_limit_seconds=options["time_limit"],
                 need_from=options["need_from"],
                 capacity_from=options["capacity_from"],
@@ -91,6 +96,12 @@ class Command(commands.Command):
             for heading in ("excluded", "later_figures", "assumptions"):
                 for note in run.build_notes.get(heading, []):
                     self.stdout.write(f"  {heading.replace('_', ' ')}: {note}")
+            default = run.build_notes.get(runs.DEFAULT_BUDGET_NOTE)
+            if default:
+                self.stdout.write(
+                    f"  default churn budget: {default['budget']} (the fewest changes that keep "
+                    f"{default['share']:.0%} of the best max-min coverage, {default['best']:.4g})"
+                )
             self.stdout.write(format_table(result))
         sys.exit(result.exit_code)
 
