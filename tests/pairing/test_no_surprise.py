@@ -164,3 +164,32 @@ def test_the_default_run_keeps_to_the_default_churn_budget(hubei):
     assert note is not None and note["budget"] is not None
     assert run.problem["policy"]["churn_budget"] == note["budget"]
     assert result is not None and result.metrics["churn"] <= note["budget"]
+
+
+RECORD_PAGES = {  # each kind's own page, and the text of its flag there
+    "teams": ("Shandong ICU team 1", {"en": "recall from Huanggang", "zh-hans": "召回"}),
+    "facilities": ("Huanggang Central", {"en": "hand over in Huanggang", "zh-hans": "移交"}),
+    "contacts": ("Li Wei", {"en": "hand over in Huanggang", "zh-hans": "移交"}),
+    "requests": ('id="request-', {"en": "re-pledge for Huanggang", "zh-hans": "重新认捐"}),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("page", sorted(RECORD_PAGES))
+def test_each_record_left_behind_is_flagged_on_its_own_page_until_reverted(
+    client, people, ledger, hubei, page, language
+):
+    record, flag_text = RECORD_PAGES[page]
+    run = dropping_run(hubei)
+    client.force_login(people["coordinator"])
+    url = f"/p/hubei-2020/{page}/"
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    assert flag_text[language] not in client.get(url, **headers).content.decode()
+
+    runs.approve(run=run, user=None)
+    shown = client.get(url, **headers).content.decode()
+    assert record in shown
+    assert flag_text[language] in shown
+
+    runs.revert(run=run, user=None)
+    assert flag_text[language] not in client.get(url, **headers).content.decode()

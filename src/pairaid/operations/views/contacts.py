@@ -14,6 +14,7 @@ from pairaid.forms import submitted
 from pairaid.operations.forms import Actor, ContactEditForm, ContactForm
 from pairaid.operations.models import Contact
 from pairaid.operations.queries import contacts as contact_queries
+from pairaid.operations.queries import handover
 from pairaid.operations.services import contacts as contact_services
 from pairaid.web.editing import edit_page
 
@@ -47,6 +48,7 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "contacts": rows,
+            "left_behind": handover.flags_of(programme, handover.Kind.CONTACT),
             "editable": editable,
             "keepable": {
                 c.pk for c in rows if contact_queries.can_keep(request.user, programme, c)

@@ -15,6 +15,7 @@ from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import Actor, FacilityEditForm, FacilityForm, SnapshotForm
 from pairaid.operations.models import Facility
 from pairaid.operations.queries import facilities as facility_queries
+from pairaid.operations.queries import handover
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.views.common import programme_date
 from pairaid.web.editing import edit_page
@@ -51,6 +52,7 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "on": on,
             "matrix": facility_queries.responsibility_matrix(programme, on),
+            "left_behind": handover.flags_of(programme, handover.Kind.FACILITY),
             "form": form,
             "recipients": recipients,
             "manageable": {p for p, _ in recipients},  # whose capacity the user records

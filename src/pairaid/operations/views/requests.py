@@ -29,6 +29,7 @@ from pairaid.operations.forms import (
     choices,
 )
 from pairaid.operations.models import Pledge, Request, RequestLine, Shipment
+from pairaid.operations.queries import handover
 from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.services import requests as request_services
 from pairaid.operations.views.common import donors_pledge, programme_date
@@ -61,6 +62,7 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
             "on": on,
             "rows": request_queries.requests_with_progress(programme, on),
             "duplicates": request_queries.duplicate_requests(programme, on),
+            "left_behind": handover.flags_of(programme, handover.Kind.REQUEST),
             "resources": ResourceType.objects.all(),
             "form": form if recipients else None,
             "pledge_form": pledge_form if donors else None,

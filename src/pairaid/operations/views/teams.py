@@ -75,7 +75,7 @@ def _teams_page(
             "form": form,
             "refused": refused,
             "teams": team_rows,
-            "recall": handover.flags_of(programme, handover.Kind.TEAM),
+            "left_behind": handover.flags_of(programme, handover.Kind.TEAM),
             "donors": donors,
             "manageable": manageable,
             "receivable": {
