@@ -23,7 +23,11 @@ def finished_run(hubei, django_capture_on_commit_callbacks):  # type: ignore[no-
         run = runs.start(
             programme=hubei,
             user=None,
-            options=run_options.RunOptions(time_limit_seconds=20),
+            # Permissions, not the defaults, are tested here: max-min alone, no churn budget
+            # (no trade-off curve to compute first), keeps each fixture to seconds.
+            options=run_options.RunOptions(
+                objectives=[{"name": "max_min_coverage"}], churn_budget=None, time_limit_seconds=5
+            ),
             enqueue=lambda pk: runs.execute(pk),
         )
     run.refresh_from_db()
