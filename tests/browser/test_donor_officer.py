@@ -30,7 +30,7 @@ def post_approval(visit: Visit, run: PlanRun) -> int:
     token = next(c["value"] for c in visit.page.context.cookies() if c["name"] == "csrftoken")
     response = visit.page.request.post(
         visit.url(f"/p/{PROGRAMME}/plan/runs/{run.number}/approve"),
-        form={"csrfmiddlewaretoken": token},
+        form={"csrfmiddlewaretoken": token, "confirmed": "yes"},  # the confirmation page's answer
         headers={"X-CSRFToken": token, "Referer": visit.url(f"/p/{PROGRAMME}/")},
         max_redirects=0,
     )

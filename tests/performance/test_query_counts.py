@@ -68,9 +68,15 @@ ALLOWANCE: dict[str, int] = {
     # query for the indicator type, one for its values, one for the capacity resource codes
     # (translate._Builder.needs); the generated programme has need lines instead. Its donor
     # strength is found on the first try (gdp) where the generated one also tries population:
-    # one query fewer. Net +2, whatever the number of rows.
-    "dashboard": 2,
-    "dashboard map data": 2,  # the same computation, without the page's own queries
+    # one query fewer. Its figures include later ones (dated after the programme date), whose
+    # note names their resources and the need's indicator in the reader's language: one query
+    # each (translate._resource_names, _indicator_name). Net +4, whatever the number of rows.
+    "dashboard": 4,
+    "dashboard map data": 4,  # the same computation, without the page's own queries
+    # The plan page shows the churn trade-off curve (pairing.tradeoff.shown): what it reads
+    # depends on whether a plan is in force and on the curve's state (cached, or queued now),
+    # not on the number of rows.
+    "plan workspace": 4,
 }
 
 
@@ -141,9 +147,11 @@ def test_queries_per_page_do_not_grow_with_the_number_of_rows(
         # What a cache hit costs, page and map data alike: session, user, its second-factor
         # device, programme, memberships, the data version, and the session's save (savepoint,
         # update, release: SESSION_SAVE_EVERY_REQUEST). The page's tables, gaps and team
-        # reports come from the cache too.
+        # reports come from the cache too. The page alone adds the two reads of the flags on
+        # records left behind by ended pairs (operations.queries.handover: the pairs ended, the
+        # pairs open), which are computed, never stored.
         assert counted["dashboard map data"]["large"] == 9, table
-        assert counted["dashboard"]["large"] == 9, table
+        assert counted["dashboard"]["large"] == 11, table
 
 
 def test_the_api_pairings_page_needs_the_same_queries_however_far_it_pages(

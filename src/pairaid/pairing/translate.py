@@ -120,10 +120,9 @@ def _lines(
     return chosen
 
 
-def _resource_name(code: str) -> str:
-    """A resource's name in the active language; its code where the registry lacks it."""
-    resource = ResourceType.objects.filter(code=code).first()
-    return local_name(resource) if resource is not None else code
+def _resource_names() -> dict[str, str]:
+    """Each resource's name in the active language, by code (one query for a whole plan)."""
+    return {resource.code: local_name(resource) for resource in ResourceType.objects.all()}
 
 
 def _indicator_name(code: str) -> str:
@@ -169,10 +168,15 @@ class _Builder:
     def capacities(self, basis: CapacityBasis | None) -> dict[int, dict[str, float]]:
         if basis is None:
             lines = _lines(CapacityLine, self.programme, self.on)
-            for donor in self.donors:
-                for resource, (_, later) in lines.get(donor.pk, {}).items():
-                    if later:
-                        self.later_figure(donor, _resource_name(resource), later)
+            later = [
+                (donor, resource, dated)
+                for donor in self.donors
+                for resource, (_, dated) in lines.get(donor.pk, {}).items()
+                if dated
+            ]
+            names = _resource_names() if later else {}  # read only where a note needs them
+            for donor, resource, dated in later:
+                self.later_figure(donor, names.get(resource, resource), dated)
             return {pk: {r: q for r, (q, _) in row.items()} for pk, row in lines.items()}
         return self._capacities_from_indicator(basis)
 
@@ -230,13 +234,14 @@ class _Builder:
         values = _indicator_values(self.recipients, basis.indicator, self.on)
         resources = self._capacity_resources()
         per_unit = basis.ratio is None
+        indicator = _indicator_name(basis.indicator)  # once: it names every note below
         if basis.ratio is None:
             assumption = gettext(
                 "need: %(indicator)s as of %(date)s (coverage = capacity per unit)"
-            ) % {"indicator": _indicator_name(basis.indicator), "date": self.on}
+            ) % {"indicator": indicator, "date": self.on}
         else:
             assumption = gettext("need: %(indicator)s as of %(date)s × %(ratio)s") % {
-                "indicator": _indicator_name(basis.indicator),
+                "indicator": indicator,
                 "date": self.on,
                 "ratio": f"{basis.ratio:g}",
             }
@@ -244,7 +249,7 @@ class _Builder:
         for recipient in self.recipients:
             found = values.get(recipient.region_id)
             if found and found[1]:
-                self.later_figure(recipient, _indicator_name(basis.indicator), found[1])
+                self.later_figure(recipient, indicator, found[1])
         factor = 1.0 if basis.ratio is None else basis.ratio
         needs = {
             r.pk: dict.fromkeys(resources, values[r.region_id][0] * factor)
