@@ -148,6 +148,12 @@ def test_the_api_shows_the_changes_and_wants_confirmation(client, people, ledger
         f"{base}/approve", {"confirm": True}, content_type="application/json", **headers
     )
     assert approved.json()["decision"] == "approved"
+    # The overview's API lists what the ended pair left behind, as the overview page does.
+    overview = client.get("/api/v1/programmes/hubei-2020/overview", **headers).json()
+    assert {(end["kind"], end["needs"]) for end in overview["left_behind"]} == EVERY_NEED
+    assert {(end["donor"], end["recipient"]) for end in overview["left_behind"]} == {
+        (f"CN:{SHANDONG}", f"CN:{HUANGGANG}")
+    }
 
 
 def test_the_default_run_keeps_to_the_default_churn_budget(hubei):

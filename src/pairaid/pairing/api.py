@@ -347,17 +347,19 @@ def _changes_out(changes: handover.Changes) -> dict[str, Any]:
     return {
         "starting": pairs(changes.starting),
         "ending": pairs(changes.ending),
-        "loose_ends": [
-            {
-                "kind": end.kind.value,
-                "id": end.record.pk,
-                "name": end.label,
-                "donor": end.donor.region.reference,
-                "recipient": end.recipient.region.reference,
-                "needs": end.need.value,
-            }
-            for end in changes.loose_ends
-        ],
+        "loose_ends": [loose_end_out(end) for end in changes.loose_ends],
+    }
+
+
+def loose_end_out(end: handover.LooseEnd) -> dict[str, Any]:
+    """A record left behind by an ending pair, as the API gives it (here and in the overview)."""
+    return {
+        "kind": end.kind.value,
+        "id": end.record.pk,
+        "name": end.label,
+        "donor": end.donor.region.reference,
+        "recipient": end.recipient.region.reference,
+        "needs": end.need.value,
     }
 
 

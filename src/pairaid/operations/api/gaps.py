@@ -75,19 +75,21 @@ def gaps(
 
 
 def _rows(programme: Programme, on: datetime.date) -> list[dict[str, Any]]:
-    return [
-        GapOut.model_validate(
-            {
-                "recipient": g.recipient.region.reference,
-                "resource_type": g.resource.code,
-                "need": g.need,
-                "received": g.received,
-                "in_transit": g.in_transit,
-                "on_duty": g.on_duty,
-                "gap": g.gap,
-                "assessed": g.assessed,
-                "requested": g.requested,
-            }
-        ).model_dump()
-        for g in gap_queries.gaps(programme, on)
-    ]
+    return [gap_out(g).model_dump() for g in gap_queries.gaps(programme, on)]
+
+
+def gap_out(g: gap_queries.Gap) -> GapOut:
+    """One gap as the API gives it (here and in the overview)."""
+    return GapOut.model_validate(
+        {
+            "recipient": g.recipient.region.reference,
+            "resource_type": g.resource.code,
+            "need": g.need,
+            "received": g.received,
+            "in_transit": g.in_transit,
+            "on_duty": g.on_duty,
+            "gap": g.gap,
+            "assessed": g.assessed,
+            "requested": g.requested,
+        }
+    )
