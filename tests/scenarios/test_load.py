@@ -16,6 +16,7 @@ from pairaid.programmes.models import CapacityLine, Participant, Programme
 from pairaid.registry.models import Region, RegionalIndicator, RegionRename
 from pairaid.scenarios import services as scenario_services
 from pairaid.scenarios.models import LoadedBundle
+from pairaid.scenarios.tables import FORMAT_VERSION
 
 pytestmark = pytest.mark.django_db
 BUNDLES = ("hubei-2020", "wenchuan-2008", "wenchuan-2008-emergency")
@@ -217,9 +218,17 @@ def _run_the_programme(hubei: Programme) -> None:
     huanggang = Participant.objects.get(programme=hubei, region__code="421100")
     resource = {r.code: r for r in ResourceType.objects.all()}
     site = facility_services.register_facility(
-        recipient=huanggang, name="Fact hospital", beds=800, icu_beds=20
+        recipient=huanggang,
+        name="Fact hospital",
+        beds={"general": 700, "oxygen": 80, "icu": 12, "icu_ventilated": 8},
+        ventilators=10,
     )
-    facility_services.record_snapshot(facility=site, on=day, beds_available=120, beds_occupied=680)
+    # Reported in UTC: the export writes programme time, the load reads the same moment back.
+    facility_services.record_snapshot(
+        facility=site,
+        reported_at=datetime.datetime(2020, 2, 12, 2, 30, tzinfo=datetime.UTC),
+        beds={"general": {"open": 700, "occupied": 680}, "icu_ventilated": {"open": 8}},
+    )
     request = request_services.raise_request(
         recipient=huanggang,
         lines=[
@@ -296,7 +305,7 @@ def test_export_then_load_reproduces_every_operations_table(hubei, tmp_path):
     first = scenario_services.export_programme(
         "hubei-2020", tmp_path / "first", include_illustrative=True
     )
-    assert json.loads((first / "manifest.json").read_text())["format_version"] == 2
+    assert json.loads((first / "manifest.json").read_text())["format_version"] == FORMAT_VERSION
     _wipe()
     assert scenario_services.load_bundle(first).outcome == "loaded"
     after = operations_tables(Programme.objects.get(slug="hubei-2020"), illustrative=None)

@@ -8,12 +8,14 @@ from pairaid.operations.models import (
     Disbursement,
     Discrepancy,
     Facility,
+    FacilityBeds,
     FacilitySnapshot,
     FundCommitment,
     Pledge,
     Request,
     RequestLine,
     Shipment,
+    SnapshotBeds,
     Team,
     TeamMember,
 )
@@ -35,14 +37,32 @@ class TeamAdmin(SimpleHistoryAdmin):
 class SnapshotInline(admin.TabularInline):
     model = FacilitySnapshot
     extra = 0
+    show_change_link = True  # its figures per bed type are on the snapshot's own page
+
+
+class FacilityBedsInline(admin.TabularInline):
+    model = FacilityBeds
+    extra = 0
 
 
 @admin.register(Facility)
 class FacilityAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "recipient", "kind", "beds", "icu_beds", "illustrative"]
+    list_display = ["name", "recipient", "kind", "ventilators", "illustrative"]
     list_filter = ["programme", "kind"]
     search_fields = ["name"]
-    inlines = [SnapshotInline]
+    inlines = [FacilityBedsInline, SnapshotInline]
+
+
+class SnapshotBedsInline(admin.TabularInline):
+    model = SnapshotBeds
+    extra = 0
+
+
+@admin.register(FacilitySnapshot)
+class FacilitySnapshotAdmin(SimpleHistoryAdmin):
+    list_display = ["facility", "date", "reported_at", "illustrative"]
+    list_filter = ["facility__programme"]
+    inlines = [SnapshotBedsInline]
 
 
 class RequestLineInline(admin.TabularInline):

@@ -10,11 +10,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import BoundField
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.engine.beds import BED_TYPES
 from pairaid.forms import (
     Among,
     DateQuery,
@@ -24,20 +26,23 @@ from pairaid.forms import (
     column,
 )
 from pairaid.labels import local_name
+from pairaid.operations.bed_columns import capacity_column, occupied_column, open_column
 from pairaid.operations.common import paired_in_force
 from pairaid.operations.models import (
+    BED_TYPE_LABELS,
     Contact,
     DailyReport,
     Deployment,
     Disbursement,
     Discrepancy,
     Facility,
-    FacilitySnapshot,
+    FacilityBeds,
     FundCommitment,
     Pledge,
     Request,
     RequestLine,
     Shipment,
+    SnapshotBeds,
     Team,
     TeamMember,
 )
@@ -45,6 +50,14 @@ from pairaid.operations.queries import contacts as contact_queries
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.text_limits import NOTE_MAX_CHARS
+
+
+def _declare(form: type[forms.Form], fields: Mapping[str, forms.Field]) -> None:
+    """Add fields built in a loop (one per bed type) to a form class, as if declared in its
+    body, so that its subclasses inherit them."""
+    form.declared_fields.update(fields)
+    form.base_fields.update(fields)
+
 
 DONOR = Participant.Role.DONOR
 RECIPIENT = Participant.Role.RECIPIENT
@@ -285,12 +298,28 @@ class DisburseOnCommitmentForm(ActorForm):
 
 
 class FacilityFields(PageForm):
-    """What a facility's registration and its edit ask."""
+    """What a facility's registration and its edit ask: its beds, one field per bed type
+    (`beds_icu`), added below from the engine's bed types."""
 
     name = column(Facility, "name")
     kind = column(Facility, "kind", required=False)
-    beds = column(Facility, "beds")
-    icu_beds = column(Facility, "icu_beds")
+    ventilators = column(Facility, "ventilators")
+
+    def bed_fields(self) -> list[tuple[str, BoundField]]:
+        return [(str(BED_TYPE_LABELS[t]), self[capacity_column(t)]) for t in BED_TYPES]
+
+    def beds(self) -> dict[str, int | None]:
+        """The cleaned beds per bed type."""
+        return {t: self.cleaned_data[capacity_column(t)] for t in BED_TYPES}
+
+
+_declare(
+    FacilityFields,
+    {
+        capacity_column(t): column(FacilityBeds, "beds", required=False, label=BED_TYPE_LABELS[t])
+        for t in BED_TYPES
+    },
+)
 
 
 class FacilityForm(ActorForm, FacilityFields):
@@ -302,15 +331,38 @@ class FacilityForm(ActorForm, FacilityFields):
 
 
 class FacilityEditForm(EditForm, FacilityFields):
-    pass
+    @classmethod
+    def initial_of(cls, record: Any) -> dict[str, Any]:
+        counts = {c.bed_type: c.beds for c in record.bed_counts.all()}
+        return {
+            **super().initial_of(record),
+            **{capacity_column(t): counts.get(t) for t in BED_TYPES},
+        }
 
 
 class SnapshotForm(PageForm):
-    date = column(FacilitySnapshot, "date", required=False)
-    beds_available = column(FacilitySnapshot, "beds_available")
-    beds_occupied = column(FacilitySnapshot, "beds_occupied")
-    icu_available = column(FacilitySnapshot, "icu_available")
-    icu_occupied = column(FacilitySnapshot, "icu_occupied")
+    """A facility's report: open and occupied beds per bed type (`open_icu`, `occupied_icu`),
+    reported now (the programme's present moment)."""
+
+    def beds(self) -> dict[str, dict[str, int | None]]:
+        data = self.cleaned_data
+        return {
+            t: {"open": data[open_column(t)], "occupied": data[occupied_column(t)]}
+            for t in BED_TYPES
+        }
+
+
+_declare(
+    SnapshotForm,
+    {
+        name: column(SnapshotBeds, figure, required=False, label=f"{BED_TYPE_LABELS[t]}: {word}")
+        for t in BED_TYPES
+        for name, figure, word in (
+            (open_column(t), "open", _("open")),
+            (occupied_column(t), "occupied", _("occupied")),
+        )
+    },
+)
 
 
 class ContactFields(PageForm):

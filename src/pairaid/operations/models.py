@@ -10,9 +10,19 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pairaid.edits import Versioned
+from pairaid.engine.beds import BED_TYPES
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.text_limits import NOTE_MAX_CHARS, limited_text
+
+BED_TYPE_LABELS = {
+    "general": _("general"),
+    "oxygen": _("oxygen-supplied"),
+    "icu": _("ICU"),
+    "icu_ventilated": _("ICU with ventilation"),
+}
+# The codes and their order come from the engine (one place); a code without a label fails here.
+BED_TYPE_CHOICES = [(code, BED_TYPE_LABELS[code]) for code in BED_TYPES]
 
 
 class Facility(Versioned):
@@ -27,8 +37,7 @@ class Facility(Versioned):
     recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="facilities")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.HOSPITAL)
-    beds = models.PositiveIntegerField(null=True, blank=True)
-    icu_beds = models.PositiveIntegerField(null=True, blank=True)
+    ventilators = models.PositiveIntegerField(null=True, blank=True)
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -44,15 +53,33 @@ class Facility(Versioned):
         return self.name
 
 
+class FacilityBeds(models.Model):
+    """A facility's capacity of one bed type: the beds it has (one row per facility and type; a
+    type without a row is unknown, not zero)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="bed_counts")
+    bed_type = models.CharField(max_length=20, choices=BED_TYPE_CHOICES)
+    beds = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "bed_type"], name="facility_beds_unique")
+        ]
+        ordering = ["facility", "bed_type"]
+        verbose_name = _("Beds of a type")
+        verbose_name_plural = _("Beds by type")
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.bed_type} {self.beds}"
+
+
 class FacilitySnapshot(models.Model):
-    """A facility's capacity on a date: beds and ICU beds available and occupied."""
+    """A facility's report of its beds, per bed type (`SnapshotBeds`), at a moment. `date` is
+    the programme-time date of `reported_at` (one report per facility and day)."""
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="snapshots")
     date = models.DateField()
-    beds_available = models.PositiveIntegerField(null=True, blank=True)
-    beds_occupied = models.PositiveIntegerField(null=True, blank=True)
-    icu_available = models.PositiveIntegerField(null=True, blank=True)
-    icu_occupied = models.PositiveIntegerField(null=True, blank=True)
+    reported_at = models.DateTimeField()
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -64,6 +91,26 @@ class FacilitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.date}"
+
+
+class SnapshotBeds(models.Model):
+    """One bed type's figures in a snapshot: beds open (in service) and beds occupied. Occupied
+    may exceed open: a facility in surge reports patients on extra beds, and the report is kept
+    as a fact (pages flag it) rather than refused."""
+
+    snapshot = models.ForeignKey(FacilitySnapshot, on_delete=models.CASCADE, related_name="beds")
+    bed_type = models.CharField(max_length=20, choices=BED_TYPE_CHOICES)
+    open = models.PositiveIntegerField(null=True, blank=True)
+    occupied = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "bed_type"], name="snapshot_beds_unique")
+        ]
+        ordering = ["snapshot", "bed_type"]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.bed_type} {self.occupied}/{self.open}"
 
 
 class Team(Versioned):

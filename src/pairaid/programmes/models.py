@@ -1,7 +1,9 @@
 """Programmes, their participants, and the participants' dated capacity and need lines."""
 
 import datetime
+import zoneinfo
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,15 @@ from simple_history.models import HistoricalRecords
 from pairaid.edits import Versioned
 from pairaid.registry.models import IndicatorType, Region, ResourceType, Source, Sourced
 from pairaid.text_limits import DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS, limited_text
+
+
+def validate_time_zone(name: str) -> None:
+    """An IANA time zone name that this installation knows (e.g. Asia/Shanghai)."""
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(name)s is not an IANA time zone name (e.g. Asia/Shanghai)"),
+            params={"name": name},
+        )
 
 
 class Programme(models.Model):
@@ -42,6 +53,17 @@ class Programme(models.Model):
         null=True,
         blank=True,
         help_text="the programme's current date; empty means today (DESIGN.md §2)",
+    )
+    # The bundled programmes are Chinese, as the default currency says; others set their own.
+    time_zone = models.CharField(
+        max_length=64,
+        default="Asia/Shanghai",
+        validators=[validate_time_zone],
+        help_text="IANA name; programme time for reports and their deadline",
+    )
+    report_deadline = models.TimeField(
+        default=datetime.time(12, 0),
+        help_text="facilities report their beds daily by this time (programme time)",
     )
     max_donors_per_recipient = models.PositiveSmallIntegerField(null=True, blank=True)
     max_recipients_per_donor = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -100,6 +122,17 @@ class Programme(models.Model):
     def current_date(self) -> datetime.date:
         """The date every business date defaults to: the set programme date, else today."""
         return self.programme_date or datetime.date.today()
+
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def now(self) -> datetime.datetime:
+        """The programme's present moment, aware, in its time zone: the wall-clock time of day
+        on the programme date (a demo set to 2020-02-12 lives that day at today's hours)."""
+        wall = datetime.datetime.now(self.zone())
+        if self.programme_date is None:
+            return wall
+        return datetime.datetime.combine(self.programme_date, wall.timetz())
 
 
 class Participant(models.Model):

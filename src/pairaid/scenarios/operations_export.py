@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from pairaid.engine.beds import BED_TYPES
+from pairaid.operations.bed_columns import capacity_column, occupied_column, open_column
 from pairaid.operations.models import (
     Contact,
     DailyReport,
@@ -20,7 +22,7 @@ from pairaid.operations.models import (
     Team,
 )
 from pairaid.programmes.models import Programme
-from pairaid.scenarios.operations_tables import REPORT_FIGURES, SNAPSHOT_COUNTS
+from pairaid.scenarios.operations_tables import REPORT_FIGURES
 from pairaid.scenarios.snapshot import Tables, _keyed, _text
 
 REGION = "region__parent"
@@ -51,34 +53,47 @@ def _ref(participant: Any) -> str:
 
 
 def _facilities(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
-    found = Facility.objects.filter(programme=programme, **flag).select_related(
-        f"recipient__{REGION}"
+    found = (
+        Facility.objects.filter(programme=programme, **flag)
+        .select_related(f"recipient__{REGION}")
+        .prefetch_related("bed_counts")
     )
-    return [
-        {
-            "recipient": _ref(f.recipient),
-            "name": f.name,
-            "kind": f.kind,
-            "beds": _text(f.beds),
-            "icu_beds": _text(f.icu_beds),
-        }
-        for f in found
-    ]
+    rows = []
+    for f in found:
+        counts = {c.bed_type: c.beds for c in f.bed_counts.all()}
+        rows.append(
+            {
+                "recipient": _ref(f.recipient),
+                "name": f.name,
+                "kind": f.kind,
+                "ventilators": _text(f.ventilators),
+                **{capacity_column(t): _text(counts.get(t)) for t in BED_TYPES},
+            }
+        )
+    return rows
 
 
 def _snapshots(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
-    found = FacilitySnapshot.objects.filter(facility__programme=programme, **flag).select_related(
-        f"facility__recipient__{REGION}"
+    found = (
+        FacilitySnapshot.objects.filter(facility__programme=programme, **flag)
+        .select_related(f"facility__recipient__{REGION}")
+        .prefetch_related("beds")
     )
-    return [
-        {
+    zone = programme.zone()
+    rows = []
+    for s in found:
+        figures = {b.bed_type: b for b in s.beds.all()}
+        row = {
             "recipient": _ref(s.facility.recipient),
             "facility": s.facility.name,
-            "date": _text(s.date),
-            **{c: _text(getattr(s, c)) for c in SNAPSHOT_COUNTS},
+            "reported_at": s.reported_at.astimezone(zone).isoformat(),
         }
-        for s in found
-    ]
+        for t in BED_TYPES:
+            b = figures.get(t)
+            row[open_column(t)] = _text(b.open if b else None)
+            row[occupied_column(t)] = _text(b.occupied if b else None)
+        rows.append(row)
+    return rows
 
 
 def _teams(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:

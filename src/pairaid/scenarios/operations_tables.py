@@ -3,13 +3,24 @@ teams, deployments, requests and their lines, pledges, shipments, fund commitmen
 disbursements, contacts, daily reports). Validated with the rest of the bundle; written as one
 layer of rows that a newer version replaces whole. `operations_export` reads them back."""
 
+import datetime
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Model
 
+from pairaid.engine.beds import BED_TYPES
+from pairaid.operations.bed_columns import (
+    CAPACITY_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    capacity_column,
+    general_beds,
+    occupied_column,
+    open_column,
+)
 from pairaid.operations.models import (
     Contact,
     DailyReport,
@@ -17,21 +28,33 @@ from pairaid.operations.models import (
     Disbursement,
     Discrepancy,
     Facility,
+    FacilityBeds,
     FacilitySnapshot,
     FundCommitment,
     Pledge,
     Request,
     RequestLine,
     Shipment,
+    SnapshotBeds,
     Team,
     TeamMember,
 )
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
-from pairaid.scenarios.tables import OPERATIONS_SPECS, choice_text, date_text, decimal_text
+from pairaid.scenarios.tables import (
+    OPERATIONS_SPECS,
+    choice_text,
+    date_text,
+    decimal_text,
+    moment_text,
+)
 from pairaid.scenarios.validate import ParsedBundle, RawRow, _Rows
 
 REPORT_FIGURES = DailyReport.FIGURES
+FORMAT2_COUNTS = ("beds_available", "beds_occupied", "icu_available", "icu_occupied")
+# What a format 2 programme had, having no time zone or deadline: the model's defaults.
+DEFAULT_TIME_ZONE = str(Programme._meta.get_field("time_zone").default)
+DEFAULT_DEADLINE: datetime.time = Programme._meta.get_field("report_deadline").default
 
 
 def _whole(text: str) -> str:
@@ -79,33 +102,91 @@ def _facilities(v: Any) -> set[tuple[str, str]]:
                 required=False,
             )
             or "hospital",
-            "beds": rows.cell(row, "beds", _whole, required=False),
-            "icu_beds": rows.cell(row, "icu_beds", _whole, required=False),
+            "ventilators": rows.cell(row, "ventilators", _whole, required=False),
+            **{c: rows.cell(row, c, _whole, required=False) for c in CAPACITY_COLUMNS},
         }
+        if _legacy(v, rows, row, "facilities.csv"):
+            values |= _format2_beds(rows, row)
         facilities.add((values["recipient"], values["name"]))
         v.keep("facilities.csv", rows, row, values)
     return facilities
 
 
-SNAPSHOT_COUNTS = ("beds_available", "beds_occupied", "icu_available", "icu_occupied")
+def _legacy(v: Any, rows: _Rows, row: RawRow, name: str) -> bool:
+    """Whether the row is read in format 2's columns (converted); in format 3 they are refused."""
+    if v.parsed.format_version < 3:
+        return True
+    for column in OPERATIONS_SPECS[name].legacy:
+        if column in row.cells:
+            rows.fail(row, column, f"a format 2 column; format 3 has {_format3_of(name)}")
+    return False
+
+
+def _format3_of(name: str) -> str:
+    if name == "facilities.csv":
+        return ", ".join(CAPACITY_COLUMNS)
+    return "reported_at, " + ", ".join(SNAPSHOT_COLUMNS)
+
+
+def _format2_beds(rows: _Rows, row: RawRow) -> dict[str, str]:
+    """Format 2's beds (all, ICU included) and ICU beds, as beds per type (`general_beds`)."""
+    total = _count(rows.cell(row, "beds", _whole, required=False))
+    icu = _count(rows.cell(row, "icu_beds", _whole, required=False))
+    return {
+        capacity_column("general"): _text(general_beds(total, icu)),
+        capacity_column("icu"): _text(icu),
+    }
 
 
 def _snapshots(v: Any, facilities: set[tuple[str, str]]) -> None:
     rows, raw = _cells(v, "facility_snapshots.csv")
+    days: set[tuple[str, str, str]] = set()
     for row in raw:
         values = {
             "recipient": v.participant(rows, row, "recipient", "recipient"),
             "facility": rows.cell(row, "facility", str, required=True),
-            "date": rows.cell(row, "date", date_text, required=True),
-            **{c: rows.cell(row, c, _whole, required=False) for c in SNAPSHOT_COUNTS},
+            **{c: rows.cell(row, c, _whole, required=False) for c in SNAPSHOT_COLUMNS},
         }
+        if _legacy(v, rows, row, "facility_snapshots.csv"):
+            values |= _format2_snapshot(rows, row)
+        else:
+            values["reported_at"] = rows.cell(row, "reported_at", moment_text, required=True)
         if values["recipient"] and (values["recipient"], values["facility"]) not in facilities:
             rows.fail(
                 row,
                 "facility",
                 f"no facility {values['facility']!r} of {values['recipient']} in facilities.csv",
             )
+        day = (values["recipient"], values["facility"], values["reported_at"][:10])
+        if values["reported_at"] and day in days:
+            rows.fail(row, "reported_at", "a second report of the facility on the same day")
+        days.add(day)
         v.keep("facility_snapshots.csv", rows, row, values)
+
+
+def _format2_snapshot(rows: _Rows, row: RawRow) -> dict[str, str]:
+    """A format 2 snapshot: a date (taken as reported at the default deadline in the default
+    time zone, the only ones format 2 programmes had) and all/ICU beds open and occupied."""
+    day = rows.cell(row, "date", date_text, required=True)
+    figures = {c: _count(rows.cell(row, c, _whole, required=False)) for c in FORMAT2_COUNTS}
+    reported_at = (
+        datetime.datetime.combine(
+            datetime.date.fromisoformat(day), DEFAULT_DEADLINE, ZoneInfo(DEFAULT_TIME_ZONE)
+        ).isoformat()
+        if day
+        else ""
+    )
+    return {
+        "reported_at": reported_at,
+        open_column("general"): _text(
+            general_beds(figures["beds_available"], figures["icu_available"])
+        ),
+        occupied_column("general"): _text(
+            general_beds(figures["beds_occupied"], figures["icu_occupied"])
+        ),
+        open_column("icu"): _text(figures["icu_available"]),
+        occupied_column("icu"): _text(figures["icu_occupied"]),
+    }
 
 
 def _members(v: Any, rows: _Rows, row: RawRow) -> str:
@@ -613,26 +694,47 @@ def _count(text: str) -> int | None:
     return int(text) if text else None
 
 
+def _text(count: int | None) -> str:
+    return "" if count is None else str(count)
+
+
 def _write_facilities(
     tables: dict[str, list[dict[str, str]]], programme: Programme, who: Who, flag: bool
 ) -> dict[tuple[str, str], Facility]:
     facilities = {}
     for f in tables.get("facilities.csv", []):
-        facilities[(f["recipient"], f["name"])] = Facility.objects.create(
+        facility = Facility.objects.create(
             programme=programme,
             recipient=who(f["recipient"], "recipient"),
             name=f["name"],
             kind=f["kind"],
-            beds=_count(f["beds"]),
-            icu_beds=_count(f["icu_beds"]),
+            ventilators=_count(f["ventilators"]),
             illustrative=flag,
         )
+        FacilityBeds.objects.bulk_create(
+            FacilityBeds(facility=facility, bed_type=t, beds=int(f[capacity_column(t)]))
+            for t in BED_TYPES
+            if f[capacity_column(t)]
+        )
+        facilities[(f["recipient"], f["name"])] = facility
+    zone = programme.zone()
     for s in tables.get("facility_snapshots.csv", []):
-        FacilitySnapshot.objects.create(
+        reported_at = datetime.datetime.fromisoformat(s["reported_at"])
+        snapshot = FacilitySnapshot.objects.create(
             facility=facilities[(s["recipient"], s["facility"])],
-            date=_required_day(s["date"]),
+            date=reported_at.astimezone(zone).date(),
+            reported_at=reported_at,
             illustrative=flag,
-            **{c: _count(s[c]) for c in SNAPSHOT_COUNTS},
+        )
+        SnapshotBeds.objects.bulk_create(
+            SnapshotBeds(
+                snapshot=snapshot,
+                bed_type=t,
+                open=_count(s[open_column(t)]),
+                occupied=_count(s[occupied_column(t)]),
+            )
+            for t in BED_TYPES
+            if s[open_column(t)] or s[occupied_column(t)]
         )
     return facilities
 

@@ -15,7 +15,7 @@ from pairaid.scenarios import operations_export, operations_tables, snapshot
 from pairaid.scenarios.bundle import RawBundle, read_bundle
 from pairaid.scenarios.diff import TableChange, compare
 from pairaid.scenarios.models import LoadedBundle
-from pairaid.scenarios.tables import SPECS, version_tuple
+from pairaid.scenarios.tables import FORMAT_VERSION, SPECS, version_tuple
 from pairaid.scenarios.validate import ParsedBundle, parse_manifest, validate
 from pairaid.scenarios.writer import Writer
 
@@ -244,8 +244,9 @@ def export_programme(slug: str, path: Path, *, include_illustrative: bool = Fals
     path.mkdir(parents=True, exist_ok=True)
     loaded = LoadedBundle.objects.filter(name=slug).first()
     manifest = {
-        # Format 2 only where there are operations rows, so fact bundles stay readable by format 1.
-        "format_version": 2 if any(operations.values()) else 1,
+        # The current format only where there are operations rows, so that fact bundles stay
+        # readable by format 1.
+        "format_version": FORMAT_VERSION if any(operations.values()) else 1,
         "kind": "programme",
         "data_version": loaded.data_version if loaded else "1",
         "country": "CN",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pairaid.errors import Problem
+from pairaid.operations.bed_columns import CAPACITY_COLUMNS, SNAPSHOT_COLUMNS
 from pairaid.operations.models import DailyReport
 from pairaid.registry import references
 from pairaid.registry.models import Certainty
@@ -24,6 +25,8 @@ class TableSpec:
     needed_by: frozenset[str] = field(default_factory=frozenset)  # bundle kinds needing it
     programme_scoped: bool = True
     operations: bool = False  # format 2: the running programme (loaded as a layer, see loader)
+    # Columns of an earlier format, read and converted (`operations_tables`), never written.
+    legacy: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -46,7 +49,7 @@ class TableSpec:
                 column=column,
             )
             for column in header
-            if column not in self.columns
+            if column not in self.columns and column not in self.legacy
         ]
         duplicates = {column for column in header if header.count(column) > 1}
         problems += [
@@ -127,14 +130,16 @@ SPECS: dict[str, TableSpec] = {
     ),
 }
 
+# Format 3 counts beds per bed type (`bed_columns`) and times snapshots (`reported_at`).
 # Format 2 adds the running programme: facilities, teams, deployments, the ledger, contacts and
 # daily reports. Their rows are a layer: loaded when new, replaced whole by a newer version.
 OPERATIONS_SPECS: dict[str, TableSpec] = {
     "facilities.csv": TableSpec(
         key=("recipient", "name"),
         required=("recipient", "name"),
-        optional=("kind", "beds", "icu_beds"),
+        optional=("kind", *CAPACITY_COLUMNS, "ventilators"),
         operations=True,
+        legacy=("beds", "icu_beds"),  # format 2: all beds, ICU included; and ICU beds
     ),
     "teams.csv": TableSpec(
         key=("donor", "name"),
@@ -143,10 +148,12 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
         operations=True,
     ),
     "facility_snapshots.csv": TableSpec(
-        key=("recipient", "facility", "date"),
-        required=("recipient", "facility", "date"),
-        optional=("beds_available", "beds_occupied", "icu_available", "icu_occupied"),
+        key=("recipient", "facility", "reported_at"),
+        required=("recipient", "facility", "reported_at"),
+        optional=SNAPSHOT_COLUMNS,
         operations=True,
+        # format 2: a date, and all beds (ICU included) and ICU beds, open and occupied
+        legacy=("date", "beds_available", "beds_occupied", "icu_available", "icu_occupied"),
     ),
     "deployments.csv": TableSpec(
         key=("donor", "team", "planned_start"),
@@ -238,7 +245,8 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
     ),
 }
 SPECS.update(OPERATIONS_SPECS)
-FORMAT_VERSIONS = (1, 2)
+FORMAT_VERSIONS = (1, 2, 3)
+FORMAT_VERSION = FORMAT_VERSIONS[-1]  # what exports write
 
 
 class CellError(ValueError):
@@ -279,6 +287,19 @@ def date_text(text: str) -> str:
         return datetime.date.fromisoformat(text).isoformat()
     except ValueError:
         raise CellError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def moment_text(text: str) -> str:
+    """An ISO 8601 date and time with its UTC offset (2020-02-12T09:30+08:00), canonical."""
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise CellError(
+            f"expected a date and time with its offset, e.g. 2020-02-12T09:30+08:00; got {text!r}"
+        )
+    return moment.isoformat()
 
 
 def choice_text(text: str, choices: tuple[str, ...] | list[str]) -> str:

@@ -131,7 +131,8 @@ def _manifest(raw: RawBundle, problems: list[Problem]) -> ParsedBundle | None:
     if format_version is not None and format_version not in FORMAT_VERSIONS:
         out.append(
             Problem(
-                f"format_version {format_version} is not supported (1 and 2 are)",
+                f"format_version {format_version} is not supported"
+                f" ({', '.join(map(str, FORMAT_VERSIONS))} are)",
                 file="manifest.json",
                 column="format_version",
             )

@@ -3,16 +3,18 @@ dated capacity snapshots."""
 
 import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StrictInt
+from pydantic import AfterValidator, ConfigDict, StrictInt
 
 from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
+from pairaid.engine.beds import BED_TYPES
 from pairaid.errors import NotFound
 from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant
 from pairaid.operations.models import Facility, FacilitySnapshot
@@ -22,32 +24,54 @@ from pairaid.programmes.models import Participant, Programme
 
 router = Router(tags=["operations"])
 
-Beds = Annotated[StrictInt, api_fields.count()] | None
+Count = Annotated[StrictInt, api_fields.count()]
+Beds = Count | None
+
+
+def _known_bed_types(figures: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(figures) - set(BED_TYPES))
+    if unknown:
+        raise ValueError(f"unknown bed type {unknown[0]!r}; expected one of {', '.join(BED_TYPES)}")
+    return figures
+
+
+# Keyed by bed type (general, oxygen, icu, icu_ventilated); a type absent is unknown.
+BedsByType = Annotated[dict[str, Beds], AfterValidator(_known_bed_types)]
 
 
 class FacilityIn(Schema):
     recipient: str
     name: Annotated[str, api_fields.text(Facility, "name"), Field(min_length=1)]
     kind: Facility.Kind = Facility.Kind.HOSPITAL
-    beds: Beds = None
-    icu_beds: Beds = None
+    beds: BedsByType = Field(default_factory=dict, description="beds per bed type")
+    ventilators: Beds = None
+
+
+class BedFigures(Schema):
+    """One bed type's figures in a report. Occupied may exceed open (a surge, reported)."""
+
+    model_config = ConfigDict(extra="forbid")
+    open: Beds = None
+    occupied: Beds = None
+
+
+FiguresByType = Annotated[dict[str, BedFigures], AfterValidator(_known_bed_types)]
 
 
 class SnapshotIn(Schema):
-    date: datetime.date | None = Field(None, description="the programme date when absent")
-    beds_available: Beds = None
-    beds_occupied: Beds = None
-    icu_available: Beds = None
-    icu_occupied: Beds = None
+    reported_at: datetime.datetime | None = Field(
+        None,
+        description="when the figures were counted; the programme's present moment when absent;"
+        " without an offset, programme time",
+    )
+    beds: FiguresByType = Field(description="open and occupied beds per bed type")
 
 
 class SnapshotOut(Schema):
     facility: int
-    date: datetime.date
-    beds_available: int | None
-    beds_occupied: int | None
-    icu_available: int | None
-    icu_occupied: int | None
+    date: datetime.date = Field(description="the day of reported_at in programme time")
+    reported_at: datetime.datetime = Field(description="in the programme's time zone")
+    beds: dict[str, BedFigures]
     illustrative: bool
 
 
@@ -57,8 +81,8 @@ class FacilityOut(Schema):
     recipient: str
     name: str
     kind: str
-    beds: int | None
-    icu_beds: int | None
+    beds: dict[str, int] = Field(description="beds per bed type (a type absent: unknown)")
+    ventilators: int | None
     illustrative: bool
     latest_snapshot: SnapshotOut | None
 
@@ -68,16 +92,18 @@ class ResponsibilityOut(FacilityOut):
     teams: list[str]
     uncovered: bool = Field(description="no team answers for it")
     claimed_twice: bool = Field(description="teams of two donors answer for it")
+    overdue: bool = Field(description="it missed the programme's latest reporting deadline")
 
 
-def _snapshot_out(s: FacilitySnapshot) -> dict[str, Any]:
+def _snapshot_out(s: FacilitySnapshot, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "facility": s.facility_id,
         "date": s.date,
-        "beds_available": s.beds_available,
-        "beds_occupied": s.beds_occupied,
-        "icu_available": s.icu_available,
-        "icu_occupied": s.icu_occupied,
+        "reported_at": s.reported_at.astimezone(zone),
+        "beds": {
+            b.bed_type: {"open": b.open, "occupied": b.occupied}
+            for b in facility_queries.snapshot_beds(s)
+        },
         "illustrative": s.illustrative,
     }
 
@@ -90,10 +116,10 @@ def _facility_out(f: Facility) -> dict[str, Any]:
         "recipient": f.recipient.region.reference,
         "name": f.name,
         "kind": f.kind,
-        "beds": f.beds,
-        "icu_beds": f.icu_beds,
+        "beds": {t: n for t, n in facility_queries.capacity(f) if n is not None},
+        "ventilators": f.ventilators,
         "illustrative": f.illustrative,
-        "latest_snapshot": _snapshot_out(latest) if latest else None,
+        "latest_snapshot": _snapshot_out(latest, f.programme.zone()) if latest else None,
     }
 
 
@@ -104,6 +130,7 @@ def _responsibility_out(row: facility_queries.Responsibility) -> dict[str, Any]:
         "teams": row.teams,
         "uncovered": row.uncovered,
         "claimed_twice": row.claimed_twice,
+        "overdue": row.overdue,
     }
 
 
@@ -144,7 +171,7 @@ def register_facility(request: HttpRequest, slug: str, payload: FacilityIn) -> S
         name=payload.name,
         kind=payload.kind,
         beds=payload.beds,
-        icu_beds=payload.icu_beds,
+        ventilators=payload.ventilators,
     )
     return Status(201, _facility_out(_facility(programme, made.pk)))
 
@@ -158,8 +185,11 @@ def register_facility(request: HttpRequest, slug: str, payload: FacilityIn) -> S
 @paginate(Pages, page_size=PAGE_SIZE)
 def list_snapshots(request: HttpRequest, slug: str, facility_id: int) -> Rows:
     programme = permissions.programme_for(request.user, slug)
-    found = FacilitySnapshot.objects.filter(facility=_facility(programme, facility_id))
-    return Rows(found.order_by("-date"), _snapshot_out)
+    found = FacilitySnapshot.objects.filter(
+        facility=_facility(programme, facility_id)
+    ).prefetch_related("beds")
+    zone = programme.zone()
+    return Rows(found.order_by("-date"), lambda s: _snapshot_out(s, zone))
 
 
 @router.post(
@@ -176,19 +206,22 @@ def record_snapshot(
     permissions.check(
         request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
     )
-    counts = payload.dict()
-    recorded = facility_services.record_snapshot(facility=facility, on=counts.pop("date"), **counts)
-    return Status(201, _snapshot_out(recorded))
+    recorded = facility_services.record_snapshot(
+        facility=facility,
+        reported_at=payload.reported_at,
+        beds={t: figures.dict() for t, figures in payload.beds.items()},
+    )
+    return Status(201, _snapshot_out(recorded, programme.zone()))
 
 
 class FacilityEdit(Schema):
-    """A PATCH of a facility: the fields given change (`null` clears a bed count), the others
-    stay."""
+    """A PATCH of a facility: the fields given change, the others stay; in `beds`, the bed
+    types given change (`null` clears one), the others stay."""
 
     name: Annotated[str, api_fields.text(Facility, "name"), Field(min_length=1)] | None = None
     kind: Facility.Kind | None = None
-    beds: Beds = None
-    icu_beds: Beds = None
+    ventilators: Beds = None
+    beds: BedsByType | None = None
 
 
 @router.get(
@@ -223,9 +256,16 @@ def edit_facility(
     programme = permissions.programme_for(request.user, slug)
     found = _facility(programme, facility_id)
     permissions.check(request.user, Action.MANAGE_FACILITIES, programme, found.recipient.region_id)
-    fields = api_versions.patched(payload, found)
+    given = payload.model_fields_set
+    fields = {
+        name: getattr(payload if name in given else found, name)
+        for name in ("name", "kind", "ventilators")
+    }
     edited = facility_services.edit_facility(
-        facility=found, seen=api_versions.seen_version(if_match), **fields
+        facility=found,
+        seen=api_versions.seen_version(if_match),
+        beds=payload.beds or {},  # the bed types given change; absent or null: none
+        **fields,
     )
     api_versions.tagged(response, edited)
     return _facility_out(_facility(programme, edited.pk))

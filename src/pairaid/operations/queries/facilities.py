@@ -1,4 +1,5 @@
-"""Which donor and team answer for each facility."""
+"""Which donor and team answer for each facility, its beds by type, its latest report and
+whether it missed the programme's latest reporting deadline."""
 
 import datetime
 from collections import defaultdict
@@ -7,8 +8,9 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from pairaid.engine.beds import BED_TYPES
 from pairaid.labels import local_name
-from pairaid.operations.models import Deployment, Facility, FacilitySnapshot
+from pairaid.operations.models import Deployment, Facility, FacilitySnapshot, SnapshotBeds
 from pairaid.programmes.models import Programme
 
 
@@ -17,6 +19,17 @@ class Responsibility:
     facility: Any
     # The deployments planned or on duty at the date that name the facility, by team name.
     deployments: list[Deployment] = field(default_factory=list)
+    # The programme's latest reporting deadline (aware), by which today's report was due.
+    deadline: datetime.datetime | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and overdue(self.facility, self.deadline)
+
+    @property
+    def capacity(self) -> list[tuple[str, int | None]]:
+        """The facility's beds per bed type, in the order of acuity (None: unknown)."""
+        return capacity(self.facility)
 
     @property
     def donors(self) -> list[str]:
@@ -51,8 +64,12 @@ def facilities(programme: Programme) -> Any:
     last is the latest capacity)."""
     return (
         Facility.objects.filter(programme=programme)
-        .select_related("recipient__region__parent")
-        .prefetch_related(Prefetch("snapshots", FacilitySnapshot.objects.order_by("date")))
+        .select_related("programme", "recipient__region__parent")
+        .prefetch_related(
+            "bed_counts",
+            Prefetch("snapshots", FacilitySnapshot.objects.order_by("date")),
+            Prefetch("snapshots__beds", SnapshotBeds.objects.order_by("pk")),
+        )
         .order_by("recipient__region__code", "name", "pk")
     )
 
@@ -61,6 +78,39 @@ def latest_snapshot(facility: Facility) -> FacilitySnapshot | None:
     """A facility of `facilities` at its latest capacity, if any was recorded."""
     snapshots = list(facility.snapshots.all())
     return snapshots[-1] if snapshots else None
+
+
+def capacity(facility: Facility) -> list[tuple[str, int | None]]:
+    """A facility of `facilities`: its beds per bed type, in the order of acuity."""
+    counts = {c.bed_type: c.beds for c in facility.bed_counts.all()}
+    return [(t, counts.get(t)) for t in BED_TYPES]
+
+
+def snapshot_beds(snapshot: FacilitySnapshot) -> list[SnapshotBeds]:
+    """A snapshot's figures per bed type, in the order of acuity (types it reported)."""
+    return sorted(snapshot.beds.all(), key=lambda b: BED_TYPES.index(b.bed_type))
+
+
+def latest_deadline(now: datetime.datetime, deadline: datetime.time) -> datetime.datetime:
+    """The last daily deadline at or before `now` (aware, in the programme's time zone): today's
+    once its time has come, else yesterday's."""
+    today = datetime.datetime.combine(now.date(), deadline, tzinfo=now.tzinfo)
+    if now >= today:
+        return today
+    return datetime.datetime.combine(now.date() - datetime.timedelta(days=1), deadline, now.tzinfo)
+
+
+def overdue(facility: Facility, deadline: datetime.datetime) -> bool:
+    """Whether a facility of `facilities` missed the deadline: no report on its day (programme
+    time) filed by it. A report at 12:01 for a 12:00 deadline is late; it still shows its age."""
+    return not any(
+        s.date == deadline.date() and s.reported_at <= deadline for s in facility.snapshots.all()
+    )
+
+
+def programme_deadline(programme: Programme) -> datetime.datetime:
+    """The programme's latest reporting deadline, as of its present moment."""
+    return latest_deadline(programme.now(), programme.report_deadline)
 
 
 def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Responsibility]:
@@ -75,7 +125,8 @@ def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Respo
     for d in deployments:
         if d.facility_id and (d.planned_end is None or d.planned_end > on):
             by_facility[d.facility_id].append(d)
+    deadline = programme_deadline(programme)
     return [
-        Responsibility(f, sorted(by_facility[f.pk], key=lambda d: (d.team.name, d.pk)))
+        Responsibility(f, sorted(by_facility[f.pk], key=lambda d: (d.team.name, d.pk)), deadline)
         for f in facilities(programme)
     ]

@@ -2,15 +2,16 @@
 transaction; history records who and when."""
 
 import datetime
-from typing import Any
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils.translation import gettext
 
 from pairaid import edits
+from pairaid.engine.beds import BED_TYPES
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.labels import local_name
-from pairaid.operations.models import Facility, FacilitySnapshot
+from pairaid.operations.models import Facility, FacilityBeds, FacilitySnapshot, SnapshotBeds
 from pairaid.programmes.models import Participant
 from pairaid.validation import created
 
@@ -21,9 +22,11 @@ def register_facility(
     recipient: Participant,
     name: str,
     kind: str = "hospital",
-    beds: int | None = None,
-    icu_beds: int | None = None,
+    beds: Mapping[str, int | None] | None = None,
+    ventilators: int | None = None,
 ) -> Facility:
+    """Register a facility with its beds per bed type (a type absent or None: unknown)."""
+    _check_bed_types(beds or {}, column="beds")
     if recipient.role != Participant.Role.RECIPIENT:
         raise ValidationFailed(
             [
@@ -44,48 +47,97 @@ def register_facility(
                 )
             ]
         )
-    return created(
+    facility = created(
         Facility,
         programme=recipient.programme,
         recipient=recipient,
         name=name,
         kind=kind,
-        beds=beds,
-        icu_beds=icu_beds,
+        ventilators=ventilators,
     )
+    _set_beds(facility, beds or {})
+    return facility
 
 
+@transaction.atomic
 def edit_facility(
     *,
     facility: Facility,
     seen: int,
     name: str,
     kind: str,
-    beds: int | None,
-    icu_beds: int | None,
+    ventilators: int | None,
+    beds: Mapping[str, int | None],
 ) -> Facility:
-    """Correct a facility's name, kind or beds, made from version `seen` (edits.save_edit)."""
+    """Correct a facility's name, kind, ventilators or beds (the bed types given; None clears
+    one), made from version `seen` (edits.save_edit)."""
+    _check_bed_types(beds, column="beds")
     return edits.save_edit(
         facility,
         seen=seen,
-        changes={"name": name, "kind": kind, "beds": beds, "icu_beds": icu_beds},
+        changes={"name": name, "kind": kind, "ventilators": ventilators},
+        also=lambda current: _set_beds(current, beds),
     )
+
+
+def _check_bed_types(figures: Mapping[str, object], *, column: str) -> None:
+    unknown = sorted(set(figures) - set(BED_TYPES))
+    if unknown:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("unknown bed type %(name)s (expected one of %(types)s)")
+                    % {"name": repr(name), "types": ", ".join(BED_TYPES)},
+                    column=f"{column}.{name}",
+                )
+                for name in unknown
+            ]
+        )
+
+
+def _set_beds(facility: Facility, beds: Mapping[str, int | None]) -> None:
+    """One capacity row per bed type given; None removes the type's row (unknown again)."""
+    for bed_type, count in beds.items():
+        if count is None:
+            FacilityBeds.objects.filter(facility=facility, bed_type=bed_type).delete()
+        else:
+            FacilityBeds.objects.update_or_create(
+                facility=facility, bed_type=bed_type, defaults={"beds": count}
+            )
+
+
+Figures = Mapping[str, Mapping[str, int | None]]  # bed type -> {"open": n, "occupied": n}
 
 
 @transaction.atomic
 def record_snapshot(
-    *, facility: Facility, on: datetime.date | None = None, **counts: int | None
-) -> Any:
-    allowed = {"beds_available", "beds_occupied", "icu_available", "icu_occupied"}
-    unknown = set(counts) - allowed
-    if unknown:
-        raise ValidationFailed(
-            [
-                Problem(gettext("unknown count %(name)s") % {"name": repr(name)}, column=name)
-                for name in sorted(unknown)
-            ]
-        )
+    *,
+    facility: Facility,
+    beds: Figures,
+    reported_at: datetime.datetime | None = None,
+) -> FacilitySnapshot:
+    """Record a facility's report of its open and occupied beds per bed type, at `reported_at`
+    (the programme's present moment when absent). A second report on the same programme-time
+    day replaces the first, whole. Occupied beyond open is kept: a surge is a reported fact."""
+    _check_bed_types(beds, column="beds")
+    programme = facility.programme
+    at = reported_at or programme.now()
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=programme.zone())  # a naive time is programme time
     snapshot, _ = FacilitySnapshot.objects.update_or_create(
-        facility=facility, date=on or facility.programme.current_date(), defaults=counts
+        facility=facility,
+        date=at.astimezone(programme.zone()).date(),
+        defaults={"reported_at": at},
+    )
+    snapshot.beds.all().delete()
+    SnapshotBeds.objects.bulk_create(
+        SnapshotBeds(
+            snapshot=snapshot,
+            bed_type=bed_type,
+            open=figures.get("open"),
+            occupied=figures.get("occupied"),
+        )
+        for bed_type, figures in beds.items()
+        if figures.get("open") is not None or figures.get("occupied") is not None
     )
     return snapshot

@@ -13,7 +13,7 @@ from pairaid.accounts.permissions import Action
 from pairaid.errors import Forbidden
 from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import Actor, FacilityEditForm, FacilityForm, SnapshotForm
-from pairaid.operations.models import Facility
+from pairaid.operations.models import BED_TYPE_CHOICES, Facility
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import handover
 from pairaid.operations.services import facilities as facility_services
@@ -37,21 +37,28 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
                 recipient=data["recipient"],
                 name=data["name"],
                 kind=data["kind"],
-                beds=data["beds"],
-                icu_beds=data["icu_beds"],
+                ventilators=data["ventilators"],
+                beds=form.beds(),
             ),
         )
         if registered:
             messages.success(request, _("Facility registered."))
             return redirect("operations:facilities", slug=slug)
     on = programme_date(request, programme)
+    matrix = facility_queries.responsibility_matrix(programme, on)
+    deadline = facility_queries.programme_deadline(programme)
     return render(
         request,
         "operations/facilities.html",
         {
             "programme": programme,
             "on": on,
-            "matrix": facility_queries.responsibility_matrix(programme, on),
+            "now": programme.now(),
+            "bed_types": BED_TYPE_CHOICES,
+            "bed_labels": dict(BED_TYPE_CHOICES),
+            "matrix": matrix,
+            "overdue_count": sum(r.overdue for r in matrix),
+            "deadline_text": deadline.strftime("%Y-%m-%d %H:%M"),
             "left_behind": handover.flags_of(programme, handover.Kind.FACILITY),
             "form": form,
             "recipients": recipients,
@@ -72,9 +79,9 @@ def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
         request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
     )
     form = SnapshotForm(request.POST)
-    counts = valid(form)
+    valid(form)
     with refusals_on(form):
-        facility_services.record_snapshot(facility=facility, on=counts.pop("date"), **counts)
+        facility_services.record_snapshot(facility=facility, beds=form.beds())
     messages.success(request, _("Capacity recorded."))
     return redirect("operations:facilities", slug=slug)
 
@@ -85,7 +92,9 @@ def edit(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
     """Correct a facility's name, kind or beds (against the version the editor saw)."""
     programme = permissions.programme_for(request.user, slug)
     facility = get_object_or_404(
-        Facility.objects.select_related("recipient"), pk=facility_id, programme=programme
+        Facility.objects.select_related("recipient").prefetch_related("bed_counts"),
+        pk=facility_id,
+        programme=programme,
     )
     permissions.check(
         request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
@@ -102,7 +111,7 @@ def edit(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
             seen=data["version"],
             name=data["name"],
             kind=data["kind"],
-            beds=data["beds"],
-            icu_beds=data["icu_beds"],
+            ventilators=data["ventilators"],
+            beds=form.beds(),
         ),
     )
