@@ -43,8 +43,9 @@ def hospital(client, people):  # type: ignore[no-untyped-def]
             "recipient": pk("421100"),
             "name": "Huanggang Dabie Mountain Regional Medical Centre",
             "kind": "hospital",
-            "beds": "1000",
-            "icu_beds": "60",
+            "beds_general": "940",
+            "beds_icu": "60",
+            "ventilators": "30",
         },
     )
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from tests.operations.helpers import participant, pk, resource
 
-from pairaid.operations.models import Contact, Facility, Request, Team
+from pairaid.operations.models import Contact, Facility, FacilityBeds, Request, Team
 from pairaid.operations.services import contacts as contact_services
 from pairaid.operations.services import requests as request_services
 from pairaid.operations.services import teams as team_services
@@ -18,7 +18,13 @@ from pairaid.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
 
-FACILITY = {"name": "Huanggang Central", "kind": "hospital", "beds": "500", "icu_beds": "20"}
+FACILITY = {
+    "name": "Huanggang Central",
+    "kind": "hospital",
+    "beds_general": "480",
+    "beds_icu": "20",
+    "ventilators": "30",
+}
 
 
 def _version_on(page: str) -> str:
@@ -32,10 +38,11 @@ def test_a_facility_is_edited_from_its_page(client, people, hospital: Facility) 
     opened = client.get(url)
     assert opened.status_code == 200
     assert _version_on(opened.content.decode()) == "1"
-    assert 'value="1000"' in opened.content.decode()
+    assert 'value="940"' in opened.content.decode()  # its general beds
     saved = client.post(url, {**FACILITY, "name": hospital.name, "version": "1"})
     assert saved.status_code == 302
-    assert (Facility.objects.get().beds, Facility.objects.get().version) == (500, 2)
+    general = FacilityBeds.objects.get(bed_type="general").beds
+    assert (general, Facility.objects.get().version) == (480, 2)
     listed = client.get("/p/hubei-2020/facilities/").content.decode()
     assert url in listed  # the list offers the edit to who may make it
 
@@ -44,26 +51,28 @@ def test_the_second_editor_sees_what_changed_and_keeps_their_input(  # type: ign
     client, people, hospital: Facility
 ) -> None:
     url = f"/p/hubei-2020/facilities/{hospital.pk}/edit"
-    first = {**FACILITY, "name": hospital.name, "beds": "1100", "version": "1"}
+    first = {**FACILITY, "name": hospital.name, "ventilators": "40", "version": "1"}
     assert client.post(url, first).status_code == 302
-    second = client.post(url, {**first, "beds": "900"})
+    second = client.post(url, {**first, "ventilators": "35"})
     page = second.content.decode()
     assert second.status_code == 409
-    assert "beds: 1000 → 1100" in page
+    assert "ventilators: 30 → 40" in page
     assert "rita_huanggang" in page  # who changed it
-    assert 'value="900"' in page  # the second editor's value, kept
+    assert 'value="35"' in page  # the second editor's value, kept
     assert _version_on(page) == "2"  # saving again is a decision with the change in view
-    assert Facility.objects.get().beds == 1100
-    again = client.post(url, {**first, "beds": "900", "version": "2"})
+    assert Facility.objects.get().ventilators == 40
+    again = client.post(url, {**first, "ventilators": "35", "version": "2"})
     assert again.status_code == 302
-    assert Facility.objects.get().beds == 900
+    assert Facility.objects.get().ventilators == 35
+    beds = {b.bed_type: b.beds for b in FacilityBeds.objects.all()}
+    assert beds == {"general": 480, "icu": 20}  # the page's beds by type, saved with it
 
 
 def test_a_bad_value_on_an_edit_page_is_named_and_nothing_is_saved(  # type: ignore[no-untyped-def]
     client, people, hospital: Facility
 ) -> None:
     url = f"/p/hubei-2020/facilities/{hospital.pk}/edit"
-    refused = client.post(url, {**FACILITY, "beds": "-5", "version": "1"})
+    refused = client.post(url, {**FACILITY, "beds_icu": "-5", "version": "1"})
     assert refused.status_code == 400
     assert Facility.objects.get().version == 1
     forged = client.post(url, {**FACILITY, "version": "²"})
@@ -79,7 +88,7 @@ def test_only_who_manages_the_facility_edits_it(  # type: ignore[no-untyped-def]
     expected = 200 if role == "coordinator" else 403
     assert client.get(url).status_code == expected
     if expected == 403:
-        client.post(url, {**FACILITY, "beds": "1", "version": "1"})
+        client.post(url, {**FACILITY, "beds_general": "1", "version": "1"})
         assert Facility.objects.get().version == 1
 
 

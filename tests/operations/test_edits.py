@@ -24,13 +24,16 @@ from pairaid.programmes.models import Programme
 
 def _facility() -> Facility:
     return facility_services.register_facility(
-        recipient=participant("421100"), name="Huanggang Central", beds=500, icu_beds=20
+        recipient=participant("421100"),
+        name="Huanggang Central",
+        beds={"general": 480, "icu": 20},
+        ventilators=500,
     )
 
 
 def _edit_facility(facility: Facility, seen: int, **changes: Any) -> Facility:
-    fields = {"name": facility.name, "kind": facility.kind, "beds": facility.beds}
-    fields["icu_beds"] = facility.icu_beds
+    fields = {"name": facility.name, "kind": facility.kind, "ventilators": facility.ventilators}
+    fields["beds"] = {}
     return facility_services.edit_facility(facility=facility, seen=seen, **{**fields, **changes})
 
 
@@ -38,8 +41,8 @@ def _edit_facility(facility: Facility, seen: int, **changes: Any) -> Facility:
 def test_an_edit_from_the_current_version_is_saved_and_raises_the_version(hubei: Programme) -> None:
     facility = _facility()
     assert facility.version == 1
-    edited = _edit_facility(facility, 1, beds=600)
-    assert (edited.version, Facility.objects.get().beds) == (2, 600)
+    edited = _edit_facility(facility, 1, ventilators=600)
+    assert (edited.version, Facility.objects.get().ventilators) == (2, 600)
 
 
 @pytest.mark.django_db
@@ -47,19 +50,19 @@ def test_the_second_editor_of_a_version_is_told_what_changed_and_saves_nothing(
     hubei: Programme,
 ) -> None:
     facility = _facility()
-    _edit_facility(facility, 1, beds=600, name="Huanggang Central Hospital")
+    _edit_facility(facility, 1, ventilators=600, name="Huanggang Central Hospital")
     with pytest.raises(EditConflict) as refused:
-        _edit_facility(facility, 1, beds=550)
+        _edit_facility(facility, 1, ventilators=550)
     assert refused.value.current == 2
     assert {str(change) for change in refused.value.changes} == {
-        "beds: 500 → 600",
+        "ventilators: 500 → 600",
         "name: Huanggang Central → Huanggang Central Hospital",
     }
     assert "since you opened it (version 1, now 2)" in str(refused.value)
-    assert "beds: 500 → 600" in str(refused.value)
+    assert "ventilators: 500 → 600" in str(refused.value)
     assert isinstance(refused.value, Conflict)  # answered 409
     saved = Facility.objects.get()
-    assert (saved.beds, saved.version) == (600, 2)
+    assert (saved.ventilators, saved.version) == (600, 2)
 
 
 @pytest.mark.django_db
@@ -256,17 +259,17 @@ def test_of_two_editors_of_one_version_at_the_same_moment_exactly_one_wins(
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def edit(beds: int) -> None:
+    def edit(ventilators: int) -> None:
         try:
             barrier.wait()
-            _edit_facility(facility, 1, beds=beds)
+            _edit_facility(facility, 1, ventilators=ventilators)
             outcomes.append("saved")
         except EditConflict:
             outcomes.append("conflict")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=edit, args=(beds,)) for beds in (600, 700)]
+    threads = [threading.Thread(target=edit, args=(n,)) for n in (600, 700)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -29,18 +29,24 @@ def test_a_facility_is_patched_against_its_etag(client, keys, hospital: Facility
     url = f"{API}/facilities/{hospital.pk}"
     read = _send(client, keys["recipient"], "get", url)
     assert read.status_code == 200 and read["ETag"] == '"1"'
-    assert _send(client, keys["recipient"], "patch", url, {"beds": 1100}).status_code == 428
-    saved = _send(client, keys["recipient"], "patch", url, {"beds": 1100}, '"1"')
+    assert _send(client, keys["recipient"], "patch", url, {"ventilators": 40}).status_code == 428
+    saved = _send(client, keys["recipient"], "patch", url, {"ventilators": 40}, '"1"')
     assert saved.status_code == 200, saved.json()
-    assert (saved.json()["beds"], saved.json()["icu_beds"], saved["ETag"]) == (1100, 60, '"2"')
-    stale = _send(client, keys["coordinator"], "patch", url, {"icu_beds": None}, '"1"')
+    assert (saved.json()["ventilators"], saved.json()["beds"], saved["ETag"]) == (
+        40,
+        {"general": 940, "icu": 60},  # the beds it did not name stay
+        '"2"',
+    )
+    stale = _send(client, keys["coordinator"], "patch", url, {"beds": {"icu": None}}, '"1"')
     assert stale.status_code == 409
-    assert stale.json()["changes"] == [{"what": "beds", "before": "1000", "after": "1100"}]
-    cleared = _send(client, keys["coordinator"], "patch", url, {"icu_beds": None}, '"2"')
-    assert cleared.json()["icu_beds"] is None
-    refused = _send(client, keys["donor"], "patch", url, {"beds": 1}, '"3"')
+    assert stale.json()["changes"] == [{"what": "ventilators", "before": "30", "after": "40"}]
+    cleared = _send(
+        client, keys["coordinator"], "patch", url, {"beds": {"icu": None, "oxygen": 20}}, '"2"'
+    )
+    assert cleared.json()["beds"] == {"general": 940, "oxygen": 20}
+    refused = _send(client, keys["donor"], "patch", url, {"ventilators": 1}, '"3"')
     assert refused.status_code == 403
-    assert Facility.objects.get().beds == 1100
+    assert Facility.objects.get().ventilators == 40
 
 
 def test_a_team_and_its_members_are_patched(client, keys, hubei: Programme) -> None:  # type: ignore[no-untyped-def]

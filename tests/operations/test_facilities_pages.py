@@ -33,22 +33,17 @@ def test_capacity_snapshots_and_request_renewal(client, people, hospital):
     assert f"/facilities/{hospital.pk}/snapshot" in page  # the recipient's officer records it
     response = client.post(
         f"/p/hubei-2020/facilities/{hospital.pk}/snapshot",
-        {
-            "beds_occupied": "900",
-            "beds_available": "100",
-            "icu_occupied": "55",
-            "icu_available": "5",
-        },
+        {"occupied_general": "900", "open_general": "940", "occupied_icu": "65", "open_icu": "60"},
     )
     assert response.status_code == 302
     snapshot = hospital.snapshots.get()
-    assert (snapshot.beds_occupied, snapshot.icu_available, snapshot.date) == (
-        900,
-        5,
-        datetime.date(2020, 2, 12),
-    )
+    figures = {b.bed_type: (b.occupied, b.open) for b in snapshot.beds.all()}
+    assert figures == {"general": (900, 940), "icu": (65, 60)}
+    assert snapshot.date == datetime.date(2020, 2, 12)  # the programme date, in programme time
     page = client.get("/p/hubei-2020/facilities/").content.decode()
-    assert "02-12: beds 900/100, ICU 55/5" in page  # the latest capacity, beside the facility
+    assert "general 900/940" in page and "ICU 65/60" in page  # beside the facility
+    assert "over capacity" in page  # more ICU patients than open ICU beds: a reported surge
+    assert "reported 0\xa0minutes ago" in page  # its age, in programme time
     client.post(
         "/p/hubei-2020/requests/",
         {
@@ -70,7 +65,7 @@ def test_capacity_snapshots_and_request_renewal(client, people, hospital):
     assert client.post(f"/p/hubei-2020/requests/{request.number}/renew").status_code == 403
     assert (
         client.post(
-            f"/p/hubei-2020/facilities/{hospital.pk}/snapshot", {"beds_occupied": "1"}
+            f"/p/hubei-2020/facilities/{hospital.pk}/snapshot", {"occupied_general": "1"}
         ).status_code
         == 403
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pairaid.operations.bed_columns import CAPACITY_COLUMNS, SNAPSHOT_COLUMNS
 from pairaid.operations.models import (
     Contact,
     DailyReport,
@@ -171,17 +172,16 @@ FORMS = [
         lambda _: "/p/hubei-2020/facilities/",
         lambda _: {"recipient": huanggang(), "name": "Fangcang 1"},
         count(Facility),
-        numbers=["recipient", "beds", "icu_beds"],
+        numbers=["recipient", "ventilators", *CAPACITY_COLUMNS],
         texts=["name"],
     ),
     Form(
         "record a facility's capacity",
         "recipient",
         lambda ledger: f"/p/hubei-2020/facilities/{ledger.hospital.pk}/snapshot",
-        lambda _: {"beds_occupied": "10"},
+        lambda _: {"occupied_general": "10"},
         count(FacilitySnapshot),
-        numbers=["beds_available", "beds_occupied", "icu_available", "icu_occupied"],
-        dates=["date"],
+        numbers=list(SNAPSHOT_COLUMNS),
     ),
     Form(
         "add a contact",

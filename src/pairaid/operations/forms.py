@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BoundField
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.accounts import permissions
@@ -358,7 +358,7 @@ _declare(
         name: column(SnapshotBeds, figure, required=False, label=f"{BED_TYPE_LABELS[t]}: {word}")
         for t in BED_TYPES
         for name, figure, word in (
-            (open_column(t), "open", _("open")),
+            (open_column(t), "open", pgettext_lazy("beds", "open")),
             (occupied_column(t), "occupied", _("occupied")),
         )
     },
