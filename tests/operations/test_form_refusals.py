@@ -216,10 +216,15 @@ def test_a_negative_count_says_what_is_wrong(client: Any, people: Any, language:
     speaking(client, language).force_login(people["recipient"])
     response = client.post(
         "/p/hubei-2020/facilities/",
-        {"recipient": pk("421100"), "name": "Fangcang 2", "kind": "hospital", "beds": "-100"},
+        {
+            "recipient": pk("421100"),
+            "name": "Fangcang 2",
+            "kind": "hospital",
+            "beds_general": "-100",
+        },
     )
     assert response.status_code == 400
-    assert errors_beside(response, "beds") == [SAID[language]["0 or more"]]
+    assert errors_beside(response, "beds_general") == [SAID[language]["0 or more"]]
     assert 'value="Fangcang 2"' in page(response)
 
 

@@ -7,7 +7,15 @@ import shutil
 import pytest
 
 from pairaid.errors import ValidationFailed
-from pairaid.operations.models import DailyReport, Deployment, Request, Shipment, Team
+from pairaid.operations.models import (
+    DailyReport,
+    Deployment,
+    Facility,
+    FacilitySnapshot,
+    Request,
+    Shipment,
+    Team,
+)
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import league as league_queries
 from pairaid.operations.queries import reports as report_queries
@@ -94,3 +102,62 @@ def test_operations_tables_need_format_2(hubei, tmp_path):
     (bundle / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ValidationFailed, match="needs format_version 2"):
         scenario_services.load_bundle(bundle)
+
+
+def _as_format(bundle, version: int) -> None:  # type: ignore[no-untyped-def]
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["format_version"] = version
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_a_format_2_bundle_is_read_and_its_beds_converted_by_type(hubei, tmp_path):
+    """Format 2 counted all beds (ICU included) and ICU beds, and dated its snapshots."""
+    bundle = tmp_path / "hubei-2020-demo"
+    shutil.copytree(scenario_services.bundled_path("hubei-2020-demo"), bundle)
+    _as_format(bundle, 2)
+    (bundle / "facilities.csv").write_text(
+        "recipient,name,kind,beds,icu_beds\n421100,Old Hospital,hospital,1000,60\n"
+        + "".join(f"{code},{name},hospital,,\n" for code, name in _DEMO_FACILITIES)
+    )
+    (bundle / "facility_snapshots.csv").write_text(
+        "recipient,facility,date,beds_available,beds_occupied,icu_available,icu_occupied\n"
+        "421100,Old Hospital,2020-02-11,1000,990,60,62\n"
+    )
+    scenario_services.load_bundle(bundle)
+    hospital = Facility.objects.get(name="Old Hospital")
+    beds = {b.bed_type: b.beds for b in hospital.bed_counts.all()}
+    assert beds == {"general": 940, "icu": 60}
+    snapshot = hospital.snapshots.get()
+    assert snapshot.reported_at == datetime.datetime(2020, 2, 11, 4, 0, tzinfo=datetime.UTC)
+    figures = {b.bed_type: (b.open, b.occupied) for b in snapshot.beds.all()}
+    assert figures == {"general": (940, 928), "icu": (60, 62)}
+
+
+_DEMO_FACILITIES = [  # what the overlay's deployments name
+    ("421100", "Dabie Mountain Regional Medical Centre (demo)"),
+    ("421100", "Huanggang temporary treatment site (demo)"),
+    ("421100", "Huanggang Central Hospital (demo)"),
+    ("420900", "Xiaogan Central Hospital (demo)"),
+]
+
+
+def test_format_2_columns_in_a_format_3_bundle_are_named(hubei, tmp_path):
+    bundle = tmp_path / "hubei-2020-demo"
+    shutil.copytree(scenario_services.bundled_path("hubei-2020-demo"), bundle)
+    (bundle / "facilities.csv").write_text(
+        "recipient,name,kind,beds,icu_beds\n421100,Old Hospital,hospital,1000,60\n"
+    )
+    (bundle / "facility_snapshots.csv").unlink()
+    with pytest.raises(ValidationFailed, match="a format 2 column; format 3 has beds_general"):
+        scenario_services.load_bundle(bundle)
+
+
+def test_the_demo_has_facilities_above_85_percent_occupied(demo):
+    """The overlay's reports are sized so that the demo shows crowded hospitals."""
+    crowded = {
+        s.facility.name
+        for s in FacilitySnapshot.objects.select_related("facility").prefetch_related("beds")
+        if sum(b.occupied or 0 for b in s.beds.all())
+        > 0.85 * sum(b.open or 0 for b in s.beds.all())
+    }
+    assert len(crowded) >= 2

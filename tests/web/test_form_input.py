@@ -67,7 +67,9 @@ def ledger(people: dict[str, Any]) -> Ledger:
     )
     team = team_services.register_team(donor=shandong, name="Shandong 1", members={nurse: 10})
     idle = team_services.register_team(donor=shandong, name="Shandong 2", members={nurse: 5})
-    hospital = facility_services.register_facility(recipient=huanggang, name="Dabie", beds=100)
+    hospital = facility_services.register_facility(
+        recipient=huanggang, name="Dabie", beds={"general": 100}
+    )
     deployment = team_services.deploy(team=team, recipient=huanggang, facility=hospital)
     request = request_services.raise_request(
         recipient=huanggang,

@@ -149,8 +149,8 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
     ),
     "facility_snapshots.csv": TableSpec(
         key=("recipient", "facility", "reported_at"),
-        required=("recipient", "facility", "reported_at"),
-        optional=SNAPSHOT_COLUMNS,
+        required=("recipient", "facility"),  # and reported_at from format 3 (format 2: date)
+        optional=("reported_at", *SNAPSHOT_COLUMNS),
         operations=True,
         # format 2: a date, and all beds (ICU included) and ICU beds, open and occupied
         legacy=("date", "beds_available", "beds_occupied", "icu_available", "icu_occupied"),
