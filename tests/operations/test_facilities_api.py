@@ -171,3 +171,10 @@ def test_the_matrix_is_paginated(client, keys, hubei):
     names = [f["name"] for f in first["items"] + second["items"]]
     assert names == sorted(names) and len(set(names)) == 53
     assert call(client, keys, "observer", "get", f"{BASE}/facilities?page=0").status_code == 400
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_a_report_at_the_ends_of_time_is_refused_not_a_server_error(client, keys, hospital, moment):
+    url = f"{BASE}/facilities/{hospital.pk}/snapshots"
+    response = call(client, keys, "recipient", "post", url, SNAPSHOT | {"reported_at": moment})
+    assert response.status_code == 400 and "reported_at" in response.json()["detail"][0]

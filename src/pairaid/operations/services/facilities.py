@@ -106,6 +106,8 @@ def _set_beds(facility: Facility, beds: Mapping[str, int | None]) -> None:
             )
 
 
+# A report's plausible years; also keeps a time zone's offset from overflowing datetime's range.
+REPORTED_YEARS = (1900, 2999)
 Figures = Mapping[str, Mapping[str, int | None]]  # bed type -> {"open": n, "occupied": n}
 
 
@@ -122,6 +124,16 @@ def record_snapshot(
     _check_bed_types(beds, column="beds")
     programme = facility.programme
     at = reported_at or programme.now()
+    if not REPORTED_YEARS[0] <= at.year <= REPORTED_YEARS[1]:  # before any zone arithmetic
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("must be a time between the years %(first)s and %(last)s")
+                    % {"first": REPORTED_YEARS[0], "last": REPORTED_YEARS[1]},
+                    column="reported_at",
+                )
+            ]
+        )
     if at.tzinfo is None:
         at = at.replace(tzinfo=programme.zone())  # a naive time is programme time
     snapshot, _ = FacilitySnapshot.objects.update_or_create(
