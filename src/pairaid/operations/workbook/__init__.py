@@ -1,5 +1,6 @@
 """Operations by spreadsheet: templates for teams, requests, pledges, shipments, disbursements,
-receipts and daily reports (download, fill in, upload), and CSV exports with an HXL hashtag row.
+receipts, daily reports and facilities' bed reports (download, fill in, upload), and CSV exports
+with an HXL hashtag row.
 
 Each room's module holds its sheets (columns, export, planner); this one assembles the workbook.
 An upload is all or nothing: every row is parsed and permission-checked first, then every row
@@ -12,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from pairaid.errors import Conflict, Problem, ValidationFailed
-from pairaid.operations.workbook import funds, reports, requests, teams
+from pairaid.operations.workbook import facilities, funds, reports, requests, teams
 from pairaid.operations.workbook.common import Reader, RowAction
 from pairaid.programmes.models import Programme
 from pairaid.spreadsheets import Rows, csv_text, open_workbook, xlsx_bytes
@@ -27,6 +28,7 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
     "receipts": requests.RECEIPTS,
     "disbursements": funds.DISBURSEMENTS,
     "fund_receipts": funds.FUND_RECEIPTS,
+    facilities.SHEET: facilities.BED_REPORTS,
 }
 
 EXPORTERS: dict[str, Callable[[Programme], list[list[Any]]]] = {
@@ -38,6 +40,7 @@ EXPORTERS: dict[str, Callable[[Programme], list[list[Any]]]] = {
     "receipts": requests.export_receipts,
     "disbursements": funds.export_disbursements,
     "fund_receipts": funds.export_fund_receipts,
+    facilities.SHEET: facilities.export_bed_reports,
 }
 
 # Applied in the ledger's order, so that a row may act on what an earlier sheet creates (a
@@ -51,6 +54,7 @@ PLANNERS: dict[str, Callable[[Reader, Rows], list[RowAction]]] = {
     "disbursements": funds.plan_disbursements,
     "fund_receipts": funds.plan_fund_receipts,
     "reports": reports.plan_reports,
+    facilities.SHEET: facilities.plan_bed_reports,
 }
 
 

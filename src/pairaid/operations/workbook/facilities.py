@@ -1,0 +1,123 @@
+"""The bed reports sheet: one row per facility report, open and occupied beds per bed type."""
+
+import datetime
+from functools import partial
+from typing import Any
+
+from django.utils.translation import gettext
+
+from pairaid.accounts.permissions import Action
+from pairaid.engine.beds import BED_TYPES
+from pairaid.operations.bed_columns import SNAPSHOT_COLUMNS, occupied_column, open_column
+from pairaid.operations.models import Facility, FacilitySnapshot
+from pairaid.operations.services import facilities as facility_services
+from pairaid.operations.workbook.common import Reader, RowAction
+from pairaid.programmes.models import Participant, Programme
+from pairaid.spreadsheets import Rows
+
+SHEET = "bed_reports"
+BED_REPORTS = [
+    ("recipient", "#adm2+code"),
+    ("facility", "#loc+name"),
+    ("reported_at", "#date+reported"),
+    *[(c, f"#capacity+beds+{c.replace('_', '+')}") for c in SNAPSHOT_COLUMNS],
+]
+
+
+def _moment(snapshot: FacilitySnapshot, zone: Any) -> str:
+    return snapshot.reported_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def export_bed_reports(programme: Programme) -> list[list[Any]]:
+    """Every bed report of the programme's facilities, its time in programme time."""
+    zone = programme.zone()
+    snapshots = (
+        FacilitySnapshot.objects.filter(facility__programme=programme)
+        .select_related("facility__recipient__region")
+        .prefetch_related("beds")
+        .order_by("facility__name", "date")
+    )
+    rows = []
+    for s in snapshots:
+        figures = {b.bed_type: b for b in s.beds.all()}
+        cells: list[Any] = [s.facility.recipient.region.code, s.facility.name, _moment(s, zone)]
+        for t in BED_TYPES:
+            b = figures.get(t)
+            cells += [b.open if b else None, b.occupied if b else None]
+        rows.append(cells)
+    return rows
+
+
+def plan_bed_reports(reader: Reader, rows: Rows) -> list[RowAction]:
+    actions = []
+    filed = {
+        tuple("" if v is None else str(v) for v in row)
+        for row in export_bed_reports(reader.programme)
+    }
+    for row, cells in rows:
+        if tuple(cells.get(name, "") for name, _ in BED_REPORTS) in filed:
+            continue  # a report already filed as it stands: the template lists it for reference
+        recipient = reader.participant(
+            SHEET, row, cells, "recipient", Participant.Role.RECIPIENT, Action.MANAGE_FACILITIES
+        )
+        if recipient is None:
+            continue
+        facility = Facility.objects.filter(
+            recipient=recipient, name=cells.get("facility", "")
+        ).first()
+        if facility is None:
+            reader.fail(
+                SHEET,
+                row,
+                "facility",
+                gettext("no facility %(value)s of this recipient")
+                % {"value": repr(cells.get("facility") or "(empty)")},
+            )
+            continue
+        reported_at = _reported_at(reader, row, cells)
+        figures = {c: reader.number(SHEET, row, cells, c, required=False) for c in SNAPSHOT_COLUMNS}
+        if any(v is not None and v != int(v) for v in figures.values()):
+            reader.fail(SHEET, row, "open_general", gettext("figures are whole numbers"))
+            continue
+        beds = {
+            t: {
+                "open": _whole(figures[open_column(t)]),
+                "occupied": _whole(figures[occupied_column(t)]),
+            }
+            for t in BED_TYPES
+        }
+        actions.append(
+            RowAction(
+                SHEET,
+                row,
+                partial(
+                    facility_services.record_snapshot,
+                    facility=facility,
+                    beds=beds,
+                    reported_at=reported_at,
+                ),
+            )
+        )
+    return actions
+
+
+def _whole(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _reported_at(reader: Reader, row: int, cells: dict[str, str]) -> datetime.datetime | None:
+    """The cell's time (YYYY-MM-DD HH:MM, programme time unless it has an offset); empty: now."""
+    text = cells.get("reported_at", "")
+    if not text:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        reader.fail(
+            SHEET,
+            row,
+            "reported_at",
+            gettext("expected a date and time as YYYY-MM-DD HH:MM, got %(value)s")
+            % {"value": repr(text)},
+        )
+        return None
