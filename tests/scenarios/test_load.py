@@ -14,6 +14,7 @@ from pairaid.errors import Conflict
 from pairaid.pairing.models import AllocationLine, Pairing
 from pairaid.programmes.models import CapacityLine, Participant, Programme
 from pairaid.registry.models import Region, RegionalIndicator, RegionRename
+from pairaid.scenarios import operations_export
 from pairaid.scenarios import services as scenario_services
 from pairaid.scenarios.models import LoadedBundle
 from pairaid.scenarios.tables import FORMAT_VERSION
@@ -314,6 +315,26 @@ def test_export_then_load_reproduces_every_operations_table(hubei, tmp_path):
         "hubei-2020", tmp_path / "second", include_illustrative=True
     )
     assert _files(first) == _files(second)
+
+
+def test_a_programmes_time_zone_and_deadline_survive_export_and_load(hubei, tmp_path):
+    import datetime
+
+    scenario_services.load_bundle("hubei-2020-demo")
+    hubei.time_zone, hubei.report_deadline = "Europe/Berlin", datetime.time(10, 30)
+    hubei.save()
+    before = operations_export.operations_tables(hubei, illustrative=None)
+    path = scenario_services.export_programme(
+        "hubei-2020", tmp_path / "b", include_illustrative=True
+    )
+    programme = json.loads((path / "manifest.json").read_text())["programme"]
+    assert (programme["time_zone"], programme["report_deadline"]) == ("Europe/Berlin", "10:30")
+    _wipe()
+    scenario_services.load_bundle(path)
+    loaded = Programme.objects.get(slug="hubei-2020")
+    assert (loaded.time_zone, loaded.report_deadline) == ("Europe/Berlin", datetime.time(10, 30))
+    after = operations_export.operations_tables(loaded, illustrative=None)
+    assert after["facility_snapshots.csv"] == before["facility_snapshots.csv"]  # Berlin time
 
 
 def test_the_facts_export_leaves_illustrative_operations_out(hubei, tmp_path):

@@ -42,6 +42,8 @@ from pairaid.operations.models import (
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.scenarios.tables import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIME_ZONE,
     OPERATIONS_SPECS,
     choice_text,
     date_text,
@@ -52,9 +54,6 @@ from pairaid.scenarios.validate import ParsedBundle, RawRow, _Rows
 
 REPORT_FIGURES = DailyReport.FIGURES
 FORMAT2_COUNTS = ("beds_available", "beds_occupied", "icu_available", "icu_occupied")
-# What a format 2 programme had, having no time zone or deadline: the model's defaults.
-DEFAULT_TIME_ZONE = str(Programme._meta.get_field("time_zone").default)
-DEFAULT_DEADLINE: datetime.time = Programme._meta.get_field("report_deadline").default
 
 
 def _whole(text: str) -> str:
@@ -171,7 +170,9 @@ def _format2_snapshot(rows: _Rows, row: RawRow) -> dict[str, str]:
     figures = {c: _count(rows.cell(row, c, _whole, required=False)) for c in FORMAT2_COUNTS}
     reported_at = (
         datetime.datetime.combine(
-            datetime.date.fromisoformat(day), DEFAULT_DEADLINE, ZoneInfo(DEFAULT_TIME_ZONE)
+            datetime.date.fromisoformat(day),
+            datetime.time.fromisoformat(DEFAULT_DEADLINE),
+            ZoneInfo(DEFAULT_TIME_ZONE),
         ).isoformat()
         if day
         else ""

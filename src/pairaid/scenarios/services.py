@@ -15,7 +15,13 @@ from pairaid.scenarios import operations_export, operations_tables, snapshot
 from pairaid.scenarios.bundle import RawBundle, read_bundle
 from pairaid.scenarios.diff import TableChange, compare
 from pairaid.scenarios.models import LoadedBundle
-from pairaid.scenarios.tables import FORMAT_VERSION, SPECS, version_tuple
+from pairaid.scenarios.tables import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIME_ZONE,
+    FORMAT_VERSION,
+    SPECS,
+    version_tuple,
+)
 from pairaid.scenarios.validate import ParsedBundle, parse_manifest, validate
 from pairaid.scenarios.writer import Writer
 
@@ -344,7 +350,17 @@ def _manifest_programme(fields: dict[str, str]) -> dict[str, object]:
             "description_zh",
         )
     }
-    return plain | {"sources": [k for k in fields["sources"].split(";") if k], "rules": rules}
+    # Written only where not the defaults, so that fact bundles stay as format 1 wrote them.
+    timing = {
+        key: fields[key]
+        for key, default in (
+            ("time_zone", DEFAULT_TIME_ZONE),
+            ("report_deadline", DEFAULT_DEADLINE),
+        )
+        if fields[key] != default
+    }
+    sources = [k for k in fields["sources"].split(";") if k]
+    return plain | timing | {"sources": sources, "rules": rules}
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:

@@ -112,6 +112,8 @@ def programme_fields(programme: Programme) -> dict[str, str]:
         "min_contribution_basis": programme.min_contribution_basis,
         "need_indicator": programme.need_indicator.code if programme.need_indicator else "",
         "need_ratio": _text(programme.need_ratio),
+        "time_zone": programme.time_zone,
+        "report_deadline": programme.report_deadline.strftime("%H:%M"),
     }
 
 

@@ -5,12 +5,14 @@ references) so that a bundle and a snapshot of the database compare field by fie
 """
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pairaid.errors import Problem
 from pairaid.operations.bed_columns import CAPACITY_COLUMNS, SNAPSHOT_COLUMNS
 from pairaid.operations.models import DailyReport
+from pairaid.programmes.models import Programme
 from pairaid.registry import references
 from pairaid.registry.models import Certainty
 
@@ -300,6 +302,25 @@ def moment_text(text: str) -> str:
             f"expected a date and time with its offset, e.g. 2020-02-12T09:30+08:00; got {text!r}"
         )
     return moment.isoformat()
+
+
+# A programme's time zone and reporting deadline where a bundle names none: the model's defaults.
+DEFAULT_TIME_ZONE = str(Programme._meta.get_field("time_zone").default)
+DEFAULT_DEADLINE = Programme._meta.get_field("report_deadline").default.strftime("%H:%M")
+
+
+def zone_text(text: str) -> str:
+    if text not in zoneinfo.available_timezones():
+        raise CellError(f"expected an IANA time zone name, e.g. Asia/Shanghai; got {text!r}")
+    return text
+
+
+def clock_text(text: str) -> str:
+    """A time of day as HH:MM."""
+    try:
+        return datetime.time.fromisoformat(text).strftime("%H:%M")
+    except ValueError:
+        raise CellError(f"expected a time of day as HH:MM, got {text!r}") from None
 
 
 def choice_text(text: str, choices: tuple[str, ...] | list[str]) -> str:

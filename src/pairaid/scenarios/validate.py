@@ -14,16 +14,20 @@ from pairaid.registry.models import Region, Source
 from pairaid.scenarios.bundle import RawBundle, RawRow
 from pairaid.scenarios.tables import (
     CERTAINTIES,
+    DEFAULT_DEADLINE,
+    DEFAULT_TIME_ZONE,
     FORMAT_VERSIONS,
     OPERATIONS_SPECS,
     SPECS,
     CellError,
     choice_text,
+    clock_text,
     coordinate_text,
     date_text,
     decimal_text,
     reference_text,
     version_tuple,
+    zone_text,
 )
 
 Key = tuple[str, ...]
@@ -268,6 +272,10 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
         ),
         "need_indicator": rule("need_indicator", _text),
         "need_ratio": rule("need_ratio", lambda t: decimal_text(t, minimum=Decimal(0), places=8)),
+        # Absent (bundles before format 3 and programmes on the defaults): the model's defaults.
+        "time_zone": field_("time_zone", zone_text, required=False) or DEFAULT_TIME_ZONE,
+        "report_deadline": field_("report_deadline", clock_text, required=False)
+        or DEFAULT_DEADLINE,
     }
     return fields
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -221,6 +221,8 @@ class Writer:
             "min_contribution_basis": v["min_contribution_basis"],
             "need_indicator": self.lookups.indicators.get(v["need_indicator"]),
             "need_ratio": _decimal(v["need_ratio"]),
+            "time_zone": v["time_zone"],
+            "report_deadline": time.fromisoformat(v["report_deadline"]),
         }
         programme, created = Programme.objects.get_or_create(slug=v["slug"], defaults=fields)
         if not created and self.changes.get("programme") and not self.changes["programme"].empty:
