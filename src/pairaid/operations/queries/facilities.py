@@ -76,6 +76,9 @@ def facilities(programme: Programme) -> Any:
 
 def latest_snapshot(facility: Facility) -> FacilitySnapshot | None:
     """A facility of `facilities` at its latest capacity, if any was recorded."""
+    # Occupancy now is the latest report as it stands. Arrivals, departures and discharges
+    # recorded since, and beds reserved by accepted transfers, will adjust it when transfers
+    # exist (issue 19, item 2); until then nothing else moves a bed.
     snapshots = list(facility.snapshots.all())
     return snapshots[-1] if snapshots else None
 
