@@ -82,3 +82,38 @@ def test_the_page_speaks_chinese(client, people, hubei: Programme) -> None:  # t
     page = client.get("/p/hubei-2020/facilities/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
     text = page.decode()
     assert "逾期" in text and "各类床位" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "recipient", "observer"])
+def test_a_coordinator_sets_the_time_zone_and_deadline(client, keys, role) -> None:  # type: ignore[no-untyped-def]
+    url = "/api/v1/programmes/hubei-2020/reporting"
+    body = {"time_zone": "Asia/Urumqi", "report_deadline": "10:00"}
+    response = call(client, keys, role, "post", url, body)
+    hubei = Programme.objects.get(slug="hubei-2020")
+    if role == "coordinator":
+        assert response.status_code == 200
+        assert (response.json()["time_zone"], response.json()["report_deadline"]) == (
+            "Asia/Urumqi",
+            "10:00:00",
+        )
+        assert (hubei.time_zone, hubei.report_deadline) == ("Asia/Urumqi", datetime.time(10))
+    else:
+        assert response.status_code == 403
+        assert (hubei.time_zone, hubei.report_deadline) == ("Asia/Shanghai", NOON)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"time_zone": "Mars/Olympus", "report_deadline": "12:00"},
+        {"time_zone": "Asia/Shanghai", "report_deadline": "12:00+08:00"},
+        {"time_zone": "x" * 65, "report_deadline": "12:00"},
+    ],
+)
+def test_a_bad_time_zone_or_deadline_is_refused(client, keys, body) -> None:  # type: ignore[no-untyped-def]
+    url = "/api/v1/programmes/hubei-2020/reporting"
+    response = call(client, keys, "coordinator", "post", url, body)
+    assert response.status_code == 400
+    assert Programme.objects.get(slug="hubei-2020").time_zone == "Asia/Shanghai"

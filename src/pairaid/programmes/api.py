@@ -31,6 +31,8 @@ class ProgrammeOut(Schema):
     period_end: datetime.date | None
     currency: str
     programme_date: datetime.date
+    time_zone: str = Field(description="IANA name: programme time for reports and deadlines")
+    report_deadline: datetime.time = Field(description="facilities' daily report, by this time")
     max_donors_per_recipient: int | None
     max_recipients_per_donor: int | None
     min_contribution_share: Decimal | None
@@ -303,4 +305,27 @@ def set_programme_date(
 ) -> dict[str, object]:
     programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
     programme_services.set_programme_date(programme=programme, date=payload.programme_date)
+    return _programme_out(programme)
+
+
+class ReportingIn(Schema):
+    time_zone: Annotated[str, api_fields.text(Programme, "time_zone")] = Field(
+        description="an IANA time zone name, e.g. Asia/Shanghai"
+    )
+    report_deadline: datetime.time = Field(
+        description="the daily time, in that zone and without an offset, by which facilities"
+        " report their beds"
+    )
+
+
+@router.post(
+    "/programmes/{slug}/reporting",
+    response=ProgrammeOut,
+    summary="Set the programme's time zone and daily report deadline (coordinators)",
+)
+def set_reporting(request: HttpRequest, slug: str, payload: ReportingIn) -> dict[str, object]:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    programme_services.set_reporting(
+        programme=programme, time_zone=payload.time_zone, report_deadline=payload.report_deadline
+    )
     return _programme_out(programme)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.text import slugify
@@ -14,7 +15,13 @@ from django.utils.translation import gettext
 from pairaid import edits
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes.asof import AsOf, pick_as_of
-from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.programmes.models import (
+    CapacityLine,
+    NeedLine,
+    Participant,
+    Programme,
+    validate_time_zone,
+)
 from pairaid.refusals import ZERO_OR_MORE, whole
 from pairaid.registry.models import IndicatorType, Region, RegionalIndicator, ResourceType, Source
 
@@ -90,6 +97,27 @@ def set_programme_date(*, programme: Programme, date: datetime.date | None) -> P
         )
     programme.programme_date = date
     programme.save(update_fields=["programme_date"])
+    return programme
+
+
+@transaction.atomic
+def set_reporting(
+    *, programme: Programme, time_zone: str, report_deadline: datetime.time
+) -> Programme:
+    """Set the time zone of programme time and the daily deadline for facilities' reports."""
+    problems = []
+    try:
+        validate_time_zone(time_zone)
+    except DjangoValidationError as error:
+        problems.append(Problem(" ".join(error.messages), column="time_zone"))
+    if report_deadline.tzinfo is not None:  # a time of day in the programme's own zone
+        problems.append(
+            Problem(gettext("give the time without an offset"), column="report_deadline")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    programme.time_zone, programme.report_deadline = time_zone, report_deadline
+    programme.save(update_fields=["time_zone", "report_deadline"])
     return programme
 
 
