@@ -32,7 +32,11 @@ class ProgrammeOut(Schema):
     currency: str
     programme_date: datetime.date
     time_zone: str = Field(description="IANA name: programme time for reports and deadlines")
-    report_deadline: datetime.time = Field(description="facilities' daily report, by this time")
+    # Text, not an OpenAPI "time": that format requires an offset, and the deadline is a time
+    # of day in the programme's zone.
+    report_deadline: str = Field(
+        description="HH:MM in the programme's time zone: facilities report their beds by then"
+    )
     max_donors_per_recipient: int | None
     max_recipients_per_donor: int | None
     min_contribution_share: Decimal | None
@@ -83,9 +87,10 @@ def _programme_out(programme: Programme) -> dict[str, object]:
         **{
             field: getattr(programme, field)
             for field in ProgrammeOut.model_fields
-            if field != "programme_date"
+            if field not in ("programme_date", "report_deadline")
         },
         "programme_date": programme.current_date(),
+        "report_deadline": programme.report_deadline.strftime("%H:%M"),
     }
 
 
