@@ -3,7 +3,7 @@ a phone, every group and every form usable by keyboard alone, with a visible foc
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.accessibility import overflow
+from tests.browser.accessibility import axe_violations, overflow
 from tests.browser.browsing import PHONE, PROGRAMME, Visit, log_in
 
 pytestmark = pytest.mark.browser
@@ -95,6 +95,7 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button(hubei_people, open
         expect(operations).to_be_visible()
         operations.click()
         assert not overflow(phone), overflow(phone)
+        assert not axe_violations(phone), axe_violations(phone)  # the open menu, each group
         phone.step(f"menu-open-{language}")
         with page.expect_navigation():
             page.locator("header nav a[href$='/requests/']").click()
