@@ -76,6 +76,13 @@ def engine_id(participant: Participant) -> str:
     return participant.region.as_reference().short
 
 
+def participant_names(programme: Programme) -> dict[str, str]:
+    """Engine ids -> the participants' names in the active language, read in one query: how an
+    engine message, a plan or a table names a participant to a person."""
+    participants = programme.participants.select_related("region__parent")
+    return {engine_id(p): local_name(p.region) for p in participants}
+
+
 def live_pairings(programme: Programme, on: datetime.date) -> PairingQuerySet:
     """The pairings in force at a date, with their regions."""
     return (
