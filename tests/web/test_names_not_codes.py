@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.utils import translation
+from tests.browser.test_every_page import PROGRAMME_PAGES
 
 from pairaid.accounts import tokens
 from pairaid.engine.messages import message
 from pairaid.pairing.engine_messages import render
 from pairaid.pairing.models import PlanRun
 from pairaid.registry.models import Region
-from tests.browser.test_every_page import PROGRAMME_PAGES
 
 pytestmark = pytest.mark.django_db
 
