@@ -203,3 +203,15 @@ def test_the_plan_command_names_the_regions_beside_their_codes(hubei: Any) -> No
     explanations = [line for line in text.splitlines() if line.startswith("- ")]
     codes = set(Region.objects.exclude(code="").values_list("code", flat=True))
     assert explanations and not any(bare_codes(line, codes) for line in explanations)
+
+
+def test_the_scenario_command_names_the_regions_it_changed(hubei: Any, tmp_path: Any) -> None:
+    from tests.scenarios.test_load import _bump, _bundle_copy, _edit_staff
+
+    bundle = _bundle_copy(tmp_path)
+    _bump(bundle, "2099.1.1")
+    _edit_staff(bundle, ",591,", ",600,")  # Shandong's staff
+    out = StringIO()
+    call_command("scenario", "load", str(bundle), "--update", stdout=out)
+    changed = [line for line in out.getvalue().splitlines() if "'591' → '600'" in line]
+    assert changed and "Shandong (370000)" in changed[0], out.getvalue()

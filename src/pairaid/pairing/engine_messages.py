@@ -5,7 +5,6 @@ The engine names participants by their ids (region codes); given the programme's
 (`translate.participant_names`), a message names them as a person reads them, in either
 language. The stored message keeps its ids."""
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 from pairaid.engine.messages import message as english_message
-from pairaid.labels import engine_label
+from pairaid.labels import IdNames, engine_label
 
 ZH_TEMPLATES: dict[str, str] = {
     "required": "{path}：必填",
@@ -80,8 +79,8 @@ def render(
     language = language or get_language() or "en"
     code = str(message.get("code", ""))
     arguments = dict(message.get("args", {}))
-    naming = _Naming(names or {})
-    arguments = naming.arguments(arguments)
+    naming = IdNames(names or {})
+    arguments = _named_arguments(arguments, naming)
     template = ZH_TEMPLATES.get(code) if language.startswith("zh") else None
     if template is None:
         return _english(message, code, arguments, naming)
@@ -95,9 +94,15 @@ def render(
         return naming.text(str(message.get("text", "")))
 
 
-def _english(
-    message: dict[str, Any], code: str, arguments: dict[str, Any], naming: "_Naming"
-) -> str:
+def _named_arguments(arguments: dict[str, Any], naming: IdNames) -> dict[str, Any]:
+    # A path ("policy.lock[0]") and a level code are not names; the rest may hold ids.
+    return {
+        key: value if key in ("path", "level", "levels") else naming.value(value)
+        for key, value in arguments.items()
+    }
+
+
+def _english(message: dict[str, Any], code: str, arguments: dict[str, Any], naming: IdNames) -> str:
     """The English text, made again from the named arguments by the engine's own template; a
     message stored in an older shape keeps its text, with the ids in it named."""
     stored = str(message.get("text", ""))
@@ -107,41 +112,6 @@ def _english(
         return english_message(code, **arguments).text
     except (KeyError, IndexError, ValueError, TypeError, AttributeError):
         return naming.text(stored)
-
-
-class _Naming:
-    """Participant ids -> names, in the arguments' words (also inside preformatted lists such
-    as "430000 (609), 520000 (823)"); an id is a whole token, never part of a longer one."""
-
-    def __init__(self, names: Mapping[str, str]) -> None:
-        self.names = {key: name for key, name in names.items() if key and name}
-        ids = sorted(self.names, key=len, reverse=True)
-        alternatives = "|".join(re.escape(key) for key in ids)
-        self.pattern = re.compile(rf"(?<![\w/])(?:{alternatives})(?![\w/])") if ids else None
-
-    def __bool__(self) -> bool:
-        return self.pattern is not None
-
-    def text(self, text: str) -> str:
-        if self.pattern is None:
-            return text
-        return self.pattern.sub(lambda match: self.names[match.group(0)], text)
-
-    def value(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {key: self.value(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.value(item) for item in value]
-        return value
-
-    def arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        # A path ("policy.lock[0]") and a level code are not names; the rest may hold ids.
-        return {
-            key: value if key in ("path", "level", "levels") else self.value(value)
-            for key, value in arguments.items()
-        }
 
 
 _ZH_HEURISTICS = {

@@ -1,9 +1,14 @@
-"""Finding regions by reference: the one lookup pages, API, workbooks and bundles use."""
+"""Finding regions by reference: the one lookup pages, API, workbooks and bundles use; and the
+regions a terminal's lines name by code, named."""
+
+import re
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.labels import IdNames
 from pairaid.registry import references
 from pairaid.registry.models import Region
 
@@ -37,3 +42,11 @@ def region(
             ]
         )
     return found[0]
+
+
+def names_beside_codes(texts: Iterable[str]) -> IdNames:
+    """The region codes found in `texts` (six digits), each as "Name (code)" in English: for a
+    terminal's lines (one query)."""
+    codes = {code for text in texts for code in re.findall(r"(?<!\d)\d{6}(?!\d)", text)}
+    regions = Region.objects.filter(code__in=codes).only("code", "name_en") if codes else []
+    return IdNames({r.code: f"{r.name_en} ({r.code})" for r in regions})
