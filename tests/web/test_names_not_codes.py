@@ -101,7 +101,9 @@ def test_no_page_shows_a_region_code_without_its_name(
     client.force_login(people["coordinator"])
     codes = set(Region.objects.exclude(code="").values_list("code", flat=True))
     paths = ["/", *(f"/p/{SLUG}/{page}" for page in PROGRAMME_PAGES)]
-    paths.append(f"/p/{SLUG}/plan/runs/{demo_run.number}/")
+    run = f"/p/{SLUG}/plan/runs/{demo_run.number}/"
+    shandong = demo_run.programme.participants.get(region__code="370000")
+    paths += [run, f"{run}approve", f"/p/{SLUG}/participants/{shandong.pk}/"]
     problems = []
     for language in ("en", "zh-hans"):
         for path in paths:
