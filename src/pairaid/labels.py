@@ -59,7 +59,9 @@ class IdNames:
         self.names = {key: name for key, name in names.items() if key and name}
         ids = sorted(self.names, key=len, reverse=True)
         alternatives = "|".join(re.escape(key) for key in ids)
-        self.pattern = re.compile(rf"(?<![\w/])(?:{alternatives})(?![\w/])") if ids else None
+        # Not inside a word, a reference ("CN:420900", "510000/Name") or a decimal ("0.420900").
+        token = rf"(?<![\w/.:])(?:{alternatives})(?![\w/]|\.\d)"
+        self.pattern = re.compile(token) if ids else None
 
     def __bool__(self) -> bool:
         return self.pattern is not None

@@ -216,4 +216,4 @@ def test_the_scenario_command_names_the_regions_it_changed(hubei: Any, tmp_path:
     out = StringIO()
     call_command("scenario", "load", str(bundle), "--update", stdout=out)
     changed = [line for line in out.getvalue().splitlines() if "'591' → '600'" in line]
-    assert changed and "Shandong (370000)" in changed[0], out.getvalue()
+    assert changed and "Shandong (CN:370000)" in changed[0], out.getvalue()

@@ -45,8 +45,14 @@ def region(
 
 
 def names_beside_codes(texts: Iterable[str]) -> IdNames:
-    """The region codes found in `texts` (six digits), each as "Name (code)" in English: for a
-    terminal's lines (one query)."""
+    """The region codes found in `texts` (six digits, alone or in a full reference), each as
+    "Name (code)" in English: for a terminal's lines (one query)."""
     codes = {code for text in texts for code in re.findall(r"(?<!\d)\d{6}(?!\d)", text)}
-    regions = Region.objects.filter(code__in=codes).only("code", "name_en") if codes else []
-    return IdNames({r.code: f"{r.name_en} ({r.code})" for r in regions})
+    regions = (
+        Region.objects.filter(code__in=codes).only("code", "country", "name_en") if codes else []
+    )
+    names = {}
+    for region in regions:  # the short form and the full one ("CN:370000") alike
+        for reference in (region.code, f"{region.country}:{region.code}"):
+            names[reference] = f"{region.name_en} ({reference})"
+    return IdNames(names)
