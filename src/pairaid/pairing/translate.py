@@ -21,6 +21,7 @@ from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
 from pairaid.labels import local_name
 from pairaid.pairing.models import AllocationLine, Pairing, PairingQuerySet
+from pairaid.programmes import queries as programme_queries
 from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry.models import IndicatorType, RegionalIndicator, ResourceType
@@ -78,9 +79,9 @@ def engine_id(participant: Participant) -> str:
 
 def participant_names(programme: Programme) -> dict[str, str]:
     """Engine ids -> the participants' names in the active language, read in one query: how an
-    engine message, a plan or a table names a participant to a person."""
-    participants = programme.participants.select_related("region__parent")
-    return {engine_id(p): local_name(p.region) for p in participants}
+    engine message, a plan or a table names a participant to a person. A participant's engine
+    id is its region's short reference (`engine_id`), the value its pickers send."""
+    return {p.reference: p.name for p in programme_queries.named_participants(programme)}
 
 
 def live_pairings(programme: Programme, on: datetime.date) -> PairingQuerySet:
