@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from pairaid.engine.messages import Message
 from pairaid.engine.result import Result
 
 
@@ -9,13 +12,25 @@ def _number(value: float | None, digits: int = 4) -> str:
     return "-" if value is None else f"{value:.{digits}g}"
 
 
-def format_table(result: Result) -> str:
-    """A short report: status, levels, pairs with their split, main metrics, messages."""
+def format_table(
+    result: Result,
+    names: Mapping[str, str] | None = None,
+    text: Callable[[Message], str] | None = None,
+) -> str:
+    """A short report: status, levels, pairs with their split, main metrics, messages. With
+    `names` (id -> name, e.g. a programme's regions) a pair shows its names beside the ids, and
+    `text` words the messages (by default their English text, with ids)."""
+    names = names or {}
+    text = text or (lambda message: message.text)
+
+    def label(key: str) -> str:
+        return f"{names[key]} ({key})" if names.get(key) else key
+
     lines = [f"status: {result.status}   backend: {result.backend}   seed: {result.seed}"]
     lines.append(f"solve time: {result.seconds:.3f} s (process {result.process_seconds:.3f} s)")
     if result.errors:
         lines.append("errors:")
-        lines += [f"  {error.text}" for error in result.errors]
+        lines += [f"  {text(error)}" for error in result.errors]
     if result.levels:
         lines.append("")
         lines.append(f"{'level':<20} {'value':>12} {'bound':>12} {'gap':>10}  status")
@@ -27,14 +42,17 @@ def format_table(result: Result) -> str:
             )
     if result.pairs:
         lines.append("")
-        lines.append(f"{'donor':<16} {'recipient':<16} allocation")
+        width = max(16, *(len(label(p.donor)) for p in result.pairs))
+        lines.append(f"{'donor':<{width}} {'recipient':<{width}} allocation")
         for pair in result.pairs:
             allocation = ", ".join(f"{k}={q:g}" for k, q in sorted(pair.allocation.items()))
-            lines.append(f"{pair.donor:<16} {pair.recipient:<16} {allocation}")
+            lines.append(
+                f"{label(pair.donor):<{width}} {label(pair.recipient):<{width}} {allocation}"
+            )
     lines += _metric_lines(result)
     if result.explanations:
         lines.append("")
-        lines += [f"- {explanation.text}" for explanation in result.explanations]
+        lines += [f"- {text(explanation)}" for explanation in result.explanations]
     return "\n".join(lines) + "\n"
 
 

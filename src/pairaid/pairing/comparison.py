@@ -7,7 +7,7 @@ same figures.
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from pairaid import engine
 from pairaid.pairing import engine_messages, runs, translate
@@ -38,24 +38,20 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def _names(run: PlanRun, problem: engine.Problem) -> dict[str, str]:
-    """Engine ids -> names to show: the stored (English) names, in Chinese where known."""
-    names = {d.id: d.name or d.id for d in problem.donors}
-    names.update({r.id: r.name or r.id for r in problem.recipients})
-    if (get_language() or "").startswith("zh"):
-        for participant in run.programme.participants.select_related("region__parent"):
-            key = translate.engine_id(participant)
-            if key in names and participant.region.name_zh:
-                names[key] = participant.region.name_zh
+def _names(run: PlanRun, problem: engine.Problem | None = None) -> dict[str, str]:
+    """Engine ids -> names to show, in the user's language: the programme's participants, and
+    the names stored in the run's problem for any that have left it since."""
+    names: dict[str, str] = {}
+    if problem is not None:
+        names = {d.id: d.name or d.id for d in problem.donors}
+        names.update({r.id: r.name or r.id for r in problem.recipients})
+    names.update(translate.participant_names(run.programme))
     return names
 
 
 def compare(run: PlanRun) -> Comparison | None:
     if not run.result or run.status not in ("optimal", "feasible"):
-        explanations = [engine_messages.render(m) for m in (run.result or {}).get("errors", [])]
-        explanations += [
-            engine_messages.render(m) for m in (run.result or {}).get("explanations", [])
-        ]
+        explanations = messages(run)
         return Comparison(
             [], [], [], [], [], explanations, (run.result or {}).get("levels", []), {}
         )
@@ -101,14 +97,28 @@ def compare(run: PlanRun) -> Comparison | None:
             ),
             key=lambda row: row["proposed"] if row["proposed"] is not None else 0.0,
         ),
-        explanations=[engine_messages.render(m) for m in run.result.get("explanations", [])],
+        explanations=[
+            engine_messages.render(m, names=names) for m in run.result.get("explanations", [])
+        ],
         levels=run.result.get("levels", []),
         map_data=_map(run, problem, now, then),
         replay_differences=runs.differences(run.replay_of.result, run.result)
         if run.replay_of
         else [],
-        notes=[engine_messages.render(m.to_dict()) for m in (before.notes if before else ())],
+        notes=[
+            engine_messages.render(m.to_dict(), names=names)
+            for m in (before.notes if before else ())
+        ],
     )
+
+
+def messages(run: PlanRun) -> list[str]:
+    """A run's errors and explanations in the user's language, naming the participants."""
+    stored = [*(run.result or {}).get("errors", []), *(run.result or {}).get("explanations", [])]
+    if not stored:
+        return []
+    names = _names(run)
+    return [engine_messages.render(m, names=names) for m in stored]
 
 
 def _plan_before(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:

@@ -21,6 +21,7 @@ from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
 from pairaid.labels import local_name
 from pairaid.pairing.models import AllocationLine, Pairing, PairingQuerySet
+from pairaid.programmes import queries as programme_queries
 from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry.models import IndicatorType, RegionalIndicator, ResourceType
@@ -74,6 +75,13 @@ class Build:
 def engine_id(participant: Participant) -> str:
     """A readable id: the region's code, or PARENTCODE/English name for a code-less area."""
     return participant.region.as_reference().short
+
+
+def participant_names(programme: Programme) -> dict[str, str]:
+    """Engine ids -> the participants' names in the active language, read in one query: how an
+    engine message, a plan or a table names a participant to a person. A participant's engine
+    id is its region's short reference (`engine_id`), the value its pickers send."""
+    return {p.reference: p.name for p in programme_queries.named_participants(programme)}
 
 
 def live_pairings(programme: Programme, on: datetime.date) -> PairingQuerySet:

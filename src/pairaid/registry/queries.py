@@ -1,9 +1,14 @@
-"""Finding regions by reference: the one lookup pages, API, workbooks and bundles use."""
+"""Finding regions by reference: the one lookup pages, API, workbooks and bundles use; and the
+regions a terminal's lines name by code, named."""
+
+import re
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.labels import IdNames
 from pairaid.registry import references
 from pairaid.registry.models import Region
 
@@ -37,3 +42,17 @@ def region(
             ]
         )
     return found[0]
+
+
+def names_beside_codes(texts: Iterable[str]) -> IdNames:
+    """The region codes found in `texts` (six digits, alone or in a full reference), each as
+    "Name (code)" in English: for a terminal's lines (one query)."""
+    codes = {code for text in texts for code in re.findall(r"(?<!\d)\d{6}(?!\d)", text)}
+    regions = (
+        Region.objects.filter(code__in=codes).only("code", "country", "name_en") if codes else []
+    )
+    names = {}
+    for region in regions:  # the short form and the full one ("CN:370000") alike
+        for reference in (region.code, f"{region.country}:{region.code}"):
+            names[reference] = f"{region.name_en} ({reference})"
+    return IdNames(names)
