@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
 from pairaid import engine
+from pairaid.engine.split import whole_shares
 from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
 from pairaid.labels import local_name
@@ -267,12 +268,7 @@ def _largest_remainder(total: float, weights: Sequence[float], *, integral: bool
     exact = [total * w / weight_sum for w in weights]
     if not integral:
         return exact
-    floors = [math.floor(x) for x in exact]
-    remainder = round(total) - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
-    for i in order[:remainder]:
-        floors[i] += 1
-    return [float(x) for x in floors]
+    return [float(x) for x in whole_shares(exact, round(total))]
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
