@@ -1,11 +1,14 @@
-"""Finding regions by reference: the one lookup pages, API, workbooks and bundles use."""
+"""Finding regions by reference: the one lookup pages, API, workbooks and bundles use; and the
+resource types by code, to name what a stored code stands for."""
+
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.registry import references
-from pairaid.registry.models import Region
+from pairaid.registry.models import Region, ResourceType
 
 
 def region(
@@ -37,3 +40,14 @@ def region(
             ]
         )
     return found[0]
+
+
+def resource_types(codes: Iterable[str] | None = None) -> dict[str, ResourceType]:
+    """The resource types by code (all, or those of `codes`), in one query: what a page or a
+    document needs to name each code it stores (`labels.name_in`)."""
+    found = (
+        ResourceType.objects.all()
+        if codes is None
+        else ResourceType.objects.filter(code__in=list(codes))
+    )
+    return {resource.code: resource for resource in found}
