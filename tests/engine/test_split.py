@@ -119,3 +119,15 @@ def test_reported_coverage_is_the_coverage_of_the_whole_split(
     for recipient, covered in evaluation.coverage.items():
         ratio = received.get(recipient, 0.0) / needs[int(recipient[1:])]
         assert covered == pytest.approx(min(1.0, ratio) if saturated else ratio)
+
+
+def test_cli_figures_are_rounded_and_whole_numbers_stay_whole() -> None:
+    from pairaid.engine.report import figure
+
+    assert figure(0.25742574257425743) == "0.2574"
+    assert figure(0.25742574257425743, 6) == "0.257426"
+    assert figure(15618300.0) == "15618300"
+    assert figure(15618300.25) == "15618300"
+    assert figure(21) == "21"
+    assert figure(None) == "-"
+    assert figure(True) == "True"
