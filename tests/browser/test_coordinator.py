@@ -46,6 +46,15 @@ def test_dashboard_draws_its_map_and_chart(hubei_people, tab):  # type: ignore[n
     log_in(tab, "carol_coordinator")
     open_dashboard(tab)
     tab.step("dashboard")
+    # The chart's legend names resources and the need's indicator, never a code (issue 18).
+    series = tab.page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('chart'))"
+        ".getOption().series.map(function (s) { return s.name; })"
+    )
+    assert series == [
+        "Need · Cumulative confirmed cases",
+        "Paired · Medical staff (all professions)",
+    ]
 
 
 def test_coordinator_plans_compares_approves_and_publishes(hubei_people, tab):  # type: ignore[no-untyped-def]

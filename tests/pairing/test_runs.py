@@ -40,6 +40,19 @@ def test_a_run_stores_its_exact_input_and_result(hubei, django_capture_on_commit
     assert proposed.count() == len(run.result["pairs"])
     assert all(p.status == "proposed" and p.origin == "plan_run" for p in proposed)
     assert AllocationLine.objects.filter(pairing__plan_run=run).exists()
+    assert all(  # staff are whole people (issue 18)
+        line.quantity % 1 == 0 for line in AllocationLine.objects.filter(pairing__plan_run=run)
+    )
+    assert run.build_notes["need_unit"] == "Cumulative confirmed cases"
+
+
+def test_the_run_page_says_what_coverage_counts(  # type: ignore[no-untyped-def]
+    hubei, client, people, django_capture_on_commit_callbacks
+):
+    run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=10)
+    client.force_login(people["coordinator"])
+    page = client.get(reverse("pairing:run", args=[hubei.slug, run.number])).content.decode()
+    assert "Capacity per unit of Cumulative confirmed cases." in page
 
 
 def test_approval_ends_dropped_links_keeps_kept_ones_and_activates_new(

@@ -17,9 +17,10 @@ from typing import Any, cast, overload
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from pairaid import engine, freshness
+from pairaid.labels import local_name
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import reports as report_queries
 from pairaid.pairing import coverage, translate
@@ -230,12 +231,37 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
         reports=reports,
         overdue=overdue,
         chart_data=[
-            {"name_en": name_en, "name_zh": name_zh, "need": need, "paired": paired}
-            for _, name_en, name_zh, need, paired, *_ in found.overview.rows[:CHART_ROWS]
+            {
+                "name_en": row.name_en,
+                "name_zh": row.name_zh,
+                "need": _chart_need(found.overview, row),
+                "paired": row.paired,
+            }
+            for row in map(coverage.recipient_row, found.overview.rows[:CHART_ROWS])
         ],
     )
     map_data = _map_data(found.build, found.plan, result.recipient_rows)
     return _Computed(result, json.dumps(map_data, ensure_ascii=False).encode())
+
+
+def _chart_need(found: coverage.CoverageOverview, row: coverage.RecipientRow) -> dict[str, Any]:
+    """A row's need for the chart: per resource, or once in its indicator where need is counted
+    in one (one bar of confirmed cases, not one per resource)."""
+    if found.need_indicator and row.need:
+        return {found.need_indicator: row.indicator_need}
+    return row.need
+
+
+def chart_labels(data: coverage.CoverageOverview) -> dict[str, dict[str, str]]:
+    """The chart's series names in the user's language, by the code the chart data uses:
+    "Need · Medical staff", "Paired · Medical staff", "Need · Confirmed cases"."""
+    need = {r.code: gettext("Need · %(unit)s") % {"unit": local_name(r)} for r in data.resources}
+    paired = {
+        r.code: gettext("Paired · %(unit)s") % {"unit": local_name(r)} for r in data.resources
+    }
+    if data.need_indicator:
+        need[data.need_indicator] = gettext("Need · %(unit)s") % {"unit": data.need_unit}
+    return {"need": need, "paired": paired}
 
 
 def _pairing_order(programme: Programme, on: datetime.date) -> list[int]:

@@ -39,6 +39,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "overdue": data.overdue,
             "loose_ends": handover.flags(programme),
             "resource": resource,
+            "chart_labels": dashboard_services.chart_labels(data),
             "map_url": f"{reverse('dashboard:map', args=[programme.slug])}?{map_query}",
             "can_set_date": permissions.can(
                 request.user, permissions.Action.SET_PROGRAMME_DATE, programme

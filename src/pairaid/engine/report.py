@@ -8,8 +8,19 @@ from pairaid.engine.messages import Message
 from pairaid.engine.result import Result
 
 
-def _number(value: float | None, digits: int = 4) -> str:
-    return "-" if value is None else f"{value:.{digits}g}"
+def figure(value: object, digits: int = 4) -> str:
+    """A figure for a command's table: `digits` significant digits (0.2574, not
+    0.25742574257425743), whole numbers as they are (21, 15618300, not 1.562e+07), '-' where
+    unknown; anything but a number as it is. The one rule for every table the CLI prints."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    if abs(value) >= 10**digits:
+        return f"{value:.0f}"
+    return f"{value:.{digits}g}"
 
 
 def format_table(
@@ -37,7 +48,7 @@ def format_table(
         for level in result.levels:
             gap = "-" if level.gap is None else f"{level.gap:.4%}"
             lines.append(
-                f"{level.name:<20} {_number(level.value, 8):>12} {_number(level.bound, 8):>12} "
+                f"{level.name:<20} {figure(level.value, 8):>12} {figure(level.bound, 8):>12} "
                 f"{gap:>10}  {level.status}"
             )
     if result.pairs:
@@ -71,5 +82,5 @@ def _metric_lines(result: Result) -> list[str]:
         ("Spearman strength~need", metrics.get("spearman_strength_need")),
     ]
     lines = ["", "metrics:"]
-    lines += [f"  {name:<24} {_number(value, 6)}" for name, value in shown if value is not None]
+    lines += [f"  {name:<24} {figure(value, 6)}" for name, value in shown if value is not None]
     return lines

@@ -54,7 +54,7 @@ ZH_TEMPLATES: dict[str, str] = {
     "fractional_allocation": "结对 {donor}-{recipient} 分配 {resource} {value}，而该资源按整数计",
     "duplicate_pair": "结对 {donor}-{recipient} 在方案中出现多次",
     "churn_over_budget": "方案变动 {churn} 个结对，超过上限 {budget}",
-    "split_derived": "方案未给出支援方能力的分配；覆盖率按其字典序最大最小（leximin）分配计算（连续，仅在方案自身的结对上计算）",
+    "split_derived": "方案未给出支援方能力的分配；覆盖率按其字典序最大最小（leximin）分配计算（仅在方案自身的结对上计算；人员按整人分配）",
     "recipient_without_need": "受援方 {recipient} 没有正的需求，不参与公平性计算",
     "unknown_travel": "方案中有 {count} 个结对缺少路程时间；总路程不计这些结对",
     "warm_start": "{heuristics} 找到一个方案作为初始解（{levels}）",

@@ -19,6 +19,7 @@ from pairaid.pairing import comparison, exports, notices, runs, tasks, tradeoff
 from pairaid.pairing.forms import ConfirmForm, PlanForm, PublishForm, pair_choices
 from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.programmes.models import Programme
+from pairaid.registry import queries as registry_queries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -236,7 +237,12 @@ def notice_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(
         request,
         "pairing/notice.html",
-        {"programme": programme, "notice": _notice(programme, number)},
+        {
+            "programme": programme,
+            "notice": _notice(programme, number),
+            # The notice keeps resource codes; the page names them in the user's language.
+            "resources": registry_queries.resource_types().values(),
+        },
     )
 
 

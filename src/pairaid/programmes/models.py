@@ -41,7 +41,7 @@ class Programme(models.Model):
     programme_date = models.DateField(
         null=True,
         blank=True,
-        help_text="the programme's current date; empty means today (DESIGN.md §2)",
+        help_text=_("the programme's current date; empty means today"),
     )
     max_donors_per_recipient = models.PositiveSmallIntegerField(null=True, blank=True)
     max_recipients_per_donor = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -92,6 +92,8 @@ class Programme(models.Model):
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         ordering = ["-period_start", "slug"]
 
     def __str__(self) -> str:
@@ -117,6 +119,8 @@ class Participant(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "region", "role"], name="one_participation_per_role"
@@ -156,6 +160,8 @@ class CapacityLine(QuantityLine):
     history = HistoricalRecords()
 
     class Meta(QuantityLine.Meta):
+        verbose_name = _("capacity line")
+        verbose_name_plural = _("capacity lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "resource_type", "as_of"], name="one_capacity_per_date"
@@ -173,6 +179,8 @@ class NeedLine(QuantityLine):
     history = HistoricalRecords()
 
     class Meta(QuantityLine.Meta):
+        verbose_name = _("need line")
+        verbose_name_plural = _("need lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "resource_type", "as_of"], name="one_need_per_date"

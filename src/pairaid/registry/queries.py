@@ -1,5 +1,6 @@
 """Finding regions by reference: the one lookup pages, API, workbooks and bundles use; and the
-regions a terminal's lines name by code, named."""
+regions a terminal's lines name by code, named; resource types by code, to name what a stored
+code stands for."""
 
 import re
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from django.utils.translation import gettext
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.labels import IdNames
 from pairaid.registry import references
-from pairaid.registry.models import Region
+from pairaid.registry.models import Region, ResourceType
 
 
 def region(
@@ -56,3 +57,14 @@ def names_beside_codes(texts: Iterable[str]) -> IdNames:
         for reference in (region.code, f"{region.country}:{region.code}"):
             names[reference] = f"{region.name_en} ({reference})"
     return IdNames(names)
+
+
+def resource_types(codes: Iterable[str] | None = None) -> dict[str, ResourceType]:
+    """The resource types by code (all, or those of `codes`), in one query: what a page or a
+    document needs to name each code it stores (`labels.name_in`)."""
+    found = (
+        ResourceType.objects.all()
+        if codes is None
+        else ResourceType.objects.filter(code__in=list(codes))
+    )
+    return {resource.code: resource for resource in found}

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from pairaid import commands, engine
-from pairaid.engine.report import format_table
+from pairaid.engine.report import figure, format_table
 from pairaid.errors import NotFound, ValidationFailed
 from pairaid.pairing import engine_messages, runs, translate
 from pairaid.pairing import options as plan_options
@@ -146,7 +146,7 @@ class Command(commands.Command):
             for note in lines:
                 self.stdout.write(f"  {heading.replace('_', ' ')}: {note}")
         for name, value in metrics.items():
-            self.stdout.write(f"  {name:28} {value}")
+            self.stdout.write(f"  {name:28} {figure(value)}")
 
 
 def _named_text(names: dict[str, str]) -> Callable[[engine.Message], str]:

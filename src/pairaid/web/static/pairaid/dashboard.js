@@ -16,15 +16,16 @@
     var element = document.getElementById("chart");
     if (!element || !window.echarts) { return; }
     var chart = echarts.init(element);
-    var resources = {};
-    chartData.forEach(function (row) {
-      Object.keys(row.need).forEach(function (r) { resources[r] = true; });
-      Object.keys(row.paired).forEach(function (r) { resources[r] = true; });
-    });
+    // Series names come from the server, in the user's language (codes only as a last resort).
+    var labelElement = document.getElementById("chart-labels");
+    var labels = labelElement ? JSON.parse(labelElement.textContent) : { need: {}, paired: {} };
     var series = [];
-    Object.keys(resources).forEach(function (r) {
-      series.push({ name: (zh ? "需求 " : "need ") + r, type: "bar", data: chartData.map(function (row) { return row.need[r] === undefined ? null : row.need[r]; }) });
-      series.push({ name: (zh ? "已配对 " : "paired ") + r, type: "bar", data: chartData.map(function (row) { return row.paired[r] === undefined ? null : row.paired[r]; }) });
+    ["need", "paired"].forEach(function (kind) {
+      var codes = {};
+      chartData.forEach(function (row) { Object.keys(row[kind]).forEach(function (r) { codes[r] = true; }); });
+      Object.keys(codes).forEach(function (r) {
+        series.push({ name: labels[kind][r] || r, type: "bar", data: chartData.map(function (row) { return row[kind][r] === undefined ? null : row[kind][r]; }) });
+      });
     });
     chart.setOption({
       tooltip: { trigger: "axis" },
