@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from pairaid import engine
-from pairaid.pairing import engine_messages, runs, translate
+from pairaid.pairing import engine_messages, maps, runs, translate
 from pairaid.pairing.models import Pairing, PlanRun
 
 METRICS = (
@@ -103,7 +103,7 @@ def compare(run: PlanRun) -> Comparison | None:
         ),
         explanations=[engine_messages.render(m) for m in run.result.get("explanations", [])],
         levels=run.result.get("levels", []),
-        map_data=_map(run, problem, now, then),
+        map_data=_map(run, problem, ((now, before), (then, after))),
         replay_differences=runs.differences(run.replay_of.result, run.result)
         if run.replay_of
         else [],
@@ -142,50 +142,20 @@ def ending_pairs(run: PlanRun) -> set[tuple[int, int]]:
 
 
 def _map(
-    run: PlanRun, problem: engine.Problem, now: set[tuple[str, str]], then: set[tuple[str, str]]
+    run: PlanRun,
+    problem: engine.Problem,
+    plans: tuple[tuple[set[tuple[str, str]], engine.Evaluation | None], ...],
 ) -> dict[str, Any]:
-    participants = {
-        translate.engine_id(p): p
-        for p in run.programme.participants.select_related("region__parent")
-    }
-    coords = {
-        pid: [float(p.region.longitude), float(p.region.latitude)]
-        for pid, p in participants.items()
-        if p.region.latitude is not None and p.region.longitude is not None
-    }
-
-    def arcs(keys: set[tuple[str, str]]) -> list[dict[str, Any]]:
-        return [
-            {"donor": d, "recipient": r, "coords": [coords[d], coords[r]]}
-            for d, r in sorted(keys)
-            if d in coords and r in coords
-        ]
-
+    """The map's data (`pairing.maps`): the plan in force (if any) and the proposal, each with
+    the coverage it gives, for the page to show one or the other."""
     ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
-    return {
-        "points": [
-            {
-                "id": pid,
-                "code": participants[pid].region.code,
-                "name_en": participants[pid].region.name_en,
-                "name_zh": participants[pid].region.name_zh,
-                "coord": coords[pid],
-                "role": participants[pid].role,
-            }
-            for pid in sorted(ids)
-            if pid in coords
-        ],
-        "arc_sets": [
-            {"name": "kept", "color": "#5b6878", "arcs": arcs(now & then)},
-            {"name": "added", "color": "#1e7b46", "arcs": arcs(then - now)},
-            {"name": "removed", "color": "#b4232a", "arcs": arcs(now - then)},
-        ],
-        "coverage": [],
-        "detail_provinces": sorted(
-            {
-                participants[r.id].region.code[:2] + "0000"
-                for r in problem.recipients
-                if participants[r.id].region.code
-            }
-        ),
+    participants = {
+        key: p
+        for p in run.programme.participants.select_related("region__parent")
+        if (key := translate.engine_id(p)) in ids
     }
+    (now, before), (then, after) = plans
+    drawn = [maps.Plan(maps.PROPOSED, then, after.coverage if after else {})]
+    if before is not None:
+        drawn.insert(0, maps.Plan(maps.IN_FORCE, now, before.coverage))
+    return maps.map_data(participants, drawn)
