@@ -36,8 +36,10 @@ class BoxField(forms.Field):
             return geometry.Box.parse(text)
         except ValueError as error:
             raise forms.ValidationError(
-                _("Expected west,south,east,north in degrees (%(problem)s)."),
-                params={"problem": error},
+                _(
+                    "Expected four numbers in degrees, west,south,east,north: west of east, "
+                    "south of north."
+                )
             ) from error
 
 

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils.translation import get_language
 
-from pairaid import engine, freshness
+from pairaid import freshness
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import reports as report_queries
 from pairaid.pairing import coverage, maps, translate

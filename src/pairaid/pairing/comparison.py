@@ -1,4 +1,5 @@
-"""A finished run beside the plan in force: metrics, changed pairs, coverage, map, explanations.
+"""A finished run beside the plan in force: metrics, changed pairs, the map (with each plan's
+coverage), explanations.
 
 Both plans are evaluated by the engine on the run's stored problem, so they are compared on the
 same figures.
@@ -30,7 +31,6 @@ class Comparison:
     added: list[tuple[str, str]]
     removed: list[tuple[str, str]]
     kept: list[tuple[str, str]]
-    coverage: list[dict[str, Any]]
     explanations: list[str]
     levels: list[dict[str, Any]]
     map_data: dict[str, Any]
@@ -56,9 +56,7 @@ def compare(run: PlanRun) -> Comparison | None:
         explanations += [
             engine_messages.render(m) for m in (run.result or {}).get("explanations", [])
         ]
-        return Comparison(
-            [], [], [], [], [], explanations, (run.result or {}).get("levels", []), {}
-        )
+        return Comparison([], [], [], [], explanations, (run.result or {}).get("levels", []), {})
     problem = engine.problem_from_dict(run.problem)
     ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
     current = _plan_before(run, ids)
@@ -90,17 +88,6 @@ def compare(run: PlanRun) -> Comparison | None:
         added=sorted(label(k) for k in then - now),
         removed=sorted(label(k) for k in now - then),
         kept=sorted(label(k) for k in now & then),
-        coverage=sorted(
-            (
-                {
-                    "recipient": names.get(r.id, r.id),
-                    "current": before.coverage.get(r.id) if before else None,
-                    "proposed": after.coverage.get(r.id),
-                }
-                for r in problem.recipients
-            ),
-            key=lambda row: row["proposed"] if row["proposed"] is not None else 0.0,
-        ),
         explanations=[engine_messages.render(m) for m in run.result.get("explanations", [])],
         levels=run.result.get("levels", []),
         map_data=_map(run, problem, ((now, before), (then, after))),

@@ -112,7 +112,12 @@
     var element = document.getElementById("map");
     var ratio = Math.min(window.devicePixelRatio || 1, 2);
     var px = Math.round(Math.max(element.clientWidth, element.clientHeight, 200) * ratio);
-    var query = "?detail=" + mapData.detail_provinces.join(",") + (box ? "&box=" + box.join(",") + "&px=" + px : "");
+    // The view's surroundings come too (half its size on each side, at the same detail), so
+    // that the map fills its frame and a little panning shows no cut edge.
+    var around = box && [Math.max(-180, box[0] - (box[2] - box[0]) / 2), Math.max(-90, box[1] - (box[3] - box[1]) / 2),
+      Math.min(180, box[2] + (box[2] - box[0]) / 2), Math.min(90, box[3] + (box[3] - box[1]) / 2)];
+    var query = "?detail=" + mapData.detail_provinces.join(",") +
+      (around ? "&box=" + around.map(function (v) { return v.toFixed(1); }).join(",") + "&px=" + px * 2 : "");
     return fetch(script.dataset.boundaries + query, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (geojson) { boundaryCache[key] = useFormerCodes(geojson); return geojson; });
@@ -138,7 +143,7 @@
     function recipientTip(p) {
       var value = coverageText(plan.coverage[p.id]);
       var names = (donors[p.id] || []).map(function (id) { return byId[id] ? name(byId[id]) : id; });
-      return name(p) + "<br>" + words.coverage + ": " + (value === null ? words.noFigure : value) +
+      return name(p) + (p.approximate ? " (" + words.approximate + ")" : "") + "<br>" + words.coverage + ": " + (value === null ? words.noFigure : value) +
         "<br>" + words.donors + ": " + (names.length ? names.join(zh ? "、" : ", ") : words.none);
     }
 
@@ -183,6 +188,7 @@
       } },
       geo: { map: "china", roam: true, nameProperty: "code", regions: regions,
         boundingCoords: box ? [[box[0], box[3]], [box[2], box[1]]] : null,
+        left: 8, right: 8, top: 8, bottom: 8,
         itemStyle: { areaColor: "#f3f5f7", borderColor: "#9aa7b4" },
         emphasis: { label: { show: false }, itemStyle: { areaColor: "#e3e8ee" } }, tooltip: { show: true } },
       series: series
@@ -229,7 +235,7 @@
     if (!element || !section) { return; }
     var table = document.getElementById("map-table");
     words = { coverage: table.dataset.coverage, donors: table.dataset.donors,
-      none: table.dataset.none, noFigure: table.dataset.noFigure };
+      none: table.dataset.none, noFigure: table.dataset.noFigure, approximate: table.dataset.approximate };
     baseLabel = element.getAttribute("aria-label");
     var planButton = section.querySelector("[data-plan][aria-pressed=true]");
     state.plan = planButton ? planButton.dataset.plan : null;
