@@ -36,12 +36,17 @@ def test_map_data_has_participants_the_plan_in_force_and_the_views(
     assert {p["role"] for p in data["participants"]} == {"donor", "recipient"}
     assert plan["coverage"] and data["detail_provinces"] == ["420000"]
     by_id = {p["id"]: p for p in data["participants"]}
-    assert by_id["421100"]["name_zh"] == "黄冈市" and by_id["421100"]["name_en"]
+    assert by_id["421100"]["name"] == "Huanggang"
+    in_chinese = client.get("/p/hubei-2020/map.json", headers={"Accept-Language": "zh-hans"})
+    assert {p["id"]: p["name"] for p in in_chinese.json()["participants"]}["421100"] == "黄冈市"
     # The recipients' view is Hubei's, far smaller than the one with every donor in it.
-    west, south, east, north = data["views"]["recipients"]
+    west, south, east, north = data["views"]["recipients"]["box"]
     assert 107 < west < 110 and 113 < east < 117 and 28 < south < 30 and 32 < north < 34
-    all_west, all_south, all_east, all_north = data["views"]["all"]
+    all_west, all_south, all_east, all_north = data["views"]["all"]["box"]
     assert all_west < west and all_east > east and all_north > north and all_south <= south
+    # The boundaries asked for reach past the view, so that the map fills its frame.
+    around = data["views"]["recipients"]["around"]
+    assert around[0] < west and around[1] < south and around[2] > east and around[3] > north
 
 
 def test_code_less_areas_are_on_the_map_by_their_points(
@@ -52,7 +57,7 @@ def test_code_less_areas_are_on_the_map_by_their_points(
     code_less = [p for p in data["participants"] if not p["code"]]
     assert code_less, "wenchuan-2008 has recipients without a GB/T code"
     # Such an area has no point of its own: it is drawn at its province's, marked approximate.
-    assert all(p["id"] and p["name_en"] and p["coord"] and p["approximate"] for p in code_less)
+    assert all(p["id"] and p["name"] and p["coord"] and p["approximate"] for p in code_less)
     paired = {recipient for _, recipient in data["plans"][0]["pairs"]}
     assert paired & {p["id"] for p in code_less}
     assert data["views"]["recipients"] and "510000" in data["detail_provinces"]

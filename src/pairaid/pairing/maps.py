@@ -2,11 +2,12 @@
 a plan run, and later the transfers): who takes part and where, one or more plans (the pairs
 and the coverage each gives), the views to fit and the provinces to show in detail.
 
-    {"participants": [{"id", "code", "name_en", "name_zh", "coord": [lon, lat] or null,
-                       "approximate": the coord is the parent region's, "role"}],
+    {"participants": [{"id", "code", "name" (in the active language), "coord": [lon, lat] or
+                       null, "role", "approximate": true where the coord is the parent's}],
      "plans": [{"key": "in_force" | "proposed", "pairs": [[donor id, recipient id]],
                 "coverage": {recipient id: value}}],
-     "views": {"recipients": [west, south, east, north] or null, "all": [...] or null},
+     "views": {"recipients": {"box": [west, south, east, north], "around": [...]} or null,
+               "all": {...} or null},
      "detail_provinces": ["420000", ...]}
 
 Ids are engine ids (`translate.engine_id`), so a code-less area (a county without a GB/T 2260
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pairaid.labels import local_name
 from pairaid.programmes.models import Participant
 
 IN_FORCE = "in_force"
@@ -45,16 +47,7 @@ def map_data(participants: Mapping[str, Participant], plans: Sequence[Plan]) -> 
     recipients = [key for key, p in participants.items() if p.role == Participant.Role.RECIPIENT]
     return {
         "participants": [
-            {
-                "id": key,
-                "code": p.region.code,
-                "name_en": p.region.name_en,
-                "name_zh": p.region.name_zh,
-                "coord": located[key],
-                "approximate": _approximate(p),
-                "role": p.role,
-            }
-            for key, p in sorted(participants.items())
+            _participant(key, p, located[key]) for key, p in sorted(participants.items())
         ],
         "plans": [
             {
@@ -71,8 +64,8 @@ def map_data(participants: Mapping[str, Participant], plans: Sequence[Plan]) -> 
             for plan in plans
         ],
         "views": {
-            "recipients": view_box([located[key] for key in recipients]),
-            "all": view_box(list(located.values())),
+            "recipients": view(view_box([located[key] for key in recipients])),
+            "all": view(view_box(list(located.values()))),
         },
         "detail_provinces": sorted(
             {
@@ -84,6 +77,22 @@ def map_data(participants: Mapping[str, Participant], plans: Sequence[Plan]) -> 
     }
 
 
+def _participant(key: str, participant: Participant, coord: list[float] | None) -> dict[str, Any]:
+    """A participant on the map, named in the active language. Thousands of them at national
+    scale: what is the same for most (not approximate) is said only where it differs."""
+    region = participant.region
+    shown: dict[str, Any] = {
+        "id": key,
+        "code": region.code,
+        "name": local_name(region),
+        "coord": coord,
+        "role": participant.role,
+    }
+    if _approximate(participant):
+        shown["approximate"] = True
+    return shown
+
+
 def _coord(participant: Participant) -> list[float] | None:
     """Where the participant is drawn: its region's point, or for an area without one (a
     code-less area such as Shaanxi's seriously affected areas) its parent's, marked
@@ -91,13 +100,31 @@ def _coord(participant: Participant) -> list[float] | None:
     region = participant.region
     for place in (region, region.parent):
         if place is not None and place.latitude is not None and place.longitude is not None:
-            return [float(place.longitude), float(place.latitude)]
+            # Four decimals place a point within 11 m, far finer than any map shows.
+            return [round(float(place.longitude), 4), round(float(place.latitude), 4)]
     return None
 
 
 def _approximate(participant: Participant) -> bool:
     region = participant.region
     return region.latitude is None or region.longitude is None
+
+
+def view(box: list[float] | None) -> dict[str, list[float]] | None:
+    """A view: the box the map fits (`box`), and the one whose boundaries it asks for
+    (`around`: half the box's size more on each side, so that the map fills its frame and a
+    little panning shows no cut edge)."""
+    if box is None:
+        return None
+    west, south, east, north = box
+    half_x, half_y = (east - west) / 2, (north - south) / 2
+    around = [
+        max(-180.0, _floor(west - half_x)),
+        max(-90.0, _floor(south - half_y)),
+        min(180.0, _ceil(east + half_x)),
+        min(90.0, _ceil(north + half_y)),
+    ]
+    return {"box": box, "around": around}
 
 
 def view_box(coords: Sequence[list[float] | None]) -> list[float] | None:

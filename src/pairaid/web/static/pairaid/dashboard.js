@@ -10,7 +10,8 @@
   var mapData = embedded ? JSON.parse(embedded.textContent) : null;
   var chartElement = document.getElementById("chart-data");
   var chartData = chartElement ? JSON.parse(chartElement.textContent) : [];
-  var name = function (item) { return zh && item.name_zh ? item.name_zh : item.name_en; };
+  // The chart's rows carry both names; the map's participants come named in the page's language.
+  var name = function (item) { return item.name || (zh && item.name_zh ? item.name_zh : item.name_en); };
 
   function drawChart() {
     var element = document.getElementById("chart");
@@ -101,23 +102,20 @@
     return geojson;
   }
 
-  function viewBox() {
+  function shownView() {
     return mapData.views[state.view] || mapData.views.all;
   }
 
   function boundaries() {
-    var box = viewBox();
+    var view = shownView();
     var key = state.view;
     if (boundaryCache[key]) { return Promise.resolve(boundaryCache[key]); }
     var element = document.getElementById("map");
     var ratio = Math.min(window.devicePixelRatio || 1, 2);
-    var px = Math.round(Math.max(element.clientWidth, element.clientHeight, 200) * ratio);
-    // The view's surroundings come too (half its size on each side, at the same detail), so
-    // that the map fills its frame and a little panning shows no cut edge.
-    var around = box && [Math.max(-180, box[0] - (box[2] - box[0]) / 2), Math.max(-90, box[1] - (box[3] - box[1]) / 2),
-      Math.min(180, box[2] + (box[2] - box[0]) / 2), Math.min(90, box[3] + (box[3] - box[1]) / 2)];
+    // The pixels the fetched box spans: twice the view's (it is twice as wide; pairing/maps.py).
+    var px = Math.round(Math.max(element.clientWidth, element.clientHeight, 200) * ratio * 2);
     var query = "?detail=" + mapData.detail_provinces.join(",") +
-      (around ? "&box=" + around.map(function (v) { return v.toFixed(1); }).join(",") + "&px=" + px * 2 : "");
+      (view ? "&box=" + view.around.join(",") + "&px=" + Math.min(px, 4000) : "");
     return fetch(script.dataset.boundaries + query, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (geojson) { boundaryCache[key] = useFormerCodes(geojson); return geojson; });
@@ -178,7 +176,8 @@
               lineStyle: { color: changed ? "#b4232a" : "#1f5f99", width: changed ? 2.2 : 1, opacity: changed ? 0.9 : 0.45, curveness: 0.2 } };
           }) });
     }
-    var box = viewBox();
+    var view = shownView();
+    var box = view && view.box;
     chart.setOption({
       tooltip: { trigger: "item", formatter: function (item) {
         if (item.data && item.data.tip) { return item.data.tip; }
