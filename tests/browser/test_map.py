@@ -44,9 +44,9 @@ def _drawn(visit: Visit) -> dict[str, Any]:
 
 
 def _map_table_rows(visit: Visit) -> Any:
-    rows = visit.page.locator("#map-table tbody tr")
-    expect(rows.first.locator("th")).not_to_have_text("Loading the map…")
-    return rows
+    """The map table's rows, once the script has written them (each headed by its recipient)."""
+    expect(visit.page.locator("#map-table tbody th").first).to_be_attached()
+    return visit.page.locator("#map-table tbody tr")
 
 
 def test_the_overview_map_fits_names_and_tables_the_recipients(hubei_people, tab):  # type: ignore[no-untyped-def]
