@@ -19,11 +19,11 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils.translation import get_language, gettext
 
-from pairaid import engine, freshness
+from pairaid import freshness
 from pairaid.labels import local_name
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import reports as report_queries
-from pairaid.pairing import coverage, translate
+from pairaid.pairing import coverage, maps, translate
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
 
@@ -240,7 +240,7 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
             for row in map(coverage.recipient_row, found.overview.rows[:CHART_ROWS])
         ],
     )
-    map_data = _map_data(found.build, found.plan, result.recipient_rows)
+    map_data = _map_data(programme, found.build, result.recipient_rows)
     return _Computed(result, json.dumps(map_data, ensure_ascii=False).encode())
 
 
@@ -281,44 +281,15 @@ LARGEST_GAPS = 8  # the gaps panel; the gaps page lists them all
 
 
 def _map_data(
-    build: translate.Build, plan: list[engine.Assignment], rows: list[coverage.RecipientRow]
+    programme: Programme, build: translate.Build, rows: list[coverage.RecipientRow]
 ) -> dict[str, Any]:
-    """Points, arcs and coverage for the browser map (ECharts), keyed by region code."""
-
-    def point(engine_id: str) -> dict[str, Any] | None:
-        region = build.participants[engine_id].region
-        if region.latitude is None or region.longitude is None:
-            return None
-        return {
-            "id": engine_id,
-            "code": region.code,
-            "name_en": region.name_en,
-            "name_zh": region.name_zh,
-            "coord": [float(region.longitude), float(region.latitude)],
-            "role": build.participants[engine_id].role,
-        }
-
-    points = [p for p in (point(i) for i in build.participants) if p is not None]
-    located = {p["id"]: p for p in points}
-    arcs = [
-        {
-            "donor": a.donor,
-            "recipient": a.recipient,
-            "coords": [located[a.donor]["coord"], located[a.recipient]["coord"]],
-        }
-        for a in plan
-        if a.donor in located and a.recipient in located
+    """The map's data (`pairing.maps`): every participant (those without figures too, which the
+    engine's problem leaves out), the pairings in force and the coverage they give."""
+    participants = {
+        translate.engine_id(p): p for p in programme.participants.select_related("region__parent")
+    }
+    pairs = [
+        (translate.engine_id(p.donor), translate.engine_id(p.recipient)) for p in build.in_force
     ]
-    coverage = [
-        {"code": build.participants[row.id].region.code, "name": row.name_en, "value": row.coverage}
-        for row in rows
-        if row.coverage is not None
-    ]
-    provinces = sorted(
-        {
-            build.participants[row.id].region.code[:2] + "0000"
-            for row in rows
-            if build.participants[row.id].region.code
-        }
-    )
-    return {"points": points, "arcs": arcs, "coverage": coverage, "detail_provinces": provinces}
+    in_force = maps.Plan(maps.IN_FORCE, pairs, {row.id: row.coverage for row in rows})
+    return maps.map_data(participants, [in_force])
