@@ -113,6 +113,6 @@ def test_user_command(people, capsys):
     call_command("user", "grant", "zoe_admin", "hubei-2020", "donor_officer", "--region", "430000")
     call_command("user", "list")
     out = capsys.readouterr().out
-    assert "donor_officer@hubei-2020:430000" in out
+    assert "donor_officer@hubei-2020:Hunan (430000)" in out
     call_command("user", "revoke", "zoe_admin", "hubei-2020", "donor_officer", "--region", "430000")
     assert not Membership.objects.filter(user__username="zoe_admin").exists()

@@ -25,20 +25,52 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+def open_every_details(visit: Visit) -> None:
+    """Open every <details> of the page's content (not the header's menus), so that the forms
+    folded in them are seen too: axe-core skips what is hidden."""
+    visit.page.evaluate(
+        "() => document.querySelectorAll('body > :not(header) details')"
+        ".forEach(details => { details.open = true; })"
+    )
+
+
 def axe_violations(visit: Visit) -> list[str]:
-    """The serious and critical axe-core violations on the page as it is now, one line each."""
+    """The serious and critical axe-core violations on the page, one line each: its content with
+    every <details> open, then the header with each of its menus open in turn. The menus drop
+    over the content, and all open at once they would overlap each other, so each is checked
+    alone, and only the header then (what it covers of the content is not a defect); they are
+    left open or closed as they were."""
     page = visit.page
+    open_every_details(visit)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
+    found = _axe(visit, "document")
+    groups = "document.querySelectorAll('header details.group')"
+    were_open = page.evaluate(f"() => [...{groups}].map(group => group.open)")
+    for index in range(len(were_open)):
+        page.evaluate(f"(index) => {{ {groups}[index].open = true; }}", index)
+        found += [v for v in _axe(visit, "header") if v not in found]
+    page.evaluate(
+        f"(were) => {groups}.forEach((group, index) => {{ group.open = were[index]; }})",
+        were_open,
+    )
+    return found
+
+
+def _axe(visit: Visit, context: str) -> list[str]:
+    """axe-core's serious and critical violations within `context`: "document" or a selector."""
+    page = visit.page
     found = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        """async ([tags, context]) => {
+            const result = await axe.run(
+                context === 'document' ? document : {include: [context]},
+                {runOnly: {type: 'tag', values: tags}});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
             }));
         }""",
-        AXE_TAGS,
+        [AXE_TAGS, context],
     )
     return [
         f"{page.url}: {v['impact']} {v['id']} ({v['help']}) at {'; '.join(v['targets'])}"

@@ -31,17 +31,30 @@ def test_coordinator_logs_in_and_sees_the_programme(hubei_people, tab):  # type:
     with page.expect_navigation():
         programme_link.click()
     tab.step("overview")
-    for label, heading in [("Participants", "Participants"), ("Plan", "Plan the pairing")]:
+    for group, label, heading in [
+        ("Programme", "Participants", "Participants"),
+        ("Plan", "Plan the pairing", "Plan the pairing"),
+    ]:
+        page.locator("header nav details.group > summary", has_text=group).click()
         with page.expect_navigation():
             page.locator("header nav").get_by_role("link", name=label, exact=True).click()
         expect(page.locator("h1")).to_contain_text(heading)
-        tab.step(label.lower())
+        tab.step(label.lower().replace(" ", "-"))
 
 
 def test_dashboard_draws_its_map_and_chart(hubei_people, tab):  # type: ignore[no-untyped-def]
     log_in(tab, "carol_coordinator")
     open_dashboard(tab)
     tab.step("dashboard")
+    # The chart's legend names resources and the need's indicator, never a code (issue 18).
+    series = tab.page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('chart'))"
+        ".getOption().series.map(function (s) { return s.name; })"
+    )
+    assert series == [
+        "Need · Cumulative confirmed cases",
+        "Paired · Medical staff (all professions)",
+    ]
 
 
 def test_coordinator_plans_compares_approves_and_publishes(hubei_people, tab):  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
-"""Every main page, for each demo role, in both languages: it fits a 390 px phone, and (for the
-coordinator and a donor officer) axe-core finds no serious or critical accessibility violation.
+"""Every main page, for each demo role, in both languages: it fits a 390 px phone, with its
+folded forms (<details>) open too, and (for the coordinator and a donor officer) axe-core finds no
+serious or critical accessibility violation, in the folded forms and the header's menus too.
 
 One test per role: the live server, the browser and the login are shared by all the pages a
 role visits; the language is switched once through the header's own switch.
@@ -7,7 +8,7 @@ role visits; the language is switched once through the header's own switch.
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.accessibility import axe_violations, overflow
+from tests.browser.accessibility import axe_violations, open_every_details, overflow
 from tests.browser.browsing import DESKTOP, PHONE, PROGRAMME, Visit, log_in
 
 pytestmark = pytest.mark.browser
@@ -59,6 +60,9 @@ def _tour(visit: Visit, *, check_axe: bool) -> list[str]:
             visit.open(path)
             if wide := overflow(visit):
                 problems.append(f"[{language}] {wide}")
+            open_every_details(visit)  # the forms folded away
+            if wide := overflow(visit):
+                problems.append(f"[{language}] with every <details> open: {wide}")
             if check_axe:  # at desktop size, where nothing is folded away from axe
                 visit.page.set_viewport_size(DESKTOP)
                 problems += [f"[{language}] {v}" for v in axe_violations(visit)]

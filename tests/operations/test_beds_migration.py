@@ -8,10 +8,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("operations", "0006_labels_in_words"), ("programmes", "0005_text_limits")]
+BEFORE = [
+    ("operations", "0007_model_names_in_both_languages"),
+    ("programmes", "0006_model_names_in_both_languages"),
+]
 AFTER = [
-    ("operations", "0007_beds_by_type_and_timed_snapshots"),
-    ("programmes", "0006_programme_time_zone_and_report_deadline"),
+    ("operations", "0008_beds_by_type_and_timed_snapshots"),
+    ("programmes", "0007_programme_time_zone_and_report_deadline"),
 ]
 
 

@@ -78,3 +78,13 @@ def test_moves_and_next_best_recipients_are_data_rendered_in_chinese():
     assert "next best: Y (minimum coverage 0.4 → 0.5)" in pair["text"]
     assert render(pair, "zh-hans").endswith("次优去向：Y（最低覆盖率 0.4 → 0.5）")
     assert render(alone, "zh-hans").endswith("没有可行的其他受援方")
+
+
+def test_ids_are_named_only_where_they_stand_alone():
+    from pairaid.labels import IdNames
+
+    naming = IdNames({"420900": "Xiaogan", "510000/Wenchuan": "Wenchuan"})
+    assert naming.text("420900, 510000/Wenchuan; 0.420900 1420900 420900.5 CN:420900") == (
+        "Xiaogan, Wenchuan; 0.420900 1420900 420900.5 CN:420900"
+    )
+    assert naming.value({"change": ["420900"], "count": 3}) == {"change": ["Xiaogan"], "count": 3}

@@ -3,11 +3,13 @@ capacity = staff each donor sent (a later figure), Shanxi's split the leximin sp
 
 import datetime
 import json
+import re
 
 import pytest
 from django.core.management import call_command
 
 from pairaid import engine
+from pairaid.engine.report import figure
 from pairaid.pairing import translate
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,7 @@ def test_the_historical_plan_at_the_pairing_date(hubei):
         if a.donor == "140000"
     }
     assert sum(shanxi.values()) == pytest.approx(469)
+    assert all(staff == int(staff) for staff in shanxi.values())  # whole people, not 260.3574
     for city, cases in (("429004", 438), ("429006", 261), ("429005", 90)):
         assert evaluation.coverage[city] == pytest.approx(469 / 789, abs=1 / cases)
     assert evaluation.split_derived
@@ -44,3 +47,13 @@ def test_plan_evaluate_command(hubei, capsys):
         130 / 505
     )
     assert len(document["later_figures"]) == 19
+
+
+def test_plan_evaluate_table_rounds_its_figures(hubei, capsys):
+    """The table reads "min_coverage 0.257426", not "0.25742574257425743" (issue 18 item 3)."""
+    call_command("plan", "hubei-2020", "--as-of", "2020-02-10", "--evaluate")
+    table = capsys.readouterr().out
+    figures = re.findall(r"^  (min_coverage|gini|mean_coverage)\s+(\S+)$", table, re.M)
+    assert {name for name, _ in figures} == {"min_coverage", "gini", "mean_coverage"}
+    assert dict(figures)["min_coverage"] == figure(130 / 505)
+    assert all(len(value.replace("0.", "")) <= 4 for _, value in figures), figures

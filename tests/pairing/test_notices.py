@@ -72,7 +72,12 @@ def test_the_notice_pdf_embeds_its_font_and_reads_back_in_both_languages(hubei):
     text = "\n".join(page.extract_text() for page in reader.pages)
     expected = [notice.title_zh, notice.title_en, "日期 Date: 2020-02-12 · hubei-2020"]
     expected += [e[name] for e in notice.entries for name in ("name_zh", "name_en")]
-    expected += ["江苏省 Jiangsu (medical_staff 347)", "恩施土家族苗族自治州"]
+    # Resources by their names in both languages, never by code (issue 18 item 3).
+    expected += [
+        "江苏省 Jiangsu (医务人员 Medical staff (all professions) 347)",
+        "恩施土家族苗族自治州",
+    ]
+    assert "medical_staff" not in text
     assert "COVID-19 medical aid to Hubei <outside Wuhan> & more" in notice.title_en
     assert [s for s in expected if _squeezed(s) not in _squeezed(text)] == []
     covered = pdfmetrics.getFont(notices.NOTICE_FONT).face.charToGlyph
@@ -94,6 +99,23 @@ def test_only_an_approved_run_is_published(hubei, django_capture_on_commit_callb
     notice = notices.publish(programme=hubei, user=None, run=run)
     published = {(d["code"], e["code"]) for e in notice.entries for d in e["donors"]}
     assert published == {(p["donor"], p["recipient"]) for p in run.result["pairs"]}
+
+
+@pytest.mark.parametrize(
+    "language, allocation",
+    [("en", "Medical staff (all professions) 347"), ("zh-hans", "医务人员 347")],
+)
+def test_the_notice_page_names_resources_in_the_users_language(
+    client, hubei, people, language, allocation
+):
+    from django.conf import settings
+
+    notice = notices.publish(programme=hubei, user=None)
+    client.force_login(people["observer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/p/hubei-2020/notices/{notice.number}/").content.decode()
+    assert f"({allocation})" in page
+    assert "medical_staff" not in page
 
 
 def test_notice_pages_and_files(client, hubei, people):

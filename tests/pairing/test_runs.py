@@ -40,6 +40,19 @@ def test_a_run_stores_its_exact_input_and_result(hubei, django_capture_on_commit
     assert proposed.count() == len(run.result["pairs"])
     assert all(p.status == "proposed" and p.origin == "plan_run" for p in proposed)
     assert AllocationLine.objects.filter(pairing__plan_run=run).exists()
+    assert all(  # staff are whole people (issue 18)
+        line.quantity % 1 == 0 for line in AllocationLine.objects.filter(pairing__plan_run=run)
+    )
+    assert run.build_notes["need_unit"] == "Cumulative confirmed cases"
+
+
+def test_the_run_page_says_what_coverage_counts(  # type: ignore[no-untyped-def]
+    hubei, client, people, django_capture_on_commit_callbacks
+):
+    run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=10)
+    client.force_login(people["coordinator"])
+    page = client.get(reverse("pairing:run", args=[hubei.slug, run.number])).content.decode()
+    assert "Capacity per unit of Cumulative confirmed cases." in page
 
 
 def test_approval_ends_dropped_links_keeps_kept_ones_and_activates_new(
@@ -161,7 +174,15 @@ def test_an_approved_run_is_still_compared_with_the_plan_it_replaced(
 ):
     from pairaid.pairing import comparison
 
-    run = start_and_run(hubei, django_capture_on_commit_callbacks, time_limit_seconds=20)
+    # Max-min without a churn budget: the default budget keeps most of the plan in force, and
+    # whether it changes any link depends on how far the trade-off curve got in its time.
+    run = start_and_run(
+        hubei,
+        django_capture_on_commit_callbacks,
+        objectives=[{"name": "max_min_coverage"}],
+        churn_budget=None,
+        time_limit_seconds=20,
+    )
     before = comparison.compare(run)
     run = runs.approve(run=run, user=None)
     after = comparison.compare(run)

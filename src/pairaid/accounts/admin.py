@@ -1,18 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from pairaid.accounts.models import Membership, User
+from pairaid.admin_figures import FiguresAdmin, FiguresInline
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(FiguresInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["region"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, FiguresAdmin):
     list_display = ["username", "email", "is_platform_admin", "is_demo_account", "is_active"]
     list_filter = ["is_platform_admin", "is_demo_account", "is_active"]
     fieldsets = (
@@ -23,7 +23,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(FiguresAdmin):
     list_display = ["user", "programme", "role", "region"]
     list_filter = ["programme", "role"]
     search_fields = ["user__username", "region__name_en"]

@@ -59,7 +59,7 @@ def entries(programme: Programme, *, limit: int | None = 500) -> list[Entry]:
         Entry(
             when=r.history_date,
             who=r.history_user.username if r.history_user_id and r.history_user else "system",
-            what=r.instance._meta.verbose_name,
+            what=str(r.instance._meta.verbose_name),  # in the reader's language, like `change`
             object=str(r.instance)[:120],
             change=str(CHANGE.get(r.history_type, r.history_type)),
             details=_details(r),

@@ -15,7 +15,7 @@ class User(AbstractUser):
     """A PairAid account. Platform administrators maintain the registry and the admin."""
 
     is_platform_admin = models.BooleanField(
-        default=False, help_text="maintains the shared registry and accounts (DESIGN.md §2)"
+        default=False, help_text=_("maintains the shared registry and accounts")
     )
     is_demo_account = models.BooleanField(
         default=False, help_text="documented demo password; refused outside demo mode"
@@ -58,6 +58,8 @@ class Membership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "programme", "role", "region"], name="membership_unique"
@@ -95,6 +97,10 @@ class ApiToken(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.name} ({self.prefix}…)"

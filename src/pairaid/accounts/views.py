@@ -21,7 +21,7 @@ from pairaid.forms import submitted
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    form = AccountForm(request.POST or None)
+    form = AccountForm(request.POST or None, programme=programme)
     if request.method == "POST":
         permissions.check(request.user, Action.MANAGE_ACCOUNTS, programme)
         if submitted(

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 
+from pairaid.dashboard import geometry
+
 VENDORED = (
     Path(__file__).resolve().parent.parent / "web" / "static" / "pairaid" / "vendor" / "boundaries"
 )
@@ -48,12 +50,34 @@ def merged(detail_provinces: list[str]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def tag(detail_provinces: list[str]) -> str:
-    """A tag (ETag) that changes when any file behind `merged(detail_provinces)` changes."""
+def for_view(detail_provinces: list[str], box: geometry.Box, px: int) -> bytes:
+    """`merged(detail_provinces)` cut to a view: clipped to its box and simplified to its pixel
+    size (`geometry.fit`), as JSON. Kept per files, box and size: a page asks for the same
+    view again and again, and fitting a national collection takes a good part of a second."""
+    return _fitted(tag(detail_provinces, box, px), tuple(sorted(detail_provinces)), box, snap(px))
+
+
+def snap(px: int) -> int:
+    """The pixel size rounded up to a hundred, within the bounds the fitting takes: screens
+    differ by a few pixels, and each size would be a view of its own to fit and cache."""
+    px = min(max(px, geometry.MIN_PX), geometry.MAX_PX)
+    return min(geometry.MAX_PX, -(-px // 100) * 100)
+
+
+@lru_cache(maxsize=32)
+def _fitted(files_tag: str, detail_provinces: tuple[str, ...], box: geometry.Box, px: int) -> bytes:
+    fitted = geometry.fit(merged(list(detail_provinces)), box, px)
+    return json.dumps(fitted, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def tag(detail_provinces: list[str], box: geometry.Box | None = None, px: int = 0) -> str:
+    """A tag (ETag) that changes when any file behind `merged(detail_provinces)` changes, or
+    the view it is cut to (`for_view`)."""
     folder = boundary_dir()
     names = ["china-provinces.json", *(f"{code}.json" for code in sorted(detail_provinces))]
     stamps = [
         f"{name}:{path.stat().st_mtime_ns}" if (path := folder / name).is_file() else name
         for name in names
     ]
-    return hashlib.sha256("|".join([str(folder), *stamps]).encode()).hexdigest()[:32]
+    view = [box.text(), str(snap(px))] if box else []
+    return hashlib.sha256("|".join([str(folder), *stamps, *view]).encode()).hexdigest()[:32]

@@ -17,12 +17,13 @@ from typing import Any, cast, overload
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
-from pairaid import engine, freshness
+from pairaid import freshness
+from pairaid.labels import local_name
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import reports as report_queries
-from pairaid.pairing import coverage, translate
+from pairaid.pairing import coverage, maps, translate
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
 
@@ -230,12 +231,37 @@ def _compute(programme: Programme, on: datetime.date, resource: str) -> _Compute
         reports=reports,
         overdue=overdue,
         chart_data=[
-            {"name_en": name_en, "name_zh": name_zh, "need": need, "paired": paired}
-            for _, name_en, name_zh, need, paired, *_ in found.overview.rows[:CHART_ROWS]
+            {
+                "name_en": row.name_en,
+                "name_zh": row.name_zh,
+                "need": _chart_need(found.overview, row),
+                "paired": row.paired,
+            }
+            for row in map(coverage.recipient_row, found.overview.rows[:CHART_ROWS])
         ],
     )
-    map_data = _map_data(found.build, found.plan, result.recipient_rows)
+    map_data = _map_data(programme, found.build, result.recipient_rows)
     return _Computed(result, json.dumps(map_data, ensure_ascii=False).encode())
+
+
+def _chart_need(found: coverage.CoverageOverview, row: coverage.RecipientRow) -> dict[str, Any]:
+    """A row's need for the chart: per resource, or once in its indicator where need is counted
+    in one (one bar of confirmed cases, not one per resource)."""
+    if found.need_indicator and row.need:
+        return {found.need_indicator: row.indicator_need}
+    return row.need
+
+
+def chart_labels(data: coverage.CoverageOverview) -> dict[str, dict[str, str]]:
+    """The chart's series names in the user's language, by the code the chart data uses:
+    "Need · Medical staff", "Paired · Medical staff", "Need · Confirmed cases"."""
+    need = {r.code: gettext("Need · %(unit)s") % {"unit": local_name(r)} for r in data.resources}
+    paired = {
+        r.code: gettext("Paired · %(unit)s") % {"unit": local_name(r)} for r in data.resources
+    }
+    if data.need_indicator:
+        need[data.need_indicator] = gettext("Need · %(unit)s") % {"unit": data.need_unit}
+    return {"need": need, "paired": paired}
 
 
 def _pairing_order(programme: Programme, on: datetime.date) -> list[int]:
@@ -255,44 +281,15 @@ LARGEST_GAPS = 8  # the gaps panel; the gaps page lists them all
 
 
 def _map_data(
-    build: translate.Build, plan: list[engine.Assignment], rows: list[coverage.RecipientRow]
+    programme: Programme, build: translate.Build, rows: list[coverage.RecipientRow]
 ) -> dict[str, Any]:
-    """Points, arcs and coverage for the browser map (ECharts), keyed by region code."""
-
-    def point(engine_id: str) -> dict[str, Any] | None:
-        region = build.participants[engine_id].region
-        if region.latitude is None or region.longitude is None:
-            return None
-        return {
-            "id": engine_id,
-            "code": region.code,
-            "name_en": region.name_en,
-            "name_zh": region.name_zh,
-            "coord": [float(region.longitude), float(region.latitude)],
-            "role": build.participants[engine_id].role,
-        }
-
-    points = [p for p in (point(i) for i in build.participants) if p is not None]
-    located = {p["id"]: p for p in points}
-    arcs = [
-        {
-            "donor": a.donor,
-            "recipient": a.recipient,
-            "coords": [located[a.donor]["coord"], located[a.recipient]["coord"]],
-        }
-        for a in plan
-        if a.donor in located and a.recipient in located
+    """The map's data (`pairing.maps`): every participant (those without figures too, which the
+    engine's problem leaves out), the pairings in force and the coverage they give."""
+    participants = {
+        translate.engine_id(p): p for p in programme.participants.select_related("region__parent")
+    }
+    pairs = [
+        (translate.engine_id(p.donor), translate.engine_id(p.recipient)) for p in build.in_force
     ]
-    coverage = [
-        {"code": build.participants[row.id].region.code, "name": row.name_en, "value": row.coverage}
-        for row in rows
-        if row.coverage is not None
-    ]
-    provinces = sorted(
-        {
-            build.participants[row.id].region.code[:2] + "0000"
-            for row in rows
-            if build.participants[row.id].region.code
-        }
-    )
-    return {"points": points, "arcs": arcs, "coverage": coverage, "detail_provinces": provinces}
+    in_force = maps.Plan(maps.IN_FORCE, pairs, {row.id: row.coverage for row in rows})
+    return maps.map_data(participants, [in_force])

@@ -11,9 +11,10 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.dashboard import boundaries
 from pairaid.dashboard import services as dashboard_services
-from pairaid.dashboard.forms import OverviewQuery, resource_code
+from pairaid.dashboard.forms import BoundaryQuery, OverviewQuery, detail_provinces, resource_code
 from pairaid.forms import query
 from pairaid.operations.queries import handover
+from pairaid.pairing import maps
 
 
 @member_required
@@ -39,7 +40,9 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "overdue": data.overdue,
             "loose_ends": handover.flags(programme),
             "resource": resource,
+            "chart_labels": dashboard_services.chart_labels(data),
             "map_url": f"{reverse('dashboard:map', args=[programme.slug])}?{map_query}",
+            "map_plans": [{"key": maps.IN_FORCE}],
             "can_set_date": permissions.can(
                 request.user, permissions.Action.SET_PROGRAMME_DATE, programme
             ),
@@ -69,17 +72,29 @@ def map_data(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+DEFAULT_PX = 800  # a view's width when the query does not say
+
+
 @member_required
 @require_GET
 def boundary_data(request: HttpRequest, slug: str) -> HttpResponse:
+    """The map's boundaries: China's provinces with those asked (`detail`) in their own units.
+    With a view (`box=west,south,east,north&px=width`), only what shows in it: clipped to the
+    box and simplified to a pixel, a fraction of the whole at national scale."""
     permissions.programme_for(request.user, slug)
-    provinces = [code for code in request.GET.get("detail", "").split(",") if code.isdigit()]
+    asked = query(request, BoundaryQuery)
+    provinces = detail_provinces(asked)
+    box, px = asked["box"], asked["px"] or DEFAULT_PX
     # Boundaries change only when a deployment replaces its base map: a day in the browser's
-    # cache, then a revalidation answered 304 while the files are the same.
-    etag = quote_etag(boundaries.tag(provinces))
-    response = get_conditional_response(request, etag=etag) or JsonResponse(
-        boundaries.merged(provinces)
-    )
+    # cache, then a revalidation answered 304 while the files and the view are the same.
+    etag = quote_etag(boundaries.tag(provinces, box, px))
+    response = get_conditional_response(request, etag=etag)
+    if response is None and box is None:
+        response = JsonResponse(boundaries.merged(provinces))
+    elif response is None:
+        response = HttpResponse(
+            boundaries.for_view(provinces, box, px), content_type="application/json"
+        )
     response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=86400"
     return response

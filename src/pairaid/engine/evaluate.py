@@ -58,7 +58,7 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate a plan against the problem's policy; `reference` defaults to the existing plan."""
     assignments, split_derived = _with_split(problem, plan)
-    # A derived split is a measuring device (continuous, see the note), not part of the plan:
+    # A derived split is a measuring device (see the note), not part of the plan:
     # the plan is judged as given.
     violations = _violations(problem, plan if split_derived else assignments)
     coverage_by_resource = _coverage_by_resource(problem, assignments)

@@ -90,7 +90,7 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         # notes
         "split_derived": (
             "the plan gave no split of donor capacity; coverage uses its leximin split "
-            "(continuous, computed over the plan's own pairs)"
+            "(computed over the plan's own pairs; personnel in whole people)"
         ),
         "recipient_without_need": (
             "recipient {recipient} has no positive need and takes no part in fairness"

@@ -2,7 +2,10 @@
 
 For a fixed set of pairs, donors serving several recipients share their capacity so that the
 sorted coverage vector is lexicographically largest. It is a continuous LP per connected part of
-the plan; its sorted coverage vector is unique, so every metric of the plan is pinned.
+the plan; its sorted coverage vector is unique, so every metric of the plan is pinned. Staff are
+whole people: each donor's share of an integer resource is then rounded by largest remainder
+(`whole_shares`), within its capacity, so no plan sends 260.36 people and every figure reported
+is computed from the split as it is sent.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ Allocation = dict[str, float]
 
 def leximin_split(problem: Problem, pairs: Sequence[PairKey]) -> dict[PairKey, Allocation]:
     """An allocation for every pair of the plan: whole capacity where a donor has one recipient,
-    the leximin split where it has several."""
+    the leximin split where it has several (in whole units of integer resources)."""
     recipients_of: dict[str, list[str]] = {}
     for donor, recipient in pairs:
         recipients_of.setdefault(donor, []).append(recipient)
@@ -39,8 +42,44 @@ def leximin_split(problem: Problem, pairs: Sequence[PairKey]) -> dict[PairKey, A
             split[(donor, recipients[0])] = dict(problem.donor_by_id[donor].capacity)
     shared = [key for key in pairs if key not in split]
     for part in _connected_parts(pairs, {key[0] for key in shared}):
-        for key, allocation in _split_part(problem, part).items():
+        for key, allocation in _in_whole_units(problem, _split_part(problem, part)).items():
             split.setdefault(key, allocation)  # a donor with one recipient still gives it all
+    return split
+
+
+def whole_shares(exact: Sequence[float], total: int) -> list[int]:
+    """Whole numbers summing to `total`, each the floor or the ceiling of its exact share where
+    the exact shares sum to it (largest remainder: the units left after the floors go to the
+    largest fractional parts, the earlier share first on a tie)."""
+    floors = [math.floor(x + _WHOLE_TOLERANCE) for x in exact]
+    left = max(0, total - sum(floors))
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return floors
+
+
+# A share within this of a whole number is that number (the LP's values carry rounding noise).
+_WHOLE_TOLERANCE = 1e-6
+
+
+def _in_whole_units(
+    problem: Problem, split: dict[PairKey, Allocation]
+) -> dict[PairKey, Allocation]:
+    """The split with each donor's shares of an integer resource rounded by largest remainder:
+    the donor sends as many whole units as its continuous shares add up to, never more than its
+    capacity, and no recipient's share moves by a whole unit or more."""
+    shares: dict[tuple[str, str], list[PairKey]] = {}
+    for key, allocation in split.items():
+        for resource in allocation:
+            if resource in problem.integer_resources:
+                shares.setdefault((key[0], resource), []).append(key)
+    for (donor, resource), keys in shares.items():
+        exact = [split[key][resource] for key in keys]
+        capacity = problem.donor_by_id[donor].capacity.get(resource, 0.0)
+        total = min(round(sum(exact)), math.floor(capacity + _WHOLE_TOLERANCE))
+        for key, whole in zip(keys, whole_shares(exact, total), strict=True):
+            split[key][resource] = float(whole)
     return split
 
 
@@ -95,7 +134,7 @@ def _split_part(problem: Problem, part: list[PairKey]) -> dict[PairKey, Allocati
     values = outcome.values
     split: dict[PairKey, Allocation] = {key: {} for key in part}
     if values is None:  # cannot happen for a fixed plan; keep a harmless even split
-        return _even_split(problem, part)
+        return _even_split(problem, part)  # rounded by the caller like any split
     for (key, resource), expression in pairing.allocation.items():
         split[key][resource] = max(0.0, expression.value(values))
     return split

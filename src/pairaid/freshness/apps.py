@@ -2,12 +2,13 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db import connections
+from django.utils.translation import gettext_lazy as _
 
 
 class FreshnessConfig(AppConfig):
     name = "pairaid.freshness"
     label = "freshness"
-    verbose_name = "Data versions"
+    verbose_name = _("Data versions")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

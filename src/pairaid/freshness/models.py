@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from pairaid.freshness.triggers import STAMP_TABLE
 
@@ -11,6 +12,8 @@ class Stamp(models.Model):
     changes = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("data version stamp")
+        verbose_name_plural = _("data version stamps")
         db_table = STAMP_TABLE
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from pairaid.admin_figures import FiguresAdmin, FiguresInline
 from pairaid.operations.models import (
     Contact,
     DailyReport,
@@ -21,69 +21,69 @@ from pairaid.operations.models import (
 )
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(FiguresInline):
     model = TeamMember
     extra = 0
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(FiguresAdmin):
     list_display = ["name", "donor", "emt_type", "leader", "illustrative"]
     list_filter = ["programme", "emt_type", "illustrative"]
     search_fields = ["name", "leader", "home_institution"]
     inlines = [TeamMemberInline]
 
 
-class SnapshotInline(admin.TabularInline):
+class SnapshotInline(FiguresInline):
     model = FacilitySnapshot
     extra = 0
     show_change_link = True  # its figures per bed type are on the snapshot's own page
 
 
-class FacilityBedsInline(admin.TabularInline):
+class FacilityBedsInline(FiguresInline):
     model = FacilityBeds
     extra = 0
 
 
 @admin.register(Facility)
-class FacilityAdmin(SimpleHistoryAdmin):
+class FacilityAdmin(FiguresAdmin):
     list_display = ["name", "recipient", "kind", "ventilators", "illustrative"]
     list_filter = ["programme", "kind"]
     search_fields = ["name"]
     inlines = [FacilityBedsInline, SnapshotInline]
 
 
-class SnapshotBedsInline(admin.TabularInline):
+class SnapshotBedsInline(FiguresInline):
     model = SnapshotBeds
     extra = 0
 
 
 @admin.register(FacilitySnapshot)
-class FacilitySnapshotAdmin(SimpleHistoryAdmin):
+class FacilitySnapshotAdmin(FiguresAdmin):
     list_display = ["facility", "date", "reported_at", "illustrative"]
     list_filter = ["facility__programme"]
     inlines = [SnapshotBedsInline]
 
 
-class RequestLineInline(admin.TabularInline):
+class RequestLineInline(FiguresInline):
     model = RequestLine
     extra = 0
 
 
 @admin.register(Request)
-class RequestAdmin(SimpleHistoryAdmin):
+class RequestAdmin(FiguresAdmin):
     list_display = ["number", "recipient", "raised_on", "expires_on", "status", "illustrative"]
     list_filter = ["programme", "status"]
     inlines = [RequestLineInline]
 
 
-class DiscrepancyInline(admin.TabularInline):
+class DiscrepancyInline(FiguresInline):
     model = Discrepancy
     extra = 0
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(SimpleHistoryAdmin):
+class ShipmentAdmin(FiguresAdmin):
     list_display = [
         "pledge",
         "quantity",
@@ -97,13 +97,13 @@ class ShipmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(SimpleHistoryAdmin):
+class PledgeAdmin(FiguresAdmin):
     list_display = ["line", "donor", "quantity", "pledged_on", "status"]
     list_filter = ["status"]
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(SimpleHistoryAdmin):
+class DeploymentAdmin(FiguresAdmin):
     list_display = [
         "team",
         "recipient",
@@ -117,25 +117,25 @@ class DeploymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FundCommitment)
-class FundCommitmentAdmin(SimpleHistoryAdmin):
+class FundCommitmentAdmin(FiguresAdmin):
     list_display = ["donor", "recipient", "year", "kind", "amount"]
     list_filter = ["programme", "year", "kind"]
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(SimpleHistoryAdmin):
+class DisbursementAdmin(FiguresAdmin):
     list_display = ["commitment", "date", "amount", "reference"]
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(FiguresAdmin):
     list_display = ["name", "role", "participant", "team", "facility", "phone", "email"]
     list_filter = ["programme"]
     search_fields = ["name", "role"]
 
 
 @admin.register(DailyReport)
-class DailyReportAdmin(SimpleHistoryAdmin):
+class DailyReportAdmin(FiguresAdmin):
     list_display = ["team", "date", *DailyReport.FIGURES]
     list_filter = ["team__programme"]
     date_hierarchy = "date"

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from pairaid.edits import Versioned
 from pairaid.engine.beds import BED_TYPES
+from pairaid.figures import number
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.text_limits import NOTE_MAX_CHARS, limited_text
@@ -42,12 +43,12 @@ class Facility(Versioned):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
         constraints = [
             models.UniqueConstraint(fields=["recipient", "name"], name="facility_name_unique")
         ]
         ordering = ["recipient", "name"]
-        verbose_name = _("Facility")
-        verbose_name_plural = _("Facilities")  # not Django's default, "Facilitys"
 
     def __str__(self) -> str:
         return self.name
@@ -66,8 +67,8 @@ class FacilityBeds(models.Model):
             models.UniqueConstraint(fields=["facility", "bed_type"], name="facility_beds_unique")
         ]
         ordering = ["facility", "bed_type"]
-        verbose_name = _("Beds of a type")
-        verbose_name_plural = _("Beds by type")
+        verbose_name = _("beds of a type")
+        verbose_name_plural = _("beds by type")
 
     def __str__(self) -> str:
         return f"{self.facility} {self.bed_type} {self.beds}"
@@ -84,6 +85,8 @@ class FacilitySnapshot(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("facility snapshot")
+        verbose_name_plural = _("facility snapshots")
         constraints = [
             models.UniqueConstraint(fields=["facility", "date"], name="one_snapshot_per_day")
         ]
@@ -108,6 +111,8 @@ class SnapshotBeds(models.Model):
             models.UniqueConstraint(fields=["snapshot", "bed_type"], name="snapshot_beds_unique")
         ]
         ordering = ["snapshot", "bed_type"]
+        verbose_name = _("reported beds of a type")
+        verbose_name_plural = _("reported beds by type")
 
     def __str__(self) -> str:
         return f"{self.snapshot} {self.bed_type} {self.occupied}/{self.open}"
@@ -134,6 +139,8 @@ class Team(Versioned):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         constraints = [models.UniqueConstraint(fields=["donor", "name"], name="team_name_unique")]
         ordering = ["donor", "name"]
 
@@ -154,12 +161,14 @@ class TeamMember(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         constraints = [
             models.UniqueConstraint(fields=["team", "resource_type"], name="team_member_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.team}: {self.count} {self.resource_type.code}"
+        return f"{self.team}: {self.count} {self.resource_type.name_en}"
 
 
 class Request(Versioned):
@@ -184,6 +193,8 @@ class Request(Versioned):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="request_number_unique")
         ]
@@ -209,13 +220,15 @@ class RequestLine(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("request line")
+        verbose_name_plural = _("request lines")
         ordering = ["request", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="request_line_gt_0")
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} {self.resource_type.code}"
+        return f"{number(self.quantity)} {self.resource_type.name_en}"
 
 
 class Pledge(models.Model):
@@ -243,13 +256,15 @@ class Pledge(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
         ordering = ["line", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="pledge_gt_0")
         ]
 
     def __str__(self) -> str:
-        return f"pledge of {self.quantity} by {self.donor.region.name_en}"
+        return f"pledge of {number(self.quantity)} by {self.donor.region.name_en}"
 
 
 class Shipment(models.Model):
@@ -276,10 +291,12 @@ class Shipment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
         ordering = ["pledge", "pk"]
 
     def __str__(self) -> str:
-        return f"shipment of {self.quantity} ({self.status})"
+        return f"shipment of {number(self.quantity)} ({self.status})"
 
 
 class Deployment(models.Model):
@@ -314,6 +331,8 @@ class Deployment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
         ordering = ["team", "planned_start"]
 
     def __str__(self) -> str:
@@ -339,8 +358,12 @@ class FundCommitment(models.Model):
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
+    class Meta:
+        verbose_name = _("fund commitment")
+        verbose_name_plural = _("fund commitments")
+
     def __str__(self) -> str:
-        return f"{self.donor.region.name_en} {self.year}: {self.amount}"
+        return f"{self.donor.region.name_en} {self.year}: {number(self.amount)}"
 
 
 class Disbursement(models.Model):
@@ -368,10 +391,12 @@ class Disbursement(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
         ordering = ["commitment", "date", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.date}: {self.amount} ({self.status})"
+        return f"{self.date}: {number(self.amount)} ({self.status})"
 
 
 class Discrepancy(models.Model):
@@ -400,6 +425,8 @@ class Discrepancy(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("discrepancy")
+        verbose_name_plural = _("discrepancies")
         constraints = [
             # One receipt found it: a shipment's or a disbursement's, never both or neither.
             models.CheckConstraint(
@@ -412,7 +439,7 @@ class Discrepancy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.quantity}"
+        return f"{self.kind} {number(self.quantity)}"
 
 
 class Contact(Versioned):
@@ -437,6 +464,8 @@ class Contact(Versioned):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["participant", "team", "facility", "name"]
 
     def __str__(self) -> str:
@@ -471,6 +500,8 @@ class DailyReport(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("daily report")
+        verbose_name_plural = _("daily reports")
         constraints = [models.UniqueConstraint(fields=["team", "date"], name="one_report_per_day")]
         ordering = ["team", "date"]
 

@@ -1,17 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from pairaid.admin_figures import FiguresAdmin, FiguresInline
 from pairaid.pairing.models import AllocationLine, Pairing
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(FiguresInline):
     model = AllocationLine
     extra = 0
     autocomplete_fields = ["source"]
 
 
 @admin.register(Pairing)
-class PairingAdmin(SimpleHistoryAdmin):
+class PairingAdmin(FiguresAdmin):
     list_display = [
         "donor",
         "recipient",
@@ -30,7 +30,7 @@ class PairingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AllocationLine)
-class AllocationLineAdmin(SimpleHistoryAdmin):
+class AllocationLineAdmin(FiguresAdmin):
     list_display = ["pairing", "resource_type", "quantity", "date", "source", "certainty"]
     list_filter = ["pairing__programme", "resource_type", "certainty"]
     list_select_related = [

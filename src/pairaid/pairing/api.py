@@ -264,6 +264,12 @@ class RunOut(Schema):
 class RunResultOut(RunOut):
     result: dict[str, Any] | None
 
+    @staticmethod
+    def resolve_log(run: PlanRun) -> str:
+        # One run: its messages in the request's language, naming the participants (the
+        # result keeps the engine's ids); a run without messages keeps its stored log.
+        return "\n".join(comparison.messages(run)) or run.log
+
 
 def _run(request: HttpRequest, slug: str, number: int, action: Action = Action.VIEW) -> PlanRun:
     programme = permissions.programme_for(request.user, slug, action)

@@ -1,4 +1,5 @@
-"""A finished run beside the plan in force: metrics, changed pairs, coverage, map, explanations.
+"""A finished run beside the plan in force: metrics, changed pairs, the map (with each plan's
+coverage), explanations.
 
 Both plans are evaluated by the engine on the run's stored problem, so they are compared on the
 same figures.
@@ -7,10 +8,10 @@ same figures.
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from pairaid import engine
-from pairaid.pairing import engine_messages, runs, translate
+from pairaid.pairing import engine_messages, maps, runs, translate
 from pairaid.pairing.models import Pairing, PlanRun
 
 METRICS = (
@@ -30,7 +31,6 @@ class Comparison:
     added: list[tuple[str, str]]
     removed: list[tuple[str, str]]
     kept: list[tuple[str, str]]
-    coverage: list[dict[str, Any]]
     explanations: list[str]
     levels: list[dict[str, Any]]
     map_data: dict[str, Any]
@@ -38,27 +38,21 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def _names(run: PlanRun, problem: engine.Problem) -> dict[str, str]:
-    """Engine ids -> names to show: the stored (English) names, in Chinese where known."""
-    names = {d.id: d.name or d.id for d in problem.donors}
-    names.update({r.id: r.name or r.id for r in problem.recipients})
-    if (get_language() or "").startswith("zh"):
-        for participant in run.programme.participants.select_related("region__parent"):
-            key = translate.engine_id(participant)
-            if key in names and participant.region.name_zh:
-                names[key] = participant.region.name_zh
+def _names(run: PlanRun, problem: engine.Problem | None = None) -> dict[str, str]:
+    """Engine ids -> names to show, in the user's language: the programme's participants, and
+    the names stored in the run's problem for any that have left it since."""
+    names: dict[str, str] = {}
+    if problem is not None:
+        names = {d.id: d.name or d.id for d in problem.donors}
+        names.update({r.id: r.name or r.id for r in problem.recipients})
+    names.update(translate.participant_names(run.programme))
     return names
 
 
 def compare(run: PlanRun) -> Comparison | None:
     if not run.result or run.status not in ("optimal", "feasible"):
-        explanations = [engine_messages.render(m) for m in (run.result or {}).get("errors", [])]
-        explanations += [
-            engine_messages.render(m) for m in (run.result or {}).get("explanations", [])
-        ]
-        return Comparison(
-            [], [], [], [], [], explanations, (run.result or {}).get("levels", []), {}
-        )
+        explanations = messages(run)
+        return Comparison([], [], [], [], explanations, (run.result or {}).get("levels", []), {})
     problem = engine.problem_from_dict(run.problem)
     ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
     current = _plan_before(run, ids)
@@ -90,25 +84,28 @@ def compare(run: PlanRun) -> Comparison | None:
         added=sorted(label(k) for k in then - now),
         removed=sorted(label(k) for k in now - then),
         kept=sorted(label(k) for k in now & then),
-        coverage=sorted(
-            (
-                {
-                    "recipient": names.get(r.id, r.id),
-                    "current": before.coverage.get(r.id) if before else None,
-                    "proposed": after.coverage.get(r.id),
-                }
-                for r in problem.recipients
-            ),
-            key=lambda row: row["proposed"] if row["proposed"] is not None else 0.0,
-        ),
-        explanations=[engine_messages.render(m) for m in run.result.get("explanations", [])],
+        explanations=[
+            engine_messages.render(m, names=names) for m in run.result.get("explanations", [])
+        ],
         levels=run.result.get("levels", []),
-        map_data=_map(run, problem, now, then),
+        map_data=_map(run, problem, ((now, before), (then, after))),
         replay_differences=runs.differences(run.replay_of.result, run.result)
         if run.replay_of
         else [],
-        notes=[engine_messages.render(m.to_dict()) for m in (before.notes if before else ())],
+        notes=[
+            engine_messages.render(m.to_dict(), names=names)
+            for m in (before.notes if before else ())
+        ],
     )
+
+
+def messages(run: PlanRun) -> list[str]:
+    """A run's errors and explanations in the user's language, naming the participants."""
+    stored = [*(run.result or {}).get("errors", []), *(run.result or {}).get("explanations", [])]
+    if not stored:
+        return []
+    names = _names(run)
+    return [engine_messages.render(m, names=names) for m in stored]
 
 
 def _plan_before(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:
@@ -142,50 +139,20 @@ def ending_pairs(run: PlanRun) -> set[tuple[int, int]]:
 
 
 def _map(
-    run: PlanRun, problem: engine.Problem, now: set[tuple[str, str]], then: set[tuple[str, str]]
+    run: PlanRun,
+    problem: engine.Problem,
+    plans: tuple[tuple[set[tuple[str, str]], engine.Evaluation | None], ...],
 ) -> dict[str, Any]:
-    participants = {
-        translate.engine_id(p): p
-        for p in run.programme.participants.select_related("region__parent")
-    }
-    coords = {
-        pid: [float(p.region.longitude), float(p.region.latitude)]
-        for pid, p in participants.items()
-        if p.region.latitude is not None and p.region.longitude is not None
-    }
-
-    def arcs(keys: set[tuple[str, str]]) -> list[dict[str, Any]]:
-        return [
-            {"donor": d, "recipient": r, "coords": [coords[d], coords[r]]}
-            for d, r in sorted(keys)
-            if d in coords and r in coords
-        ]
-
+    """The map's data (`pairing.maps`): the plan in force (if any) and the proposal, each with
+    the coverage it gives, for the page to show one or the other."""
     ids = {d.id for d in problem.donors} | {r.id for r in problem.recipients}
-    return {
-        "points": [
-            {
-                "id": pid,
-                "code": participants[pid].region.code,
-                "name_en": participants[pid].region.name_en,
-                "name_zh": participants[pid].region.name_zh,
-                "coord": coords[pid],
-                "role": participants[pid].role,
-            }
-            for pid in sorted(ids)
-            if pid in coords
-        ],
-        "arc_sets": [
-            {"name": "kept", "color": "#5b6878", "arcs": arcs(now & then)},
-            {"name": "added", "color": "#1e7b46", "arcs": arcs(then - now)},
-            {"name": "removed", "color": "#b4232a", "arcs": arcs(now - then)},
-        ],
-        "coverage": [],
-        "detail_provinces": sorted(
-            {
-                participants[r.id].region.code[:2] + "0000"
-                for r in problem.recipients
-                if participants[r.id].region.code
-            }
-        ),
+    participants = {
+        key: p
+        for p in run.programme.participants.select_related("region__parent")
+        if (key := translate.engine_id(p)) in ids
     }
+    (now, before), (then, after) = plans
+    drawn = [maps.Plan(maps.PROPOSED, then, after.coverage if after else {})]
+    if before is not None:
+        drawn.insert(0, maps.Plan(maps.IN_FORCE, now, before.coverage))
+    return maps.map_data(participants, drawn)

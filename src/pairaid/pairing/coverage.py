@@ -13,9 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from pairaid import engine, freshness
+from pairaid.labels import local_name
 from pairaid.pairing import translate
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
@@ -38,6 +39,12 @@ class RecipientRow:
     paired: dict[str, float]
     coverage: float | None
     donors: list[RegionName]  # shown in the user's language
+
+    @property
+    def indicator_need(self) -> float | None:
+        """The need where it is counted in an indicator (`CoverageOverview.need_unit`): every
+        resource's need is then that one figure (so many confirmed cases), shown once."""
+        return next(iter(self.need.values()), None)
 
 
 # A recipient row as it is kept: a plain tuple (RecipientRow's fields, donors as (en, zh) pairs).
@@ -73,6 +80,11 @@ class CoverageOverview:
     assumptions: list[str] = field(default_factory=list)
     split_derived: bool = False
     pending_splits: list[str] = field(default_factory=list)  # recipients waiting for a split
+    # Where need is counted in an indicator (per_unit): its code and its name, the unit of every
+    # need figure ("505 confirmed cases", not "505 medical staff"), and what coverage counts.
+    need_indicator: str = ""
+    need_unit: str = ""
+    coverage_unit: str = ""
 
     @property
     def recipient_rows(self) -> list[RecipientRow]:
@@ -145,8 +157,22 @@ def compute(programme: Programme, *, on: datetime.date, resource: str = "") -> C
         assumptions=build.assumptions,
         split_derived=bool(evaluation and evaluation.split_derived),
         pending_splits=sorted(pending),
+        need_indicator=build.need_indicator,
+        need_unit=build.need_unit,
     )
+    if build.need_unit:
+        overview.coverage_unit = _coverage_unit(overview.resources, resource, build.need_unit)
     return Computed(overview, build, plan)
+
+
+def _coverage_unit(resources: list[ResourceType], resource: str, need_unit: str) -> str:
+    """What a coverage figure counts where need is an indicator: "medical staff per unit of
+    confirmed cases" (the resource asked for, or every resource)."""
+    shown = [local_name(r) for r in resources if not resource or r.code == resource]
+    return gettext("%(capacity)s per unit of %(indicator)s") % {
+        "capacity": ", ".join(shown) or gettext("capacity"),
+        "indicator": need_unit,
+    }
 
 
 # Per recipient: what is paired with it by resource, and its donors' names (en, zh).

@@ -1,12 +1,18 @@
 """Engine messages in the user's language: the engine gives a code, arguments and English text;
-the platform renders Chinese from its own templates (a test keeps every code covered)."""
+the platform renders Chinese from its own templates (a test keeps every code covered).
 
+The engine names participants by their ids (region codes); given the programme's names
+(`translate.participant_names`), a message names them as a person reads them, in either
+language. The stored message keeps its ids."""
+
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import get_language
 
-from pairaid.labels import engine_label
+from pairaid.engine.messages import message as english_message
+from pairaid.labels import IdNames, engine_label
 
 ZH_TEMPLATES: dict[str, str] = {
     "required": "{path}：必填",
@@ -48,7 +54,7 @@ ZH_TEMPLATES: dict[str, str] = {
     "fractional_allocation": "结对 {donor}-{recipient} 分配 {resource} {value}，而该资源按整数计",
     "duplicate_pair": "结对 {donor}-{recipient} 在方案中出现多次",
     "churn_over_budget": "方案变动 {churn} 个结对，超过上限 {budget}",
-    "split_derived": "方案未给出支援方能力的分配；覆盖率按其字典序最大最小（leximin）分配计算（连续，仅在方案自身的结对上计算）",
+    "split_derived": "方案未给出支援方能力的分配；覆盖率按其字典序最大最小（leximin）分配计算（仅在方案自身的结对上计算；人员按整人分配）",
     "recipient_without_need": "受援方 {recipient} 没有正的需求，不参与公平性计算",
     "unknown_travel": "方案中有 {count} 个结对缺少路程时间；总路程不计这些结对",
     "warm_start": "{heuristics} 找到一个方案作为初始解（{levels}）",
@@ -65,21 +71,47 @@ ZH_TEMPLATES: dict[str, str] = {
 }
 
 
-def render(message: dict[str, Any], language: str | None = None) -> str:
-    """A stored engine message (code, args, text) in the user's language; English as fallback."""
+def render(
+    message: dict[str, Any], language: str | None = None, names: Mapping[str, str] | None = None
+) -> str:
+    """A stored engine message (code, args, text) in the user's language; English as fallback.
+    With `names` (engine id -> name), the participants it mentions are named, not coded."""
     language = language or get_language() or "en"
-    template = ZH_TEMPLATES.get(message.get("code", "")) if language.startswith("zh") else None
-    if template is None:
-        return str(message.get("text", ""))
+    code = str(message.get("code", ""))
     arguments = dict(message.get("args", {}))
-    in_words = _IN_WORDS.get(str(message.get("code", "")))
+    naming = IdNames(names or {})
+    arguments = _named_arguments(arguments, naming)
+    template = ZH_TEMPLATES.get(code) if language.startswith("zh") else None
+    if template is None:
+        return _english(message, code, arguments, naming)
+    in_words = _IN_WORDS.get(code)
     if in_words is not None:
         with translation.override(language):
             arguments = in_words(arguments)
     try:
         return template.format(**arguments)
     except (KeyError, IndexError, ValueError):
-        return str(message.get("text", ""))
+        return naming.text(str(message.get("text", "")))
+
+
+def _named_arguments(arguments: dict[str, Any], naming: IdNames) -> dict[str, Any]:
+    # A path ("policy.lock[0]") and a level code are not names; the rest may hold ids.
+    return {
+        key: value if key in ("path", "level", "levels") else naming.value(value)
+        for key, value in arguments.items()
+    }
+
+
+def _english(message: dict[str, Any], code: str, arguments: dict[str, Any], naming: IdNames) -> str:
+    """The English text, made again from the named arguments by the engine's own template; a
+    message stored in an older shape keeps its text, with the ids in it named."""
+    stored = str(message.get("text", ""))
+    if not naming:
+        return stored
+    try:
+        return english_message(code, **arguments).text
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return naming.text(stored)
 
 
 _ZH_HEURISTICS = {

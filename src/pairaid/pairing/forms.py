@@ -7,7 +7,8 @@ from pairaid import engine
 from pairaid.forms import IsoDateField
 from pairaid.pairing import options as plan_options
 from pairaid.pairing.models import PlanRun
-from pairaid.programmes.models import Programme
+from pairaid.programmes import queries as programme_queries
+from pairaid.programmes.models import Participant, Programme
 
 OBJECTIVE_CHOICES = [
     ("max_min_coverage", _("Max-min coverage (help the worst-off first)")),
@@ -47,17 +48,17 @@ class PlanForm(forms.Form):
         required=False,
         label=_("No churn limit: the plan may change every link"),
     )
-    lock = forms.CharField(
+    lock = forms.MultipleChoiceField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         label=_("Lock pairs"),
-        help_text=_("One DONOR:RECIPIENT per line, by region code, e.g. 370000:421100"),
+        help_text=_("Pairs the plan must keep. Choose one or more (Ctrl or ⌘ to add to them)."),
     )
-    forbid = forms.CharField(
+    forbid = forms.MultipleChoiceField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         label=_("Forbid pairs"),
-        help_text=_("One DONOR:RECIPIENT per line"),
+        help_text=_("Pairs the plan may not make."),
     )
     time_limit_seconds = forms.FloatField(
         min_value=1,
@@ -76,11 +77,10 @@ class PlanForm(forms.Form):
                 objectives.append({"name": "leximin", "levels": levels})
             else:
                 objectives.append({"name": name})
-        lines = lambda text: [line.strip() for line in (text or "").splitlines() if line.strip()]  # noqa: E731
         return plan_options.RunOptions(
             objectives=objectives,
-            lock=plan_options.parse_pairs(lines(data["lock"]), "lock"),
-            forbid=plan_options.parse_pairs(lines(data["forbid"]), "forbid"),
+            lock=plan_options.parse_pairs(data["lock"], "lock"),
+            forbid=plan_options.parse_pairs(data["forbid"], "forbid"),
             churn_budget=self._churn_budget(),
             time_limit_seconds=data["time_limit_seconds"],
             as_of=data["as_of"].isoformat() if data["as_of"] else None,
@@ -92,11 +92,37 @@ class PlanForm(forms.Form):
         budget: int | None = self.cleaned_data["churn_budget"]
         return plan_options.DEFAULT_CHURN_BUDGET if budget is None else budget
 
-    def __init__(self, *args: Any, recipients: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        recipients: int | None = None,
+        pairs: list[tuple[str, list[tuple[str, str]]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if recipients is not None:  # the default objective's levels, as for the API and CLI
             levels = plan_options.default_objectives(recipients)[0]["levels"]
             self.fields["leximin_levels"].initial = levels
+        for name in ("lock", "forbid"):  # pairs by name, grouped by donor; the value is the codes
+            self.fields[name].choices = pairs or []  # type: ignore[attr-defined]
+
+
+def pair_choices(programme: Programme) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every donor → recipient pair of the programme, named ("Shandong → Huanggang") and grouped
+    by donor, valued DONOR:RECIPIENT by reference as the API and the CLI take them (one query)."""
+    named = programme_queries.named_participants(programme)
+    donors = [p for p in named if p.role == Participant.Role.DONOR]
+    recipients = [p for p in named if p.role == Participant.Role.RECIPIENT]
+    return [
+        (
+            donor.name,
+            [
+                (f"{donor.reference}:{recipient.reference}", f"{donor.name} → {recipient.name}")
+                for recipient in recipients
+            ],
+        )
+        for donor in donors
+    ]
 
 
 class PublishForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pairaid.figures import number
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType, Source, Sourced
 from pairaid.text_limits import NOTE_MAX_CHARS, limited_text
@@ -65,6 +66,8 @@ class PlanRun(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("plan run")
+        verbose_name_plural = _("plan runs")
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="plan_run_number_unique")
         ]
@@ -148,6 +151,8 @@ class Pairing(models.Model):
     objects = PairingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "donor", "recipient"],
@@ -180,6 +185,8 @@ class AllocationLine(Sourced):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("allocation line")
+        verbose_name_plural = _("allocation lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["pairing", "resource_type", "date"], name="one_allocation_per_date"
@@ -190,7 +197,7 @@ class AllocationLine(Sourced):
         ordering = ["pairing_id", "resource_type_id", "date"]
 
     def __str__(self) -> str:
-        return f"{self.pairing}: {self.quantity} {self.resource_type.code}"
+        return f"{self.pairing}: {number(self.quantity)} {self.resource_type.name_en}"
 
     @property
     def as_of(self) -> datetime.date:
@@ -219,6 +226,8 @@ class PairingNotice(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("pairing notice")
+        verbose_name_plural = _("pairing notices")
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="notice_number_unique")
         ]

@@ -15,6 +15,8 @@ from pairaid.pairing import translate
 from pairaid.pairing.models import AllocationLine, PairingNotice, PlanRun
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
+from pairaid.registry import queries as registry_queries
+from pairaid.registry.models import ResourceType
 from pairaid.spreadsheets import csv_text, xlsx_bytes
 
 COLUMNS = [
@@ -157,12 +159,23 @@ def _notice_font() -> str:
     return NOTICE_FONT
 
 
-def _donor_line(donor: dict[str, Any]) -> str:
-    """'江苏省 Jiangsu (medical_staff 347)': the donor's names and its allocation, if any."""
+def _donor_line(donor: dict[str, Any], resources: dict[str, ResourceType]) -> str:
+    """'江苏省 Jiangsu (医疗人员 Medical staff 347)': the donor's names and its allocation, if
+    any, each resource named in both languages (its code only where the registry lacks it)."""
     names = f"{donor['name_zh']} {donor['name_en']}"
     if not donor["allocation"]:
         return names
-    return f"{names} ({', '.join(f'{k} {v:g}' for k, v in donor['allocation'].items())})"
+    given = ", ".join(
+        f"{_both_names(resources.get(code), code)} {quantity:g}"
+        for code, quantity in donor["allocation"].items()
+    )
+    return f"{names} ({given})"
+
+
+def _both_names(resource: ResourceType | None, code: str) -> str:
+    if resource is None:
+        return code
+    return f"{resource.name_zh} {resource.name_en}" if resource.name_zh else resource.name_en
 
 
 def as_pdf(notice: PairingNotice) -> bytes:
@@ -191,9 +204,10 @@ def as_pdf(notice: PairingNotice) -> bytes:
         initialFontName=font,
     )
     data = [[Paragraph("受援地区 Recipient", body), Paragraph("支援方 Donors", body)]]
+    resources = registry_queries.resource_types()
     for entry in notice.entries:
         recipient = f"{escape(entry['name_zh'])}<br/>{escape(entry['name_en'])}"
-        donors = "<br/>".join(escape(_donor_line(donor)) for donor in entry["donors"])
+        donors = "<br/>".join(escape(_donor_line(donor, resources)) for donor in entry["donors"])
         data.append([Paragraph(recipient, body), Paragraph(donors, body)])
     table = Table(data, colWidths=[55 * mm, 119 * mm], repeatRows=1)
     table.setStyle(

@@ -105,6 +105,8 @@ def start(*, programme: Programme, user: Any, options: RunOptions, enqueue: Enqu
             "excluded": build.excluded,
             "later_figures": build.later_figures,
             "assumptions": build.assumptions,
+            # The unit coverage is counted in where need is an indicator ("confirmed cases").
+            **({"need_unit": build.need_unit} if build.need_unit else {}),
         },
     )
     transaction.on_commit(lambda: enqueue(run.pk))

@@ -145,8 +145,9 @@ def _split_source() -> Source:
         defaults={
             "title": "Split of a donor's capacity among its recipients, computed by PairAid",
             "kind": Source.Kind.DERIVED,
-            "method": "leximin split of the plan in force (DESIGN.md §4): the split whose sorted "
-            "coverage vector is lexicographically largest, over the plan's own pairs",
+            "method": "leximin split of the plan in force: the split whose sorted "
+            "coverage vector is lexicographically largest, over the plan's own pairs, "
+            "in whole people",
         },
     )
     return source

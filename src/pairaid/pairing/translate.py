@@ -17,12 +17,15 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
 from pairaid import engine
+from pairaid.engine.split import whole_shares
 from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
 from pairaid.labels import local_name
 from pairaid.pairing.models import AllocationLine, Pairing, PairingQuerySet
+from pairaid.programmes import queries as programme_queries
 from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.registry import queries as registry_queries
 from pairaid.registry.models import IndicatorType, RegionalIndicator, ResourceType
 
 # Travel time is derived from great-circle distance at a stated average speed.
@@ -69,11 +72,22 @@ class Build:
     in_force: list[Pairing] = field(default_factory=list)  # the pairings in force at `on`
     later_figures: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    # Where need is counted in an indicator (coverage per unit of it), that indicator's code and
+    # its name in the user's language: the unit every need figure is in ("505 confirmed cases").
+    need_indicator: str = ""
+    need_unit: str = ""
 
 
 def engine_id(participant: Participant) -> str:
     """A readable id: the region's code, or PARENTCODE/English name for a code-less area."""
     return participant.region.as_reference().short
+
+
+def participant_names(programme: Programme) -> dict[str, str]:
+    """Engine ids -> the participants' names in the active language, read in one query: how an
+    engine message, a plan or a table names a participant to a person. A participant's engine
+    id is its region's short reference (`engine_id`), the value its pickers send."""
+    return {p.reference: p.name for p in programme_queries.named_participants(programme)}
 
 
 def live_pairings(programme: Programme, on: datetime.date) -> PairingQuerySet:
@@ -122,7 +136,9 @@ def _lines(
 
 def _resource_names() -> dict[str, str]:
     """Each resource's name in the active language, by code (one query for a whole plan)."""
-    return {resource.code: local_name(resource) for resource in ResourceType.objects.all()}
+    return {
+        code: local_name(resource) for code, resource in registry_queries.resource_types().items()
+    }
 
 
 def _indicator_name(code: str) -> str:
@@ -246,6 +262,8 @@ class _Builder:
                 "ratio": f"{basis.ratio:g}",
             }
         self.build.assumptions.append(assumption)
+        if per_unit:
+            self.build.need_indicator, self.build.need_unit = basis.indicator, indicator
         for recipient in self.recipients:
             found = values.get(recipient.region_id)
             if found and found[1]:
@@ -267,12 +285,7 @@ def _largest_remainder(total: float, weights: Sequence[float], *, integral: bool
     exact = [total * w / weight_sum for w in weights]
     if not integral:
         return exact
-    floors = [math.floor(x) for x in exact]
-    remainder = round(total) - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
-    for i in order[:remainder]:
-        floors[i] += 1
-    return [float(x) for x in floors]
+    return [float(x) for x in whole_shares(exact, round(total))]
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

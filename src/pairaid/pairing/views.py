@@ -16,9 +16,10 @@ from pairaid.accounts.permissions import Action
 from pairaid.forms import valid
 from pairaid.operations.queries import handover
 from pairaid.pairing import comparison, exports, notices, runs, tasks, tradeoff
-from pairaid.pairing.forms import ConfirmForm, PlanForm, PublishForm
+from pairaid.pairing.forms import ConfirmForm, PlanForm, PublishForm, pair_choices
 from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.programmes.models import Programme
+from pairaid.registry import queries as registry_queries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,7 +36,9 @@ def _run(programme: Programme, number: int) -> PlanRun:
 @require_http_methods(["GET", "POST"])
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    form = PlanForm(request.POST or None, recipients=_recipients(programme))
+    form = PlanForm(
+        request.POST or None, recipients=_recipients(programme), pairs=pair_choices(programme)
+    )
     if request.method == "POST":
         permissions.check(request.user, Action.RUN_PLAN, programme)
         if form.is_valid():
@@ -234,7 +237,12 @@ def notice_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(
         request,
         "pairing/notice.html",
-        {"programme": programme, "notice": _notice(programme, number)},
+        {
+            "programme": programme,
+            "notice": _notice(programme, number),
+            # The notice keeps resource codes; the page names them in the user's language.
+            "resources": registry_queries.resource_types().values(),
+        },
     )
 
 

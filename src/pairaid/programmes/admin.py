@@ -1,31 +1,31 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from pairaid.admin_figures import FiguresAdmin, FiguresInline
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(FiguresAdmin):
     list_display = ["slug", "name_en", "kind", "status", "period_start", "programme_date"]
     list_filter = ["kind", "status"]
     search_fields = ["slug", "name_en", "name_zh"]
     filter_horizontal = ["sources"]
 
 
-class CapacityInline(admin.TabularInline):
+class CapacityInline(FiguresInline):
     model = CapacityLine
     extra = 0
     autocomplete_fields = ["source"]
 
 
-class NeedInline(admin.TabularInline):
+class NeedInline(FiguresInline):
     model = NeedLine
     extra = 0
     autocomplete_fields = ["source"]
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(FiguresAdmin):
     list_display = ["region", "role", "programme", "illustrative"]
     list_filter = ["programme", "role"]
     search_fields = ["region__name_en", "region__name_zh", "region__code"]
@@ -34,7 +34,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     inlines = [CapacityInline, NeedInline]
 
 
-class LineAdmin(SimpleHistoryAdmin):
+class LineAdmin(FiguresAdmin):
     list_display = [
         "participant",
         "resource_type",

@@ -52,7 +52,7 @@ class Programme(models.Model):
     programme_date = models.DateField(
         null=True,
         blank=True,
-        help_text="the programme's current date; empty means today (DESIGN.md §2)",
+        help_text=_("the programme's current date; empty means today"),
     )
     # The bundled programmes are Chinese, as the default currency says; others set their own.
     time_zone = models.CharField(
@@ -114,6 +114,8 @@ class Programme(models.Model):
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         ordering = ["-period_start", "slug"]
 
     def __str__(self) -> str:
@@ -150,6 +152,8 @@ class Participant(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "region", "role"], name="one_participation_per_role"
@@ -189,6 +193,8 @@ class CapacityLine(QuantityLine):
     history = HistoricalRecords()
 
     class Meta(QuantityLine.Meta):
+        verbose_name = _("capacity line")
+        verbose_name_plural = _("capacity lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "resource_type", "as_of"], name="one_capacity_per_date"
@@ -206,6 +212,8 @@ class NeedLine(QuantityLine):
     history = HistoricalRecords()
 
     class Meta(QuantityLine.Meta):
+        verbose_name = _("need line")
+        verbose_name_plural = _("need lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "resource_type", "as_of"], name="one_need_per_date"

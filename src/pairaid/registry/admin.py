@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from pairaid.admin_figures import FiguresAdmin, FiguresInline
 from pairaid.registry.models import (
     IndicatorType,
     Region,
@@ -12,20 +12,20 @@ from pairaid.registry.models import (
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(FiguresAdmin):
     list_display = ["key", "kind", "issuer", "date"]
     list_filter = ["kind"]
     search_fields = ["key", "issuer", "title", "url"]
 
 
-class RenameInline(admin.TabularInline):
+class RenameInline(FiguresInline):
     model = RegionRename
     extra = 0
     autocomplete_fields = ["source"]
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(FiguresAdmin):
     list_display = ["name_en", "name_zh", "code", "level", "parent", "latitude", "longitude"]
     list_filter = ["level", "country"]
     search_fields = ["code", "name_en", "name_zh"]
@@ -35,13 +35,13 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorType)
-class IndicatorTypeAdmin(SimpleHistoryAdmin):
+class IndicatorTypeAdmin(FiguresAdmin):
     list_display = ["code", "name_en", "name_zh", "unit"]
     search_fields = ["code", "name_en", "name_zh"]
 
 
 @admin.register(RegionalIndicator)
-class RegionalIndicatorAdmin(SimpleHistoryAdmin):
+class RegionalIndicatorAdmin(FiguresAdmin):
     list_display = ["region", "indicator", "value", "as_of", "source", "certainty", "illustrative"]
     list_filter = ["indicator", "certainty", "illustrative"]
     search_fields = ["region__name_en", "region__name_zh", "region__code"]
@@ -51,7 +51,7 @@ class RegionalIndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ResourceType)
-class ResourceTypeAdmin(SimpleHistoryAdmin):
+class ResourceTypeAdmin(FiguresAdmin):
     list_display = ["code", "kind", "name_en", "name_zh", "unit"]
     list_filter = ["kind"]
     search_fields = ["code", "name_en", "name_zh"]

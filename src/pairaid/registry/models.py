@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pairaid.figures import number
 from pairaid.registry import references
 from pairaid.text_limits import (
     DESCRIPTION_MAX_CHARS,
@@ -39,6 +40,10 @@ class Source(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
     method = limited_text(NOTE_MAX_CHARS, blank=True, help_text="for derived figures: how computed")
     history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self) -> str:
         return self.key
@@ -106,6 +111,8 @@ class Region(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "code"], condition=~Q(code=""), name="region_code_unique"
@@ -151,6 +158,8 @@ class RegionRename(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("region rename")
+        verbose_name_plural = _("region renames")
         constraints = [
             models.UniqueConstraint(fields=["region", "new_code"], name="rename_once"),
         ]
@@ -170,6 +179,8 @@ class IndicatorType(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("indicator type")
+        verbose_name_plural = _("indicator types")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -186,6 +197,8 @@ class RegionalIndicator(Sourced):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("regional indicator")
+        verbose_name_plural = _("regional indicators")
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "indicator", "as_of"], name="one_indicator_value_per_date"
@@ -194,7 +207,7 @@ class RegionalIndicator(Sourced):
         ordering = ["region", "indicator", "as_of"]
 
     def __str__(self) -> str:
-        return f"{self.region.name_en} {self.indicator.code} {self.as_of}: {self.value}"
+        return f"{self.region.name_en} {self.indicator.name_en} {self.as_of}: {number(self.value)}"
 
 
 class ResourceType(models.Model):
@@ -216,6 +229,8 @@ class ResourceType(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("resource type")
+        verbose_name_plural = _("resource types")
         ordering = ["kind", "code"]
 
     def __str__(self) -> str:

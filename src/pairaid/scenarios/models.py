@@ -22,5 +22,9 @@ class LoadedBundle(models.Model):
     loaded_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    class Meta:
+        verbose_name = _("loaded bundle")
+        verbose_name_plural = _("loaded bundles")
+
     def __str__(self) -> str:
         return f"{self.name} {self.data_version}"

@@ -1,27 +1,13 @@
 from django import template
 from django.utils.translation import get_language
 
-from pairaid import labels
+from pairaid import figures, labels
 
 register = template.Library()
 
 
-@register.filter
-def number(value: object, digits: int | None = None) -> str:
-    """A figure for people: thousands separated, unknown shown as an en dash (never 0).
-
-    Without `digits`, up to 4 decimals are kept and trailing zeros dropped.
-    """
-    if value is None or value == "":
-        return "–"
-    try:
-        number_value = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    if digits is None:
-        text = f"{number_value:,.4f}".rstrip("0").rstrip(".")
-        return text if text not in ("-0", "") else "0"
-    return f"{number_value:,.{digits}f}"
+# Figures as people read them (`pairaid.figures`, shared with the admin).
+register.filter("number", figures.number)
 
 
 @register.filter

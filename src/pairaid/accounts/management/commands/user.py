@@ -66,8 +66,7 @@ class Command(commands.Command):
             "memberships__programme", "memberships__region"
         ):
             roles = ", ".join(
-                f"{m.role}@{m.programme.slug}"
-                + (f":{m.region.code or m.region.name_en}" if m.region else "")
+                f"{m.role}@{m.programme.slug}" + (f":{_region_label(m.region)}" if m.region else "")
                 for m in user.memberships.all()
             )
             flags = " admin" if user.is_platform_admin else ""
@@ -96,3 +95,8 @@ class Command(commands.Command):
         user, programme, region = self._target(options)
         account_services.revoke(user=user, programme=programme, role=options["role"], region=region)
         self.stdout.write(f"revoked {options['role']} of {programme.slug} from {user.username}")
+
+
+def _region_label(region: Region) -> str:
+    """A region as the list shows it: its name, and its code beside it where it has one."""
+    return f"{region.name_en} ({region.code})" if region.code else region.name_en

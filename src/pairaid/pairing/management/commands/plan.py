@@ -6,15 +6,16 @@ Exit codes follow `pairaid solve`: 0 optimal or feasible, 1 infeasible or no sol
 import json
 import sys
 from argparse import ArgumentParser
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import CommandError
 
 from pairaid import commands, engine
-from pairaid.engine.report import format_table
+from pairaid.engine.report import figure, format_table
 from pairaid.errors import NotFound, ValidationFailed
+from pairaid.pairing import engine_messages, runs, translate
 from pairaid.pairing import options as plan_options
-from pairaid.pairing import runs, translate
 from pairaid.programmes import services as programme_services
 
 
@@ -102,7 +103,8 @@ class Command(commands.Command):
                     f"  default churn budget: {default['budget']} (the fewest changes that keep "
                     f"{default['share']:.0%} of the best max-min coverage, {default['best']:.4g})"
                 )
-            self.stdout.write(format_table(result))
+            names = translate.participant_names(programme)
+            self.stdout.write(format_table(result, names, _named_text(names)))
         sys.exit(result.exit_code)
 
     def evaluate(self, programme: Any, run_options: plan_options.RunOptions, style: str) -> None:
@@ -122,6 +124,12 @@ class Command(commands.Command):
             "violations": [m.text for m in evaluation.violations],
             "notes": [m.text for m in evaluation.notes],
         }
+        named = _named_text(translate.participant_names(programme))
+        shown = {
+            **notes,
+            "violations": [named(m) for m in evaluation.violations],
+            "notes": [named(m) for m in evaluation.notes],
+        }
         document: dict[str, Any] = {
             "as_of": build.on.isoformat(),
             "pairs": len(plan),
@@ -134,8 +142,15 @@ class Command(commands.Command):
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
             return
         self.stdout.write(f"{programme.slug}: the plan in force as of {build.on}, evaluated")
-        for heading, lines in notes.items():
+        for heading, lines in shown.items():
             for note in lines:
                 self.stdout.write(f"  {heading.replace('_', ' ')}: {note}")
         for name, value in metrics.items():
-            self.stdout.write(f"  {name:28} {value}")
+            self.stdout.write(f"  {name:28} {figure(value)}")
+
+
+def _named_text(names: dict[str, str]) -> Callable[[engine.Message], str]:
+    """An engine message as a person reads it: the participants named, their codes beside the
+    names (the JSON output keeps the engine's ids alone)."""
+    beside = {key: f"{name} ({key})" for key, name in names.items()}
+    return lambda message: engine_messages.render(message.to_dict(), names=beside)

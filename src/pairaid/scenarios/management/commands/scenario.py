@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from pairaid import commands
 from pairaid.errors import Conflict, NotFound, ValidationFailed
+from pairaid.registry.queries import names_beside_codes
 from pairaid.scenarios import services as scenario_services
 
 
@@ -53,7 +54,8 @@ class Command(commands.Command):
                 self.stderr.write(f"  {problem}")
             raise CommandError("nothing was written", returncode=2) from None
         except (Conflict, NotFound) as error:
-            raise CommandError(str(error), returncode=1) from None
+            text = str(error)
+            raise CommandError(names_beside_codes([text]).text(text), returncode=1) from None
 
     def list_bundles(self) -> None:
         rows = scenario_services.list_bundles()
@@ -85,5 +87,7 @@ class Command(commands.Command):
             )
             return
         self.stdout.write(f"{report.outcome} {report.name} {report.data_version}:")
-        for line in report.summary():
-            self.stdout.write(f"  {line}")
+        lines = report.summary()
+        naming = names_beside_codes(lines)  # the changed rows' regions by name, code beside
+        for line in lines:
+            self.stdout.write(f"  {naming.text(line)}")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0005_text_limits'),
+        ('programmes', '0006_model_names_in_both_languages'),
     ]
 
     operations = [

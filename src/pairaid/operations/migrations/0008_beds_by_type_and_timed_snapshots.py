@@ -98,8 +98,8 @@ def _sum(values):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("operations", "0006_labels_in_words"),
-        ("programmes", "0006_programme_time_zone_and_report_deadline"),
+        ("operations", "0007_model_names_in_both_languages"),
+        ("programmes", "0007_programme_time_zone_and_report_deadline"),
     ]
 
     operations = [
@@ -155,8 +155,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "Beds of a type",
-                "verbose_name_plural": "Beds by type",
+                "verbose_name": "beds of a type",
+                "verbose_name_plural": "beds by type",
                 "ordering": ["facility", "bed_type"],
                 "constraints": [
                     models.UniqueConstraint(
@@ -199,6 +199,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["snapshot", "bed_type"],
+                "verbose_name": "reported beds of a type",
+                "verbose_name_plural": "reported beds by type",
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("snapshot", "bed_type"), name="snapshot_beds_unique"
