@@ -1,6 +1,7 @@
 """GET /p/<slug>/map.json: the overview's map data, fetched by the page rather than embedded."""
 
 import datetime
+import gzip
 from typing import Any
 
 import pytest
@@ -143,3 +144,18 @@ def test_a_finer_view_gets_more_detail(client: Any, people: dict[str, Any]) -> N
 def test_a_bad_view_is_refused(client: Any, people: dict[str, Any], asked: str) -> None:
     client.force_login(people["observer"])
     assert client.get(f"/p/hubei-2020/boundaries.json?{asked}").status_code == 400
+
+
+def test_the_map_is_compressed_for_a_browser_that_asks(client: Any, people: dict[str, Any]) -> None:
+    client.force_login(people["observer"])
+    for url in ("/p/hubei-2020/map.json", "/p/hubei-2020/boundaries.json?detail=420000"):
+        plain = client.get(url)
+        packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert "Content-Encoding" not in plain
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content) / 3
+        revalidated = client.get(
+            url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]}
+        )
+        assert revalidated.status_code == 304
