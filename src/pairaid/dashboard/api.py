@@ -16,14 +16,13 @@ from pairaid import api_cache
 from pairaid.accounts import permissions
 from pairaid.api_fields import Pages
 from pairaid.dashboard import services as dashboard_services
-from pairaid.errors import Problem, ValidationFailed
+from pairaid.operations.api import common
 from pairaid.operations.api.common import PAGE_SIZE
 from pairaid.operations.api.gaps import GapOut, gap_out
 from pairaid.operations.queries import handover
 from pairaid.pairing import coverage
 from pairaid.pairing.api import LooseEndOut, loose_end_out
 from pairaid.programmes.models import Participant, Programme
-from pairaid.registry.models import ResourceType
 
 router = Router(tags=["overview"])
 
@@ -109,10 +108,8 @@ def get_overview(
 
 
 def _resource_code(code: str) -> str:
-    """The resource filter, checked like the page's: empty for every resource."""
-    if code and not ResourceType.objects.filter(code=code).exists():
-        raise ValidationFailed([Problem(f"unknown resource type {code!r}", column="resource_type")])
-    return code
+    """The resource filter, checked as a payload's resource type is: empty for every resource."""
+    return common.resource(code).code if code else ""
 
 
 def _full_references(programme: Programme) -> dict[str, str]:
