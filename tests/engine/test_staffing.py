@@ -48,7 +48,7 @@ def oracle(open_beds, ventilators, staff, ratios):
 
     best = None
     for counts in itertools.product(*(range(caps[t] + 1) for t in order)):
-        vector = dict(zip(order, counts))
+        vector = dict(zip(order, counts, strict=True))
         ok = (
             demand(vector, "doctors_per_bed", ICU_BED_TYPES) <= staff["icu_doctor"]
             and demand(vector, "nurses_per_bed", ICU_BED_TYPES) <= staff["icu_nurse"]
@@ -58,7 +58,7 @@ def oracle(open_beds, ventilators, staff, ratios):
         )
         if ok and (best is None or counts > best):
             best = counts
-    found = dict(zip(order, best))
+    found = dict(zip(order, best, strict=True))
     return {t: None if open_beds[t] is None else found[t] for t in BED_TYPES}
 
 
