@@ -16,8 +16,9 @@ from pairaid.operations.api import (
     reports,
     requests,
     teams,
+    transfers,
 )
 
 router = Router()
-for room in (requests, funds, teams, facilities, reports, contacts, gaps, league):
+for room in (requests, funds, teams, facilities, transfers, reports, contacts, gaps, league):
     router.add_router("", room.router)

@@ -19,6 +19,7 @@ from pairaid.errors import NotFound
 from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.operations.queries import facilities as facility_queries
+from pairaid.operations.queries import occupancy
 from pairaid.operations.services import facilities as facility_services
 from pairaid.programmes.models import Participant, Programme
 
@@ -75,6 +76,19 @@ class SnapshotOut(Schema):
     illustrative: bool
 
 
+class BedsNowOut(Schema):
+    """One bed type now: the latest snapshot moved by the arrivals, departures, admissions and
+    discharges recorded since; beds reserved by transfers accepted but not arrived."""
+
+    open: int | None = Field(description="beds open in the latest snapshot")
+    occupied: int | None = Field(description="occupied now (None: never reported)")
+    reserved: int = Field(description="held for accepted transfers not yet arrived")
+    free: int | None = Field(description="open − occupied − reserved (negative: surge)")
+    reported_at: datetime.datetime | None = Field(description="the snapshot it starts from")
+    as_of: datetime.datetime | None = Field(description="last moved, in programme time")
+    age_minutes: int | None = Field(description="minutes since as_of, in programme time")
+
+
 class FacilityOut(Schema):
     id: int
     version: int
@@ -85,6 +99,7 @@ class FacilityOut(Schema):
     ventilators: int | None
     illustrative: bool
     latest_snapshot: SnapshotOut | None
+    occupancy: dict[str, BedsNowOut] = Field(description="beds now per bed type")
 
 
 class ResponsibilityOut(FacilityOut):
@@ -108,8 +123,24 @@ def _snapshot_out(s: FacilitySnapshot, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _facility_out(f: Facility) -> dict[str, Any]:
+def _beds_now_out(b: occupancy.BedsNow, programme: Programme) -> dict[str, Any]:
+    zone = programme.zone()
+    age = occupancy.age(programme, b.as_of)
+    return {
+        "open": b.open,
+        "occupied": b.occupied,
+        "reserved": b.reserved,
+        "free": b.free,
+        "reported_at": b.reported_at.astimezone(zone) if b.reported_at else None,
+        "as_of": b.as_of.astimezone(zone) if b.as_of else None,
+        "age_minutes": None if age is None else int(age.total_seconds() // 60),
+    }
+
+
+def _facility_out(f: Facility, beds_now: list[occupancy.BedsNow] | None = None) -> dict[str, Any]:
     latest = facility_queries.latest_snapshot(f)
+    if beds_now is None:
+        beds_now = occupancy.occupancy([f])[f.pk]
     return {
         "id": f.pk,
         "version": f.version,
@@ -120,12 +151,13 @@ def _facility_out(f: Facility) -> dict[str, Any]:
         "ventilators": f.ventilators,
         "illustrative": f.illustrative,
         "latest_snapshot": _snapshot_out(latest, f.programme.zone()) if latest else None,
+        "occupancy": {b.bed_type: _beds_now_out(b, f.programme) for b in beds_now},
     }
 
 
 def _responsibility_out(row: facility_queries.Responsibility) -> dict[str, Any]:
     return {
-        **_facility_out(row.facility),
+        **_facility_out(row.facility, row.beds_now),
         "donors": row.donor_references,
         "teams": row.teams,
         "uncovered": row.uncovered,
