@@ -191,6 +191,14 @@ def test_cancelling_frees_the_reserved_beds(sites, people):
         move(transfer, "arrange_transport", people["recipient"])
 
 
+def test_a_move_is_not_dated_before_the_one_it_follows(sites, people):
+    transfer = request(sites, people)
+    move(transfer, "accept", people["recipient"], hour=11)
+    with pytest.raises(ValidationFailed, match="before the transfer's last move") as refused:
+        move(transfer, "arrange_transport", people["recipient"], hour=10)
+    assert refused.value.problems[0].column == "at"
+
+
 def test_an_unknown_move_names_the_field(sites, people):
     with pytest.raises(ValidationFailed) as refused:
         move(request(sites, people), "teleport", people["recipient"])
@@ -202,7 +210,7 @@ def test_occupancy_moves_from_the_snapshot_and_a_later_snapshot_resets_it(sites,
     transfer = request(sites, people, count=2)
     move(transfer, "accept", people["recipient"])
     move(transfer, "arrange_transport", people["recipient"])
-    move(transfer, "set_off", people["recipient"], hour=9)
+    move(transfer, "set_off", people["recipient"], hour=10)
     move(transfer, "arrive", people["recipient"], hour=10)
     assert icu_now(receiver).occupied == 8
     transfer_services.record_movement(
@@ -230,7 +238,7 @@ def test_a_facility_without_a_report_has_unknown_occupancy_and_accepts_only_in_s
         origin=other, receiving_facility=unknown, acuity="icu", requested=1, user=people["admin"]
     )
     with pytest.raises(ValidationFailed, match="unknown"):
-        move(transfer, "accept", people["recipient"])
+        transfer_services.move(transfer=transfer, name="accept", user=people["recipient"])
 
 
 def test_by_hand_movements_are_admissions_or_discharges(sites, people):

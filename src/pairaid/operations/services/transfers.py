@@ -134,7 +134,7 @@ def _user(user: Any) -> Any:
 def _now(transfer_or_programme: Any, at: datetime.datetime | None) -> datetime.datetime:
     programme = getattr(transfer_or_programme, "programme", transfer_or_programme)
     if at is None:
-        return programme.now()  # type: ignore[no-any-return]
+        return programme.now()
     return at if at.tzinfo else at.replace(tzinfo=programme.zone())
 
 
@@ -259,6 +259,13 @@ def move(
     )
     _refuse_out_of_order(transfer, name, step)
     moment = _now(transfer, at)
+    if moment < transfer.updated_at:
+        # The history reads in time order: a move cannot come before the one it follows.
+        raise _problem(
+            gettext("must not be before the transfer's last move (%(moment)s)")
+            % {"moment": transfer.updated_at.astimezone(transfer.programme.zone()).isoformat()},
+            "at",
+        )
     recorded = count
     if name == "accept":
         recorded = _accept(transfer, count, reason)
@@ -289,15 +296,15 @@ def _refuse_out_of_order(transfer: Transfer, name: str, step: Move) -> None:
             gettext("transfer %(number)s stays within one region; it needs no approval")
             % {"number": number}
         )
-    if name in ("accept", "decline") and transfer.cross_region:
-        if transfer.status == Status.REQUESTED:
-            raise Conflict(
-                gettext(
-                    "transfer %(number)s crosses regions: the coordinator approves it before "
-                    "the receiving facility decides"
-                )
-                % {"number": number}
+    unapproved = transfer.cross_region and transfer.status == Status.REQUESTED
+    if name in ("accept", "decline") and unapproved:
+        raise Conflict(
+            gettext(
+                "transfer %(number)s crosses regions: the coordinator approves it before "
+                "the receiving facility decides"
             )
+            % {"number": number}
+        )
     if transfer.status in step.sources:
         return
     if name == "arrive" and transfer.status in (Status.ACCEPTED, Status.TRANSPORT_ARRANGED):
@@ -360,11 +367,13 @@ def _movement(
     at: datetime.datetime,
     user: Any,
 ) -> None:
+    # Only accepted transfers move (MOVES): their count is set.
+    moved = transfer.accepted or 0
     BedMovement.objects.create(
         facility=facility,
         bed_type=transfer.acuity,
         kind=kind,
-        count=transfer.accepted,
+        count=moved,
         recorded_at=at,
         transfer=transfer,
         recorded_by=_user(user),
