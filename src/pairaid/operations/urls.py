@@ -9,6 +9,7 @@ from pairaid.operations.views import (
     reports,
     requests,
     teams,
+    transfers,
     workbook,
 )
 
@@ -38,6 +39,13 @@ urlpatterns = [
     path("p/<slug:slug>/teams/<int:team_id>/deploy", teams.deploy, name="deploy"),
     path("p/<slug:slug>/deployments/<int:deployment_id>/<str:step>", teams.move, name="move"),
     path("p/<slug:slug>/facilities/", facilities.facilities, name="facilities"),
+    path("p/<slug:slug>/transfers/", transfers.transfers, name="transfers"),
+    path("p/<slug:slug>/transfers/queue", transfers.count_queue, name="count_queue"),
+    path(
+        "p/<slug:slug>/transfers/<int:number>/<str:name>",
+        transfers.move,
+        name="move_transfer",
+    ),
     path("p/<slug:slug>/contacts/", contacts.contacts, name="contacts"),
     path("p/<slug:slug>/funds/", funds.funds, name="funds"),
     path("p/<slug:slug>/reports/", reports.reports, name="reports"),
