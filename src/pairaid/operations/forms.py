@@ -551,7 +551,7 @@ class TransferForm(PageForm):
     ("queue-<participant id>"), to any facility of the programme. The view fills the choices;
     the service checks the user's standing for the origin."""
 
-    origin = forms.ChoiceField(label=_("From"))
+    origin = forms.ChoiceField(label=pgettext_lazy("transfer origin", "From"))
     receiving_facility = forms.TypedChoiceField(coerce=int, label=_("Receiving facility"))
     acuity = column(Transfer, "acuity")
     requested = column(Transfer, "requested")

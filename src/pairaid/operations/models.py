@@ -578,7 +578,7 @@ class Transfer(models.Model):
     personal data. Its moves are services.transfers.MOVES; each is kept in TransferEvent."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("requested")
+        REQUESTED = "requested", pgettext_lazy("transfer status", "requested")
         APPROVED = "approved", _("approved by the coordinator")
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
