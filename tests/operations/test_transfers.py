@@ -11,7 +11,7 @@ from pairaid.accounts import services as account_services
 from pairaid.accounts.models import User
 from pairaid.errors import Conflict, Forbidden, ValidationFailed
 from pairaid.operations.models import BedMovement, Facility, Transfer
-from pairaid.operations.queries import occupancy
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.services import transfers as transfer_services
 from pairaid.registry.models import Region
@@ -57,8 +57,8 @@ def sites(hubei):  # type: ignore[no-untyped-def]
     }
 
 
-def icu_now(facility: Facility) -> occupancy.BedsNow:
-    return occupancy.beds_now(facility, "icu")
+def icu_now(facility: Facility) -> transfer_queries.BedsNow:
+    return transfer_queries.beds_now(facility, "icu")
 
 
 def request(sites, people, to="receiver", count=3):  # type: ignore[no-untyped-def]
@@ -281,15 +281,15 @@ def test_the_community_queue_is_its_latest_count_less_the_patients_sent_since(si
     assert from_queue.sending_facility is None
     move(from_queue, "accept", officer, count=10, reason="field beds")
     move(from_queue, "arrange_transport", officer)
-    assert occupancy.queue_now(huanggang, "oxygen").waiting == 30  # not yet departed
+    assert transfer_queries.queue_now(huanggang, "oxygen").waiting == 30  # not yet departed
     move(from_queue, "set_off", officer, hour=11)
-    queue = occupancy.queue_now(huanggang, "oxygen")
+    queue = transfer_queries.queue_now(huanggang, "oxygen")
     assert (queue.counted, queue.departed, queue.waiting) == (30, 10, 20)
     # A new count at noon already leaves out those who went.
     transfer_services.record_queue(
         recipient=huanggang, acuity="oxygen", waiting=25, user=officer, at=at(12)
     )
-    assert occupancy.queue_now(huanggang, "oxygen").waiting == 25
+    assert transfer_queries.queue_now(huanggang, "oxygen").waiting == 25
     assert not BedMovement.objects.filter(kind="departure").exists()  # a queue has no beds
 
 

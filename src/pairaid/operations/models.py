@@ -513,7 +513,7 @@ class BedMovement(models.Model):
     """A count of patients that moved into or out of a facility's beds of one type at a moment:
     the one ledger that moves occupancy between snapshots. Occupancy now = the latest
     snapshot's occupied + arrivals and admissions − departures and discharges recorded since its
-    `reported_at` (queries.occupancy). A transfer writes its departure (set off from a sending
+    `reported_at` (queries.transfers). A transfer writes its departure (set off from a sending
     facility) and its arrival here; admissions and discharges are recorded by hand."""
 
     class Kind(models.TextChoices):
@@ -552,7 +552,7 @@ class BedMovement(models.Model):
 class QueueEntry(models.Model):
     """A recipient region's community queue of one acuity, counted by hand at a moment: the
     patients waiting outside hospitals for a bed of that type. The queue now = the latest
-    entry − the patients transferred out of the queue (set off) since (queries.occupancy)."""
+    entry − the patients transferred out of the queue (set off) since (queries.transfers)."""
 
     recipient = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="queue")
     acuity = models.CharField(max_length=20, choices=BED_TYPE_CHOICES)

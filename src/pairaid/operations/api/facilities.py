@@ -19,7 +19,7 @@ from pairaid.errors import NotFound
 from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.operations.queries import facilities as facility_queries
-from pairaid.operations.queries import occupancy
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.programmes.models import Participant, Programme
 
@@ -123,9 +123,9 @@ def _snapshot_out(s: FacilitySnapshot, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _beds_now_out(b: occupancy.BedsNow, programme: Programme) -> dict[str, Any]:
+def _beds_now_out(b: transfer_queries.BedsNow, programme: Programme) -> dict[str, Any]:
     zone = programme.zone()
-    age = occupancy.age(programme, b.as_of)
+    age = transfer_queries.age(programme, b.as_of)
     return {
         "open": b.open,
         "occupied": b.occupied,
@@ -137,10 +137,12 @@ def _beds_now_out(b: occupancy.BedsNow, programme: Programme) -> dict[str, Any]:
     }
 
 
-def _facility_out(f: Facility, beds_now: list[occupancy.BedsNow] | None = None) -> dict[str, Any]:
+def _facility_out(
+    f: Facility, beds_now: list[transfer_queries.BedsNow] | None = None
+) -> dict[str, Any]:
     latest = facility_queries.latest_snapshot(f)
     if beds_now is None:
-        beds_now = occupancy.occupancy([f])[f.pk]
+        beds_now = transfer_queries.occupancy([f])[f.pk]
     return {
         "id": f.pk,
         "version": f.version,

@@ -17,7 +17,7 @@ from pairaid.engine.beds import BED_TYPES
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant
 from pairaid.operations.models import BedMovement, Facility, QueueEntry, Transfer
-from pairaid.operations.queries import occupancy
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.operations.services import transfers as transfer_services
 from pairaid.programmes.models import Participant, Programme
 
@@ -299,7 +299,7 @@ class QueueOut(Schema):
     departed: int = Field(description="patients transferred out of the queue since the count")
 
 
-def _queue_out(q: occupancy.QueueNow, zone: ZoneInfo) -> dict[str, Any]:
+def _queue_out(q: transfer_queries.QueueNow, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "recipient": q.recipient.region.reference,
         "acuity": q.acuity,
@@ -319,7 +319,7 @@ def _queue_out(q: occupancy.QueueNow, zone: ZoneInfo) -> dict[str, Any]:
 def community_queue(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     programme = permissions.programme_for(request.user, slug)
     zone = programme.zone()
-    return [_queue_out(q, zone) for q in occupancy.community_queue(programme)]
+    return [_queue_out(q, zone) for q in transfer_queries.community_queue(programme)]
 
 
 @router.post(
@@ -338,7 +338,7 @@ def record_queue(request: HttpRequest, slug: str, payload: QueueIn) -> Status:
         user=request.user,
         at=payload.at,
     )
-    now = occupancy.queue_now(recipient, entry.acuity)
+    now = transfer_queries.queue_now(recipient, entry.acuity)
     if now is None:  # the count just recorded is the queue's latest: never absent
         raise NotFound(f"no queue of {payload.acuity} in {payload.recipient}")
     return Status(201, _queue_out(now, programme.zone()))

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from pairaid.engine.beds import BED_TYPES
 from pairaid.labels import local_name
 from pairaid.operations.models import Deployment, Facility, FacilitySnapshot, SnapshotBeds
-from pairaid.operations.queries import occupancy
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.programmes.models import Programme
 
 
@@ -22,8 +22,8 @@ class Responsibility:
     deployments: list[Deployment] = field(default_factory=list)
     # The programme's latest reporting deadline (aware), by which today's report was due.
     deadline: datetime.datetime | None = None
-    # Its beds now per bed type (occupancy.occupancy): the latest snapshot moved since.
-    beds_now: list[occupancy.BedsNow] = field(default_factory=list)
+    # Its beds now per bed type (queries.transfers.occupancy): the latest snapshot moved since.
+    beds_now: list[transfer_queries.BedsNow] = field(default_factory=list)
 
     @property
     def overdue(self) -> bool:
@@ -80,7 +80,7 @@ def facilities(programme: Programme) -> Any:
 def latest_snapshot(facility: Facility) -> FacilitySnapshot | None:
     """A facility of `facilities` at its latest report, if any was recorded. The report as it
     stands; occupancy now (the report moved by arrivals, departures, admissions and discharges
-    since, less the beds accepted transfers reserve) is `occupancy.occupancy`."""
+    since, less the beds accepted transfers reserve) is `queries.transfers.occupancy`."""
     snapshots = list(facility.snapshots.all())
     return snapshots[-1] if snapshots else None
 
@@ -132,7 +132,7 @@ def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Respo
             by_facility[d.facility_id].append(d)
     deadline = programme_deadline(programme)
     rows = list(facilities(programme))
-    beds_now = occupancy.occupancy(rows)
+    beds_now = transfer_queries.occupancy(rows)
     return [
         Responsibility(
             f,

@@ -24,7 +24,7 @@ from pairaid.operations.models import (
     Transfer,
     TransferEvent,
 )
-from pairaid.operations.queries import occupancy
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant
 from pairaid.refusals import MORE_THAN_ZERO, ZERO_OR_MORE
@@ -339,7 +339,7 @@ def _accept(transfer: Transfer, count: int | None, surge_reason: str) -> int:
             % {"requested": transfer.requested},
             "count",
         )
-    beds = occupancy.beds_now(transfer.receiving_facility, transfer.acuity)
+    beds = transfer_queries.beds_now(transfer.receiving_facility, transfer.acuity)
     if (beds.free is None or accepted > beds.free) and not surge_reason.strip():
         free = (
             gettext("unknown (no report of its beds of this type)")

@@ -17,7 +17,7 @@ from pairaid.forms import refusals_on, submitted, valid
 from pairaid.labels import local_name
 from pairaid.operations.forms import QueueForm, TransferForm, TransferMoveForm
 from pairaid.operations.models import BED_TYPE_CHOICES, Facility, Transfer
-from pairaid.operations.queries import occupancy
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.operations.services import transfers as transfer_services
 from pairaid.programmes.models import Participant, Programme
 
@@ -140,7 +140,7 @@ def transfers(request: HttpRequest, slug: str) -> HttpResponse:
             "bed_labels": dict(BED_TYPE_CHOICES),
             "form": form,
             "may_request": bool(origins),
-            "queue": occupancy.community_queue(programme),
+            "queue": transfer_queries.community_queue(programme),
             "queue_form": QueueForm(recipients=counted) if counted else None,
         },
         status=400 if form.is_bound else 200,
