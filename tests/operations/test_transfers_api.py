@@ -152,3 +152,13 @@ def test_an_unknown_move_is_refused(client, keys, sites):
     response = post(client, keys, "transfers/1/teleport", {})
     assert response.status_code == 400 and "unknown move" in response.json()["detail"][0]
     assert post(client, keys, "transfers/9/accept", {}).status_code == 404
+
+
+def test_a_time_out_of_any_plausible_year_names_its_field(client, keys, sites):
+    response = post(
+        client,
+        keys,
+        "community-queue",
+        {"recipient": "CN:421100", "acuity": "icu", "waiting": 1, "at": "0001-01-01T00:00:00"},
+    )
+    assert response.status_code == 400 and "at" in response.json()["detail"][0]

@@ -25,6 +25,7 @@ from pairaid.operations.models import (
     TransferEvent,
 )
 from pairaid.operations.queries import transfers as transfer_queries
+from pairaid.operations.services.facilities import REPORTED_YEARS
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant
 from pairaid.refusals import MORE_THAN_ZERO, ZERO_OR_MORE
@@ -131,10 +132,18 @@ def _user(user: Any) -> Any:
     return user if getattr(user, "pk", None) else None
 
 
-def _now(transfer_or_programme: Any, at: datetime.datetime | None) -> datetime.datetime:
-    programme = getattr(transfer_or_programme, "programme", transfer_or_programme)
+def _now(of: Any, at: datetime.datetime | None) -> datetime.datetime:
+    """When a move or a count happened: `at` (naive: programme time), else the programme's
+    present moment. `of` is the programme or a row of it."""
+    programme = getattr(of, "programme", of)
     if at is None:
         return programme.now()
+    if not REPORTED_YEARS[0] <= at.year <= REPORTED_YEARS[1]:  # before any zone arithmetic
+        raise _problem(
+            gettext("must be a time between the years %(first)s and %(last)s")
+            % {"first": REPORTED_YEARS[0], "last": REPORTED_YEARS[1]},
+            "at",
+        )
     return at if at.tzinfo else at.replace(tzinfo=programme.zone())
 
 
