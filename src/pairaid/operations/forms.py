@@ -578,9 +578,7 @@ class TransferForm(PageForm):
 class TransferMoveForm(PageForm):
     """One move of a transfer from its row: the patients accepted (accept only) and a reason."""
 
-    count = forms.IntegerField(
-        required=False, min_value=1, label=_("Patients accepted"), error_messages={}
-    )
+    count = forms.IntegerField(required=False, min_value=1, label=_("Patients accepted"))
     reason = forms.CharField(
         required=False, max_length=NOTE_MAX_CHARS, widget=forms.TextInput, label=_("Reason")
     )

@@ -348,6 +348,9 @@ def _accept(transfer: Transfer, count: int | None, surge_reason: str) -> int:
             % {"requested": transfer.requested},
             "count",
         )
+    # The receiving facility is locked: two transfers accepted there at once are decided one
+    # after the other, the second seeing the beds the first reserved.
+    Facility.objects.select_for_update().only("pk").get(pk=transfer.receiving_facility_id)
     beds = transfer_queries.beds_now(transfer.receiving_facility, transfer.acuity)
     if (beds.free is None or accepted > beds.free) and not surge_reason.strip():
         free = (
