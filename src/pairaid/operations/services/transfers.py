@@ -257,7 +257,7 @@ def move(
     step = MOVES[name]
     # Locked: two officers deciding at once are served one after the other.
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("programme", "sending__region", "sending_facility__recipient")
         .select_related("receiving_facility__recipient__region")
         .get(pk=transfer.pk)
