@@ -43,6 +43,7 @@ from pairaid.operations.models import (
     Shipment,
     Team,
 )
+from pairaid.operations.services.transfers import MOVES
 from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
 from pairaid.pairing.models import PairingNotice
@@ -95,12 +96,16 @@ def _known(programme: Programme, target: Any) -> Known:
             "notice": ids(PairingNotice, programme=programme),
             "reference": regions[:10],
             "step": ["dispatch", "arrival", "end"],
+            "move": list(MOVES),
         },
         body={
             "recipient": regions,
             "donor": regions,
             "resource_type": list(ResourceType.objects.values_list("code", flat=True)),
             "team": ids(Team, programme=programme),
+            "from_facility": ids(Facility, programme=programme),
+            "receiving_facility": ids(Facility, programme=programme),
+            "from_queue": regions,
         },
     )
 

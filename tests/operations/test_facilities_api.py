@@ -40,6 +40,19 @@ def test_registering_a_facility(client, keys, role):
             "staff": {"doctor": 120, "icu_nurse": 240},
             "illustrative": False,
             "latest_snapshot": None,
+            # Never reported: every bed type's figures now are unknown, none reserved.
+            "occupancy": {
+                bed_type: {
+                    "open": None,
+                    "occupied": None,
+                    "reserved": 0,
+                    "free": None,
+                    "reported_at": None,
+                    "as_of": None,
+                    "age_minutes": None,
+                }
+                for bed_type in ("general", "oxygen", "icu", "icu_ventilated")
+            },
         }
 
 
@@ -126,6 +139,12 @@ def test_snapshots_are_listed_latest_first_and_a_day_recorded_again_is_replaced(
     ]
     facilities = call(client, keys, "observer", "get", f"{BASE}/facilities").json()["items"]
     assert facilities[0]["latest_snapshot"]["beds"] == {"general": {"open": 800, "occupied": 790}}
+    general = facilities[0]["occupancy"]["general"]
+    assert (general["occupied"], general["free"], general["as_of"]) == (
+        790,
+        10,
+        "2020-02-11T10:00:00+08:00",
+    )
 
 
 def test_occupied_beyond_open_is_kept_as_a_reported_surge(client, keys, hospital):

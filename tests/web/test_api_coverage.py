@@ -73,6 +73,11 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "operations:facilities": _operations("operations", "list_facilities", "register_facility"),
     "operations:care_ratios": _operations("operations", "get_care_ratios", "set_care_ratios"),
     "operations:snapshot": _operations("operations", "record_snapshot", "list_snapshots"),
+    "operations:transfers": _operations(
+        "operations", "list_transfers", "request_transfer", "get_transfer", "community_queue"
+    ),
+    "operations:move_transfer": _operations("operations", "move_transfer"),
+    "operations:count_queue": _operations("operations", "record_queue"),
     "operations:reports": _operations(
         "operations", "report_summary", "list_reports", "file_report"
     ),

@@ -9,7 +9,7 @@ an object in a programme the user cannot see answers 404 (NotFound).
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
@@ -37,6 +37,14 @@ class Action(StrEnum):
     PLEDGE = "pledge"  # a donor region's pledges, shipments and disbursements
     MANAGE_TEAMS = "manage_teams"  # a donor region's teams and deployments
     EDIT_CARE_RATIOS = "edit_care_ratios"  # the programme's care-ratio table
+    # Patient transfers (operations.transfers): each is checked for the facility (or, for a
+    # community queue, the region) on its side of the transfer, through `check_for_facility`.
+    REQUEST_TRANSFER = "request_transfer"  # the sending side asks for placement
+    APPROVE_TRANSFER = "approve_transfer"  # the coordinator approves a cross-region transfer
+    RECEIVE_TRANSFER = "receive_transfer"  # the receiving side accepts, declines, confirms arrival
+    SEND_TRANSFER = "send_transfer"  # the sending side arranges transport, sets off
+    CANCEL_TRANSFER = "cancel_transfer"  # the sending side (or the coordinator) calls it off
+    RECORD_QUEUE = "record_queue"  # a recipient region's community queue, by hand
 
 
 Role = Membership.Role
@@ -50,6 +58,7 @@ COORDINATOR_ONLY = frozenset(
         Action.MANAGE_ACCOUNTS,
         Action.VIEW_HISTORY,
         Action.EDIT_CARE_RATIOS,
+        Action.APPROVE_TRANSFER,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.
@@ -61,6 +70,11 @@ REGION_ACTIONS = {
     Action.MANAGE_FACILITIES: Role.RECIPIENT_OFFICER,
     Action.PLEDGE: Role.DONOR_OFFICER,
     Action.MANAGE_TEAMS: Role.DONOR_OFFICER,
+    Action.REQUEST_TRANSFER: Role.RECIPIENT_OFFICER,
+    Action.RECEIVE_TRANSFER: Role.RECIPIENT_OFFICER,
+    Action.SEND_TRANSFER: Role.RECIPIENT_OFFICER,
+    Action.CANCEL_TRANSFER: Role.RECIPIENT_OFFICER,
+    Action.RECORD_QUEUE: Role.RECIPIENT_OFFICER,
 }
 
 
@@ -160,6 +174,43 @@ def check(user: Any, action: Action, programme: Programme, region_id: int | None
             gettext("you may not %(action)s in %(slug)s")
             % {"action": action.value.replace("_", " "), "slug": programme.slug}
         )
+
+
+class OfRegion(Protocol):
+    """A facility as this module sees it: the recipient whose region it belongs to."""
+
+    @property
+    def recipient(self) -> Any: ...
+
+
+def _facility_region(facility: OfRegion | None, region_id: int | None) -> int | None:
+    return facility.recipient.region_id if facility is not None else region_id
+
+
+def can_for_facility(
+    user: Any,
+    action: Action,
+    programme: Programme,
+    facility: OfRegion | None,
+    *,
+    region_id: int | None = None,
+) -> bool:
+    """Whether the user may do `action` for a facility (None: for the region `region_id` as a
+    whole, e.g. its community queue). Every transfer permission asks here, so that a role
+    scoped to one facility is added in this one place."""
+    return can(user, action, programme, _facility_region(facility, region_id))
+
+
+def check_for_facility(
+    user: Any,
+    action: Action,
+    programme: Programme,
+    facility: OfRegion | None,
+    *,
+    region_id: int | None = None,
+) -> None:
+    """`check` for a facility (None: for the region `region_id`); see `can_for_facility`."""
+    check(user, action, programme, _facility_region(facility, region_id))
 
 
 def check_writer(user: Any, programme: Programme) -> None:

@@ -1,8 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from pairaid.admin_figures import FiguresAdmin, FiguresInline
 from pairaid.operations.models import (
     CareRatio,
+    BedMovement,
     Contact,
     DailyReport,
     Deployment,
@@ -14,12 +18,15 @@ from pairaid.operations.models import (
     FacilityStaff,
     FundCommitment,
     Pledge,
+    QueueEntry,
     Request,
     RequestLine,
     Shipment,
     SnapshotBeds,
     Team,
     TeamMember,
+    Transfer,
+    TransferEvent,
 )
 
 
@@ -159,3 +166,42 @@ class DailyReportAdmin(FiguresAdmin):
     list_display = ["team", "date", *DailyReport.FIGURES]
     list_filter = ["team__programme"]
     date_hierarchy = "date"
+
+
+class ReadOnly:
+    """Shown, never changed here: a transfer moves only through its state machine
+    (services.transfers.MOVES), which keeps its history and its beds' ledger in step."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TransferEventInline(ReadOnly, admin.TabularInline):
+    model = TransferEvent
+    extra = 0
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnly, admin.ModelAdmin):
+    # No edit history of its own: a transfer's moves are its history (TransferEvent).
+    list_display = ["number", "sending", "receiving_facility", "acuity", "requested", "status"]
+    list_filter = ["programme", "status"]
+    inlines = [TransferEventInline]
+
+
+@admin.register(BedMovement)
+class BedMovementAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["facility", "bed_type", "kind", "count", "recorded_at"]
+    list_filter = ["facility__programme", "kind"]
+
+
+@admin.register(QueueEntry)
+class QueueEntryAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "acuity", "waiting", "recorded_at"]
+    list_filter = ["recipient__programme"]

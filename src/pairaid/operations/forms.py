@@ -48,12 +48,14 @@ from pairaid.operations.models import (
     FacilityStaff,
     FundCommitment,
     Pledge,
+    QueueEntry,
     Request,
     RequestLine,
     Shipment,
     SnapshotBeds,
     Team,
     TeamMember,
+    Transfer,
 )
 from pairaid.operations.queries import contacts as contact_queries
 from pairaid.programmes.models import Participant, Programme
@@ -621,3 +623,51 @@ _declare(
         )
     },
 )
+class TransferForm(PageForm):
+    """A transfer request: from one of the user's facilities or its region's community queue
+    ("queue-<participant id>"), to any facility of the programme. The view fills the choices;
+    the service checks the user's standing for the origin."""
+
+    origin = forms.ChoiceField(label=pgettext_lazy("transfer origin", "From"))
+    receiving_facility = forms.TypedChoiceField(coerce=int, label=_("Receiving facility"))
+    acuity = column(Transfer, "acuity")
+    requested = column(Transfer, "requested")
+    reference = column(Transfer, "reference", required=False)
+    note = forms.CharField(
+        required=False, max_length=NOTE_MAX_CHARS, widget=forms.TextInput, label=_("Note")
+    )
+
+    QUEUE = "queue-"
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        origins: list[tuple[str, str]],
+        receivers: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["origin"].choices = origins  # type: ignore[attr-defined]
+        self.fields["receiving_facility"].choices = receivers  # type: ignore[attr-defined]
+
+
+class TransferMoveForm(PageForm):
+    """One move of a transfer from its row: the patients accepted (accept only) and a reason."""
+
+    count = forms.IntegerField(required=False, min_value=1, label=_("Patients accepted"))
+    reason = forms.CharField(
+        required=False, max_length=NOTE_MAX_CHARS, widget=forms.TextInput, label=_("Reason")
+    )
+
+
+class QueueForm(PageForm):
+    """A count of a recipient region's community queue of one acuity, now."""
+
+    recipient = forms.TypedChoiceField(coerce=int, label=_("Recipient"))
+    acuity = column(QueueEntry, "acuity")
+    waiting = column(QueueEntry, "waiting")
+
+    def __init__(self, data: Any = None, *, recipients: list[tuple[int, str]], **kw: Any) -> None:
+        super().__init__(data, **kw)
+        self.fields["recipient"].choices = recipients  # type: ignore[attr-defined]

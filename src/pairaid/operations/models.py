@@ -587,3 +587,169 @@ class DailyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.date}"
+
+
+class BedMovement(models.Model):
+    """A count of patients that moved into or out of a facility's beds of one type at a moment:
+    the one ledger that moves occupancy between snapshots. Occupancy now = the latest
+    snapshot's occupied + arrivals and admissions − departures and discharges recorded since its
+    `reported_at` (queries.transfers). A transfer writes its departure (set off from a sending
+    facility) and its arrival here; admissions and discharges are recorded by hand."""
+
+    class Kind(models.TextChoices):
+        ADMISSION = "admission", _("admission")
+        DISCHARGE = "discharge", _("discharge")
+        ARRIVAL = "arrival", _("arrival (transfer)")
+        DEPARTURE = "departure", _("departure (transfer)")
+
+    # Whether a kind fills (+1) or frees (−1) beds: written once, read by the accounting.
+    SIGN = {Kind.ADMISSION: 1, Kind.ARRIVAL: 1, Kind.DISCHARGE: -1, Kind.DEPARTURE: -1}
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="movements")
+    bed_type = models.CharField(max_length=20, choices=BED_TYPE_CHOICES)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    count = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    recorded_at = models.DateTimeField()
+    transfer = models.ForeignKey(
+        "Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bed movement")
+        verbose_name_plural = _("bed movements")
+        ordering = ["facility", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(count__gt=0), name="bed_movement_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.kind} {self.count} {self.bed_type}"
+
+
+class QueueEntry(models.Model):
+    """A recipient region's community queue of one acuity, counted by hand at a moment: the
+    patients waiting outside hospitals for a bed of that type. The queue now = the latest
+    entry − the patients transferred out of the queue (set off) since (queries.transfers)."""
+
+    recipient = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="queue")
+    acuity = models.CharField(max_length=20, choices=BED_TYPE_CHOICES)
+    waiting = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("community queue count")
+        verbose_name_plural = _("community queue counts")
+        ordering = ["recipient", "acuity", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.acuity} {self.waiting}"
+
+
+class Transfer(models.Model):
+    """A request to place patients of one acuity: from a sending facility, or from a recipient
+    region's community queue (no sending facility), to a receiving facility. Counts only — no
+    personal data. Its moves are services.transfers.MOVES; each is kept in TransferEvent."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("transfer status", "requested")
+        APPROVED = "approved", _("approved by the coordinator")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        TRANSPORT_ARRANGED = "transport_arranged", _("transport arranged")
+        IN_TRANSIT = "in_transit", pgettext_lazy("transfer status", "in transit")
+        ARRIVED = "arrived", _("arrived")
+        CANCELLED = "cancelled", pgettext_lazy("transfer status", "cancelled")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="transfers")
+    number = models.PositiveIntegerField()
+    sending = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="transfers_sent",
+        verbose_name=_("sending region"),
+    )
+    sending_facility = models.ForeignKey(
+        Facility,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers_sent",
+        verbose_name=_("sending facility"),
+        help_text=_("empty: the patients wait in the sending region's community queue"),
+    )
+    receiving_facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        related_name="transfers_received",
+        verbose_name=_("receiving facility"),
+    )
+    acuity = models.CharField(_("acuity"), max_length=20, choices=BED_TYPE_CHOICES)
+    requested = models.PositiveIntegerField(
+        _("patients requested"), validators=[MinValueValidator(1)]
+    )
+    accepted = models.PositiveIntegerField(_("patients accepted"), null=True, blank=True)
+    reference = models.CharField(
+        _("reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("a pseudonymous reference only: no name, ID number or other personal data"),
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    decline_reason = limited_text(NOTE_MAX_CHARS, blank=True)
+    surge_reason = limited_text(
+        NOTE_MAX_CHARS,
+        blank=True,
+        help_text=_("why the receiving facility accepted beyond its free beds"),
+    )
+    requested_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="transfer_number_unique"),
+            models.CheckConstraint(condition=models.Q(requested__gt=0), name="transfer_gt_0"),
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"transfer {self.number}"
+
+    @property
+    def cross_region(self) -> bool:
+        return self.sending.region_id != self.receiving_facility.recipient.region_id
+
+
+class TransferEvent(models.Model):
+    """One move of a transfer: who, when, from which status to which, the count it concerned
+    and its note (a reason, where the move needs one)."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    move = models.CharField(max_length=20)
+    status_from = models.CharField(max_length=20, blank=True)
+    status_to = models.CharField(max_length=20)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    note = limited_text(NOTE_MAX_CHARS, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("transfer event")
+        verbose_name_plural = _("transfer events")
+        ordering = ["transfer", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer} {self.status_from} → {self.status_to}"

@@ -10,6 +10,7 @@ from pairaid.operations.views import (
     requests,
     staffing,
     teams,
+    transfers,
     workbook,
 )
 
@@ -40,6 +41,13 @@ urlpatterns = [
     path("p/<slug:slug>/deployments/<int:deployment_id>/<str:step>", teams.move, name="move"),
     path("p/<slug:slug>/facilities/", facilities.facilities, name="facilities"),
     path("p/<slug:slug>/care-ratios/", staffing.care_ratios, name="care_ratios"),
+    path("p/<slug:slug>/transfers/", transfers.transfers, name="transfers"),
+    path("p/<slug:slug>/transfers/queue", transfers.count_queue, name="count_queue"),
+    path(
+        "p/<slug:slug>/transfers/<int:number>/<str:name>",
+        transfers.move,
+        name="move_transfer",
+    ),
     path("p/<slug:slug>/contacts/", contacts.contacts, name="contacts"),
     path("p/<slug:slug>/funds/", funds.funds, name="funds"),
     path("p/<slug:slug>/reports/", reports.reports, name="reports"),

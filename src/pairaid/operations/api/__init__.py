@@ -18,8 +18,9 @@ from pairaid.operations.api import (
     requests,
     staffing,
     teams,
+    transfers,
 )
 
 router = Router()
-for room in (requests, funds, teams, facilities, staffing, reports, contacts, gaps, league):
+for room in (requests, funds, teams, facilities, staffing, transfers, reports, contacts, gaps, league):
     router.add_router("", room.router)

@@ -21,6 +21,7 @@ from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, partici
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import staffing as staffing_queries
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.programmes.models import Participant, Programme
 
@@ -93,6 +94,19 @@ class SnapshotOut(Schema):
     illustrative: bool
 
 
+class BedsNowOut(Schema):
+    """One bed type now: the latest snapshot moved by the arrivals, departures, admissions and
+    discharges recorded since; beds reserved by transfers accepted but not arrived."""
+
+    open: int | None = Field(description="beds open in the latest snapshot")
+    occupied: int | None = Field(description="occupied now (None: never reported)")
+    reserved: int = Field(description="held for accepted transfers not yet arrived")
+    free: int | None = Field(description="open − occupied − reserved (negative: surge)")
+    reported_at: datetime.datetime | None = Field(description="the snapshot it starts from")
+    as_of: datetime.datetime | None = Field(description="last moved, in programme time")
+    age_minutes: int | None = Field(description="minutes since as_of, in programme time")
+
+
 class FacilityOut(Schema):
     id: int
     version: int
@@ -104,6 +118,7 @@ class FacilityOut(Schema):
     staff: dict[str, int] = Field(description="its own staff (headcount) per profession")
     illustrative: bool
     latest_snapshot: SnapshotOut | None
+    occupancy: dict[str, BedsNowOut] = Field(description="beds now per bed type")
 
 
 class StaffedOut(Schema):
@@ -142,8 +157,26 @@ def _snapshot_out(s: FacilitySnapshot, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _facility_out(f: Facility) -> dict[str, Any]:
+def _beds_now_out(b: transfer_queries.BedsNow, programme: Programme) -> dict[str, Any]:
+    zone = programme.zone()
+    age = transfer_queries.age(programme, b.as_of)
+    return {
+        "open": b.open,
+        "occupied": b.occupied,
+        "reserved": b.reserved,
+        "free": b.free,
+        "reported_at": b.reported_at.astimezone(zone) if b.reported_at else None,
+        "as_of": b.as_of.astimezone(zone) if b.as_of else None,
+        "age_minutes": None if age is None else int(age.total_seconds() // 60),
+    }
+
+
+def _facility_out(
+    f: Facility, beds_now: list[transfer_queries.BedsNow] | None = None
+) -> dict[str, Any]:
     latest = facility_queries.latest_snapshot(f)
+    if beds_now is None:
+        beds_now = transfer_queries.occupancy([f])[f.pk]
     return {
         "id": f.pk,
         "version": f.version,
@@ -155,6 +188,7 @@ def _facility_out(f: Facility) -> dict[str, Any]:
         "staff": {row.profession: row.count for row in f.own_staff.all()},
         "illustrative": f.illustrative,
         "latest_snapshot": _snapshot_out(latest, f.programme.zone()) if latest else None,
+        "occupancy": {b.bed_type: _beds_now_out(b, f.programme) for b in beds_now},
     }
 
 
@@ -171,7 +205,7 @@ def _responsibility_out(
     row: facility_queries.Responsibility, staffing: staffing_queries.Staffing
 ) -> dict[str, Any]:
     return {
-        **_facility_out(row.facility),
+        **_facility_out(row.facility, row.beds_now),
         "donors": row.donor_references,
         "teams": row.teams,
         "uncovered": row.uncovered,

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from pairaid.engine.beds import BED_TYPES
 from pairaid.labels import local_name
 from pairaid.operations.models import Deployment, Facility, FacilitySnapshot, SnapshotBeds
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.programmes.models import Programme
 
 
@@ -21,6 +22,8 @@ class Responsibility:
     deployments: list[Deployment] = field(default_factory=list)
     # The programme's latest reporting deadline (aware), by which today's report was due.
     deadline: datetime.datetime | None = None
+    # Its beds now per bed type (queries.transfers.occupancy): the latest snapshot moved since.
+    beds_now: list[transfer_queries.BedsNow] = field(default_factory=list)
 
     @property
     def overdue(self) -> bool:
@@ -76,10 +79,9 @@ def facilities(programme: Programme) -> Any:
 
 
 def latest_snapshot(facility: Facility) -> FacilitySnapshot | None:
-    """A facility of `facilities` at its latest capacity, if any was recorded."""
-    # Occupancy now is the latest report as it stands. Arrivals, departures and discharges
-    # recorded since, and beds reserved by accepted transfers, will adjust it when transfers
-    # exist (issue 19, item 2); until then nothing else moves a bed.
+    """A facility of `facilities` at its latest report, if any was recorded. The report as it
+    stands; occupancy now (the report moved by arrivals, departures, admissions and discharges
+    since, less the beds accepted transfers reserve) is `queries.transfers.occupancy`."""
     snapshots = list(facility.snapshots.all())
     return snapshots[-1] if snapshots else None
 
@@ -130,7 +132,14 @@ def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Respo
         if d.facility_id and (d.planned_end is None or d.planned_end > on):
             by_facility[d.facility_id].append(d)
     deadline = programme_deadline(programme)
+    rows = list(facilities(programme))
+    beds_now = transfer_queries.occupancy(rows)
     return [
-        Responsibility(f, sorted(by_facility[f.pk], key=lambda d: (d.team.name, d.pk)), deadline)
-        for f in facilities(programme)
+        Responsibility(
+            f,
+            sorted(by_facility[f.pk], key=lambda d: (d.team.name, d.pk)),
+            deadline,
+            beds_now[f.pk],
+        )
+        for f in rows
     ]
