@@ -1,7 +1,8 @@
 """Who may do what, decided in one place from memberships (DESIGN.md §7).
 
 Everyone with a role in a programme can read it. Donor and recipient officers change only their
-own region's data in that programme; coordinators manage the programme; platform administrators
+own region's data in that programme; a facility officer files only its facility's bed reports;
+coordinators manage the programme; platform administrators
 may do everything. 403 vs 404: an object the user may see but not change answers 403 (Forbidden);
 an object in a programme the user cannot see answers 404 (NotFound).
 """
@@ -36,6 +37,7 @@ class Action(StrEnum):
     MANAGE_FACILITIES = "manage_facilities"  # a recipient region's facilities
     PLEDGE = "pledge"  # a donor region's pledges, shipments and disbursements
     MANAGE_TEAMS = "manage_teams"  # a donor region's teams and deployments
+    REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
 
 
 Role = Membership.Role
@@ -59,7 +61,11 @@ REGION_ACTIONS = {
     Action.MANAGE_FACILITIES: Role.RECIPIENT_OFFICER,
     Action.PLEDGE: Role.DONOR_OFFICER,
     Action.MANAGE_TEAMS: Role.DONOR_OFFICER,
+    Action.REPORT_BEDS: Role.RECIPIENT_OFFICER,
 }
+# Facility-scoped actions: a facility officer may do them for its own facility only (besides
+# whoever REGION_ACTIONS lets do them for the facility's region).
+FACILITY_ACTIONS = frozenset({Action.REPORT_BEDS})
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Access:
     is_admin: bool
     roles: frozenset[str]
     regions: dict[str, frozenset[int]] = field(default_factory=dict)  # officer role -> region ids
+    facilities: frozenset[int] = frozenset()  # the facilities the user is an officer of
 
     @property
     def can_view(self) -> bool:
@@ -80,7 +87,11 @@ class Access:
         observer's (an officer, its own region's data)."""
         return self.is_admin or bool(self.roles - {Role.OBSERVER})
 
-    def can(self, action: Action, region_id: int | None = None) -> bool:
+    def can(
+        self, action: Action, region_id: int | None = None, facility_id: int | None = None
+    ) -> bool:
+        """Whether the user may do `action`; region-scoped actions name the region acted for,
+        facility-scoped ones the facility too (and its recipient's region)."""
         if self.is_admin:
             return True
         if not self.roles:
@@ -91,6 +102,8 @@ class Access:
             # Contact details are personal data: members with a role, not observers.
             return bool(self.roles - {Role.OBSERVER})
         if Role.COORDINATOR in self.roles:
+            return True
+        if action in FACILITY_ACTIONS and facility_id in self.facilities:
             return True
         if action in REGION_ACTIONS:
             officer_role = REGION_ACTIONS[action]
@@ -119,11 +132,11 @@ def access(user: Any, programme: Programme) -> Access:
 
 
 def _all_access(user: Any) -> dict[int, Access]:
-    memberships: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
-    for programme_id, role, region_id in Membership.objects.filter(user=user).values_list(
-        "programme_id", "role", "region_id"
-    ):
-        memberships[programme_id].append((role, region_id))
+    memberships: dict[int, list[tuple[str, int | None, int | None]]] = defaultdict(list)
+    for programme_id, role, region_id, facility_id in Membership.objects.filter(
+        user=user
+    ).values_list("programme_id", "role", "region_id", "facility_id"):
+        memberships[programme_id].append((role, region_id, facility_id))
     admin = _is_admin(user)
     return {
         programme_id: _standing(admin, programme_memberships)
@@ -131,29 +144,42 @@ def _all_access(user: Any) -> dict[int, Access]:
     }
 
 
-def _standing(admin: bool, memberships: list[tuple[str, int | None]]) -> Access:
-    """One programme's Access from the user's (role, region id) memberships in it."""
+def _standing(admin: bool, memberships: list[tuple[str, int | None, int | None]]) -> Access:
+    """One programme's Access from the user's (role, region id, facility id) memberships in it."""
     regions: dict[str, set[int]] = defaultdict(set)
-    for role, region_id in memberships:
+    for role, region_id, _facility_id in memberships:
         if region_id is not None:
             regions[role].add(region_id)
     return Access(
         is_admin=admin,
-        roles=frozenset(role for role, _ in memberships),
+        roles=frozenset(role for role, _, _ in memberships),
         regions={role: frozenset(ids) for role, ids in regions.items()},
+        facilities=frozenset(f for _, _, f in memberships if f is not None),
     )
 
 
-def can(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> bool:
-    return access(user, programme).can(action, region_id)
+def can(
+    user: Any,
+    action: Action,
+    programme: Programme,
+    region_id: int | None = None,
+    facility_id: int | None = None,
+) -> bool:
+    return access(user, programme).can(action, region_id, facility_id)
 
 
-def check(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> None:
+def check(
+    user: Any,
+    action: Action,
+    programme: Programme,
+    region_id: int | None = None,
+    facility_id: int | None = None,
+) -> None:
     """Raise NotFound where the programme is invisible to the user, Forbidden where read-only."""
     standing = access(user, programme)
     if not standing.can_view:
         raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(programme.slug)})
-    if not standing.can(action, region_id):
+    if not standing.can(action, region_id, facility_id):
         raise Forbidden(
             gettext("you may not %(action)s in %(slug)s")
             % {"action": action.value.replace("_", " "), "slug": programme.slug}

@@ -18,6 +18,7 @@ from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import handover
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.views.common import programme_date
+from pairaid.programmes.models import Programme
 from pairaid.web.editing import edit_page
 
 
@@ -62,10 +63,23 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "left_behind": handover.flags_of(programme, handover.Kind.FACILITY),
             "form": form,
             "recipients": recipients,
-            "manageable": {p for p, _ in recipients},  # whose capacity the user records
+            "manageable": {p for p, _ in recipients},  # whose facilities the user edits
+            "reportable": _reportable(request, programme, matrix),
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _reportable(
+    request: HttpRequest, programme: Programme, matrix: list[facility_queries.Responsibility]
+) -> set[int]:
+    """Ids of the facilities whose beds the user reports (the page offers them its form)."""
+    standing = permissions.access(request.user, programme)
+    return {
+        r.facility.pk
+        for r in matrix
+        if standing.can(Action.REPORT_BEDS, r.facility.recipient.region_id, r.facility.pk)
+    }
 
 
 @member_required
@@ -76,7 +90,7 @@ def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
         Facility.objects.select_related("recipient"), pk=facility_id, programme=programme
     )
     permissions.check(
-        request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
+        request.user, Action.REPORT_BEDS, programme, facility.recipient.region_id, facility.pk
     )
     form = SnapshotForm(request.POST)
     valid(form)
