@@ -15,7 +15,7 @@ from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import Actor, FacilityEditForm, FacilityForm, SnapshotForm
 from pairaid.operations.models import BED_TYPE_CHOICES, Facility
 from pairaid.operations.queries import facilities as facility_queries
-from pairaid.operations.queries import handover
+from pairaid.operations.queries import handover, occupancy
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.views.common import programme_date
 from pairaid.programmes.models import Programme
@@ -48,6 +48,8 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
     on = programme_date(request, programme)
     matrix = facility_queries.responsibility_matrix(programme, on)
     deadline = facility_queries.programme_deadline(programme)
+    facilities_shown = [r.facility for r in matrix]
+    regions = {f.recipient.region_id: f.recipient.region for f in facilities_shown}
     return render(
         request,
         "operations/facilities.html",
@@ -59,6 +61,11 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "bed_labels": dict(BED_TYPE_CHOICES),
             "matrix": matrix,
             "overdue_count": sum(r.overdue for r in matrix),
+            "occupancy": {f.pk: occupancy.by_bed_type(f) for f in facilities_shown},
+            "region_occupancy": [
+                (regions[region_id], coloured)
+                for region_id, coloured in occupancy.by_region(programme, facilities_shown).items()
+            ],
             "deadline_text": deadline.strftime("%Y-%m-%d %H:%M"),
             "left_behind": handover.flags_of(programme, handover.Kind.FACILITY),
             "form": form,
