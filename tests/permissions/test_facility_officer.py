@@ -7,9 +7,8 @@ import datetime
 import pytest
 from tests.operations.helpers import book, call, participant, post
 
-from pairaid.accounts import permissions
+from pairaid.accounts import permissions, tokens
 from pairaid.accounts import services as account_services
-from pairaid.accounts import tokens
 from pairaid.accounts.models import Membership, User
 from pairaid.accounts.permissions import Action
 from pairaid.errors import ValidationFailed
