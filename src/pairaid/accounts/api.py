@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from pairaid import api_fields
 from pairaid.accounts import history, permissions, tokens
@@ -85,7 +86,7 @@ class AccountIn(Schema):
     # The roles the members page offers; coordinators are made by administrators in the admin.
     role: Literal["donor_officer", "recipient_officer", "facility_officer", "observer"]
     region: str = Field("", description="for officers: the region they act for, by reference")
-    facility: int | None = Field(
+    facility: Annotated[StrictInt, api_fields.identifier()] | None = Field(
         None, description="for facility officers: the facility whose beds they report, by id"
     )
     password: Annotated[str, Field(min_length=1, max_length=4096)]

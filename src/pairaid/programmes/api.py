@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
@@ -345,8 +346,14 @@ def set_reporting(request: HttpRequest, slug: str, payload: ReportingIn) -> dict
 
 
 class ThresholdsIn(Schema):
-    occupancy_yellow_percent: int = Field(description="whole %, 1-100, below red")
-    occupancy_red_percent: int = Field(description="whole %, 1-100")
+    # Bounds here too, so that no figure a database cannot hold reaches the service (which
+    # says what is expected for the pages and the API alike).
+    occupancy_yellow_percent: Annotated[StrictInt, api_fields.count()] = Field(
+        description="whole %, 1-100, below red"
+    )
+    occupancy_red_percent: Annotated[StrictInt, api_fields.count()] = Field(
+        description="whole %, 1-100"
+    )
 
 
 @router.post(

@@ -191,6 +191,9 @@ def _check_cluster(
 ) -> None:
     problems = []
     name = name.strip()
+    namesakes = programme.clusters.filter(name=name)
+    if cluster is not None:
+        namesakes = namesakes.exclude(pk=cluster.pk)
     name_limit = Cluster._meta.get_field("name").max_length or 0
     if not name or len(name) > name_limit:
         problems.append(
@@ -199,7 +202,7 @@ def _check_cluster(
                 column="name",
             )
         )
-    elif programme.clusters.filter(name=name).exclude(pk=getattr(cluster, "pk", None)).exists():
+    elif namesakes.exists():
         problems.append(
             Problem(
                 gettext("%(programme)s already has a cluster %(name)s")
