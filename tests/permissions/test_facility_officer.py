@@ -267,3 +267,34 @@ def test_the_members_api_creates_and_lists_a_facility_officer(client, people, ho
         body | {"username": "x", "facility": 0},
     )
     assert missing.status_code == 400 and "facility" in missing.content.decode()
+
+
+def test_pairaid_user_grants_and_revokes_a_facility_officer_by_name(hospitals, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    User.objects.create_user("gao_hospital", "gao@example.org", "a-long-password-1")
+    grant = ["user", "grant", "gao_hospital", "hubei-2020", "facility_officer", "--facility"]
+    call_command(*grant, "Huanggang Central Hospital")
+    call_command("user", "list")
+    assert "Huanggang Central Hospital (facility" in capsys.readouterr().out
+    membership = Membership.objects.get(user__username="gao_hospital")
+    assert membership.facility == hospitals["Huanggang Central Hospital"]
+    with pytest.raises(CommandError, match="no facility named 'Nowhere'"):
+        call_command(*grant, "Nowhere")
+    with pytest.raises(CommandError, match="needs a facility"):
+        call_command("user", "grant", "gao_hospital", "hubei-2020", "facility_officer")
+    xiaogan = hospitals["Xiaogan Central Hospital"]
+    call_command(*grant, str(xiaogan.pk))  # by id
+    call_command(
+        "user",
+        "revoke",
+        "gao_hospital",
+        "hubei-2020",
+        "facility_officer",
+        "--facility",
+        "Huanggang Central Hospital",
+    )
+    assert [m.facility for m in Membership.objects.filter(user__username="gao_hospital")] == [
+        xiaogan
+    ]
