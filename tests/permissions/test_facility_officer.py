@@ -298,3 +298,15 @@ def test_pairaid_user_grants_and_revokes_a_facility_officer_by_name(hospitals, c
     assert [m.facility for m in Membership.objects.filter(user__username="gao_hospital")] == [
         xiaogan
     ]
+
+
+def test_a_facility_with_an_officer_is_not_deleted_under_it(fiona, hospitals):
+    from django.db.models import ProtectedError
+
+    own = hospitals["Huanggang Central Hospital"]
+    with pytest.raises(ProtectedError):
+        own.delete()
+    account_services.revoke(
+        user=fiona, programme=own.programme, role="facility_officer", facility=own
+    )
+    own.delete()

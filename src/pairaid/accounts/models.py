@@ -61,6 +61,7 @@ class Membership(models.Model):
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # By name, not import: operations imports programmes, and accounts must not depend on it.
+    # PROTECT: a facility that officers report for is not deleted under them (revoke first).
     facility = models.ForeignKey(
         "operations.Facility",
         null=True,
