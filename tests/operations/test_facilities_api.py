@@ -19,6 +19,7 @@ HOSPITAL = {
     "name": "Huanggang Central Hospital",
     "beds": {"general": 700, "icu": 80, "icu_ventilated": 20},
     "ventilators": 25,
+    "staff": {"icu_nurse": 240, "doctor": 120},
 }
 
 
@@ -36,6 +37,7 @@ def test_registering_a_facility(client, keys, role):
             "kind": "hospital",
             "beds": {"general": 700, "icu": 80, "icu_ventilated": 20},
             "ventilators": 25,
+            "staff": {"doctor": 120, "icu_nurse": 240},
             "illustrative": False,
             "latest_snapshot": None,
         }
@@ -57,6 +59,8 @@ def test_a_recipient_officer_registers_only_for_its_own_region(client, keys):
         {"beds": {"intensive": 5}},
         {"beds": 800},
         {"ventilators": -1},
+        {"staff": {"surgeon": 3}},
+        {"staff": {"nurse": -3}},
         {"kind": "castle"},
         {"name": ""},
         {"name": "x" * 201},

@@ -8,7 +8,7 @@ from pairaid.pairing import runs
 from pairaid.pairing.models import Pairing, PlanRun
 
 pytestmark = pytest.mark.django_db
-FORM = {"objectives": ["max_min_coverage"], "leximin_levels": "3", "time_limit_seconds": "5"}
+FORM = {"objectives": ["max_min_coverage"], "leximin_levels": "3", "time_limit_seconds": "1"}
 
 
 def login(client, people, role):  # type: ignore[no-untyped-def]
@@ -26,7 +26,7 @@ def finished_run(hubei, django_capture_on_commit_callbacks):  # type: ignore[no-
             # Permissions, not the defaults, are tested here: max-min alone, no churn budget
             # (no trade-off curve to compute first), keeps each fixture to seconds.
             options=run_options.RunOptions(
-                objectives=[{"name": "max_min_coverage"}], churn_budget=None, time_limit_seconds=5
+                objectives=[{"name": "max_min_coverage"}], churn_budget=None, time_limit_seconds=1
             ),
             enqueue=lambda pk: runs.execute(pk),
         )

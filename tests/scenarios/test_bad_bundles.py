@@ -1,6 +1,7 @@
 """Malformed bundles: every problem reported at once, precisely, and nothing written."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,31 @@ def test_a_region_cannot_be_paired_with_itself(tmp_path):
     assert (
         "pairings.csv, row 2, column recipient: a region cannot be paired with itself" in problems
     )
+
+
+def test_care_ratios_load(tmp_path):
+    from pairaid.operations.models import CareRatio
+
+    good = "bed_type,doctors_per_bed,nurses_per_bed,counts,source\nicu,0.8,3,headcount,doc\n"
+    scenario_services.load_bundle(make_bundle(tmp_path, **{"care_ratios.csv": good}))
+    ratio = CareRatio.objects.get(programme__slug="tiny")
+    assert (ratio.bed_type, ratio.doctors_per_bed, ratio.nurses_per_bed, ratio.source.key) == (
+        "icu",
+        Decimal("0.8"),
+        Decimal(3),
+        "doc",
+    )
+
+
+def test_bad_care_ratios_are_named(tmp_path):
+    bad = (
+        "bed_type,doctors_per_bed,nurses_per_bed,counts,source\n"
+        "hdu,0.8,3,headcount,doc\n"
+        "icu,0,0.3333,per_shift,\n"
+    )
+    problems = problems_of(make_bundle(tmp_path, **{"care_ratios.csv": bad}))
+    assert any("row 2, column bed_type: expected one of general" in p for p in problems)
+    assert any("row 3, column doctors_per_bed: must be >= 0.001, got 0" in p for p in problems)
+    assert any("row 3, column nurses_per_bed" in p for p in problems)
+    assert any("row 3, column counts: expected one of headcount, on_duty" in p for p in problems)
+    assert any("row 3, column source" in p for p in problems)

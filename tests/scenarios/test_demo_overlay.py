@@ -161,3 +161,38 @@ def test_the_demo_has_facilities_above_85_percent_occupied(demo):
         > 0.85 * sum(b.open or 0 for b in s.beds.all())
     }
     assert len(crowded) >= 2
+
+
+def test_the_demo_shows_facilities_short_of_icu_staff(demo):
+    """Hand-computed from the demo's facilities (own staff), its teams on duty on 2020-02-12,
+    its latest bed reports and hubei-2020's ICU ratios (0.8 doctors, 3 nurses per bed)."""
+    from pairaid.operations.queries import facilities as facility_queries
+    from pairaid.operations.queries import staffing as staffing_queries
+
+    facilities = list(facility_queries.facilities(demo))
+    staffing, pools = staffing_queries.staffing(demo, ON, facilities)
+    by_name = {
+        f.name: {b.bed_type: (b.staffed, b.binding) for b in staffing[f.pk].beds}
+        for f in facilities
+    }
+    # Dabie: own 20 ICU doctors and 60 ICU nurses + Shandong team 1 (30, 150): 50 and 210
+    # cover the 20 ventilated beds open (16 doctors, 60 nurses) and the 40 ICU beds open.
+    assert by_name["Dabie Mountain Regional Medical Centre (demo)"] == {
+        "general": (700, "open_beds"),
+        "oxygen": (240, "open_beds"),
+        "icu": (40, "open_beds"),
+        "icu_ventilated": (20, "open_beds"),
+    }
+    # Huanggang Central: Hunan's team brought ward staff only; its own 20 ICU doctors and 60
+    # ICU nurses run the 15 ventilated beds (12 doctors, 45 nurses); the 15 nurses left run 5
+    # of its 25 ICU beds.
+    assert by_name["Huanggang Central Hospital (demo)"]["icu_ventilated"] == (15, "open_beds")
+    assert by_name["Huanggang Central Hospital (demo)"]["icu"] == (5, "nurses")
+    # Xiaogan: Chongqing sent 100 ICU nurses but no ICU doctor; its own 16 ICU doctors run the
+    # 20 ventilated beds (16 doctors) and none is left for its 30 ICU beds.
+    assert by_name["Xiaogan Central Hospital (demo)"]["icu_ventilated"] == (20, "open_beds")
+    assert by_name["Xiaogan Central Hospital (demo)"]["icu"] == (0, "doctors")
+    # The field hospital reports general beds only; no ratio: they rest on the beds alone.
+    site = by_name["Huanggang temporary treatment site (demo)"]
+    assert site["general"] == (500, "open_beds") and site["icu"] == (None, "unknown_open_beds")
+    assert pools == []  # every team on duty is at a facility

@@ -80,6 +80,7 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "operations:deploy": _operations("operations", "deploy"),
     "operations:move": _operations("operations", "move"),
     "operations:facilities": _operations("operations", "list_facilities", "register_facility"),
+    "operations:care_ratios": _operations("operations", "get_care_ratios", "set_care_ratios"),
     "operations:snapshot": _operations("operations", "record_snapshot", "list_snapshots"),
     "operations:reports": _operations(
         "operations", "report_summary", "list_reports", "file_report"

@@ -37,6 +37,7 @@ class Action(StrEnum):
     MANAGE_FACILITIES = "manage_facilities"  # a recipient region's facilities
     PLEDGE = "pledge"  # a donor region's pledges, shipments and disbursements
     MANAGE_TEAMS = "manage_teams"  # a donor region's teams and deployments
+    EDIT_CARE_RATIOS = "edit_care_ratios"  # the programme's care-ratio table
     REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
 
 
@@ -50,6 +51,7 @@ COORDINATOR_ONLY = frozenset(
         Action.PUBLISH,
         Action.MANAGE_ACCOUNTS,
         Action.VIEW_HISTORY,
+        Action.EDIT_CARE_RATIOS,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from pairaid.admin_figures import FiguresAdmin, FiguresInline
 from pairaid.operations.models import (
+    CareRatio,
     Contact,
     DailyReport,
     Deployment,
@@ -10,6 +11,7 @@ from pairaid.operations.models import (
     Facility,
     FacilityBeds,
     FacilitySnapshot,
+    FacilityStaff,
     FundCommitment,
     Pledge,
     Request,
@@ -45,12 +47,30 @@ class FacilityBedsInline(FiguresInline):
     extra = 0
 
 
+class FacilityStaffInline(FiguresInline):
+    model = FacilityStaff
+    extra = 0
+
+
 @admin.register(Facility)
 class FacilityAdmin(FiguresAdmin):
     list_display = ["name", "recipient", "kind", "ventilators", "illustrative"]
     list_filter = ["programme", "kind"]
     search_fields = ["name"]
-    inlines = [FacilityBedsInline, SnapshotInline]
+    inlines = [FacilityBedsInline, FacilityStaffInline, SnapshotInline]
+
+
+@admin.register(CareRatio)
+class CareRatioAdmin(FiguresAdmin):
+    list_display = [
+        "programme",
+        "bed_type",
+        "doctors_per_bed",
+        "nurses_per_bed",
+        "counts",
+        "source",
+    ]
+    list_filter = ["programme", "counts"]
 
 
 class SnapshotBedsInline(FiguresInline):

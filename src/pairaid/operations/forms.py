@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.engine.beds import BED_TYPES
+from pairaid.engine.staffing import PROFESSIONS
 from pairaid.forms import (
     Among,
     DateQuery,
@@ -26,10 +27,17 @@ from pairaid.forms import (
     column,
 )
 from pairaid.labels import local_name
-from pairaid.operations.bed_columns import capacity_column, occupied_column, open_column
+from pairaid.operations.bed_columns import (
+    capacity_column,
+    occupied_column,
+    open_column,
+    staff_column,
+)
 from pairaid.operations.common import paired_in_force
 from pairaid.operations.models import (
     BED_TYPE_LABELS,
+    PROFESSION_LABELS,
+    CareRatio,
     Contact,
     DailyReport,
     Deployment,
@@ -37,6 +45,7 @@ from pairaid.operations.models import (
     Discrepancy,
     Facility,
     FacilityBeds,
+    FacilityStaff,
     FundCommitment,
     Pledge,
     Request,
@@ -312,12 +321,29 @@ class FacilityFields(PageForm):
         """The cleaned beds per bed type."""
         return {t: self.cleaned_data[capacity_column(t)] for t in BED_TYPES}
 
+    def staff_fields(self) -> list[tuple[str, BoundField]]:
+        return [(str(PROFESSION_LABELS[p]), self[staff_column(p)]) for p in PROFESSIONS]
+
+    def staff(self) -> dict[str, int | None]:
+        """The cleaned own staff per profession (empty: none known)."""
+        return {p: self.cleaned_data[staff_column(p)] for p in PROFESSIONS}
+
 
 _declare(
     FacilityFields,
     {
-        capacity_column(t): column(FacilityBeds, "beds", required=False, label=BED_TYPE_LABELS[t])
-        for t in BED_TYPES
+        **{
+            capacity_column(t): column(
+                FacilityBeds, "beds", required=False, label=BED_TYPE_LABELS[t]
+            )
+            for t in BED_TYPES
+        },
+        **{
+            staff_column(p): column(
+                FacilityStaff, "count", required=False, label=PROFESSION_LABELS[p]
+            )
+            for p in PROFESSIONS
+        },
     },
 )
 
@@ -334,9 +360,11 @@ class FacilityEditForm(EditForm, FacilityFields):
     @classmethod
     def initial_of(cls, record: Any) -> dict[str, Any]:
         counts = {c.bed_type: c.beds for c in record.bed_counts.all()}
+        staff = {s.profession: s.count for s in record.own_staff.all()}
         return {
             **super().initial_of(record),
             **{capacity_column(t): counts.get(t) for t in BED_TYPES},
+            **{staff_column(p): staff.get(p) for p in PROFESSIONS},
         }
 
 
@@ -542,3 +570,54 @@ class WorkbookQuery(forms.Form):
     def __init__(self, *args: Any, sheets: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["csv"].choices = [(sheet, sheet) for sheet in sheets]  # type: ignore[attr-defined]
+
+
+class CareRatiosForm(PageForm):
+    """The programme's care-ratio table, one line of fields per bed type (`doctors_per_bed_icu`,
+    `nurses_per_bed_icu`, `counts_icu`, `source_icu`). A line left without figures has no row."""
+
+    LINE = ("doctors_per_bed", "nurses_per_bed", "counts", "source")
+
+    def lines(self) -> list[tuple[str, list[BoundField]]]:
+        return [
+            (str(BED_TYPE_LABELS[t]), [self[f"{name}_{t}"] for name in self.LINE])
+            for t in BED_TYPES
+        ]
+
+    def rows(self) -> dict[str, dict[str, Any]]:
+        """The cleaned lines that give a figure, by bed type."""
+        data = self.cleaned_data
+        lines = {t: {name: data[f"{name}_{t}"] for name in self.LINE} for t in BED_TYPES}
+        return {
+            t: line
+            for t, line in lines.items()
+            if line["doctors_per_bed"] is not None or line["nurses_per_bed"] is not None
+        }
+
+    @classmethod
+    def initial_of(cls, rows: list[tuple[str, CareRatio | None]]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for bed_type, row in rows:
+            if row is not None:
+                initial |= {
+                    f"doctors_per_bed_{bed_type}": row.doctors_per_bed,
+                    f"nurses_per_bed_{bed_type}": row.nurses_per_bed,
+                    f"counts_{bed_type}": row.counts,
+                    f"source_{bed_type}": row.source.key if row.source else "",
+                }
+        return initial
+
+
+_declare(
+    CareRatiosForm,
+    {
+        f"{name}_{t}": field
+        for t in BED_TYPES
+        for name, field in (
+            ("doctors_per_bed", column(CareRatio, "doctors_per_bed", required=False)),
+            ("nurses_per_bed", column(CareRatio, "nurses_per_bed", required=False)),
+            ("counts", column(CareRatio, "counts", required=False)),
+            ("source", forms.CharField(required=False, max_length=120)),
+        )
+    },
+)

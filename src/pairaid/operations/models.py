@@ -2,6 +2,8 @@
 shipments and receipts (goods, staff and funds), and contacts. Every status change is kept in
 the history (who and when)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -11,9 +13,10 @@ from simple_history.models import HistoricalRecords
 
 from pairaid.edits import Versioned
 from pairaid.engine.beds import BED_TYPES
+from pairaid.engine.staffing import COUNTS, PROFESSIONS
 from pairaid.figures import number
 from pairaid.programmes.models import Participant, Programme
-from pairaid.registry.models import ResourceType
+from pairaid.registry.models import ResourceType, Source
 from pairaid.text_limits import NOTE_MAX_CHARS, limited_text
 
 BED_TYPE_LABELS = {
@@ -24,6 +27,20 @@ BED_TYPE_LABELS = {
 }
 # The codes and their order come from the engine (one place); a code without a label fails here.
 BED_TYPE_CHOICES = [(code, BED_TYPE_LABELS[code]) for code in BED_TYPES]
+
+# The professions that staff beds (codes of the resource catalogue, listed by the engine).
+PROFESSION_LABELS = {
+    "doctor": _("doctors"),
+    "nurse": _("nurses"),
+    "icu_doctor": _("ICU doctors"),
+    "icu_nurse": _("ICU nurses"),
+}
+PROFESSION_CHOICES = [(code, PROFESSION_LABELS[code]) for code in PROFESSIONS]
+COUNTS_LABELS = {
+    "headcount": _("headcount (establishment)"),
+    "on_duty": _("on duty (per shift)"),
+}
+COUNTS_CHOICES = [(code, COUNTS_LABELS[code]) for code in COUNTS]
 
 
 class Facility(Versioned):
@@ -72,6 +89,69 @@ class FacilityBeds(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.bed_type} {self.beds}"
+
+
+class FacilityStaff(models.Model):
+    """A facility's own staff of one profession (headcount), before any team is deployed to it;
+    a profession without a row is none known."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="own_staff")
+    profession = models.CharField(max_length=20, choices=PROFESSION_CHOICES)
+    count = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "profession"], name="facility_staff_unique")
+        ]
+        ordering = ["facility", "profession"]
+        verbose_name = _("facility's own staff")
+        verbose_name_plural = _("facilities' own staff")
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.profession} {self.count}"
+
+
+class CareRatio(models.Model):
+    """The programme's care ratio for one bed type: the doctors and nurses one bed needs, as its
+    source counts them. A figure is kept as staff per bed because sources state it so (China's
+    ICU guide: doctors to beds at least 0.8 : 1), which a decimal holds exactly. A figure absent,
+    or a row without a source, is unknown: staffed beds then rest on the beds alone."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="care_ratios")
+    bed_type = models.CharField(max_length=20, choices=BED_TYPE_CHOICES)
+    doctors_per_bed = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    nurses_per_bed = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    # Headcount (staff on the establishment) and on-duty (at work in a shift) figures differ by
+    # the rota, several times over; the engine never applies one to staff counted the other way.
+    counts = models.CharField(max_length=12, choices=COUNTS_CHOICES, default="headcount")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "bed_type"], name="care_ratio_unique")
+        ]
+        ordering = ["programme", "bed_type"]
+        verbose_name = _("care ratio")
+        verbose_name_plural = _("care ratios")
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.bed_type}"
 
 
 class FacilitySnapshot(models.Model):

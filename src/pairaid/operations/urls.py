@@ -8,6 +8,7 @@ from pairaid.operations.views import (
     league,
     reports,
     requests,
+    staffing,
     teams,
     workbook,
 )
@@ -38,6 +39,7 @@ urlpatterns = [
     path("p/<slug:slug>/teams/<int:team_id>/deploy", teams.deploy, name="deploy"),
     path("p/<slug:slug>/deployments/<int:deployment_id>/<str:step>", teams.move, name="move"),
     path("p/<slug:slug>/facilities/", facilities.facilities, name="facilities"),
+    path("p/<slug:slug>/care-ratios/", staffing.care_ratios, name="care_ratios"),
     path("p/<slug:slug>/contacts/", contacts.contacts, name="contacts"),
     path("p/<slug:slug>/funds/", funds.funds, name="funds"),
     path("p/<slug:slug>/reports/", reports.reports, name="reports"),

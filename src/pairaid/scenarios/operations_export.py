@@ -6,7 +6,13 @@ from typing import Any
 from django.db.models import Prefetch
 
 from pairaid.engine.beds import BED_TYPES
-from pairaid.operations.bed_columns import capacity_column, occupied_column, open_column
+from pairaid.engine.staffing import PROFESSIONS
+from pairaid.operations.bed_columns import (
+    capacity_column,
+    occupied_column,
+    open_column,
+    staff_column,
+)
 from pairaid.operations.models import (
     Contact,
     DailyReport,
@@ -56,11 +62,12 @@ def _facilities(programme: Programme, flag: dict[str, Any]) -> list[dict[str, st
     found = (
         Facility.objects.filter(programme=programme, **flag)
         .select_related(f"recipient__{REGION}")
-        .prefetch_related("bed_counts")
+        .prefetch_related("bed_counts", "own_staff")
     )
     rows = []
     for f in found:
         counts = {c.bed_type: c.beds for c in f.bed_counts.all()}
+        staff = {s.profession: s.count for s in f.own_staff.all()}
         rows.append(
             {
                 "recipient": _ref(f.recipient),
@@ -68,6 +75,7 @@ def _facilities(programme: Programme, flag: dict[str, Any]) -> list[dict[str, st
                 "kind": f.kind,
                 "ventilators": _text(f.ventilators),
                 **{capacity_column(t): _text(counts.get(t)) for t in BED_TYPES},
+                **{staff_column(p): _text(staff.get(p)) for p in PROFESSIONS},
             }
         )
     return rows

@@ -13,13 +13,16 @@ from zoneinfo import ZoneInfo
 from django.db.models import Model
 
 from pairaid.engine.beds import BED_TYPES
+from pairaid.engine.staffing import PROFESSIONS
 from pairaid.operations.bed_columns import (
     CAPACITY_COLUMNS,
     SNAPSHOT_COLUMNS,
+    STAFF_COLUMNS,
     capacity_column,
     general_beds,
     occupied_column,
     open_column,
+    staff_column,
 )
 from pairaid.operations.models import (
     Contact,
@@ -30,6 +33,7 @@ from pairaid.operations.models import (
     Facility,
     FacilityBeds,
     FacilitySnapshot,
+    FacilityStaff,
     FundCommitment,
     Pledge,
     Request,
@@ -103,6 +107,7 @@ def _facilities(v: Any) -> set[tuple[str, str]]:
             or "hospital",
             "ventilators": rows.cell(row, "ventilators", _whole, required=False),
             **{c: rows.cell(row, c, _whole, required=False) for c in CAPACITY_COLUMNS},
+            **{c: rows.cell(row, c, _whole, required=False) for c in STAFF_COLUMNS},
         }
         if _legacy(v, rows, row, "facilities.csv"):
             values |= _format2_beds(rows, row)
@@ -716,6 +721,11 @@ def _write_facilities(
             FacilityBeds(facility=facility, bed_type=t, beds=int(f[capacity_column(t)]))
             for t in BED_TYPES
             if f[capacity_column(t)]
+        )
+        FacilityStaff.objects.bulk_create(
+            FacilityStaff(facility=facility, profession=p, count=int(f[staff_column(p)]))
+            for p in PROFESSIONS
+            if f.get(staff_column(p))
         )
         facilities[(f["recipient"], f["name"])] = facility
     zone = programme.zone()

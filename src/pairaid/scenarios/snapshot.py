@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from pairaid.accounts.models import Membership
+from pairaid.operations.models import CareRatio
 from pairaid.pairing.models import AllocationLine, Pairing
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry.models import (
@@ -196,6 +197,24 @@ def programme_tables(programme: Programme, *, illustrative: bool | None) -> Tabl
                     "certainty": a.certainty,
                 }
                 for a in allocations
+            ],
+        ),
+        # Care ratios are facts of the programme (no example layer holds them).
+        "care_ratios.csv": _keyed(
+            "care_ratios.csv",
+            [
+                {
+                    "bed_type": r.bed_type,
+                    "doctors_per_bed": _text(r.doctors_per_bed),
+                    "nurses_per_bed": _text(r.nurses_per_bed),
+                    "counts": r.counts,
+                    "source": r.source.key,
+                }
+                # A row without a source is no fact (and is not applied): it is not exported.
+                for r in CareRatio.objects.filter(
+                    programme=programme, source__isnull=False
+                ).select_related("source")
+                if illustrative is not True and r.source is not None
             ],
         ),
         "memberships.csv": _keyed(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pairaid.errors import Problem
-from pairaid.operations.bed_columns import CAPACITY_COLUMNS, SNAPSHOT_COLUMNS
+from pairaid.operations.bed_columns import CAPACITY_COLUMNS, SNAPSHOT_COLUMNS, STAFF_COLUMNS
 from pairaid.operations.models import DailyReport
 from pairaid.programmes.models import Programme
 from pairaid.registry import references
@@ -125,6 +125,13 @@ SPECS: dict[str, TableSpec] = {
         required=("donor", "recipient", "resource_type", "quantity", "date", "source"),
         optional=("certainty",),
     ),
+    # The programme's care ratios (staff per bed, by bed type): sourced facts; a bed type absent
+    # is unknown, and a figure left empty is unknown.
+    "care_ratios.csv": TableSpec(
+        key=("bed_type",),
+        required=("bed_type", "source"),
+        optional=("doctors_per_bed", "nurses_per_bed", "counts"),
+    ),
     "memberships.csv": TableSpec(
         key=("username", "role", "region"),
         required=("username", "role"),
@@ -139,7 +146,8 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
     "facilities.csv": TableSpec(
         key=("recipient", "name"),
         required=("recipient", "name"),
-        optional=("kind", *CAPACITY_COLUMNS, "ventilators"),
+        # The facility's own staff per profession (`staff_icu_nurse`): optional in format 3.
+        optional=("kind", *CAPACITY_COLUMNS, "ventilators", *STAFF_COLUMNS),
         operations=True,
         legacy=("beds", "icu_beds"),  # format 2: all beds, ICU included; and ICU beds
     ),

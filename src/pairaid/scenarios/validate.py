@@ -3,9 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from pairaid.accounts.models import Membership
+from pairaid.engine.beds import BED_TYPES
+from pairaid.engine.staffing import COUNTS
 from pairaid.errors import Problem
 from pairaid.pairing.models import Pairing
 from pairaid.pairing.rules import degree_violations
@@ -360,6 +363,7 @@ class _Validator:
         self.check_lines("needs.csv", "recipient")
         self.check_pairings()
         self.check_allocations()
+        self.check_care_ratios()
         self.check_memberships()
         self.check_programme_sources()
         if self.parsed.format_version < 2:
@@ -629,6 +633,22 @@ class _Validator:
                     f"no pairing of {values['donor']} with {values['recipient']} in pairings.csv",
                 )
             self.keep("allocations.csv", rows, row, values)
+
+    def check_care_ratios(self) -> None:
+        rows, raw_rows = self.table("care_ratios.csv")
+        per_bed = partial(decimal_text, minimum=Decimal("0.001"), places=3)
+        for row in raw_rows:
+            values = {
+                "bed_type": rows.cell(
+                    row, "bed_type", lambda t: choice_text(t, BED_TYPES), required=True
+                ),
+                "doctors_per_bed": rows.cell(row, "doctors_per_bed", per_bed, required=False),
+                "nurses_per_bed": rows.cell(row, "nurses_per_bed", per_bed, required=False),
+                "counts": rows.cell(row, "counts", lambda t: choice_text(t, COUNTS), required=False)
+                or "headcount",
+                "source": self.source(rows, row),
+            }
+            self.keep("care_ratios.csv", rows, row, values)
 
     def check_memberships(self) -> None:
         rows, raw_rows = self.table("memberships.csv")

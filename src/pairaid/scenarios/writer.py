@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from pairaid.accounts.models import Membership, User
+from pairaid.operations.models import CareRatio
 from pairaid.pairing.models import AllocationLine, Pairing
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.registry.models import (
@@ -113,6 +114,7 @@ class Writer:
         self.write_lines("needs.csv", NeedLine, participants, "recipient")
         pairings = self.write_pairings(programme, participants)
         self.write_allocations(pairings)
+        self.write_care_ratios(programme)
         self.write_memberships(programme)
         return programme
 
@@ -287,6 +289,8 @@ class Writer:
                     as_of=key[2],
                     illustrative=self.illustrative,
                 ).delete()
+        for key in self._removed("care_ratios.csv"):
+            CareRatio.objects.filter(programme=programme, bed_type=key[0]).delete()
         for key in self._removed("participants.csv"):
             Participant.objects.filter(
                 programme=programme, region=self.lookups.regions[key[0]], role=key[1]
@@ -459,6 +463,21 @@ class Writer:
             for key, v in wanted.items()
         ]
         _save_changes(AllocationLine, rows)
+
+    def write_care_ratios(self, programme: Programme) -> None:
+        for key, v in self.rows("care_ratios.csv").items():
+            if key not in self.touched("care_ratios.csv"):
+                continue
+            CareRatio.objects.update_or_create(
+                programme=programme,
+                bed_type=v["bed_type"],
+                defaults={
+                    "doctors_per_bed": _decimal(v["doctors_per_bed"]),
+                    "nurses_per_bed": _decimal(v["nurses_per_bed"]),
+                    "counts": v["counts"],
+                    "source": self.lookups.sources[v["source"]],
+                },
+            )
 
     def write_memberships(self, programme: Programme) -> None:
         for key, v in self.rows("memberships.csv").items():

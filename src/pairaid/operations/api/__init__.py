@@ -1,6 +1,7 @@
 """The ledger through the API, one module per room: requests with their lines' progress, pledges,
 shipments and receipts; commitments, disbursements and their receipts; teams and deployments;
-facilities with the responsibility matrix and capacity snapshots; daily team reports; contacts;
+facilities with the responsibility matrix and capacity snapshots; staffed beds' care ratios
+and regional pools; daily team reports; contacts;
 gaps and the league table — with the pages' permissions. Each room has its router (tagged
 "operations"); this one gathers them in the order the schema lists them. Every list is paginated
 (`Pages`, 50 a page)."""
@@ -15,9 +16,10 @@ from pairaid.operations.api import (
     league,
     reports,
     requests,
+    staffing,
     teams,
 )
 
 router = Router()
-for room in (requests, funds, teams, facilities, reports, contacts, gaps, league):
+for room in (requests, funds, teams, facilities, staffing, reports, contacts, gaps, league):
     router.add_router("", room.router)

@@ -15,10 +15,12 @@ from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
 from pairaid.engine.beds import BED_TYPES
+from pairaid.engine.staffing import BINDINGS, PROFESSIONS, StaffedBeds
 from pairaid.errors import NotFound
 from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.operations.queries import facilities as facility_queries
+from pairaid.operations.queries import staffing as staffing_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.programmes.models import Participant, Programme
 
@@ -39,12 +41,28 @@ def _known_bed_types(figures: dict[str, Any]) -> dict[str, Any]:
 BedsByType = Annotated[dict[str, Beds], AfterValidator(_known_bed_types)]
 
 
+def _known_professions(staff: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(staff) - set(PROFESSIONS))
+    if unknown:
+        raise ValueError(
+            f"unknown profession {unknown[0]!r}; expected one of {', '.join(PROFESSIONS)}"
+        )
+    return staff
+
+
+# Keyed by profession (doctor, nurse, icu_doctor, icu_nurse); a profession absent: none known.
+StaffByProfession = Annotated[dict[str, Beds], AfterValidator(_known_professions)]
+
+
 class FacilityIn(Schema):
     recipient: str
     name: Annotated[str, api_fields.text(Facility, "name"), Field(min_length=1)]
     kind: Facility.Kind = Facility.Kind.HOSPITAL
     beds: BedsByType = Field(default_factory=dict, description="beds per bed type")
     ventilators: Beds = None
+    staff: StaffByProfession = Field(
+        default_factory=dict, description="the facility's own staff (headcount) per profession"
+    )
 
 
 class BedFigures(Schema):
@@ -83,8 +101,20 @@ class FacilityOut(Schema):
     kind: str
     beds: dict[str, int] = Field(description="beds per bed type (a type absent: unknown)")
     ventilators: int | None
+    staff: dict[str, int] = Field(description="its own staff (headcount) per profession")
     illustrative: bool
     latest_snapshot: SnapshotOut | None
+
+
+class StaffedOut(Schema):
+    """One bed type's staffed beds on the date and what binds them."""
+
+    staffed: int | None = Field(description="beds the staff on duty can run; null: open unknown")
+    binding: str = Field(description="what binds: " + ", ".join(BINDINGS))
+    unrated: list[str] = Field(
+        description="professions (doctors, nurses) with no sourced ratio, so not applied"
+    )
+    beds_alone: bool = Field(description="no ratio applied: the figure rests on beds alone")
 
 
 class ResponsibilityOut(FacilityOut):
@@ -93,6 +123,10 @@ class ResponsibilityOut(FacilityOut):
     uncovered: bool = Field(description="no team answers for it")
     claimed_twice: bool = Field(description="teams of two donors answer for it")
     overdue: bool = Field(description="it missed the programme's latest reporting deadline")
+    staff_on_duty: dict[str, int] = Field(
+        description="its own staff and the teams on duty there on the date, per profession"
+    )
+    staffed: dict[str, StaffedOut] = Field(description="staffed beds per bed type on the date")
 
 
 def _snapshot_out(s: FacilitySnapshot, zone: ZoneInfo) -> dict[str, Any]:
@@ -118,12 +152,24 @@ def _facility_out(f: Facility) -> dict[str, Any]:
         "kind": f.kind,
         "beds": {t: n for t, n in facility_queries.capacity(f) if n is not None},
         "ventilators": f.ventilators,
+        "staff": {row.profession: row.count for row in f.own_staff.all()},
         "illustrative": f.illustrative,
         "latest_snapshot": _snapshot_out(latest, f.programme.zone()) if latest else None,
     }
 
 
-def _responsibility_out(row: facility_queries.Responsibility) -> dict[str, Any]:
+def _staffed_out(beds: StaffedBeds) -> dict[str, Any]:
+    return {
+        "staffed": beds.staffed,
+        "binding": beds.binding,
+        "unrated": list(beds.unrated),
+        "beds_alone": beds.beds_alone,
+    }
+
+
+def _responsibility_out(
+    row: facility_queries.Responsibility, staffing: staffing_queries.Staffing
+) -> dict[str, Any]:
     return {
         **_facility_out(row.facility),
         "donors": row.donor_references,
@@ -131,6 +177,8 @@ def _responsibility_out(row: facility_queries.Responsibility) -> dict[str, Any]:
         "uncovered": row.uncovered,
         "claimed_twice": row.claimed_twice,
         "overdue": row.overdue,
+        "staff_on_duty": staffing.staff,
+        "staffed": {b.bed_type: _staffed_out(b) for b in staffing.beds},
     }
 
 
@@ -152,8 +200,10 @@ def list_facilities(
     request: HttpRequest, slug: str, date: datetime.date | None = None
 ) -> list[dict[str, Any]]:
     programme = permissions.programme_for(request.user, slug)
-    matrix = facility_queries.responsibility_matrix(programme, date or programme.current_date())
-    return [_responsibility_out(row) for row in matrix]
+    on = date or programme.current_date()
+    matrix = facility_queries.responsibility_matrix(programme, on)
+    staffing, _pools = staffing_queries.staffing(programme, on, [r.facility for r in matrix])
+    return [_responsibility_out(row, staffing[row.facility.pk]) for row in matrix]
 
 
 @router.post(
@@ -172,6 +222,7 @@ def register_facility(request: HttpRequest, slug: str, payload: FacilityIn) -> S
         kind=payload.kind,
         beds=payload.beds,
         ventilators=payload.ventilators,
+        staff=payload.staff,
     )
     return Status(201, _facility_out(_facility(programme, made.pk)))
 
@@ -215,13 +266,14 @@ def record_snapshot(
 
 
 class FacilityEdit(Schema):
-    """A PATCH of a facility: the fields given change, the others stay; in `beds`, the bed
-    types given change (`null` clears one), the others stay."""
+    """A PATCH of a facility: the fields given change, the others stay; in `beds` and `staff`,
+    the bed types and professions given change (`null` clears one), the others stay."""
 
     name: Annotated[str, api_fields.text(Facility, "name"), Field(min_length=1)] | None = None
     kind: Facility.Kind | None = None
     ventilators: Beds = None
     beds: BedsByType | None = None
+    staff: StaffByProfession | None = None
 
 
 @router.get(
@@ -242,7 +294,7 @@ def get_facility(
 @router.patch(
     "/programmes/{slug}/facilities/{facility_id}",
     response=FacilityOut,
-    summary="Correct a facility's name, kind or beds (If-Match: its ETag)",
+    summary="Correct a facility's name, kind, beds or own staff (If-Match: its ETag)",
     operation_id=operation_id("edit_facility"),
 )
 def edit_facility(
@@ -265,6 +317,7 @@ def edit_facility(
         facility=found,
         seen=api_versions.seen_version(if_match),
         beds=payload.beds or {},  # the bed types given change; absent or null: none
+        staff=payload.staff or {},
         **fields,
     )
     api_versions.tagged(response, edited)

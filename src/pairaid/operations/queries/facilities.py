@@ -67,6 +67,7 @@ def facilities(programme: Programme) -> Any:
         .select_related("programme", "recipient__region__parent")
         .prefetch_related(
             "bed_counts",
+            "own_staff",
             Prefetch("snapshots", FacilitySnapshot.objects.order_by("date")),
             Prefetch("snapshots__beds", SnapshotBeds.objects.order_by("pk")),
         )

@@ -9,9 +9,16 @@ from django.utils.translation import gettext
 
 from pairaid import edits
 from pairaid.engine.beds import BED_TYPES
+from pairaid.engine.staffing import PROFESSIONS
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.labels import local_name
-from pairaid.operations.models import Facility, FacilityBeds, FacilitySnapshot, SnapshotBeds
+from pairaid.operations.models import (
+    Facility,
+    FacilityBeds,
+    FacilitySnapshot,
+    FacilityStaff,
+    SnapshotBeds,
+)
 from pairaid.programmes.models import Participant
 from pairaid.validation import created
 
@@ -24,9 +31,12 @@ def register_facility(
     kind: str = "hospital",
     beds: Mapping[str, int | None] | None = None,
     ventilators: int | None = None,
+    staff: Mapping[str, int | None] | None = None,
 ) -> Facility:
-    """Register a facility with its beds per bed type (a type absent or None: unknown)."""
+    """Register a facility with its beds per bed type (a type absent or None: unknown) and its
+    own staff per profession (`engine.staffing.PROFESSIONS`; absent or None: none known)."""
     _check_bed_types(beds or {}, column="beds")
+    _check_professions(staff or {})
     if recipient.role != Participant.Role.RECIPIENT:
         raise ValidationFailed(
             [
@@ -56,6 +66,7 @@ def register_facility(
         ventilators=ventilators,
     )
     _set_beds(facility, beds or {})
+    _set_staff(facility, staff or {})
     return facility
 
 
@@ -68,16 +79,52 @@ def edit_facility(
     kind: str,
     ventilators: int | None,
     beds: Mapping[str, int | None],
+    staff: Mapping[str, int | None] | None = None,
 ) -> Facility:
-    """Correct a facility's name, kind, ventilators or beds (the bed types given; None clears
-    one), made from version `seen` (edits.save_edit)."""
+    """Correct a facility's name, kind, ventilators, beds or own staff (the bed types and
+    professions given; None clears one), made from version `seen` (edits.save_edit)."""
     _check_bed_types(beds, column="beds")
+    _check_professions(staff or {})
+
+    def set_counts(current: Facility) -> None:
+        _set_beds(current, beds)
+        _set_staff(current, staff or {})
+
     return edits.save_edit(
         facility,
         seen=seen,
         changes={"name": name, "kind": kind, "ventilators": ventilators},
-        also=lambda current: _set_beds(current, beds),
+        also=set_counts,
     )
+
+
+def _check_professions(staff: Mapping[str, int | None]) -> None:
+    problems = [
+        Problem(
+            gettext("unknown profession %(name)s (expected one of %(professions)s)")
+            % {"name": repr(name), "professions": ", ".join(PROFESSIONS)},
+            column=f"staff.{name}",
+        )
+        for name in sorted(set(staff) - set(PROFESSIONS))
+    ]
+    problems += [
+        Problem(gettext("must be 0 or more"), column=f"staff.{name}")
+        for name, count in sorted(staff.items())
+        if count is not None and count < 0
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _set_staff(facility: Facility, staff: Mapping[str, int | None]) -> None:
+    """One row of own staff per profession given; None removes the profession's row."""
+    for profession, count in staff.items():
+        if count is None:
+            FacilityStaff.objects.filter(facility=facility, profession=profession).delete()
+        else:
+            FacilityStaff.objects.update_or_create(
+                facility=facility, profession=profession, defaults={"count": count}
+            )
 
 
 def _check_bed_types(figures: Mapping[str, object], *, column: str) -> None:

@@ -5,21 +5,42 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
+from pairaid.engine.staffing import (
+    BINDINGS,
+    DOCTORS,
+    NURSES,
+    OPEN_BEDS,
+    UNKNOWN_OPEN_BEDS,
+    VENTILATORS,
+)
 from pairaid.errors import Forbidden
 from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import Actor, FacilityEditForm, FacilityForm, SnapshotForm
-from pairaid.operations.models import BED_TYPE_CHOICES, Facility
+from pairaid.operations.models import BED_TYPE_CHOICES, PROFESSION_CHOICES, Facility
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import handover, occupancy
+from pairaid.operations.queries import staffing as staffing_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.views.common import programme_date
 from pairaid.programmes.models import Programme
 from pairaid.web.editing import edit_page
+
+# What binds a bed type's staffed beds, as the page says it. Built over the engine's list, so
+# that a binding without a label fails at import.
+_BINDING_TEXT = {
+    OPEN_BEDS: gettext_lazy("open beds bind"),
+    VENTILATORS: gettext_lazy("ventilators bind"),
+    DOCTORS: gettext_lazy("doctors bind"),
+    NURSES: gettext_lazy("nurses bind"),
+    UNKNOWN_OPEN_BEDS: gettext_lazy("open beds unknown"),
+}
+BINDING_LABELS = {code: _BINDING_TEXT[code] for code in BINDINGS}
 
 
 @member_required
@@ -40,6 +61,7 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
                 kind=data["kind"],
                 ventilators=data["ventilators"],
                 beds=form.beds(),
+                staff=form.staff(),
             ),
         )
         if registered:
@@ -47,8 +69,9 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("operations:facilities", slug=slug)
     on = programme_date(request, programme)
     matrix = facility_queries.responsibility_matrix(programme, on)
-    deadline = facility_queries.programme_deadline(programme)
     facilities_shown = [r.facility for r in matrix]
+    staffing, pools = staffing_queries.staffing(programme, on, facilities_shown)
+    deadline = facility_queries.programme_deadline(programme)
     regions = {f.recipient.region_id: f.recipient.region for f in facilities_shown}
     return render(
         request,
@@ -60,6 +83,10 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "bed_types": BED_TYPE_CHOICES,
             "bed_labels": dict(BED_TYPE_CHOICES),
             "matrix": matrix,
+            "staffing": staffing,
+            "pools": pools,
+            "binding_labels": BINDING_LABELS,
+            "profession_labels": dict(PROFESSION_CHOICES),
             "overdue_count": sum(r.overdue for r in matrix),
             "occupancy": {f.pk: occupancy.by_bed_type(f) for f in facilities_shown},
             "region_occupancy": [
@@ -110,10 +137,10 @@ def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
 @member_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
-    """Correct a facility's name, kind or beds (against the version the editor saw)."""
+    """Correct a facility's name, kind, beds or own staff (against the version the editor saw)."""
     programme = permissions.programme_for(request.user, slug)
     facility = get_object_or_404(
-        Facility.objects.select_related("recipient").prefetch_related("bed_counts"),
+        Facility.objects.select_related("recipient").prefetch_related("bed_counts", "own_staff"),
         pk=facility_id,
         programme=programme,
     )
@@ -134,5 +161,6 @@ def edit(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
             kind=data["kind"],
             ventilators=data["ventilators"],
             beds=form.beds(),
+            staff=form.staff(),
         ),
     )
