@@ -47,7 +47,8 @@ from pairaid.operations.services.transfers import MOVES
 from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
 from pairaid.pairing.models import PairingNotice
-from pairaid.programmes.models import Participant, Programme
+from pairaid.programmes import services as programme_services
+from pairaid.programmes.models import Cluster, Participant, Programme
 from pairaid.registry.models import Region, ResourceType
 from pairaid.scenarios import services as scenario_services
 
@@ -90,6 +91,7 @@ def _known(programme: Programme, target: Any) -> Known:
             "disbursement_id": ids(Disbursement, commitment__donor__programme=programme),
             "deployment_id": ids(Deployment, team__programme=programme),
             "facility_id": ids(Facility, programme=programme),
+            "cluster_id": ids(Cluster, programme=programme),
             "commitment_id": ids(FundCommitment, programme=programme),
             # A member who is none of the callers: a password reset ends its owner's tokens.
             "user_id": [target.pk],
@@ -149,6 +151,13 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
         )
         for name in CALLERS
     }
+    programme_services.create_cluster(
+        programme=hubei,
+        name="East",
+        recipients=list(
+            hubei.participants.filter(role="recipient", region__code__in=["421100", "420700"])
+        ),
+    )
     target = User.objects.create_user("fuzz_target", "t@example.org", "a-long-password-1")
     account_services.grant(user=target, programme=hubei, role="observer")
     return Callers(headers, _known(hubei, target))

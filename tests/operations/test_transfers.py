@@ -299,3 +299,33 @@ def test_a_donor_has_no_community_queue(hubei, people):
             recipient=participant("370000"), acuity="icu", waiting=3, user=people["admin"]
         )
     assert refused.value.problems[0].column == "recipient"
+
+
+def test_a_facility_officer_receives_for_its_own_facility_only(sites, people):
+    from pairaid.accounts.models import Membership
+    from pairaid.errors import Forbidden
+
+    officer = User.objects.create_user("dana_dabie", "d@example.org", "a-long-password-1")
+    account_services.grant(
+        user=officer,
+        programme=sites["receiver"].programme,
+        role=Membership.Role.FACILITY_OFFICER,
+        facility=sites["receiver"],
+    )
+    transfer = request(sites, people)
+    assert transfer_services.may_move(officer, transfer, "accept")
+    move(transfer, "accept", officer, count=1)
+    assert icu_now(sites["receiver"]).reserved == 1
+    # The sending side is another facility: its transport is not the receiver's officer's.
+    assert not transfer_services.may_move(officer, transfer, "arrange_transport")
+    with pytest.raises(Forbidden):
+        move(transfer, "arrange_transport", officer)
+    with pytest.raises(Forbidden):  # nor may it ask to place another facility's patients
+        transfer_services.request_transfer(
+            origin=sites["sender"],
+            receiving_facility=sites["xiaogan"],
+            acuity="icu",
+            requested=1,
+            user=officer,
+            at=at(9, 45),
+        )

@@ -25,6 +25,15 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "programmes:delete_line": _operations("programmes", "delete_line"),
     "programmes:edit_line": _operations("programmes", "get_line", "edit_line"),
     "programmes:set_date": _operations("programmes", "set_programme_date"),
+    "programmes:settings": _operations(
+        "programmes",
+        "get_programme",
+        "set_reporting",
+        "set_occupancy_thresholds",
+        "list_clusters",
+        "create_cluster",
+    ),
+    "programmes:cluster": _operations("programmes", "edit_cluster", "delete_cluster"),
     # The upload's rows are the lines the API adds one at a time.
     "programmes:lines_upload": _operations("programmes", "add_line"),
     # accounts

@@ -8,7 +8,7 @@ from pairaid.admin_figures import FiguresAdmin, FiguresInline
 class MembershipInline(FiguresInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["region"]
+    autocomplete_fields = ["region", "facility"]
 
 
 @admin.register(User)
@@ -24,8 +24,8 @@ class UserAdmin(DjangoUserAdmin, FiguresAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(FiguresAdmin):
-    list_display = ["user", "programme", "role", "region"]
+    list_display = ["user", "programme", "role", "region", "facility"]
     list_filter = ["programme", "role"]
-    search_fields = ["user__username", "region__name_en"]
-    autocomplete_fields = ["region"]
-    list_select_related = ["user", "programme", "region"]
+    search_fields = ["user__username", "region__name_en", "facility__name"]
+    autocomplete_fields = ["region", "facility"]
+    list_select_related = ["user", "programme", "region", "facility"]

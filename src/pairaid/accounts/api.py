@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from pairaid import api_fields
 from pairaid.accounts import history, permissions, tokens
@@ -74,6 +75,7 @@ class MemberOut(Schema):
     name: str
     role: str
     region: str | None = Field(description="the region an officer acts for, by reference")
+    facility: int | None = Field(description="the facility a facility officer reports for, by id")
     email: str | None = Field(description="null unless the caller may see contact details")
     phone: str | None = Field(description="null unless the caller may see contact details")
 
@@ -82,8 +84,11 @@ class AccountIn(Schema):
     username: Annotated[str, api_fields.text(User, "username"), Field(min_length=1)]
     email: Annotated[str, api_fields.text(User, "email")] = ""
     # The roles the members page offers; coordinators are made by administrators in the admin.
-    role: Literal["donor_officer", "recipient_officer", "observer"]
+    role: Literal["donor_officer", "recipient_officer", "facility_officer", "observer"]
     region: str = Field("", description="for officers: the region they act for, by reference")
+    facility: Annotated[StrictInt, api_fields.identifier()] | None = Field(
+        None, description="for facility officers: the facility whose beds they report, by id"
+    )
     password: Annotated[str, Field(min_length=1, max_length=4096)]
 
 
@@ -108,6 +113,7 @@ def _member_out(membership: Membership, details: bool) -> dict[str, object]:
         "name": user.get_full_name() or user.username,
         "role": membership.role,
         "region": membership.region.reference if membership.region else None,
+        "facility": membership.facility_id,
         "email": user.email if details else None,
         "phone": user.phone if details else None,
     }
@@ -141,6 +147,7 @@ def create_account(request: HttpRequest, slug: str, payload: AccountIn) -> Statu
         email=payload.email,
         role=payload.role,
         region=account_services.officer_region(payload.region),
+        facility=account_services.officer_facility(programme, payload.facility),
         password=payload.password,
     )
     made = account_queries.members(programme).get(user=user)

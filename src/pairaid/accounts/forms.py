@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pairaid.accounts.models import Membership, User
 from pairaid.forms import column
+from pairaid.operations.queries import facilities as facility_queries
 from pairaid.programmes import queries as programme_queries
 from pairaid.programmes.models import Participant, Programme
 
@@ -16,12 +17,20 @@ class AccountForm(forms.Form):
         choices=[
             (Membership.Role.DONOR_OFFICER, _("donor officer")),
             (Membership.Role.RECIPIENT_OFFICER, _("recipient officer")),
+            (Membership.Role.FACILITY_OFFICER, _("facility officer")),
             (Membership.Role.OBSERVER, _("observer")),
         ],
         label=_("Role"),
     )
     region = forms.ChoiceField(
         required=False, label=_("Region"), help_text=_("For officers: the region they act for")
+    )
+    facility = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label=_("Facility"),
+        help_text=_("For facility officers: the facility whose beds they report"),
     )
     password = forms.CharField(widget=forms.PasswordInput, label=_("Initial password"))
 
@@ -39,6 +48,15 @@ class AccountForm(forms.Form):
                 )
             ),
         ]
+        self.fields["facility"].choices = _facilities_by_recipient(programme)  # type: ignore[attr-defined]
+
+
+def _facilities_by_recipient(programme: Programme) -> list[Any]:
+    """The programme's facilities by name, grouped under their recipient's name."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for f in facility_queries.named_facilities(programme):
+        groups.setdefault(f.recipient, []).append((f.pk, f.name))
+    return [("", "—"), *groups.items()]
 
 
 class PasswordResetForm(forms.Form):

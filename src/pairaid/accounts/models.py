@@ -34,13 +34,18 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A user's role in one programme; officers act for exactly one region."""
+    """A user's role in one programme; officers act for exactly one region, a facility officer
+    for exactly one facility (and its recipient's region, which `region` repeats so that every
+    officer's scope reads the same way; services.grant keeps the two in step)."""
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("coordinator")
         DONOR_OFFICER = "donor_officer", _("donor officer")
         RECIPIENT_OFFICER = "recipient_officer", _("recipient officer")
         OBSERVER = "observer", _("observer")
+        # Files one facility's bed reports, so that a city's officer need not report for every
+        # hospital by the deadline (issue 19); changes nothing else.
+        FACILITY_OFFICER = "facility_officer", _("facility officer")
 
     # An officer acts for one participant region of the matching role.
     OFFICER_PARTICIPANT_ROLE = {
@@ -55,6 +60,15 @@ class Membership(models.Model):
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # By name, not import: operations imports programmes, and accounts must not depend on it.
+    # PROTECT: a facility that officers report for is not deleted under them (revoke first).
+    facility = models.ForeignKey(
+        "operations.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -62,7 +76,14 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "programme", "role", "region"], name="membership_unique"
+                fields=["user", "programme", "role", "region"],
+                condition=Q(facility__isnull=True),
+                name="membership_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "programme", "facility"],
+                condition=Q(facility__isnull=False),
+                name="membership_unique_per_facility",
             ),
             models.UniqueConstraint(
                 fields=["user", "programme", "role"],
@@ -71,15 +92,25 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=["donor_officer", "recipient_officer"], region__isnull=False)
-                    | Q(role__in=["coordinator", "observer"], region__isnull=True)
+                    Q(
+                        role__in=["donor_officer", "recipient_officer"],
+                        region__isnull=False,
+                        facility__isnull=True,
+                    )
+                    | Q(role="facility_officer", region__isnull=False, facility__isnull=False)
+                    | Q(
+                        role__in=["coordinator", "observer"],
+                        region__isnull=True,
+                        facility__isnull=True,
+                    )
                 ),
                 name="officers_have_exactly_one_region",
             ),
         ]
 
     def __str__(self) -> str:
-        where = f" for {self.region.name_en}" if self.region else ""
+        scope = self.facility.name if self.facility else self.region.name_en if self.region else ""
+        where = f" for {scope}" if scope else ""
         return f"{self.user.username}: {self.role} of {self.programme.slug}{where}"
 
 

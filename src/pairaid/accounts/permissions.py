@@ -1,7 +1,8 @@
 """Who may do what, decided in one place from memberships (DESIGN.md §7).
 
 Everyone with a role in a programme can read it. Donor and recipient officers change only their
-own region's data in that programme; coordinators manage the programme; platform administrators
+own region's data in that programme; a facility officer files only its facility's bed reports;
+coordinators manage the programme; platform administrators
 may do everything. 403 vs 404: an object the user may see but not change answers 403 (Forbidden);
 an object in a programme the user cannot see answers 404 (NotFound).
 """
@@ -45,6 +46,7 @@ class Action(StrEnum):
     SEND_TRANSFER = "send_transfer"  # the sending side arranges transport, sets off
     CANCEL_TRANSFER = "cancel_transfer"  # the sending side (or the coordinator) calls it off
     RECORD_QUEUE = "record_queue"  # a recipient region's community queue, by hand
+    REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
 
 
 Role = Membership.Role
@@ -75,7 +77,20 @@ REGION_ACTIONS = {
     Action.SEND_TRANSFER: Role.RECIPIENT_OFFICER,
     Action.CANCEL_TRANSFER: Role.RECIPIENT_OFFICER,
     Action.RECORD_QUEUE: Role.RECIPIENT_OFFICER,
+    Action.REPORT_BEDS: Role.RECIPIENT_OFFICER,
 }
+# Facility-scoped actions: a facility officer may do them for its own facility only (besides
+# whoever REGION_ACTIONS lets do them for the facility's region): its bed reports, and its side
+# of a transfer (asking to place its patients, receiving patients, sending them, calling off).
+FACILITY_ACTIONS = frozenset(
+    {
+        Action.REPORT_BEDS,
+        Action.REQUEST_TRANSFER,
+        Action.RECEIVE_TRANSFER,
+        Action.SEND_TRANSFER,
+        Action.CANCEL_TRANSFER,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,7 @@ class Access:
     is_admin: bool
     roles: frozenset[str]
     regions: dict[str, frozenset[int]] = field(default_factory=dict)  # officer role -> region ids
+    facilities: frozenset[int] = frozenset()  # the facilities the user is an officer of
 
     @property
     def can_view(self) -> bool:
@@ -96,7 +112,11 @@ class Access:
         observer's (an officer, its own region's data)."""
         return self.is_admin or bool(self.roles - {Role.OBSERVER})
 
-    def can(self, action: Action, region_id: int | None = None) -> bool:
+    def can(
+        self, action: Action, region_id: int | None = None, facility_id: int | None = None
+    ) -> bool:
+        """Whether the user may do `action`; region-scoped actions name the region acted for,
+        facility-scoped ones the facility too (and its recipient's region)."""
         if self.is_admin:
             return True
         if not self.roles:
@@ -107,6 +127,8 @@ class Access:
             # Contact details are personal data: members with a role, not observers.
             return bool(self.roles - {Role.OBSERVER})
         if Role.COORDINATOR in self.roles:
+            return True
+        if action in FACILITY_ACTIONS and facility_id in self.facilities:
             return True
         if action in REGION_ACTIONS:
             officer_role = REGION_ACTIONS[action]
@@ -135,11 +157,11 @@ def access(user: Any, programme: Programme) -> Access:
 
 
 def _all_access(user: Any) -> dict[int, Access]:
-    memberships: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
-    for programme_id, role, region_id in Membership.objects.filter(user=user).values_list(
-        "programme_id", "role", "region_id"
-    ):
-        memberships[programme_id].append((role, region_id))
+    memberships: dict[int, list[tuple[str, int | None, int | None]]] = defaultdict(list)
+    for programme_id, role, region_id, facility_id in Membership.objects.filter(
+        user=user
+    ).values_list("programme_id", "role", "region_id", "facility_id"):
+        memberships[programme_id].append((role, region_id, facility_id))
     admin = _is_admin(user)
     return {
         programme_id: _standing(admin, programme_memberships)
@@ -147,29 +169,42 @@ def _all_access(user: Any) -> dict[int, Access]:
     }
 
 
-def _standing(admin: bool, memberships: list[tuple[str, int | None]]) -> Access:
-    """One programme's Access from the user's (role, region id) memberships in it."""
+def _standing(admin: bool, memberships: list[tuple[str, int | None, int | None]]) -> Access:
+    """One programme's Access from the user's (role, region id, facility id) memberships in it."""
     regions: dict[str, set[int]] = defaultdict(set)
-    for role, region_id in memberships:
+    for role, region_id, _facility_id in memberships:
         if region_id is not None:
             regions[role].add(region_id)
     return Access(
         is_admin=admin,
-        roles=frozenset(role for role, _ in memberships),
+        roles=frozenset(role for role, _, _ in memberships),
         regions={role: frozenset(ids) for role, ids in regions.items()},
+        facilities=frozenset(f for _, _, f in memberships if f is not None),
     )
 
 
-def can(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> bool:
-    return access(user, programme).can(action, region_id)
+def can(
+    user: Any,
+    action: Action,
+    programme: Programme,
+    region_id: int | None = None,
+    facility_id: int | None = None,
+) -> bool:
+    return access(user, programme).can(action, region_id, facility_id)
 
 
-def check(user: Any, action: Action, programme: Programme, region_id: int | None = None) -> None:
+def check(
+    user: Any,
+    action: Action,
+    programme: Programme,
+    region_id: int | None = None,
+    facility_id: int | None = None,
+) -> None:
     """Raise NotFound where the programme is invisible to the user, Forbidden where read-only."""
     standing = access(user, programme)
     if not standing.can_view:
         raise NotFound(gettext("no programme %(slug)s") % {"slug": repr(programme.slug)})
-    if not standing.can(action, region_id):
+    if not standing.can(action, region_id, facility_id):
         raise Forbidden(
             gettext("you may not %(action)s in %(slug)s")
             % {"action": action.value.replace("_", " "), "slug": programme.slug}
@@ -177,7 +212,10 @@ def check(user: Any, action: Action, programme: Programme, region_id: int | None
 
 
 class OfRegion(Protocol):
-    """A facility as this module sees it: the recipient whose region it belongs to."""
+    """A facility as this module sees it: its id and the recipient whose region it belongs to."""
+
+    @property
+    def pk(self) -> Any: ...
 
     @property
     def recipient(self) -> Any: ...
@@ -196,9 +234,15 @@ def can_for_facility(
     region_id: int | None = None,
 ) -> bool:
     """Whether the user may do `action` for a facility (None: for the region `region_id` as a
-    whole, e.g. its community queue). Every transfer permission asks here, so that a role
-    scoped to one facility is added in this one place."""
-    return can(user, action, programme, _facility_region(facility, region_id))
+    whole, e.g. its community queue). Every transfer permission asks here: the facility's
+    officer acts for it, its region's officer too."""
+    return can(
+        user,
+        action,
+        programme,
+        _facility_region(facility, region_id),
+        facility.pk if facility is not None else None,
+    )
 
 
 def check_for_facility(
@@ -210,7 +254,13 @@ def check_for_facility(
     region_id: int | None = None,
 ) -> None:
     """`check` for a facility (None: for the region `region_id`); see `can_for_facility`."""
-    check(user, action, programme, _facility_region(facility, region_id))
+    check(
+        user,
+        action,
+        programme,
+        _facility_region(facility, region_id),
+        facility.pk if facility is not None else None,
+    )
 
 
 def check_writer(user: Any, programme: Programme) -> None:

@@ -10,6 +10,6 @@ def members(programme: Programme) -> QuerySet[Membership]:
     """The programme's memberships, by role and username, with their users and regions."""
     return (
         Membership.objects.filter(programme=programme)
-        .select_related("user", "region__parent")
+        .select_related("user", "region__parent", "facility")
         .order_by("role", "user__username", "pk")
     )

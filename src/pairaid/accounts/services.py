@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from pairaid.accounts.models import Membership, User
 from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.operations.models import Facility
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry import queries as region_queries
 from pairaid.registry.models import Region
@@ -19,9 +20,31 @@ OFFICER_PARTICIPANT_ROLE = Membership.OFFICER_PARTICIPANT_ROLE
 
 @transaction.atomic
 def grant(
-    *, user: User, programme: Programme, role: str, region: Region | None = None
+    *,
+    user: User,
+    programme: Programme,
+    role: str,
+    region: Region | None = None,
+    facility: Facility | None = None,
 ) -> Membership:
-    """Give a user a role in a programme; officers act for one participant region of that role."""
+    """Give a user a role in a programme; officers act for one participant region of that role,
+    a facility officer for one facility of the programme (its region is the facility's)."""
+    if role == Membership.Role.FACILITY_OFFICER:
+        region = _facility_region(programme, facility, region)
+    else:
+        _check_region(programme, role, region)
+        if facility is not None:
+            raise ValidationFailed(
+                [Problem(gettext("a %(role)s has no facility") % {"role": role}, column="facility")]
+            )
+    membership, _ = Membership.objects.get_or_create(
+        user=user, programme=programme, role=role, region=region, facility=facility
+    )
+    return membership
+
+
+def _check_region(programme: Programme, role: str, region: Region | None) -> None:
+    """An officer's region is a participant of its role; other roles have none."""
     problems = []
     if role in OFFICER_PARTICIPANT_ROLE:
         participant_role = OFFICER_PARTICIPANT_ROLE[Membership.Role(role)]
@@ -49,10 +72,59 @@ def grant(
         )
     if problems:
         raise ValidationFailed(problems)
-    membership, _ = Membership.objects.get_or_create(
-        user=user, programme=programme, role=role, region=region
+
+
+def _facility_region(
+    programme: Programme, facility: Facility | None, region: Region | None
+) -> Region:
+    """A facility officer's region: its facility's recipient's (a region given must agree)."""
+    if facility is None or facility.programme_id != programme.pk:
+        message = (
+            gettext("a facility officer needs a facility")
+            if facility is None
+            else gettext("%(name)s is not a facility of %(slug)s")
+            % {"name": facility.name, "slug": programme.slug}
+        )
+        raise ValidationFailed([Problem(message, column="facility")])
+    facility_region = facility.recipient.region
+    if region is not None and region != facility_region:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("%(facility)s lies in %(region)s, not in %(given)s")
+                    % {
+                        "facility": facility.name,
+                        "region": facility_region.name_en,
+                        "given": region.name_en,
+                    },
+                    column="region",
+                )
+            ]
+        )
+    return facility_region
+
+
+def officer_facility(programme: Programme, facility_id: int | None) -> Facility | None:
+    """The facility a new account's facility officer reports for, by id (none for other
+    roles); an id that names no facility of the programme is bad input, naming the field."""
+    if facility_id is None:
+        return None
+    found = (
+        Facility.objects.filter(programme=programme, pk=facility_id)
+        .select_related("recipient__region")
+        .first()
     )
-    return membership
+    if found is None:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("no facility %(id)s in %(slug)s")
+                    % {"id": facility_id, "slug": programme.slug},
+                    column="facility",
+                )
+            ]
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -158,6 +230,7 @@ def create_account(
     role: str,
     region: Region | None,
     password: str,
+    facility: Facility | None = None,
 ) -> User:
     """A coordinator (or administrator) creates an officer or observer account in a programme."""
     problems = []
@@ -176,7 +249,7 @@ def create_account(
     if problems:
         raise ValidationFailed(problems)
     user = User.objects.create_user(username=username, email=email, password=password)
-    grant(user=user, programme=programme, role=role, region=region)
+    grant(user=user, programme=programme, role=role, region=region, facility=facility)
     return user
 
 
@@ -229,10 +302,20 @@ def end_sessions_and_tokens(user: User, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def revoke(*, user: User, programme: Programme, role: str, region: Region | None = None) -> int:
-    deleted, _ = Membership.objects.filter(
-        user=user, programme=programme, role=role, region=region
-    ).delete()
+def revoke(
+    *,
+    user: User,
+    programme: Programme,
+    role: str,
+    region: Region | None = None,
+    facility: Facility | None = None,
+) -> int:
+    memberships = Membership.objects.filter(user=user, programme=programme, role=role)
+    if facility is not None:  # a facility officer is named by its facility alone
+        memberships = memberships.filter(facility=facility)
+    else:
+        memberships = memberships.filter(region=region, facility=None)
+    deleted, _ = memberships.delete()
     if not deleted:
         raise ValidationFailed(
             [

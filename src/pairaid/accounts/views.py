@@ -33,6 +33,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                 email=data["email"],
                 role=data["role"],
                 region=account_services.officer_region(data["region"]),
+                facility=account_services.officer_facility(programme, data["facility"]),
                 password=data["password"],
             ),
         ):

@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from pairaid.admin_figures import FiguresAdmin, FiguresInline
-from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.programmes.models import (
+    CapacityLine,
+    Cluster,
+    ClusterMember,
+    NeedLine,
+    Participant,
+    Programme,
+)
 
 
 @admin.register(Programme)
@@ -52,3 +59,20 @@ class LineAdmin(FiguresAdmin):
 
 admin.site.register(CapacityLine, LineAdmin)
 admin.site.register(NeedLine, LineAdmin)
+
+
+class ClusterMemberInline(FiguresInline):
+    model = ClusterMember
+    extra = 0
+    autocomplete_fields = ["recipient"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(FiguresAdmin):
+    """Clusters are set on the programme's Settings page, where their rules are checked; the
+    admin is for platform administrators' repairs."""
+
+    list_display = ["name", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["name"]
+    inlines = [ClusterMemberInline]

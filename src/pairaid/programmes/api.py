@@ -6,16 +6,19 @@ from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
 from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.programmes import queries as programme_queries
 from pairaid.programmes import services as programme_services
-from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.programmes.models import CapacityLine, Cluster, NeedLine, Participant, Programme
 from pairaid.registry.models import Certainty, ResourceType, Source
 
 router = Router(tags=["programmes"])
@@ -36,6 +39,12 @@ class ProgrammeOut(Schema):
     # of day in the programme's zone.
     report_deadline: str = Field(
         description="HH:MM in the programme's time zone: facilities report their beds by then"
+    )
+    occupancy_yellow_percent: int = Field(
+        description="occupancy share (%) from which a facility or region shows yellow"
+    )
+    occupancy_red_percent: int = Field(
+        description="occupancy share (%) from which a facility or region shows red"
     )
     max_donors_per_recipient: int | None
     max_recipients_per_donor: int | None
@@ -334,3 +343,117 @@ def set_reporting(request: HttpRequest, slug: str, payload: ReportingIn) -> dict
         programme=programme, time_zone=payload.time_zone, report_deadline=payload.report_deadline
     )
     return _programme_out(programme)
+
+
+class ThresholdsIn(Schema):
+    # Bounds here too, so that no figure a database cannot hold reaches the service (which
+    # says what is expected for the pages and the API alike).
+    occupancy_yellow_percent: Annotated[StrictInt, api_fields.count()] = Field(
+        description="whole %, 1-100, below red"
+    )
+    occupancy_red_percent: Annotated[StrictInt, api_fields.count()] = Field(
+        description="whole %, 1-100"
+    )
+
+
+@router.post(
+    "/programmes/{slug}/occupancy-thresholds",
+    response=ProgrammeOut,
+    summary="Set the occupancy shares from which facilities and regions show yellow and red "
+    "(coordinators)",
+)
+def set_occupancy_thresholds(
+    request: HttpRequest, slug: str, payload: ThresholdsIn
+) -> dict[str, object]:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    programme_services.set_occupancy_thresholds(
+        programme=programme,
+        yellow_percent=payload.occupancy_yellow_percent,
+        red_percent=payload.occupancy_red_percent,
+    )
+    return _programme_out(programme)
+
+
+class ClusterOut(Schema):
+    id: int
+    name: str
+    recipients: list[str] = Field(description="the member recipients' regions, by reference")
+
+
+class ClusterIn(Schema):
+    name: Annotated[str, api_fields.text(Cluster, "name")]
+    recipients: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="recipients' regions by reference; a region is in at most one cluster",
+    )
+
+
+def _cluster_out(cluster: Cluster) -> dict[str, object]:
+    return {
+        "id": cluster.pk,
+        "name": cluster.name,
+        "recipients": sorted(m.recipient.region.reference for m in cluster.members.all()),
+    }
+
+
+def _cluster(programme: Programme, cluster_id: int) -> Cluster:
+    found = programme.clusters.filter(pk=cluster_id).first()
+    if found is None:
+        raise NotFound(
+            gettext("no cluster %(id)s in %(slug)s") % {"id": cluster_id, "slug": programme.slug}
+        )
+    return found
+
+
+@router.get(
+    "/programmes/{slug}/clusters",
+    response=list[ClusterOut],
+    summary="The programme's clusters of recipients (escalation tier 3)",
+)
+def list_clusters(request: HttpRequest, slug: str) -> list[dict[str, object]]:
+    programme = permissions.programme_for(request.user, slug)
+    return [_cluster_out(c) for c in programme_queries.clusters(programme)]
+
+
+@router.post(
+    "/programmes/{slug}/clusters",
+    response={201: ClusterOut},
+    summary="Define a cluster of recipients (coordinators)",
+)
+def create_cluster(request: HttpRequest, slug: str, payload: ClusterIn) -> Status:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    made = programme_services.create_cluster(
+        programme=programme,
+        name=payload.name,
+        recipients=programme_queries.recipients(programme, payload.recipients, field="recipients"),
+    )
+    return Status(201, _cluster_out(made))
+
+
+@router.put(
+    "/programmes/{slug}/clusters/{cluster_id}",
+    response=ClusterOut,
+    summary="Rename a cluster and set its recipients (coordinators)",
+)
+def edit_cluster(
+    request: HttpRequest, slug: str, cluster_id: int, payload: ClusterIn
+) -> dict[str, object]:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    edited = programme_services.edit_cluster(
+        cluster=_cluster(programme, cluster_id),
+        name=payload.name,
+        recipients=programme_queries.recipients(programme, payload.recipients, field="recipients"),
+    )
+    return _cluster_out(edited)
+
+
+@router.delete(
+    "/programmes/{slug}/clusters/{cluster_id}",
+    response={204: None},
+    summary="Remove a cluster (coordinators)",
+)
+def delete_cluster(request: HttpRequest, slug: str, cluster_id: int) -> Status:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    programme_services.delete_cluster(cluster=_cluster(programme, cluster_id))
+    return Status(204, None)

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.forms import EditForm, IsoDateField, column
-from pairaid.programmes.models import CapacityLine, Participant
+from pairaid.programmes import queries as programme_queries
+from pairaid.programmes.models import CapacityLine, Cluster, Participant, Programme
 from pairaid.registry.models import Certainty, ResourceType
 
 
@@ -59,3 +60,44 @@ class ParticipantsQuery(forms.Form):
 
     role = forms.ChoiceField(choices=Participant.Role.choices, required=False)
     page = forms.IntegerField(min_value=1, required=False)
+
+
+class ReportingForm(forms.Form):
+    """Programme time and the daily deadline of facilities' bed reports (the values are
+    checked by the service the API uses, `programme_services.set_reporting`)."""
+
+    time_zone = forms.CharField(
+        max_length=64, label=_("Time zone"), help_text=_("IANA name, e.g. Asia/Shanghai")
+    )
+    report_deadline = forms.TimeField(
+        label=_("Daily reporting deadline"),
+        help_text=_("HH:MM in the programme's time zone: facilities report their beds by then"),
+    )
+
+
+class ThresholdsForm(forms.Form):
+    """The occupancy shares from which facilities and regions show yellow and red (checked by
+    `programme_services.set_occupancy_thresholds`)."""
+
+    occupancy_yellow_percent = forms.IntegerField(label=_("Yellow from (%)"))
+    occupancy_red_percent = forms.IntegerField(label=_("Red from (%)"))
+
+
+class ClusterForm(forms.Form):
+    """A cluster's name and its recipients, picked by name (valued by reference)."""
+
+    name = forms.CharField(max_length=Cluster._meta.get_field("name").max_length, label=_("Name"))
+    recipients = forms.MultipleChoiceField(
+        required=False,
+        label=_("Recipients"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("A region is in at most one cluster"),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].choices = [  # type: ignore[attr-defined]
+            (p.reference, p.name)
+            for p in programme_queries.named_participants(programme)
+            if p.role == Participant.Role.RECIPIENT
+        ]

@@ -4,7 +4,7 @@ import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -65,6 +65,21 @@ class Programme(models.Model):
         default=datetime.time(12, 0),
         help_text="facilities report their beds daily by this time (programme time)",
     )
+    # Occupancy share (occupied / open beds) at or above which a facility's bed type, or a
+    # region, shows yellow and red. 85 %: above it, bed shortages and turned-away emergency
+    # admissions become regular (Bagust, Place and Posnett, "Dynamics of bed use in
+    # accommodating emergency admissions", BMJ 1999;319:155-158). 95 %: a judgment, not a
+    # finding: a 100-bed ward then has a handful of beds left for the day's admissions.
+    occupancy_yellow_percent = models.PositiveSmallIntegerField(
+        default=85,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("occupancy share (%) from which a facility or region shows yellow"),
+    )
+    occupancy_red_percent = models.PositiveSmallIntegerField(
+        default=95,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("occupancy share (%) from which a facility or region shows red"),
+    )
     max_donors_per_recipient = models.PositiveSmallIntegerField(null=True, blank=True)
     max_recipients_per_donor = models.PositiveSmallIntegerField(null=True, blank=True)
     pledges_beyond_pairs = models.BooleanField(
@@ -117,6 +132,12 @@ class Programme(models.Model):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["-period_start", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(occupancy_yellow_percent__lt=models.F("occupancy_red_percent")),
+                name="yellow_below_red",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.slug
@@ -163,6 +184,44 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.slug}: {self.region.name_en} ({self.role})"
+
+
+class Cluster(models.Model):
+    """A named set of a programme's recipient regions that escalation tries before the whole
+    programme (tier 3, `engine.tiers`), as Germany's Kleeblatt clusters group states."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="clusters")
+    name = models.CharField(max_length=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="cluster_name_unique")
+        ]
+        ordering = ["programme", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug}: {self.name}"
+
+
+class ClusterMember(models.Model):
+    """A recipient in a cluster. A participant belongs to one programme, so one row per
+    participant keeps a region in at most one cluster of each programme."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
+    recipient = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="cluster_membership"
+    )
+
+    class Meta:
+        verbose_name = _("cluster member")
+        verbose_name_plural = _("cluster members")
+        ordering = ["cluster", "recipient"]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.name}: {self.recipient.region.name_en}"
 
 
 class QuantityLine(Versioned, Sourced):

@@ -3,11 +3,12 @@ and naming them for a person to pick."""
 
 from typing import NamedTuple
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.labels import local_name
-from pairaid.programmes.models import Participant, Programme
+from pairaid.programmes.models import Cluster, Participant, Programme
 from pairaid.registry import references
 
 
@@ -37,6 +38,20 @@ def participant(programme: Programme, text: str, *, role: str, field: str = "") 
     )
 
 
+def recipients(programme: Programme, texts: list[str], *, field: str) -> list[Participant]:
+    """The programme's recipients that `texts` name (references), in order; every reference
+    that names none is a problem of `field`, all of them said at once."""
+    found, problems = [], []
+    for text in texts:
+        try:
+            found.append(participant(programme, text, role=Participant.Role.RECIPIENT, field=field))
+        except ValidationFailed as failure:
+            problems += failure.problems
+    if problems:
+        raise ValidationFailed(problems)
+    return found
+
+
 class NamedParticipant(NamedTuple):
     reference: str  # the region's short reference (its code): what a form sends, what the API takes
     name: str  # in the active language: what a person reads
@@ -52,3 +67,10 @@ def named_participants(programme: Programme) -> list[NamedParticipant]:
         for p in participants
     ]
     return sorted(named, key=lambda item: (item.name, item.reference))
+
+
+def clusters(programme: Programme) -> QuerySet[Cluster]:
+    """The programme's clusters by name, with their recipients' regions."""
+    return programme.clusters.order_by("name").prefetch_related(
+        "members__recipient__region__parent"
+    )

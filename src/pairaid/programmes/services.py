@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,8 @@ from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.programmes.asof import AsOf, pick_as_of
 from pairaid.programmes.models import (
     CapacityLine,
+    Cluster,
+    ClusterMember,
     NeedLine,
     Participant,
     Programme,
@@ -119,6 +122,137 @@ def set_reporting(
     programme.time_zone, programme.report_deadline = time_zone, report_deadline
     programme.save(update_fields=["time_zone", "report_deadline"])
     return programme
+
+
+@transaction.atomic
+def set_occupancy_thresholds(
+    *, programme: Programme, yellow_percent: int, red_percent: int
+) -> Programme:
+    """Set the occupancy shares (in %) from which facilities and regions show yellow and red."""
+    problems = [
+        Problem(
+            gettext("expected a whole percentage from 1 to 100, got %(value)s") % {"value": value},
+            column=column,
+        )
+        for column, value in (
+            ("occupancy_yellow_percent", yellow_percent),
+            ("occupancy_red_percent", red_percent),
+        )
+        if not 1 <= value <= 100
+    ]
+    if not problems and yellow_percent >= red_percent:
+        problems.append(
+            Problem(
+                gettext("yellow must start below red (%(yellow)s %% is not below %(red)s %%)")
+                % {"yellow": yellow_percent, "red": red_percent},
+                column="occupancy_yellow_percent",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    programme.occupancy_yellow_percent = yellow_percent
+    programme.occupancy_red_percent = red_percent
+    programme.save(update_fields=["occupancy_yellow_percent", "occupancy_red_percent"])
+    return programme
+
+
+@transaction.atomic
+def create_cluster(
+    *, programme: Programme, name: str, recipients: Sequence[Participant]
+) -> Cluster:
+    """Define a cluster of the programme's recipients (escalation's tier 3)."""
+    _check_cluster(programme, None, name, recipients)
+    cluster = Cluster.objects.create(programme=programme, name=name.strip())
+    _set_members(cluster, recipients)
+    return cluster
+
+
+@transaction.atomic
+def edit_cluster(*, cluster: Cluster, name: str, recipients: Sequence[Participant]) -> Cluster:
+    """Rename a cluster and set its members (those left out leave it)."""
+    _check_cluster(cluster.programme, cluster, name, recipients)
+    cluster.name = name.strip()
+    cluster.save(update_fields=["name"])
+    _set_members(cluster, recipients)
+    return cluster
+
+
+@transaction.atomic
+def delete_cluster(*, cluster: Cluster) -> None:
+    """Remove a cluster; its recipients escalate from their parent region to the programme."""
+    cluster.delete()
+
+
+def _check_cluster(
+    programme: Programme,
+    cluster: Cluster | None,
+    name: str,
+    recipients: Sequence[Participant],
+) -> None:
+    problems = []
+    name = name.strip()
+    namesakes = programme.clusters.filter(name=name)
+    if cluster is not None:
+        namesakes = namesakes.exclude(pk=cluster.pk)
+    name_limit = Cluster._meta.get_field("name").max_length or 0
+    if not name or len(name) > name_limit:
+        problems.append(
+            Problem(
+                gettext("a name of 1 to %(limit)s characters") % {"limit": name_limit},
+                column="name",
+            )
+        )
+    elif namesakes.exists():
+        problems.append(
+            Problem(
+                gettext("%(programme)s already has a cluster %(name)s")
+                % {"programme": programme.slug, "name": repr(name)},
+                column="name",
+            )
+        )
+    for recipient in recipients:
+        problems += _member_problems(programme, cluster, recipient)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _member_problems(
+    programme: Programme, cluster: Cluster | None, recipient: Participant
+) -> list[Problem]:
+    """A member is a recipient of the programme in no other cluster of it."""
+    if recipient.programme_id != programme.pk or recipient.role != Participant.Role.RECIPIENT:
+        return [
+            Problem(
+                gettext("%(name)s is not a recipient of %(programme)s")
+                % {"name": recipient.region.name_en, "programme": programme.slug},
+                column="recipients",
+            )
+        ]
+    elsewhere = (
+        ClusterMember.objects.filter(recipient=recipient)
+        .exclude(cluster=cluster)
+        .select_related("cluster")
+        .first()
+    )
+    if elsewhere is not None:
+        return [
+            Problem(
+                gettext("%(name)s is already in the cluster %(cluster)s")
+                % {"name": recipient.region.name_en, "cluster": repr(elsewhere.cluster.name)},
+                column="recipients",
+            )
+        ]
+    return []
+
+
+def _set_members(cluster: Cluster, recipients: Sequence[Participant]) -> None:
+    cluster.members.exclude(recipient__in=recipients).delete()
+    kept = set(cluster.members.values_list("recipient_id", flat=True))
+    ClusterMember.objects.bulk_create(
+        ClusterMember(cluster=cluster, recipient=r)
+        for r in {r.pk: r for r in recipients}.values()
+        if r.pk not in kept
+    )
 
 
 @dataclass(frozen=True)

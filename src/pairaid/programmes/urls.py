@@ -17,6 +17,8 @@ urlpatterns = [
         name="edit_line",
     ),
     path("p/<slug:slug>/date", views.set_date, name="set_date"),
+    path("p/<slug:slug>/settings/", views.programme_settings, name="settings"),
+    path("p/<slug:slug>/settings/clusters/<int:cluster_id>", views.cluster, name="cluster"),
     path("p/<slug:slug>/participants/lines.xlsx", views.lines_template, name="lines_template"),
     path("p/<slug:slug>/participants/upload", views.lines_upload, name="lines_upload"),
 ]

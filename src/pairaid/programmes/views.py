@@ -1,5 +1,7 @@
-"""Participant pages: lists, a participant's dated lines, and forms to add or remove lines."""
+"""Participant pages: lists, a participant's dated lines, and forms to add or remove lines; the
+programme's settings page (programme time, reporting deadline, occupancy thresholds, clusters)."""
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,16 +15,20 @@ from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.edits import EditConflict
 from pairaid.forms import query, submitted, valid
+from pairaid.programmes import queries as programme_queries
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
 from pairaid.programmes.forms import (
+    ClusterForm,
     LineDeleteForm,
     LineEditForm,
     LineForm,
     ParticipantsQuery,
     ProgrammeDateForm,
+    ReportingForm,
+    ThresholdsForm,
 )
-from pairaid.programmes.models import Participant, Programme
+from pairaid.programmes.models import Cluster, Participant, Programme
 from pairaid.uploads import handle_upload
 from pairaid.web.editing import edit_page
 
@@ -204,4 +210,133 @@ def lines_upload(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         done=lambda count: _("%(count)s lines saved.") % {"count": count},
         back="programmes:participants",
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def programme_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's settings: programme time and the reporting deadline, the occupancy
+    thresholds and the clusters. Every member reads them; coordinators change them."""
+    programme = permissions.programme_for(request.user, slug)
+    if request.method == "GET":
+        return _settings_page(request, programme)
+    permissions.check(request.user, Action.SET_PROGRAMME_DATE, programme)
+    part = request.POST.get("part", "")
+    if part == "reporting":
+        form: forms.Form = ReportingForm(request.POST)
+        done = submitted(
+            form,
+            lambda data: programme_services.set_reporting(
+                programme=programme,
+                time_zone=data["time_zone"],
+                report_deadline=data["report_deadline"],
+            ),
+        )
+    elif part == "thresholds":
+        form = ThresholdsForm(request.POST)
+        done = submitted(
+            form,
+            lambda data: programme_services.set_occupancy_thresholds(
+                programme=programme,
+                yellow_percent=data["occupancy_yellow_percent"],
+                red_percent=data["occupancy_red_percent"],
+            ),
+        )
+    elif part == "cluster":
+        form = ClusterForm(request.POST, programme=programme, prefix="new")
+        done = submitted(
+            form,
+            lambda data: programme_services.create_cluster(
+                programme=programme,
+                name=data["name"],
+                recipients=programme_queries.recipients(
+                    programme, data["recipients"], field="recipients"
+                ),
+            ),
+        )
+    else:
+        return _settings_page(request, programme, status=400)
+    if done:
+        messages.success(request, _("Settings saved."))
+        return redirect("programmes:settings", slug=slug)
+    return _settings_page(request, programme, {part: form}, status=400)
+
+
+@member_required
+@require_POST
+def cluster(request: HttpRequest, slug: str, cluster_id: int) -> HttpResponse:
+    """Rename a cluster and set its recipients, or remove it (coordinators)."""
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    found = get_object_or_404(Cluster, pk=cluster_id, programme=programme)
+    if "delete" in request.POST:
+        programme_services.delete_cluster(cluster=found)
+        messages.success(request, _("Cluster removed."))
+        return redirect("programmes:settings", slug=slug)
+    form = ClusterForm(request.POST, programme=programme, prefix=f"cluster-{found.pk}")
+    if submitted(
+        form,
+        lambda data: programme_services.edit_cluster(
+            cluster=found,
+            name=data["name"],
+            recipients=programme_queries.recipients(
+                programme, data["recipients"], field="recipients"
+            ),
+        ),
+    ):
+        messages.success(request, _("Settings saved."))
+        return redirect("programmes:settings", slug=slug)
+    return _settings_page(request, programme, {f"cluster-{found.pk}": form}, status=400)
+
+
+def _settings_page(
+    request: HttpRequest,
+    programme: Programme,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The settings page, with the forms shown filled from the programme, but a form just
+    refused shown as sent, beside its reasons."""
+    bound = bound or {}
+    clusters = list(programme_queries.clusters(programme))
+    return render(
+        request,
+        "programmes/settings.html",
+        {
+            "programme": programme,
+            "may_change": permissions.can(request.user, Action.SET_PROGRAMME_DATE, programme),
+            "reporting": bound.get("reporting")
+            or ReportingForm(
+                initial={
+                    "time_zone": programme.time_zone,
+                    "report_deadline": programme.report_deadline.strftime("%H:%M"),
+                }
+            ),
+            "thresholds": bound.get("thresholds")
+            or ThresholdsForm(
+                initial={
+                    "occupancy_yellow_percent": programme.occupancy_yellow_percent,
+                    "occupancy_red_percent": programme.occupancy_red_percent,
+                }
+            ),
+            "new_cluster": bound.get("cluster") or ClusterForm(programme=programme, prefix="new"),
+            "clusters": [
+                (
+                    c,
+                    bound.get(f"cluster-{c.pk}")
+                    or ClusterForm(
+                        programme=programme,
+                        prefix=f"cluster-{c.pk}",
+                        initial={
+                            "name": c.name,
+                            "recipients": [
+                                m.recipient.region.as_reference().short for m in c.members.all()
+                            ],
+                        },
+                    ),
+                )
+                for c in clusters
+            ],
+        },
+        status=status,
     )

@@ -289,7 +289,7 @@ def record_snapshot(
     programme = permissions.programme_for(request.user, slug)
     facility = _facility(programme, facility_id)
     permissions.check(
-        request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
+        request.user, Action.REPORT_BEDS, programme, facility.recipient.region_id, facility.pk
     )
     recorded = facility_services.record_snapshot(
         facility=facility,

@@ -24,10 +24,11 @@ from pairaid.forms import refusals_on, submitted, valid
 from pairaid.operations.forms import Actor, FacilityEditForm, FacilityForm, SnapshotForm
 from pairaid.operations.models import BED_TYPE_CHOICES, PROFESSION_CHOICES, Facility
 from pairaid.operations.queries import facilities as facility_queries
-from pairaid.operations.queries import handover
+from pairaid.operations.queries import handover, occupancy
 from pairaid.operations.queries import staffing as staffing_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.views.common import programme_date
+from pairaid.programmes.models import Programme
 from pairaid.web.editing import edit_page
 
 # What binds a bed type's staffed beds, as the page says it. Built over the engine's list, so
@@ -68,8 +69,10 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("operations:facilities", slug=slug)
     on = programme_date(request, programme)
     matrix = facility_queries.responsibility_matrix(programme, on)
-    staffing, pools = staffing_queries.staffing(programme, on, [r.facility for r in matrix])
+    facilities_shown = [r.facility for r in matrix]
+    staffing, pools = staffing_queries.staffing(programme, on, facilities_shown)
     deadline = facility_queries.programme_deadline(programme)
+    regions = {f.recipient.region_id: f.recipient.region for f in facilities_shown}
     return render(
         request,
         "operations/facilities.html",
@@ -85,14 +88,34 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "binding_labels": BINDING_LABELS,
             "profession_labels": dict(PROFESSION_CHOICES),
             "overdue_count": sum(r.overdue for r in matrix),
+            "occupancy": {r.facility.pk: occupancy.by_bed_type(programme, r.beds_now) for r in matrix},
+            "region_occupancy": [
+                (regions[region_id], coloured)
+                for region_id, coloured in occupancy.by_region(
+                    programme, facilities_shown, {r.facility.pk: r.beds_now for r in matrix}
+                ).items()
+            ],
             "deadline_text": deadline.strftime("%Y-%m-%d %H:%M"),
             "left_behind": handover.flags_of(programme, handover.Kind.FACILITY),
             "form": form,
             "recipients": recipients,
-            "manageable": {p for p, _ in recipients},  # whose capacity the user records
+            "manageable": {p for p, _ in recipients},  # whose facilities the user edits
+            "reportable": _reportable(request, programme, matrix),
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _reportable(
+    request: HttpRequest, programme: Programme, matrix: list[facility_queries.Responsibility]
+) -> set[int]:
+    """Ids of the facilities whose beds the user reports (the page offers them its form)."""
+    standing = permissions.access(request.user, programme)
+    return {
+        r.facility.pk
+        for r in matrix
+        if standing.can(Action.REPORT_BEDS, r.facility.recipient.region_id, r.facility.pk)
+    }
 
 
 @member_required
@@ -103,7 +126,7 @@ def snapshot(request: HttpRequest, slug: str, facility_id: int) -> HttpResponse:
         Facility.objects.select_related("recipient"), pk=facility_id, programme=programme
     )
     permissions.check(
-        request.user, Action.MANAGE_FACILITIES, programme, facility.recipient.region_id
+        request.user, Action.REPORT_BEDS, programme, facility.recipient.region_id, facility.pk
     )
     form = SnapshotForm(request.POST)
     valid(form)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.engine.beds import BED_TYPES
 from pairaid.operations.bed_columns import SNAPSHOT_COLUMNS, occupied_column, open_column
@@ -57,8 +58,10 @@ def plan_bed_reports(reader: Reader, rows: Rows) -> list[RowAction]:
     for row, cells in rows:
         if tuple(cells.get(name, "") for name, _ in BED_REPORTS) in filed:
             continue  # a report already filed as it stands: the template lists it for reference
+        # Any recipient is named here; who may report is decided per facility below, since a
+        # facility officer reports for its facility but acts for no recipient.
         recipient = reader.participant(
-            SHEET, row, cells, "recipient", Participant.Role.RECIPIENT, Action.MANAGE_FACILITIES
+            SHEET, row, cells, "recipient", Participant.Role.RECIPIENT, Action.VIEW
         )
         if recipient is None:
             continue
@@ -72,6 +75,17 @@ def plan_bed_reports(reader: Reader, rows: Rows) -> list[RowAction]:
                 "facility",
                 gettext("no facility %(value)s of this recipient")
                 % {"value": repr(cells.get("facility") or "(empty)")},
+            )
+            continue
+        if not permissions.can(
+            reader.user, Action.REPORT_BEDS, reader.programme, recipient.region_id, facility.pk
+        ):
+            reader.fail(
+                SHEET,
+                row,
+                "facility",
+                gettext("you may not report the beds of %(facility)s")
+                % {"facility": facility.name},
             )
             continue
         reported_at = _reported_at(reader, row, cells)

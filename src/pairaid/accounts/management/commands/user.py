@@ -9,7 +9,8 @@ from django.core.management.base import CommandError, CommandParser
 from pairaid import commands
 from pairaid.accounts import services as account_services
 from pairaid.accounts.models import Membership, User
-from pairaid.errors import NotFound, PairAidError, ValidationFailed
+from pairaid.errors import NotFound, PairAidError, Problem, ValidationFailed
+from pairaid.operations.models import Facility
 from pairaid.programmes import services as programme_services
 from pairaid.registry.models import Region
 
@@ -33,6 +34,11 @@ class Command(commands.Command):
             sub.add_argument("programme")
             sub.add_argument("role", choices=[r.value for r in Membership.Role])
             sub.add_argument("--region", help="region code, for donor and recipient officers")
+            sub.add_argument(
+                "--facility",
+                help="for facility officers: the facility's id, or its name (with --region "
+                "where two recipients have a facility of that name)",
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -63,10 +69,12 @@ class Command(commands.Command):
 
     def do_list(self, options: dict[str, Any]) -> None:
         for user in User.objects.order_by("username").prefetch_related(
-            "memberships__programme", "memberships__region"
+            "memberships__programme", "memberships__region", "memberships__facility"
         ):
             roles = ", ".join(
-                f"{m.role}@{m.programme.slug}" + (f":{_region_label(m.region)}" if m.region else "")
+                f"{m.role}@{m.programme.slug}"
+                + (f":{_region_label(m.region)}" if m.region else "")
+                + (f":{m.facility.name} (facility {m.facility.pk})" if m.facility else "")
                 for m in user.memberships.all()
             )
             flags = " admin" if user.is_platform_admin else ""
@@ -88,15 +96,52 @@ class Command(commands.Command):
 
     def do_grant(self, options: dict[str, Any]) -> None:
         user, programme, region = self._target(options)
-        account_services.grant(user=user, programme=programme, role=options["role"], region=region)
+        account_services.grant(
+            user=user,
+            programme=programme,
+            role=options["role"],
+            region=region,
+            facility=_facility(programme, options["facility"], region),
+        )
         self.stdout.write(f"granted {options['role']} of {programme.slug} to {user.username}")
 
     def do_revoke(self, options: dict[str, Any]) -> None:
         user, programme, region = self._target(options)
-        account_services.revoke(user=user, programme=programme, role=options["role"], region=region)
+        account_services.revoke(
+            user=user,
+            programme=programme,
+            role=options["role"],
+            region=region,
+            facility=_facility(programme, options["facility"], region),
+        )
         self.stdout.write(f"revoked {options['role']} of {programme.slug} from {user.username}")
 
 
 def _region_label(region: Region) -> str:
     """A region as the list shows it: its name, and its code beside it where it has one."""
     return f"{region.name_en} ({region.code})" if region.code else region.name_en
+
+
+def _facility(programme: Any, text: str | None, region: Region | None) -> Facility | None:
+    """The facility `--facility` names in the programme: by id when all digits, else by name
+    (within --region's recipient when given); a name two recipients share is refused."""
+    if not text:
+        return None
+    if text.isdigit():
+        return account_services.officer_facility(programme, int(text))
+    found = Facility.objects.filter(programme=programme, name=text)
+    if region is not None:
+        found = found.filter(recipient__region=region)
+    matches = list(found.select_related("recipient__region")[:2])
+    if not matches:
+        raise NotFound(f"no facility named {text!r} in {programme.slug}")
+    if len(matches) > 1:
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"two recipients have a facility named {text!r}: give --region or its id",
+                    column="facility",
+                )
+            ]
+        )
+    return matches[0]
