@@ -125,9 +125,7 @@ class _Programme:
         activity = np.rint(np.asarray(solution.row_value))[priced_rows]
         self.row_lower[priced_rows] = activity
         self.row_upper[priced_rows] = activity
-        self._change_rows(
-            len(priced_rows), priced_rows.astype(np.int32), activity, activity
-        )
+        self._change_rows(len(priced_rows), priced_rows.astype(np.int32), activity, activity)
 
     def feasible_with_entry_caps(self, caps: np.ndarray) -> bool | None:
         """Whether the held levels allow entry rows capped at `caps`; None when out of time."""
