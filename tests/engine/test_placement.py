@@ -18,7 +18,10 @@ from pairaid.engine.placement import (
     placement_from_dict,
     recommend,
 )
+from pairaid.engine.placement.direct import direct_mip
+from pairaid.engine.placement.generate import generate_placement
 from pairaid.engine.placement.model import within_limit
+from pairaid.engine.placement.nearest import nearest_bed_placement
 from pairaid.engine.tiers import RegionPlace, move_tier
 
 REGIONS = [
@@ -251,3 +254,42 @@ def test_sickest_patients_placed_first() -> None:
         ("icu_ventilated", "icu_ventilated")
     ]
     assert result.metrics["unplaced"] == {"icu_ventilated": 0, "icu": 1, "oxygen": 0, "general": 0}
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny_documents())
+def test_direct_mip_agrees_with_brute_force(document: dict[str, Any]) -> None:
+    """The benchmark's cross-check is itself checked, so a disagreement there means something."""
+    problem = placement_from_dict(document)
+    placements, levels = direct_mip(problem, time_limit_seconds=30)
+    found = objectives(problem, placements)
+    best = best_objectives(problem)
+
+    assert_feasible(problem, placements)
+    assert all(level.status == "optimal" for level in levels)
+    assert found.key()[:-1] == best.key()[:-1]
+    assert found.patient_hours == pytest.approx(best.patient_hours)
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny_documents())
+def test_nearest_bed_rule_keeps_the_rules_and_is_never_better(document: dict[str, Any]) -> None:
+    problem = placement_from_dict(document)
+    placements = nearest_bed_placement(problem)
+
+    assert_feasible(problem, placements)
+    assert (
+        objectives(problem, recommend(problem).placements).key()
+        <= objectives(problem, placements).key()
+    )
+
+
+def test_generated_problems_are_seeded_and_sparse() -> None:
+    first = generate_placement(200, 600, seed=3, nearest=10)
+    again = generate_placement(200, 600, seed=3, nearest=10)
+
+    assert first == again
+    assert sum(sum(s.waiting.values()) for s in first.sites) == 600
+    per_site = Counter(route.site for route in first.routes)
+    assert max(per_site.values()) <= 10
+    assert {move_tier(p, q) for p in first.regions for q in first.regions} == {1, 2, 3, 4}
