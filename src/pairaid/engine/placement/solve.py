@@ -52,6 +52,7 @@ class Solution:
     placements: Sequence[Placement]
     levels: Sequence[LevelOutcome]
     network: Network
+    setup_seconds: float  # building the network and loading it into HiGHS
 
     @property
     def proven(self) -> bool:
@@ -154,9 +155,11 @@ def solve_placement(
     problem: PlacementProblem, *, time_limit_seconds: float | None = None
 ) -> Solution:
     limit = time_limit_seconds if time_limit_seconds is not None else problem.time_limit_seconds
-    deadline = None if limit is None else time.monotonic() + limit
+    started = time.monotonic()
+    deadline = None if limit is None else started + limit
     network = build_network(problem)
     programme = _Programme(network, deadline)
+    setup_seconds = time.monotonic() - started
     levels: list[LevelOutcome] = []
     waiting_by_rank = np.bincount(
         network.queue_acuity, weights=network.queue_waiting, minlength=len(BED_TYPES)
@@ -191,7 +194,7 @@ def solve_placement(
         [network.route_hours, np.full(network.upgrades, problem.upgrade_hours)]
     )
     level("patient_hours", travel_cost, 0.0, 1.0)
-    return Solution(_placements(network, programme.values), levels, network)
+    return Solution(_placements(network, programme.values), levels, network, setup_seconds)
 
 
 def _share_candidates(network: Network) -> tuple[np.ndarray, np.ndarray]:
