@@ -293,3 +293,14 @@ def test_generated_problems_are_seeded_and_sparse() -> None:
     per_site = Counter(route.site for route in first.routes)
     assert max(per_site.values()) <= 10
     assert {move_tier(p, q) for p in first.regions for q in first.regions} == {1, 2, 3, 4}
+
+
+def test_out_of_time_returns_a_valid_placement_and_says_what_is_not_proven() -> None:
+    # A limit already spent when the first level starts: deterministic, no timing involved.
+    problem = placement_from_dict(one_bed_document())
+    result = recommend(problem, time_limit_seconds=1e-9)
+
+    assert result.status == "feasible"
+    assert {level.status for level in result.levels} == {"not_reached"}
+    assert result.placements == []
+    assert result.metrics["unplaced"]["icu"] == 1

@@ -141,7 +141,9 @@ class _Programme:
         if self._run():
             self.values = np.rint(np.asarray(self.highs.getSolution().col_value))
             return True
-        return False if status() == _MODEL_STATUS.kInfeasible else None
+        # The objective is zero here, so "unbounded or infeasible" can only mean infeasible.
+        refused = (_MODEL_STATUS.kInfeasible, _MODEL_STATUS.kUnboundedOrInfeasible)
+        return False if status() in refused else None
 
     def cap_entries(self, caps: np.ndarray) -> None:
         rows = np.arange(self.network.first_entry_row, self.network.rows)
