@@ -31,8 +31,11 @@ from pairaid.engine.instance import (
     plan_from_pairs,
 )
 from pairaid.engine.io import (
+    PROBLEM_KINDS,
     problem_from_dict,
+    problem_kind,
     problem_to_dict,
+    read_document,
     read_gap,
     read_problem,
     write_problem,
@@ -49,6 +52,7 @@ from pairaid.engine.tradeoff import Tradeoff, TradeoffPoint, churn_tradeoff, tra
 
 __all__ = [
     "LIMITS",
+    "PROBLEM_KINDS",
     "Assignment",
     "BackendUnavailable",
     "DegreeRange",
@@ -84,9 +88,11 @@ __all__ = [
     "plan_from_pairs",
     "plan_of",
     "problem_from_dict",
+    "problem_kind",
     "problem_to_dict",
     "progress_text",
     "prove_infeasible",
+    "read_document",
     "read_gap",
     "read_problem",
     "solve",

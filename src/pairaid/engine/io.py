@@ -26,6 +26,9 @@ from pairaid.engine.messages import Message, message
 
 SCHEMA_VERSION = 1
 _NUMBER = "a number"
+PROBLEM_KINDS = ("pairing", "placement")
+"""The kinds of problem a document may be (its `kind` field; absent means pairing), each with
+its own JSON Schema: problem.schema.json and placement-problem.schema.json."""
 
 
 class _Reader:
@@ -131,6 +134,7 @@ def _kind(value: Any) -> str:
 
 
 _TOP_FIELDS = {
+    "kind",
     "schema_version",
     "name",
     "donors",
@@ -157,12 +161,34 @@ _POLICY_FIELDS = {
 _OPTION_FIELDS = {"backend", "time_limit_seconds", "seed", "deterministic"}
 
 
+def problem_kind(document: Any) -> str:
+    """The kind of problem a decoded document states; raises `ProblemInvalid` when unknown."""
+    kind = document.get("kind", PROBLEM_KINDS[0]) if isinstance(document, Mapping) else None
+    if kind in PROBLEM_KINDS:
+        return str(kind)
+    raise ProblemInvalid(
+        [message("unknown_kind", path="kind", value=kind, expected=", ".join(PROBLEM_KINDS))]
+    )
+
+
+def read_document(path: str | Path) -> Any:
+    """A decoded JSON problem file of any kind; raises `ProblemInvalid` when unreadable."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ProblemInvalid(
+            [message("unreadable_file", path=str(path), reason=str(error))]
+        ) from error
+
+
 def problem_from_dict(document: Any) -> Problem:
     """Build a `Problem` from a decoded JSON document; raises `ProblemInvalid` listing every
     structural error (value checks are `checks.check_problem`'s job)."""
     reader = _Reader()
     top = reader.obj(document, "(document)")
     reader.known_fields(top, "", _TOP_FIELDS)
+    if top.get("kind", "pairing") != "pairing":
+        reader.error("wrong_type", path="kind", expected="'pairing'", got=_kind(top["kind"]))
     for name in ("donors", "recipients"):
         if name not in top:
             reader.error("required", path=name)
@@ -390,13 +416,7 @@ def _pair_to_dict(pair: PairData) -> dict[str, Any]:
 
 def read_problem(path: str | Path) -> Problem:
     """Read a JSON problem file; raises `ProblemInvalid` with every structural error."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ProblemInvalid(
-            [message("unreadable_file", path=str(path), reason=str(error))]
-        ) from error
-    return problem_from_dict(document)
+    return problem_from_dict(read_document(path))
 
 
 def write_problem(problem: Problem, path: str | Path) -> None:

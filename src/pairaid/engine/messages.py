@@ -36,6 +36,15 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         ),
         "unreadable_file": "{path}: cannot read the file: {reason}",
         "gap_format": "{path}: not an OR-Library GAP file: {reason}",
+        "unknown_kind": "{path}: unknown problem kind {value!r} (expected one of {expected})",
+        "unknown_bed_type": "{path}: unknown bed type {name!r} (expected one of {expected})",
+        "unknown_reference": "{path}: unknown {what} {id!r}",
+        "duplicate_route": (
+            "{path}: travel from {site} to {facility} is given twice (first at {first})"
+        ),
+        "site_region_mismatch": (
+            "{path}: region {region} differs from facility {facility}'s region {facility_region}"
+        ),
         # infeasibility proofs (status `infeasible`)
         "recipient_unreachable": (
             "recipient {recipient} needs at least {needed} donor(s) but no donor may serve it "
@@ -127,6 +136,25 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
             "{objective} plan (+{extra}); the {objective} plan's minimum coverage is {cheap_min} "
             "against {fair_min}"
         ),
+        # placement explanations
+        "placed_beyond": (
+            "{patients} {acuity} patient(s) from {site} go to {facility} at tier {tier}: no "
+            "facility at a closer tier had a free {acuity}-compatible bed within {limit} h "
+            "({closer} closer facilities within reach, all full)"
+        ),
+        "transport_binding": (
+            "transport from region {region} is used to its capacity of {capacity} patient(s) "
+            "while {unplaced} of its patients are left without a bed"
+        ),
+        "beds_binding": (
+            "{unplaced} {acuity} patient(s) are left without a bed: every free compatible bed "
+            "within {limit} h of them is taken ({facilities} facilities in reach)"
+        ),
+        "no_bed_in_reach": (
+            "{patients} {acuity} patient(s) at {site} have no facility with a compatible bed "
+            "within {limit} h"
+        ),
+        "placement_explanations_cut": "{shown} of {total} {what} explanations are shown",
         "cpsat_precision": (
             "CP-SAT works in integers: coverage is resolved to 1/{scale}; an optimal claim holds "
             "to that precision"

@@ -63,6 +63,7 @@ class Result:
         """The JSON document of the result; `timings=False` drops the two timing fields so
         deterministic runs can be compared."""
         document: dict[str, Any] = {
+            "kind": "pairing",
             "schema_version": self.schema_version,
             "status": self.status,
             "backend": self.backend,

@@ -14,12 +14,17 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from pairaid import commands, engine
+from pairaid.engine import placement
 from pairaid.engine.instance import BACKEND_NAMES
+from pairaid.engine.placement.report import format_placement_table
 from pairaid.engine.report import format_table
 
 
 class Command(commands.Command):
-    help = "Solve a pairing problem (JSON) or an OR-Library GAP file and print the result."
+    help = (
+        "Solve a pairing or placement problem (JSON, by its `kind`) or an OR-Library GAP file "
+        "and print the result."
+    )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
@@ -41,34 +46,45 @@ class Command(commands.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["problem"]) == bool(options["gap"]):
             raise CommandError("give exactly one of PROBLEM.json or --gap FILE", returncode=2)
-        try:
-            problem = (
-                engine.read_gap(options["gap"])
-                if options["gap"]
-                else engine.read_problem(options["problem"])
-            )
-        except engine.ProblemInvalid as error:
-            result = engine.Result("invalid", errors=error.errors)
-        else:
-            result = engine.solve(
-                problem,
-                backend=options["backend"],
-                time_limit_seconds=options["time_limit"],
-                seed=options["seed"],
-                deterministic=options["deterministic"],
-                price_of_fairness=options["price_of_fairness"],
-                progress=self._progress if sys.stderr.isatty() else None,
-            )
+        result = self._result(options)
         self._write(result, options["format"], options["out"])
         sys.exit(result.exit_code)
+
+    def _result(self, options: dict[str, Any]) -> engine.Result | placement.PlacementResult:
+        """Read the file and solve it by its kind; bad input is a result of status invalid."""
+        try:
+            if options["gap"]:
+                problem = engine.read_gap(options["gap"])
+            else:
+                document = engine.read_document(options["problem"])
+                if engine.problem_kind(document) == placement.PLACEMENT_KIND:
+                    return placement.recommend_document(
+                        document, time_limit_seconds=options["time_limit"]
+                    )
+                problem = engine.problem_from_dict(document)
+        except engine.ProblemInvalid as error:
+            return engine.Result("invalid", errors=error.errors)
+        return engine.solve(
+            problem,
+            backend=options["backend"],
+            time_limit_seconds=options["time_limit"],
+            seed=options["seed"],
+            deterministic=options["deterministic"],
+            price_of_fairness=options["price_of_fairness"],
+            progress=self._progress if sys.stderr.isatty() else None,
+        )
 
     def _progress(self, progress: engine.Progress) -> None:
         # On stderr, so that `--format json` output on stdout stays parseable.
         self.stderr.write(engine.progress_text(progress))
 
-    def _write(self, result: engine.Result, style: str, out: str | None) -> None:
+    def _write(
+        self, result: engine.Result | placement.PlacementResult, style: str, out: str | None
+    ) -> None:
         if style == "json":
             text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        elif isinstance(result, placement.PlacementResult):
+            text = format_placement_table(result)
         else:
             text = format_table(result)
         if out:

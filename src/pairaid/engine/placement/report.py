@@ -1,0 +1,48 @@
+"""Plain-text rendering of a placement result (`pairaid solve --format table`)."""
+
+from __future__ import annotations
+
+from pairaid.engine.placement.result import PlacementResult
+from pairaid.engine.report import figure
+
+MAX_ROWS = 40
+
+
+def format_placement_table(result: PlacementResult) -> str:
+    """Status, levels with their time, the first placements, the metrics and the messages."""
+    lines = [f"status: {result.status}   kind: placement", f"solve time: {result.seconds:.3f} s"]
+    if result.errors:
+        lines.append("errors:")
+        lines += [f"  {error.text}" for error in result.errors]
+    if result.levels:
+        lines += ["", f"{'level':<26} {'value':>12} {'bound':>12} {'seconds':>9}  status"]
+        lines += [
+            f"{level.name:<26} {figure(level.value, 8):>12} {figure(level.bound, 8):>12} "
+            f"{level.seconds:>9.3f}  {level.status}"
+            for level in result.levels
+        ]
+    if result.placements:
+        lines += [
+            "",
+            f"{'site':<14} {'acuity':<15} {'facility':<14} {'bed':<15} {'n':>5} {'h':>6} tier",
+        ]
+        for p in result.placements[:MAX_ROWS]:
+            lines.append(
+                f"{p.site:<14} {p.acuity:<15} {p.facility:<14} {p.bed_type:<15} "
+                f"{p.patients:>5} {figure(p.travel_hours):>6} {p.tier}"
+            )
+        if len(result.placements) > MAX_ROWS:
+            lines.append(f"… {len(result.placements) - MAX_ROWS} more (--format json lists all)")
+    if result.metrics:
+        lines += ["", "metrics:"]
+        lines += [f"  {name:<22} {_metric(value)}" for name, value in result.metrics.items()]
+    if result.explanations:
+        lines.append("")
+        lines += [f"- {explanation.text}" for explanation in result.explanations]
+    return "\n".join(lines) + "\n"
+
+
+def _metric(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {figure(item, 6)}" for key, item in value.items())
+    return figure(value, 6)
