@@ -12,7 +12,7 @@ recommender's escalation objective all count tiers the same way.
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 REGION: Final = 1
 PARENT: Final = 2
@@ -21,18 +21,21 @@ PROGRAMME: Final = 4
 TIERS: Final = (REGION, PARENT, CLUSTER, PROGRAMME)
 
 
+Key = TypeVar("Key", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class TierPlace:
+class TierPlace(Generic[Key]):
     """Where a facility stands for escalation: its region, the region's parent (None at the
     top of a country) and the programme's cluster that holds its region (None when in none).
     The keys are any hashable ids (database ids, references), compared only for equality."""
 
-    region: Hashable
-    parent: Hashable | None = None
-    cluster: Hashable | None = None
+    region: Key
+    parent: Key | None = None
+    cluster: Key | None = None
 
 
-def tier_between(origin: TierPlace, destination: TierPlace) -> int:
+def tier_between(origin: TierPlace[Key], destination: TierPlace[Key]) -> int:
     """The escalation tier of a move from `origin` to `destination`: 1 within one region, 2
     within one parent region, 3 within one cluster, else 4 (the whole programme). A missing
     parent or cluster (None) holds nothing in common, never everything."""

@@ -5,8 +5,8 @@ from django.http import HttpRequest
 
 from pairaid.admin_figures import FiguresAdmin, FiguresInline
 from pairaid.operations.models import (
-    CareRatio,
     BedMovement,
+    CareRatio,
     Contact,
     DailyReport,
     Deployment,

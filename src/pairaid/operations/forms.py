@@ -623,6 +623,8 @@ _declare(
         )
     },
 )
+
+
 class TransferForm(PageForm):
     """A transfer request: from one of the user's facilities or its region's community queue
     ("queue-<participant id>"), to any facility of the programme. The view fills the choices;

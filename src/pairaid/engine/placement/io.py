@@ -100,7 +100,7 @@ def placement_from_dict(document: Any) -> PlacementProblem:
     return problem
 
 
-def _region(reader: _PlacementReader, item: Any, index: int) -> TierPlace:
+def _region(reader: _PlacementReader, item: Any, index: int) -> TierPlace[str]:
     path = f"regions[{index}]"
     data = reader.obj(item, path)
     reader.known_fields(data, path, {"id", "name", "parent", "cluster"})

@@ -52,7 +52,7 @@ class Route:
 
 @dataclass(frozen=True)
 class PlacementProblem:
-    regions: Sequence[TierPlace]
+    regions: Sequence[TierPlace[str]]
     facilities: Sequence[Facility]
     sites: Sequence[Site]
     routes: Sequence[Route]
@@ -62,7 +62,7 @@ class PlacementProblem:
     name: str = ""
     time_limit_seconds: float | None = None
 
-    def region_places(self) -> dict[str, TierPlace]:
+    def region_places(self) -> dict[str, TierPlace[str]]:
         return {place.region: place for place in self.regions}
 
     def travel(self) -> dict[tuple[str, str], float]:

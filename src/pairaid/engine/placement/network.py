@@ -114,7 +114,7 @@ def build_network(problem: PlacementProblem) -> Network:
     route_queue, route_facility, route_hours, route_tier = [], [], [], []
     for (site_id, facility_id), hours in problem.travel().items():
         f = facility_index[facility_id]
-        origin: TierPlace = places[site_region[site_id]]
+        origin: TierPlace[str] = places[site_region[site_id]]
         tier = tier_between(origin, facility_place[f])
         for acuity in BED_TYPES:
             queue = queue_of.get((site_id, acuity))

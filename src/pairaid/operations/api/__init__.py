@@ -22,5 +22,16 @@ from pairaid.operations.api import (
 )
 
 router = Router()
-for room in (requests, funds, teams, facilities, staffing, transfers, reports, contacts, gaps, league):
+for room in (
+    requests,
+    funds,
+    teams,
+    facilities,
+    staffing,
+    transfers,
+    reports,
+    contacts,
+    gaps,
+    league,
+):
     router.add_router("", room.router)

@@ -6,7 +6,7 @@ from pairaid.operations.models import Facility
 from pairaid.programmes.models import ClusterMember, Programme
 
 
-def tier_places(programme: Programme) -> dict[int, TierPlace]:
+def tier_places(programme: Programme) -> dict[int, TierPlace[int]]:
     """Each facility of the programme by id, with its place for the tier rule (two queries):
     what the placement recommender's input and the pages read tiers from."""
     cluster_of = dict(
@@ -25,7 +25,7 @@ def tier_places(programme: Programme) -> dict[int, TierPlace]:
     }
 
 
-def tier_of_move(places: dict[int, TierPlace], origin_id: int, destination_id: int) -> int:
+def tier_of_move(places: dict[int, TierPlace[int]], origin_id: int, destination_id: int) -> int:
     """The tier of a move between two facilities of `tier_places`; KeyError for a facility
     that is not the programme's."""
     return tier_between(places[origin_id], places[destination_id])

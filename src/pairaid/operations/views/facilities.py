@@ -88,7 +88,9 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "binding_labels": BINDING_LABELS,
             "profession_labels": dict(PROFESSION_CHOICES),
             "overdue_count": sum(r.overdue for r in matrix),
-            "occupancy": {r.facility.pk: occupancy.by_bed_type(programme, r.beds_now) for r in matrix},
+            "occupancy": {
+                r.facility.pk: occupancy.by_bed_type(programme, r.beds_now) for r in matrix
+            },
             "region_occupancy": [
                 (regions[region_id], coloured)
                 for region_id, coloured in occupancy.by_region(
