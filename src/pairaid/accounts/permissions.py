@@ -46,6 +46,7 @@ class Action(StrEnum):
     SEND_TRANSFER = "send_transfer"  # the sending side arranges transport, sets off
     CANCEL_TRANSFER = "cancel_transfer"  # the sending side (or the coordinator) calls it off
     RECORD_QUEUE = "record_queue"  # a recipient region's community queue, by hand
+    RECOMMEND_PLACEMENT = "recommend_placement"  # ask the placement recommender (coordinators)
     REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
 
 
@@ -61,6 +62,7 @@ COORDINATOR_ONLY = frozenset(
         Action.VIEW_HISTORY,
         Action.EDIT_CARE_RATIOS,
         Action.APPROVE_TRANSFER,
+        Action.RECOMMEND_PLACEMENT,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.

@@ -673,3 +673,62 @@ class QueueForm(PageForm):
     def __init__(self, data: Any = None, *, recipients: list[tuple[int, str]], **kw: Any) -> None:
         super().__init__(data, **kw)
         self.fields["recipient"].choices = recipients  # type: ignore[attr-defined]
+
+
+# What a coordinator states with a placement recommendation, until it says otherwise: a patient
+# transport's road speed, roads a third longer than the straight line, and how long each acuity
+# may travel. Policy to be set per programme, not facts: the page says so.
+PLACEMENT_DEFAULTS: dict[str, float] = {
+    "road_kmh": 60.0,
+    "road_factor": 1.3,
+    "max_travel_hours_icu_ventilated": 6.0,
+    "max_travel_hours_icu": 4.0,
+    "max_travel_hours_oxygen": 3.0,
+    "max_travel_hours_general": 2.0,
+}
+
+
+class PlacementForm(PageForm):
+    """The assumptions of a placement recommendation (services.placement checks their bounds)."""
+
+    road_kmh = forms.FloatField(label=_("Road speed (km/h)"), initial=PLACEMENT_DEFAULTS["road_kmh"])
+    road_factor = forms.FloatField(
+        label=_("Road length over the straight line"), initial=PLACEMENT_DEFAULTS["road_factor"]
+    )
+
+    def assumptions(self) -> Any:
+        from pairaid.operations.queries.placement import Assumptions
+
+        data = self.cleaned_data
+        return Assumptions(
+            road_kmh=data["road_kmh"],
+            road_factor=data["road_factor"],
+            max_travel_hours={t: data[f"max_travel_hours_{t}"] for t in BED_TYPES},
+        )
+
+    def limits(self) -> list[BoundField]:
+        return [self[f"max_travel_hours_{t}"] for t in reversed(BED_TYPES)]
+
+
+_declare(
+    PlacementForm,
+    {
+        f"max_travel_hours_{t}": forms.FloatField(
+            required=False,
+            label=BED_TYPE_LABELS[t],
+            initial=PLACEMENT_DEFAULTS[f"max_travel_hours_{t}"],
+            help_text=_("hours; empty: no limit"),
+        )
+        for t in BED_TYPES
+    },
+)
+
+
+class PlacementLinesForm(forms.Form):
+    """The lines of a recommendation to turn into transfer requests (their indices)."""
+
+    lines = forms.TypedMultipleChoiceField(coerce=int, label=_("Lines"))
+
+    def __init__(self, data: Any = None, *, count: int, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["lines"].choices = [(i, str(i + 1)) for i in range(count)]  # type: ignore[attr-defined]

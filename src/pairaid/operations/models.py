@@ -691,6 +691,10 @@ class Transfer(models.Model):
         verbose_name=_("receiving facility"),
     )
     acuity = models.CharField(_("acuity"), max_length=20, choices=BED_TYPE_CHOICES)
+    # The bed the patients take at the receiver: the acuity's own type or a higher one (an oxygen
+    # patient may take an ICU bed, engine/beds.py). The sender's beds and its queue are counted
+    # by acuity, the receiver's reservation and arrival by this.
+    bed_type = models.CharField(_("bed type at the receiver"), max_length=20, choices=BED_TYPE_CHOICES)
     requested = models.PositiveIntegerField(
         _("patients requested"), validators=[MinValueValidator(1)]
     )
@@ -753,3 +757,38 @@ class TransferEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer} {self.status_from} → {self.status_to}"
+
+
+class PlacementRecommendation(models.Model):
+    """A placement the recommender proposed (engine.placement): the assumptions the coordinator
+    stated, the exact problem it solved and its result, kept so that everyone reads the same
+    one and each of its lines becomes a transfer request at most once."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="placement_recommendations"
+    )
+    number = models.PositiveIntegerField()
+    on = models.DateField(help_text="the programme date whose staffed beds it counted")
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assumptions = models.JSONField(help_text="road speed, road factor, travel limits per acuity")
+    problem = models.JSONField()
+    result = models.JSONField()
+    left_out = models.JSONField(default=list, help_text="facilities without coordinates")
+    # Indices into result["placements"] already turned into transfer requests.
+    requested = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("placement recommendation")
+        verbose_name_plural = _("placement recommendations")
+        ordering = ["programme", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="placement_recommendation_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} placement {self.number}"

@@ -45,6 +45,10 @@ class TransferIn(Schema):
     )
     receiving_facility: Id
     acuity: BedType = Field(description="the bed type the patients need")
+    bed_type: BedType | None = Field(
+        None, description="the bed type they take at the receiver: the acuity's or higher "
+        "(absent: the acuity's)"
+    )
     requested: Count
     reference: Annotated[str, api_fields.text(Transfer, "reference")] = Field(
         "", description="pseudonymous only: no personal data"
@@ -81,6 +85,7 @@ class TransferOut(Schema):
     receiving: str
     cross_region: bool
     acuity: str
+    bed_type: str = Field(description="the bed type they take at the receiver")
     requested: int
     accepted: int | None
     reference: str
@@ -101,6 +106,7 @@ def _transfer_out(t: Transfer, zone: ZoneInfo) -> dict[str, Any]:
         "receiving": t.receiving_facility.recipient.region.reference,
         "cross_region": t.cross_region,
         "acuity": t.acuity,
+        "bed_type": t.bed_type,
         "requested": t.requested,
         "accepted": t.accepted,
         "reference": t.reference,
@@ -190,6 +196,7 @@ def request_transfer(request: HttpRequest, slug: str, payload: TransferIn) -> St
         origin=origin,
         receiving_facility=_facility(programme, payload.receiving_facility, "receiving_facility"),
         acuity=payload.acuity,
+        bed_type=payload.bed_type,
         requested=payload.requested,
         reference=payload.reference,
         note=payload.note,

@@ -114,10 +114,10 @@ def reservations(facility_ids: list[int]) -> dict[tuple[int, str], int]:
     and not yet arrived (nor cancelled)."""
     rows = (
         Transfer.objects.filter(receiving_facility__in=facility_ids, status__in=RESERVING)
-        .values("receiving_facility", "acuity")
+        .values("receiving_facility", "bed_type")
         .annotate(held=Sum("accepted"))
     )
-    return {(r["receiving_facility"], r["acuity"]): r["held"] or 0 for r in rows}
+    return {(r["receiving_facility"], r["bed_type"]): r["held"] or 0 for r in rows}
 
 
 def beds_now(facility: Facility, bed_type: str) -> BedsNow:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
-from pairaid.engine.beds import BED_TYPES
+from pairaid.engine.beds import BED_TYPES, acuity_rank
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.labels import local_name
 from pairaid.operations.models import (
@@ -159,12 +159,15 @@ def request_transfer(
     acuity: str,
     requested: int,
     user: Any,
+    bed_type: str | None = None,
     reference: str = "",
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> Transfer:
     """The sending side asks for `requested` patients of an acuity to be placed at a receiving
-    facility: from a sending facility, or (a recipient participant) from its community queue."""
+    facility: from a sending facility, or (a recipient participant) from its community queue;
+    in beds of `bed_type` there (the acuity's own type, or a higher one; None: its own)."""
+    bed_type = acuity if bed_type is None else bed_type
     if isinstance(origin, Facility):
         sending_facility, sending = origin, origin.recipient
     else:
@@ -174,6 +177,7 @@ def request_transfer(
         user, Action.REQUEST_TRANSFER, programme, sending_facility, region_id=sending.region_id
     )
     problems = _request_problems(sending, sending_facility, receiving_facility, acuity, requested)
+    problems += _bed_type_problems(acuity, bed_type)
     if problems:
         raise ValidationFailed(problems)
     moment = _now(programme, at)
@@ -186,6 +190,7 @@ def request_transfer(
         sending_facility=sending_facility,
         receiving_facility=receiving_facility,
         acuity=acuity,
+        bed_type=bed_type,
         requested=requested,
         reference=reference,
         requested_at=moment,
@@ -233,6 +238,27 @@ def _request_problems(
     if requested < 1:
         problems.append(Problem(str(MORE_THAN_ZERO), column="requested"))
     return problems
+
+
+def _bed_type_problems(acuity: str, bed_type: str) -> list[Problem]:
+    """A patient takes a bed of its own type or a higher one, never a lower one."""
+    if bed_type not in BED_TYPES:
+        return [
+            Problem(
+                gettext("unknown bed type %(name)s (expected one of %(types)s)")
+                % {"name": repr(bed_type), "types": ", ".join(BED_TYPES)},
+                column="bed_type",
+            )
+        ]
+    if acuity in BED_TYPES and acuity_rank(bed_type) < acuity_rank(acuity):
+        return [
+            Problem(
+                gettext("must be %(acuity)s or a higher bed type: a patient never takes a lower one")
+                % {"acuity": acuity},
+                column="bed_type",
+            )
+        ]
+    return []
 
 
 @transaction.atomic
@@ -351,7 +377,7 @@ def _accept(transfer: Transfer, count: int | None, surge_reason: str) -> int:
     # The receiving facility is locked: two transfers accepted there at once are decided one
     # after the other, the second seeing the beds the first reserved.
     Facility.objects.select_for_update().only("pk").get(pk=transfer.receiving_facility_id)
-    beds = transfer_queries.beds_now(transfer.receiving_facility, transfer.acuity)
+    beds = transfer_queries.beds_now(transfer.receiving_facility, transfer.bed_type)
     if (beds.free is None or accepted > beds.free) and not surge_reason.strip():
         free = (
             gettext("unknown (no report of its beds of this type)")
@@ -379,11 +405,13 @@ def _movement(
     at: datetime.datetime,
     user: Any,
 ) -> None:
-    # Only accepted transfers move (MOVES): their count is set.
+    # Only accepted transfers move (MOVES): their count is set. The patients leave beds of their
+    # acuity and arrive in the beds they were accepted into.
     moved = transfer.accepted or 0
+    arriving = kind == BedMovement.Kind.ARRIVAL
     BedMovement.objects.create(
         facility=facility,
-        bed_type=transfer.acuity,
+        bed_type=transfer.bed_type if arriving else transfer.acuity,
         kind=kind,
         count=moved,
         recorded_at=at,
