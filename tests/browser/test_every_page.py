@@ -20,6 +20,7 @@ PROGRAMME_PAGES = [
     "requests/",
     "teams/",
     "facilities/",
+    "transfers/",
     "reports/",
     "funds/",
     "contacts/",
