@@ -21,6 +21,7 @@ PROGRAMME_PAGES = [
     "teams/",
     "facilities/",
     "care-ratios/",
+    "transfers/",
     "reports/",
     "funds/",
     "contacts/",

@@ -109,3 +109,24 @@ def test_the_page_speaks_chinese(client, people, sites):
     client.force_login(people["observer"])
     page = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "转运" in page
+
+
+def test_the_admin_shows_transfers_but_does_not_change_them(client, people, sites):
+    sender, receiver = sites
+    client.force_login(people["recipient"])
+    client.post(
+        PAGE,
+        {
+            "origin": str(sender.pk),
+            "receiving_facility": receiver.pk,
+            "acuity": "icu",
+            "requested": "1",
+        },
+    )
+    client.force_login(people["admin"])
+    transfer = Transfer.objects.get()
+    assert client.get("/admin/operations/transfer/").status_code == 200
+    change = client.get(f"/admin/operations/transfer/{transfer.pk}/change/")
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    assert client.get("/admin/operations/bedmovement/").status_code == 200
+    assert client.get("/admin/operations/queueentry/").status_code == 200

@@ -741,8 +741,8 @@ class TransferEvent(models.Model):
 
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
     move = models.CharField(max_length=20)
-    status_from = models.CharField(max_length=20, blank=True)
-    status_to = models.CharField(max_length=20)
+    status_from = models.CharField(max_length=20, blank=True, choices=Transfer.Status.choices)
+    status_to = models.CharField(max_length=20, choices=Transfer.Status.choices)
     count = models.PositiveIntegerField(null=True, blank=True)
     note = limited_text(NOTE_MAX_CHARS, blank=True)
     at = models.DateTimeField()
