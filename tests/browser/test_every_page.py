@@ -29,6 +29,7 @@ PROGRAMME_PAGES = [
     "league/",
     "notices/",
     "members/",
+    "settings/",
 ]
 
 
