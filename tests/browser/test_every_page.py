@@ -30,6 +30,7 @@ PROGRAMME_PAGES = [
     "league/",
     "notices/",
     "members/",
+    "settings/",
 ]
 
 
