@@ -87,6 +87,10 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     ),
     "operations:move_transfer": _operations("operations", "move_transfer"),
     "operations:count_queue": _operations("operations", "record_queue"),
+    "operations:placement": _operations(
+        "operations", "list_placements", "recommend_placement", "get_placement"
+    ),
+    "operations:request_placement": _operations("operations", "request_placement"),
     "operations:reports": _operations(
         "operations", "report_summary", "list_reports", "file_report"
     ),

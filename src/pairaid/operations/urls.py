@@ -8,6 +8,7 @@ from pairaid.operations.views import (
     league,
     reports,
     requests,
+    placement,
     staffing,
     teams,
     transfers,
@@ -42,6 +43,12 @@ urlpatterns = [
     path("p/<slug:slug>/facilities/", facilities.facilities, name="facilities"),
     path("p/<slug:slug>/care-ratios/", staffing.care_ratios, name="care_ratios"),
     path("p/<slug:slug>/transfers/", transfers.transfers, name="transfers"),
+    path("p/<slug:slug>/placement/", placement.placement, name="placement"),
+    path(
+        "p/<slug:slug>/placement/<int:number>/transfers",
+        placement.request_lines,
+        name="request_placement",
+    ),
     path("p/<slug:slug>/transfers/queue", transfers.count_queue, name="count_queue"),
     path(
         "p/<slug:slug>/transfers/<int:number>/<str:name>",

@@ -14,6 +14,7 @@ from pairaid.operations.api import (
     funds,
     gaps,
     league,
+    placement,
     reports,
     requests,
     staffing,
