@@ -327,3 +327,20 @@ def test_balance_prefers_the_emptier_ward_over_the_shorter_trip() -> None:
     assert [(p.facility, p.patients) for p in result.placements] == [("roomy", 2)]
     assert result.metrics["peak_occupancy_share"] == 0.7
     assert result.metrics["patient_hours"] == 4.0
+
+
+def test_many_escalations_are_cut_with_a_count() -> None:
+    sites = [{"id": f"q{i}", "region": "home", "waiting": {"icu": 1}} for i in range(51)]
+    document = one_bed_document(
+        facilities=[
+            {"id": "away", "region": "far", "beds": {"icu": {"staffed": 60, "occupied": 0}}}
+        ],
+        sites=sites,
+        travel=[{"site": s["id"], "facility": "away", "hours": 1} for s in sites],
+    )
+    result = recommend(placement_from_dict(document))
+
+    codes = Counter(m.code for m in result.explanations)
+    assert codes["placed_beyond"] == 50
+    [note] = [m for m in result.explanations if m.code == "placed_beyond_cut"]
+    assert (note.args["shown"], note.args["total"]) == (50, 51)
