@@ -304,3 +304,43 @@ def test_out_of_time_returns_a_valid_placement_and_says_what_is_not_proven() -> 
     assert {level.status for level in result.levels} == {"not_reached"}
     assert result.placements == []
     assert result.metrics["unplaced"]["icu"] == 1
+
+
+def test_balance_prefers_the_emptier_ward_over_the_shorter_trip() -> None:
+    # Both in "roomy": peak 7/10; one each: 9/10; both in "busy": 10/10. Level 3 comes before
+    # travel, so both go the longer way to the emptier ward.
+    document = one_bed_document(
+        regions=[{"id": "home"}],
+        facilities=[
+            {"id": "roomy", "region": "home", "beds": {"general": {"staffed": 10, "occupied": 5}}},
+            {"id": "busy", "region": "home", "beds": {"general": {"staffed": 10, "occupied": 8}}},
+        ],
+        sites=[{"id": "queue", "region": "home", "waiting": {"general": 2}}],
+        travel=[
+            {"site": "queue", "facility": "roomy", "hours": 2},
+            {"site": "queue", "facility": "busy", "hours": 1},
+        ],
+        max_travel_hours={"general": 3},
+    )
+    result = recommend(placement_from_dict(document))
+
+    assert [(p.facility, p.patients) for p in result.placements] == [("roomy", 2)]
+    assert result.metrics["peak_occupancy_share"] == 0.7
+    assert result.metrics["patient_hours"] == 4.0
+
+
+def test_many_escalations_are_cut_with_a_count() -> None:
+    sites = [{"id": f"q{i}", "region": "home", "waiting": {"icu": 1}} for i in range(51)]
+    document = one_bed_document(
+        facilities=[
+            {"id": "away", "region": "far", "beds": {"icu": {"staffed": 60, "occupied": 0}}}
+        ],
+        sites=sites,
+        travel=[{"site": s["id"], "facility": "away", "hours": 1} for s in sites],
+    )
+    result = recommend(placement_from_dict(document))
+
+    codes = Counter(m.code for m in result.explanations)
+    assert codes["placed_beyond"] == 50
+    [note] = [m for m in result.explanations if m.code == "placed_beyond_cut"]
+    assert (note.args["shown"], note.args["total"]) == (50, 51)

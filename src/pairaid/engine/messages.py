@@ -154,7 +154,10 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
             "{patients} {acuity} patient(s) at {site} have no facility with a compatible bed "
             "within {limit} h"
         ),
-        "placement_explanations_cut": "{shown} of {total} {what} explanations are shown",
+        "placed_beyond_cut": "{shown} of {total} explanations of escalations are shown",
+        "no_bed_in_reach_cut": (
+            "{shown} of {total} explanations of patients with no bed in reach are shown"
+        ),
         "cpsat_precision": (
             "CP-SAT works in integers: coverage is resolved to 1/{scale}; an optimal claim holds "
             "to that precision"

@@ -106,14 +106,14 @@ def _escalations(
                 closer=len(closer),
             )
         )
-    return _cut(messages, "escalation")
+    return _cut(messages, "placed_beyond_cut")
 
 
-def _cut(messages: list[Message], what: str) -> list[Message]:
-    """At most MAX_MESSAGES of one kind, and a note saying how many there were."""
+def _cut(messages: list[Message], note_code: str) -> list[Message]:
+    """At most MAX_MESSAGES of one kind, and a note (`note_code`) saying how many there were."""
     if len(messages) <= MAX_MESSAGES:
         return messages
-    note = message("placement_explanations_cut", shown=MAX_MESSAGES, total=len(messages), what=what)
+    note = message(note_code, shown=MAX_MESSAGES, total=len(messages))
     return [*messages[:MAX_MESSAGES], note]
 
 
@@ -159,7 +159,7 @@ def _unplaced(
             elif not any(_has_free_bed(free_after, f, acuity) for f in in_reach):
                 beds_bound[acuity] += left
                 beds_facilities[acuity].update(in_reach)
-    messages = _cut(messages, "unreachable")
+    messages = _cut(messages, "no_bed_in_reach_cut")
     for acuity in ACUITY_PRIORITY:
         if beds_bound[acuity]:
             messages.append(

@@ -22,15 +22,19 @@ def format_placement_table(result: PlacementResult) -> str:
             for level in result.levels
         ]
     if result.placements:
+        shown = result.placements[:MAX_ROWS]
+        site = max(14, *(len(p.site) for p in shown))
+        facility = max(14, *(len(p.facility) for p in shown))
         lines += [
             "",
-            f"{'site':<14} {'acuity':<15} {'facility':<14} {'bed':<15} {'n':>5} {'h':>6} tier",
+            f"{'site':<{site}} {'acuity':<15} {'facility':<{facility}} {'bed':<15} "
+            f"{'n':>5} {'h':>6} tier",
         ]
-        for p in result.placements[:MAX_ROWS]:
-            lines.append(
-                f"{p.site:<14} {p.acuity:<15} {p.facility:<14} {p.bed_type:<15} "
-                f"{p.patients:>5} {figure(p.travel_hours):>6} {p.tier}"
-            )
+        lines += [
+            f"{p.site:<{site}} {p.acuity:<15} {p.facility:<{facility}} {p.bed_type:<15} "
+            f"{p.patients:>5} {figure(p.travel_hours):>6} {p.tier}"
+            for p in shown
+        ]
         if len(result.placements) > MAX_ROWS:
             lines.append(f"… {len(result.placements) - MAX_ROWS} more (--format json lists all)")
     if result.metrics:
