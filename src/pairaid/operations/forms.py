@@ -684,14 +684,16 @@ PLACEMENT_DEFAULTS: dict[str, float] = {
     "max_travel_hours_icu_ventilated": 6.0,
     "max_travel_hours_icu": 4.0,
     "max_travel_hours_oxygen": 3.0,
-    "max_travel_hours_general": 2.0,
+    "max_travel_hours_general": 3.0,
 }
 
 
 class PlacementForm(PageForm):
     """The assumptions of a placement recommendation (services.placement checks their bounds)."""
 
-    road_kmh = forms.FloatField(label=_("Road speed (km/h)"), initial=PLACEMENT_DEFAULTS["road_kmh"])
+    road_kmh = forms.FloatField(
+        label=_("Road speed (km/h)"), initial=PLACEMENT_DEFAULTS["road_kmh"]
+    )
     road_factor = forms.FloatField(
         label=_("Road length over the straight line"), initial=PLACEMENT_DEFAULTS["road_factor"]
     )

@@ -694,7 +694,9 @@ class Transfer(models.Model):
     # The bed the patients take at the receiver: the acuity's own type or a higher one (an oxygen
     # patient may take an ICU bed, engine/beds.py). The sender's beds and its queue are counted
     # by acuity, the receiver's reservation and arrival by this.
-    bed_type = models.CharField(_("bed type at the receiver"), max_length=20, choices=BED_TYPE_CHOICES)
+    bed_type = models.CharField(
+        _("bed type at the receiver"), max_length=20, choices=BED_TYPE_CHOICES
+    )
     requested = models.PositiveIntegerField(
         _("patients requested"), validators=[MinValueValidator(1)]
     )

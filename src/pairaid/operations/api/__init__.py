@@ -30,6 +30,7 @@ for room in (
     facilities,
     staffing,
     transfers,
+    placement,
     reports,
     contacts,
     gaps,

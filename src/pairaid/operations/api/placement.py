@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from pairaid import api_fields
 from pairaid.accounts import permissions
+from pairaid.api_fields import Pages
 from pairaid.engine.beds import BED_TYPES
 from pairaid.errors import NotFound
-from pairaid.operations.api.common import operation_id
+from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id
 from pairaid.operations.forms import PLACEMENT_DEFAULTS
 from pairaid.operations.models import PlacementRecommendation
 from pairaid.operations.queries.placement import Assumptions
@@ -23,6 +25,10 @@ router = Router(tags=["operations"])
 Hours = Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)]
 
 
+def _default_limits() -> dict[str, float | None]:
+    return {t: PLACEMENT_DEFAULTS[f"max_travel_hours_{t}"] for t in BED_TYPES}
+
+
 class AssumptionsIn(Schema):
     road_kmh: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = PLACEMENT_DEFAULTS[
         "road_kmh"
@@ -31,9 +37,7 @@ class AssumptionsIn(Schema):
         "road_factor"
     ]
     max_travel_hours: dict[str, Hours | None] = Field(
-        default_factory=lambda: {
-            t: PLACEMENT_DEFAULTS[f"max_travel_hours_{t}"] for t in BED_TYPES
-        },
+        default_factory=_default_limits,
         description="per acuity (" + ", ".join(BED_TYPES) + "); null or absent: no limit",
     )
 
@@ -85,16 +89,30 @@ def _recommendation(request: HttpRequest, slug: str, number: int) -> PlacementRe
     return found
 
 
+class ListedOut(Schema):
+    number: int
+    made_at: datetime.datetime
+    status: str = Field(description="the recommender's status: optimal or feasible")
+
+
 @router.get(
     "/programmes/{slug}/placements",
-    response=list[int],
-    summary="The numbers of the programme's placement recommendations, latest first",
+    response=list[ListedOut],
+    summary="The programme's placement recommendations, latest first",
     operation_id=operation_id("list_placements"),
 )
-def list_placements(request: HttpRequest, slug: str) -> list[int]:
+@paginate(Pages, page_size=PAGE_SIZE)
+def list_placements(request: HttpRequest, slug: str) -> Rows:
     programme = permissions.programme_for(request.user, slug)
-    found = PlacementRecommendation.objects.filter(programme=programme)
-    return list(found.values_list("number", flat=True)[:1000])
+    found = PlacementRecommendation.objects.filter(programme=programme).select_related("programme")
+    return Rows(
+        found,
+        lambda r: {
+            "number": r.number,
+            "made_at": r.made_at.astimezone(r.programme.zone()),
+            "status": r.result.get("status", ""),
+        },
+    )
 
 
 @router.post(
@@ -123,9 +141,7 @@ def recommend_placement(request: HttpRequest, slug: str, payload: AssumptionsIn)
     summary="One placement recommendation: its assumptions, problem and result",
     operation_id=operation_id("get_placement"),
 )
-def get_placement(
-    request: HttpRequest, slug: str, number: Annotated[StrictInt, api_fields.identifier()]
-) -> dict[str, Any]:
+def get_placement(request: HttpRequest, slug: str, number: int) -> dict[str, Any]:
     return _out(_recommendation(request, slug, number))
 
 
@@ -138,7 +154,7 @@ def get_placement(
 def request_placement(
     request: HttpRequest,
     slug: str,
-    number: Annotated[StrictInt, api_fields.identifier()],
+    number: int,
     payload: LinesIn,
 ) -> Status:
     made = placement_services.request_transfers(

@@ -46,8 +46,9 @@ class TransferIn(Schema):
     receiving_facility: Id
     acuity: BedType = Field(description="the bed type the patients need")
     bed_type: BedType | None = Field(
-        None, description="the bed type they take at the receiver: the acuity's or higher "
-        "(absent: the acuity's)"
+        None,
+        description="the bed type they take at the receiver: the acuity's or higher "
+        "(absent: the acuity's)",
     )
     requested: Count
     reference: Annotated[str, api_fields.text(Transfer, "reference")] = Field(

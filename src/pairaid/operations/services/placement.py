@@ -131,9 +131,7 @@ def _origin(programme: Programme, site: str) -> Facility | Participant:
         return Facility.objects.select_related("recipient__region", "programme").get(
             programme=programme, pk=pk
         )
-    return Participant.objects.select_related("region", "programme").get(
-        programme=programme, pk=pk
-    )
+    return Participant.objects.select_related("region", "programme").get(programme=programme, pk=pk)
 
 
 @transaction.atomic
@@ -143,9 +141,7 @@ def request_transfers(
     """Turn the chosen lines (indices into the result's placements) into transfer requests,
     each as its sending side would ask (the user's standing is checked per transfer); all or
     none. A line becomes a request once."""
-    recommendation = PlacementRecommendation.objects.select_for_update().get(
-        pk=recommendation.pk
-    )
+    recommendation = PlacementRecommendation.objects.select_for_update().get(pk=recommendation.pk)
     chosen = sorted(set(lines))
     problems = _line_problems(recommendation, chosen)
     if problems:

@@ -253,7 +253,9 @@ def _bed_type_problems(acuity: str, bed_type: str) -> list[Problem]:
     if acuity in BED_TYPES and acuity_rank(bed_type) < acuity_rank(acuity):
         return [
             Problem(
-                gettext("must be %(acuity)s or a higher bed type: a patient never takes a lower one")
+                gettext(
+                    "must be %(acuity)s or a higher bed type: a patient never takes a lower one"
+                )
                 % {"acuity": acuity},
                 column="bed_type",
             )

@@ -53,9 +53,9 @@ def names(recommendation: PlacementRecommendation) -> dict[str, str]:
         elif kind == "queue":
             queue_ids.append(pk)
     for participant in Participant.objects.filter(pk__in=queue_ids).select_related("region"):
-        named[f"{placement_queries.QUEUE}{participant.pk}"] = _(
-            "%(region)s: community queue"
-        ) % {"region": local_name(participant.region)}
+        named[f"{placement_queries.QUEUE}{participant.pk}"] = _("%(region)s: community queue") % {
+            "region": local_name(participant.region)
+        }
     references = {r["id"] for r in problem.get("regions", [])}
     for participant in recommendation.programme.participants.select_related("region"):
         if participant.region.reference in references:
