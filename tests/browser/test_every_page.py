@@ -22,6 +22,7 @@ PROGRAMME_PAGES = [
     "facilities/",
     "care-ratios/",
     "transfers/",
+    "placement/",
     "reports/",
     "funds/",
     "contacts/",
