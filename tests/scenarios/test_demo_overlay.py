@@ -196,3 +196,47 @@ def test_the_demo_shows_facilities_short_of_icu_staff(demo):
     site = by_name["Huanggang temporary treatment site (demo)"]
     assert site["general"] == (500, "open_beds") and site["icu"] == (None, "unknown_open_beds")
     assert pools == []  # every team on duty is at a facility
+
+
+def test_the_demo_has_patients_waiting_at_home_and_a_placement_for_them(demo):
+    from pairaid.accounts.models import User
+    from pairaid.operations.models import QueueEntry
+    from pairaid.operations.queries import transfers as transfer_queries
+    from pairaid.operations.queries.placement import Assumptions
+    from pairaid.operations.services import placement as placement_services
+
+    assert QueueEntry.objects.count() == 5 and all(q.illustrative for q in QueueEntry.objects.all())
+    waiting = {
+        (q.recipient.region.code, q.acuity): q.waiting
+        for q in transfer_queries.community_queue(demo)
+    }
+    assert waiting[("421100", "oxygen")] == 35 and waiting[("420900", "general")] == 40
+    admin = User.objects.create_user("root", "root@example.org", "a-long-password-1")
+    admin.is_platform_admin = True
+    admin.save()
+    made = placement_services.recommend(
+        programme=demo,
+        user=admin,
+        assumptions=Assumptions(60.0, 1.3, {"general": 3.0, "oxygen": 3.0, "icu": 4.0}),
+    )
+    assert made.result["status"] == "optimal" and made.result["placements"]
+
+
+def test_bad_community_queue_cells_are_named(hubei, tmp_path):
+    bundle = tmp_path / "hubei-2020-demo"
+    shutil.copytree(scenario_services.bundled_path("hubei-2020-demo"), bundle)
+    text = (bundle / "community_queue.csv").read_text()
+    text = text.replace("421100,general,60,", "421100,sofa,-1,")
+    (bundle / "community_queue.csv").write_text(text)
+    with pytest.raises(ValidationFailed) as failure:
+        scenario_services.load_bundle(bundle)
+    problems = [str(p) for p in failure.value.problems]
+    assert any(
+        p.startswith("community_queue.csv, row 2, column acuity: expected a bed type")
+        for p in problems
+    )
+    assert any(
+        p.startswith("community_queue.csv, row 2, column waiting: expected a whole")
+        for p in problems
+    )
+    assert not Facility.objects.exists()

@@ -22,6 +22,7 @@ from pairaid.operations.models import (
     FacilitySnapshot,
     FundCommitment,
     Pledge,
+    QueueEntry,
     Request,
     RequestLine,
     Shipment,
@@ -40,6 +41,7 @@ def operations_tables(programme: Programme, *, illustrative: bool | None) -> Tab
     readers = {
         "facilities.csv": _facilities,
         "facility_snapshots.csv": _snapshots,
+        "community_queue.csv": _community_queue,
         "teams.csv": _teams,
         "deployments.csv": _deployments,
         "requests.csv": _requests,
@@ -102,6 +104,22 @@ def _snapshots(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str
             row[occupied_column(t)] = _text(b.occupied if b else None)
         rows.append(row)
     return rows
+
+
+def _community_queue(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = QueueEntry.objects.filter(recipient__programme=programme, **flag).select_related(
+        f"recipient__{REGION}"
+    )
+    zone = programme.zone()
+    return [
+        {
+            "recipient": _ref(q.recipient),
+            "acuity": q.acuity,
+            "waiting": str(q.waiting),
+            "recorded_at": q.recorded_at.astimezone(zone).isoformat(),
+        }
+        for q in found
+    ]
 
 
 def _teams(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:

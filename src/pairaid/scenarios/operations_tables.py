@@ -36,6 +36,7 @@ from pairaid.operations.models import (
     FacilityStaff,
     FundCommitment,
     Pledge,
+    QueueEntry,
     Request,
     RequestLine,
     Shipment,
@@ -72,6 +73,7 @@ def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Vali
     """Validate the format-2 tables, resolving every reference within the bundle or the base."""
     facilities = _facilities(v)
     _snapshots(v, facilities)
+    _community_queue(v)
     teams = _teams(v)
     requests = _requests(v)
     lines = _request_lines(v, requests)
@@ -166,6 +168,26 @@ def _snapshots(v: Any, facilities: set[tuple[str, str]]) -> None:
             rows.fail(row, "reported_at", "a second report of the facility on the same day")
         days.add(day)
         v.keep("facility_snapshots.csv", rows, row, values)
+
+
+def _bed_type(text: str) -> str:
+    if text not in BED_TYPES:
+        from pairaid.scenarios.tables import CellError
+
+        raise CellError(f"expected a bed type ({', '.join(BED_TYPES)}), got {text!r}")
+    return text
+
+
+def _community_queue(v: Any) -> None:
+    rows, raw = _cells(v, "community_queue.csv")
+    for row in raw:
+        values = {
+            "recipient": v.participant(rows, row, "recipient", "recipient"),
+            "acuity": rows.cell(row, "acuity", _bed_type, required=True),
+            "waiting": rows.cell(row, "waiting", _whole, required=True),
+            "recorded_at": rows.cell(row, "recorded_at", moment_text, required=True),
+        }
+        v.keep("community_queue.csv", rows, row, values)
 
 
 def _format2_snapshot(rows: _Rows, row: RawRow) -> dict[str, str]:
@@ -666,6 +688,16 @@ def write_layer(
         return members[(ref, role)]
 
     facilities = _write_facilities(tables, programme, who, flag)
+    QueueEntry.objects.bulk_create(
+        QueueEntry(
+            recipient=who(q["recipient"], "recipient"),
+            acuity=q["acuity"],
+            waiting=int(q["waiting"]),
+            recorded_at=datetime.datetime.fromisoformat(q["recorded_at"]),
+            illustrative=flag,
+        )
+        for q in tables.get("community_queue.csv", [])
+    )
     teams = _write_teams(tables, programme, who, resources, flag)
     pledges = _write_ledger(tables, programme, who, resources, flag)
     _write_deployments(tables, who, teams, facilities, pledges, flag)

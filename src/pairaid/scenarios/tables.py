@@ -165,6 +165,13 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
         # format 2: a date, and all beds (ICU included) and ICU beds, open and occupied
         legacy=("date", "beds_available", "beds_occupied", "icu_available", "icu_occupied"),
     ),
+    # A recipient region's community queue, counted by hand: patients waiting outside
+    # hospitals for a bed of a type (operations.QueueEntry). Optional; new in format 3.
+    "community_queue.csv": TableSpec(
+        key=("recipient", "acuity", "recorded_at"),
+        required=("recipient", "acuity", "waiting", "recorded_at"),
+        operations=True,
+    ),
     "deployments.csv": TableSpec(
         key=("donor", "team", "planned_start"),
         required=("donor", "team", "recipient", "status", "planned_start"),
