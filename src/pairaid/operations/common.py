@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
+from pairaid.engine.beds import BED_TYPES
 from pairaid.errors import Problem
 from pairaid.labels import local_name
 from pairaid.programmes.models import Participant
@@ -14,6 +15,15 @@ from pairaid.refusals import MORE_THAN_ZERO, ZERO_OR_MORE, whole
 from pairaid.registry.models import ResourceType
 
 ZERO = Decimal(0)
+
+
+def unknown_bed_type(name: str, column: str) -> Problem:
+    """The refusal of a name that is not one of the bed types (engine.beds.BED_TYPES)."""
+    return Problem(
+        gettext("unknown bed type %(name)s (expected one of %(types)s)")
+        % {"name": repr(name), "types": ", ".join(BED_TYPES)},
+        column=column,
+    )
 
 
 def is_personnel(resource: ResourceType) -> bool:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.engine.beds import BED_TYPES
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations.models import Pledge
 from pairaid.programmes import queries as participant_queries
@@ -69,3 +70,12 @@ def operation_id(view: str) -> str:
     """The OpenAPI operation id an endpoint had when the API was one module (`operations/api.py`):
     clients generated from the schema keep their method names."""
     return f"pairaid_operations_api_{view}"
+
+
+def known_bed_types(figures: dict[str, Any]) -> dict[str, Any]:
+    """A payload's figures keyed by bed type, as they are; ValueError (a 422 naming the field)
+    for a key that is not a bed type (engine.beds.BED_TYPES)."""
+    unknown = sorted(set(figures) - set(BED_TYPES))
+    if unknown:
+        raise ValueError(f"unknown bed type {unknown[0]!r}; expected one of {', '.join(BED_TYPES)}")
+    return figures

@@ -14,10 +14,15 @@ from pairaid import api_fields, api_versions
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
-from pairaid.engine.beds import BED_TYPES
 from pairaid.engine.staffing import BINDINGS, PROFESSIONS, StaffedBeds
 from pairaid.errors import NotFound
-from pairaid.operations.api.common import PAGE_SIZE, Rows, operation_id, participant
+from pairaid.operations.api.common import (
+    PAGE_SIZE,
+    Rows,
+    known_bed_types,
+    operation_id,
+    participant,
+)
 from pairaid.operations.models import Facility, FacilitySnapshot
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import staffing as staffing_queries
@@ -31,15 +36,8 @@ Count = Annotated[StrictInt, api_fields.count()]
 Beds = Count | None
 
 
-def _known_bed_types(figures: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(figures) - set(BED_TYPES))
-    if unknown:
-        raise ValueError(f"unknown bed type {unknown[0]!r}; expected one of {', '.join(BED_TYPES)}")
-    return figures
-
-
 # Keyed by bed type (general, oxygen, icu, icu_ventilated); a type absent is unknown.
-BedsByType = Annotated[dict[str, Beds], AfterValidator(_known_bed_types)]
+BedsByType = Annotated[dict[str, Beds], AfterValidator(known_bed_types)]
 
 
 def _known_professions(staff: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +72,7 @@ class BedFigures(Schema):
     occupied: Beds = None
 
 
-FiguresByType = Annotated[dict[str, BedFigures], AfterValidator(_known_bed_types)]
+FiguresByType = Annotated[dict[str, BedFigures], AfterValidator(known_bed_types)]
 
 
 class SnapshotIn(Schema):

@@ -13,9 +13,8 @@ from pydantic import AfterValidator, ConfigDict
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
-from pairaid.engine.beds import BED_TYPES
 from pairaid.engine.staffing import COUNTS, Counts
-from pairaid.operations.api.common import PAGE_SIZE, operation_id
+from pairaid.operations.api.common import PAGE_SIZE, known_bed_types, operation_id
 from pairaid.operations.models import CareRatio
 from pairaid.operations.queries import staffing as staffing_queries
 from pairaid.operations.services import staffing as staffing_services
@@ -42,15 +41,8 @@ class RatioOut(RatioIn):
     source_url: str | None
 
 
-def _known_bed_types(rows: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(rows) - set(BED_TYPES))
-    if unknown:
-        raise ValueError(f"unknown bed type {unknown[0]!r}; expected one of {', '.join(BED_TYPES)}")
-    return rows
-
-
 class RatiosIn(Schema):
-    ratios: Annotated[dict[str, RatioIn], AfterValidator(_known_bed_types)] = Field(
+    ratios: Annotated[dict[str, RatioIn], AfterValidator(known_bed_types)] = Field(
         description="per bed type; a bed type absent has no row (unknown)"
     )
 

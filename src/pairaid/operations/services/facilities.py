@@ -12,6 +12,7 @@ from pairaid.engine.beds import BED_TYPES
 from pairaid.engine.staffing import PROFESSIONS
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.labels import local_name
+from pairaid.operations.common import unknown_bed_type
 from pairaid.operations.models import (
     Facility,
     FacilityBeds,
@@ -130,16 +131,7 @@ def _set_staff(facility: Facility, staff: Mapping[str, int | None]) -> None:
 def _check_bed_types(figures: Mapping[str, object], *, column: str) -> None:
     unknown = sorted(set(figures) - set(BED_TYPES))
     if unknown:
-        raise ValidationFailed(
-            [
-                Problem(
-                    gettext("unknown bed type %(name)s (expected one of %(types)s)")
-                    % {"name": repr(name), "types": ", ".join(BED_TYPES)},
-                    column=f"{column}.{name}",
-                )
-                for name in unknown
-            ]
-        )
+        raise ValidationFailed([unknown_bed_type(name, f"{column}.{name}") for name in unknown])
 
 
 def _set_beds(facility: Facility, beds: Mapping[str, int | None]) -> None:

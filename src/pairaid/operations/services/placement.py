@@ -17,6 +17,7 @@ from pairaid.accounts.permissions import Action
 from pairaid.engine import placement
 from pairaid.engine.beds import BED_TYPES
 from pairaid.errors import Conflict, Problem, ValidationFailed
+from pairaid.operations.common import unknown_bed_type
 from pairaid.operations.models import Facility, PlacementRecommendation, Transfer
 from pairaid.operations.queries import placement as placement_queries
 from pairaid.operations.services import transfers as transfer_services
@@ -43,13 +44,7 @@ def _check_assumptions(assumptions: placement_queries.Assumptions) -> None:
             problems.append(_between(column, low, high))
     for acuity, hours in assumptions.max_travel_hours.items():
         if acuity not in BED_TYPES:
-            problems.append(
-                Problem(
-                    gettext("unknown bed type %(name)s (expected one of %(types)s)")
-                    % {"name": repr(acuity), "types": ", ".join(BED_TYPES)},
-                    column="max_travel_hours",
-                )
-            )
+            problems.append(unknown_bed_type(acuity, "max_travel_hours"))
         elif hours is not None and not MAX_TRAVEL_HOURS[0] <= hours <= MAX_TRAVEL_HOURS[1]:
             problems.append(_between(f"max_travel_hours_{acuity}", *MAX_TRAVEL_HOURS))
     if problems:

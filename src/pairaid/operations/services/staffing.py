@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from pairaid.engine.beds import BED_TYPES
 from pairaid.engine.staffing import COUNTS
 from pairaid.errors import Problem, ValidationFailed
+from pairaid.operations.common import unknown_bed_type
 from pairaid.operations.models import CareRatio
 from pairaid.programmes.models import Programme
 from pairaid.registry.models import Source
@@ -58,13 +59,7 @@ def _check(rows: Mapping[str, RatioFigures]) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for bed_type, figures in rows.items():
         if bed_type not in BED_TYPES:
-            problems.append(
-                Problem(
-                    gettext("unknown bed type %(name)s (expected one of %(types)s)")
-                    % {"name": repr(bed_type), "types": ", ".join(BED_TYPES)},
-                    column=f"ratios.{bed_type}",
-                )
-            )
+            problems.append(unknown_bed_type(bed_type, f"ratios.{bed_type}"))
             continue
         problems += _figure_problems(bed_type, figures)
         if figures.source:

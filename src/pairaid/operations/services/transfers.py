@@ -17,6 +17,7 @@ from pairaid.accounts.permissions import Action
 from pairaid.engine.beds import BED_TYPES, acuity_rank
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.labels import local_name
+from pairaid.operations.common import unknown_bed_type
 from pairaid.operations.models import (
     BedMovement,
     Facility,
@@ -228,13 +229,7 @@ def _request_problems(
             Problem(gettext("must differ from the sending facility"), column="receiving_facility")
         )
     if acuity not in BED_TYPES:
-        problems.append(
-            Problem(
-                gettext("unknown bed type %(name)s (expected one of %(types)s)")
-                % {"name": repr(acuity), "types": ", ".join(BED_TYPES)},
-                column="acuity",
-            )
-        )
+        problems.append(unknown_bed_type(acuity, "acuity"))
     if requested < 1:
         problems.append(Problem(str(MORE_THAN_ZERO), column="requested"))
     return problems
@@ -243,13 +238,7 @@ def _request_problems(
 def _bed_type_problems(acuity: str, bed_type: str) -> list[Problem]:
     """A patient takes a bed of its own type or a higher one, never a lower one."""
     if bed_type not in BED_TYPES:
-        return [
-            Problem(
-                gettext("unknown bed type %(name)s (expected one of %(types)s)")
-                % {"name": repr(bed_type), "types": ", ".join(BED_TYPES)},
-                column="bed_type",
-            )
-        ]
+        return [unknown_bed_type(bed_type, "bed_type")]
     if acuity in BED_TYPES and acuity_rank(bed_type) < acuity_rank(acuity):
         return [
             Problem(
@@ -472,13 +461,7 @@ def record_movement(
             )
         )
     if bed_type not in BED_TYPES:
-        problems.append(
-            Problem(
-                gettext("unknown bed type %(name)s (expected one of %(types)s)")
-                % {"name": repr(bed_type), "types": ", ".join(BED_TYPES)},
-                column="bed_type",
-            )
-        )
+        problems.append(unknown_bed_type(bed_type, "bed_type"))
     if count < 1:
         problems.append(Problem(str(MORE_THAN_ZERO), column="count"))
     if problems:
@@ -520,13 +503,7 @@ def record_queue(
             )
         )
     if acuity not in BED_TYPES:
-        problems.append(
-            Problem(
-                gettext("unknown bed type %(name)s (expected one of %(types)s)")
-                % {"name": repr(acuity), "types": ", ".join(BED_TYPES)},
-                column="acuity",
-            )
-        )
+        problems.append(unknown_bed_type(acuity, "acuity"))
     if waiting < 0:
         problems.append(Problem(str(ZERO_OR_MORE), column="waiting"))
     if problems:
