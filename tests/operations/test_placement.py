@@ -12,6 +12,7 @@ from pairaid.errors import Forbidden, ValidationFailed
 from pairaid.operations.forms import PLACEMENT_DEFAULTS
 from pairaid.operations.models import Transfer
 from pairaid.operations.queries import placement as placement_queries
+from pairaid.operations.queries import placement_map
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.services import placement as placement_services
 from pairaid.operations.services import transfers as transfer_services
@@ -138,6 +139,36 @@ def test_the_page_recommends_and_names_places_and_the_lines_become_transfers(
     response = client.post("/p/hubei-2020/placement/1/transfers", {"lines": ["0"]})
     assert response.status_code == 302 and response["Location"].endswith("/transfers/")
     assert Transfer.objects.filter(programme=hubei).count() == 1
+
+
+def test_the_map_draws_an_arc_per_line_and_each_receiver_at_its_farthest_tier(
+    client, hubei, wards, people
+):
+    made = placement_services.recommend(
+        programme=hubei, user=people["coordinator"], assumptions=ASSUMPTIONS
+    )
+    drawn = placement_map.map_data(made)
+    huanggang = participant("421100").region.reference
+    xiaogan = participant("420900").region.reference
+    lines = made.result["placements"]
+    # One arc per line, from the region its patients wait in to the receiving facility's.
+    assert [a["line"] for a in drawn["arcs"]] == list(range(1, len(lines) + 1))
+    assert {a["from"] for a in drawn["arcs"]} == {huanggang}
+    assert {(a["to"], a["tier"]) for a in drawn["arcs"]} == {(huanggang, 1), (xiaogan, 2)}
+    assert [a["patients"] for a in drawn["arcs"]] == [p["patients"] for p in lines]
+    receivers = {r["region"]: (r["tier"], r["patients"]) for r in drawn["receivers"]}
+    assert receivers == {huanggang: (1, 4), xiaogan: (2, 7)}
+    assert {r["id"]: r["name"] for r in drawn["regions"]} == {
+        huanggang: "Huanggang",
+        xiaogan: "Xiaogan",
+    }
+    assert all(r["coord"] for r in drawn["regions"]) and drawn["view"] is not None
+    assert drawn["detail_provinces"] == ["420000"]
+    # The page embeds the data and says the same in its table, the tiers in words.
+    client.force_login(people["recipient"])
+    page = client.get("/p/hubei-2020/placement/").content.decode()
+    assert 'id="map-data"' in page and "placement_map.js" in page
+    assert "2: within the parent region" in page and "Huanggang (7)" in page
 
 
 def test_officers_read_recommendations_but_do_not_make_them(client, hubei, wards, people):

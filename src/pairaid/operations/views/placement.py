@@ -18,9 +18,20 @@ from pairaid.labels import local_name
 from pairaid.operations.forms import PlacementForm, PlacementLinesForm
 from pairaid.operations.models import BED_TYPE_CHOICES, Facility, PlacementRecommendation
 from pairaid.operations.queries import placement as placement_queries
+from pairaid.operations.queries import placement_map
 from pairaid.operations.services import placement as placement_services
 from pairaid.pairing import engine_messages
 from pairaid.programmes.models import Participant, Programme
+
+
+def tier_names() -> dict[int, str]:
+    """The escalation tiers (engine.tiers) in words, for the map's legend and its table."""
+    return {
+        1: _("1: within the region"),
+        2: _("2: within the parent region"),
+        3: _("3: within the cluster"),
+        4: _("4: across the programme"),
+    }
 
 
 def _shown(programme: Programme, number: str | None) -> PlacementRecommendation | None:
@@ -115,9 +126,13 @@ def _result_context(request: HttpRequest, shown: PlacementRecommendation) -> dic
         }
         for index, p in enumerate(result.get("placements", []))
     ]
+    drawn = placement_map.map_data(shown)
     return {
         "result": result,
         "lines": lines,
+        "map_data": drawn,
+        "map_rows": _map_rows(drawn),
+        "tier_names": tier_names(),
         "may_request": any(not line["requested"] for line in lines)
         and permissions.can(request.user, Action.RECOMMEND_PLACEMENT, shown.programme),
         "explanations": [
@@ -126,6 +141,32 @@ def _result_context(request: HttpRequest, shown: PlacementRecommendation) -> dic
         "bed_labels": dict(BED_TYPE_CHOICES),
         "waiting": sum(sum(s["waiting"].values()) for s in shown.problem.get("sites", [])),
     }
+
+
+def _map_rows(drawn: dict[str, Any]) -> list[dict[str, Any]]:
+    """The map's facts as a table (for those who cannot see the map): each receiving region,
+    the farthest tier its patients come at, how many, and from where."""
+    region_names = {r["id"]: r["name"] for r in drawn["regions"]}
+    words = tier_names()
+    rows = []
+    for receiver in drawn["receivers"]:
+        coming: dict[str, int] = {}
+        for arc in drawn["arcs"]:
+            if arc["to"] == receiver["region"]:
+                origin = region_names[arc["from"]]
+                coming[origin] = coming.get(origin, 0) + arc["patients"]
+        rows.append(
+            {
+                "region": region_names[receiver["region"]],
+                "tier": words.get(receiver["tier"], str(receiver["tier"])),
+                "patients": receiver["patients"],
+                "origins": [
+                    _("%(region)s (%(patients)s)") % {"region": name, "patients": count}
+                    for name, count in sorted(coming.items())
+                ],
+            }
+        )
+    return rows
 
 
 @member_required
