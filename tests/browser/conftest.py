@@ -158,3 +158,14 @@ def hubei_ledger_people(hubei_people):  # type: ignore[no-untyped-def]
         region=Region.objects.get(code="421100"),
     )
     return {**hubei_people, "recipient": recipient}
+
+
+@pytest.fixture
+def hubei_demo_people(hubei_ledger_people):  # type: ignore[no-untyped-def]
+    """hubei_ledger_people with the demo's illustrative layer (teams, facilities, reports), as
+    `make demo` shows it: without it the operations pages are nearly empty, and the widths that
+    issue 18 measured (overview 478 px, Teams 522 px on a 390 px phone) do not appear."""
+    from pairaid.scenarios import services as scenario_services
+
+    scenario_services.load_bundle("hubei-2020-demo")
+    return hubei_ledger_people
