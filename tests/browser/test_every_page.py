@@ -6,6 +6,8 @@ One test per role: the live server, the browser and the login are shared by all 
 role visits; the language is switched once through the header's own switch.
 """
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import expect
 from tests.browser.accessibility import axe_violations, open_every_details, overflow
@@ -73,6 +75,17 @@ def _tour(visit: Visit, *, check_axe: bool) -> list[str]:
     return problems
 
 
+def _recommend_a_placement(people: dict[str, Any]) -> None:
+    from pairaid.operations.forms import PLACEMENT_DEFAULTS, PlacementForm
+    from pairaid.operations.services import placement as placement_services
+
+    form = PlacementForm({key: str(value) for key, value in PLACEMENT_DEFAULTS.items()})
+    assert form.is_valid(), form.errors
+    placement_services.recommend(
+        programme=people["programme"], user=people["coordinator"], assumptions=form.assumptions()
+    )
+
+
 @pytest.mark.parametrize(
     ("username", "check_axe"),
     [("carol_coordinator", True), ("dan_shandong", True), ("rita_huanggang", False)],
@@ -80,6 +93,7 @@ def _tour(visit: Visit, *, check_axe: bool) -> list[str]:
 def test_every_page_fits_a_phone_and_passes_axe(  # type: ignore[no-untyped-def]
     hubei_demo_people, open_tab, username, check_axe
 ):
+    _recommend_a_placement(hubei_demo_people)  # the Placement page then shows its map too
     visit = open_tab(viewport=PHONE)
     log_in(visit, username)
     problems = _tour(visit, check_axe=check_axe)
