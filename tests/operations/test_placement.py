@@ -168,7 +168,7 @@ def test_the_map_draws_an_arc_per_line_and_each_receiver_at_its_farthest_tier(
     client.force_login(people["recipient"])
     page = client.get("/p/hubei-2020/placement/").content.decode()
     assert 'id="map-data"' in page and "placement_map.js" in page
-    assert "2: within the parent region" in page and "Huanggang (7)" in page
+    assert "2: within the parent region" in page and "Huanggang (7 patients)" in page
 
 
 def test_officers_read_recommendations_but_do_not_make_them(client, hubei, wards, people):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pairaid.accounts import permissions
@@ -161,7 +162,12 @@ def _map_rows(drawn: dict[str, Any]) -> list[dict[str, Any]]:
                 "tier": words.get(receiver["tier"], str(receiver["tier"])),
                 "patients": receiver["patients"],
                 "origins": [
-                    _("%(region)s (%(patients)s)") % {"region": name, "patients": count}
+                    ngettext(
+                        "%(region)s (%(patients)s patient)",
+                        "%(region)s (%(patients)s patients)",
+                        count,
+                    )
+                    % {"region": name, "patients": count}
                     for name, count in sorted(coming.items())
                 ],
             }
