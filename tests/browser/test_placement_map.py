@@ -51,3 +51,10 @@ def test_the_placement_map_draws_the_recommendation(hubei_demo_people, tab):  # 
         expect(table).to_contain_text(name)
     expect(page.locator("#map-legend")).to_contain_text("1: within the region")
     tab.step("placement-map")
+    # In Chinese: the legend's tiers and the table in the page's language.
+    with page.expect_navigation():
+        page.locator("form.lang button[name=language][value=zh-hans]").click()
+    expect_chart_drawn(tab, "#map")
+    expect(page.locator("#map-legend")).to_contain_text("2：上级地区内")
+    expect(page.locator("#map-table thead")).to_contain_text("接收地区")
+    tab.step("placement-map-zh")
