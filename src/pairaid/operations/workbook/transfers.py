@@ -124,8 +124,10 @@ def _request(reader: Reader, row: int, cells: dict[str, str]) -> Callable[[], An
     acuity = _bed_type(reader, row, cells, "acuity")
     bed_type = _bed_type(reader, row, cells, "bed_type") if cells.get("bed_type") else None
     requested = _patients(reader, row, cells)
-    at = _time(reader, SHEET, row, cells, "requested_at")
-    if len(reader.problems) > before or origin is None or receiving is None or acuity is None:
+    at = reader.moment(SHEET, row, cells, "requested_at")
+    if origin is None or receiving is None or acuity is None or requested is None:
+        return None
+    if len(reader.problems) > before:
         return None
     return partial(
         transfer_services.request_transfer,
@@ -133,7 +135,7 @@ def _request(reader: Reader, row: int, cells: dict[str, str]) -> Callable[[], An
         receiving_facility=receiving,
         acuity=acuity,
         bed_type=bed_type,
-        requested=requested or 0,
+        requested=requested,
         reference=cells.get("reference", ""),
         user=reader.user,
         at=at,
@@ -156,10 +158,15 @@ def _in_sheet_columns(call: Callable[[], Any], moment: str = "requested_at") -> 
 
 
 def _refuse_moves(reader: Reader, row: int, cells: dict[str, str]) -> None:
-    """A new row only requests: its status and accepted patients are decided on the page."""
-    for column in ("accepted", "status"):
-        value = cells.get(column, "")
-        if value and value != Transfer.Status.REQUESTED:
+    """A new row only requests: the patients accepted and any status but `requested` are the
+    moves' (on the Transfers page), never a row's."""
+    status = cells.get("status", "")
+    moved = {
+        "accepted": cells.get("accepted", ""),
+        "status": "" if status == Transfer.Status.REQUESTED else status,
+    }
+    for column, value in moved.items():
+        if value:
             reader.fail(
                 SHEET,
                 row,
@@ -175,7 +182,7 @@ def _refuse_moves(reader: Reader, row: int, cells: dict[str, str]) -> None:
 def _origin(reader: Reader, row: int, cells: dict[str, str]) -> Facility | Participant | None:
     """The sending facility, or (its name blank) the region's community queue, if the user may
     request transfers from it."""
-    sending = _recipient(reader, row, cells, "sending_code")
+    sending = reader.named(SHEET, row, cells, "sending_code", Participant.Role.RECIPIENT)
     if sending is None:
         return None
     facility = None
@@ -206,23 +213,10 @@ def _origin(reader: Reader, row: int, cells: dict[str, str]) -> Facility | Parti
     return facility or sending
 
 
-def _recipient(reader: Reader, row: int, cells: dict[str, str], column: str) -> Participant | None:
-    found = reader.member(cells, column, Participant.Role.RECIPIENT)
-    if found is None:
-        reader.fail(
-            SHEET,
-            row,
-            column,
-            gettext("%(code)s is not a %(role)s of this programme")
-            % {"code": cells.get(column) or "(empty)", "role": Participant.Role.RECIPIENT},
-        )
-    return found
-
-
 def _facility(
     reader: Reader, row: int, cells: dict[str, str], code: str, name: str
 ) -> Facility | None:
-    recipient = _recipient(reader, row, cells, code)
+    recipient = reader.named(SHEET, row, cells, code, Participant.Role.RECIPIENT)
     return None if recipient is None else _named_facility(reader, row, cells, recipient, name)
 
 
@@ -258,26 +252,6 @@ def _patients(reader: Reader, row: int, cells: dict[str, str]) -> int | None:
         reader.fail(SHEET, row, "requested", gettext("patients are a whole number, 1 or more"))
         return None
     return int(value)
-
-
-def _time(
-    reader: Reader, sheet: str, row: int, cells: dict[str, str], column: str
-) -> datetime.datetime | None:
-    """The cell's time (YYYY-MM-DD HH:MM, programme time unless it has an offset); empty: now."""
-    text = cells.get(column, "")
-    if not text:
-        return None
-    try:
-        return datetime.datetime.fromisoformat(text)
-    except ValueError:
-        reader.fail(
-            sheet,
-            row,
-            column,
-            gettext("expected a date and time as YYYY-MM-DD HH:MM, got %(value)s")
-            % {"value": repr(text)},
-        )
-        return None
 
 
 def export_queue(programme: Programme) -> list[list[Any]]:
@@ -317,7 +291,7 @@ def plan_queue(reader: Reader, rows: Rows) -> list[RowAction]:
         waiting = reader.number(QUEUE_SHEET, row, cells, "waiting")
         if waiting is not None and waiting != int(waiting):
             reader.fail(QUEUE_SHEET, row, "waiting", gettext("patients are a whole number"))
-        at = _time(reader, QUEUE_SHEET, row, cells, "recorded_at")
+        at = reader.moment(QUEUE_SHEET, row, cells, "recorded_at")
         if len(reader.problems) > before or recipient is None or waiting is None:
             continue
         record = partial(
