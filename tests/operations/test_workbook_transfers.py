@@ -10,6 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from tests.operations.helpers import book, post
 
+from pairaid.accounts import services as account_services
+from pairaid.accounts.models import Membership, User
 from pairaid.operations.models import Facility, QueueEntry, Transfer
 from pairaid.operations.services import transfers as transfer_services
 from pairaid.scenarios import services as scenario_services
@@ -162,3 +164,20 @@ def test_queue_rows_record_counts_and_recorded_ones_are_skipped(client, people):
     assert response.status_code == 302
     latest = QueueEntry.objects.filter(recipient__region__code="421100", acuity="general")
     assert [e.waiting for e in latest.order_by("recorded_at")] == [60, 48]
+
+
+def test_a_facility_officer_requests_from_its_facility_only(client, people):
+    scenario_services.load_bundle("hubei-2020-demo")
+    officer = User.objects.create_user("fei_dabie", "fei@example.org", "a-long-password-1")
+    account_services.grant(
+        user=officer,
+        programme=Facility.objects.get(name=DABIE).programme,
+        role=Membership.Role.FACILITY_OFFICER,
+        facility=Facility.objects.get(name=DABIE),
+    )
+    client.force_login(officer)
+    refused = post(client, book(transfers=[_row(), _row(facility="")]))
+    problems = [(p.file, p.row, p.column) for p in refused.context["problems"]]
+    assert problems == [("sheet transfers", 3, "sending_code")]  # its region's queue is not its
+    assert post(client, book(transfers=[_row()])).status_code == 302
+    assert Transfer.objects.get().sending_facility == Facility.objects.get(name=DABIE)
