@@ -1,6 +1,7 @@
 """Operations by spreadsheet: templates for teams, requests, pledges, shipments, disbursements,
-receipts, daily reports and facilities' bed reports (download, fill in, upload), and CSV exports
-with an HXL hashtag row.
+receipts, daily reports, facilities' bed reports, community queue counts and transfer requests
+(download, fill in, upload), and CSV exports with an HXL hashtag row. The transfers sheet only
+requests transfers; their moves stay on the Transfers page and the API.
 
 Each room's module holds its sheets (columns, export, planner); this one assembles the workbook.
 An upload is all or nothing: every row is parsed and permission-checked first, then every row
@@ -13,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from pairaid.errors import Conflict, Problem, ValidationFailed
-from pairaid.operations.workbook import facilities, funds, reports, requests, teams
+from pairaid.operations.workbook import facilities, funds, reports, requests, teams, transfers
 from pairaid.operations.workbook.common import Reader, RowAction
 from pairaid.programmes.models import Programme
 from pairaid.spreadsheets import Rows, csv_text, open_workbook, xlsx_bytes
@@ -29,6 +30,8 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
     "disbursements": funds.DISBURSEMENTS,
     "fund_receipts": funds.FUND_RECEIPTS,
     facilities.SHEET: facilities.BED_REPORTS,
+    transfers.QUEUE_SHEET: transfers.COMMUNITY_QUEUE,
+    transfers.SHEET: transfers.TRANSFERS,
 }
 
 EXPORTERS: dict[str, Callable[[Programme], list[list[Any]]]] = {
@@ -41,6 +44,8 @@ EXPORTERS: dict[str, Callable[[Programme], list[list[Any]]]] = {
     "disbursements": funds.export_disbursements,
     "fund_receipts": funds.export_fund_receipts,
     facilities.SHEET: facilities.export_bed_reports,
+    transfers.QUEUE_SHEET: transfers.export_queue,
+    transfers.SHEET: transfers.export_transfers,
 }
 
 # Applied in the ledger's order, so that a row may act on what an earlier sheet creates (a
@@ -55,6 +60,8 @@ PLANNERS: dict[str, Callable[[Reader, Rows], list[RowAction]]] = {
     "fund_receipts": funds.plan_fund_receipts,
     "reports": reports.plan_reports,
     facilities.SHEET: facilities.plan_bed_reports,
+    transfers.QUEUE_SHEET: transfers.plan_queue,
+    transfers.SHEET: transfers.plan_transfers,
 }
 
 

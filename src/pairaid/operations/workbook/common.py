@@ -54,10 +54,10 @@ class Reader:
         """The participant of `role` a cell names, if exactly one; records no problem."""
         return references.pick(cells.get(column, ""), self.members.get(role, {}))
 
-    def participant(
-        self, sheet: str, row: int, cells: dict[str, str], column: str, role: str, action: Action
+    def named(
+        self, sheet: str, row: int, cells: dict[str, str], column: str, role: str
     ) -> Participant | None:
-        """The participant a cell names, if the user may act for it (else a problem)."""
+        """The participant of `role` a cell names (else a problem)."""
         found = self.member(cells, column, role)
         if found is None:
             self.fail(
@@ -67,6 +67,14 @@ class Reader:
                 gettext("%(code)s is not a %(role)s of this programme")
                 % {"code": cells.get(column) or "(empty)", "role": role},
             )
+        return found
+
+    def participant(
+        self, sheet: str, row: int, cells: dict[str, str], column: str, role: str, action: Action
+    ) -> Participant | None:
+        """The participant a cell names, if the user may act for it (else a problem)."""
+        found = self.named(sheet, row, cells, column, role)
+        if found is None:
             return None
         if not permissions.can(self.user, action, self.programme, found.region_id):
             self.fail(
@@ -113,6 +121,26 @@ class Reader:
                 row,
                 column,
                 gettext("expected a date as YYYY-MM-DD, got %(value)s") % {"value": repr(text)},
+            )
+            return None
+
+    def moment(
+        self, sheet: str, row: int, cells: dict[str, str], column: str
+    ) -> datetime.datetime | None:
+        """The cell's time (YYYY-MM-DD HH:MM, programme time unless it has an offset); empty:
+        None (the service takes it as now)."""
+        text = cells.get(column, "")
+        if not text:
+            return None
+        try:
+            return datetime.datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                sheet,
+                row,
+                column,
+                gettext("expected a date and time as YYYY-MM-DD HH:MM, got %(value)s")
+                % {"value": repr(text)},
             )
             return None
 

@@ -1,6 +1,5 @@
 """The bed reports sheet: one row per facility report, open and occupied beds per bed type."""
 
-import datetime
 from functools import partial
 from typing import Any
 
@@ -88,7 +87,7 @@ def plan_bed_reports(reader: Reader, rows: Rows) -> list[RowAction]:
                 % {"facility": facility.name},
             )
             continue
-        reported_at = _reported_at(reader, row, cells)
+        reported_at = reader.moment(SHEET, row, cells, "reported_at")
         figures = {c: reader.number(SHEET, row, cells, c, required=False) for c in SNAPSHOT_COLUMNS}
         if any(v is not None and v != int(v) for v in figures.values()):
             reader.fail(SHEET, row, "open_general", gettext("figures are whole numbers"))
@@ -117,21 +116,3 @@ def plan_bed_reports(reader: Reader, rows: Rows) -> list[RowAction]:
 
 def _whole(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def _reported_at(reader: Reader, row: int, cells: dict[str, str]) -> datetime.datetime | None:
-    """The cell's time (YYYY-MM-DD HH:MM, programme time unless it has an offset); empty: now."""
-    text = cells.get("reported_at", "")
-    if not text:
-        return None
-    try:
-        return datetime.datetime.fromisoformat(text)
-    except ValueError:
-        reader.fail(
-            SHEET,
-            row,
-            "reported_at",
-            gettext("expected a date and time as YYYY-MM-DD HH:MM, got %(value)s")
-            % {"value": repr(text)},
-        )
-        return None
