@@ -1,5 +1,5 @@
 """The ledger through the API, one module per room: requests with their lines' progress, pledges,
-shipments and receipts; commitments, disbursements and their receipts; teams and deployments;
+shipments and receipts; offers of goods; commitments, disbursements and their receipts; teams and deployments;
 facilities with the responsibility matrix and capacity snapshots; staffed beds' care ratios
 and regional pools; daily team reports; contacts;
 gaps and the league table — with the pages' permissions. Each room has its router (tagged
@@ -14,6 +14,7 @@ from pairaid.operations.api import (
     funds,
     gaps,
     league,
+    offers,
     reports,
     requests,
     staffing,
@@ -21,5 +22,5 @@ from pairaid.operations.api import (
 )
 
 router = Router()
-for room in (requests, funds, teams, facilities, staffing, reports, contacts, gaps, league):
+for room in (requests, offers, funds, teams, facilities, staffing, reports, contacts, gaps, league):
     router.add_router("", room.router)
