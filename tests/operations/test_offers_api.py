@@ -156,3 +156,21 @@ def test_unknown_offers_and_lines_answer_not_found(client: Any, keys: Any) -> No
         {"request_line": 99999, "quantity": "1"},
     )
     assert missing.status_code == 404
+
+
+def test_a_donor_officer_offers_only_for_its_own_region(client: Any, keys: Any) -> None:
+    other_donor = next(
+        p.region.code
+        for p in participant(SHANDONG).programme.participants.filter(role="donor")
+        if p.region.code != SHANDONG
+    )
+    answer = call(
+        client,
+        keys,
+        "donor",
+        "post",
+        f"{BASE}/offers",
+        {"donor": other_donor, "lines": [{"resource_type": "n95_mask", "quantity": "10"}]},
+    )
+    assert answer.status_code == 403
+    assert not Offer.objects.exists()

@@ -22,21 +22,21 @@ STATUS_LABELS = {
 }
 
 _LIVE = Q(pledges__status=Pledge.Status.PLEDGED)
+# What an offer line has given (cancelled pledges left out) and in how many pledges: the one
+# place a lot's use is counted, per line in a list or for the one line a take locks.
+_TAKEN = {"taken": Coalesce(Sum("pledges__quantity", filter=_LIVE), ZERO)}
+_TAKES = {"takes": Count("pledges", filter=_LIVE)}
 
 
 def lines_with_takes(lines: QuerySet[OfferLine]) -> QuerySet[OfferLine]:
-    """Offer lines annotated with `taken` (pledged from them, cancelled pledges left out) and
-    `takes` (how many such pledges): the one place a lot's use is counted."""
-    return lines.annotate(
-        taken=Coalesce(Sum("pledges__quantity", filter=_LIVE), ZERO),
-        takes=Count("pledges", filter=_LIVE),
-    )
+    """Offer lines annotated with `taken` and `takes`."""
+    return lines.annotate(**_TAKEN, **_TAKES)
 
 
 def taken(line: OfferLine) -> tuple[Decimal, int]:
     """(quantity taken, number of takes) of one offer line."""
-    counted = lines_with_takes(OfferLine.objects.filter(pk=line.pk)).get()
-    return counted.taken, counted.takes
+    counted = OfferLine.objects.filter(pk=line.pk).aggregate(**_TAKEN, **_TAKES)
+    return counted["taken"], counted["takes"]
 
 
 def remaining(line: OfferLine) -> Decimal:
