@@ -36,6 +36,7 @@ class Action(StrEnum):
     CONFIRM_RECEIPT = "confirm_receipt"  # receipts and arrivals at a recipient
     MANAGE_FACILITIES = "manage_facilities"  # a recipient region's facilities
     PLEDGE = "pledge"  # a donor region's pledges, shipments and disbursements
+    OFFER = "offer"  # a donor region's offers, and taking them for request lines
     MANAGE_TEAMS = "manage_teams"  # a donor region's teams and deployments
     EDIT_CARE_RATIOS = "edit_care_ratios"  # the programme's care-ratio table
     # Patient transfers (operations.transfers): each is checked for the facility (or, for a
@@ -73,6 +74,7 @@ REGION_ACTIONS = {
     Action.CONFIRM_RECEIPT: Role.RECIPIENT_OFFICER,
     Action.MANAGE_FACILITIES: Role.RECIPIENT_OFFICER,
     Action.PLEDGE: Role.DONOR_OFFICER,
+    Action.OFFER: Role.DONOR_OFFICER,
     Action.MANAGE_TEAMS: Role.DONOR_OFFICER,
     Action.REQUEST_TRANSFER: Role.RECIPIENT_OFFICER,
     Action.RECEIVE_TRANSFER: Role.RECIPIENT_OFFICER,

@@ -332,6 +332,11 @@ class Pledge(models.Model):
     pledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The offered lot this pledge takes from, if any: what an offer line has given is the sum
+    # of its pledges (a cancelled pledge gives its quantity back to the lot).
+    from_offer = models.ForeignKey(
+        "OfferLine", null=True, blank=True, on_delete=models.PROTECT, related_name="pledges"
+    )
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -345,6 +350,76 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return f"pledge of {number(self.quantity)} by {self.donor.region.name_en}"
+
+
+# A lot offered is taken by at most this many pledges unless the donor says otherwise: each take
+# becomes its own consignment (a truck, a customs form, a receipt to confirm), so a lot of 10,000
+# masks is not split into crumbs of 50 for every requester; three still lets a donor serve its
+# paired city and two neighbours from one lot.
+DEFAULT_TAKES_PER_OFFER_LINE = 3
+
+
+class Offer(models.Model):
+    """Goods a donor offers before anyone asks (a pledge needs a request line, an offer does
+    not); each line is taken, in part or whole, as a pledge against a request line."""
+
+    class Standing(models.TextChoices):
+        # What is stored: whether the donor still offers it. How much is taken, and whether
+        # it has run out or expired, is read from its pledges and dates (queries.offers).
+        OPEN = "open", _("open")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="offers")
+    donor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="offers")
+    number = models.PositiveIntegerField()
+    available_from = models.DateField()
+    available_until = models.DateField(null=True, blank=True)
+    standing = models.CharField(max_length=10, choices=Standing.choices, default=Standing.OPEN)
+    note = limited_text(NOTE_MAX_CHARS, blank=True)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    illustrative = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="offer_number_unique")
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"offer {self.number} of {self.donor.region.name_en}"
+
+
+class OfferLine(models.Model):
+    """A lot of one resource on an offer; its unit is the catalogue's (resource_type.unit)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="lines")
+    resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    max_takes = models.PositiveSmallIntegerField(
+        default=DEFAULT_TAKES_PER_OFFER_LINE,
+        validators=[MinValueValidator(1)],
+        help_text="at most this many pledges (shipments) are made from the lot",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("offer line")
+        verbose_name_plural = _("offer lines")
+        ordering = ["offer", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="offer_line_gt_0"),
+            models.CheckConstraint(condition=models.Q(max_takes__gt=0), name="offer_takes_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{number(self.quantity)} {self.resource_type.name_en}"
 
 
 class Shipment(models.Model):

@@ -1,5 +1,6 @@
 """The ledger through the API, one module per room: requests with their lines' progress, pledges,
-shipments and receipts; commitments, disbursements and their receipts; teams and deployments;
+shipments and receipts; offers of goods; commitments, disbursements and their receipts; teams
+and deployments;
 facilities with the responsibility matrix and capacity snapshots; staffed beds' care ratios
 and regional pools; daily team reports; contacts;
 gaps and the league table — with the pages' permissions. Each room has its router (tagged
@@ -14,6 +15,7 @@ from pairaid.operations.api import (
     funds,
     gaps,
     league,
+    offers,
     placement,
     reports,
     requests,
@@ -25,6 +27,7 @@ from pairaid.operations.api import (
 router = Router()
 for room in (
     requests,
+    offers,
     funds,
     teams,
     facilities,

@@ -196,7 +196,7 @@ class PledgeOut(Schema):
     status: str
 
 
-def _pledge_out(p: Pledge) -> dict[str, Any]:
+def pledge_out(p: Pledge) -> dict[str, Any]:
     return {
         "id": p.pk,
         "line": p.line_id,
@@ -222,7 +222,7 @@ def pledge(request: HttpRequest, slug: str, line_id: int, payload: PledgeIn) -> 
     permissions.check(request.user, Action.PLEDGE, programme, donor.region_id)
     return Status(
         201,
-        _pledge_out(
+        pledge_out(
             request_services.pledge(
                 line=line,
                 donor=donor,
