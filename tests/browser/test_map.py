@@ -92,6 +92,9 @@ def test_the_overview_map_fits_names_and_tables_the_recipients(hubei_people, tab
 def test_the_map_speaks_chinese(hubei_people, tab):  # type: ignore[no-untyped-def]
     log_in(tab, "carol_coordinator")
     tab.open(f"/p/{PROGRAMME}/")
+    # The map first, as a reader sees it: a switch while its data is still loading would race
+    # the page's fetch on the test's one SQLite connection (the live server's threads share it).
+    expect_chart_drawn(tab, "#map")
     with tab.page.expect_navigation():
         tab.page.locator("form.lang button[name=language][value=zh-hans]").click()
     expect_chart_drawn(tab, "#map")
