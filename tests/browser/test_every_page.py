@@ -24,6 +24,7 @@ PROGRAMME_PAGES = [
     "facilities/",
     "care-ratios/",
     "transfers/",
+    "offers/",
     "placement/",
     "reports/",
     "funds/",

@@ -33,7 +33,7 @@ from pairaid.operations.bed_columns import (
     open_column,
     staff_column,
 )
-from pairaid.operations.common import paired_in_force
+from pairaid.operations.common import is_funds, is_personnel, paired_in_force
 from pairaid.operations.models import (
     BED_TYPE_LABELS,
     PROFESSION_LABELS,
@@ -47,6 +47,8 @@ from pairaid.operations.models import (
     FacilityBeds,
     FacilityStaff,
     FundCommitment,
+    Offer,
+    OfferLine,
     Pledge,
     QueueEntry,
     Request,
@@ -501,6 +503,94 @@ class PledgeForm(ActorForm):
         return {"donor": actor.participants({DONOR: Action.PLEDGE})}
 
 
+class OfferForm(ActorForm):
+    """An offer of goods: the donor (one the user acts for), up to `LINES` lots, each a resource
+    with a quantity and the most pledges it may be split into, and when it stops being
+    available. A lot left without a resource is not offered."""
+
+    LINES = 3
+    LINE_FIELDS = ("resource_type", "quantity", "max_takes")
+
+    field_order = ["donor"]
+    donor = RecordField(label=_("Donor"))
+    available_until = column(Offer, "available_until", label=_("Available until"))
+    note = column(Offer, "note", label=_("Note"), widget=forms.TextInput)
+
+    def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(data, actor=actor, **kwargs)
+        goods = [
+            r.pk for r in ResourceType.objects.all() if not is_personnel(r) and not is_funds(r)
+        ]
+        for slot in range(self.LINES):
+            first = slot == 0  # an offer has at least one lot
+            number = {"number": slot + 1}
+            self.fields[f"resource_type_{slot}"] = forms.ModelChoiceField(
+                ResourceType.objects.filter(pk__in=goods).order_by("code"),
+                to_field_name="code",
+                required=first,
+                label=gettext("Resource, lot %(number)s") % number,
+            )
+            self.fields[f"quantity_{slot}"] = column(
+                OfferLine,
+                "quantity",
+                required=first,
+                label=gettext("Quantity, lot %(number)s") % number,
+            )
+            self.fields[f"max_takes_{slot}"] = column(
+                OfferLine,
+                "max_takes",
+                required=False,
+                label=gettext("Most pledges, lot %(number)s") % number,
+            )
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {"donor": actor.participants({DONOR: Action.OFFER})}
+
+    def line_rows(self) -> list[list[BoundField]]:
+        return [[self[f"{name}_{slot}"] for name in self.LINE_FIELDS] for slot in range(self.LINES)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for slot in self._slots(data):
+            if data.get(f"quantity_{slot}") is None and f"quantity_{slot}" not in self.errors:
+                self.add_error(f"quantity_{slot}", gettext("a lot needs its quantity"))
+        return data
+
+    @staticmethod
+    def _slots(data: Mapping[str, Any]) -> list[int]:
+        return [slot for slot in range(OfferForm.LINES) if data.get(f"resource_type_{slot}")]
+
+    def lines(self) -> list[tuple[ResourceType, Any, int | None]]:
+        """The lots filled in, in order: (resource, quantity, most pledges or None)."""
+        data = self.cleaned_data
+        return [
+            (data[f"resource_type_{slot}"], data[f"quantity_{slot}"], data[f"max_takes_{slot}"])
+            for slot in self._slots(data)
+        ]
+
+    def field_for(self, path: str) -> str | None:
+        """`lines.1.quantity`, the second lot filled in, is its slot's field `quantity_<slot>`."""
+        kind, _sep, rest = path.partition(".")
+        index, _sep, name = rest.partition(".")
+        slots = self._slots(getattr(self, "cleaned_data", {}))
+        if kind == "lines" and index.isdigit() and int(index) < len(slots):
+            found = f"{name}_{slots[int(index)]}"
+            return found if found in self.fields else None
+        return super().field_for(path)
+
+
+class TakeOfferForm(PageForm):
+    """A lot taken (in part) as a pledge against an open request line of its resource, named by
+    a label people read (the view fills the choices)."""
+
+    request_line = forms.TypedChoiceField(coerce=int, label=_("Request line"))
+    quantity = column(Pledge, "quantity", label=_("Quantity"))
+
+    def __init__(self, data: Any = None, *, lines: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["request_line"].choices = lines  # type: ignore[attr-defined]
+
+
 class DispatchForm(PageForm):
     quantity = column(Shipment, "quantity", label=_("Quantity"))
     reference = column(Shipment, "reference", label=_("Waybill or transfer no."))
@@ -533,7 +623,7 @@ class FundReceiptForm(PageForm):
 
 # The ledger's inline forms (pledge, dispatch, receipt, disbursement) show no labels in their
 # table rows: each field names itself in its placeholder and, for screen readers, aria-label.
-for _form in (PledgeForm, DispatchForm, ReceiptForm, DisburseForm, FundReceiptForm):
+for _form in (PledgeForm, TakeOfferForm, DispatchForm, ReceiptForm, DisburseForm, FundReceiptForm):
     for _field in _form.base_fields.values():
         if not isinstance(_field.widget, forms.Select):
             _field.widget.attrs.setdefault("placeholder", _field.label)

@@ -86,7 +86,7 @@ def _offer_out(offer: Offer, on: datetime.date) -> dict[str, Any]:
                 "unit": line.resource_type.unit,
                 "offered": line.quantity,
                 "taken": line.taken,  # type: ignore[attr-defined]
-                "remaining": max(Decimal(0), line.quantity - line.taken),  # type: ignore[attr-defined]
+                "remaining": offer_queries.left_of(line.quantity, line.taken),  # type: ignore[attr-defined]
                 "takes": line.takes,  # type: ignore[attr-defined]
                 "max_takes": line.max_takes,
             }

@@ -41,7 +41,12 @@ def taken(line: OfferLine) -> tuple[Decimal, int]:
 
 def remaining(line: OfferLine) -> Decimal:
     """Offered − taken: what is left of the lot."""
-    return max(ZERO, line.quantity - taken(line)[0])
+    return left_of(line.quantity, taken(line)[0])
+
+
+def left_of(offered: Decimal, taken: Decimal) -> Decimal:
+    """What is left of a lot offered, of which `taken` is pledged (never below nothing)."""
+    return max(ZERO, offered - taken)
 
 
 def is_expired(offer: Offer, on: datetime.date) -> bool:
