@@ -36,6 +36,17 @@ def is_funds(resource: ResourceType) -> bool:
     return resource.kind == ResourceType.Kind.FUNDS
 
 
+def not_goods(resource: ResourceType, column: str) -> Problem | None:
+    """Why a resource may not be offered or sent ahead as goods (None where it may): staff go as
+    teams and money as disbursements."""
+    if is_personnel(resource) or is_funds(resource):
+        return Problem(
+            gettext("only goods are offered; staff go as teams and funds as disbursements"),
+            column=column,
+        )
+    return None
+
+
 def outside_the_pairing(donor: Participant, recipient: Participant, column: str) -> Problem | None:
     """Why a donor may not pledge or commit funds to this recipient, or None if it may.
 

@@ -422,6 +422,91 @@ class OfferLine(models.Model):
         return f"{number(self.quantity)} {self.resource_type.name_en}"
 
 
+class PushDelivery(models.Model):
+    """Goods a donor sends ahead, before anyone asks and with no pledge (the "push-type"
+    supplies Japan sent after the Kumamoto earthquake): sent → accepted or declined by the
+    recipient; a declined one is returned to the donor or redirected to another recipient,
+    which is a new push delivery (`redirected_from`). Its moves are
+    services.push_deliveries.MOVES; each is kept in PushDeliveryEvent."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", pgettext_lazy("push delivery status", "sent")
+        ACCEPTED = "accepted", pgettext_lazy("push delivery status", "accepted")
+        DECLINED = "declined", pgettext_lazy("push delivery status", "declined")
+        RETURNED = "returned", pgettext_lazy("push delivery status", "returned")
+        REDIRECTED = "redirected", pgettext_lazy("push delivery status", "redirected")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="push_deliveries"
+    )
+    number = models.PositiveIntegerField()
+    donor = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="push_deliveries_sent"
+    )
+    recipient = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="push_deliveries_received"
+    )
+    resource_type = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    dispatched_on = models.DateField()
+    # The programme date the recipient accepted it: from then on it counts as received (gaps).
+    accepted_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
+    note = limited_text(NOTE_MAX_CHARS, blank=True)
+    redirected_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="redirected_to",
+        help_text="the declined push delivery whose goods this one carries on",
+    )
+    updated_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("push delivery")
+        verbose_name_plural = _("push deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="push_delivery_number_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="push_delivery_gt_0"),
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"push delivery {self.number}"
+
+
+class PushDeliveryEvent(models.Model):
+    """One move of a push delivery: who, when, from which status to which, and its note (the
+    reason of a decline)."""
+
+    delivery = models.ForeignKey(PushDelivery, on_delete=models.CASCADE, related_name="events")
+    move = models.CharField(max_length=20)
+    status_from = models.CharField(max_length=12, blank=True, choices=PushDelivery.Status.choices)
+    status_to = models.CharField(max_length=12, choices=PushDelivery.Status.choices)
+    note = limited_text(NOTE_MAX_CHARS, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("push delivery event")
+        verbose_name_plural = _("push delivery events")
+        ordering = ["delivery", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} {self.status_from} → {self.status_to}"
+
+
 class Shipment(models.Model):
     """Goods sent against a pledge: dispatched → in transit → received (funds are disbursed)."""
 

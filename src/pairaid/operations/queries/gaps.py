@@ -1,5 +1,6 @@
 """Gaps per recipient and resource: the need (figure or requests, whichever is larger) against
-what was received and is in transit (goods, funds) or on duty (staff)."""
+what was received (goods shipped or accepted as sent ahead, funds) and is in transit, or on duty
+(staff)."""
 
 import datetime
 from collections import defaultdict
@@ -11,7 +12,7 @@ from operator import contains
 from django.db.models import Count, Q, Sum
 
 from pairaid.operations.common import ZERO
-from pairaid.operations.models import Deployment, Shipment, TeamMember
+from pairaid.operations.models import Deployment, PushDelivery, Shipment, TeamMember
 from pairaid.operations.queries.funds import cash_flows
 from pairaid.operations.queries.requests import requested_as_of
 from pairaid.operations.queries.teams import dates_on_duty
@@ -96,7 +97,8 @@ Totals = dict[tuple[int, str], Decimal]  # per (recipient, resource code)
 
 def _shipped(programme: Programme, on: datetime.date) -> tuple[Totals, Totals]:
     """Goods received by the date and still in transit, per recipient and resource, summed by
-    the database (a national programme ships thousands of times)."""
+    the database (a national programme ships thousands of times). Goods sent ahead (push
+    deliveries) count as received once the recipient accepted them."""
     arrived = Q(status=Shipment.Status.RECEIVED, received_on__isnull=False, received_on__lte=on)
     received: Totals = defaultdict(Decimal)
     in_transit: Totals = defaultdict(Decimal)
@@ -118,6 +120,16 @@ def _shipped(programme: Programme, on: datetime.date) -> tuple[Totals, Totals]:
             received[key] += ZERO if got is None else got
         if departures:
             in_transit[key] += coming
+    pushed = (
+        PushDelivery.objects.filter(
+            programme=programme, status=PushDelivery.Status.ACCEPTED, accepted_on__lte=on
+        )
+        .order_by()
+        .values_list("recipient_id", "resource_type__code")
+        .annotate(accepted=Sum("quantity"))
+    )
+    for recipient, resource, accepted in pushed:
+        received[(recipient, resource)] += accepted
     return received, in_transit
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from pairaid import edits
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.labels import local_name
-from pairaid.operations.common import ZERO, is_funds, is_personnel, quantity_problems
+from pairaid.operations.common import ZERO, not_goods, quantity_problems
 from pairaid.operations.models import (
     DEFAULT_TAKES_PER_OFFER_LINE,
     Offer,
@@ -45,13 +45,9 @@ def _line_problems(index: int, line: OfferLineIn) -> list[Problem]:
     counted whole, at least one take."""
     column = f"lines.{index}"
     problems = quantity_problems(line.resource_type, line.quantity, f"{column}.quantity")
-    if is_personnel(line.resource_type) or is_funds(line.resource_type):
-        problems.append(
-            Problem(
-                gettext("only goods are offered; staff go as teams and funds as disbursements"),
-                column=f"{column}.resource_type",
-            )
-        )
+    goods = not_goods(line.resource_type, f"{column}.resource_type")
+    if goods:
+        problems.append(goods)
     if line.max_takes < 1:
         problems.append(Problem(gettext("must be at least 1"), column=f"{column}.max_takes"))
     return problems
