@@ -36,7 +36,7 @@ def test_the_overlay_adds_operations_flagged_illustrative(demo):
     assert Team.objects.filter(programme=demo).count() == 4
     assert all(t.illustrative for t in Team.objects.all())
     assert all(s.illustrative for s in Shipment.objects.all())
-    assert Request.objects.filter(programme=demo).count() == 2
+    assert Request.objects.filter(programme=demo).count() == 4
     assert DailyReport.objects.count() == 3
     # Staff per donor stays the real figure.
     assert (
@@ -49,7 +49,8 @@ def test_the_overlay_adds_operations_flagged_illustrative(demo):
 def test_the_demo_shows_gaps_a_short_receipt_and_the_league(demo):
     gaps = {(g.recipient.region.code, g.resource.code): g for g in gap_queries.gaps(demo, ON)}
     masks = gaps[("421100", "n95_mask")]
-    assert (masks.received, masks.in_transit, masks.gap) == (49500, 0, 500)
+    # Requests 1 and 3 ask for 130,000 masks (more than the 50,000 need assessed): 80,500 open.
+    assert (masks.received, masks.in_transit, masks.gap) == (49500, 0, 80500)
     assert (
         gaps[("421100", "icu_nurse")].on_duty == 150
     )  # Shandong team 1 is on duty; team 2 in transit
@@ -240,3 +241,31 @@ def test_bad_community_queue_cells_are_named(hubei, tmp_path):
         for p in problems
     )
     assert not Facility.objects.exists()
+
+
+def test_the_demo_has_offers_that_fall_short_of_what_is_asked(demo):
+    """Four donors offer goods; of what the open requests still need (asked less pledged),
+    the offers cover only part, and some goods are offered that nobody asked for: the matcher
+    has something to decide."""
+    from collections import Counter
+    from decimal import Decimal
+
+    from pairaid.operations.models import Offer, RequestLine
+    from pairaid.operations.queries import offers as offer_queries
+    from pairaid.operations.queries.requests import pledged
+
+    offers = Offer.objects.filter(programme=demo)
+    assert all(o.illustrative for o in offers)
+    assert {o.donor.region.code for o in offers} == {"370000", "430000", "500000", "230000"}
+    left: Counter[str] = Counter()
+    for offer in offers:
+        for line in offer.lines.all():
+            left[line.resource_type.code] += offer_queries.remaining(line)
+    still_needed: Counter[str] = Counter()
+    for line in RequestLine.objects.filter(request__programme=demo, request__status="open"):
+        still_needed[line.resource_type.code] += line.quantity - pledged(line)
+    # Shandong's 70,000 masks: 30,000 already pledged to Huanggang's request 1 from the lot.
+    assert left["n95_mask"] == Decimal(40000 + 30000 + 20000)
+    for goods in ("n95_mask", "protective_suit", "ventilator"):
+        assert 0 < left[goods] < still_needed[goods], goods
+    assert {"surgical_mask", "test_kit"} <= {code for code in left if not still_needed[code]}

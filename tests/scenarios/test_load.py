@@ -209,6 +209,7 @@ def _run_the_programme(hubei: Programme) -> None:
     from pairaid.operations.services import contacts as contact_services
     from pairaid.operations.services import facilities as facility_services
     from pairaid.operations.services import funds as fund_services
+    from pairaid.operations.services import offers as offer_services
     from pairaid.operations.services import reports as report_services
     from pairaid.operations.services import requests as request_services
     from pairaid.operations.services import teams as team_services
@@ -294,6 +295,17 @@ def _run_the_programme(hubei: Programme) -> None:
     )
     contact_services.add_contact(programme=hubei, facility=site, name="Director", role="director")
     report_services.file_report(team=team, on=day, patients_seen=12, deaths=1, shortages="gloves")
+    offered = offer_services.make_offer(
+        donor=shandong,
+        lines=[
+            offer_services.OfferLineIn(resource["surgical_mask"], Decimal(5000), max_takes=5),
+            offer_services.OfferLineIn(resource["tent"], Decimal(12)),
+        ],
+        user=None,
+        available_until=day.replace(day=28),
+        note="fact offer",
+    )
+    offer_services.withdraw_offer(offer=offered)
 
 
 def test_export_then_load_reproduces_every_operations_table(hubei, tmp_path):

@@ -21,6 +21,7 @@ from pairaid.operations.models import (
     Facility,
     FacilitySnapshot,
     FundCommitment,
+    Offer,
     Pledge,
     QueueEntry,
     Request,
@@ -46,6 +47,7 @@ def operations_tables(programme: Programme, *, illustrative: bool | None) -> Tab
         "deployments.csv": _deployments,
         "requests.csv": _requests,
         "request_lines.csv": _lines,
+        "offers.csv": _offers,
         "pledges.csv": _pledges,
         "shipments.csv": _shipments,
         "commitments.csv": _commitments,
@@ -222,9 +224,33 @@ def _lines(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def _offers(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    """One row per lot, each repeating its offer's own columns."""
+    found = (
+        Offer.objects.filter(programme=programme, **flag)
+        .select_related(f"donor__{REGION}")
+        .prefetch_related("lines__resource_type")
+    )
+    return [
+        {
+            "number": str(o.number),
+            "donor": _ref(o.donor),
+            "available_from": _text(o.available_from),
+            "available_until": _text(o.available_until),
+            "standing": o.standing,
+            "resource_type": line.resource_type.code,
+            "quantity": _text(line.quantity),
+            "max_takes": str(line.max_takes),
+            "note": o.note,
+        }
+        for o in found
+        for line in o.lines.all()
+    ]
+
+
 def _pledges(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
     found = Pledge.objects.filter(line__request__programme=programme, **flag).select_related(
-        f"donor__{REGION}", "line__request", "line__resource_type"
+        f"donor__{REGION}", "line__request", "line__resource_type", "from_offer__offer"
     )
     return [
         {
@@ -234,6 +260,7 @@ def _pledges(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]
             "pledged_on": _text(p.pledged_on),
             "status": p.status,
             "note": p.note,
+            "offer": str(p.from_offer.offer.number) if p.from_offer else "",
         }
         for p in found
     ]

@@ -25,6 +25,7 @@ from pairaid.operations.bed_columns import (
     staff_column,
 )
 from pairaid.operations.models import (
+    DEFAULT_TAKES_PER_OFFER_LINE,
     Contact,
     DailyReport,
     Deployment,
@@ -35,6 +36,8 @@ from pairaid.operations.models import (
     FacilitySnapshot,
     FacilityStaff,
     FundCommitment,
+    Offer,
+    OfferLine,
     Pledge,
     QueueEntry,
     Request,
@@ -44,6 +47,7 @@ from pairaid.operations.models import (
     Team,
     TeamMember,
 )
+from pairaid.operations.services.offers import OfferLineIn, line_problems
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.scenarios.tables import (
@@ -77,7 +81,8 @@ def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Vali
     teams = _teams(v)
     requests = _requests(v)
     lines = _request_lines(v, requests)
-    pledges = _pledges(v, lines)
+    lots = _offers(v)
+    pledges = _pledges(v, lines, lots)
     _deployments(v, teams, pledges)
     _shipments(v, pledges)
     commitments = _commitments(v)
@@ -389,7 +394,96 @@ def _request_lines(v: Any, requests: set[str]) -> set[tuple[str, str]]:
     return lines
 
 
-def _pledges(v: Any, lines: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
+# An offer's own columns: each row (lot) of the offer repeats them.
+OFFER_COLUMNS = ("donor", "available_from", "available_until", "standing", "note")
+
+
+def _offers(v: Any) -> set[tuple[str, str, str]]:
+    """Offers of goods, one row per lot; the lots found as (number, resource_type, donor)."""
+    rows, raw = _cells(v, "offers.csv")
+    resources = {r.code: r for r in ResourceType.objects.all()}
+    first_rows: dict[str, tuple[RawRow, dict[str, str]]] = {}
+    lots = set()
+    for row in raw:
+        values = {
+            "number": rows.cell(row, "number", _whole, required=True),
+            "donor": v.participant(rows, row, "donor", "donor"),
+            "available_from": rows.cell(row, "available_from", date_text, required=True),
+            "available_until": rows.cell(row, "available_until", date_text, required=False),
+            "standing": rows.cell(
+                row,
+                "standing",
+                lambda t: choice_text(t, Offer.Standing.values),
+                required=False,
+            )
+            or Offer.Standing.OPEN.value,
+            "resource_type": v.resource(rows, row),
+            "quantity": rows.cell(
+                row, "quantity", lambda t: decimal_text(t, minimum=Decimal(0)), required=True
+            ),
+            "max_takes": rows.cell(row, "max_takes", _whole, required=False)
+            or str(DEFAULT_TAKES_PER_OFFER_LINE),
+            "note": row.cells.get("note", ""),
+        }
+        if values["available_until"] and values["available_until"] < values["available_from"]:
+            rows.fail(
+                row,
+                "available_until",
+                f"expected a date on or after available_from ({values['available_from']})",
+            )
+        resource = resources.get(values["resource_type"])
+        if resource is not None and values["quantity"]:
+            _check_lot(rows, row, resource, values)
+        first = first_rows.setdefault(values["number"], (row, values))
+        _check_same_offer(rows, row, values, first)
+        lots.add((values["number"], values["resource_type"], values["donor"]))
+        v.keep("offers.csv", rows, row, values)
+    return lots
+
+
+def _check_lot(rows: _Rows, row: RawRow, resource: ResourceType, values: dict[str, str]) -> None:
+    """The rule of an offered lot that the offers service applies (`line_problems`), each
+    problem named by its column of offers.csv."""
+    lot = OfferLineIn(resource, Decimal(values["quantity"]), int(values["max_takes"]))
+    for problem in line_problems(0, lot):
+        rows.fail(row, problem.column.rpartition(".")[2], problem.message)
+
+
+def _check_same_offer(
+    rows: _Rows, row: RawRow, values: dict[str, str], first: tuple[RawRow, dict[str, str]]
+) -> None:
+    """Every row of an offer repeats the offer's own columns as its first row has them."""
+    first_row, first_values = first
+    for column in OFFER_COLUMNS:
+        if values[column] != first_values[column]:
+            rows.fail(
+                row,
+                column,
+                f"expected {first_values[column]!r} as on row {first_row.row}, the first row "
+                f"of offer {values['number']}: each row of an offer repeats its {column}",
+            )
+
+
+def _offer_lot(
+    rows: _Rows, row: RawRow, values: dict[str, str], lots: set[tuple[str, str, str]]
+) -> str:
+    """The offer (number) a pledge takes from, if any: a lot of the pledge's resource offered
+    by its donor."""
+    offer = rows.cell(row, "offer", _whole, required=False)
+    lot = (offer, values["resource_type"], values["donor"])
+    if offer and values["donor"] and lot not in lots:
+        rows.fail(
+            row,
+            "offer",
+            f"no lot of {values['resource_type']} in offer {offer} of {values['donor']} "
+            "in offers.csv",
+        )
+    return offer
+
+
+def _pledges(
+    v: Any, lines: set[tuple[str, str]], lots: set[tuple[str, str, str]]
+) -> set[tuple[str, str, str]]:
     rows, raw = _cells(v, "pledges.csv")
     pledges = set()
     for row in raw:
@@ -410,6 +504,7 @@ def _pledges(v: Any, lines: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
             or "pledged",
             "note": row.cells.get("note", ""),
         }
+        values["offer"] = _offer_lot(rows, row, values, lots)
         if (values["request"], values["resource_type"]) not in lines:
             rows.fail(
                 row,
@@ -658,6 +753,7 @@ def remove_layer(programme: Programme, *, illustrative: bool) -> None:
         (Deployment, {"team__programme": programme, **flag}),
         (Shipment, {"pledge__line__request__programme": programme, **flag}),
         (Pledge, {"line__request__programme": programme, **flag}),
+        (Offer, {"programme": programme, **flag}),  # its lines go with it
         (RequestLine, {"request__programme": programme, "request__illustrative": illustrative}),
         (Request, {"programme": programme, **flag}),
         (TeamMember, {"team__programme": programme, "team__illustrative": illustrative}),
@@ -699,7 +795,8 @@ def write_layer(
         for q in tables.get("community_queue.csv", [])
     )
     teams = _write_teams(tables, programme, who, resources, flag)
-    pledges = _write_ledger(tables, programme, who, resources, flag)
+    lots = _write_offers(tables, programme, who, resources, flag)
+    pledges = _write_ledger(tables, programme, who, resources, lots, flag)
     _write_deployments(tables, who, teams, facilities, pledges, flag)
     _write_funds(tables, programme, who, pledges, flag)
     for c in tables.get("contacts.csv", []):
@@ -884,11 +981,45 @@ def _write_funds(
         _write_discrepancy(d, disbursement=disbursement)
 
 
+def _write_offers(
+    tables: dict[str, list[dict[str, str]]],
+    programme: Programme,
+    who: Who,
+    resources: dict[str, ResourceType],
+    flag: bool,
+) -> dict[tuple[str, str], OfferLine]:
+    """The offers, each made by its first row (the others repeat it), and their lots by
+    (number, resource_type)."""
+    offers: dict[str, Offer] = {}
+    lots = {}
+    for row in tables.get("offers.csv", []):
+        offer = offers.get(row["number"])
+        if offer is None:
+            offer = offers[row["number"]] = Offer.objects.create(
+                programme=programme,
+                donor=who(row["donor"], "donor"),
+                number=int(row["number"]),
+                available_from=_required_day(row["available_from"]),
+                available_until=_day(row["available_until"]),
+                standing=row["standing"],
+                note=row["note"],
+                illustrative=flag,
+            )
+        lots[(row["number"], row["resource_type"])] = OfferLine.objects.create(
+            offer=offer,
+            resource_type=resources[row["resource_type"]],
+            quantity=Decimal(row["quantity"]),
+            max_takes=int(row["max_takes"]),
+        )
+    return lots
+
+
 def _write_ledger(
     tables: dict[str, list[dict[str, str]]],
     programme: Programme,
     who: Who,
     resources: dict[str, ResourceType],
+    lots: dict[tuple[str, str], OfferLine],
     flag: bool,
 ) -> dict[tuple[str, str, str], Pledge]:
     from django.conf import settings
@@ -927,6 +1058,7 @@ def _write_ledger(
             pledged_on=_required_day(p["pledged_on"]),
             status=p["status"],
             note=p["note"],
+            from_offer=lots.get((p["offer"], p["resource_type"])) if p["offer"] else None,
             illustrative=flag,
         )
     for s in tables.get("shipments.csv", []):

@@ -201,10 +201,18 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
         optional=("priority", "needed_by"),
         operations=True,
     ),
+    # A donor's offer of goods before anyone asks (operations.Offer), one row per lot: the
+    # offer's own columns repeat on each of its rows. Optional; new in format 3.
+    "offers.csv": TableSpec(
+        key=("number", "resource_type"),
+        required=("number", "donor", "available_from", "resource_type", "quantity"),
+        optional=("available_until", "standing", "max_takes", "note"),
+        operations=True,
+    ),
     "pledges.csv": TableSpec(
         key=("request", "resource_type", "donor"),
         required=("request", "resource_type", "donor", "quantity", "pledged_on"),
-        optional=("status", "note"),
+        optional=("status", "note", "offer"),  # offer: the number of the offer it takes from
         operations=True,
     ),
     "shipments.csv": TableSpec(

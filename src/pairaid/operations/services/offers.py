@@ -40,7 +40,7 @@ class OfferLineIn:
     max_takes: int = DEFAULT_TAKES_PER_OFFER_LINE
 
 
-def _line_problems(index: int, line: OfferLineIn) -> list[Problem]:
+def line_problems(index: int, line: OfferLineIn) -> list[Problem]:
     """Goods only (staff are deployed as teams, money disbursed), a whole number of things
     counted whole, at least one take."""
     column = f"lines.{index}"
@@ -77,7 +77,7 @@ def make_offer(
     if not lines:
         problems.append(Problem(gettext("an offer needs at least one line"), column="lines"))
     for index, line in enumerate(lines):
-        problems += _line_problems(index, line)
+        problems += line_problems(index, line)
     too_early = not_before(available_until, start, gettext("the date it is available from"))
     if too_early:
         problems.append(Problem(too_early, column="available_until"))
