@@ -101,3 +101,33 @@ def test_the_facilities_page_says_each_colour_in_words(client, people):
     assert 'class="tag occupancy-red">98 % · red' in page
     assert 'id="region-occupancy"' in page
     assert 'class="tag occupancy-yellow">88 % · yellow' in page.split('id="region-occupancy"')[1]
+
+
+def test_the_facilities_page_shows_who_waits_outside_each_regions_hospitals(client, people):
+    """Beside a region's occupancy, its community queues now (with the oldest count's age); a
+    region with a queue and no facility reporting is listed too."""
+    from pairaid.operations.services import transfers as transfer_services
+
+    report("421100", "Central", general=(700, 800), icu=(39, 40))
+    counted = {
+        ("421100", "general"): 60,
+        ("421100", "icu"): 4,
+        ("420900", "oxygen"): 18,
+    }
+    for (code, acuity), waiting in counted.items():
+        transfer_services.record_queue(
+            recipient=participant(code),
+            acuity=acuity,
+            waiting=waiting,
+            user=people["coordinator"],
+            at=AT,
+        )
+    client.force_login(people["observer"])
+    page = client.get("/p/hubei-2020/facilities/").content.decode()
+    table = page.split('id="region-occupancy"')[1].split("</table>")[0]
+    huanggang, xiaogan = table.split("<tr>")[2:4]
+    assert "Huanggang" in huanggang and "88 % · yellow" in huanggang
+    assert "<strong>64</strong>" in huanggang and "general 60 · ICU 4" in huanggang
+    assert "02-11 17:00 · counted" in huanggang  # 09:00 UTC in the programme's time
+    assert "Xiaogan" in xiaogan and "no facility reports" in xiaogan
+    assert "<strong>18</strong>" in xiaogan and "oxygen-supplied 18" in xiaogan

@@ -269,3 +269,31 @@ def test_the_demo_has_offers_that_fall_short_of_what_is_asked(demo):
     for goods in ("n95_mask", "protective_suit", "ventilator"):
         assert 0 < left[goods] < still_needed[goods], goods
     assert {"surgical_mask", "test_kit"} <= {code for code in left if not still_needed[code]}
+
+
+def test_the_demo_shows_two_hospitals_red_one_yellow_and_patients_waiting(demo):
+    """On the demo date, by the programme's thresholds (yellow from 85 %, red from 95 %): the
+    Dabie centre (98 % of its beds, its ICU over capacity) and Huanggang Central (97 %) are red,
+    Xiaogan Central (86 %, its report of 02-11: it is overdue) yellow, the field hospital green;
+    99 patients wait at home in Huanggang and 58 in Xiaogan."""
+    from pairaid.operations.queries import facilities as facility_queries
+    from pairaid.operations.queries import occupancy
+    from pairaid.operations.queries import transfers as transfer_queries
+    from pairaid.operations.queries.occupancy import Level, Occupancy
+
+    levels = {}
+    for r in facility_queries.responsibility_matrix(demo, ON):
+        by_type = occupancy.by_bed_type(demo, r.beds_now)
+        total = sum((c.figures for c in by_type), Occupancy(0, 0))
+        worst = max(by_type, key=lambda c: list(Level).index(c.level) if c.level else -1)
+        # Full overall and on its fullest ward alike: the colour does not hang on how it is read.
+        assert worst.level == occupancy.level(demo, total), r.facility.name
+        levels[r.facility.name] = (total.percent, worst.level)
+    assert levels == {
+        "Dabie Mountain Regional Medical Centre (demo)": (98, Level.RED),
+        "Huanggang Central Hospital (demo)": (97, Level.RED),
+        "Huanggang temporary treatment site (demo)": (80, Level.GREEN),
+        "Xiaogan Central Hospital (demo)": (86, Level.YELLOW),
+    }
+    waiting = {q.region.code: q.waiting for q in transfer_queries.queues_by_region(demo).values()}
+    assert waiting == {"421100": 99, "420900": 58}

@@ -20,6 +20,7 @@ from pairaid.operations.models import (
     TransferEvent,
 )
 from pairaid.programmes.models import Participant, Programme
+from pairaid.registry.models import Region
 
 # Accepted but not arrived: the receiving facility holds beds for these patients.
 RESERVING = (
@@ -167,6 +168,34 @@ def community_queue(programme: Programme) -> list[QueueNow]:
         for key, e in latest.items()
     ]
     return sorted(rows, key=lambda q: (q.recipient.region.code, BED_TYPES.index(q.acuity)))
+
+
+@dataclass(frozen=True)
+class RegionQueue:
+    """A recipient region's community queues now, one per acuity counted."""
+
+    region: Region
+    queues: list[QueueNow]
+
+    @property
+    def waiting(self) -> int:
+        return sum(q.waiting for q in self.queues)
+
+    @property
+    def oldest_count(self) -> datetime.datetime:
+        """When the oldest of its counts was taken: how old the region's total may be."""
+        return min(q.counted_at for q in self.queues)
+
+
+def queues_by_region(programme: Programme) -> dict[int, RegionQueue]:
+    """`community_queue` per recipient region, by region id (regions never counted left out)."""
+    grouped: dict[int, list[QueueNow]] = defaultdict(list)
+    for queue in community_queue(programme):
+        grouped[queue.recipient.region_id].append(queue)
+    return {
+        region_id: RegionQueue(queues[0].recipient.region, queues)
+        for region_id, queues in grouped.items()
+    }
 
 
 def queue_now(recipient: Participant, acuity: str) -> QueueNow | None:

@@ -26,9 +26,11 @@ from pairaid.operations.models import BED_TYPE_CHOICES, PROFESSION_CHOICES, Faci
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import handover, occupancy
 from pairaid.operations.queries import staffing as staffing_queries
+from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.views.common import programme_date
 from pairaid.programmes.models import Programme
+from pairaid.registry.models import Region
 from pairaid.web.editing import edit_page
 
 # What binds a bed type's staffed beds, as the page says it. Built over the engine's list, so
@@ -72,7 +74,6 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
     facilities_shown = [r.facility for r in matrix]
     staffing, pools = staffing_queries.staffing(programme, on, facilities_shown)
     deadline = facility_queries.programme_deadline(programme)
-    regions = {f.recipient.region_id: f.recipient.region for f in facilities_shown}
     return render(
         request,
         "operations/facilities.html",
@@ -91,12 +92,7 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
             "occupancy": {
                 r.facility.pk: occupancy.by_bed_type(programme, r.beds_now) for r in matrix
             },
-            "region_occupancy": [
-                (regions[region_id], coloured)
-                for region_id, coloured in occupancy.by_region(
-                    programme, facilities_shown, {r.facility.pk: r.beds_now for r in matrix}
-                ).items()
-            ],
+            "region_occupancy": _regions_under_load(programme, matrix),
             "deadline_text": deadline.strftime("%Y-%m-%d %H:%M"),
             "left_behind": handover.flags_of(programme, handover.Kind.FACILITY),
             "form": form,
@@ -106,6 +102,25 @@ def facilities(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _regions_under_load(
+    programme: Programme, matrix: list[facility_queries.Responsibility]
+) -> list[tuple[Region, occupancy.Coloured | None, transfer_queries.RegionQueue | None]]:
+    """Each recipient region's occupancy (over the facilities shown) and the patients waiting
+    in its community queues: how full its hospitals are and who waits outside them. Regions
+    with facilities first, then those with only a queue."""
+    facilities_shown = [r.facility for r in matrix]
+    coloured = occupancy.by_region(
+        programme, facilities_shown, {r.facility.pk: r.beds_now for r in matrix}
+    )
+    waiting = transfer_queries.queues_by_region(programme)
+    regions = {f.recipient.region_id: f.recipient.region for f in facilities_shown}
+    regions |= {region_id: q.region for region_id, q in waiting.items()}
+    shown = [*coloured, *(region_id for region_id in waiting if region_id not in coloured)]
+    return [
+        (regions[region_id], coloured.get(region_id), waiting.get(region_id)) for region_id in shown
+    ]
 
 
 def _reportable(
