@@ -25,6 +25,7 @@ PROGRAMME_PAGES = [
     "care-ratios/",
     "transfers/",
     "offers/",
+    "push-deliveries/",
     "placement/",
     "reports/",
     "funds/",

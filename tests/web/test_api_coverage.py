@@ -86,6 +86,13 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
         "operations", "list_transfers", "request_transfer", "get_transfer", "community_queue"
     ),
     "operations:move_transfer": _operations("operations", "move_transfer"),
+    "operations:offers": _operations("operations", "list_offers", "make_offer"),
+    "operations:withdraw_offer": _operations("operations", "withdraw_offer"),
+    "operations:take_offer": _operations("operations", "take_offer"),
+    "operations:push_deliveries": _operations(
+        "operations", "list_push_deliveries", "send_push_delivery", "get_push_delivery"
+    ),
+    "operations:move_push_delivery": _operations("operations", "move_push_delivery"),
     "operations:count_queue": _operations("operations", "record_queue"),
     "operations:placement": _operations(
         "operations", "list_placements", "recommend_placement", "get_placement"

@@ -18,6 +18,8 @@ from pairaid.operations.models import (
     FacilityStaff,
     FundCommitment,
     Pledge,
+    PushDelivery,
+    PushDeliveryEvent,
     QueueEntry,
     Request,
     RequestLine,
@@ -193,6 +195,19 @@ class TransferAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["number", "sending", "receiving_facility", "acuity", "requested", "status"]
     list_filter = ["programme", "status"]
     inlines = [TransferEventInline]
+
+
+class PushDeliveryEventInline(ReadOnly, admin.TabularInline):
+    model = PushDeliveryEvent
+    extra = 0
+
+
+@admin.register(PushDelivery)
+class PushDeliveryAdmin(ReadOnly, admin.ModelAdmin):
+    # Its moves are its history (PushDeliveryEvent), made through the page or the API.
+    list_display = ["number", "donor", "recipient", "resource_type", "quantity", "status"]
+    list_filter = ["programme", "status"]
+    inlines = [PushDeliveryEventInline]
 
 
 @admin.register(BedMovement)

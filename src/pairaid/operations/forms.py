@@ -33,7 +33,7 @@ from pairaid.operations.bed_columns import (
     open_column,
     staff_column,
 )
-from pairaid.operations.common import is_funds, is_personnel, paired_in_force
+from pairaid.operations.common import not_goods, paired_in_force
 from pairaid.operations.models import (
     BED_TYPE_LABELS,
     PROFESSION_LABELS,
@@ -50,6 +50,8 @@ from pairaid.operations.models import (
     Offer,
     OfferLine,
     Pledge,
+    PushDelivery,
+    PushDeliveryEvent,
     QueueEntry,
     Request,
     RequestLine,
@@ -265,6 +267,25 @@ class MoveForm(PageForm):
     on = column(Deployment, "dispatched_on")
 
 
+def donor_and_recipient(actor: Actor) -> dict[str, Among]:
+    """A donor the user acts for (Action.PLEDGE: what it gives along the ledger) and a
+    recipient, the pairs in force first (where aid follows the pairing, only those)."""
+    donors = actor.participants({DONOR: Action.PLEDGE})
+    paired = actor.paired
+    # Donors with a pair in force first: the default donor is one, and its first
+    # recipient is the default recipient.
+    donors = replace(
+        donors, offered=sorted(donors.offered, key=lambda choice: choice[0] not in paired)
+    )
+    recipients = [pk for donor, _name in donors.offered for pk in paired.get(donor, [])]
+    return {
+        "donor": donors,
+        "recipient": actor.recipients(
+            recipients, only_paired=not actor.programme.pledges_beyond_pairs
+        ),
+    }
+
+
 class CommitFundsForm(ActorForm):
     """Funds from a donor the user acts for to a recipient: the pairs in force are offered, and
     by default the first donor that has one with its first recipient (where aid follows the
@@ -283,20 +304,7 @@ class CommitFundsForm(ActorForm):
         self.fields["recipient"].initial = _first_offered(self.offered("recipient"))
 
     def records(self, actor: Actor) -> dict[str, Among]:
-        donors = actor.participants({DONOR: Action.PLEDGE})
-        paired = actor.paired
-        # Donors with a pair in force first: the default donor is one, and its first
-        # recipient is the default recipient.
-        donors = replace(
-            donors, offered=sorted(donors.offered, key=lambda choice: choice[0] not in paired)
-        )
-        recipients = [pk for donor, _name in donors.offered for pk in paired.get(donor, [])]
-        return {
-            "donor": donors,
-            "recipient": actor.recipients(
-                recipients, only_paired=not actor.programme.pledges_beyond_pairs
-            ),
-        }
+        return donor_and_recipient(actor)
 
 
 class DisburseOnCommitmentForm(ActorForm):
@@ -503,6 +511,12 @@ class PledgeForm(ActorForm):
         return {"donor": actor.participants({DONOR: Action.PLEDGE})}
 
 
+def goods() -> QuerySet[ResourceType]:
+    """The resources that go as goods (offered, sent ahead): not staff, not money."""
+    kept = [r.pk for r in ResourceType.objects.all() if not not_goods(r, "")]
+    return ResourceType.objects.filter(pk__in=kept).order_by("code")
+
+
 class OfferForm(ActorForm):
     """An offer of goods: the donor (one the user acts for), up to `LINES` lots, each a resource
     with a quantity and the most pledges it may be split into, and when it stops being
@@ -518,14 +532,11 @@ class OfferForm(ActorForm):
 
     def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
         super().__init__(data, actor=actor, **kwargs)
-        goods = [
-            r.pk for r in ResourceType.objects.all() if not is_personnel(r) and not is_funds(r)
-        ]
         for slot in range(self.LINES):
             first = slot == 0  # an offer has at least one lot
             number = {"number": slot + 1}
             self.fields[f"resource_type_{slot}"] = forms.ModelChoiceField(
-                ResourceType.objects.filter(pk__in=goods).order_by("code"),
+                goods(),
                 to_field_name="code",
                 required=first,
                 label=gettext("Resource, lot %(number)s") % number,
@@ -589,6 +600,48 @@ class TakeOfferForm(PageForm):
     def __init__(self, data: Any = None, *, lines: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.fields["request_line"].choices = lines  # type: ignore[attr-defined]
+
+
+class PushDeliveryForm(ActorForm):
+    """Goods sent ahead: from a donor the user acts for to a recipient (the pairs in force
+    first, and by default), a resource of goods and its quantity."""
+
+    donor = RecordField(label=_("Donor"))
+    recipient = RecordField(label=_("Recipient"))
+    resource_type = forms.ModelChoiceField(
+        ResourceType.objects.none(), to_field_name="code", label=_("Resource")
+    )
+    quantity = column(PushDelivery, "quantity", label=_("Quantity"))
+    dispatched_on = column(PushDelivery, "dispatched_on", required=False, label=_("Dispatched on"))
+    note = column(PushDelivery, "note", label=_("Note"), widget=forms.TextInput)
+
+    def __init__(self, data: Any = None, *, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(data, actor=actor, **kwargs)
+        self.fields["recipient"].initial = _first_offered(self.offered("recipient"))
+        self.fields["resource_type"].queryset = goods()  # type: ignore[attr-defined]
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return donor_and_recipient(actor)
+
+
+class PushMoveForm(ActorForm):
+    """One move of a push delivery from its row: a note (a decline's reason), and for a
+    redirect the recipient the goods go on to (the donor's pairs first)."""
+
+    note = column(PushDeliveryEvent, "note", label=_("Reason or note"), widget=forms.TextInput)
+    to = RecordField(required=False, label=_("Send on to"))
+
+    def __init__(self, data: Any = None, *, actor: Actor, donor_id: int, **kwargs: Any) -> None:
+        self.donor_id = donor_id
+        super().__init__(data, actor=actor, **kwargs)
+
+    def records(self, actor: Actor) -> dict[str, Among]:
+        return {
+            "to": actor.recipients(
+                actor.paired.get(self.donor_id, []),
+                only_paired=not actor.programme.pledges_beyond_pairs,
+            )
+        }
 
 
 class DispatchForm(PageForm):

@@ -1,6 +1,6 @@
 """The ledger through the API, one module per room: requests with their lines' progress, pledges,
-shipments and receipts; offers of goods; commitments, disbursements and their receipts; teams
-and deployments;
+shipments and receipts; offers of goods and goods sent ahead (push deliveries); commitments,
+disbursements and their receipts; teams and deployments;
 facilities with the responsibility matrix and capacity snapshots; staffed beds' care ratios
 and regional pools; daily team reports; contacts;
 gaps and the league table — with the pages' permissions. Each room has its router (tagged
@@ -17,6 +17,7 @@ from pairaid.operations.api import (
     league,
     offers,
     placement,
+    push_deliveries,
     reports,
     requests,
     staffing,
@@ -28,6 +29,7 @@ router = Router()
 for room in (
     requests,
     offers,
+    push_deliveries,
     funds,
     teams,
     facilities,
