@@ -87,7 +87,7 @@ def _levels(
     lines: dict[str, set[int]] = defaultdict(set)
     for _, n, _ in arcs:
         lines[problem.needs[n].recipient].add(n)
-    for recipient, needs in lines.items():
+    for needs in lines.values():
         share = {t: 1.0}
         for i, (_, n, _) in enumerate(used):
             if n in needs:

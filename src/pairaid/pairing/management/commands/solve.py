@@ -25,8 +25,8 @@ _AnyResult = engine.Result | placement.PlacementResult | matching.MatchingResult
 
 class Command(commands.Command):
     help = (
-        "Solve a pairing, placement or matching problem (JSON, by its `kind`) or an OR-Library GAP file "
-        "and print the result."
+        "Solve a pairing, placement or matching problem (JSON, by its `kind`) or an OR-Library "
+        "GAP file and print the result."
     )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
