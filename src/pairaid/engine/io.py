@@ -26,9 +26,10 @@ from pairaid.engine.messages import Message, message
 
 SCHEMA_VERSION = 1
 _NUMBER = "a number"
-PROBLEM_KINDS = ("pairing", "placement")
+PROBLEM_KINDS = ("pairing", "placement", "matching")
 """The kinds of problem a document may be (its `kind` field; absent means pairing), each with
-its own JSON Schema: problem.schema.json and placement-problem.schema.json."""
+its own JSON Schema: problem.schema.json, placement-problem.schema.json and
+matching-problem.schema.json."""
 
 
 class _Reader:
@@ -112,6 +113,19 @@ class _Reader:
                 )
             )
         return pairs
+
+    def unique(self, ids: list[str], path: str) -> None:
+        """Each id once in the array at `path`; a repeat names where the first one is."""
+        first: dict[str, int] = {}
+        for index, item in enumerate(ids):
+            if item in first:
+                self.error(
+                    "duplicate_id",
+                    path=f"{path}[{index}].id",
+                    id=item,
+                    first=f"{path}[{first[item]}]",
+                )
+            first.setdefault(item, index)
 
     def known_fields(self, document: Mapping[str, Any], path: str, fields: set[str]) -> None:
         for name in document:

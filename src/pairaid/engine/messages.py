@@ -42,6 +42,9 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "duplicate_route": (
             "{path}: travel from {site} to {facility} is given twice (first at {first})"
         ),
+        "duplicate_distance": (
+            "{path}: the distance from {donor} to {recipient} is given twice (first at {first})"
+        ),
         "site_region_mismatch": (
             "{path}: region {region} differs from facility {facility}'s region {facility_region}"
         ),
@@ -158,12 +161,46 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "no_bed_in_reach_cut": (
             "{shown} of {total} explanations of patients with no bed in reach are shown"
         ),
+        # matching explanations
+        "worst_fill": (
+            "{recipient} is worst off at fill share {share} of its open request lines "
+            "({tied} recipient(s) at that share)"
+        ),
+        "nothing_no_offer": "{recipient} gets nothing: no lot offers {items}",
+        "nothing_not_paired": (
+            "{recipient} gets nothing: the {lots} lot(s) of its items come from donors not paired "
+            "with it, and aid must follow the pairing"
+        ),
+        "nothing_no_distance": (
+            "{recipient} gets nothing: no distance is known from the donors of the {lots} lot(s) "
+            "of its items, so none can reach it"
+        ),
+        "nothing_lots_used": (
+            "{recipient} gets nothing: the {lots} lot(s) that could reach it are shipped in full "
+            "or at their shipment cap, to recipients no better off"
+        ),
+        "nothing_cut": "{shown} of {total} explanations of recipients who get nothing are shown",
+        "shipment_cap_binding": (
+            "{lots} lot(s) are at their shipment cap with {left} left while a request they "
+            "reach is still short: the cap binds"
+        ),
+        "missing_distances": (
+            "{count} donor-recipient pair(s) with a matching item have no distance and are not "
+            "reachable, e.g. {donor}-{recipient}"
+        ),
+        "nearest_kept": (
+            "each request line keeps its {nearest} nearest lots; {needs} line(s) reach that limit"
+        ),
         "cpsat_precision": (
             "CP-SAT works in integers: coverage is resolved to 1/{scale}; an optimal claim holds "
             "to that precision"
         ),
     }
 )
+
+
+MAX_MESSAGES = 50
+"""Explanations of one kind shown at most, the rest counted in a note."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +222,14 @@ class Message:
     def __reduce__(self) -> tuple[Callable[..., Message], tuple[str, dict[str, Any], str]]:
         # Picklable, for a run in another process: a mapping proxy itself is not.
         return _restore, (self.code, dict(self.args), self.text)
+
+
+def cut_messages(messages: list[Message], note_code: str) -> list[Message]:
+    """At most MAX_MESSAGES of one kind, and a note (`note_code`) saying how many there were."""
+    if len(messages) <= MAX_MESSAGES:
+        return messages
+    note = message(note_code, shown=MAX_MESSAGES, total=len(messages))
+    return [*messages[:MAX_MESSAGES], note]
 
 
 def _restore(code: str, args: dict[str, Any], text: str) -> Message:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from pairaid.engine.beds import BED_TYPES
-from pairaid.engine.messages import Message, message
+from pairaid.engine.messages import Message, cut_messages, message
 from pairaid.engine.placement.evaluate import received
 from pairaid.engine.placement.model import (
     ACUITY_PRIORITY,
@@ -23,8 +23,6 @@ from pairaid.engine.placement.model import (
     within_limit,
 )
 from pairaid.engine.tiers import tier_between
-
-MAX_MESSAGES = 50
 
 
 def explain(problem: PlacementProblem, placements: Sequence[Placement]) -> list[Message]:
@@ -106,15 +104,7 @@ def _escalations(
                 closer=len(closer),
             )
         )
-    return _cut(messages, "placed_beyond_cut")
-
-
-def _cut(messages: list[Message], note_code: str) -> list[Message]:
-    """At most MAX_MESSAGES of one kind, and a note (`note_code`) saying how many there were."""
-    if len(messages) <= MAX_MESSAGES:
-        return messages
-    note = message(note_code, shown=MAX_MESSAGES, total=len(messages))
-    return [*messages[:MAX_MESSAGES], note]
+    return cut_messages(messages, "placed_beyond_cut")
 
 
 def _unplaced(
@@ -159,7 +149,7 @@ def _unplaced(
             elif not any(_has_free_bed(free_after, f, acuity) for f in in_reach):
                 beds_bound[acuity] += left
                 beds_facilities[acuity].update(in_reach)
-    messages = _cut(messages, "no_bed_in_reach_cut")
+    messages = cut_messages(messages, "no_bed_in_reach_cut")
     for acuity in ACUITY_PRIORITY:
         if beds_bound[acuity]:
             messages.append(

@@ -41,18 +41,6 @@ class _PlacementReader(_Reader):
         self.error("unknown_bed_type", path=path, name=name, expected=", ".join(BED_TYPES))
         return False
 
-    def unique(self, ids: list[str], path: str) -> None:
-        first: dict[str, int] = {}
-        for index, item in enumerate(ids):
-            if item in first:
-                self.error(
-                    "duplicate_id",
-                    path=f"{path}[{index}].id",
-                    id=item,
-                    first=f"{path}[{first[item]}]",
-                )
-            first.setdefault(item, index)
-
     def known(self, value: str, known: Mapping[str, Any] | set[str], path: str, what: str) -> None:
         if value not in known:
             self.error("unknown_reference", path=path, what=what, id=value)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from pairaid.engine.placement.result import PlacementResult
+from pairaid.engine.placement.solve import LevelOutcome
 from pairaid.engine.report import figure
 
 MAX_ROWS = 40
@@ -14,13 +17,7 @@ def format_placement_table(result: PlacementResult) -> str:
     if result.errors:
         lines.append("errors:")
         lines += [f"  {error.text}" for error in result.errors]
-    if result.levels:
-        lines += ["", f"{'level':<26} {'value':>12} {'bound':>12} {'seconds':>9}  status"]
-        lines += [
-            f"{level.name:<26} {figure(level.value, 8):>12} {figure(level.bound, 8):>12} "
-            f"{level.seconds:>9.3f}  {level.status}"
-            for level in result.levels
-        ]
+    lines += format_levels(result.levels)
     if result.placements:
         shown = result.placements[:MAX_ROWS]
         site = max(14, *(len(p.site) for p in shown))
@@ -37,13 +34,31 @@ def format_placement_table(result: PlacementResult) -> str:
         ]
         if len(result.placements) > MAX_ROWS:
             lines.append(f"… {len(result.placements) - MAX_ROWS} more (--format json lists all)")
-    if result.metrics:
-        lines += ["", "metrics:"]
-        lines += [f"  {name:<22} {_metric(value)}" for name, value in result.metrics.items()]
+    lines += format_metrics(result.metrics)
     if result.explanations:
         lines.append("")
         lines += [f"- {explanation.text}" for explanation in result.explanations]
     return "\n".join(lines) + "\n"
+
+
+def format_levels(levels: Sequence[LevelOutcome]) -> list[str]:
+    """The levels' table (value, bound, seconds, status), after a blank line; none: nothing."""
+    if not levels:
+        return []
+    lines = ["", f"{'level':<26} {'value':>12} {'bound':>12} {'seconds':>9}  status"]
+    lines += [
+        f"{level.name:<26} {figure(level.value, 8):>12} {figure(level.bound, 8):>12} "
+        f"{level.seconds:>9.3f}  {level.status}"
+        for level in levels
+    ]
+    return lines
+
+
+def format_metrics(metrics: Mapping[str, object]) -> list[str]:
+    """The metrics, one a line, after a blank line; none: nothing."""
+    if not metrics:
+        return []
+    return ["", "metrics:", *(f"  {name:<22} {_metric(value)}" for name, value in metrics.items())]
 
 
 def _metric(value: object) -> str:

@@ -14,16 +14,19 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from pairaid import commands, engine
-from pairaid.engine import placement
+from pairaid.engine import matching, placement
 from pairaid.engine.instance import BACKEND_NAMES
+from pairaid.engine.matching.report import format_matching_table
 from pairaid.engine.placement.report import format_placement_table
 from pairaid.engine.report import format_table
+
+_AnyResult = engine.Result | placement.PlacementResult | matching.MatchingResult
 
 
 class Command(commands.Command):
     help = (
-        "Solve a pairing or placement problem (JSON, by its `kind`) or an OR-Library GAP file "
-        "and print the result."
+        "Solve a pairing, placement or matching problem (JSON, by its `kind`) or an OR-Library "
+        "GAP file and print the result."
     )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
@@ -50,15 +53,20 @@ class Command(commands.Command):
         self._write(result, options["format"], options["out"])
         sys.exit(result.exit_code)
 
-    def _result(self, options: dict[str, Any]) -> engine.Result | placement.PlacementResult:
+    def _result(self, options: dict[str, Any]) -> _AnyResult:
         """Read the file and solve it by its kind; bad input is a result of status invalid."""
         try:
             if options["gap"]:
                 problem = engine.read_gap(options["gap"])
             else:
                 document = engine.read_document(options["problem"])
-                if engine.problem_kind(document) == placement.PLACEMENT_KIND:
+                kind = engine.problem_kind(document)
+                if kind == placement.PLACEMENT_KIND:
                     return placement.recommend_document(
+                        document, time_limit_seconds=options["time_limit"]
+                    )
+                if kind == matching.MATCHING_KIND:
+                    return matching.match_document(
                         document, time_limit_seconds=options["time_limit"]
                     )
                 problem = engine.problem_from_dict(document)
@@ -78,13 +86,13 @@ class Command(commands.Command):
         # On stderr, so that `--format json` output on stdout stays parseable.
         self.stderr.write(engine.progress_text(progress))
 
-    def _write(
-        self, result: engine.Result | placement.PlacementResult, style: str, out: str | None
-    ) -> None:
+    def _write(self, result: _AnyResult, style: str, out: str | None) -> None:
         if style == "json":
             text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
         elif isinstance(result, placement.PlacementResult):
             text = format_placement_table(result)
+        elif isinstance(result, matching.MatchingResult):
+            text = format_matching_table(result)
         else:
             text = format_table(result)
         if out:
