@@ -9,10 +9,14 @@ from typing import Any
 import pytest
 from tests.operations.helpers import participant, resource
 
-from pairaid.operations.models import OfferLine, Request, RequestLine
+from pairaid.errors import Conflict, Forbidden, ValidationFailed
+from pairaid.operations.models import MatchingProposal, OfferLine, Pledge, Request, RequestLine
 from pairaid.operations.queries import matching as matching_queries
+from pairaid.operations.services import matching as matching_services
 from pairaid.operations.services import offers as offer_services
 from pairaid.operations.services import requests as request_services
+from pairaid.programmes.models import Programme
+from pairaid.registry.models import ResourceType
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +117,125 @@ def test_beyond_the_pairs_every_donor_reaches_every_recipient(hubei: Any) -> Non
         (reference(JIANGSU), reference(XIAOGAN)),
         (reference(JIANGSU), reference(HUANGGANG)),
     }
+
+
+def propose(people: Any) -> MatchingProposal:
+    return matching_services.propose(
+        programme=Programme.objects.get(slug="hubei-2020"), user=people["coordinator"]
+    )
+
+
+def accept(proposal: MatchingProposal, donor: str, user: Any) -> list[Pledge]:
+    return matching_services.accept_for_donor(
+        proposal=proposal, donor=participant(donor), user=user
+    )
+
+
+def test_a_proposal_is_numbered_and_keeps_its_problem_result_and_lines(
+    hubei: Any, people: Any
+) -> None:
+    lot, need = offer(quantity=1000), asked(quantity=600)
+    first = propose(people)
+    assert first.number == 1 and first.on == D(2020, 2, 12)
+    assert first.made_by == people["coordinator"]
+    assert first.problem["kind"] == first.result["kind"] == "matching"
+    (line,) = first.lines.all()
+    assert (line.offer_line, line.request_line, line.quantity) == (lot, need, Decimal(600))
+    assert line.km == first.problem["distances"][0]["km"] and line.pledge is None
+    assert propose(people).number == 2
+
+
+@pytest.mark.parametrize("role", ["donor", "recipient", "observer"])
+def test_only_coordinators_ask_for_a_proposal(hubei: Any, people: Any, role: str) -> None:
+    with pytest.raises(Forbidden):
+        matching_services.propose(programme=hubei, user=people[role])
+    assert not MatchingProposal.objects.exists()
+
+
+def test_a_donor_accepts_its_own_lines_as_pledges_in_one_step(hubei: Any, people: Any) -> None:
+    shandong, hunan = offer(quantity=300), offer(donor=HUNAN, quantity=300)
+    need = asked(quantity=500)
+    proposal = propose(people)
+    assert {line.offer_line for line in proposal.lines.all()} == {shandong, hunan}
+    made = accept(proposal, SHANDONG, people["donor"])
+    (pledge,) = made
+    assert (pledge.donor, pledge.line, pledge.from_offer) == (participant(SHANDONG), need, shandong)
+    assert proposal.lines.get(offer_line=shandong).pledge == pledge
+    assert proposal.lines.get(offer_line=hunan).pledge is None  # Hunan's lines wait for Hunan
+    with pytest.raises(Conflict, match="no lines of"):
+        accept(proposal, SHANDONG, people["donor"])  # accepted once
+
+
+def test_an_officer_accepts_for_its_own_donor_only(hubei: Any, people: Any) -> None:
+    offer(donor=HUNAN, quantity=300)
+    asked(quantity=500)
+    proposal = propose(people)
+    for role in ("donor", "recipient", "observer"):  # dan is Shandong's officer, not Hunan's
+        with pytest.raises(Forbidden):
+            accept(proposal, HUNAN, people[role])
+    assert not Pledge.objects.exists()
+    assert len(accept(proposal, HUNAN, people["coordinator"])) == 1
+
+
+def test_stale_lines_are_refused_by_number_and_nothing_is_written(hubei: Any, people: Any) -> None:
+    kept, gone = offer(quantity=300), offer(quantity=200)
+    first, second = asked(quantity=300), asked(quantity=200)
+    proposal = propose(people)
+    assert {line.request_line for line in proposal.lines.all()} == {first, second}
+    offer_services.withdraw_offer(offer=gone.offer)
+    with pytest.raises(ValidationFailed) as refused:
+        accept(proposal, SHANDONG, people["donor"])
+    stale = [n for n, line in matching_services.numbered_lines(proposal) if line.offer_line == gone]
+    assert [p.message.split(":")[0] for p in refused.value.problems] == [
+        f"line {number} is out of date, ask for a new proposal" for number in stale
+    ]
+    assert all(
+        f"offer {gone.offer.number} is withdrawn" in p.message for p in refused.value.problems
+    )
+    assert kept in {line.offer_line for line in proposal.lines.all()}
+    assert not Pledge.objects.exists()  # the lines of the lot still open were not taken either
+    assert not proposal.lines.filter(pledge__isnull=False).exists()
+
+
+def test_a_line_pledged_since_is_refused_beyond_what_it_still_needs(
+    hubei: Any, people: Any
+) -> None:
+    offer(quantity=1000)
+    need = asked(quantity=600)
+    proposal = propose(people)
+    request_services.pledge(line=need, donor=participant(HUNAN), quantity=Decimal(500), user=None)
+    with pytest.raises(ValidationFailed, match=r"what request .* still needs"):
+        accept(proposal, SHANDONG, people["donor"])
+    assert Pledge.objects.count() == 1
+
+
+def test_aid_follows_the_pairing_unless_the_programme_allows_beyond(
+    hubei: Any, people: Any
+) -> None:
+    lot = offer(donor=JIANGSU, quantity=100)
+    need = asked(recipient=XIAOGAN, quantity=100)
+    assert not propose(people).lines.exists()
+    hubei.pledges_beyond_pairs = True
+    hubei.save(update_fields=["pledges_beyond_pairs"])
+    proposal = propose(people)
+    (line,) = proposal.lines.all()
+    assert (line.offer_line, line.request_line) == (lot, need)
+    (pledge,) = accept(proposal, JIANGSU, people["coordinator"])
+    assert pledge.line == need and pledge.donor == participant(JIANGSU)
+
+
+@pytest.mark.parametrize(
+    "shipped, integral, expected",
+    [
+        (1999.9999999, True, Decimal(2000)),
+        (1999.5, True, Decimal(1999)),
+        (12.34567, False, Decimal("12.3457")),
+    ],
+)
+def test_a_shipment_becomes_a_quantity_a_pledge_holds(
+    shipped: float, integral: bool, expected: Decimal
+) -> None:
+    kind = ResourceType.Kind.MATERIEL if integral else ResourceType.Kind.FUNDS
+    unit = ResourceType(code="x", kind=kind, unit="piece")
+    assert unit.is_integral == integral
+    assert matching_services.pledgeable(shipped, unit) == expected

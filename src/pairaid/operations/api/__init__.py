@@ -1,6 +1,6 @@
 """The ledger through the API, one module per room: requests with their lines' progress, pledges,
-shipments and receipts; offers of goods; commitments, disbursements and their receipts; teams
-and deployments;
+shipments and receipts; offers of goods and their matching to requests; commitments,
+disbursements and their receipts; teams and deployments;
 facilities with the responsibility matrix and capacity snapshots; staffed beds' care ratios
 and regional pools; daily team reports; contacts;
 gaps and the league table — with the pages' permissions. Each room has its router (tagged
@@ -15,6 +15,7 @@ from pairaid.operations.api import (
     funds,
     gaps,
     league,
+    matching,
     offers,
     placement,
     reports,
@@ -28,6 +29,7 @@ router = Router()
 for room in (
     requests,
     offers,
+    matching,
     funds,
     teams,
     facilities,
