@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.operations.helpers import participant, resource
+from tests.operations.helpers import asked, offer, participant, resource
 
 from pairaid.errors import Conflict, Forbidden, ValidationFailed
-from pairaid.operations.models import MatchingProposal, OfferLine, Pledge, Request, RequestLine
+from pairaid.operations.models import MatchingProposal, Pledge, Request
 from pairaid.operations.queries import matching as matching_queries
 from pairaid.operations.services import matching as matching_services
 from pairaid.operations.services import offers as offer_services
@@ -24,26 +24,6 @@ D = datetime.date
 # Shandong and Hunan are paired with Huanggang, Jiangsu with Huangshi; Xiaogan with neither.
 SHANDONG, HUNAN, JIANGSU = "370000", "430000", "320000"
 HUANGGANG, HUANGSHI, XIAOGAN = "421100", "420200", "420900"
-
-
-def offer(
-    donor: str = SHANDONG, quantity: int = 1000, max_takes: int = 3, code: str = "n95_mask"
-) -> OfferLine:
-    made = offer_services.make_offer(
-        donor=participant(donor),
-        lines=[offer_services.OfferLineIn(resource(code), Decimal(quantity), max_takes)],
-        user=None,
-    )
-    return made.lines.get()
-
-
-def asked(recipient: str = HUANGGANG, quantity: int = 600, code: str = "n95_mask") -> RequestLine:
-    made = request_services.raise_request(
-        recipient=participant(recipient),
-        lines=[request_services.LineIn(resource(code), Decimal(quantity))],
-        user=None,
-    )
-    return made.lines.get()
 
 
 def reference(code: str) -> str:
