@@ -5,7 +5,7 @@ its own lines as pledges in one step (services.matching)."""
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from pairaid.operations.forms import MatchingDonorForm
 from pairaid.operations.models import MatchingLine, MatchingProposal
 from pairaid.operations.queries import matching as matching_queries
 from pairaid.operations.services import matching as matching_services
+from pairaid.operations.views.common import shown_or_latest
 from pairaid.pairing import engine_messages
 from pairaid.programmes.models import Participant, Programme
 
@@ -48,15 +49,7 @@ def metric_names() -> dict[str, str]:
 
 
 def _shown(programme: Programme, number: str | None) -> MatchingProposal | None:
-    found = MatchingProposal.objects.filter(programme=programme)
-    if number is None:
-        return found.first()  # the latest (ordered by number, descending)
-    if not number.isdigit():
-        raise Http404
-    chosen = found.filter(number=int(number)).first()
-    if chosen is None:
-        raise Http404
-    return chosen
+    return shown_or_latest(MatchingProposal.objects.filter(programme=programme), number)
 
 
 def names(lines: list[tuple[int, MatchingLine]], programme: Programme) -> dict[str, str]:
