@@ -25,6 +25,7 @@ PROGRAMME_PAGES = [
     "care-ratios/",
     "transfers/",
     "placement/",
+    "matching/",
     "reports/",
     "funds/",
     "contacts/",
