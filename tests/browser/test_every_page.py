@@ -27,6 +27,7 @@ PROGRAMME_PAGES = [
     "offers/",
     "push-deliveries/",
     "placement/",
+    "matching/",
     "reports/",
     "funds/",
     "contacts/",

@@ -16,6 +16,7 @@ enforces column lengths and refuses NUL characters, which SQLite does not.
 import os
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -43,6 +44,9 @@ from pairaid.operations.models import (
     Shipment,
     Team,
 )
+from pairaid.operations.services import matching as matching_services
+from pairaid.operations.services import offers as offer_services
+from pairaid.operations.services import requests as request_services
 from pairaid.operations.services.transfers import MOVES
 from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
@@ -158,6 +162,20 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
             hubei.participants.filter(role="recipient", region__code__in=["421100", "420700"])
         ),
     )
+    # A matching proposal to read and accept (number 1, among the numbers the paths take): a
+    # lot of Shandong's for a request of its paired Huanggang.
+    masks = ResourceType.objects.get(code="n95_mask")
+    offer_services.make_offer(
+        donor=hubei.participants.get(region__code="370000"),
+        lines=[offer_services.OfferLineIn(masks, Decimal(1000))],
+        user=None,
+    )
+    request_services.raise_request(
+        recipient=hubei.participants.get(region__code="421100", role="recipient"),
+        lines=[request_services.LineIn(masks, Decimal(600))],
+        user=None,
+    )
+    matching_services.propose(programme=hubei, user=people["coordinator"])
     target = User.objects.create_user("fuzz_target", "t@example.org", "a-long-password-1")
     account_services.grant(user=target, programme=hubei, role="observer")
     return Callers(headers, _known(hubei, target))

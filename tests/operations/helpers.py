@@ -1,10 +1,15 @@
-"""Helpers of the operations tests: hubei-2020's participants and resources by code, API calls
-with a role's token and what each role is answered, and workbooks built and uploaded."""
+"""Helpers of the operations tests: hubei-2020's participants and resources by code, one-line
+offers and requests, API calls with a role's token and what each role is answered, and
+workbooks built and uploaded."""
 
 import io
+from decimal import Decimal
 
 from openpyxl import Workbook
 
+from pairaid.operations.models import OfferLine, RequestLine
+from pairaid.operations.services import offers as offer_services
+from pairaid.operations.services import requests as request_services
 from pairaid.operations.workbook import SHEETS
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
@@ -21,6 +26,28 @@ def resource(code: str) -> ResourceType:
 
 def pk(code: str) -> int:
     return Participant.objects.get(programme__slug="hubei-2020", region__code=code).pk
+
+
+def offer(
+    donor: str = "370000", quantity: int = 1000, max_takes: int = 3, code: str = "n95_mask"
+) -> OfferLine:
+    """A one-line offer of a hubei-2020 donor (Shandong by default), its line."""
+    made = offer_services.make_offer(
+        donor=participant(donor),
+        lines=[offer_services.OfferLineIn(resource(code), Decimal(quantity), max_takes)],
+        user=None,
+    )
+    return made.lines.get()
+
+
+def asked(recipient: str = "421100", quantity: int = 600, code: str = "n95_mask") -> RequestLine:
+    """A one-line request of a hubei-2020 recipient (Huanggang by default), its line."""
+    made = request_services.raise_request(
+        recipient=participant(recipient),
+        lines=[request_services.LineIn(resource(code), Decimal(quantity))],
+        user=None,
+    )
+    return made.lines.get()
 
 
 def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]

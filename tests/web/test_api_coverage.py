@@ -98,6 +98,10 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
         "operations", "list_placements", "recommend_placement", "get_placement"
     ),
     "operations:request_placement": _operations("operations", "request_placement"),
+    "operations:matching": _operations(
+        "operations", "list_matchings", "propose_matching", "get_matching"
+    ),
+    "operations:accept_matching": _operations("operations", "accept_matching"),
     "operations:reports": _operations(
         "operations", "report_summary", "list_reports", "file_report"
     ),

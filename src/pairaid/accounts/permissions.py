@@ -48,6 +48,8 @@ class Action(StrEnum):
     CANCEL_TRANSFER = "cancel_transfer"  # the sending side (or the coordinator) calls it off
     RECORD_QUEUE = "record_queue"  # a recipient region's community queue, by hand
     RECOMMEND_PLACEMENT = "recommend_placement"  # ask the placement recommender (coordinators)
+    PROPOSE_MATCHING = "propose_matching"  # ask the matcher of offers to requests (coordinators)
+    ACCEPT_MATCHING = "accept_matching"  # a donor region's proposed lines, taken as pledges
     REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
 
 
@@ -64,6 +66,7 @@ COORDINATOR_ONLY = frozenset(
         Action.EDIT_CARE_RATIOS,
         Action.APPROVE_TRANSFER,
         Action.RECOMMEND_PLACEMENT,
+        Action.PROPOSE_MATCHING,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.
@@ -75,6 +78,7 @@ REGION_ACTIONS = {
     Action.MANAGE_FACILITIES: Role.RECIPIENT_OFFICER,
     Action.PLEDGE: Role.DONOR_OFFICER,
     Action.OFFER: Role.DONOR_OFFICER,
+    Action.ACCEPT_MATCHING: Role.DONOR_OFFICER,
     Action.MANAGE_TEAMS: Role.DONOR_OFFICER,
     Action.REQUEST_TRANSFER: Role.RECIPIENT_OFFICER,
     Action.RECEIVE_TRANSFER: Role.RECIPIENT_OFFICER,

@@ -869,6 +869,12 @@ _declare(
 )
 
 
+class MatchingDonorForm(forms.Form):
+    """The donor whose lines of a matching proposal are accepted as pledges."""
+
+    donor = forms.IntegerField(label=_("Donor"), min_value=1)
+
+
 class PlacementLinesForm(forms.Form):
     """The lines of a recommendation to turn into transfer requests (their indices)."""
 

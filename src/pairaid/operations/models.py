@@ -954,3 +954,61 @@ class PlacementRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.slug} placement {self.number}"
+
+
+class MatchingProposal(models.Model):
+    """Which offered lots the matcher (engine.matching) proposed for which open request lines:
+    the exact problem it solved and its result, kept so that every donor reads the same one and
+    accepts its own lines as pledges."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="matching_proposals"
+    )
+    number = models.PositiveIntegerField()
+    on = models.DateField(help_text="the programme date whose offers and requests it matched")
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    problem = models.JSONField()
+    result = models.JSONField()
+
+    class Meta:
+        verbose_name = _("matching proposal")
+        verbose_name_plural = _("matching proposals")
+        ordering = ["programme", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="matching_proposal_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} matching {self.number}"
+
+
+class MatchingLine(models.Model):
+    """One proposed shipment: a quantity from an offered lot for a request line. Its donor
+    accepts it by taking the lot as a pledge (`pledge` then names the pledge made)."""
+
+    proposal = models.ForeignKey(MatchingProposal, on_delete=models.CASCADE, related_name="lines")
+    offer_line = models.ForeignKey(OfferLine, on_delete=models.PROTECT, related_name="+")
+    request_line = models.ForeignKey(RequestLine, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    km = models.FloatField(help_text="great-circle distance between the two regions")
+    pledge = models.OneToOneField(
+        Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("matching line")
+        verbose_name_plural = _("matching lines")
+        ordering = ["proposal", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="matching_line_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {number(self.quantity)} {self.offer_line.resource_type.name_en}"

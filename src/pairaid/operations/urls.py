@@ -6,6 +6,7 @@ from pairaid.operations.views import (
     funds,
     gaps,
     league,
+    matching,
     offers,
     placement,
     push_deliveries,
@@ -51,6 +52,8 @@ urlpatterns = [
         placement.request_lines,
         name="request_placement",
     ),
+    path("p/<slug:slug>/matching/", matching.matching, name="matching"),
+    path("p/<slug:slug>/matching/<int:number>/accept", matching.accept, name="accept_matching"),
     path("p/<slug:slug>/transfers/queue", transfers.count_queue, name="count_queue"),
     path(
         "p/<slug:slug>/transfers/<int:number>/<str:name>",

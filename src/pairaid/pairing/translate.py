@@ -312,7 +312,7 @@ def _pair_data(
         else [(by_id[d], by_id[r]) for d, r in sorted(existing)]
     )
     for donor, recipient in candidates:
-        km = _distance_km(donor, recipient)
+        km = distance_km(donor, recipient)
         key = (engine_id(donor), engine_id(recipient))
         pairs.append(
             engine.PairData(
@@ -326,7 +326,8 @@ def _pair_data(
     return pairs
 
 
-def _distance_km(donor: Participant, recipient: Participant) -> float | None:
+def distance_km(donor: Participant, recipient: Participant) -> float | None:
+    """Great-circle km between two participants' regions (None: one has no coordinates)."""
     a, b = donor.region, recipient.region
     if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return None

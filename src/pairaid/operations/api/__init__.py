@@ -1,6 +1,6 @@
 """The ledger through the API, one module per room: requests with their lines' progress, pledges,
-shipments and receipts; offers of goods and goods sent ahead (push deliveries); commitments,
-disbursements and their receipts; teams and deployments;
+shipments and receipts; offers of goods, their matching to requests, and goods sent ahead (push
+deliveries); commitments, disbursements and their receipts; teams and deployments;
 facilities with the responsibility matrix and capacity snapshots; staffed beds' care ratios
 and regional pools; daily team reports; contacts;
 gaps and the league table — with the pages' permissions. Each room has its router (tagged
@@ -15,6 +15,7 @@ from pairaid.operations.api import (
     funds,
     gaps,
     league,
+    matching,
     offers,
     placement,
     push_deliveries,
@@ -30,6 +31,7 @@ for room in (
     requests,
     offers,
     push_deliveries,
+    matching,
     funds,
     teams,
     facilities,

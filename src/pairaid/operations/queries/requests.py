@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from pairaid.operations.common import ZERO
 from pairaid.operations.models import (
@@ -49,12 +50,24 @@ def _expired(status: str, expires_on: datetime.date, on: datetime.date) -> bool:
     return status == Request.Status.OPEN and expires_on < on
 
 
+# What donors have pledged against a line (cancelled pledges left out): the one place it is
+# summed, for the one line a pledge locks or for every line of a list.
+_PLEDGED = {
+    "pledged": Coalesce(
+        Sum("pledges__quantity", filter=Q(pledges__status=Pledge.Status.PLEDGED)), ZERO
+    )
+}
+
+
 def pledged(line: RequestLine) -> Decimal:
     """What donors have pledged against a line (cancelled pledges left out)."""
-    total = line.pledges.filter(status=Pledge.Status.PLEDGED).aggregate(total=Sum("quantity"))[
-        "total"
-    ]
-    return total or ZERO
+    total: Decimal = RequestLine.objects.filter(pk=line.pk).aggregate(**_PLEDGED)["pledged"]
+    return total
+
+
+def lines_with_pledged(lines: QuerySet[RequestLine]) -> QuerySet[RequestLine]:
+    """Request lines annotated with `pledged`."""
+    return lines.annotate(**_PLEDGED)
 
 
 def requests_with_progress(

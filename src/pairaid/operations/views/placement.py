@@ -5,7 +5,7 @@ requests (services.placement)."""
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +21,7 @@ from pairaid.operations.models import BED_TYPE_CHOICES, Facility, PlacementRecom
 from pairaid.operations.queries import placement as placement_queries
 from pairaid.operations.queries import placement_map
 from pairaid.operations.services import placement as placement_services
+from pairaid.operations.views.common import shown_or_latest
 from pairaid.pairing import engine_messages
 from pairaid.programmes.models import Participant, Programme
 
@@ -36,15 +37,7 @@ def tier_names() -> dict[int, str]:
 
 
 def _shown(programme: Programme, number: str | None) -> PlacementRecommendation | None:
-    found = PlacementRecommendation.objects.filter(programme=programme)
-    if number is None:
-        return found.first()  # the latest (ordered by number, descending)
-    if not number.isdigit():
-        raise Http404
-    chosen = found.filter(number=int(number)).first()
-    if chosen is None:
-        raise Http404
-    return chosen
+    return shown_or_latest(PlacementRecommendation.objects.filter(programme=programme), number)
 
 
 def names(recommendation: PlacementRecommendation) -> dict[str, str]:
