@@ -20,7 +20,8 @@ from pairaid.engine.matching.model import (
     arcs,
 )
 from pairaid.engine.matching.result import MatchingResult, match, match_document
-from pairaid.engine.matching.solve import HOLD_TOLERANCE, LEVEL_NAMES, LevelOutcome
+from pairaid.engine.matching.solve import HOLD_TOLERANCE, LEVEL_NAMES
+from pairaid.engine.placement.solve import LevelOutcome
 
 __all__ = [
     "DEFAULT_NEAREST",

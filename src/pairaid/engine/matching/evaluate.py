@@ -3,7 +3,6 @@ benchmark's baselines and the tests' brute-force oracle."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,13 +24,15 @@ def fill_shares(
 ) -> dict[str, float]:
     """Each counted recipient's fill share: the mean over its counted lines of filled / open."""
     counted = counted_needs(problem, arcs(problem) if arc_list is None else arc_list)
-    filled: Counter[str] = Counter()
+    filled: dict[str, float] = {}
     for shipment in shipments:
-        filled[shipment.need] += shipment.quantity
+        filled[shipment.need] = filled.get(shipment.need, 0.0) + shipment.quantity
     shares = {}
     for recipient, lines in counted.items():
         needs = [problem.needs[n] for n in lines]
-        shares[recipient] = sum(min(1.0, filled[n.id] / n.open) for n in needs) / len(needs)
+        shares[recipient] = sum(min(1.0, filled.get(n.id, 0.0) / n.open) for n in needs) / len(
+            needs
+        )
     return shares
 
 

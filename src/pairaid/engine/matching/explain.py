@@ -35,12 +35,12 @@ def _lot_state(
     problem: MatchingProblem, shipments: Sequence[Shipment]
 ) -> tuple[dict[str, float], set[str]]:
     """Each lot's quantity left, and the lots at their shipment cap."""
-    shipped: Counter[str] = Counter()
+    shipped: dict[str, float] = {}
     count: Counter[str] = Counter()
     for s in shipments:
-        shipped[s.lot] += s.quantity
+        shipped[s.lot] = shipped.get(s.lot, 0.0) + s.quantity
         count[s.lot] += 1
-    left = {lot.id: lot.quantity - shipped[lot.id] for lot in problem.lots}
+    left = {lot.id: lot.quantity - shipped.get(lot.id, 0.0) for lot in problem.lots}
     full = {lot.id for lot in problem.lots if count[lot.id] >= lot.max_shipments}
     return left, full
 
@@ -81,6 +81,7 @@ def _nothing(
     for index, lot in enumerate(problem.lots):
         lots_by_item[lot.item].append(index)
     messages = []
+    args: dict[str, object]
     for recipient, needs in sorted(lines.items()):
         items = sorted({problem.needs[n].item for n in needs})
         offered = [lot for n in needs for lot in lots_by_item.get(problem.needs[n].item, [])]
@@ -108,13 +109,13 @@ def _cap_binding(
     full: set[str],
 ) -> list[Message]:
     """Lots at their shipment cap with goods left while a need they reach is still short."""
-    filled: Counter[str] = Counter()
+    filled: dict[str, float] = {}
     for s in shipments:
-        filled[s.need] += s.quantity
+        filled[s.need] = filled.get(s.need, 0.0) + s.quantity
     binding = set()
     for arc in arc_list:
         lot, need = problem.lots[arc.lot], problem.needs[arc.need]
-        short = filled[need.id] < need.open * (1 - 1e-6)
+        short = filled.get(need.id, 0.0) < need.open * (1 - 1e-6)
         if lot.id in full and left[lot.id] > _EMPTY * lot.quantity and short:
             binding.add(lot.id)
     if not binding:

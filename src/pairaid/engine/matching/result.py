@@ -13,8 +13,9 @@ from pairaid.engine.matching.evaluate import fill_shares, metrics
 from pairaid.engine.matching.explain import explain
 from pairaid.engine.matching.io import MATCHING_KIND, matching_from_dict
 from pairaid.engine.matching.model import MatchingProblem, Shipment
-from pairaid.engine.matching.solve import LevelOutcome, solve_matching
+from pairaid.engine.matching.solve import solve_matching
 from pairaid.engine.messages import Message
+from pairaid.engine.placement.solve import LevelOutcome
 from pairaid.engine.result import EXIT_CODES, RESULT_SCHEMA_VERSION, Status
 
 
