@@ -38,16 +38,7 @@ class MatchingResult:
             "kind": MATCHING_KIND,
             "schema_version": RESULT_SCHEMA_VERSION,
             "status": self.status,
-            "levels": [
-                {
-                    "name": level.name,
-                    "value": level.value,
-                    "bound": level.bound,
-                    "status": level.status,
-                    **({"seconds": level.seconds} if timings else {}),
-                }
-                for level in self.levels
-            ],
+            "levels": [level.to_dict(timings=timings) for level in self.levels],
             "shipments": [
                 {
                     "lot": s.lot,

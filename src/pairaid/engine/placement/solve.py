@@ -48,6 +48,18 @@ class LevelOutcome:
     status: str  # optimal | feasible | not_reached
     seconds: float
 
+    def to_dict(self, *, timings: bool = True) -> dict[str, object]:
+        """The level as result documents of every solved kind write it."""
+        document: dict[str, object] = {
+            "name": self.name,
+            "value": self.value,
+            "bound": self.bound,
+            "status": self.status,
+        }
+        if timings:
+            document["seconds"] = self.seconds
+        return document
+
 
 @dataclass(frozen=True)
 class Solution:
