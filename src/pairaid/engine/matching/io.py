@@ -26,7 +26,10 @@ _TOP_FIELDS = {
 
 class _MatchingReader(_Reader):
     def quantity(self, value: Any, path: str, *, positive: bool) -> float:
+        errors_before = len(self.errors)
         number = self.number(value, path)
+        if len(self.errors) > errors_before:
+            return 0.0  # not a number: its one error says so, not a second about its size
         if positive and number <= 0:
             self.error("not_positive", path=path, value=number)
         elif number < 0:
