@@ -1,7 +1,8 @@
 """Operations by spreadsheet: templates for teams, requests, pledges, shipments, disbursements,
-receipts, daily reports, facilities' bed reports, community queue counts and transfer requests
-(download, fill in, upload), and CSV exports with an HXL hashtag row. The transfers sheet only
-requests transfers; their moves stay on the Transfers page and the API.
+receipts, daily reports, facilities' bed reports, community queue counts, transfer requests,
+offers of goods and goods sent ahead (download, fill in, upload), and CSV exports with an HXL
+hashtag row. The transfers sheet only requests transfers, the offers sheet only offers and the
+push deliveries sheet only sends; their moves stay on their pages and the API.
 
 Each room's module holds its sheets (columns, export, planner); this one assembles the workbook.
 An upload is all or nothing: every row is parsed and permission-checked first, then every row
@@ -14,7 +15,15 @@ from typing import Any
 from django.db import transaction
 
 from pairaid.errors import Conflict, Problem, ValidationFailed
-from pairaid.operations.workbook import facilities, funds, reports, requests, teams, transfers
+from pairaid.operations.workbook import (
+    facilities,
+    funds,
+    offers,
+    reports,
+    requests,
+    teams,
+    transfers,
+)
 from pairaid.operations.workbook.common import Reader, RowAction
 from pairaid.programmes.models import Programme
 from pairaid.spreadsheets import Rows, csv_text, open_workbook, xlsx_bytes
@@ -32,6 +41,8 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
     facilities.SHEET: facilities.BED_REPORTS,
     transfers.QUEUE_SHEET: transfers.COMMUNITY_QUEUE,
     transfers.SHEET: transfers.TRANSFERS,
+    offers.OFFERS_SHEET: offers.OFFERS,
+    offers.PUSH_SHEET: offers.PUSH_DELIVERIES,
 }
 
 EXPORTERS: dict[str, Callable[[Programme], list[list[Any]]]] = {
@@ -46,6 +57,8 @@ EXPORTERS: dict[str, Callable[[Programme], list[list[Any]]]] = {
     facilities.SHEET: facilities.export_bed_reports,
     transfers.QUEUE_SHEET: transfers.export_queue,
     transfers.SHEET: transfers.export_transfers,
+    offers.OFFERS_SHEET: offers.export_offers,
+    offers.PUSH_SHEET: offers.export_push_deliveries,
 }
 
 # Applied in the ledger's order, so that a row may act on what an earlier sheet creates (a
@@ -62,6 +75,8 @@ PLANNERS: dict[str, Callable[[Reader, Rows], list[RowAction]]] = {
     facilities.SHEET: facilities.plan_bed_reports,
     transfers.QUEUE_SHEET: transfers.plan_queue,
     transfers.SHEET: transfers.plan_transfers,
+    offers.OFFERS_SHEET: offers.plan_offers,
+    offers.PUSH_SHEET: offers.plan_push_deliveries,
 }
 
 
