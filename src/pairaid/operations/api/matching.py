@@ -22,7 +22,7 @@ from pairaid.programmes.models import Participant
 router = Router(tags=["operations"])
 
 
-class LineOut(Schema):
+class MatchingLineOut(Schema):
     line: int = Field(description="the line's number in the proposal (1, 2…)")
     donor: str
     offer: int = Field(description="the offer's number")
@@ -40,12 +40,12 @@ class ProposalOut(Schema):
     number: int
     on: datetime.date
     made_at: datetime.datetime
-    lines: list[LineOut]
+    lines: list[MatchingLineOut]
     problem: dict[str, Any] = Field(description="the matching problem solved (problem-format.md)")
     result: dict[str, Any] = Field(description="the matcher's result (problem-format.md)")
 
 
-class ListedOut(Schema):
+class ListedMatchingOut(Schema):
     number: int
     made_at: datetime.datetime
     status: str = Field(description="the matcher's status: optimal or feasible")
@@ -103,7 +103,7 @@ def _proposal(request: HttpRequest, slug: str, number: int) -> MatchingProposal:
 
 @router.get(
     "/programmes/{slug}/matchings",
-    response=list[ListedOut],
+    response=list[ListedMatchingOut],
     summary="The programme's matching proposals, latest first",
     operation_id=operation_id("list_matchings"),
 )

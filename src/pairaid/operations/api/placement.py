@@ -89,7 +89,7 @@ def _recommendation(request: HttpRequest, slug: str, number: int) -> PlacementRe
     return found
 
 
-class ListedOut(Schema):
+class ListedPlacementOut(Schema):
     number: int
     made_at: datetime.datetime
     status: str = Field(description="the recommender's status: optimal or feasible")
@@ -97,7 +97,7 @@ class ListedOut(Schema):
 
 @router.get(
     "/programmes/{slug}/placements",
-    response=list[ListedOut],
+    response=list[ListedPlacementOut],
     summary="The programme's placement recommendations, latest first",
     operation_id=operation_id("list_placements"),
 )
