@@ -35,12 +35,24 @@ def header_on_one_line(visit: Visit) -> bool:
     )
 
 
+def settled_on_one_line(visit: Visit) -> bool:
+    """Whether the header lies on one line once the resized window has been laid out: under a
+    loaded CI machine the first frame after a resize can still carry the old width's layout
+    (a wrap seen once, in CI, that the next frames did not show). A header that really wraps
+    still fails: it never reaches one line."""
+    for _ in range(10):
+        if header_on_one_line(visit):
+            return True
+        visit.page.wait_for_timeout(100)
+    return False
+
+
 def header_misfits(visit: Visit) -> list[str]:
     """The widths at which the header wraps or the page is wider than the window."""
     wrong = []
     for width in OPEN_WIDTHS:
         visit.page.set_viewport_size({**LAPTOP, "width": width})
-        if not header_on_one_line(visit) or overflow(visit):
+        if not settled_on_one_line(visit) or overflow(visit):
             wrong.append(f"{width} px: {overflow(visit) or 'the header wraps'}")
     visit.page.set_viewport_size(LAPTOP)
     return wrong
