@@ -276,3 +276,58 @@ def test_reachable_pairs_of_the_oracle_are_the_matchers_arcs() -> None:
     problem = matching_from_dict(document(follow_pairing=True, pairs=[["d0", "r0"]]))
 
     assert [(a.lot, a.need, a.km) for a in arcs(problem)] == reachable(problem)
+
+
+def test_more_recipients_than_lots_can_reach_proves_the_worst_share_zero() -> None:
+    # Two lots of one shipment each cannot reach three recipients: someone gets nothing.
+    lots = [
+        {"id": f"l{i}", "donor": "d0", "item": "mask", "quantity": 100, "max_shipments": 1}
+        for i in range(2)
+    ]
+    needs = [
+        {"id": f"n{j}", "recipient": f"r{j}", "item": "mask", "quantity": 10} for j in range(3)
+    ]
+    distances = [{"donor": "d0", "recipient": f"r{j}", "km": 10 + j} for j in range(3)]
+
+    result = match(matching_from_dict(document(lots=lots, needs=needs, distances=distances)))
+
+    worst, quantity, _ = result.levels
+    assert (worst.value, worst.bound, worst.status) == (0.0, 0.0, "optimal")
+    assert quantity.status == "optimal" and quantity.value == pytest.approx(20)
+    assert result.status == "optimal"
+    spared = next(m for m in result.explanations if m.code == "nobody_spared")
+    assert dict(spared.args) == {"recipients": 3, "lots": 2, "reach": 2}
+
+
+def test_a_run_stopped_before_any_level_ships_the_nearest_first_rule() -> None:
+    # Each lot ships once; nearest first, A (1 km from r0) fills r0, and B goes on to r1.
+    lots = [
+        {"id": "A", "donor": "dA", "item": "mask", "quantity": 10, "max_shipments": 1},
+        {"id": "B", "donor": "dB", "item": "mask", "quantity": 10, "max_shipments": 1},
+    ]
+    needs = [
+        {"id": "n0", "recipient": "r0", "item": "mask", "quantity": 8},
+        {"id": "n1", "recipient": "r1", "item": "mask", "quantity": 8},
+    ]
+    distances = [
+        {"donor": "dA", "recipient": "r0", "km": 1},
+        {"donor": "dB", "recipient": "r0", "km": 2},
+        {"donor": "dA", "recipient": "r1", "km": 5},
+        {"donor": "dB", "recipient": "r1", "km": 9},
+    ]
+    problem = matching_from_dict(document(lots=lots, needs=needs, distances=distances))
+
+    result = match(problem, time_limit_seconds=0.0)
+
+    assert result.status == "feasible"
+    assert [level.status for level in result.levels] == ["not_reached"] * 3
+    assert sorted((s.lot, s.need, s.quantity) for s in result.shipments) == [
+        ("A", "n0", pytest.approx(8)),
+        ("B", "n1", pytest.approx(8)),
+    ]
+    assert_rules_kept(problem, result)
+    assert "start_plan" in codes(result)
+    # Given time, the solver keeps both recipients filled and cuts the distance: B to r0.
+    solved = match(problem)
+    assert solved.status == "optimal"
+    assert sorted((s.lot, s.need) for s in solved.shipments) == [("A", "n1"), ("B", "n0")]

@@ -191,6 +191,16 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "nearest_kept": (
             "each request line keeps its {nearest} nearest lots; {needs} line(s) reach that limit"
         ),
+        "nobody_spared": (
+            "{recipients} recipients wait for offered items, but the {lots} lot(s) can reach at "
+            "most {reach} of them within their shipment caps: someone gets nothing, so the "
+            "worst-off share is 0, proven by counting"
+        ),
+        "start_plan": (
+            "the time limit stopped the solver at level {level}: the shipments are the best it "
+            "found, starting from the nearest-first rule (each lot to its nearest requests, "
+            "within its cap)"
+        ),
         "cpsat_precision": (
             "CP-SAT works in integers: coverage is resolved to 1/{scale}; an optimal claim holds "
             "to that precision"

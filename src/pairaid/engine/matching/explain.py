@@ -10,8 +10,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from pairaid.engine.matching.model import Arc, MatchingProblem, Shipment, paired
+from pairaid.engine.matching.model import (
+    Arc,
+    MatchingProblem,
+    Shipment,
+    counted_needs,
+    most_recipients_reached,
+    paired,
+)
 from pairaid.engine.messages import Message, cut_messages, message
+from pairaid.engine.placement.solve import LevelOutcome
 
 WORST_SHOWN = 3
 _EMPTY = 1e-9  # a lot with less than this share of its quantity left is used up
@@ -22,12 +30,29 @@ def explain(
     shipments: Sequence[Shipment],
     arc_list: Sequence[Arc],
     shares: dict[str, float],
+    levels: Sequence[LevelOutcome],
 ) -> list[Message]:
     left, full = _lot_state(problem, shipments)
-    messages = _worst_off(shares)
+    messages = _levels(problem, arc_list, levels)
+    messages += _worst_off(shares)
     messages += _nothing(problem, shipments, arc_list, left, full)
     messages += _cap_binding(problem, arc_list, shipments, left, full)
     messages += _notes(problem, arc_list)
+    return messages
+
+
+def _levels(
+    problem: MatchingProblem, arc_list: Sequence[Arc], levels: Sequence[LevelOutcome]
+) -> list[Message]:
+    """How the levels were settled when not by the solver alone: by counting, or by time."""
+    messages = []
+    reach, counted = most_recipients_reached(problem, arc_list), counted_needs(problem, arc_list)
+    if reach < len(counted):
+        lots = len({arc.lot for arc in arc_list})
+        messages.append(message("nobody_spared", recipients=len(counted), lots=lots, reach=reach))
+    stopped = next((level for level in levels if level.status != "optimal"), None)
+    if stopped is not None:
+        messages.append(message("start_plan", level=stopped.name))
     return messages
 
 

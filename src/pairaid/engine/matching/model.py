@@ -7,7 +7,7 @@ because dense arcs do not fit at GetUsPPE size (31,202 request lines, 1,658 offe
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -104,3 +104,12 @@ def counted_needs(problem: MatchingProblem, arc_list: Sequence[Arc]) -> dict[str
     for n in sorted({arc.need for arc in arc_list}):
         counted[problem.needs[n].recipient].append(n)
     return dict(counted)
+
+
+def most_recipients_reached(problem: MatchingProblem, arc_list: Sequence[Arc]) -> int:
+    """At most this many recipients can receive anything: a shipment reaches one request line,
+    and a lot makes at most min(max_shipments, its arcs) shipments. When the counted recipients
+    outnumber it, someone gets nothing, and the worst-off share is 0 without a solver (a GetUsPPE
+    week: 2,858 recipients waiting, and 813 lots of 3 shipments reach at most 2,007)."""
+    arcs_of_lot = Counter(arc.lot for arc in arc_list)
+    return sum(min(problem.lots[lot].max_shipments, count) for lot, count in arcs_of_lot.items())

@@ -71,7 +71,7 @@ def match(problem: MatchingProblem, *, time_limit_seconds: float | None = None) 
         levels=solution.levels,
         shipments=solution.shipments,
         metrics=metrics(problem, solution.shipments, solution.arcs),
-        explanations=explain(problem, solution.shipments, solution.arcs, shares),
+        explanations=explain(problem, solution.shipments, solution.arcs, shares, solution.levels),
         seconds=time.monotonic() - started,
     )
 

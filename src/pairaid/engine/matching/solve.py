@@ -13,8 +13,10 @@ Rows: a need takes at most its open quantity (Σ f ≤ 1); a lot ships at most i
 Levels: 1. max t; 2. max Σ open·f; 3. min Σ km·open·f. A level is held while the next is
 optimised by a bound (t ≥ value − tolerance) or a row (objective within the tolerance of its
 value), `HOLD_TOLERANCE` relative: an exact hold would let HiGHS's own feasibility tolerance
-(1e-7) declare the next programme infeasible. Each level starts from the last level's solution,
-so a level stopped by the time limit still has a plan, reported `feasible` with HiGHS's bound.
+(1e-7) declare the next programme infeasible. The first level starts from the nearest-first
+rule (`_nearest_first`) and each later one from the last level's solution, so a level stopped by
+the time limit still has a plan, reported `feasible` with HiGHS's bound. Level 1 is settled by
+counting, without HiGHS, when more recipients wait than the lots can reach (`nobody_spared`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,14 @@ import highspy
 import numpy as np
 from highspy._core import _Highs
 
-from pairaid.engine.matching.model import Arc, MatchingProblem, Shipment, arcs, counted_needs
+from pairaid.engine.matching.model import (
+    Arc,
+    MatchingProblem,
+    Shipment,
+    arcs,
+    counted_needs,
+    most_recipients_reached,
+)
 from pairaid.engine.placement.solve import LevelOutcome  # the same report of a level
 
 HOLD_TOLERANCE = 1e-7
@@ -58,6 +67,7 @@ class _Programme:
 
     def __init__(self, problem: MatchingProblem, arc_list: Sequence[Arc]) -> None:
         self.problem = problem
+        self.arc_list = arc_list
         self.lot = np.array([a.lot for a in arc_list], dtype=np.int64)
         self.need = np.array([a.need for a in arc_list], dtype=np.int64)
         self.km = np.array([a.km for a in arc_list])
@@ -79,7 +89,35 @@ class _Programme:
             kind = np.full(len(capped), highspy.HighsVarType.kInteger)
             self.highs.changeColsIntegrality(len(capped), self.y.astype(np.int32), kind)
         self._add_rows(capped)
-        self.values = np.zeros(self.columns)
+        self.values = self._nearest_first(capped)
+
+    def _nearest_first(self, capped: np.ndarray) -> np.ndarray:
+        """The start: the rule people use by hand (GetUsPPE's proximity strategy), each arc
+        in order of distance shipping what its lot has left and its need lacks, within the
+        lot's shipment cap. Every level starts from here, so a level the time limit stops is
+        never worse than this rule, and a run stopped before any level still ships it."""
+        left = {lot: self.problem.lots[lot].quantity for lot in np.unique(self.lot).tolist()}
+        needs = {need: self.problem.needs[need].open for need in np.unique(self.need).tolist()}
+        shipments: dict[int, int] = {}
+        values = np.zeros(self.columns)
+        for a in np.argsort(self.km, kind="stable").tolist():
+            lot, need = int(self.lot[a]), int(self.need[a])
+            quantity = min(left[lot], needs[need])
+            if quantity <= 0 or shipments.get(lot, 0) >= self.problem.lots[lot].max_shipments:
+                continue
+            values[a] = quantity / self.open[a]
+            left[lot] -= quantity
+            needs[need] -= quantity
+            shipments[lot] = shipments.get(lot, 0) + 1
+        values[self.y] = values[capped] > 0
+        filled = np.bincount(self.need, weights=values[: self.arcs])  # share of each need
+        values[self.t] = min(float(np.mean(filled[lines])) for lines in self.counted.values())
+        return values
+
+    def nobody_spared(self) -> bool:
+        """Level 1 is 0, proven without HiGHS: more counted recipients than the lots can
+        reach (at GetUsPPE size the solver finds no bound on that level in minutes)."""
+        return most_recipients_reached(self.problem, self.arc_list) < len(self.counted)
 
     @property
     def integral(self) -> bool:
@@ -267,6 +305,10 @@ def solve_matching(
     levels: list[LevelOutcome] = []
     for name, cost, sign in zip(LEVEL_NAMES, costs, signs, strict=True):
         started = time.monotonic()
+        if not levels and programme.nobody_spared():
+            # Proven by counting; nothing to hold, since t ≥ 0 is the column's own bound.
+            levels.append(LevelOutcome(name, 0.0, 0.0, "optimal", 0.0))
+            continue
         outcome = None
         if not levels or levels[-1].status != "not_reached":
             outcome = programme.optimise(sign * cost, deadline)
