@@ -23,6 +23,7 @@ from pairaid.operations.models import (
     FundCommitment,
     Offer,
     Pledge,
+    PushDelivery,
     QueueEntry,
     Request,
     RequestLine,
@@ -48,6 +49,7 @@ def operations_tables(programme: Programme, *, illustrative: bool | None) -> Tab
         "requests.csv": _requests,
         "request_lines.csv": _lines,
         "offers.csv": _offers,
+        "push_deliveries.csv": _push_deliveries,
         "pledges.csv": _pledges,
         "shipments.csv": _shipments,
         "commitments.csv": _commitments,
@@ -245,6 +247,27 @@ def _offers(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
         }
         for o in found
         for line in o.lines.all()
+    ]
+
+
+def _push_deliveries(programme: Programme, flag: dict[str, Any]) -> list[dict[str, str]]:
+    found = PushDelivery.objects.filter(programme=programme, **flag).select_related(
+        f"donor__{REGION}", f"recipient__{REGION}", "resource_type", "redirected_from"
+    )
+    return [
+        {
+            "number": str(d.number),
+            "donor": _ref(d.donor),
+            "recipient": _ref(d.recipient),
+            "resource_type": d.resource_type.code,
+            "quantity": _text(d.quantity),
+            "dispatched_on": _text(d.dispatched_on),
+            "status": d.status,
+            "accepted_on": _text(d.accepted_on),
+            "redirected_from": str(d.redirected_from.number) if d.redirected_from else "",
+            "note": d.note,
+        }
+        for d in found
     ]
 
 

@@ -39,6 +39,7 @@ from pairaid.operations.models import (
     Offer,
     OfferLine,
     Pledge,
+    PushDelivery,
     QueueEntry,
     Request,
     RequestLine,
@@ -48,6 +49,7 @@ from pairaid.operations.models import (
     TeamMember,
 )
 from pairaid.operations.services.offers import OfferLineIn, line_problems
+from pairaid.operations.services.push_deliveries import goods_problems
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 from pairaid.scenarios.tables import (
@@ -83,6 +85,7 @@ def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Vali
     lines = _request_lines(v, requests)
     lots = _offers(v)
     pledges = _pledges(v, lines, lots)
+    _push_deliveries(v)
     _deployments(v, teams, pledges)
     _shipments(v, pledges)
     commitments = _commitments(v)
@@ -464,6 +467,93 @@ def _check_same_offer(
             )
 
 
+def _push_deliveries(v: Any) -> None:
+    """Goods sent ahead, each row a delivery's state; checked as the push deliveries service
+    checks what it sends (`goods_problems`), and each redirect against the row it carries on."""
+    rows, raw = _cells(v, "push_deliveries.csv")
+    resources = {r.code: r for r in ResourceType.objects.all()}
+    found: dict[str, tuple[RawRow, dict[str, str]]] = {}
+    for row in raw:
+        values = {
+            "number": rows.cell(row, "number", _whole, required=True),
+            "donor": v.participant(rows, row, "donor", "donor"),
+            "recipient": v.participant(rows, row, "recipient", "recipient"),
+            "resource_type": v.resource(rows, row),
+            "quantity": rows.cell(row, "quantity", decimal_text, required=True),
+            "dispatched_on": rows.cell(row, "dispatched_on", date_text, required=True),
+            "status": rows.cell(
+                row,
+                "status",
+                lambda t: choice_text(t, PushDelivery.Status.values),
+                required=False,
+            )
+            or PushDelivery.Status.SENT.value,
+            "accepted_on": rows.cell(row, "accepted_on", date_text, required=False),
+            "redirected_from": rows.cell(row, "redirected_from", _whole, required=False),
+            "note": row.cells.get("note", ""),
+        }
+        resource = resources.get(values["resource_type"])
+        if resource is not None and values["quantity"]:
+            for problem in goods_problems(resource, Decimal(values["quantity"])):
+                rows.fail(row, problem.column, problem.message)
+        _check_acceptance(rows, row, values)
+        found.setdefault(values["number"], (row, values))
+        v.keep("push_deliveries.csv", rows, row, values)
+    _check_redirects(rows, found)
+
+
+def _check_acceptance(rows: _Rows, row: RawRow, values: dict[str, str]) -> None:
+    """An accepted delivery says when (from then on it counts as received); no other does."""
+    accepted = values["status"] == PushDelivery.Status.ACCEPTED
+    if accepted and not values["accepted_on"]:
+        rows.fail(row, "accepted_on", "expected the date an accepted delivery was accepted")
+    elif values["accepted_on"] and not accepted and values["status"]:
+        rows.fail(row, "accepted_on", f"expected no date: the delivery is {values['status']}")
+    elif accepted and values["dispatched_on"] and values["accepted_on"] < values["dispatched_on"]:
+        rows.fail(
+            row,
+            "accepted_on",
+            f"expected a date on or after dispatched_on ({values['dispatched_on']})",
+        )
+
+
+def _check_redirects(rows: _Rows, found: dict[str, tuple[RawRow, dict[str, str]]]) -> None:
+    """A redirect carries on an earlier, redirected delivery's goods (the same donor, resource
+    and quantity) to another recipient; each redirected delivery is carried on exactly once."""
+    carried: dict[str, RawRow] = {}
+    for row, values in found.values():
+        earlier = values["redirected_from"]
+        if not earlier:
+            continue
+        source = found.get(earlier)
+        if source is None or int(earlier) >= int(values["number"] or 0):
+            rows.fail(row, "redirected_from", f"no earlier delivery {earlier} in this file")
+            continue
+        if source[1]["status"] != PushDelivery.Status.REDIRECTED:
+            rows.fail(
+                row,
+                "redirected_from",
+                f"delivery {earlier} is {source[1]['status']}; only a redirected one goes on",
+            )
+        for column in ("donor", "resource_type", "quantity"):
+            if values[column] != source[1][column]:
+                rows.fail(row, column, f"expected {source[1][column]!r} as delivery {earlier}")
+        if values["recipient"] == source[1]["recipient"]:
+            rows.fail(row, "recipient", f"must differ from delivery {earlier}'s, which declined")
+        if earlier in carried:
+            rows.fail(
+                row,
+                "redirected_from",
+                f"delivery {earlier} goes on already, on row {carried[earlier].row}",
+            )
+        carried.setdefault(earlier, row)
+    for row, values in found.values():
+        if values["status"] == PushDelivery.Status.REDIRECTED and values["number"] not in carried:
+            rows.fail(
+                row, "status", "a redirected delivery goes on in a row naming it in redirected_from"
+            )
+
+
 def _offer_lot(
     rows: _Rows, row: RawRow, values: dict[str, str], lots: set[tuple[str, str, str]]
 ) -> str:
@@ -754,6 +844,7 @@ def remove_layer(programme: Programme, *, illustrative: bool) -> None:
         (Shipment, {"pledge__line__request__programme": programme, **flag}),
         (Pledge, {"line__request__programme": programme, **flag}),
         (Offer, {"programme": programme, **flag}),  # its lines go with it
+        (PushDelivery, {"programme": programme, **flag}),  # its events go with it
         (RequestLine, {"request__programme": programme, "request__illustrative": illustrative}),
         (Request, {"programme": programme, **flag}),
         (TeamMember, {"team__programme": programme, "team__illustrative": illustrative}),
@@ -797,6 +888,7 @@ def write_layer(
     teams = _write_teams(tables, programme, who, resources, flag)
     lots = _write_offers(tables, programme, who, resources, flag)
     pledges = _write_ledger(tables, programme, who, resources, lots, flag)
+    _write_push_deliveries(tables, programme, who, resources, flag)
     _write_deployments(tables, who, teams, facilities, pledges, flag)
     _write_funds(tables, programme, who, pledges, flag)
     for c in tables.get("contacts.csv", []):
@@ -1012,6 +1104,35 @@ def _write_offers(
             max_takes=int(row["max_takes"]),
         )
     return lots
+
+
+def _write_push_deliveries(
+    tables: dict[str, list[dict[str, str]]],
+    programme: Programme,
+    who: Who,
+    resources: dict[str, ResourceType],
+    flag: bool,
+) -> None:
+    """The push deliveries in number order, so that a redirect finds the delivery it carries
+    on. A bundle holds their state, not their steps: no events are made up for them."""
+    made: dict[str, PushDelivery] = {}
+    moment = programme.now()
+    for row in sorted(tables.get("push_deliveries.csv", []), key=lambda r: int(r["number"])):
+        made[row["number"]] = PushDelivery.objects.create(
+            programme=programme,
+            number=int(row["number"]),
+            donor=who(row["donor"], "donor"),
+            recipient=who(row["recipient"], "recipient"),
+            resource_type=resources[row["resource_type"]],
+            quantity=Decimal(row["quantity"]),
+            dispatched_on=_required_day(row["dispatched_on"]),
+            accepted_on=_day(row["accepted_on"]),
+            status=row["status"],
+            note=row["note"],
+            redirected_from=made.get(row["redirected_from"]),
+            updated_at=moment,
+            illustrative=flag,
+        )
 
 
 def _write_ledger(

@@ -209,6 +209,15 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
         optional=("available_until", "standing", "max_takes", "note"),
         operations=True,
     ),
+    # Goods a donor sent ahead, before anyone asked (operations.PushDelivery): each row's state
+    # (sent, accepted, declined, returned, redirected), not its steps. A redirected delivery's
+    # goods go on in the row whose redirected_from names it. Optional; new in format 3.
+    "push_deliveries.csv": TableSpec(
+        key=("number",),
+        required=("number", "donor", "recipient", "resource_type", "quantity", "dispatched_on"),
+        optional=("status", "accepted_on", "redirected_from", "note"),
+        operations=True,
+    ),
     "pledges.csv": TableSpec(
         key=("request", "resource_type", "donor"),
         required=("request", "resource_type", "donor", "quantity", "pledged_on"),

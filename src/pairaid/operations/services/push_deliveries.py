@@ -160,10 +160,14 @@ def _send_problems(
         outside = outside_the_pairing(donor, recipient, "recipient")
         if outside:
             problems.append(outside)
+    return problems + goods_problems(resource_type, quantity)
+
+
+def goods_problems(resource_type: ResourceType, quantity: Decimal) -> list[Problem]:
+    """What is wrong with the goods of a push delivery (sent here, or loaded from a bundle):
+    not goods at all, or a quantity that is none or a fraction of a thing counted whole."""
     goods = not_goods(resource_type, "resource_type")
-    if goods:
-        problems.append(goods)
-    return problems + quantity_problems(resource_type, quantity, "quantity")
+    return ([goods] if goods else []) + quantity_problems(resource_type, quantity, "quantity")
 
 
 @transaction.atomic
