@@ -47,6 +47,7 @@ from pairaid.operations.models import (
 from pairaid.operations.services import matching as matching_services
 from pairaid.operations.services import offers as offer_services
 from pairaid.operations.services import requests as request_services
+from pairaid.operations.services.push_deliveries import MOVES as PUSH_MOVES
 from pairaid.operations.services.transfers import MOVES
 from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
@@ -102,7 +103,8 @@ def _known(programme: Programme, target: Any) -> Known:
             "notice": ids(PairingNotice, programme=programme),
             "reference": regions[:10],
             "step": ["dispatch", "arrival", "end"],
-            "move": list(MOVES),
+            # Transfers' moves and push deliveries' (the demo's deliveries 1 and 2 are real).
+            "move": sorted({*MOVES, *PUSH_MOVES}),
         },
         body={
             "recipient": regions,
