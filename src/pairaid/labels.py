@@ -36,6 +36,10 @@ ENGINE_LABELS = {
     "min_travel": pgettext_lazy("objective", "least travel"),
     "min_cost": pgettext_lazy("objective", "least cost"),
     "min_churn": pgettext_lazy("objective", "fewest changes"),
+    # the matcher's levels (engine.matching.LEVEL_NAMES)
+    "worst_fill_share": pgettext_lazy("objective", "worst-off fill share"),
+    "quantity_filled": pgettext_lazy("objective", "quantity filled"),
+    "distance": pgettext_lazy("objective", "distance shipped"),
 }
 
 

@@ -22,6 +22,14 @@ def test_rendering_in_chinese_and_english():
     assert render({"code": "unknown_code", "args": {}, "text": "plain"}, "zh-hans") == "plain"
 
 
+def test_the_matchers_stopped_level_is_named_by_its_label_in_chinese():
+    stored = message("start_plan", level="quantity_filled").to_dict()
+    assert render(stored, "zh-hans").startswith("求解在目标“满足数量”处因时间限制而停止")
+    assert render(stored, "en").startswith(
+        'the time limit stopped the solver at the level "quantity_filled"'
+    )
+
+
 def test_the_warm_start_note_names_levels_and_heuristic_in_chinese():
     stored = message(
         "warm_start",

@@ -197,9 +197,9 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
             "worst-off share is 0, proven by counting"
         ),
         "start_plan": (
-            "the time limit stopped the solver at level {level}: the shipments are the best it "
-            "found, starting from the nearest-first rule (each lot to its nearest requests, "
-            "within its cap)"
+            'the time limit stopped the solver at the level "{level}": the shipments are the '
+            "best it found, starting from the nearest-first rule (each lot to its nearest "
+            "requests, within its cap)"
         ),
         "cpsat_precision": (
             "CP-SAT works in integers: coverage is resolved to 1/{scale}; an optimal claim holds "

@@ -50,7 +50,7 @@ ZH_TEMPLATES: dict[str, str] = {
     "shipment_cap_binding": "{lots} 个批次已达发运次数上限，仍余 {left}，而其可送达的申领尚未满足：发运次数上限起约束作用",
     "missing_distances": "{count} 对物资相符的支援方与受援方没有距离，无法送达，例如 {donor}-{recipient}",
     "nobody_spared": "{recipients} 个受援方在等待有人提供的物资，但 {lots} 个批次在发运次数上限内最多只能送达其中 {reach} 个：总有受援方得不到分配，因此最低满足率为 0（由计数证明）",
-    "start_plan": "求解在第 {level} 层因时间限制而停止：发运方案是求解器从“就近优先”规则（每个批次在发运次数上限内发往最近的申领）出发找到的最好方案",
+    "start_plan": "求解在目标“{level}”处因时间限制而停止：发运方案是求解器从“就近优先”规则（每个批次在发运次数上限内发往最近的申领）出发找到的最好方案",
     "nearest_kept": "每条申领只保留最近的 {nearest} 个批次；{needs} 条申领达到此上限",
     "placed_beyond_cut": "{total} 条跨级转运说明中仅显示 {shown} 条",
     "no_bed_in_reach_cut": "{total} 条“可达范围内无床位”说明中仅显示 {shown} 条",
@@ -201,6 +201,7 @@ def _level_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
 _IN_WORDS = {
     "warm_start": _warm_start_arguments,
     "level_not_proven": _level_arguments,
+    "start_plan": _level_arguments,
     "pair_contribution": _next_best_arguments,
     "best_swap": _change_arguments,
 }
