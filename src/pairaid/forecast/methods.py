@@ -56,7 +56,7 @@ def forecast(
     *,
     horizon_days: int = 14,
     paths: int = parameters.SAMPLE_PATHS,
-    seed: int = 0,
+    seed: int | tuple[int, ...] = 0,
 ) -> SamplePaths:
     """Joint sample paths of new and active cases up to `horizon_days` after `origin`, using only
     the record up to `origin`. When the origin itself is not reported, the paths start after the
