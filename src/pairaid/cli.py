@@ -20,7 +20,7 @@ def _ensure_data_dir() -> None:
 # needs (docs/deployment.md). A PairAid command missing here is still listed, under "Other".
 GROUPS = (
     ("Programmes and data", ("scenario",)),
-    ("Planning", ("plan", "solve", "generate")),
+    ("Planning", ("plan", "solve", "generate", "forecast")),
     ("Accounts", ("user",)),
     ("Server and maintenance", ("demo", "worker", "backup", "restore", "migrate", "check")),
 )

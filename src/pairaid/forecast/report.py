@@ -131,7 +131,8 @@ def backtest_markdown(
         "",
         "**What is forecast.** From the record known at each origin (`pairaid.forecast`): new "
         "confirmed cases over the next 7 and 14 days, and active cases (confirmed - cured - dead) "
-        "at those horizons, as 23 quantiles read from 1,000 joint sample paths. Methods: "
+        f"at those horizons, as 23 quantiles read from {facts.paths:,} joint sample paths. "
+        "Methods: "
         "`renewal` (renewal equation, R estimated as in Cori et al. 2013 over the last 7 days, "
         f"serial interval {parameters.SERIAL_INTERVAL_SOURCE}, negative binomial noise of size "
         f"{parameters.OBSERVATION_SIZE:g}); `persistence` (last week repeats) and `growth` (last "

@@ -1,0 +1,118 @@
+"""`pairaid forecast backtest PROGRAMME`: backtest the case forecasts (pairaid.forecast) on a
+programme's daily record and write the record in Markdown. Needs no database.
+
+    pairaid forecast backtest hubei-2020
+    pairaid forecast backtest hubei-2020 --series my_series.csv --out /tmp/backtest.md
+
+The daily series comes from the CSV shipped with the package (pairaid/forecast/data), or from
+`--series PATH` in the same columns (asof_date, city_code, city_en, confirmed, cured, dead).
+Only hubei-2020 has a daily record so far. Exit codes: 0 written, 2 bad arguments or series.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from pairaid import commands
+from pairaid.forecast import backtest, records, report
+from pairaid.forecast.parameters import SAMPLE_PATHS
+from pairaid.forecast.series import SeriesError
+
+PROGRAMMES_WITH_A_DAILY_RECORD = ("hubei-2020",)
+
+
+class Command(commands.Command):
+    help = "Backtest the case forecasts on a programme's daily record; write it in Markdown."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        run = actions.add_parser("backtest", help="rolling-origin backtest, written in Markdown")
+        run.add_argument("programme", help="the programme's slug (hubei-2020)")
+        run.add_argument(
+            "--series",
+            type=Path,
+            metavar="PATH",
+            help="a CSV of daily counts (default: the series shipped with PairAid)",
+        )
+        run.add_argument(
+            "--out",
+            type=Path,
+            default=Path("docs/forecast-backtest.md"),
+            help="the Markdown file (default docs/forecast-backtest.md)",
+        )
+        run.add_argument("--first-origin", type=commands.date_argument)
+        run.add_argument("--last-origin", type=commands.date_argument)
+        run.add_argument(
+            "--paths", type=int, default=SAMPLE_PATHS, help="sample paths per forecast"
+        )
+        run.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["programme"] not in PROGRAMMES_WITH_A_DAILY_RECORD:
+            raise CommandError(
+                f"no daily record for {options['programme']!r}; the backtest runs on "
+                f"{', '.join(PROGRAMMES_WITH_A_DAILY_RECORD)}",
+                returncode=2,
+            )
+        if options["paths"] < 1:
+            raise CommandError("--paths: expected at least 1", returncode=2)
+        series = _recipient_series(options["series"])
+        first = options["first_origin"] or backtest.HUBEI_2020_FIRST_ORIGIN
+        last = options["last_origin"] or backtest.HUBEI_2020_LAST_ORIGIN
+        started = time.perf_counter()
+        scores = backtest.backtest(
+            series,
+            backtest.daily_origins(first, last),
+            paths=options["paths"],
+            seed=options["seed"],
+        )
+        seconds = time.perf_counter() - started
+        facts = report.RunFacts(
+            command=_command_line(options),
+            run_date=datetime.date.today().isoformat(),
+            seconds=seconds,
+            series_source=str(
+                options["series"]
+                or "the CSV shipped with PairAid "
+                "(src/pairaid/forecast/data, from facts/hubei_city_daily_asof.csv)"
+            ),
+            origins=f"{first} .. {last}",
+            paths=options["paths"],
+            seed=options["seed"],
+        )
+        names = dict(backtest.HUBEI_2020_RECIPIENTS)
+        options["out"].parent.mkdir(parents=True, exist_ok=True)
+        options["out"].write_text(report.backtest_markdown(scores, names, facts), encoding="utf-8")
+        self.stdout.write(f"{len(scores)} scores in {seconds:.1f} s; written to {options['out']}")
+
+
+def _recipient_series(path: Path | None) -> dict[str, Any]:
+    try:
+        every_place = records.read_series_file(path) if path else records.packaged_hubei_series()
+    except (OSError, SeriesError) as error:
+        raise CommandError(str(error), returncode=2) from None
+    missing = [code for code, _ in backtest.HUBEI_2020_RECIPIENTS if code not in every_place]
+    if missing:
+        raise CommandError(
+            f"{path}: no rows for the recipient(s) {', '.join(missing)}", returncode=2
+        )
+    return {code: every_place[code].series for code, _ in backtest.HUBEI_2020_RECIPIENTS}
+
+
+def _command_line(options: dict[str, Any]) -> str:
+    words = ["pairaid forecast backtest", options["programme"]]
+    if options["series"]:
+        words.append(f"--series {options['series']}")
+    if options["paths"] != SAMPLE_PATHS:
+        words.append(f"--paths {options['paths']}")
+    if options["seed"]:
+        words.append(f"--seed {options['seed']}")
+    return " ".join(words)
