@@ -1,7 +1,8 @@
 """The layers of DESIGN.md §3, as import-linter checks them with the contracts in pyproject.toml:
-the engine imports no Django and no other part of PairAid; a domain app's models, services and
-queries import no pages, API, web or dashboard code; inside operations, imports point down from
-the pages and the API to the models. `make lint` runs the same contracts (`lint-imports`)."""
+the engine and the forecasts import no Django and no other part of PairAid; a domain app's models,
+services and queries import no pages, API, web or dashboard code; inside operations, imports
+point down from the pages and the API to the models. `make lint` runs the same contracts
+(`lint-imports`)."""
 
 import os
 import shutil
@@ -24,10 +25,14 @@ def contracts() -> dict[str, dict[str, Any]]:
     return {contract["id"]: contract for contract in options["contracts"]}
 
 
-def test_each_domain_app_and_the_engine_have_their_contract():
+def test_each_domain_app_the_engine_and_the_forecasts_have_their_contract():
     found = contracts()
-    assert {"pairaid.engine"} == set(found["engine-pure"]["source_modules"])
-    assert {"django", "pairaid.*"} <= set(found["engine-pure"]["forbidden_modules"])
+    for contract_id, library in (
+        ("engine-pure", "pairaid.engine"),
+        ("forecast-pure", "pairaid.forecast"),
+    ):
+        assert {library} == set(found[contract_id]["source_modules"])
+        assert {"django", "pairaid.*"} <= set(found[contract_id]["forbidden_modules"])
     for app in DOMAIN_APPS:
         contract = found[f"{app}-domain"]
         sources = set(contract["source_modules"])
@@ -92,6 +97,12 @@ def test_the_imports_keep_every_contract():
             "import django.db",
             "engine-pure",
             "pairaid.engine.instance -> django",
+        ),
+        (
+            "pairaid.forecast.scoring",
+            "from pairaid.registry import models",
+            "forecast-pure",
+            "pairaid.forecast.scoring -> pairaid.registry.models",
         ),
         (
             "pairaid.operations.queries.gaps",
