@@ -47,7 +47,7 @@ def growth_means(series: DailySeries, end: int, days_ahead: int) -> FloatArray:
             week_before = max(previous_rate, 0.0) * WEEK_DAYS
             growth = (last_week + 1.0) / (week_before + 1.0)
     weeks_ahead = np.arange(days_ahead) // WEEK_DAYS + 1
-    means: FloatArray = max(rate, 0.0) * growth**weeks_ahead
+    means: FloatArray = max(rate, 0.0) * np.power(growth, weeks_ahead, dtype=np.float64)
     return means
 
 

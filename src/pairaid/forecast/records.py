@@ -50,7 +50,12 @@ def read_series_csv(text: str, source: str = "<text>") -> dict[str, RecipientSer
 
 def _series(entries: list[tuple[datetime.date, int, int, int]], where: str) -> DailySeries:
     try:
-        return from_days(*(list(column) for column in zip(*entries, strict=True)))  # type: ignore[arg-type]
+        return from_days(
+            [entry[0] for entry in entries],
+            [entry[1] for entry in entries],
+            [entry[2] for entry in entries],
+            [entry[3] for entry in entries],
+        )
     except SeriesError as error:
         raise SeriesError(f"{where}: {error}") from None
 

@@ -57,8 +57,8 @@ def summarise(
     for score in scores:
         if keep(score):
             recipient = score.recipient if per_recipient else ALL_RECIPIENTS
-            group = (recipient, score.period, score.horizon_days, score.target)
-            grouped[group][score.method].append(score)
+            key: Group = (recipient, score.period, score.horizon_days, score.target)
+            grouped[key][score.method].append(score)
     rows = []
     for group, by_method in grouped.items():
         rows.extend(_rows(group, by_method))
