@@ -41,6 +41,8 @@ def test_coverage_counts_outcomes_inside_their_interval():
     assert not scoring.covered(QUANTILE_LEVELS, values, 20.5, 0.9)
     assert not scoring.covered(QUANTILE_LEVELS, values, 17.0, 0.5)
     assert scoring.empirical_coverage([True, False, True, True]) == 0.75
+    assert scoring.below(QUANTILE_LEVELS, values, 1.5, 0.9)
+    assert not scoring.below(QUANTILE_LEVELS, values, 20.5, 0.9)
 
 
 def test_the_log_scale_maps_quantiles_and_takes_revisions_as_zero():

@@ -60,6 +60,7 @@ class BacktestScore:
     median_error_log: float
     covered_50: bool
     covered_90: bool
+    below_90: bool
 
     @property
     def period(self) -> str:
@@ -151,4 +152,5 @@ def _score(recipient: str, quantiles: QuantileForecast, observed: float) -> Back
         median_error_log=scoring.absolute_error_of_median(levels, log_values, log_observed),
         covered_50=scoring.covered(levels, values, observed, 0.5),
         covered_90=scoring.covered(levels, values, observed, 0.9),
+        below_90=scoring.below(levels, values, observed, 0.9),
     )

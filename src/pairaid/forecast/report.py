@@ -41,8 +41,9 @@ def _share(value: float) -> str:
 def _pooled_table(rows: Sequence[SummaryRow]) -> list[str]:
     lines = [
         "| period | target | horizon | method | forecasts | mean WIS (log) | relative WIS (log) vs "
-        "best baseline | best baseline | mean WIS | abs. error of median | 50 % cov. | 90 % cov. |",
-        "|---|---|---:|---|---:|---:|---:|---|---:|---:|---:|---:|",
+        "best baseline | best baseline | mean WIS | abs. error of median | 50 % cov. | 90 % cov. "
+        "| below 90 % |",
+        "|---|---|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     order = {"renewal": 0, "persistence": 1, "growth": 2}
     for row in sorted(
@@ -59,7 +60,7 @@ def _pooled_table(rows: Sequence[SummaryRow]) -> list[str]:
             f"| {row.forecasts} | {_number(row.mean_wis_log)} | {_number(row.relative_wis_log)} "
             f"| {row.best_baseline} | {_number(row.mean_wis, 1)} "
             f"| {_number(row.mean_median_error, 1)} "
-            f"| {_share(row.coverage_50)} | {_share(row.coverage_90)} |"
+            f"| {_share(row.coverage_50)} | {_share(row.coverage_90)} | {_share(row.below_90)} |"
         )
     return lines
 
@@ -146,7 +147,9 @@ def backtest_markdown(
         "(negative outcomes, from revisions, taken as 0) and on the natural scale. Relative WIS = "
         "mean WIS (log) of a method / mean WIS (log) of the best baseline on the same forecasts "
         "(best: the baseline with the lower mean in that row's group). A forecast is scored only "
-        "where the record holds the outcome (a missing day leaves it out, for every method alike).",
+        "where the record holds the outcome (a missing day leaves it out, for every method alike). "
+        "'below 90 %' is the share of outcomes under the 90 % interval; the other misses lie "
+        "above it.",
         "",
         "**Target** (issue 20), February, new confirmed cases, both horizons: relative WIS below "
         "1 against the best baseline, and 90 % intervals covering between 80 % and 95 % of "

@@ -72,6 +72,16 @@ def covered(
     raise ValueError(f"the quantiles hold no central {central_share:.0%} interval")
 
 
+def below(
+    levels: tuple[float, ...], values: FloatArray, observed: float, central_share: float
+) -> bool:
+    """Whether the observation falls below the central interval holding `central_share`."""
+    for alpha, lower, _ in central_intervals(levels, values):
+        if abs((1.0 - alpha) - central_share) < 1e-9:
+            return observed < lower
+    raise ValueError(f"the quantiles hold no central {central_share:.0%} interval")
+
+
 def on_log_scale(values: FloatArray | float) -> FloatArray:
     """log(x + 1), with x below 0 taken as 0."""
     mapped: FloatArray = np.log1p(np.maximum(np.asarray(values, dtype=np.float64), 0.0))

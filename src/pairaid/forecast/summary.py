@@ -34,6 +34,7 @@ class SummaryRow:
     mean_median_error: float
     coverage_50: float
     coverage_90: float
+    below_90: float
     best_baseline: Method
     relative_wis_log: float
 
@@ -85,6 +86,7 @@ def _rows(group: Group, by_method: dict[Method, list[BacktestScore]]) -> list[Su
                 mean_median_error=float(np.mean([s.median_error for s in scores])),
                 coverage_50=scoring.empirical_coverage([s.covered_50 for s in scores]),
                 coverage_90=scoring.empirical_coverage([s.covered_90 for s in scores]),
+                below_90=scoring.empirical_coverage([s.below_90 for s in scores]),
                 best_baseline=best,
                 relative_wis_log=scoring.relative_wis(
                     [s.wis_log for s in scores], [s.wis_log for s in by_method[best]]
