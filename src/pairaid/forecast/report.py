@@ -107,9 +107,24 @@ def _verdict(pooled: Sequence[SummaryRow]) -> list[str]:
                 f"- **{row.horizon_days} days:** relative WIS (log) "
                 f"{_number(row.relative_wis_log)} "
                 f"against {row.best_baseline} ({relative}); 90 % coverage "
-                f"{_share(row.coverage_90)} ({coverage}; target {low:.0%}-{high:.0%})."
+                f"{_share(row.coverage_90)} ({coverage}; target {low:.0%}-{high:.0%}): "
+                f"{_share(row.below_90)} of outcomes fell below the interval, "
+                f"{_share(1 - row.coverage_90 - row.below_90)} above it."
             )
     return lines
+
+
+WHY_COVERAGE_IS_MISSED = (
+    "**Why the intervals miss** (our reading of the figures above, not a tested claim). Most "
+    "misses in February lie *below* the 90 % interval: the forecasts overshoot. The renewal "
+    "model holds R at its value over the last 7 days for the whole horizon, while R fell "
+    "through February; its interval reflects only how well a week's counts pin R, which is "
+    "narrow with hundreds of cases a week, not how much R will change. The baselines carry last "
+    "week's level or growth forward in the same way. Active cases miss below even more often: "
+    "the outflow ratio is held at last week's value while discharges accelerated through "
+    "February. Wider, honest intervals need R to be allowed to drift over the horizon (e.g. a "
+    "random walk on log R fitted on past origins only); that is not built yet."
+)
 
 
 def backtest_markdown(
@@ -156,6 +171,8 @@ def backtest_markdown(
         "outcomes.",
         "",
         *_verdict(pooled),
+        "",
+        WHY_COVERAGE_IS_MISSED,
         "",
         "## All 16 recipients together",
         "",

@@ -77,7 +77,7 @@ class Command(commands.Command):
         seconds = time.perf_counter() - started
         facts = report.RunFacts(
             command=_command_line(options),
-            run_date=datetime.date.today().isoformat(),
+            run_date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             seconds=seconds,
             series_source=str(
                 options["series"]
