@@ -62,24 +62,29 @@ def absolute_error_of_median(
     return abs(observed - median_of(levels, values))
 
 
+def central_interval(
+    levels: tuple[float, ...], values: FloatArray, central_share: float
+) -> tuple[float, float]:
+    """(lower, upper) of the central interval holding `central_share` (0.5, 0.9)."""
+    for alpha, lower, upper in central_intervals(levels, values):
+        if abs((1.0 - alpha) - central_share) < 1e-9:
+            return lower, upper
+    raise ValueError(f"the quantiles hold no central {central_share:.0%} interval")
+
+
 def covered(
     levels: tuple[float, ...], values: FloatArray, observed: float, central_share: float
 ) -> bool:
-    """Whether the central interval holding `central_share` (0.5, 0.9) contains the observation."""
-    for alpha, lower, upper in central_intervals(levels, values):
-        if abs((1.0 - alpha) - central_share) < 1e-9:
-            return lower <= observed <= upper
-    raise ValueError(f"the quantiles hold no central {central_share:.0%} interval")
+    """Whether the central interval holding `central_share` contains the observation."""
+    lower, upper = central_interval(levels, values, central_share)
+    return lower <= observed <= upper
 
 
 def below(
     levels: tuple[float, ...], values: FloatArray, observed: float, central_share: float
 ) -> bool:
     """Whether the observation falls below the central interval holding `central_share`."""
-    for alpha, lower, _ in central_intervals(levels, values):
-        if abs((1.0 - alpha) - central_share) < 1e-9:
-            return observed < lower
-    raise ValueError(f"the quantiles hold no central {central_share:.0%} interval")
+    return observed < central_interval(levels, values, central_share)[0]
 
 
 def on_log_scale(values: FloatArray | float) -> FloatArray:
