@@ -1,0 +1,60 @@
+"""Benchmark: forecasting all 16 recipients of hubei-2020 for one origin (issue 20: under 2 s),
+the renewal model against the persistence baseline in the same run.
+
+    python benchmarks/forecast.py [--origins 2020-02-05,2020-02-12,2020-02-20,2020-03-01]
+                                  [--repeats 5] [--paths 1000]
+
+One forecast = 1,000 joint sample paths over 14 days, and the 23 quantiles of both targets at
+both horizons. Each origin is timed `--repeats` times (wall clock, perf_counter); prints a
+Markdown table for docs/benchmarks.md. Not part of CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import statistics
+import time
+
+from pairaid import forecast
+from pairaid.forecast.backtest import HUBEI_2020_RECIPIENTS
+from pairaid.forecast.records import packaged_hubei_series
+
+
+def all_recipients_once(series, origin: datetime.date, method: str, paths: int) -> float:
+    started = time.perf_counter()
+    for code, _ in HUBEI_2020_RECIPIENTS:
+        sample_paths = forecast.forecast(series[code], origin, method, paths=paths, seed=0)
+        forecast.quantile_forecasts(sample_paths, (7, 14))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--origins", default="2020-02-05,2020-02-12,2020-02-20,2020-03-01")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--paths", type=int, default=forecast.SAMPLE_PATHS)
+    options = parser.parse_args()
+    every_place = packaged_hubei_series()
+    series = {code: every_place[code].series for code, _ in HUBEI_2020_RECIPIENTS}
+    all_recipients_once(series, datetime.date(2020, 2, 5), "renewal", 10)  # imports, caches
+    print(f"load average {os.getloadavg()[0]:.1f}; {options.paths} paths; {options.repeats} runs")
+    print("| origin | method | median s (16 recipients) | max s | per recipient, ms |")
+    print("|---|---|---:|---:|---:|")
+    for text in options.origins.split(","):
+        origin = datetime.date.fromisoformat(text)
+        for method in ("renewal", "persistence"):
+            runs = [
+                all_recipients_once(series, origin, method, options.paths)
+                for _ in range(options.repeats)
+            ]
+            median = statistics.median(runs)
+            print(
+                f"| {origin} | {method} | {median:.3f} | {max(runs):.3f} "
+                f"| {1000 * median / len(series):.1f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
