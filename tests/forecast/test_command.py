@@ -3,9 +3,10 @@ CSV."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-from pairaid.forecast.records import packaged_hubei_series
+from pairaid.forecast.records import PACKAGED_HUBEI_SERIES
 from pairaid.pairing.management.commands.forecast import Command
 
 ONE_DAY = ("--first-origin", "2020-02-10", "--last-origin", "2020-02-10", "--paths", "20")
@@ -30,9 +31,9 @@ def test_writes_the_record_from_the_shipped_series(tmp_path: Path, capsys) -> No
 
 
 def test_reads_a_series_given_as_a_csv(tmp_path: Path) -> None:
-    shipped = Path(packaged_hubei_series.__code__.co_filename).parent / "data"
+    shipped = resources.files("pairaid.forecast").joinpath("data", PACKAGED_HUBEI_SERIES)
     csv = tmp_path / "series.csv"
-    csv.write_text((shipped / "hubei_city_daily_asof.csv").read_text(encoding="utf-8"))
+    csv.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "backtest.md"
     assert run("backtest", "hubei-2020", "--series", str(csv), "--out", str(out), *ONE_DAY) == 0
     assert f"Series: {csv}." in out.read_text(encoding="utf-8")
