@@ -32,7 +32,5 @@ def test_the_shipped_series_holds_every_recipient_of_hubei_2020():
     for code, name in HUBEI_2020_RECIPIENTS:
         assert places[code].name_en == name
         series = places[code].series
-        assert (
-            series.first_day <= HUBEI_2020_FIRST_ORIGIN
-        )  # a week of record before the first origin
+        assert series.first_day <= HUBEI_2020_FIRST_ORIGIN
         assert series.day_at(series.days - 1).isoformat() == "2020-04-30"
