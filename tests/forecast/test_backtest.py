@@ -57,3 +57,9 @@ def test_the_record_states_the_target_and_the_scores():
     text = report.backtest_markdown(tiny_backtest(), {"A": "Place A", "B": "Place B"}, facts)
     assert "relative WIS below 1" in text
     assert "Place A (A)" in text and "7 days:" in text
+
+
+def test_the_change_in_r_after_an_origin_is_one_for_a_constant_r():
+    record = {"A": series_from_daily(renewal_incidence(1.2, days=45))}
+    ratios = backtest.reproduction_changes(record, [datetime.date(2020, 2, 25)], 7)
+    assert ratios == [pytest.approx(1.0, abs=0.02)]

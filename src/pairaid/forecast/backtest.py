@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pairaid.forecast import scoring
+from pairaid.forecast import renewal, scoring
 from pairaid.forecast.methods import METHODS, Method, forecast
+from pairaid.forecast.outflow import outflow_ratio
 from pairaid.forecast.parameters import SAMPLE_PATHS
 from pairaid.forecast.paths import TARGETS, QuantileForecast, Target, quantile_forecasts
 from pairaid.forecast.series import DailySeries
@@ -154,3 +155,48 @@ def _score(recipient: str, quantiles: QuantileForecast, observed: float) -> Back
         covered_90=scoring.covered(levels, values, observed, 0.9),
         below_90=scoring.below(levels, values, observed, 0.9),
     )
+
+
+def changes_after(
+    series_by_recipient: Mapping[str, DailySeries],
+    origins: Sequence[datetime.date],
+    horizon_days: int,
+    measure: Callable[[DailySeries, int], float],
+) -> list[float]:
+    """For every recipient and origin: `measure` on the day `horizon_days` after the origin over
+    `measure` on the origin (where both days are reported and the first is positive). Read from
+    the whole record, after the fact: how far a quantity a forecast held constant moved."""
+    ratios = []
+    for series in series_by_recipient.values():
+        for origin in origins:
+            start = series.index_of(origin)
+            end = start + horizon_days
+            if series.observed(start) and series.observed(end):
+                before = measure(series, start)
+                if before > 0:
+                    ratios.append(measure(series, end) / before)
+    return ratios
+
+
+def reproduction_changes(
+    series_by_recipient: Mapping[str, DailySeries],
+    origins: Sequence[datetime.date],
+    horizon_days: int,
+) -> list[float]:
+    """How R (Cori's posterior mean, the window ending on the day) moved after each origin."""
+    weights = renewal.serial_interval_weights()
+
+    def reproduction(series: DailySeries, day: int) -> float:
+        posterior = renewal.estimate_reproduction(series, day, weights=weights)
+        return posterior.mean if posterior.cases > 0 else 0.0
+
+    return changes_after(series_by_recipient, origins, horizon_days, reproduction)
+
+
+def outflow_changes(
+    series_by_recipient: Mapping[str, DailySeries],
+    origins: Sequence[datetime.date],
+    horizon_days: int,
+) -> list[float]:
+    """How the outflow ratio (cured + dead per active case per day) moved after each origin."""
+    return changes_after(series_by_recipient, origins, horizon_days, outflow_ratio)

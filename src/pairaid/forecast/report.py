@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -115,22 +116,52 @@ def _verdict(pooled: Sequence[SummaryRow]) -> list[str]:
 
 
 WHY_COVERAGE_IS_MISSED = (
-    "**Why the intervals miss** (our reading of the figures above, not a tested claim). Most "
-    "misses in February lie *below* the 90 % interval: the forecasts overshoot. The renewal "
-    "model holds R at its value over the last 7 days for the whole horizon, while R fell "
-    "through February; its interval reflects only how well a week's counts pin R, which is "
-    "narrow with hundreds of cases a week, not how much R will change. The baselines carry last "
-    "week's level or growth forward in the same way. Active cases miss below even more often: "
-    "the outflow ratio is held at last week's value while discharges accelerated through "
-    "February. Wider, honest intervals need R to be allowed to drift over the horizon (e.g. a "
+    "**Why the intervals miss** (our reading of the figures here). Most misses in February lie "
+    "*below* the 90 % interval: the forecasts overshoot. The renewal model holds R at its value "
+    "over the last 7 days for the whole horizon, while R fell through February (below); its "
+    "interval reflects only how well a week's counts pin R, which is narrow with hundreds of "
+    "cases a week, not how much R will change. The baselines carry last week's level or growth "
+    "forward in the same way. Active cases miss below even more often: the outflow ratio is "
+    "held at last week's value while discharges accelerated through February (below). Wider, "
+    "honest intervals need R (and the outflow) to be allowed to drift over the horizon (e.g. a "
     "random walk on log R fitted on past origins only); that is not built yet."
 )
 
 
+@dataclass(frozen=True)
+class Drift:
+    """How far a quantity the forecasts hold constant moved after February's origins: the
+    ratios (later over at the origin) per horizon, from backtest.changes_after."""
+
+    what: str
+    ratios_by_horizon: Mapping[int, Sequence[float]]
+
+
+def _drift_lines(drifts: Sequence[Drift]) -> list[str]:
+    lines = []
+    for drift in drifts:
+        for horizon, ratios in sorted(drift.ratios_by_horizon.items()):
+            if ratios:
+                higher = sum(ratio > 1 for ratio in ratios) / len(ratios)
+                lines.append(
+                    f"- {drift.what}, {horizon} days after a February origin: a median "
+                    f"{statistics.median(ratios):.2f} times its value at the origin (higher in "
+                    f"{higher:.0%}, lower or equal in {1 - higher:.0%} of {len(ratios)} "
+                    "recipient-origins)."
+                )
+    if lines:
+        lines = ["Measured after the fact, from the whole record:", "", *lines]
+    return lines
+
+
 def backtest_markdown(
-    scores: Sequence[BacktestScore], names: Mapping[str, str], facts: RunFacts
+    scores: Sequence[BacktestScore],
+    names: Mapping[str, str],
+    facts: RunFacts,
+    drifts: Sequence[Drift] = (),
 ) -> str:
-    """The whole record: how it was made, the target and whether it was met, the scores."""
+    """The whole record: how it was made, the target and whether it was met, the scores.
+    `drifts` back the reading of why the intervals miss."""
     pooled = summarise(scores, per_recipient=False)
     pooled_clean = summarise(
         scores, per_recipient=False, keep=lambda s: not s.crosses_clinical_jump
@@ -173,6 +204,8 @@ def backtest_markdown(
         *_verdict(pooled),
         "",
         WHY_COVERAGE_IS_MISSED,
+        "",
+        *_drift_lines(drifts),
         "",
         "## All 16 recipients together",
         "",

@@ -89,8 +89,26 @@ class Command(commands.Command):
             seed=options["seed"],
         )
         names = dict(backtest.HUBEI_2020_RECIPIENTS)
+        february = [day for day in backtest.daily_origins(first, last) if day.month == 2]
+        drifts = [
+            report.Drift(
+                what,
+                {horizon: measure(series, february, horizon) for horizon in backtest.HORIZONS_DAYS},
+            )
+            for what, measure in (
+                (
+                    "R (Cori's posterior mean, same window and serial interval)",
+                    backtest.reproduction_changes,
+                ),
+                (
+                    "The outflow ratio (cured + dead per active case per day)",
+                    backtest.outflow_changes,
+                ),
+            )
+        ]
+        text = report.backtest_markdown(scores, names, facts, drifts)
         options["out"].parent.mkdir(parents=True, exist_ok=True)
-        options["out"].write_text(report.backtest_markdown(scores, names, facts), encoding="utf-8")
+        options["out"].write_text(text, encoding="utf-8")
         self.stdout.write(f"{len(scores)} scores in {seconds:.1f} s; written to {options['out']}")
 
 
