@@ -187,8 +187,7 @@ def reproduction_changes(
     weights = renewal.serial_interval_weights()
 
     def reproduction(series: DailySeries, day: int) -> float:
-        posterior = renewal.estimate_reproduction(series, day, weights=weights)
-        return posterior.mean if posterior.cases > 0 else 0.0
+        return renewal.estimate_reproduction(series, day, weights=weights).mean
 
     return changes_after(series_by_recipient, origins, horizon_days, reproduction)
 
