@@ -221,7 +221,7 @@ def _refuse_conflicts_with_other_bundles(
                     Problem(
                         f"conflicts with the registry: registry has {old!r}, bundle has {new!r} "
                         "(load with --update to change the registry)",
-                        file=name,
+                        file=record.file or name,
                         row=record.row,
                         column=column,
                     )

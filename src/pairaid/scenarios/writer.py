@@ -21,6 +21,7 @@ from pairaid.registry.models import (
     ResourceType,
     Source,
 )
+from pairaid.scenarios.bulk_rows import insert_with_history
 from pairaid.scenarios.diff import TableChange
 from pairaid.scenarios.validate import Key, ParsedBundle
 
@@ -81,6 +82,16 @@ def _save_changes(
     if created:
         bulk_create_with_history(created, model, batch_size=BATCH)
     return created
+
+
+def _attnames(fields: dict[str, Any]) -> dict[str, Any]:
+    """A row's fields by column attname: a related object by its id (`region_id`)."""
+    return {
+        f"{name}_id" if isinstance(value, models.Model) else name: (
+            value.pk if isinstance(value, models.Model) else value
+        )
+        for name, value in fields.items()
+    }
 
 
 class Writer:
@@ -264,7 +275,11 @@ class Writer:
             )
             for key, v in wanted.items()
         ]
-        _save_changes(RegionalIndicator, rows)
+        changed = [(indicator, fields) for indicator, fields in rows if indicator is not None]
+        _save_changes(RegionalIndicator, changed)
+        # A daily series brings thousands of new figures: inserted in a few statements.
+        new = [_attnames(fields) for indicator, fields in rows if indicator is None]
+        insert_with_history(RegionalIndicator, new, key=("region_id", "indicator_id", "as_of"))
         self.progress("indicators", len(rows))
 
     def remove_dropped(self, programme: Programme) -> None:
