@@ -25,7 +25,7 @@ CASE_COUNTS = ("confirmed_cases", "cured", "deaths")
 
 # Changes of definition the issuer announced, by region reference: from that day the count
 # includes more than before, so its jump is no outbreak. Hubei counted clinically diagnosed
-# cases as confirmed from 2020-02-12 (13,332 of that day's 14,840 new cases).
+# cases as confirmed from 2020-02-12 (docs/hubei-2020.md: the daily record).
 COUNTING_CHANGES: dict[str, tuple[tuple[datetime.date, str], ...]] = {
     "CN:420000": ((datetime.date(2020, 2, 12), "confirmed_cases"),),
 }
