@@ -121,6 +121,20 @@ HUBEI_SERIES_AREAS = {
 }
 HUBEI_SERIES_SOURCE = "hubei-hc-daily-2020"
 
+# Medical staff sent in, where the aid timeline dates them: (date, region, indicator, figure,
+# source). The figures are read from the timeline's text, which the build checks contains each.
+OUTSIDE_WUHAN = ("武汉以外16个市州及县级市", "Hubei outside Wuhan")
+HUBEI_AID_STAFF = (
+    ("2020-02-12", "420000", "aid_staff", "21,569", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_staff_arrivals", "2,897", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_doctor_arrivals", "1,003", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_nurse_arrivals", "1,681", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_other_staff_arrivals", "213", "staff-2020-02-12"),
+    ("2020-02-14", "420000", "aid_staff", "25,633", "staff-2020-02-14"),
+    ("2020-02-14", "420100", "aid_staff", "20,374", "staff-2020-02-14"),
+    ("2020-02-14", "outside", "aid_staff", "5,259", "staff-2020-02-14"),
+)
+
 # The ICU care ratios (staff per bed), entered from the source below: no fact table holds them.
 HUBEI_CARE_RATIOS = [
     {"bed_type": bed_type, "doctors_per_bed": "0.8", "nurses_per_bed": "3", "counts": "headcount",
@@ -262,6 +276,27 @@ def all_sources() -> dict[str, Source]:
             "counted from 2020-02-12 (docs/hubei-2020.md)",
             url="https://github.com/canghailan/Wuhan-2019-nCoV",
             kind="dataset",
+        ),
+        Source(
+            "staff-2020-02-12",
+            "Chongqing Morning Post (cqcb.com); Shanghai Daily",
+            "Medical staff sent to Hubei: cumulative 189 teams / 21,569 staff; that day 17 "
+            "provinces sent 2,897 staff (1,003 doctors, 1,681 nurses, 213 other experts) to the "
+            "16 cities outside Wuhan; 2,600 military medics to Wuhan. Also read at "
+            "https://archive.shine.cn/nation/More-than-21000-medics-sent-to-Hubei-in-frontline-"
+            "virus-battle/shdaily.shtml",
+            "2020-02-13",
+            "https://cqcb.com/headline/2020-02-13/2172703_pc.html",
+        ),
+        Source(
+            "staff-2020-02-14",
+            "Xinhua",
+            "Medical staff in Hubei as of 2020-02-14 24:00, military excluded: 217 teams / 25,633 "
+            "staff; Wuhan 181 teams / 20,374; the other cities 36 teams / 5,259. Read at "
+            "https://ttnews.xyz/a/5e47c7f6dc9b5e69191bd484?lang=zh-hans and at a mirror of the "
+            "Xinhua page",
+            "2020-02-15",
+            "http://m.zhengfangui123.com/english/2020-02/15/c_138786184.htm",
         ),
         Source(
             "nhc-icu-opinion-2024",
@@ -657,6 +692,7 @@ def build_hubei(facts: Path, catalogue: RegionCatalogue) -> Bundle:
     add_hubei_pairings(bundle, catalogue, facts, cities)
     add_hubei_cases(bundle, catalogue, cities, hubei)
     add_hubei_case_counts(bundle, catalogue, facts, hubei)
+    add_hubei_aid_staff(bundle, catalogue, facts, hubei)
     add_hubei_populations(bundle, catalogue, cities)
     add_donor_statistics(bundle, catalogue, facts)
     bundle.care_ratios = HUBEI_CARE_RATIOS
@@ -784,6 +820,22 @@ def add_hubei_case_counts(
                 "certainty": "uncertain",
             }
         )
+
+
+def add_hubei_aid_staff(
+    bundle: Bundle, catalogue: RegionCatalogue, facts: Path, hubei: Region
+) -> None:
+    """The staff sent in that the aid timeline dates (2020-02-12 and 02-14), as indicators of
+    Hubei, Wuhan and the 16 places outside Wuhan (an area: no official code covers them)."""
+    events = {
+        row["date"]: row["event"] for row in read_csv(facts / "covid2020_hubei_aid_timeline.csv")
+    }
+    outside = catalogue.area(hubei.code, *OUTSIDE_WUHAN, source="staff-2020-02-14")
+    for as_of, code, indicator, figure, source in HUBEI_AID_STAFF:
+        if figure not in events[as_of]:
+            raise SystemExit(f"{as_of}: the aid timeline does not say {figure}")
+        region = outside if code == "outside" else catalogue.regions[code]
+        bundle.indicator(region, indicator, figure.replace(",", ""), as_of, source, "verified")
 
 
 def add_hubei_populations(

@@ -15,6 +15,7 @@ from pairaid.scenarios import services as scenario_services
 from pairaid.scenarios.models import LoadedBundle
 
 pytestmark = pytest.mark.django_db
+SERIES_SOURCE = "hubei-hc-daily-2020"
 
 
 def figure(reference: str, indicator: str, as_of: str) -> RegionalIndicator:
@@ -81,7 +82,7 @@ def test_where_dates_meet_the_checked_row_keeps_its_source_and_certainty(hubei: 
 
 
 def test_the_pseudo_regions_are_code_less_areas_of_hubei(hubei: Any) -> None:
-    areas = Region.objects.filter(parent__code="420000", level="area")
+    areas = Region.objects.filter(parent__code="420000", level="area", source__key=SERIES_SOURCE)
     assert sorted(areas.values_list("name_en", "code")) == [
         ("Imported from abroad", ""),
         ("Prison system", ""),
@@ -90,7 +91,7 @@ def test_the_pseudo_regions_are_code_less_areas_of_hubei(hubei: Any) -> None:
     assert figure("420000/Prison system", "confirmed_cases", "2020-02-22").value == 253
     assert figure("420000/Imported from abroad", "confirmed_cases", "2020-03-31").value == 1
     assert figure("420000/Source not published", "deaths", "2020-04-10").value == 1
-    assert hubei.regions.filter(level="area").count() == 3
+    assert hubei.regions.filter(level="area", source__key=SERIES_SOURCE).count() == 3
 
 
 def test_the_series_source_records_issuer_dataset_licence_and_realignment(hubei: Any) -> None:
@@ -112,6 +113,17 @@ def test_every_figure_has_its_history_record(hubei: Any) -> None:
     )
     (record,) = wuhan.history.all()  # type: ignore[attr-defined]
     assert (record.history_type, record.value) == ("+", Decimal(32994))
+
+
+def test_the_staff_sent_in_load_as_dated_figures_with_their_sources(hubei: Any) -> None:
+    doctors = figure("420000/Hubei outside Wuhan", "aid_doctor_arrivals", "2020-02-12")
+    assert (doctors.value, doctors.source.key) == (1003, "staff-2020-02-12")
+    wuhan = figure("420100", "aid_staff", "2020-02-14")
+    assert (wuhan.value, wuhan.source.key, wuhan.certainty) == (
+        20374,
+        "staff-2020-02-14",
+        "verified",
+    )
 
 
 # --- a small bundle with a series ------------------------------------------------------------
