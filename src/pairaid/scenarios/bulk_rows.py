@@ -61,7 +61,9 @@ def _new_ids(model: type[Model], rows: Sequence[dict[str, Any]], key: Sequence[s
     """The ids the database gave the rows, found by their natural key."""
     wanted = {tuple(row[name] for name in key) for row in rows}
     first = {row[key[0]] for row in rows}
-    stored = model._default_manager.filter(**{f"{key[0]}__in": first}).values_list("pk", *key)
+    stored = (
+        model._default_manager.filter(**{f"{key[0]}__in": first}).values_list("pk", *key).order_by()
+    )
     return [pk for pk, *natural in stored if tuple(natural) in wanted]
 
 

@@ -86,12 +86,13 @@ def _save_changes(
 
 def _attnames(fields: dict[str, Any]) -> dict[str, Any]:
     """A row's fields by column attname: a related object by its id (`region_id`)."""
-    return {
-        f"{name}_id" if isinstance(value, models.Model) else name: (
-            value.pk if isinstance(value, models.Model) else value
-        )
-        for name, value in fields.items()
-    }
+    row = {}
+    for name, value in fields.items():
+        if isinstance(value, models.Model):
+            row[f"{name}_id"] = value.pk
+        else:
+            row[name] = value
+    return row
 
 
 class Writer:
@@ -260,27 +261,30 @@ class Writer:
                 "region__parent", "indicator"
             )
         }
-        rows = [
-            (
-                existing.get(key),
-                {
-                    "region": self.lookups.regions[v["region"]],
-                    "indicator": self.lookups.indicators[v["indicator"]],
-                    "value": Decimal(v["value"]),
-                    "as_of": _date(v["as_of"]),
-                    "source": self.lookups.sources[v["source"]],
-                    "certainty": v["certainty"],
-                    "illustrative": self.illustrative,
-                },
-            )
+        changed = [
+            (existing[key], self.indicator_fields(v))
             for key, v in wanted.items()
+            if key in existing
         ]
-        changed = [(indicator, fields) for indicator, fields in rows if indicator is not None]
         _save_changes(RegionalIndicator, changed)
-        # A daily series brings thousands of new figures: inserted in a few statements.
-        new = [_attnames(fields) for indicator, fields in rows if indicator is None]
+        # A daily series brings thousands of new figures: inserted in a few statements, their
+        # fields by attname (`region_id`), as no model instance is built for them.
+        new = [
+            _attnames(self.indicator_fields(v)) for key, v in wanted.items() if key not in existing
+        ]
         insert_with_history(RegionalIndicator, new, key=("region_id", "indicator_id", "as_of"))
-        self.progress("indicators", len(rows))
+        self.progress("indicators", len(wanted))
+
+    def indicator_fields(self, v: dict[str, str]) -> dict[str, Any]:
+        return {
+            "region": self.lookups.regions[v["region"]],
+            "indicator": self.lookups.indicators[v["indicator"]],
+            "value": Decimal(v["value"]),
+            "as_of": _date(v["as_of"]),
+            "source": self.lookups.sources[v["source"]],
+            "certainty": v["certainty"],
+            "illustrative": self.illustrative,
+        }
 
     def remove_dropped(self, programme: Programme) -> None:
         """Delete the programme rows a newer bundle no longer has, children first."""
