@@ -116,3 +116,21 @@ def test_the_csv_export_of_a_code_less_area(client: Any, people: dict[str, Any])
     assert [row["confirmed_cases"] for row in published] == ["220", "221", "253"]
     assert rows[0]["region"] == "CN:420000/Prison system"
     assert rows[0]["flags"] == "missing"
+
+
+def test_the_api_gives_the_same_days_and_flags(client: Any, people: dict[str, Any]) -> None:
+    client.force_login(people["observer"])
+    response = client.get("/api/v1/regions/CN:420000/Prison system/case-series")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["region"] == "CN:420000/Prison system"
+    day = next(d for d in body["days"] if d["as_of"] == "2020-02-22")
+    assert (day["confirmed_cases"], day["cured"], day["deaths"]) == ("253", "3", "0")
+    assert day["certainty"] == {
+        "confirmed_cases": "uncertain",
+        "cured": "uncertain",
+        "deaths": "uncertain",
+    }
+    assert "parts_do_not_sum:confirmed_cases" in day["flags"]
+    assert body["days"][0]["confirmed_cases"] is None
+    assert body["days"][0]["flags"] == ["missing"]

@@ -90,7 +90,16 @@ def _family_figures(region: Region) -> list[_Figure]:
         .values_list("region_id", "indicator__code", "as_of", "value", "certainty", "source__key")
         .order_by()
     )
-    return [_Figure(*row) for row in rows]
+    return [
+        _Figure(region_id, indicator, as_of, _plain(value), certainty, source)
+        for region_id, indicator, as_of, value, certainty, source in rows
+    ]
+
+
+def _plain(value: Decimal) -> Decimal:
+    """A figure as written (18454, not 18454.0000 as the column stores it, nor 1.8454E+4)."""
+    whole = value.to_integral_value()
+    return whole.quantize(Decimal(1)) if value == whole else value.normalize()
 
 
 def _falls(own: list[_Figure]) -> set[tuple[datetime.date, str]]:

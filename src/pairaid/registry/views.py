@@ -32,8 +32,8 @@ def _found(reference: str) -> Region:
 
 
 def _figure(value: Decimal | None) -> str:
-    """A count as written in the bundle (18454, not 18454.0000); unknown: an empty cell."""
-    return "" if value is None else format(value.normalize(), "f")
+    """A count as the series gives it; unknown: an empty cell."""
+    return "" if value is None else str(value)
 
 
 @member_required
