@@ -20,7 +20,8 @@ from django.db.models import Q
 
 from pairaid.registry.models import Region, RegionalIndicator
 
-# The counts a daily series carries (the columns of a bundle's case_counts.csv).
+# The counts a daily series carries (codes of the indicator catalogue; the columns of a bundle's
+# case_counts.csv).
 CASE_COUNTS = ("confirmed_cases", "cured", "deaths")
 
 # Changes of definition the issuer announced, by region reference: from that day the count

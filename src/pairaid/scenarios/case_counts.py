@@ -73,7 +73,7 @@ def check_case_counts(v: "_Validator") -> None:
             "region": region(row, required=True),
             "as_of": as_of(row, required=True),
             "source": source(row, required=True),
-            "certainty": certainty(row, required=False) or Certainty.VERIFIED,
+            "certainty": certainty(row, required=False) or Certainty.VERIFIED.value,
         }
         figures = {indicator: parse(row, required=False) for indicator, parse in counts.items()}
         if not any(row.cells.get(indicator) for indicator in CASE_COUNT_INDICATORS):

@@ -15,10 +15,11 @@ from pairaid.operations.models import DailyReport
 from pairaid.programmes.models import Programme
 from pairaid.registry import references
 from pairaid.registry.models import Certainty
+from pairaid.registry.series import CASE_COUNTS
 
 CERTAINTIES = Certainty.values
 # The indicators case_counts.csv carries, one column each (codes of the indicator catalogue).
-CASE_COUNT_INDICATORS = ("confirmed_cases", "cured", "deaths")
+CASE_COUNT_INDICATORS = CASE_COUNTS
 
 
 @dataclass(frozen=True)
