@@ -217,7 +217,7 @@ def test_a_failure_while_writing_the_series_rolls_the_whole_load_back(
     def fail(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bulk_rows, "_copy_to_history", fail)
+    monkeypatch.setattr(bulk_rows, "_insert_history", fail)
     with pytest.raises(RuntimeError):
         scenario_services.load_bundle(make_bundle(tmp_path, **{"case_counts.csv": SERIES}))
     assert RegionalIndicator.objects.count() == 0
