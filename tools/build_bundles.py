@@ -32,7 +32,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FACTS_DIR = REPO_ROOT / "facts"
 BUNDLES_DIR = REPO_ROOT / "src" / "pairaid" / "scenarios" / "bundles"
 
-DATA_VERSION = "2026.11.1"
+# Each bundle's data version: raised when its data change (2026.12.1: Hubei's daily series).
+DATA_VERSIONS = {
+    "hubei-2020": "2026.12.1",
+    "wenchuan-2008": "2026.11.1",
+    "wenchuan-2008-emergency": "2026.11.1",
+}
 COUNTRY = "CN"
 CODES_YEAR_WENCHUAN = 2008
 # The packages the sources below describe; a different installed version would make them false.
@@ -58,6 +63,10 @@ COLUMNS = {
     "allocations.csv": [
         "donor", "recipient", "resource_type", "quantity", "date", "source", "certainty",
     ],
+    "case_counts.csv": [
+        "region", "as_of", "confirmed_cases", "cured", "deaths", "source", "certainty",
+    ],
+    "care_ratios.csv": ["bed_type", "doctors_per_bed", "nurses_per_bed", "counts", "source"],
 }  # fmt: skip
 REQUIRED_TABLES = {"sources.csv", "regions.csv", "participants.csv"}
 
@@ -102,6 +111,36 @@ RENAMES = (
     Rename("510724", "510705", "安州区", "Anzhou District", "2016-04-23", "scgov-anzhou-2016"),
     Rename("510124", "510117", "郫都区", "Pidu District", "2016-12-05", "scgov-pidu-2016"),
 )
+
+# The daily series' pseudo-regions: the dataset's own codes (4200y1, 4200c7; none for the
+# prisons) are no official codes, so each is a code-less area under Hubei (DESIGN.md §2).
+HUBEI_SERIES_AREAS = {
+    "4200y1": ("境外输入", "Imported from abroad"),
+    "4200c7": ("未公布来源", "Source not published"),
+    "": ("监狱系统", "Prison system"),
+}
+HUBEI_SERIES_SOURCE = "hubei-hc-daily-2020"
+
+# Medical staff sent in, where the aid timeline dates them: (date, region, indicator, figure,
+# source). The figures are read from the timeline's text, which the build checks contains each.
+OUTSIDE_WUHAN = ("武汉以外16个市州及县级市", "Hubei outside Wuhan")
+HUBEI_AID_STAFF = (
+    ("2020-02-12", "420000", "aid_staff", "21,569", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_staff_arrivals", "2,897", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_doctor_arrivals", "1,003", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_nurse_arrivals", "1,681", "staff-2020-02-12"),
+    ("2020-02-12", "outside", "aid_other_staff_arrivals", "213", "staff-2020-02-12"),
+    ("2020-02-14", "420000", "aid_staff", "25,633", "staff-2020-02-14"),
+    ("2020-02-14", "420100", "aid_staff", "20,374", "staff-2020-02-14"),
+    ("2020-02-14", "outside", "aid_staff", "5,259", "staff-2020-02-14"),
+)
+
+# The ICU care ratios (staff per bed), entered from the source below: no fact table holds them.
+HUBEI_CARE_RATIOS = [
+    {"bed_type": bed_type, "doctors_per_bed": "0.8", "nurses_per_bed": "3", "counts": "headcount",
+     "source": "nhc-icu-opinion-2024"}
+    for bed_type in ("icu", "icu_ventilated")
+]  # fmt: skip
 
 PAIRING_RATIONALE_2008 = (
     "State Council reconstruction pairing of 2008-06-11: in-kind aid each year of at least 1 % "
@@ -222,6 +261,54 @@ def all_sources() -> dict[str, Source]:
             "figures checked against that day's bulletin",
             url="https://github.com/canghailan/Wuhan-2019-nCoV",
             kind="dataset",
+        ),
+        Source(
+            HUBEI_SERIES_SOURCE,
+            "Hubei Provincial Health Commission",
+            "Daily bulletins of 2020-01-24 to 2020-04-30: cumulative confirmed, cured and dead "
+            "per city and the provincial totals, as compiled in the public dataset "
+            "canghailan/Wuhan-2019-nCoV (MIT licence). The dataset's city rows lag the bulletin "
+            "by one day from 2020-02-07; PairAid's facts re-align them to the bulletin's as-of "
+            "date. Not checked against the bulletins row by row (uncertain); the figures of "
+            "2020-02-10, checked, are the rows of hubei-hc-city-cases. Its quirks are kept as "
+            "published: pseudo-regions, days a city is missing, dates where the cities do not "
+            "sum to the province, falling cumulative counts, and clinically diagnosed cases "
+            "counted from 2020-02-12 (docs/hubei-2020.md)",
+            url="https://github.com/canghailan/Wuhan-2019-nCoV",
+            kind="dataset",
+        ),
+        Source(
+            "staff-2020-02-12",
+            "Chongqing Morning Post (cqcb.com); Shanghai Daily",
+            "Medical staff sent to Hubei: cumulative 189 teams / 21,569 staff; that day 17 "
+            "provinces sent 2,897 staff (1,003 doctors, 1,681 nurses, 213 other experts) to the "
+            "16 cities outside Wuhan; 2,600 military medics to Wuhan. Also read at "
+            "https://archive.shine.cn/nation/More-than-21000-medics-sent-to-Hubei-in-frontline-"
+            "virus-battle/shdaily.shtml",
+            "2020-02-13",
+            "https://cqcb.com/headline/2020-02-13/2172703_pc.html",
+        ),
+        Source(
+            "staff-2020-02-14",
+            "Xinhua",
+            "Medical staff in Hubei as of 2020-02-14 24:00, military excluded: 217 teams / 25,633 "
+            "staff; Wuhan 181 teams / 20,374; the other cities 36 teams / 5,259. Read at "
+            "https://ttnews.xyz/a/5e47c7f6dc9b5e69191bd484?lang=zh-hans and at a mirror of the "
+            "Xinhua page",
+            "2020-02-15",
+            "http://m.zhengfangui123.com/english/2020-02/15/c_138786184.htm",
+        ),
+        Source(
+            "nhc-icu-opinion-2024",
+            "National Health Commission and seven departments (国家卫生健康委等8部门)",
+            "《关于加强重症医学医疗服务能力建设的意见》 (2024-04-01, published 2024-05-06), as "
+            "reported by Securities Times: general ICUs of the relevant medical institutions to "
+            "reach beds : doctors 1 : 0.8 and beds : nurses 1 : 3 by the end of 2025, i.e. 0.8 "
+            "doctors and 3 nurses per ICU bed as establishment headcounts. A target, not a 2020 "
+            "figure; the Ministry of Health's 2009 重症医学科建设与管理指南（试行） is quoted "
+            "elsewhere with the same two ratios as minimums, but its own text was not found",
+            "2024-05-06",
+            "https://mhcm.net/cms/show-149078.html",
         ),
         Source(
             "nbs-population-2019",
@@ -510,6 +597,8 @@ class Bundle:
     capacities: list[dict[str, str]] = field(default_factory=list)
     pairings: list[dict[str, str]] = field(default_factory=list)
     allocations: list[dict[str, str]] = field(default_factory=list)
+    case_counts: list[dict[str, str]] = field(default_factory=list)
+    care_ratios: list[dict[str, str]] = field(default_factory=list)
     extra_sources: list[str] = field(default_factory=list)
 
     def participate(self, region: Region, role: str, note: str = "") -> None:
@@ -602,8 +691,11 @@ def build_hubei(facts: Path, catalogue: RegionCatalogue) -> Bundle:
     cities = {row["admin_code"]: row for row in read_csv(facts / "hubei_city_summary.csv")}
     add_hubei_pairings(bundle, catalogue, facts, cities)
     add_hubei_cases(bundle, catalogue, cities, hubei)
+    add_hubei_case_counts(bundle, catalogue, facts, hubei)
+    add_hubei_aid_staff(bundle, catalogue, facts, hubei)
     add_hubei_populations(bundle, catalogue, cities)
     add_donor_statistics(bundle, catalogue, facts)
+    bundle.care_ratios = HUBEI_CARE_RATIOS
     return bundle
 
 
@@ -685,6 +777,65 @@ def add_hubei_cases(
             for indicator, column in (("confirmed_cases", "confirmed"), ("deaths", "dead")):
                 value = row[f"{column}_asof_{as_of}"]
                 bundle.indicator(region, indicator, value, as_of, source, certainty)
+
+
+def add_hubei_case_counts(
+    bundle: Bundle, catalogue: RegionCatalogue, facts: Path, hubei: Region
+) -> None:
+    """The daily series as published, row for row: each city's (and pseudo-region's) counts,
+    and the provincial totals of each date (cured is not given for the province: left empty).
+    Nothing is smoothed or filled; the checked rows of `add_hubei_cases` win where dates meet."""
+    totals: dict[str, tuple[str, str]] = {}
+    for row in read_csv(facts / "hubei_city_daily_asof.csv"):
+        code = row["city_code"]
+        if code in HUBEI_SERIES_AREAS:
+            name_zh, name_en = HUBEI_SERIES_AREAS[code]
+            region = catalogue.area(hubei.code, name_zh, name_en, HUBEI_SERIES_SOURCE)
+        else:
+            region = catalogue.regions[code]
+        bundle.case_counts.append(
+            {
+                "region": region.reference,
+                "as_of": row["asof_date"],
+                "confirmed_cases": row["confirmed"],
+                "cured": row["cured"],
+                "deaths": row["dead"],
+                "source": HUBEI_SERIES_SOURCE,
+                "certainty": "uncertain",
+            }
+        )
+        bundle.regions_named.append(region.reference)
+        total = (row["hubei_total_confirmed"], row["hubei_total_dead"])
+        if totals.setdefault(row["asof_date"], total) != total:
+            raise SystemExit(f"{row['asof_date']}: two provincial totals {totals} and {total}")
+    for as_of, (confirmed, dead) in totals.items():
+        bundle.case_counts.append(
+            {
+                "region": hubei.reference,
+                "as_of": as_of,
+                "confirmed_cases": confirmed,
+                "cured": "",
+                "deaths": dead,
+                "source": HUBEI_SERIES_SOURCE,
+                "certainty": "uncertain",
+            }
+        )
+
+
+def add_hubei_aid_staff(
+    bundle: Bundle, catalogue: RegionCatalogue, facts: Path, hubei: Region
+) -> None:
+    """The staff sent in that the aid timeline dates (2020-02-12 and 02-14), as indicators of
+    Hubei, Wuhan and the 16 places outside Wuhan (an area: no official code covers them)."""
+    events = {
+        row["date"]: row["event"] for row in read_csv(facts / "covid2020_hubei_aid_timeline.csv")
+    }
+    outside = catalogue.area(hubei.code, *OUTSIDE_WUHAN, source="staff-2020-02-14")
+    for as_of, code, indicator, figure, source in HUBEI_AID_STAFF:
+        if figure not in events[as_of]:
+            raise SystemExit(f"{as_of}: the aid timeline does not say {figure}")
+        region = outside if code == "outside" else catalogue.regions[code]
+        bundle.indicator(region, indicator, figure.replace(",", ""), as_of, source, "verified")
 
 
 def add_hubei_populations(
@@ -940,6 +1091,8 @@ def write_bundle(bundle: Bundle, catalogue: RegionCatalogue, sources: dict[str, 
         "capacities.csv": bundle.capacities,
         "pairings.csv": bundle.pairings,
         "allocations.csv": bundle.allocations,
+        "case_counts.csv": bundle.case_counts,
+        "care_ratios.csv": bundle.care_ratios,
     }
     used = set(bundle.extra_sources)
     for rows in tables.values():
@@ -956,7 +1109,7 @@ def write_bundle(bundle: Bundle, catalogue: RegionCatalogue, sources: dict[str, 
     manifest = {
         "format_version": 1,
         "kind": "programme",
-        "data_version": DATA_VERSION,
+        "data_version": DATA_VERSIONS[bundle.slug],
         "country": COUNTRY,
         "description": bundle.programme["description_en"],
         "programme": {**bundle.programme, "sources": sorted(used)},

@@ -108,12 +108,11 @@ def test_a_new_indicator_value_changes_the_need_at_once(hubei: Programme) -> Non
     before = dashboard_services.overview(hubei)
     worst = before.recipient_rows[0]
     region = hubei.participants.get(region__code=worst.id).region
-    RegionalIndicator.objects.create(
+    RegionalIndicator.objects.update_or_create(  # the daily series has a figure that day
         region=region,
         indicator=hubei.need_indicator or IndicatorType.objects.get(code="confirmed_cases"),
-        value=Decimal("1"),
         as_of=hubei.current_date(),
-        source=Source.objects.first(),
+        defaults={"value": Decimal("1"), "source": Source.objects.first()},
     )
     after = {row.id: row for row in dashboard_services.overview(hubei).recipient_rows}
     assert after[worst.id].need != worst.need

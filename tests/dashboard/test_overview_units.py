@@ -39,8 +39,9 @@ def test_need_is_shown_in_the_indicator_it_is_counted_in(
     html = _overview(client, people, language)
 
     cells = _cells(html)
-    assert any(re.fullmatch(rf"\s*505 {re.escape(cases)}\s*", cell) for cell in cells), cells
-    assert not any(re.search(rf"\b505 {re.escape(staff)}", cell) for cell in cells)
+    # Shiyan's confirmed cases on the programme date, 2020-02-12 (the daily series)
+    assert any(re.fullmatch(rf"\s*562 {re.escape(cases)}\s*", cell) for cell in cells), cells
+    assert not any(re.search(rf"\b562 {re.escape(staff)}", cell) for cell in cells)
     # Coverage counts staff per unit of cases, and says so.
     staff, cases = re.escape(staff), re.escape(cases)  # in either order, as the language has it
     unit = rf"{staff}[^<]*{cases}|{cases}[^<]*{staff}"

@@ -112,6 +112,9 @@ def test_replay_reproduces_a_deterministic_run(hubei, django_capture_on_commit_c
         django_capture_on_commit_callbacks,
         objectives=[{"name": "max_min_coverage"}],
         churn_budget=None,  # under hubei's default budget the solve is not proven within 20 s
+        # The needs of 2020-02-10: those of the programme date (02-12, the day Hubei began
+        # counting clinical diagnoses) were not always proven within 20 s on a loaded machine.
+        as_of="2020-02-10",
         time_limit_seconds=20,
         deterministic=True,
     )

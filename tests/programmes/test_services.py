@@ -36,10 +36,12 @@ def test_an_earlier_line_is_used_without_the_flag_once_it_exists(hubei):
 
 def test_indicator_as_of_and_unknown_figures(hubei):
     huanggang = Region.objects.get(code="421100")
+    # the latest figure dated on or before the day: the daily series ends on 2020-04-30
     cases = programme_services.indicator_as_of(
-        region=huanggang, indicator="confirmed_cases", on=datetime.date(2020, 3, 1)
+        region=huanggang, indicator="confirmed_cases", on=datetime.date(2020, 5, 15)
     )
-    assert cases is not None and cases.line.as_of == datetime.date(2020, 2, 10)
+    assert cases is not None and cases.line.as_of == datetime.date(2020, 4, 30)
+    assert not cases.later_figure
     unknown = programme_services.indicator_as_of(
         region=huanggang, indicator="icu_beds", on=datetime.date(2020, 3, 1)
     )

@@ -17,6 +17,7 @@ REGION_COLUMNS = {
     "regions.csv": ("parent",),
     "region_renames.csv": ("region",),
     "indicators.csv": ("region",),
+    "case_counts.csv": ("region",),
     "participants.csv": ("region",),
     "capacities.csv": ("region",),
     "needs.csv": ("region",),
@@ -52,6 +53,29 @@ def test_hubei_2020_has_the_official_pairing_and_the_staff_sent() -> None:
         if row["resource_type"] == "medical_staff"
     ]
     assert sum(staff) == 7405
+
+
+def test_hubei_2020_dates_the_staff_sent_in() -> None:
+    """The aid timeline's figures of 2020-02-12 (with the profession mix) and 2020-02-14."""
+    staff = {
+        (row["region"], row["indicator"], row["as_of"]): (row["value"], row["source"])
+        for row in table("hubei-2020", "indicators.csv")
+        if row["indicator"].startswith("aid_")
+    }
+    outside = "420000/Hubei outside Wuhan"
+    assert staff == {
+        ("420000", "aid_staff", "2020-02-12"): ("21569", "staff-2020-02-12"),
+        (outside, "aid_staff_arrivals", "2020-02-12"): ("2897", "staff-2020-02-12"),
+        (outside, "aid_doctor_arrivals", "2020-02-12"): ("1003", "staff-2020-02-12"),
+        (outside, "aid_nurse_arrivals", "2020-02-12"): ("1681", "staff-2020-02-12"),
+        (outside, "aid_other_staff_arrivals", "2020-02-12"): ("213", "staff-2020-02-12"),
+        ("420000", "aid_staff", "2020-02-14"): ("25633", "staff-2020-02-14"),
+        ("420100", "aid_staff", "2020-02-14"): ("20374", "staff-2020-02-14"),
+        (outside, "aid_staff", "2020-02-14"): ("5259", "staff-2020-02-14"),
+    }
+    mix = [staff[(outside, f"aid_{p}_arrivals", "2020-02-12")][0] for p in ("doctor", "nurse")]
+    other = staff[(outside, "aid_other_staff_arrivals", "2020-02-12")][0]
+    assert sum(int(n) for n in [*mix, other]) == 2897
 
 
 def test_hubei_2020_gives_no_split_of_shanxis_staff() -> None:
@@ -110,6 +134,7 @@ def test_every_source_key_is_listed(slug: str) -> None:
 def test_every_figure_has_a_certainty(slug: str) -> None:
     for name in (
         "indicators.csv",
+        "case_counts.csv",
         "capacities.csv",
         "needs.csv",
         "pairings.csv",

@@ -51,7 +51,13 @@ def test_the_admin_index_names_no_model_in_english_words_of_its_own(
 
 @pytest.mark.django_db
 def test_the_admin_shows_decimals_as_figures(client: Any, people: dict[str, Any]) -> None:
-    value = RegionalIndicator.objects.filter(value__gte=1_000_000).order_by("pk").first()
+    # a donor's figure: Hubei's regions list their daily case counts too, past the first page
+    value = (
+        RegionalIndicator.objects.filter(value__gte=1_000_000)
+        .exclude(region__code__startswith="42")
+        .order_by("pk")
+        .first()
+    )
     assert value is not None and str(value.value).endswith(".0000")
     whole = int(value.value)
     client.force_login(people["admin"])

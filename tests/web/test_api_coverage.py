@@ -43,6 +43,7 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "accounts:history": _operations("accounts", "change_history"),
     # registry
     "registry:region": _operations("registry", "get_region"),
+    "registry:case_series_csv": _operations("registry", "get_case_series"),
     "dashboard:overview": _operations("dashboard", "get_overview"),
     # pairing and plan runs
     "pairing:workspace": _operations("pairing", "list_runs", "start_run", "list_pairings"),

@@ -1,4 +1,4 @@
-"""The shared registry of regions, with their indicators."""
+"""The shared registry of regions, with their indicators and daily case counts."""
 
 import datetime
 from decimal import Decimal
@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from pairaid.api_fields import Pages
-from pairaid.registry import queries
+from pairaid.registry import queries, series
 from pairaid.registry.models import Region, RegionalIndicator
 
 router = Router(tags=["regions"])
@@ -64,6 +64,43 @@ class RegionDetail(RegionOut):
 
 
 REGIONS = Region.objects.select_related("parent__parent").order_by("country", "code", "name_en")
+
+
+class CaseDayOut(Schema):
+    as_of: datetime.date
+    confirmed_cases: Decimal | None
+    cured: Decimal | None
+    deaths: Decimal | None
+    certainty: dict[str, str]  # indicator -> its figure's certainty
+    sources: list[str]
+    flags: list[str]
+
+
+class CaseSeriesOut(Schema):
+    region: str
+    days: list[CaseDayOut]
+
+
+# Before get_region: its {path:reference} would take ".../case-series" as part of a reference.
+@router.get(
+    "/regions/{path:reference}/case-series",
+    response=CaseSeriesOut,
+    summary="A region's daily case counts, one day a row, each day's quirks named in flags "
+    "(missing, falls:…, parts_do_not_sum:…, counting_changed:…); unknown figures are null",
+)
+def get_case_series(request: HttpRequest, reference: str) -> dict[str, object]:
+    region = queries.region(reference, among=REGIONS.all(), field="reference")
+    days = [
+        {
+            "as_of": day.as_of,
+            **{indicator: day.counts.get(indicator) for indicator in series.CASE_COUNTS},
+            "certainty": day.certainty,
+            "sources": list(day.sources),
+            "flags": list(day.flags),
+        }
+        for day in series.case_series(region)
+    ]
+    return {"region": region.reference, "days": days}
 
 
 @router.get("/regions", response=list[RegionOut], summary="The region registry")

@@ -21,6 +21,18 @@ INDICATORS: list[tuple[str, str, str, str]] = [
     ("deaths", "Cumulative deaths", "累计死亡", "persons"),
     ("cured", "Cumulative recovered", "累计治愈", "persons"),
     ("area_km2", "Land area", "面积", "km²"),
+    # Medical staff other provinces sent in (Hubei 2020): a cumulative total, and one day's
+    # arrivals with their professions where the report gives them.
+    (
+        "aid_staff",
+        "Medical staff sent in by other provinces (cumulative)",
+        "外省支援医务人员（累计）",
+        "persons",
+    ),
+    ("aid_staff_arrivals", "Medical staff sent in that day", "当日派出支援医务人员", "persons"),
+    ("aid_doctor_arrivals", "Doctors sent in that day", "当日派出支援医生", "persons"),
+    ("aid_nurse_arrivals", "Nurses sent in that day", "当日派出支援护士", "persons"),
+    ("aid_other_staff_arrivals", "Other staff sent in that day", "当日派出其他支援人员", "persons"),
 ]
 
 # code, kind, English name, Chinese name, unit, profession, specialty

@@ -60,19 +60,12 @@ from pairaid.scenarios.tables import (
     date_text,
     decimal_text,
     moment_text,
+    whole_text,
 )
 from pairaid.scenarios.validate import ParsedBundle, RawRow, _Rows
 
 REPORT_FIGURES = DailyReport.FIGURES
 FORMAT2_COUNTS = ("beds_available", "beds_occupied", "icu_available", "icu_occupied")
-
-
-def _whole(text: str) -> str:
-    if not text.isdecimal():
-        from pairaid.scenarios.tables import CellError
-
-        raise CellError(f"expected a whole number >= 0, got {text!r}")
-    return str(int(text))
 
 
 def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Validator)
@@ -115,9 +108,9 @@ def _facilities(v: Any) -> set[tuple[str, str]]:
                 required=False,
             )
             or "hospital",
-            "ventilators": rows.cell(row, "ventilators", _whole, required=False),
-            **{c: rows.cell(row, c, _whole, required=False) for c in CAPACITY_COLUMNS},
-            **{c: rows.cell(row, c, _whole, required=False) for c in STAFF_COLUMNS},
+            "ventilators": rows.cell(row, "ventilators", whole_text, required=False),
+            **{c: rows.cell(row, c, whole_text, required=False) for c in CAPACITY_COLUMNS},
+            **{c: rows.cell(row, c, whole_text, required=False) for c in STAFF_COLUMNS},
         }
         if _legacy(v, rows, row, "facilities.csv"):
             values |= _format2_beds(rows, row)
@@ -144,8 +137,8 @@ def _format3_of(name: str) -> str:
 
 def _format2_beds(rows: _Rows, row: RawRow) -> dict[str, str]:
     """Format 2's beds (all, ICU included) and ICU beds, as beds per type (`general_beds`)."""
-    total = _count(rows.cell(row, "beds", _whole, required=False))
-    icu = _count(rows.cell(row, "icu_beds", _whole, required=False))
+    total = _count(rows.cell(row, "beds", whole_text, required=False))
+    icu = _count(rows.cell(row, "icu_beds", whole_text, required=False))
     return {
         capacity_column("general"): _text(general_beds(total, icu)),
         capacity_column("icu"): _text(icu),
@@ -159,7 +152,7 @@ def _snapshots(v: Any, facilities: set[tuple[str, str]]) -> None:
         values = {
             "recipient": v.participant(rows, row, "recipient", "recipient"),
             "facility": rows.cell(row, "facility", str, required=True),
-            **{c: rows.cell(row, c, _whole, required=False) for c in SNAPSHOT_COLUMNS},
+            **{c: rows.cell(row, c, whole_text, required=False) for c in SNAPSHOT_COLUMNS},
         }
         if _legacy(v, rows, row, "facility_snapshots.csv"):
             values |= _format2_snapshot(rows, row)
@@ -192,7 +185,7 @@ def _community_queue(v: Any) -> None:
         values = {
             "recipient": v.participant(rows, row, "recipient", "recipient"),
             "acuity": rows.cell(row, "acuity", _bed_type, required=True),
-            "waiting": rows.cell(row, "waiting", _whole, required=True),
+            "waiting": rows.cell(row, "waiting", whole_text, required=True),
             "recorded_at": rows.cell(row, "recorded_at", moment_text, required=True),
         }
         v.keep("community_queue.csv", rows, row, values)
@@ -202,7 +195,7 @@ def _format2_snapshot(rows: _Rows, row: RawRow) -> dict[str, str]:
     """A format 2 snapshot: a date (taken as reported at the default deadline in the default
     time zone, the only ones format 2 programmes had) and all/ICU beds open and occupied."""
     day = rows.cell(row, "date", date_text, required=True)
-    figures = {c: _count(rows.cell(row, c, _whole, required=False)) for c in FORMAT2_COUNTS}
+    figures = {c: _count(rows.cell(row, c, whole_text, required=False)) for c in FORMAT2_COUNTS}
     reported_at = (
         datetime.datetime.combine(
             datetime.date.fromisoformat(day),
@@ -296,8 +289,8 @@ def _deployments(v: Any, teams: set[tuple[str, str]], pledges: set[tuple[str, st
             "ended_on": rows.cell(row, "ended_on", date_text, required=False),
             "replaces_start": rows.cell(row, "replaces_start", date_text, required=False),
             "replaces_team": row.cells.get("replaces_team", ""),
-            "overlap_days": rows.cell(row, "overlap_days", _whole, required=False) or "0",
-            "request": rows.cell(row, "request", _whole, required=False),
+            "overlap_days": rows.cell(row, "overlap_days", whole_text, required=False) or "0",
+            "request": rows.cell(row, "request", whole_text, required=False),
             "resource_type": v.resource(rows, row) if row.cells.get("request") else "",
         }
         replaced = (
@@ -353,7 +346,7 @@ def _requests(v: Any) -> set[str]:
     numbers = set()
     for row in raw:
         values = {
-            "number": rows.cell(row, "number", _whole, required=True),
+            "number": rows.cell(row, "number", whole_text, required=True),
             "recipient": v.participant(rows, row, "recipient", "recipient"),
             "raised_on": rows.cell(row, "raised_on", date_text, required=True),
             "expires_on": rows.cell(row, "expires_on", date_text, required=False),
@@ -376,7 +369,7 @@ def _request_lines(v: Any, requests: set[str]) -> set[tuple[str, str]]:
     lines = set()
     for row in raw:
         values = {
-            "request": rows.cell(row, "request", _whole, required=True),
+            "request": rows.cell(row, "request", whole_text, required=True),
             "resource_type": v.resource(rows, row),
             "quantity": rows.cell(
                 row, "quantity", lambda t: decimal_text(t, minimum=Decimal(0)), required=True
@@ -409,7 +402,7 @@ def _offers(v: Any) -> set[tuple[str, str, str]]:
     lots = set()
     for row in raw:
         values = {
-            "number": rows.cell(row, "number", _whole, required=True),
+            "number": rows.cell(row, "number", whole_text, required=True),
             "donor": v.participant(rows, row, "donor", "donor"),
             "available_from": rows.cell(row, "available_from", date_text, required=True),
             "available_until": rows.cell(row, "available_until", date_text, required=False),
@@ -424,7 +417,7 @@ def _offers(v: Any) -> set[tuple[str, str, str]]:
             "quantity": rows.cell(
                 row, "quantity", lambda t: decimal_text(t, minimum=Decimal(0)), required=True
             ),
-            "max_takes": rows.cell(row, "max_takes", _whole, required=False)
+            "max_takes": rows.cell(row, "max_takes", whole_text, required=False)
             or str(DEFAULT_TAKES_PER_OFFER_LINE),
             "note": row.cells.get("note", ""),
         }
@@ -475,7 +468,7 @@ def _push_deliveries(v: Any) -> None:
     found: dict[str, tuple[RawRow, dict[str, str]]] = {}
     for row in raw:
         values = {
-            "number": rows.cell(row, "number", _whole, required=True),
+            "number": rows.cell(row, "number", whole_text, required=True),
             "donor": v.participant(rows, row, "donor", "donor"),
             "recipient": v.participant(rows, row, "recipient", "recipient"),
             "resource_type": v.resource(rows, row),
@@ -489,7 +482,7 @@ def _push_deliveries(v: Any) -> None:
             )
             or PushDelivery.Status.SENT.value,
             "accepted_on": rows.cell(row, "accepted_on", date_text, required=False),
-            "redirected_from": rows.cell(row, "redirected_from", _whole, required=False),
+            "redirected_from": rows.cell(row, "redirected_from", whole_text, required=False),
             "note": row.cells.get("note", ""),
         }
         resource = resources.get(values["resource_type"])
@@ -559,7 +552,7 @@ def _offer_lot(
 ) -> str:
     """The offer (number) a pledge takes from, if any: a lot of the pledge's resource offered
     by its donor."""
-    offer = rows.cell(row, "offer", _whole, required=False)
+    offer = rows.cell(row, "offer", whole_text, required=False)
     lot = (offer, values["resource_type"], values["donor"])
     if offer and values["donor"] and lot not in lots:
         rows.fail(
@@ -578,7 +571,7 @@ def _pledges(
     pledges = set()
     for row in raw:
         values = {
-            "request": rows.cell(row, "request", _whole, required=True),
+            "request": rows.cell(row, "request", whole_text, required=True),
             "resource_type": v.resource(rows, row),
             "donor": v.participant(rows, row, "donor", "donor"),
             "quantity": rows.cell(
@@ -611,7 +604,7 @@ def _shipments(v: Any, pledges: set[tuple[str, str, str]]) -> None:
     rows, raw = _cells(v, "shipments.csv")
     for row in raw:
         values = {
-            "request": rows.cell(row, "request", _whole, required=True),
+            "request": rows.cell(row, "request", whole_text, required=True),
             "resource_type": v.resource(rows, row),
             "donor": v.participant(rows, row, "donor", "donor"),
             "quantity": rows.cell(
@@ -699,7 +692,7 @@ def _commitment_values(v: Any, rows: _Rows, row: RawRow) -> dict[str, str]:
     return {
         "donor": v.participant(rows, row, "donor", "donor"),
         "recipient": v.participant(rows, row, "recipient", "recipient"),
-        "year": rows.cell(row, "year", _whole, required=True),
+        "year": rows.cell(row, "year", whole_text, required=True),
         "kind": rows.cell(
             row,
             "kind",
@@ -738,7 +731,7 @@ def _disbursements(
             "date": rows.cell(row, "date", date_text, required=True),
             "amount": rows.cell(row, "amount", _money, required=True),
             "reference": row.cells.get("reference", ""),
-            "request": rows.cell(row, "request", _whole, required=False),
+            "request": rows.cell(row, "request", whole_text, required=False),
             "resource_type": v.resource(rows, row) if row.cells.get("request") else "",
             "status": rows.cell(
                 row,
@@ -795,7 +788,7 @@ def _reports(v: Any, teams: set[tuple[str, str]]) -> None:
             "team": rows.cell(row, "team", str, required=True),
             "date": rows.cell(row, "date", date_text, required=True),
             "shortages": row.cells.get("shortages", ""),
-            **{f: rows.cell(row, f, _whole, required=False) or "0" for f in REPORT_FIGURES},
+            **{f: rows.cell(row, f, whole_text, required=False) or "0" for f in REPORT_FIGURES},
         }
         if (values["donor"], values["team"]) not in teams:
             rows.fail(row, "team", f"no team {values['team']!r} of {values['donor']} in teams.csv")

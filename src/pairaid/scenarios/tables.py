@@ -15,8 +15,11 @@ from pairaid.operations.models import DailyReport
 from pairaid.programmes.models import Programme
 from pairaid.registry import references
 from pairaid.registry.models import Certainty
+from pairaid.registry.series import CASE_COUNTS
 
 CERTAINTIES = Certainty.values
+# The indicators case_counts.csv carries, one column each (codes of the indicator catalogue).
+CASE_COUNT_INDICATORS = CASE_COUNTS
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,15 @@ SPECS: dict[str, TableSpec] = {
         key=("region", "indicator", "as_of"),
         required=("region", "indicator", "value", "as_of", "source"),
         optional=("certainty",),
+        programme_scoped=False,
+    ),
+    # A region's daily case counts, one row per region and date, in the wide form the health
+    # commissions publish them; read into indicators.csv's records (`case_counts`), where a row
+    # of indicators.csv for the same region, indicator and date wins (the checked figure).
+    "case_counts.csv": TableSpec(
+        key=("region", "as_of"),
+        required=("region", "as_of", "source"),
+        optional=(*CASE_COUNT_INDICATORS, "certainty"),
         programme_scoped=False,
     ),
     "participants.csv": TableSpec(
@@ -314,6 +326,13 @@ def coordinate_text(text: str, limit: int) -> str:
 def canonical_decimal(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+def whole_text(text: str) -> str:
+    """A whole number >= 0 (a count) in canonical text."""
+    if not text.isdecimal():
+        raise CellError(f"expected a whole number >= 0, got {text!r}")
+    return str(int(text))
 
 
 def date_text(text: str) -> str:

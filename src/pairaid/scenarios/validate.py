@@ -49,6 +49,7 @@ OFFICER_ROLE = {str(k): str(v) for k, v in Membership.OFFICER_PARTICIPANT_ROLE.i
 class Record:
     row: int
     values: dict[str, str]
+    file: str = ""  # the file the row was read from, where it is not the table's own
 
 
 @dataclass
@@ -354,10 +355,13 @@ class _Validator:
         return reference
 
     def run(self) -> None:
+        from pairaid.scenarios.case_counts import check_case_counts
+
         self.check_sources()
         self.check_regions()
         self.check_renames()
         self.check_indicators()
+        check_case_counts(self)
         self.check_participants()
         self.check_lines("capacities.csv", "donor")
         self.check_lines("needs.csv", "recipient")

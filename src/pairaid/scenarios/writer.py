@@ -21,6 +21,7 @@ from pairaid.registry.models import (
     ResourceType,
     Source,
 )
+from pairaid.scenarios.bulk_rows import insert_with_history
 from pairaid.scenarios.diff import TableChange
 from pairaid.scenarios.validate import Key, ParsedBundle
 
@@ -81,6 +82,17 @@ def _save_changes(
     if created:
         bulk_create_with_history(created, model, batch_size=BATCH)
     return created
+
+
+def _attnames(fields: dict[str, Any]) -> dict[str, Any]:
+    """A row's fields by column attname: a related object by its id (`region_id`)."""
+    row = {}
+    for name, value in fields.items():
+        if isinstance(value, models.Model):
+            row[f"{name}_id"] = value.pk
+        else:
+            row[name] = value
+    return row
 
 
 class Writer:
@@ -249,23 +261,30 @@ class Writer:
                 "region__parent", "indicator"
             )
         }
-        rows = [
-            (
-                existing.get(key),
-                {
-                    "region": self.lookups.regions[v["region"]],
-                    "indicator": self.lookups.indicators[v["indicator"]],
-                    "value": Decimal(v["value"]),
-                    "as_of": _date(v["as_of"]),
-                    "source": self.lookups.sources[v["source"]],
-                    "certainty": v["certainty"],
-                    "illustrative": self.illustrative,
-                },
-            )
+        changed = [
+            (existing[key], self.indicator_fields(v))
             for key, v in wanted.items()
+            if key in existing
         ]
-        _save_changes(RegionalIndicator, rows)
-        self.progress("indicators", len(rows))
+        _save_changes(RegionalIndicator, changed)
+        # A daily series brings thousands of new figures: inserted in a few statements, their
+        # fields by attname (`region_id`), as no model instance is built for them.
+        new = [
+            _attnames(self.indicator_fields(v)) for key, v in wanted.items() if key not in existing
+        ]
+        insert_with_history(RegionalIndicator, new, key=("region_id", "indicator_id", "as_of"))
+        self.progress("indicators", len(wanted))
+
+    def indicator_fields(self, v: dict[str, str]) -> dict[str, Any]:
+        return {
+            "region": self.lookups.regions[v["region"]],
+            "indicator": self.lookups.indicators[v["indicator"]],
+            "value": Decimal(v["value"]),
+            "as_of": _date(v["as_of"]),
+            "source": self.lookups.sources[v["source"]],
+            "certainty": v["certainty"],
+            "illustrative": self.illustrative,
+        }
 
     def remove_dropped(self, programme: Programme) -> None:
         """Delete the programme rows a newer bundle no longer has, children first."""
