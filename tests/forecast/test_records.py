@@ -1,36 +1,43 @@
-"""Reading daily series from the CSV columns of facts/hubei_city_daily_asof.csv."""
+"""Reading daily series from the columns of a bundle's daily record (case_counts.csv)."""
 
 import numpy as np
 import pytest
 
 from pairaid.forecast.backtest import HUBEI_2020_FIRST_ORIGIN, HUBEI_2020_RECIPIENTS
-from pairaid.forecast.records import packaged_hubei_series, read_series_csv
+from pairaid.forecast.records import REQUIRED_COLUMNS, read_series_csv, read_series_file
 from pairaid.forecast.series import SeriesError
+from pairaid.pairing.management.commands.forecast import bundled_series
+from pairaid.scenarios.tables import SPECS
 
-HEADER = "asof_date,city_code,city_zh,city_en,confirmed,cured,dead\n"
+HEADER = "region,as_of,confirmed_cases,cured,deaths,source\n"
 
 
-def test_a_code_less_pseudo_region_is_kept_under_its_name_and_gaps_stay_gaps():
+def test_the_reader_takes_the_bundle_formats_columns():
+    spec = SPECS["case_counts.csv"]
+    assert set(REQUIRED_COLUMNS) <= {*spec.required, *spec.optional}
+
+
+def test_a_code_less_pseudo_region_is_kept_under_its_reference_and_gaps_stay_gaps():
     text = HEADER + (
-        "2020-02-01,420200,黄石市,Huangshi,10,1,0\n"
-        "2020-02-03,420200,黄石市,Huangshi,14,2,0\n"
-        "2020-02-01,,,(prison system),5,0,0\n"
+        "420200,2020-02-01,10,1,0,s\n"
+        "420200,2020-02-03,14,2,0,s\n"
+        "420200,2020-02-04,15,,0,s\n"  # cured unknown that day: the day stays missing
+        "420000/Prison system,2020-02-01,5,0,0,s\n"
     )
     places = read_series_csv(text)
-    assert set(places) == {"420200", "(prison system)"}
+    assert set(places) == {"420200", "420000/Prison system"}
     huangshi = places["420200"].series
     assert huangshi.days == 3 and np.isnan(huangshi.confirmed[1])
 
 
 def test_a_bad_count_is_named_by_line():
     with pytest.raises(SeriesError, match="line 3"):
-        read_series_csv(HEADER + "2020-02-01,420200,,A,1,0,0\n2020-02-02,420200,,A,x,0,0\n")
+        read_series_csv(HEADER + "420200,2020-02-01,1,0,0,s\n420200,2020-02-02,x,0,0,s\n")
 
 
-def test_the_shipped_series_holds_every_recipient_of_hubei_2020():
-    places = packaged_hubei_series()
-    for code, name in HUBEI_2020_RECIPIENTS:
-        assert places[code].name_en == name
+def test_the_bundled_record_holds_every_recipient_of_hubei_2020():
+    places = read_series_file(bundled_series("hubei-2020"))
+    for code, _name in HUBEI_2020_RECIPIENTS:
         series = places[code].series
         assert series.first_day <= HUBEI_2020_FIRST_ORIGIN
         assert series.day_at(series.days - 1).isoformat() == "2020-04-30"

@@ -1,5 +1,7 @@
-"""Read daily series from a CSV in the columns of facts/hubei_city_daily_asof.csv:
-asof_date, city_code, city_en, confirmed, cured, dead (other columns are ignored)."""
+"""Read daily series from a CSV in the columns of a bundle's `case_counts.csv` (the bundle
+format's daily record): region, as_of, confirmed_cases, cured, deaths (other columns are
+ignored). A count left empty is unknown that day (Hubei's own total has no cured figure): the
+place's day stays missing, never filled."""
 
 from __future__ import annotations
 
@@ -7,21 +9,20 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from pairaid.forecast.series import DailySeries, SeriesError, from_days
 
-REQUIRED_COLUMNS = ("asof_date", "city_code", "city_en", "confirmed", "cured", "dead")
-PACKAGED_HUBEI_SERIES = "hubei_city_daily_asof.csv"
+REQUIRED_COLUMNS = ("region", "as_of", "confirmed_cases", "cured", "deaths")
+COUNT_COLUMNS = REQUIRED_COLUMNS[2:]
 
 
 @dataclass(frozen=True)
 class RecipientSeries:
-    """One place's daily series, under its code (the English name for a code-less pseudo-region)."""
+    """One place's daily series, under its region reference ("420200"; a code-less area as
+    "420000/Prison system")."""
 
     code: str
-    name_en: str
     series: DailySeries
 
 
@@ -32,18 +33,17 @@ def read_series_csv(text: str, source: str = "<text>") -> dict[str, RecipientSer
     if missing:
         raise SeriesError(f"{source}: missing column(s) {', '.join(missing)}")
     rows: dict[str, list[tuple[datetime.date, int, int, int]]] = {}
-    names: dict[str, str] = {}
     for line, row in enumerate(reader, start=2):
-        key = row["city_code"] or row["city_en"]
+        if any(not (row[column] or "").strip() for column in COUNT_COLUMNS):
+            continue  # a figure unknown that day: the day stays missing for this place
         try:
-            day = datetime.date.fromisoformat(row["asof_date"])
-            counts = (int(row["confirmed"]), int(row["cured"]), int(row["dead"]))
+            day = datetime.date.fromisoformat(row["as_of"])
+            counts = tuple(int(row[column]) for column in COUNT_COLUMNS)
         except ValueError as error:
             raise SeriesError(f"{source}, line {line}: {error}") from None
-        rows.setdefault(key, []).append((day, *counts))
-        names[key] = row["city_en"]
+        rows.setdefault(row["region"], []).append((day, counts[0], counts[1], counts[2]))
     return {
-        key: RecipientSeries(key, names[key], _series(entries, f"{source}, {key}"))
+        key: RecipientSeries(key, _series(entries, f"{source}, {key}"))
         for key, entries in rows.items()
     }
 
@@ -62,9 +62,3 @@ def _series(entries: list[tuple[datetime.date, int, int, int]], where: str) -> D
 
 def read_series_file(path: Path) -> dict[str, RecipientSeries]:
     return read_series_csv(path.read_text(encoding="utf-8"), str(path))
-
-
-def packaged_hubei_series() -> dict[str, RecipientSeries]:
-    """The Hubei 2020 daily series shipped with the package (data/README.md)."""
-    text = resources.files("pairaid.forecast").joinpath("data", PACKAGED_HUBEI_SERIES)
-    return read_series_csv(text.read_text(encoding="utf-8"), PACKAGED_HUBEI_SERIES)

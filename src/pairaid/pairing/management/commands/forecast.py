@@ -4,9 +4,9 @@ programme's daily record and write the record in Markdown. Needs no database.
     pairaid forecast backtest hubei-2020
     pairaid forecast backtest hubei-2020 --series my_series.csv --out /tmp/backtest.md
 
-The daily series comes from the CSV shipped with the package (pairaid/forecast/data), or from
-`--series PATH` in the same columns (asof_date, city_code, city_en, confirmed, cured, dead).
-Only hubei-2020 has a daily record so far. Exit codes: 0 written, 2 bad arguments or series.
+The daily series is the programme's bundled daily record (`case_counts.csv` of its bundle), or
+`--series PATH` in the same columns (region, as_of, confirmed_cases, cured, deaths). Only
+hubei-2020 has a daily record so far. Exit codes: 0 written, 2 bad arguments or series.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from pairaid import commands
 from pairaid.forecast import backtest, records, report
 from pairaid.forecast.parameters import SAMPLE_PATHS
 from pairaid.forecast.series import SeriesError
+from pairaid.scenarios import services as scenario_services
+from pairaid.scenarios.case_counts import FILE as CASE_COUNTS_FILE
 
 PROGRAMMES_WITH_A_DAILY_RECORD = ("hubei-2020",)
 
@@ -40,7 +42,7 @@ class Command(commands.Command):
             "--series",
             type=Path,
             metavar="PATH",
-            help="a CSV of daily counts (default: the series shipped with PairAid)",
+            help="a CSV of daily counts (default: the bundle's case_counts.csv)",
         )
         run.add_argument(
             "--out",
@@ -64,7 +66,8 @@ class Command(commands.Command):
             )
         if options["paths"] < 1:
             raise CommandError("--paths: expected at least 1", returncode=2)
-        series = _recipient_series(options["series"])
+        path = options["series"] or bundled_series(options["programme"])
+        series = _recipient_series(path)
         first = options["first_origin"] or backtest.HUBEI_2020_FIRST_ORIGIN
         last = options["last_origin"] or backtest.HUBEI_2020_LAST_ORIGIN
         started = time.perf_counter()
@@ -81,8 +84,7 @@ class Command(commands.Command):
             seconds=seconds,
             series_source=str(
                 options["series"]
-                or "the CSV shipped with PairAid "
-                "(src/pairaid/forecast/data, from facts/hubei_city_daily_asof.csv)"
+                or f"the daily record of the {options['programme']} bundle ({CASE_COUNTS_FILE})"
             ),
             origins=f"{first} .. {last}",
             paths=options["paths"],
@@ -112,9 +114,14 @@ class Command(commands.Command):
         self.stdout.write(f"{len(scores)} scores in {seconds:.1f} s; written to {options['out']}")
 
 
-def _recipient_series(path: Path | None) -> dict[str, Any]:
+def bundled_series(programme: str) -> Path:
+    """The bundle's daily record: the series the backtest reads unless told otherwise."""
+    return scenario_services.bundled_path(programme) / CASE_COUNTS_FILE
+
+
+def _recipient_series(path: Path) -> dict[str, Any]:
     try:
-        every_place = records.read_series_file(path) if path else records.packaged_hubei_series()
+        every_place = records.read_series_file(path)
     except (OSError, SeriesError) as error:
         raise CommandError(str(error), returncode=2) from None
     missing = [code for code, _ in backtest.HUBEI_2020_RECIPIENTS if code not in every_place]
