@@ -70,7 +70,9 @@ def test_the_overview_map_fits_names_and_tables_the_recipients(hubei_people, tab
     expect(rows).to_have_count(16)
     huanggang = rows.filter(has_text="Huanggang")
     expect(huanggang).to_contain_text("Shandong, Hunan")
-    expect(huanggang.locator("td").first).to_have_text("0.515")
+    # Its staff per case of 2020-02-12, the programme date: 2,662 cases that day (the daily
+    # record), where 2020-02-10's 2,332 gave 0.515.
+    expect(huanggang.locator("td").first).to_have_text("0.451")
     tab.step("overview-map")
     # The map shows the recipients by name, fitted to Hubei; donors and pairs in the wider view.
     drawn = _drawn(tab)
