@@ -76,8 +76,13 @@ def _insert_history(
     tracked = [field.attname for field in history.tracked_fields]
     columns = {field.attname: field.column for field in history._meta.concrete_fields}
     untracked = set(columns) - set(tracked) - {"history_id", *HISTORY_COLUMNS}
-    if untracked:  # a history option this writer does not fill (e.g. history_relation)
-        raise NotImplementedError(f"{history.__name__}: cannot write {sorted(untracked)}")
+    if untracked:
+        # A history option this writer does not fill (e.g. history_relation): refuse at once
+        # rather than write history rows with those columns empty.
+        raise TypeError(
+            f"{history.__name__} has columns {sorted(untracked)} that bulk_rows does not fill; "
+            "write this model's rows with simple_history's bulk_create_with_history instead"
+        )
     user = history.get_default_history_user(model())  # the request's user, if any
     when = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
     pk = model._meta.pk.attname
