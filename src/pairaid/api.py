@@ -224,6 +224,7 @@ def schema_error(request: HttpRequest, error: SchemaValidationError) -> HttpResp
 def _routers() -> None:
     from pairaid.accounts.api import router as accounts_router
     from pairaid.dashboard.api import router as dashboard_router
+    from pairaid.foresight.api import router as foresight_router
     from pairaid.operations.api import router as operations_router
     from pairaid.pairing.api import router as pairing_router
     from pairaid.programmes.api import router as programmes_router
@@ -232,6 +233,7 @@ def _routers() -> None:
     api.add_router("/", programmes_router)
     api.add_router("/", registry_router)
     api.add_router("/", pairing_router)
+    api.add_router("/", foresight_router)
     api.add_router("/", accounts_router)
     api.add_router("/", operations_router)
     api.add_router("/", dashboard_router)

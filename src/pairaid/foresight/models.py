@@ -106,3 +106,50 @@ class ForecastQuantiles(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.recipient_id} {self.target} +{self.horizon_days} d"
+
+
+class BacktestRun(models.Model):
+    """A rolling-origin backtest of the case forecasts on the programme's daily record (every
+    method, recipient and origin, scored against what the record later showed), run in the task
+    worker. Only its scores summed up are kept: per recipient and for all recipients together,
+    February and March apart, with and without the windows that cross a change of counting."""
+
+    State = ForecastRun.State
+    ENDED = ForecastRun.ENDED
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="backtest_runs")
+    number = models.PositiveIntegerField(help_text="sequence number within the programme")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    first_origin = models.DateField()
+    last_origin = models.DateField()
+    paths = models.PositiveIntegerField(default=forecast.SAMPLE_PATHS)
+    seed = models.PositiveIntegerField(default=0)
+    data_version = models.CharField(max_length=80, blank=True)
+    input = models.JSONField(default=dict, help_text="each recipient's daily record read")
+    summary = models.JSONField(default=list, help_text="the scores summed up, one row a group")
+    crossing_origins = models.JSONField(
+        default=list, help_text="origins whose windows cross a change of counting"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    progress = models.JSONField(default=dict, help_text="recipients backtested so far")
+    log = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("backtest run")
+        verbose_name_plural = _("backtest runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="backtest_run_number_unique"
+            )
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} backtest {self.number}"

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,11 +18,12 @@ from pairaid import background, forecast, freshness
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.forecast import backtest, parameters
 from pairaid.foresight import queries
-from pairaid.foresight.models import ForecastQuantiles, ForecastRun
+from pairaid.foresight.models import BacktestRun, ForecastQuantiles, ForecastRun
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 
 Enqueue = Callable[[int], None]
+RunModel = TypeVar("RunModel", ForecastRun, BacktestRun)
 
 HORIZON_DAYS_MAX = 28
 PATHS_MAX = 10_000
@@ -63,15 +65,14 @@ def assumptions(method: str) -> list[dict[str, str]]:
     ]
 
 
-def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> None:
+def sampling_problems(
+    paths: int, seed: int, last_day: datetime.date, day_field: str
+) -> list[Problem]:
+    """What is wrong with a run's sample paths, seed, or last day forecast from (`day_field`):
+    what forecast and backtest runs check alike."""
     problems = []
-    if not 1 <= horizon_days <= HORIZON_DAYS_MAX:
-        problems.append(
-            Problem(
-                gettext("expected a horizon of 1 to %(most)s days") % {"most": HORIZON_DAYS_MAX},
-                column="horizon_days",
-            )
-        )
+    if last_day > datetime.date.max - datetime.timedelta(days=HORIZON_DAYS_MAX):
+        problems.append(Problem(gettext("expected a date before 9999"), column=day_field))
     if not 1 <= paths <= PATHS_MAX:
         problems.append(
             Problem(
@@ -83,8 +84,33 @@ def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> N
         problems.append(
             Problem(gettext("expected a seed of 0 to %(most)s") % {"most": SEED_MAX}, column="seed")
         )
+    return problems
+
+
+def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> None:
+    problems = sampling_problems(paths, seed, origin, "origin")
+    if not 1 <= horizon_days <= HORIZON_DAYS_MAX:
+        problems.append(
+            Problem(
+                gettext("expected a horizon of 1 to %(most)s days") % {"most": HORIZON_DAYS_MAX},
+                column="horizon_days",
+            )
+        )
     if problems:
         raise ValidationFailed(problems)
+
+
+def claim(runs: QuerySet[RunModel], run_id: int) -> RunModel | None:
+    """A queued run, now running in this worker (its start and first heartbeat stored); None
+    where it is not queued (another worker took it, or it ended)."""
+    with transaction.atomic():
+        run = runs.select_for_update().get(pk=run_id)
+        if run.state != ForecastRun.State.QUEUED:
+            return None
+        run.state = ForecastRun.State.RUNNING
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.save(update_fields=["state", "started_at", "heartbeat_at"])
+    return run
 
 
 def start(
@@ -142,18 +168,14 @@ def execute(run_id: int, *, stop: threading.Event | None = None) -> ForecastRun:
     """Forecast every recipient of a queued run from its stored input and store the quantiles
     (the background task's body). Progress and a heartbeat after each recipient; SIGTERM to the
     worker, or `stop`, ends the run `interrupted` with nothing stored."""
-    with transaction.atomic():
-        run = ForecastRun.objects.select_for_update().get(pk=run_id)
-        if run.state != ForecastRun.State.QUEUED:
-            return run
-        run.state = ForecastRun.State.RUNNING
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.save(update_fields=["state", "started_at", "heartbeat_at"])
+    run = claim(ForecastRun.objects.all(), run_id)
+    if run is None:
+        return ForecastRun.objects.get(pk=run_id)
     stop = stop or threading.Event()
     with background.stopped_by_sigterm(stop):
         outputs, left_out = _forecast_all(run, stop)
     if stop.is_set():
-        return _end(run, ForecastRun.State.INTERRUPTED, gettext("stopped with its worker"))
+        return end(run, ForecastRun.State.INTERRUPTED, gettext("stopped with its worker"))
     return _store(run, outputs, left_out)
 
 
@@ -221,7 +243,7 @@ def _store(run: ForecastRun, outputs: Outputs, left_out: dict[str, str]) -> Fore
     return run
 
 
-def _end(run: ForecastRun, state: str, reason: str) -> ForecastRun:
+def end(run: RunModel, state: str, reason: str) -> RunModel:
     run.state = state
     run.log = reason
     run.finished_at = timezone.now()
@@ -229,18 +251,23 @@ def _end(run: ForecastRun, state: str, reason: str) -> ForecastRun:
     return run
 
 
-def stalled() -> Any:
-    """Forecast runs whose worker stopped answering (`background.stalled`)."""
-    return background.stalled(ForecastRun.objects.all())
+def any_stalled() -> bool:
+    """Whether a forecast or backtest run's worker stopped answering (`background.stalled`)."""
+    return any(
+        background.stalled(model.objects.all()).exists() for model in (ForecastRun, BacktestRun)
+    )
 
 
 @transaction.atomic
 def fail_stalled() -> int:
-    """Mark failed every stalled forecast run, with the reason; returns how many."""
-    found = list(stalled().select_for_update())
+    """Mark failed every stalled forecast or backtest run, with the reason; returns how many."""
+    found: list[Any] = [
+        *background.stalled(ForecastRun.objects.all()).select_for_update(),
+        *background.stalled(BacktestRun.objects.all()).select_for_update(),
+    ]
     for run in found:
         last = run.heartbeat_at or run.started_at
-        _end(
+        end(
             run,
             ForecastRun.State.FAILED,
             gettext("its worker stopped answering: no sign of life since %(when)s")

@@ -66,6 +66,6 @@ def _fail_stalled_runs() -> None:
     if runs.stalled().exists():
         failed = runs.fail_stalled()
         logger.warning("marked %s stalled plan run(s) failed: their worker died", failed)
-    if forecast_runs.stalled().exists():
+    if forecast_runs.any_stalled():
         failed = forecast_runs.fail_stalled()
         logger.warning("marked %s stalled forecast run(s) failed: their worker died", failed)
