@@ -13,12 +13,14 @@
     return rows.map(function (row) { return row[low] === null ? null : row[high] - row[low]; });
   }
   // A band is two stacked series: its lower edge, drawn invisibly, and its width on top of it.
+  // Both carry the band's colour: the legend takes its icon from the first.
   function band(rows, name, stack, low, high, opacity) {
+    var colour = { color: "#3b6ea8", opacity: opacity };
     return [
       { name: name, type: "line", stack: stack, data: column(rows, low), symbol: "none",
-        lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
+        itemStyle: colour, lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
       { name: name, type: "line", stack: stack, data: width(rows, low, high), symbol: "none",
-        lineStyle: { opacity: 0 }, areaStyle: { color: "#3b6ea8", opacity: opacity } }
+        itemStyle: colour, lineStyle: { opacity: 0 }, areaStyle: colour }
     ];
   }
 
