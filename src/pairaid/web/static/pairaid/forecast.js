@@ -24,6 +24,19 @@
     ];
   }
 
+  function whole(value) { return value === null ? "–" : Math.round(value).toLocaleString(); }
+  function tip(row) {
+    var lines = [row.day, labels.observed + ": " + whole(row.observed)];
+    if (row.median !== null) {
+      lines.push(labels.median + ": " + whole(row.median));
+      lines.push(labels.band_50 + ": " + whole(row.low_50) + " – " + whole(row.high_50));
+      lines.push(labels.band_90 + ": " + whole(row.low_90) + " – " + whole(row.high_90));
+    }
+    var box = document.createElement("div");
+    lines.forEach(function (text) { var line = document.createElement("div"); line.textContent = text; box.appendChild(line); });
+    return box.innerHTML;
+  }
+
   data.targets.forEach(function (target) {
     var element = document.querySelector('[data-forecast-target="' + target.key + '"]');
     if (!element) { return; }
@@ -31,7 +44,9 @@
     var chart = echarts.init(element);
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      // The bands are drawn as widths stacked on their lower edges: the tooltip gives the
+      // intervals themselves, from the rows, never a width.
+      tooltip: { trigger: "axis", formatter: function (params) { return tip(rows[params[0].dataIndex]); } },
       legend: { top: 0, data: [labels.observed, labels.median, labels.band_50, labels.band_90] },
       grid: { left: 60, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: column(rows, "day") },
