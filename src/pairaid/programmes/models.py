@@ -268,6 +268,12 @@ class NeedLine(QuantityLine):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="need_lines"
     )
+    # A line derived from a forecast records the run it came from (DESIGN.md §9): its method,
+    # origin, data version, quantile, horizon, seed, paths and assumptions with sources. Until
+    # forecast runs are stored as rows of their own, the run's identity is kept here, whole, so
+    # that a link to the stored run can replace it. Planning on a forecast basis reads these
+    # lines alone; planning on the recorded need never does (pairaid.pairing.forecast_need).
+    derived_forecast = models.JSONField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta(QuantityLine.Meta):
