@@ -6,11 +6,11 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from tests.forecast.conftest import DAY_ZERO, renewal_incidence, series_from_daily
 
 from pairaid.engine.beds import BED_TYPES
 from pairaid.engine.staffing import CareRatio
 from pairaid.forecast import care, census, value
-from tests.forecast.conftest import DAY_ZERO, renewal_incidence, series_from_daily
 
 ORIGIN = DAY_ZERO + datetime.timedelta(days=27)
 ARRIVAL = ORIGIN + datetime.timedelta(days=2)
