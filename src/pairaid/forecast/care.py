@@ -186,7 +186,8 @@ def assumptions_text() -> list[str]:
     )
     for bed_type, risk in DEATH_RISK.items():
         lines.append(
-            f"death risk, needs a {bed_type} bed: {risk.with_bed:.0%} with one, "
+            f"death risk of a patient who needs a bed of type {bed_type}: "
+            f"{risk.with_bed:.0%} with one, "
             f"{risk.without_bed.central:.0%} without ({risk.without_bed.source})"
         )
     return lines

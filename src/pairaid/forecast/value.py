@@ -289,6 +289,10 @@ class ValueReport:
     illustrative: bool
     outcomes: dict[str, dict[str, Outcome]]  # setting -> plan -> outcome
     differences: dict[str, list[PairedDifference]]  # setting -> differences
+    # recipient -> plan -> staffed beds per bed type once the plan's staff are on duty (central
+    # setting), and recipient -> its own staffed beds: what explains the outcomes.
+    staffed: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    own_staffed: dict[str, dict[str, int]] = field(default_factory=dict)
     label: str = MODEL_ESTIMATE_LABEL
 
 
@@ -327,6 +331,8 @@ def value_plans(
     zero = Outcome(np.zeros(paths), np.zeros(paths), np.zeros(paths))
     totals = {s.name: dict.fromkeys(names, zero) for s in settings}
     valued, not_valued, illustrative = [], {}, False
+    staffed: dict[str, dict[str, dict[str, int]]] = {}
+    own_staffed: dict[str, dict[str, int]] = {}
     for recipient, recipient_series in series.items():
         care_here = local.get(recipient)
         if care_here is None or all(beds is None for beds in care_here.open_beds.values()):
@@ -362,6 +368,13 @@ def value_plans(
                 totals[setting.name][plan.name] = totals[setting.name][plan.name] + outcome
         valued.append(recipient)
         illustrative = illustrative or care_here.illustrative
+        own_staffed[recipient] = staffed_capacity(care_here, {}, ratios)
+        staffed[recipient] = {
+            plan.name: staffed_capacity(
+                care_here, mix.professions(plan.staff.get(recipient, 0)), ratios
+            )
+            for plan in plans
+        }
     return ValueReport(
         origin=origin,
         horizon_days=horizon_days,
@@ -375,4 +388,6 @@ def value_plans(
         differences={
             name: paired_differences(outcomes, names[0]) for name, outcomes in totals.items()
         },
+        staffed=staffed,
+        own_staffed=own_staffed,
     )
