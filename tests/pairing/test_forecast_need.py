@@ -131,3 +131,14 @@ def test_a_recorded_need_line_on_the_date_is_never_overwritten(hubei):
     with pytest.raises(ValidationFailed, match="421100: a recorded need line of medical_staff"):
         _plan(hubei, BASIS)
     assert not NeedLine.objects.filter(derived_forecast__isnull=False).exists()  # all or none
+
+
+def test_the_recorded_need_of_pages_and_exports_leaves_forecast_lines_out(hubei):
+    from pairaid.programmes import services as programme_services
+    from pairaid.scenarios.snapshot import programme_tables
+
+    _plan(hubei, BASIS)
+    assert NeedLine.objects.filter(derived_forecast__isnull=False).count() == 16
+    assert programme_services.needs_as_of(programme=hubei, on=ON) == {}
+    tables = programme_tables(hubei, illustrative=None)
+    assert not tables["needs.csv"]

@@ -155,9 +155,11 @@ def _method_text(basis: ForecastNeedBasis, on: datetime.date, need: StaffNeed) -
 def _check_no_recorded_line(
     participant: Participant, resource: ResourceType, on: datetime.date
 ) -> None:
-    recorded = NeedLine.objects.filter(
-        participant=participant, resource_type=resource, as_of=on, derived_forecast__isnull=True
-    ).first()
+    recorded = (
+        NeedLine.objects.recorded()
+        .filter(participant=participant, resource_type=resource, as_of=on)
+        .first()
+    )
     if recorded is not None:
         raise ValidationFailed(
             [

@@ -133,7 +133,7 @@ def _lines(
     by the as-of rule. Need lines derived from a forecast are left out: they are read only by a
     plan on that forecast basis (`forecast_need`), never taken for the recorded need."""
     rows: QuerySet[CapacityLine] | QuerySet[NeedLine] = (
-        NeedLine.objects.filter(participant__programme=programme, derived_forecast__isnull=True)
+        NeedLine.objects.recorded().filter(participant__programme=programme)
         if model is NeedLine
         else CapacityLine.objects.filter(participant__programme=programme)
     )
