@@ -142,3 +142,27 @@ def test_the_recorded_need_of_pages_and_exports_leaves_forecast_lines_out(hubei)
     assert programme_services.needs_as_of(programme=hubei, on=ON) == {}
     tables = programme_tables(hubei, illustrative=None)
     assert not tables["needs.csv"]
+
+
+def test_the_plan_page_offers_projected_need_and_plans_on_it(people, client):
+    from pairaid.pairing.models import PlanRun
+
+    client.force_login(people["coordinator"])
+    page = client.get("/p/hubei-2020/plan/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "规划依据" in page and 'value="forecast"' in page
+    response = client.post(
+        "/p/hubei-2020/plan/",
+        {
+            "objectives": ["max_min_coverage"],
+            "leximin_levels": 1,
+            "time_limit_seconds": 5,
+            "as_of": "2020-02-10",
+            "need_basis": "forecast",
+            "need_method": "renewal",
+            "need_quantile": 0.9,
+            "need_horizon_days": 7,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert PlanRun.objects.get().options["need_from"] == "forecast:renewal:0.9:7"
+    assert NeedLine.objects.filter(derived_forecast__basis="forecast:renewal:0.9:7").count() == 16
