@@ -51,7 +51,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
     build = translate.build_problem(
         programme,
         on=on,
-        need_from=translate.NeedBasis.parse(options.need_from) if options.need_from else None,
+        need_from=translate.need_basis(options.need_from) if options.need_from else None,
         capacity_from=translate.CapacityBasis.parse(options.capacity_from)
         if options.capacity_from
         else None,
