@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("pairaid.dashboard.urls")),
     path("", include("pairaid.programmes.urls")),
     path("", include("pairaid.pairing.urls")),
+    path("", include("pairaid.foresight.urls")),
     path("", include("pairaid.accounts.urls")),
     path("", include("pairaid.operations.urls")),
     path("", include("pairaid.registry.urls")),
