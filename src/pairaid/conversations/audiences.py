@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from pairaid.accounts import permissions
 from pairaid.accounts.models import Membership
 from pairaid.accounts.permissions import Action
-from pairaid.conversations.models import Thread
+from pairaid.conversations.models import Message, Thread
 from pairaid.errors import Forbidden, NotFound
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
@@ -67,9 +68,16 @@ def check_post(user: Any, thread: Thread) -> None:
     """NotFound where the thread is unseen, Forbidden where it is read-only for the user."""
     check_read(user, thread)
     if not is_open(thread):
-        raise Forbidden("this pair has ended: its thread is kept, read-only")
+        raise Forbidden(gettext("this pair has ended: its thread is kept, read-only"))
     if not may_post(user, thread):
-        raise Forbidden("you may read this thread but not post in it")
+        raise Forbidden(gettext("you may read this thread but not post in it"))
+
+
+def check_edit(user: Any, message: Message) -> None:
+    """A message is corrected by its author, while they may still post in its thread."""
+    check_post(user, message.thread)
+    if message.author_id != getattr(user, "pk", None):
+        raise Forbidden(gettext("only its author corrects a message"))
 
 
 def members(

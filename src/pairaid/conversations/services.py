@@ -24,7 +24,7 @@ from pairaid.conversations.models import (
     Thread,
     ThreadRead,
 )
-from pairaid.errors import Forbidden, Problem, ValidationFailed
+from pairaid.errors import Problem, ValidationFailed
 from pairaid.programmes.models import Programme
 from pairaid.validation import fits
 
@@ -197,9 +197,7 @@ def edit(*, message: Message, editor: Any, body: str) -> Message:
     """Correct one's own message; the earlier text stays in its history, and the message shows
     it was edited."""
     message = Message.objects.select_for_update().get(pk=message.pk)
-    audiences.check_post(editor, message.thread)
-    if message.author_id != getattr(editor, "pk", None):
-        raise Forbidden(gettext("only its author edits a message"))
+    audiences.check_edit(editor, message)
     if not body.strip():
         raise ValidationFailed([Problem(gettext("write a message"), column="body")])
     if body == message.body:
