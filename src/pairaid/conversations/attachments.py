@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext
 
+from pairaid import spreadsheets
 from pairaid.errors import Problem, ValidationFailed
-from pairaid.spreadsheets import too_large
 
 # The most files one message carries.
 MAX_FILES = 5
@@ -41,6 +41,8 @@ KINDS = (
     Kind("text/plain", (".txt",), ()),
     Kind("text/csv", (".csv",), ()),
 )
+# The extensions accepted, as the pages and refusals list them.
+ACCEPTED = ", ".join(extension for kind in KINDS for extension in kind.extensions)
 
 
 def _is_text(data: bytes) -> bool:
@@ -54,24 +56,32 @@ def _is_text(data: bytes) -> bool:
 
 
 def _refusal(filename: str, message: str) -> ValidationFailed:
-    return ValidationFailed([Problem(message, column="attachments", file=filename)])
+    # The file's name leads the message: a page shows a problem of no form field by its text.
+    return ValidationFailed(
+        [Problem(f"{filename}: {message}", column="attachments", file=filename)]
+    )
+
+
+def too_large(filename: str) -> ValidationFailed:
+    """The refusal of a file over the upload limit, in the words every upload uses."""
+    [problem] = spreadsheets.too_large(filename, settings.PAIRAID_UPLOAD_MAX_BYTES).problems
+    return _refusal(filename, problem.message)
 
 
 def sniff(filename: str, data: bytes) -> str:
     """The content type of an allowed file, from its name's extension and its first bytes; a
     refusal naming the file when either is off the list or they disagree."""
     if len(data) > settings.PAIRAID_UPLOAD_MAX_BYTES:
-        raise too_large(filename, settings.PAIRAID_UPLOAD_MAX_BYTES)
+        raise too_large(filename)
     if not data:
         raise _refusal(filename, gettext("the file is empty"))
     extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     kind = next((k for k in KINDS if extension in k.extensions), None)
     if kind is None:
-        allowed = ", ".join(e for k in KINDS for e in k.extensions)
         raise _refusal(
             filename,
             gettext("files of this type are not accepted (accepted: %(allowed)s)")
-            % {"allowed": allowed},
+            % {"allowed": ACCEPTED},
         )
     matches = any(data.startswith(m) for m in kind.magic) if kind.magic else _is_text(data)
     if not matches:
