@@ -68,18 +68,23 @@ def key(thread: Thread) -> str:
     return str(getattr(subject, "number", subject.pk))
 
 
+def _id(text: str) -> int | None:
+    """A key's number, where it is one a column holds (a path may hold any digits)."""
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 def _subject(programme: Programme, kind: str, name: str) -> dict[str, Any]:
     """The fields that identify the thread named `name` of kind `kind` in the programme."""
     if kind == Thread.Kind.ANNOUNCEMENTS and name == "-":
         return {}
     if kind == Thread.Kind.PAIR and name.count("-") == 1:
-        donor_id, recipient_id = name.split("-")
-        if donor_id.isdigit() and recipient_id.isdigit():
+        donor_id, recipient_id = (_id(part) for part in name.split("-"))
+        if donor_id is not None and recipient_id is not None:
             donor = Participant.objects.filter(
-                programme=programme, pk=int(donor_id), role=Participant.Role.DONOR
+                programme=programme, pk=donor_id, role=Participant.Role.DONOR
             ).first()
             recipient = Participant.objects.filter(
-                programme=programme, pk=int(recipient_id), role=Participant.Role.RECIPIENT
+                programme=programme, pk=recipient_id, role=Participant.Role.RECIPIENT
             ).first()
             if donor and recipient:
                 return {"donor": donor, "recipient": recipient}
@@ -89,9 +94,10 @@ def _subject(programme: Programme, kind: str, name: str) -> dict[str, Any]:
         Thread.Kind.PLAN_RUN: (PlanRun, {"programme": programme}, "number"),
         Thread.Kind.SHIPMENT: (Shipment, {"pledge__line__request__programme": programme}, "pk"),
     }
-    if kind in lookups and name.isdigit() and len(name) < 10:
+    number = _id(name)
+    if kind in lookups and number is not None:
         model, scope, field = lookups[Thread.Kind(kind)]
-        subject = model.objects.filter(**scope, **{field: int(name)}).first()  # type: ignore[attr-defined]
+        subject = model.objects.filter(**scope, **{field: number}).first()  # type: ignore[attr-defined]
         if subject is not None:
             return {Thread.OBJECT_FIELDS[Thread.Kind(kind)]: subject}
     raise NotFound(f"no {kind} thread {name!r} in {programme.slug}")
