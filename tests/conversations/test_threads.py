@@ -91,8 +91,8 @@ def test_who_reads_and_who_posts(client, cast, role, which):
 
 
 def test_the_query_of_readers_agrees_with_the_permission(cast):
-    """`audiences.readers` (a query, for routing) and `may_read` (the permission) say the same
-    of every user, for each kind of thread."""
+    """`audiences.readers` (a query, for routing), `queries.readable` (a query, for the lists)
+    and `may_read` (the permission) say the same of every user, for each kind of thread."""
     client_thread = services.post(
         thread=queries.thread_at(
             cast["donor"], participant(SHANDONG).programme, "pair", pair_url().split("/")[-2]
@@ -106,6 +106,8 @@ def test_the_query_of_readers_agrees_with_the_permission(cast):
     for thread in (client_thread, announcements):
         readers = {u.pk for u in members if audiences.may_read(u, thread)}
         assert audiences.readers(thread) == readers
+        listed = {u.pk for u in members if queries.readable(u, programme).filter(pk=thread.pk)}
+        assert listed == readers
 
 
 def test_an_ended_pair_keeps_its_thread_read_only(client, cast):
