@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pairaid.pairing",
     "pairaid.foresight",
     "pairaid.operations",
+    "pairaid.conversations",
     "pairaid.scenarios",
     "pairaid.dashboard",
     "pairaid.web",
