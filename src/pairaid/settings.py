@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pairaid.programmes",
     "pairaid.pairing",
     "pairaid.operations",
+    "pairaid.projects",
     "pairaid.scenarios",
     "pairaid.dashboard",
     "pairaid.web",
