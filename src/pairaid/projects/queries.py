@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext
 
+from pairaid.errors import NotFound, Problem, ValidationFailed
+from pairaid.labels import local_name
 from pairaid.operations.models import Disbursement, FundCommitment
 from pairaid.operations.queries.requests import requested_as_of
+from pairaid.pairing.models import Pairing
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant, Programme
 from pairaid.projects import sectors
@@ -214,3 +218,39 @@ def gaps(programme: Programme, on: datetime.date) -> list[Gap]:
         Gap(sectors.BY_CODE[code], recipients[recipient_id], resources)
         for (code, recipient_id), resources in sorted(found.items())
     ]
+
+
+def project_of(programme: Programme, project_id: int) -> Project:
+    """The programme's project of that id; NotFound otherwise."""
+    found = projects(programme).filter(pk=project_id).first()
+    if found is None:
+        raise NotFound(
+            gettext("no project %(id)s in %(slug)s") % {"id": project_id, "slug": programme.slug}
+        )
+    return found
+
+
+def pairing_of(donor: Participant, recipient: Participant) -> Pairing:
+    """The pairing of record (decided: approved, active or ended) of a donor and a recipient,
+    the latest if the pair was decided more than once; a project belongs to one."""
+    found = (
+        Pairing.objects.of_record()
+        .filter(donor=donor, recipient=recipient)
+        .select_related("programme", "donor__region", "recipient__region")
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+    if found is None:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("%(donor)s is not paired with %(recipient)s")
+                    % {
+                        "donor": local_name(donor.region),
+                        "recipient": local_name(recipient.region),
+                    },
+                    column="recipient",
+                )
+            ]
+        )
+    return found
