@@ -222,12 +222,15 @@ def edit_project(
     planned_start: datetime.date | None,
     planned_end: datetime.date | None,
     description: str = "",
+    budget: dict[str, Decimal] | None = None,
 ) -> Project:
-    """The donor's officer changes a project's details, until it is closed or cancelled."""
+    """The donor's officer changes a project's details and the budget of the funding sources
+    named (others are kept), until it is closed or cancelled."""
     project = _locked(project)
     check(user, project, Action.EDIT_PROJECT)
     _refuse_when_over(project, gettext("details"))
     problems = _details_problems(project.pairing, sector, location, planned_start, planned_end)
+    problems += _budget_problems(budget or {})
     if problems:
         raise ValidationFailed(problems)
     project.title, project.sector, project.location = title, sector, location
@@ -235,7 +238,18 @@ def edit_project(
     project.description = description
     fits(project)
     project.save()
+    _set_lines(project, budget or {})
     return project
+
+
+def _set_lines(project: Project, budget: dict[str, Decimal]) -> None:
+    for source, amount in budget.items():
+        line, _new = BudgetLine.objects.get_or_create(
+            project=project, funding_source=source, defaults={"amount": amount}
+        )
+        if line.amount != amount:
+            line.amount = amount
+            line.save(update_fields=["amount"])
 
 
 @transaction.atomic
@@ -247,13 +261,7 @@ def set_budget(*, user: Any, project: Project, budget: dict[str, Decimal]) -> Pr
     problems = _budget_problems(budget)
     if problems:
         raise ValidationFailed(problems)
-    for source, amount in budget.items():
-        line, _new = BudgetLine.objects.get_or_create(
-            project=project, funding_source=source, defaults={"amount": amount}
-        )
-        if line.amount != amount:
-            line.amount = amount
-            line.save(update_fields=["amount"])
+    _set_lines(project, budget)
     return project
 
 
