@@ -35,7 +35,7 @@ BUNDLES_DIR = REPO_ROOT / "src" / "pairaid" / "scenarios" / "bundles"
 # Each bundle's data version: raised when its data change (2026.12.1: Hubei's daily series).
 DATA_VERSIONS = {
     "hubei-2020": "2026.12.1",
-    "wenchuan-2008": "2026.11.1",
+    "wenchuan-2008": "2026.12.1",
     "wenchuan-2008-emergency": "2026.11.1",
 }
 COUNTRY = "CN"
@@ -151,6 +151,28 @@ EMERGENCY_RATIONALE = (
     "resettlement; superseded by the reconstruction pairing of 2008-06-11"
 )
 
+# The aid figures of facts/wenchuan2008_aid_totals.csv that count aid a donor delivered along its
+# pairing (investment completed, funds invested, disbursed or in place, physical work done), by
+# donor and figure, with the date each cumulative figure refers to. A figure its source calls a
+# three-year total is dated at the programme's end; one dated earlier is what had been delivered
+# by then, so the contribution rule reads it as a lower bound. Left out (docs/data-sources.md):
+# plans and agreements, commitments, subsets of a pairing (a town, a batch), programme
+# aggregates, a total of uncertain kind (Guangdong's 82, Jilin's 12.97: planned or spent is not
+# said) and Jiangxi's "more than 13", a lower bound the source calls the three-year total.
+WENCHUAN_AID_DELIVERED = {
+    ("Shandong", "100"): "2010-09-26",
+    ("Guangdong", "16.3"): "2009-04-30",
+    ("Zhejiang", "9.6"): "2009-05-10",
+    ("Beijing", "70"): "2010-12-31",
+    ("Hebei", "28"): "2010-10-15",
+    ("Henan", "30.02"): "2010-11-02",
+    ("Shanxi", "16.94"): "2010-04-30",
+    ("Anhui", "21.3"): "2011-05-06",
+    ("Heilongjiang", "15.5"): "2010-12-31",
+    ("Tianjin", "35.84"): "2010-12-31",
+}
+HUNDRED_MILLION = Decimal(100_000_000)
+
 
 # --- sources -------------------------------------------------------------------------------
 
@@ -180,6 +202,17 @@ def package_source(key: str, distribution: str, what: str) -> Source:
         title=f"{name} {version}, {metadata['License']} licence: {what}",
         url=f"pypi:{name.lower()}=={version}",
         kind="package",
+    )
+
+
+def fact_row_source(key: str, text: str, what: str) -> Source:
+    """The source a fact row names, written "issuer, document …; read at address", with what
+    the row's figure is (its quote), so each figure's source says exactly what it counts."""
+    document, _, address = text.partition("; read at ")
+    issuer, _, title = document.partition(", ")
+    page = address.split(" ")[0].rstrip(",;")
+    return Source(
+        key, issuer, f"{title}; {what}" if title else what, url=f"http://{page}" if page else ""
     )
 
 
@@ -600,6 +633,8 @@ class Bundle:
     case_counts: list[dict[str, str]] = field(default_factory=list)
     care_ratios: list[dict[str, str]] = field(default_factory=list)
     extra_sources: list[str] = field(default_factory=list)
+    # Sources named row by row in the facts (each revenue or aid figure has its own).
+    row_sources: dict[str, Source] = field(default_factory=dict)
 
     def participate(self, region: Region, role: str, note: str = "") -> None:
         self.participants.append({"region": region.reference, "role": role, "note": note})
@@ -911,15 +946,17 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
                 "seriously affected areas of Gansu (Guangdong, mainly through Shenzhen, as its "
                 "second recipient) and of Shaanxi (Tianjin), for 3 years (2008-2010), with "
                 "in-kind aid each year of at least 1 % of the donor's previous-year local "
-                "fiscal revenue. Pairings and codes are from the listed sources; no "
-                "contribution or fiscal figures are included."
+                "fiscal revenue. Pairings, codes, the donors' revenue where found and the "
+                "published figures of aid delivered are from the listed sources; a figure not "
+                "found is absent, and the contribution rule says so."
             ),
             "description_zh": (
                 "2008年6月11日国务院办公厅印发汶川地震灾后恢复重建对口支援方案：19个省市"
                 "对口支援四川省18个重灾县（市）和甘肃省、陕西省受灾严重地区（广东省主要由深圳市"
                 "支援甘肃，天津市支援陕西），期限3年（2008-2010年），每年对口支援实物工作量"
-                "按不低于本省市上年地方财政收入的1%考虑。对口关系和区划代码出自所列来源；"
-                "不含支援金额和财政数字。"
+                "按不低于本省市上年地方财政收入的1%考虑。对口关系、区划代码、已查到的援助方"
+                "地方财政一般预算收入和已公布的援建完成数均出自所列来源；未查到的数字不予列出，"
+                "对口支援比例规则对此注明未知。"
             ),
         },
     )
@@ -928,6 +965,7 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
         "Shaanxi": ("610000", "陕西省受灾严重地区", "Seriously affected areas of Shaanxi"),
     }
     source = "sc-reconstruction-plan-2008"
+    pairs: dict[tuple[str, str], tuple[Region, Region]] = {}
     for row in read_csv(facts / "wenchuan2008_reconstruction_pairing.csv"):
         donor = catalogue.province_by_name_en(row["donor_en"].split(" (")[0])
         if row["recipient_province"] in areas:
@@ -938,6 +976,7 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
         bundle.participate(recipient, "recipient")
         if donor.reference not in {p["donor"] for p in bundle.pairings}:
             bundle.participate(donor, "donor")
+        pairs[(row["donor_en"], row["recipient_en"])] = (donor, recipient)
         rationale = PAIRING_RATIONALE_2008
         if row["donor_en"] != donor.name_en:
             rationale += f"; donor as named in the plan: {row['donor_en']}"
@@ -953,7 +992,60 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
             certainty="verified",
         )
     note_donors_with_two_recipients(bundle)
+    add_wenchuan_revenue(bundle, catalogue, facts)
+    add_wenchuan_aid(bundle, facts, pairs)
     return bundle
+
+
+def add_wenchuan_revenue(bundle: Bundle, catalogue: RegionCatalogue, facts: Path) -> None:
+    """The donors' local general budget revenue where found (the 1 % rule's bases), dated at the
+    end of its year. A row without a figure stays out: it is unknown, and the source some of
+    those rows name gives a figure of another measure (docs/data-sources.md)."""
+    for row in read_csv(facts / "wenchuan2008_donor_revenue.csv"):
+        value = row["local_general_budget_revenue_100m_yuan"]
+        if not value:
+            continue
+        key = f"revenue-{row['donor_en'].lower()}-{row['year']}"
+        bundle.row_sources[key] = fact_row_source(key, row["source"], row["note"])
+        donor = catalogue.province_by_name_en(row["donor_en"])
+        year_end = f"{row['year']}-12-31"
+        bundle.indicator(donor, "local_fiscal_revenue", value, year_end, key, row["certainty"])
+
+
+def add_wenchuan_aid(
+    bundle: Bundle, facts: Path, pairs: dict[tuple[str, str], tuple[Region, Region]]
+) -> None:
+    """The published figures of aid delivered along a pairing (WENCHUAN_AID_DELIVERED), as
+    allocation lines of funds in yuan at the date each cumulative figure refers to."""
+    carried = set()
+    for row in read_csv(facts / "wenchuan2008_aid_totals.csv"):
+        figure = (row["donor_en"], row["aid_100m_yuan"])
+        if figure not in WENCHUAN_AID_DELIVERED:
+            continue
+        carried.add(figure)
+        donor, recipient = next(
+            regions
+            for (donor_en, recipient_en), regions in pairs.items()
+            if donor_en == row["donor_en"] and row["recipient_en"].startswith(recipient_en)
+        )
+        date = WENCHUAN_AID_DELIVERED[figure]
+        key = f"aid-{row['donor_en'].lower()}-{date}"
+        what = f"{row['what_counts']}; period: {row['period']}; {row['note']}"
+        bundle.row_sources[key] = fact_row_source(key, row["source"], what)
+        yuan = Decimal(row["aid_100m_yuan"]) * HUNDRED_MILLION
+        bundle.allocations.append(
+            {
+                "donor": donor.reference,
+                "recipient": recipient.reference,
+                "resource_type": "cny",
+                "quantity": str(int(yuan)),
+                "date": date,
+                "source": key,
+                "certainty": row["certainty"],
+            }
+        )
+    if missing := set(WENCHUAN_AID_DELIVERED) - carried:
+        raise SystemExit(f"wenchuan2008_aid_totals.csv has no row for {sorted(missing)}")
 
 
 def build_wenchuan_emergency(facts: Path, catalogue: RegionCatalogue) -> Bundle:
@@ -1098,7 +1190,8 @@ def write_bundle(bundle: Bundle, catalogue: RegionCatalogue, sources: dict[str, 
     for rows in tables.values():
         for row in rows:
             used.update(row[key] for key in ("source", "coordinates_source") if row.get(key))
-    tables["sources.csv"] = [vars(sources[key]) for key in sorted(used)]
+    known = {**sources, **bundle.row_sources}
+    tables["sources.csv"] = [vars(known[key]) for key in sorted(used)]
 
     folder = BUNDLES_DIR / bundle.slug
     shutil.rmtree(folder, ignore_errors=True)

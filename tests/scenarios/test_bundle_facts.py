@@ -156,3 +156,25 @@ def test_every_region_reference_resolves(slug: str) -> None:
                 if name == "regions.csv" and row["level"] == "country":
                     continue
                 assert region_key(row[column]) in known, f"{slug}/{name} row {number} {column}"
+
+
+def test_wenchuan_2008_carries_the_revenue_found_and_the_aid_delivered() -> None:
+    """The 16 revenue figures of facts/ (each with its own source and certainty; the 41 unknown
+    ones absent), and the 10 published figures of aid delivered as funds allocations in yuan."""
+    revenue = [r for r in table("wenchuan-2008", "indicators.csv")]
+    assert len(revenue) == 16
+    assert {r["indicator"] for r in revenue} == {"local_fiscal_revenue"}
+    tianjin = {r["as_of"]: (r["value"], r["certainty"]) for r in revenue if r["region"] == "120000"}
+    assert tianjin == {
+        "2007-12-31": ("540.44", "verified"),
+        "2008-12-31": ("675.62", "verified"),
+        "2009-12-31": ("821.99", "verified"),
+    }
+    assert len({r["source"] for r in revenue}) == 16
+    aid = table("wenchuan-2008", "allocations.csv")
+    assert len(aid) == 10 and {r["resource_type"] for r in aid} == {"cny"}
+    by_donor = {r["donor"]: r for r in aid}
+    assert by_donor["120000"]["quantity"] == "3584000000"  # Tianjin: 35.84 亿 over three years
+    assert by_donor["370000"]["date"] == "2010-09-26"  # Shandong's "more than 100", as reported
+    # Plans and agreements are not aid delivered: Jiangsu's 80 and Chongqing's 17 stay out.
+    assert "320000" not in by_donor and "500000" not in by_donor

@@ -7,7 +7,7 @@ from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.forms import query
 from pairaid.operations.forms import GapsQuery
-from pairaid.operations.queries import funds as fund_queries
+from pairaid.operations.queries import contributions as contribution_queries
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import requests as request_queries
 from pairaid.registry.models import ResourceType
@@ -29,6 +29,6 @@ def gaps(request: HttpRequest, slug: str) -> HttpResponse:
             "duplicates": request_queries.duplicate_requests(programme, on),
             "resources": ResourceType.objects.all(),
             "year": year,
-            "contributions": fund_queries.contribution_checks(programme, year),
+            "contributions": contribution_queries.contribution_checks(programme, year),
         },
     )
