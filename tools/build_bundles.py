@@ -36,7 +36,8 @@ BUNDLES_DIR = REPO_ROOT / "src" / "pairaid" / "scenarios" / "bundles"
 DATA_VERSIONS = {
     "hubei-2020": "2026.12.1",
     "wenchuan-2008": "2026.12.1",
-    "wenchuan-2008-emergency": "2026.11.1",
+    "wenchuan-2008-emergency": "2026.12.1",
+    "eastwest-2016": "2026.12.1",
 }
 COUNTRY = "CN"
 CODES_YEAR_WENCHUAN = 2008
@@ -90,6 +91,30 @@ DERIVED_NAME_EN = {
     "510124": "Pi County",
     "510129": "Dayi County",
     "511827": "Baoxing County",
+    # East–West cooperation (2016): donor cities and recipient prefectures.
+    "130600": "Baoding",
+    "130700": "Zhangjiakou",
+    "130800": "Chengde",
+    "210200": "Dalian",
+    "222400": "Yanbian Korean Autonomous Prefecture",
+    "320500": "Suzhou",
+    "330100": "Hangzhou",
+    "330200": "Ningbo",
+    "350200": "Xiamen",
+    "370200": "Qingdao",
+    "440600": "Foshan",
+    "441900": "Dongguan",
+    "442000": "Zhongshan",
+    "513400": "Liangshan Yi Autonomous Prefecture",
+    "520200": "Liupanshui",
+    "520300": "Zunyi",
+    "520600": "Tongren",
+    "522300": "Qianxinan Buyei and Miao Autonomous Prefecture",
+    "522600": "Qiandongnan Miao and Dong Autonomous Prefecture",
+    "530600": "Zhaotong",
+    "622900": "Linxia Hui Autonomous Prefecture",
+    "630100": "Xining",
+    "630200": "Haidong",
 }
 
 
@@ -239,7 +264,8 @@ def all_sources() -> dict[str, Source]:
         package_source(
             "gb2260-0.4.1",
             "GB2260",
-            "GB/T 2260 administrative division codes and names by revision year (2008 used)",
+            "GB/T 2260 administrative division codes and names by revision year (2008 used for "
+            "Wenchuan; the package's latest revision for the East–West pairing of 2016)",
         ),
         package_source(
             "cpca-0.5.5",
@@ -418,7 +444,87 @@ def all_sources() -> dict[str, Source]:
             "http://news.chengdu.cn/2016/1207/1837117.shtml",
         ),
     ]
+    sources += eastwest_sources()
     return {source.key: source for source in sources}
+
+
+def eastwest_sources() -> list[Source]:
+    """The East–West pairing of 2016: the official list as Xinhua reported it, and the reports
+    that name a pair the excerpt of the list read does not reach (docs/data-sources.md)."""
+    return [
+        Source(
+            "xinhua-eastwest-2016-12-07",
+            "General Office of the CPC Central Committee and General Office of the State "
+            "Council (中共中央办公厅、国务院办公厅)",
+            "《关于进一步加强东西部扶贫协作工作的指导意见》, its pairing list "
+            "(调整后的东西部扶贫协作结对关系), as reported by Xinhua (Beijing, 2016-12-07) and "
+            "printed by 宁波日报 on 2016-12-08, page A16. The excerpt read ends in the list at "
+            "'宁波市帮扶吉林省延边朝鲜族自治州、贵州省黔西南'; the rest of the list was not read",
+            "2016-12-07",
+            "http://daily.cnnb.com.cn/nbrb/html/2016-12/08/content_1015203.htm",
+        ),
+        Source(
+            "scio-eastwest-2016-12-08",
+            "State Council Leading Group Office of Poverty Alleviation and Development "
+            "(国务院扶贫办), press conference of the State Council Information Office",
+            "The adjustment keeps the original pairings (东西原有体制不变、对口帮扶原有结对关系"
+            "不变), adds help for the poorest prefectures (all 30 autonomous prefectures), and "
+            "pairs 9 eastern provinces and 13 cities with 10 western provinces; as reported by "
+            "人民日报 on 2016-12-09 (reproduced at shenduxp.com)",
+            "2016-12-08",
+            "http://www.shenduxp.com/2016-12/09/content_18814933.htm",
+        ),
+        Source(
+            "scio-whitepaper-2011",
+            "State Council Information Office",
+            "White paper on China's rural poverty alleviation and development (2011), table 2: "
+            "the East–West pairings of 2001-2010, and the adjustment of June 2010 (Shandong to "
+            "Chongqing, Xiamen to Linxia, Zhuhai to Liangshan); read in the Japanese edition "
+            "published by china.org.cn on 2011-12-19",
+            "2011-12-19",
+            "http://japanese.china.org.cn/business/txt/2011-12/19/content_24191405_15.htm",
+        ),
+        Source(
+            "gmw-fujian-ningxia-2015",
+            "光明日报 (reporter 李慧)",
+            "Fujian and Ningxia paired for poverty alleviation since 1996 (1996年，福建、宁夏两省区"
+            "建立对口扶贫协作关系)",
+            "2015-11-28",
+            "http://epaper.gmw.cn/gmrb/html/2015-11/28/nw.D110000gmrb_20151128_2-01.htm",
+        ),
+        Source(
+            "gscn-xiamen-linxia-2016",
+            "中国甘肃网, reporting 临夏民族日报 (reporter 马海山)",
+            "Xiamen paired with Linxia by the State Council Leading Group Office in 2010 "
+            "(自2010年国务院扶贫办确定厦门与临夏两地建立东西协作关系以来)",
+            "2016-06-17",
+            "http://gansu.gscn.com.cn/system/2016/06/17/011407233.shtml",
+        ),
+        Source(
+            "gansu-daily-qingdao-longnan-2017",
+            "甘肃日报 (reporter 周者军), as reproduced at lfbxx.com",
+            "Qingdao paired with Longnan by the central government in October 2016 "
+            "(自去年10月中央确定青岛市结对帮扶陇南市以来)",
+            "2017-08-10",
+            "http://www.lfbxx.com/html/1326/2017-08-10/content-177087.html",
+        ),
+        Source(
+            "sc-foshan-liangshan-2021",
+            "川观新闻 (reporters 王眉灵, 罗之飏), on sc.china.com.cn",
+            "Foshan helped Liangshan from 2016 (2016年，佛山市对口帮扶凉山州) until the new "
+            "stage's adjustment of the pairings (新阶段…佛山不再对口帮扶凉山)",
+            "2021-05-18",
+            "http://sc.china.com.cn/2021/toutiao_0518/405863.html",
+        ),
+        Source(
+            "zhongshan-zhaotong",
+            "Zhongshan municipal news report, as reproduced at zzkailai.com (undated)",
+            "Zhongshan, with Dongguan, helps Zhaotong's 10 counties and 1 district under the "
+            "provincial arrangement (依据省委、省政府工作安排，中山联合东莞对口帮扶云南昭通市"
+            "10县1区); a tertiary reproduction",
+            url="http://www.zzkailai.com/newdetail-261548.html",
+        ),
+    ]
 
 
 # --- regions -------------------------------------------------------------------------------
@@ -458,7 +564,7 @@ def read_cpca() -> dict[str, tuple[str, str, str]]:
         }
 
 
-def gb2260_code(name_zh: str, province_code: str, year: int) -> str:
+def gb2260_code(name_zh: str, province_code: str, year: int | None) -> str:
     """The code of a unit of a province, by its name in the code list of `year`."""
     official = OFFICIAL_NAME_ZH.get(name_zh, name_zh)
     codes = [
@@ -545,6 +651,23 @@ class RegionCatalogue:
         if len(matches) != 1 or not matches[0].name_zh.startswith(short_zh):
             raise SystemExit(f"province {short_zh}: {matches}")
         return matches[0]
+
+    def province_by_name_zh(self, name_zh: str) -> Region:
+        matches = [r for r in self.regions.values() if r.level == "province"]
+        return next(r for r in matches if r.name_zh == name_zh)
+
+    def current_prefecture(self, name_zh: str, province: Region) -> Region:
+        """A prefecture under its code in gb2260's latest revision (no code of these has changed
+        since); one another bundle already describes is taken as it is there (恩施, 陇南)."""
+        code = gb2260_code(name_zh, province.code, None)
+        cpca_name = self.cpca.get(code, ("",))[0]
+        if cpca_name != name_zh:
+            raise SystemExit(f"{code} {name_zh}: cpca says {cpca_name or 'nothing'}")
+        if code in self.regions:
+            return self.regions[code]
+        return self._add_coded(
+            code, province.code, "prefecture", name_zh, "", source="gb2260-0.4.1"
+        )
 
     def hubei_city(self, code: str, name_zh: str, name_en: str) -> Region:
         """A place in Hubei under its 2020 code (from the facts) and the facts' names."""
@@ -1108,6 +1231,82 @@ def build_wenchuan_emergency(facts: Path, catalogue: RegionCatalogue) -> Bundle:
     return bundle
 
 
+EASTWEST_RATIONALE = (
+    "East–West cooperation on poverty alleviation as adjusted at the end of 2016 (东西部扶贫"
+    "协作): help to lift the paired region's rural poor out of poverty by 2020"
+)
+
+
+def build_eastwest(facts: Path, catalogue: RegionCatalogue) -> Bundle:
+    """The East–West pairing of 2016 at the levels its list gives: province to province,
+    province to prefecture (Beijing and Tianjin with cities of Hebei) and city to prefecture,
+    each pair a standalone pairing at its own level; no county twinning (none found)."""
+    bundle = Bundle(
+        "eastwest-2016",
+        {
+            "slug": "eastwest-2016",
+            "name_en": "East–West cooperation on poverty alleviation (2016 pairing, 2017-2020)",
+            "name_zh": "东西部扶贫协作（2016年调整后的结对关系，2017-2020年）",
+            "kind": "poverty_alleviation",
+            "period_start": "2016-12-07",
+            "period_end": "2020-12-31",
+            "currency": "CNY",
+            "status": "closed",
+            "programme_date": None,
+            "rules": rules(2, 3),
+            "description_en": (
+                "The guidance of the General Offices of the CPC Central Committee and the "
+                "State Council on strengthening East–West cooperation on poverty alleviation "
+                "(reported 2016-12-07) adjusted the pairings: eastern provinces and cities "
+                "help western provinces, autonomous prefectures and the poorest prefectures, "
+                "and Beijing and Tianjin help cities of Hebei, so that the rural poor are out "
+                "of poverty by 2020. Pairs read in the official list are verified; pairs the "
+                "excerpt read does not reach are included only where another report names "
+                "them, marked uncertain. Pairs found nowhere are absent (docs/data-sources.md)."
+            ),
+            "description_zh": (
+                "中共中央办公厅、国务院办公厅《关于进一步加强东西部扶贫协作工作的指导意见》"
+                "（2016年12月7日新华社报道）调整东西部扶贫协作结对关系：东部省市帮扶西部省区、"
+                "民族自治州和贫困程度深的市州，北京、天津帮扶河北有关市，确保到2020年农村贫困"
+                "人口脱贫。在官方名单原文中读到的结对为已核实；所读摘录未涵盖、仅见于其他报道的"
+                "结对标为待核实；未查到来源的结对不予列出（见 docs/data-sources.md）。"
+            ),
+        },
+        extra_sources=["scio-eastwest-2016-12-08"],
+    )
+    donors_seen: set[str] = set()
+    recipients_seen: set[str] = set()
+    for row in read_csv(facts / "eastwest2016_pairing.csv"):
+        donor = eastwest_region(catalogue, row["donor_zh"], row["donor_province_zh"])
+        recipient = eastwest_region(catalogue, row["recipient_zh"], row["recipient_province_zh"])
+        if donor.reference not in donors_seen:
+            donors_seen.add(donor.reference)
+            bundle.participate(donor, "donor")
+        if recipient.reference not in recipients_seen:
+            recipients_seen.add(recipient.reference)
+            bundle.participate(recipient, "recipient")
+        bundle.pair(
+            donor,
+            recipient,
+            status="ended",
+            valid_from="2016-12-07",
+            valid_to="2020-12-31",
+            origin="historical",
+            rationale="; ".join(filter(None, (EASTWEST_RATIONALE, row["note"]))),
+            source=row["source"],
+            certainty=row["certainty"],
+        )
+    note_donors_with_two_recipients(bundle)
+    return bundle
+
+
+def eastwest_region(catalogue: RegionCatalogue, name_zh: str, province_zh: str) -> Region:
+    """A side of an East–West pair: a province, or a prefecture of the province named."""
+    if not province_zh:
+        return catalogue.province_by_name_zh(name_zh)
+    return catalogue.current_prefecture(name_zh, catalogue.province_by_name_zh(province_zh))
+
+
 def note_donors_with_two_recipients(bundle: Bundle) -> None:
     donors = Counter(pairing["donor"] for pairing in bundle.pairings)
     for participant in bundle.participants:
@@ -1221,6 +1420,7 @@ def main(argv: Sequence[str]) -> None:
         build_hubei(facts, catalogue),
         build_wenchuan(facts, catalogue),
         build_wenchuan_emergency(facts, catalogue),
+        build_eastwest(facts, catalogue),
     )
     for bundle in bundles:
         write_bundle(bundle, catalogue, sources)
