@@ -175,3 +175,42 @@ def test_the_gaps_page_shows_each_donors_verdict_and_reason(client, people, wenc
     page = client.get("/p/wenchuan-2008/gaps/?year=2009").content.decode()
     assert "total met" in page and "uncertain figures" in page
     assert "no Local general public budget revenue figure for 2007, 2008" in page
+
+
+def test_the_api_and_the_csv_give_the_same_verdicts_as_the_page(client, people, wenchuan):
+    from pairaid.accounts import tokens
+
+    key = tokens.create(owner=people["outsider"], name="test")[1]
+    response = client.get(
+        "/api/v1/programmes/wenchuan-2008/contributions?year=2009&page_size=50",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    rows = {(r["donor"], r["period"]): r for r in response.json()["items"]}
+    assert len(rows) == 38  # 19 donors, for 2009 and for 2008–2010
+    tianjin = rows[("CN:120000", "2008–2010")]
+    assert (tianjin["status"], tianjin["certainty"]) == ("total_met", "uncertain")
+    assert Decimal(tianjin["contributed"]) == Decimal("35.84") * YI
+    assert tianjin["contributed_sources"] == "aid-tianjin-2010-12-31"
+    assert rows[("CN:370000", "2009")]["status"] == "unknown"
+
+    client.force_login(people["outsider"])
+    csv_text = client.get("/p/wenchuan-2008/gaps/contributions.csv?year=2009").content.decode()
+    header, tags, *lines = csv_text.splitlines()
+    assert header.startswith("donor,donor_name,period") and tags.startswith("#org+code")
+    assert len(lines) == 38 and any("total_met" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [("outsider", 200), ("coordinator", 404), ("observer", 404), ("anonymous", 401)],
+)
+def test_only_members_of_the_programme_read_its_contribution_rule(
+    client, people, wenchuan, role, expected
+):
+    from pairaid.accounts import tokens
+
+    headers = {}
+    if people[role]:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create(owner=people[role], name='t')[1]}"
+    url = "/api/v1/programmes/wenchuan-2008/contributions"
+    assert client.get(url, **headers).status_code == expected

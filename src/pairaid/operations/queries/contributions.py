@@ -290,3 +290,49 @@ def _contributed(disbursement: Disbursement) -> Decimal:
     if disbursement.status == Disbursement.Status.RECEIVED:
         return disbursement.received_amount or ZERO
     return disbursement.amount
+
+
+# The rule's columns, as the API and the CSV export give them, with their HXL tags.
+COLUMNS = {
+    "donor": "#org+code",
+    "donor_name": "#org+name",
+    "period": "#date+period",
+    "basis": "#meta+rule",
+    "required": "#value+required",
+    "required_certainty": "#meta+certainty+required",
+    "required_sources": "#meta+source+required",
+    "contributed": "#value+contributed",
+    "contributed_at_least": "#meta+lower_bound",
+    "contributed_certainty": "#meta+certainty+contributed",
+    "contributed_sources": "#meta+source+contributed",
+    "status": "#status",
+    "short_by": "#value+short",
+    "certainty": "#meta+certainty",
+    "reason": "#description",
+}
+
+
+def as_rows(checks: Iterable[ContributionCheck]) -> list[dict[str, object]]:
+    """The checks as flat rows (amounts in the programme's currency; empty where unknown)."""
+    return [
+        {
+            "donor": check.donor.region.reference,
+            "donor_name": local_name(check.donor.region),
+            "period": check.period,
+            "basis": check.basis,
+            "required": check.required.amount if check.required else None,
+            "required_certainty": check.required.certainty if check.required else None,
+            "required_sources": ";".join(check.required.sources) if check.required else "",
+            "contributed": check.contributed.amount if check.contributed else None,
+            "contributed_at_least": check.contributed.at_least if check.contributed else None,
+            "contributed_certainty": check.contributed.certainty if check.contributed else None,
+            "contributed_sources": (
+                ";".join(check.contributed.sources) if check.contributed else ""
+            ),
+            "status": check.status,
+            "short_by": check.short_by,
+            "certainty": check.certainty,
+            "reason": check.reason,
+        }
+        for check in checks
+    ]
