@@ -44,7 +44,7 @@ class ContributionCheckOut(Schema):
 def contributions(
     request: HttpRequest,
     slug: str,
-    year: Annotated[int, Field(ge=1, le=9999)] | None = Query(  # noqa: B008 (ninja's way)
+    year: Annotated[int, Field(ge=1, le=9999)] | None = Query(
         None, description="the year checked (its base is the year before); default: the current"
     ),
 ) -> list[dict[str, object]]:
