@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pairaid.registry",
     "pairaid.programmes",
     "pairaid.pairing",
+    "pairaid.foresight",
     "pairaid.operations",
     "pairaid.scenarios",
     "pairaid.dashboard",
