@@ -107,7 +107,8 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
         "operations", "report_summary", "list_reports", "file_report"
     ),
     "operations:contacts": _operations("operations", "list_contacts", "add_contact"),
-    "operations:gaps": _operations("operations", "gaps"),
+    "operations:gaps": _operations("operations", "gaps", "contributions"),
+    "operations:contributions_csv": _operations("operations", "contributions"),
     "operations:league": _operations("operations", "league"),
     # threads and the inbox
     "conversations:threads": _operations("conversations", "list_threads", "search_messages"),
