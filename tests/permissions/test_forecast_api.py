@@ -68,7 +68,7 @@ def test_a_run_s_quantiles_through_the_api(client, keys, finished):
     body = call(client, keys, "observer", "get", f"{URL}/{finished.number}").json()
     assert body["model_output"] is True and len(body["levels"]) == 23
     huanggang = [q for q in body["quantiles"] if q["recipient"] == "CN:421100"]
-    assert len(huanggang) == 2 * 14
+    assert len(huanggang) == 4 * 14
     week = next(q for q in huanggang if q["target"] == "active" and q["horizon_days"] == 7)
     assert week["target_date"] == "2020-02-17"
     assert week["values"] == sorted(week["values"])

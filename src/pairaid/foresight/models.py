@@ -80,12 +80,16 @@ class ForecastRun(models.Model):
 
 class ForecastQuantiles(models.Model):
     """One recipient's forecast of one target `horizon_days` after the origin: the quantiles at
-    the run's `levels`. A model output, never an observation."""
+    the run's `levels`. A model output, never an observation; the census targets were never
+    observed at all."""
 
     class Target(models.TextChoices):
         # pairaid.forecast.TARGETS
         NEW_CONFIRMED = "new_confirmed", _("new confirmed cases since the origin")
         ACTIVE = "active", _("active cases (confirmed − cured − dead)")
+        # pairaid.forecast.census: never observed, derived from the forecast's active cases.
+        CENSUS_HOSPITAL = "census_hospital", _("patients in hospital beds (model output)")
+        CENSUS_ICU = "census_icu", _("patients in ICU beds (model output)")
 
     run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="quantiles")
     recipient = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")

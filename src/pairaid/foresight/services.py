@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext
 
 from pairaid import background, forecast, freshness
 from pairaid.errors import Problem, ValidationFailed
-from pairaid.forecast import backtest, parameters
+from pairaid.forecast import backtest, care, census, parameters
 from pairaid.foresight import queries
 from pairaid.foresight.models import BacktestRun, ForecastQuantiles, ForecastRun
 from pairaid.programmes import services as programme_services
@@ -44,8 +45,12 @@ def assumptions(method: str) -> list[dict[str, str]]:
         "source": "a stated modelling choice (pairaid.forecast.outflow); it under-states later "
         "outflow when discharges rise",
     }
+    census_lines = [
+        {"name": "census (model output)", "value": line, "source": "pairaid.forecast.care"}
+        for line in care.assumptions_text()
+    ]
     if method != ForecastRun.Method.RENEWAL:
-        return [observation, outflow]
+        return [observation, outflow, *census_lines]
     return [
         {
             "name": "serial interval",
@@ -62,6 +67,7 @@ def assumptions(method: str) -> list[dict[str, str]]:
         },
         observation,
         outflow,
+        *census_lines,
     ]
 
 
@@ -179,7 +185,7 @@ def execute(run_id: int, *, stop: threading.Event | None = None) -> ForecastRun:
     return _store(run, outputs, left_out)
 
 
-Outputs = dict[int, list[forecast.QuantileForecast]]
+Outputs = dict[int, list["Quantiles"]]
 
 
 def _forecast_all(run: ForecastRun, stop: threading.Event) -> tuple[Outputs, dict[str, str]]:
@@ -207,10 +213,25 @@ def _forecast_all(run: ForecastRun, stop: threading.Event) -> tuple[Outputs, dic
     return outputs, left_out
 
 
-def _quantiles(
-    run: ForecastRun, reference: str, record: queries.Record
-) -> list[forecast.QuantileForecast]:
+# The census series of pairaid.forecast.census stored with a run, as its targets.
+CENSUS_TARGETS = {
+    "hospital": ForecastQuantiles.Target.CENSUS_HOSPITAL,
+    "icu_all": ForecastQuantiles.Target.CENSUS_ICU,
+}
+
+
+@dataclass(frozen=True)
+class Quantiles:
+    target: str
+    horizon_days: int
+    values: list[float]
+
+
+def _quantiles(run: ForecastRun, reference: str, record: queries.Record) -> list[Quantiles]:
+    """Cases (new confirmed since the origin, active) and the census (hospital, ICU) derived
+    from them, each day ahead, from one set of joint sample paths."""
     method: forecast.Method = run.method  # type: ignore[assignment]
+    horizons = tuple(range(1, run.horizon_days + 1))
     paths = forecast.forecast(
         queries.series_of(record),
         run.origin,
@@ -219,7 +240,21 @@ def _quantiles(
         paths=run.paths,
         seed=backtest.forecast_seed(run.seed, reference, run.origin, method),
     )
-    return forecast.quantile_forecasts(paths, tuple(range(1, run.horizon_days + 1)))
+    found = [
+        Quantiles(q.target, q.horizon_days, _rounded(q.values))
+        for q in forecast.quantile_forecasts(paths, horizons)
+    ]
+    for series in census.census_quantiles(census.census_of(paths)):
+        if series.series in CENSUS_TARGETS:
+            for horizon in horizons:
+                day = run.origin + datetime.timedelta(days=horizon)
+                values = series.values[(day - series.first_day).days]
+                found.append(Quantiles(CENSUS_TARGETS[series.series], horizon, _rounded(values)))
+    return found
+
+
+def _rounded(values: Any) -> list[float]:
+    return [round(float(value), 3) for value in values]
 
 
 @transaction.atomic
@@ -230,7 +265,7 @@ def _store(run: ForecastRun, outputs: Outputs, left_out: dict[str, str]) -> Fore
             recipient_id=participant_id,
             target=quantiles.target,
             horizon_days=quantiles.horizon_days,
-            values=[round(float(value), 3) for value in quantiles.values],
+            values=quantiles.values,
         )
         for participant_id, forecasts in outputs.items()
         for quantiles in forecasts

@@ -26,7 +26,8 @@
 
   function whole(value) { return value === null ? "–" : Math.round(value).toLocaleString(); }
   function tip(row) {
-    var lines = [row.day, labels.observed + ": " + whole(row.observed)];
+    var lines = [row.day];
+    if (row.observed !== null) { lines.push(labels.observed + ": " + whole(row.observed)); }
     if (row.median !== null) {
       lines.push(labels.median + ": " + whole(row.median));
       lines.push(labels.band_50 + ": " + whole(row.low_50) + " – " + whole(row.high_50));
@@ -42,12 +43,14 @@
     if (!element) { return; }
     var rows = target.rows;
     var chart = echarts.init(element);
+    // A census was never observed: its chart has no observed line and no legend entry for one.
+    var legend = target.observed ? [labels.observed] : [];
     chart.setOption({
       animation: false,
       // The bands are drawn as widths stacked on their lower edges: the tooltip gives the
       // intervals themselves, from the rows, never a width.
       tooltip: { trigger: "axis", formatter: function (params) { return tip(rows[params[0].dataIndex]); } },
-      legend: { top: 0, data: [labels.observed, labels.median, labels.band_50, labels.band_90] },
+      legend: { top: 0, data: legend.concat([labels.median, labels.band_50, labels.band_90]) },
       grid: { left: 60, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: column(rows, "day") },
       yAxis: { type: "value", min: 0 },
@@ -57,10 +60,11 @@
           { name: labels.median, type: "line", data: column(rows, "median"), symbol: "none",
             lineStyle: { color: "#3b6ea8", type: "dashed" },
             markLine: { symbol: "none", silent: true, label: { formatter: labels.origin },
-              data: [{ xAxis: data.origin }] } },
+              data: [{ xAxis: data.origin }] } }
+        ]).concat(target.observed ? [
           { name: labels.observed, type: "line", data: column(rows, "observed"),
             connectNulls: false, symbolSize: 5, lineStyle: { color: "#222" }, itemStyle: { color: "#222" } }
-        ])
+        ] : [])
     });
     window.addEventListener("resize", function () { chart.resize(); });
   });
