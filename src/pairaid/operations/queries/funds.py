@@ -94,12 +94,15 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
             .first()
         )
         required = previous.value * scale * programme.min_contribution_share if previous else None
+        # An illustrative figure never feeds a verdict (DESIGN.md §2): only facts count.
         paid = [
             _contributed(d)
-            for d in Disbursement.objects.filter(commitment__donor=donor, date__year=year)
+            for d in Disbursement.objects.filter(
+                commitment__donor=donor, date__year=year, illustrative=False
+            )
         ]
         in_kind = Shipment.objects.filter(
-            pledge__donor=donor, received_on__year=year, value_cny__isnull=False
+            pledge__donor=donor, received_on__year=year, value_cny__isnull=False, illustrative=False
         ).values_list("value_cny", flat=True)
         basis = gettext("%(share)s %% of %(indicator)s %(year)s") % {
             "share": f"{programme.min_contribution_share * 100:g}",

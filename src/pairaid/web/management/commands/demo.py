@@ -17,7 +17,13 @@ from pairaid.pairing import services as pairing_services
 from pairaid.programmes import services as programme_services
 from pairaid.scenarios import services as scenario_services
 
-DEMO_BUNDLES = ("hubei-2020", "hubei-2020-demo", "wenchuan-2008", "wenchuan-2008-emergency")
+DEMO_BUNDLES = (
+    "hubei-2020",
+    "hubei-2020-demo",
+    "wenchuan-2008",
+    "wenchuan-2008-demo",
+    "wenchuan-2008-emergency",
+)
 HUBEI_DEMO_DATE = datetime.date(2020, 2, 12)
 
 
