@@ -37,6 +37,10 @@ PROGRAMME_PAGES = [
     "projects/",
     "3w/",
     "notices/",
+    "forecasts/",
+    "forecast/CN:421100/",
+    "evaluation/",
+    "evaluation/CN:421100/",
     "members/",
     "settings/",
 ]

@@ -162,7 +162,7 @@ def _files(folder: Path) -> dict[str, list[str]]:
     return out
 
 
-@pytest.mark.parametrize("name", BUNDLES)
+@pytest.mark.parametrize("name", (*BUNDLES, "eastwest-2016"))
 def test_export_then_load_into_an_empty_database_reproduces_the_programme(name, tmp_path):
     scenario_services.load_bundle(name)
     first = scenario_services.export_programme(name, tmp_path / "first")
@@ -176,6 +176,7 @@ def test_export_then_load_into_an_empty_database_reproduces_the_programme(name, 
             "hubei-2020": (19, 16, 21),
             "wenchuan-2008": (19, 20, 20),
             "wenchuan-2008-emergency": (21, 23, 23),
+            "eastwest-2016": (17, 24, 25),
         }[name]
     )
 
@@ -461,3 +462,18 @@ def test_after_one_unapproved_pairaid_plan_load_and_export_keep_to_the_record(hu
     assert {(r["status"], r["origin"]) for r in rows} == {("active", "historical")}
     (row,) = [r for r in rows if (r["donor"], r["recipient"]) == ("130000", "429021")]
     assert row["rationale"] == hebei_shennongjia.rationale
+
+
+def test_the_eastwest_programme_loads_with_its_sourced_pairs_at_several_levels():
+    assert scenario_services.load_bundle("eastwest-2016").outcome == "loaded"
+    assert _counts("eastwest-2016") == (17, 24, 25)
+    eastwest = Programme.objects.get(slug="eastwest-2016")
+    assert eastwest.kind == "poverty_alleviation"
+    beijing = Pairing.objects.filter(programme=eastwest, donor__region__code="110000")
+    assert sorted((p.recipient.region.code, p.recipient.region.level) for p in beijing) == [
+        ("130600", "prefecture"),
+        ("130700", "prefecture"),
+        ("150000", "province"),
+    ]
+    assert all(p.source is not None for p in eastwest.pairings.all())
+    assert eastwest.pairings.filter(certainty="uncertain").count() == 8
