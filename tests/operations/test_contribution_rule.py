@@ -214,3 +214,11 @@ def test_only_members_of_the_programme_read_its_contribution_rule(
         headers["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create(owner=people[role], name='t')[1]}"
     url = "/api/v1/programmes/wenchuan-2008/contributions"
     assert client.get(url, **headers).status_code == expected
+
+
+def test_a_closed_programme_opens_on_its_last_year(client, people, wenchuan):
+    assert contributions.default_year(wenchuan) == 2010  # not today's year
+    assert contributions.default_year(wenchuan, D(2008, 3, 1)) == 2008
+    client.force_login(people["outsider"])
+    page = client.get("/p/wenchuan-2008/gaps/").content.decode()
+    assert "Contribution rule 2010" in page

@@ -24,6 +24,7 @@ never count.
   figure is itself uncertain, and is shown so; only verified figures give a verified verdict.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -115,6 +116,13 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
 def programme_years(programme: Programme) -> list[int]:
     end = programme.period_end or programme.current_date()
     return list(range(programme.period_start.year, end.year + 1))
+
+
+def default_year(programme: Programme, on: datetime.date | None = None) -> int:
+    """The year checked when none is asked: the date's (default the programme's), within the
+    programme's years, so a closed programme opens on its last year, not on today's."""
+    years = programme_years(programme)
+    return min(max((on or programme.current_date()).year, years[0]), years[-1])
 
 
 def _year_check(programme: Programme, donor: Participant, year: int) -> ContributionCheck:
