@@ -149,7 +149,10 @@ def _programme_check(programme: Programme, donor: Participant) -> ContributionCh
     required, missing = _required(programme, donor, years)
     basis = _basis(programme, years)
     if _records_its_aid(programme, donor):
-        contributed: Figure | None = Figure(_recorded(programme, donor, years), Certainty.VERIFIED)
+        # Before the programme's end, what is recorded so far is only a lower bound.
+        running = programme.period_end is None or programme.current_date() < programme.period_end
+        recorded = _recorded(programme, donor, years)
+        contributed: Figure | None = Figure(recorded, Certainty.VERIFIED, at_least=running)
         unpaired = ""
     else:
         contributed, unpaired = _published_aid(programme, donor)
