@@ -18,8 +18,9 @@ never count.
   Over the whole programme they are compared with the sum of the yearly requirements: meeting
   that sum is *total met* (each year's compliance stays unknown); falling below it is *short*
   (some year must have been).
-- A cumulative figure dated before the programme's end is a lower bound: it can show the
-  requirement met, never short (*unknown* if it is below).
+- A cumulative figure dated before the programme's end is a lower bound, and so is a donor's own
+  record while the programme runs: it can show the requirement met, never short (*unknown* if it
+  is below).
 - **Certainty propagates as the weakest input:** a verdict resting on any uncertain or derived
   figure is itself uncertain, and is shown so; only verified figures give a verified verdict.
 """
