@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "pairaid.pairing",
     "pairaid.foresight",
     "pairaid.operations",
+    "pairaid.conversations",
+    "pairaid.projects",
     "pairaid.scenarios",
     "pairaid.dashboard",
     "pairaid.web",

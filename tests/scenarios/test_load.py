@@ -307,6 +307,39 @@ def _run_the_programme(hubei: Programme) -> None:
         note="fact offer",
     )
     offer_services.withdraw_offer(offer=offered)
+    _run_a_project(hubei, shandong, huanggang)
+
+
+def _run_a_project(hubei: Programme, donor: Participant, recipient: Participant) -> None:
+    """A project of the pair with its budget, a result, money committed and spent: every
+    projects table, and the ledger's `project` column."""
+    import datetime
+
+    from pairaid.accounts.models import User
+    from pairaid.operations.services import funds as fund_services
+    from pairaid.projects import services as project_services
+
+    who = User.objects.create_user("loader", is_platform_admin=True)
+    project = project_services.create_project(
+        user=who,
+        pairing=Pairing.objects.get(programme=hubei, donor=donor, recipient=recipient),
+        title="Fact clinic",
+        sector="health",
+        location=recipient.region,
+        budget={"donor_budget": Decimal("1000000.50"), "donations": Decimal(20_000)},
+    )
+    project_services.add_result(
+        user=who, project=project, name="beds", unit="beds", baseline=Decimal(0), target=Decimal(40)
+    )
+    pair_money = fund_services.commit_funds(
+        donor=donor, recipient=recipient, year=2020, amount=Decimal(50_000), description="clinic"
+    )
+    project_services.link_commitment(user=who, project=project, commitment=pair_money)
+    project_services.move(user=who, project=project, name="start")
+    fund_services.disburse(commitment=pair_money, amount=Decimal(30_000))
+    project_services.record_expenditure(
+        user=who, project=project, amount=Decimal(25_000), on=datetime.date(2020, 2, 12)
+    )
 
 
 def test_export_then_load_reproduces_every_operations_table(hubei, tmp_path):

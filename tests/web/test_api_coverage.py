@@ -110,6 +110,25 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "operations:gaps": _operations("operations", "gaps", "contributions"),
     "operations:contributions_csv": _operations("operations", "contributions"),
     "operations:league": _operations("operations", "league"),
+    # threads and the inbox
+    "conversations:threads": _operations("conversations", "list_threads", "search_messages"),
+    "conversations:thread": _operations("conversations", "list_messages", "post_message"),
+    "conversations:edit_message": _operations("conversations", "edit_message"),
+    "conversations:inbox": _operations("conversations", "list_inbox"),
+    "conversations:mark_read": _operations("conversations", "mark_read"),
+    "conversations:mark_all_read": _operations("conversations", "mark_read"),
+    "conversations:inbox_count": _operations("conversations", "inbox_count"),
+    # projects
+    "projects:projects": _operations("projects", "list_projects", "create_project"),
+    "projects:project": _operations("projects", "get_project"),
+    "projects:edit": _operations("projects", "get_project", "edit_project", "set_budget"),
+    "projects:move": _operations("projects", "move_project"),
+    "projects:add_result": _operations("projects", "add_result"),
+    "projects:record_actual": _operations("projects", "record_actual"),
+    "projects:record_expenditure": _operations("projects", "record_expenditure"),
+    "projects:link": _operations("projects", "link_money"),
+    # The 3W's CSV (?format=csv) is the same cells as a file, with HXL hashtags.
+    "projects:three_w": _operations("projects", "three_w"),
 }
 
 SESSION_ONLY = "signing in and out, passwords and the second factor belong to the browser session"
@@ -134,6 +153,8 @@ EXEMPT: dict[str, str] = {
     "sheets as CSV; each sheet's rows are the operations above, one by one",
     "dashboard:map": "file download: the overview map's JSON, drawn by the page's script",
     "dashboard:boundaries": "file download: the overview map's boundaries (GeoJSON)",
+    "conversations:attachment": "file download: a message's attachment (each message's "
+    "`attachments` list it with its address)",
 }
 
 # Pages whose operation does not exist yet: named here so that the gap is seen, not hidden

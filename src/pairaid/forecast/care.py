@@ -40,6 +40,15 @@ supportive care in ICU 1 % within capacity, 75 % with no bed. Applied here per b
 excess risk (no bed minus within capacity); the ICU figure is applied to both ICU types (the
 table's row for invasive ventilation is not used), so the deaths of ventilated patients without
 a bed are, if anything, under-stated. A sensitivity table varies the ICU figure.
+
+Critical-care staff among the aid teams: at the State Council joint prevention and control
+mechanism's press conference of 2020-02-17, Guo Yanhong (National Health Commission, medical
+administration) said that of the 30,000-odd medical staff sent to Hubei, 11,000 were
+critical-care professionals (国务院联防联控机制新闻发布会, 2020-02-17: "已经派出3万余名医务人员,
+其中1.1万重症专业医务人员"); by 2020-02-19 the teams numbered 32,395 (press conference of
+2020-02-20, Mi Feng). The share 11,000 / 30,000 = 0.37 is an upper figure, 11,000 / 32,395 =
+0.34 a lower one. Applied alike to the doctors and nurses of every donor's staff: they may staff
+ICU beds (`pairaid.engine.staffing`: ICU staff), the rest ward beds only.
 """
 
 from __future__ import annotations
@@ -86,6 +95,15 @@ class Range:
 HOSPITAL_STAY_DAYS: Final = Range(14.0, 10.0, 19.0, f"{REES_2020}: China, median (IQR)")
 ICU_STAY_DAYS: Final = Range(8.0, 5.0, 13.0, f"{REES_2020}: China, median (IQR)")
 VENTILATED_SHARE_OF_ICU: Final = Range(0.69, 0.61, 0.75, f"{CHANG_2021}: pooled (95 % CI)")
+
+CRITICAL_CARE_PRESS_2020: Final = (
+    "State Council joint prevention and control mechanism press conferences of 2020-02-17 "
+    "(Guo Yanhong, NHC: 11,000 critical-care staff of 30,000-odd sent) and 2020-02-20 (Mi Feng, "
+    "NHC: 32,395 staff by 2020-02-19)"
+)
+CRITICAL_CARE_SHARE_OF_AID: Final = Range(
+    11_000 / 30_000, 11_000 / 32_395, 11_000 / 30_000, CRITICAL_CARE_PRESS_2020
+)
 
 
 @dataclass(frozen=True)
@@ -161,9 +179,15 @@ def assumptions_text() -> list[str]:
     for policy, next_start in zip(ADMISSION_POLICIES, starts, strict=True):
         since = f"from {policy.start}" if policy.start else f"before {next_start}"
         lines.append(f"admitted {since}: {', '.join(policy.admitted)} cases ({policy.source})")
+    lines.append(
+        f"critical-care share of aid staff {CRITICAL_CARE_SHARE_OF_AID.central:.0%} (range "
+        f"{CRITICAL_CARE_SHARE_OF_AID.low:.0%}-{CRITICAL_CARE_SHARE_OF_AID.high:.0%}; "
+        f"{CRITICAL_CARE_PRESS_2020})"
+    )
     for bed_type, risk in DEATH_RISK.items():
         lines.append(
-            f"death risk, needs a {bed_type} bed: {risk.with_bed:.0%} with one, "
+            f"death risk of a patient who needs a bed of type {bed_type}: "
+            f"{risk.with_bed:.0%} with one, "
             f"{risk.without_bed.central:.0%} without ({risk.without_bed.source})"
         )
     return lines

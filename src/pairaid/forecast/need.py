@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from pairaid.engine.beds import BED_TYPES
 from pairaid.engine.staffing import CareRatio
 from pairaid.forecast.census import MODEL_OUTPUT_LABEL, Census
+from pairaid.forecast.methods import METHODS, Method
 from pairaid.forecast.series import FloatArray
 
 
@@ -88,3 +90,59 @@ def staff_needed(
         peak_census=at_quantile(window.hospital),
         unrated_bed_types=tuple(t for t in BED_TYPES if t not in doctors and t not in nurses),
     )
+
+
+FORECAST_BASIS_PREFIX = "forecast"
+FORECAST_BASIS_SYNTAX = "forecast[:METHOD[:QUANTILE[:HORIZON_DAYS]]]"
+DEFAULT_QUANTILE = 0.8
+DEFAULT_HORIZON_DAYS = 14
+MAX_HORIZON_DAYS = 28
+
+
+class NeedBasisError(ValueError):
+    """A `forecast:…` need basis that cannot be read (says which part and what was expected)."""
+
+
+@dataclass(frozen=True)
+class ForecastNeedBasis:
+    """Plan on projected need: staff at `quantile` of the peak census over `horizon_days`,
+    projected by `method` from the record up to the plan's date."""
+
+    method: Method = "renewal"
+    quantile: float = DEFAULT_QUANTILE
+    horizon_days: int = DEFAULT_HORIZON_DAYS
+
+    @staticmethod
+    def applies(text: str) -> bool:
+        """Whether a need basis is written as a forecast (else it names an indicator)."""
+        return text.strip().partition(":")[0] == FORECAST_BASIS_PREFIX
+
+    @classmethod
+    def parse(cls, text: str) -> ForecastNeedBasis:
+        prefix, *parts = text.strip().split(":")
+        if prefix != FORECAST_BASIS_PREFIX or len(parts) > 3:
+            raise NeedBasisError(f"expected {FORECAST_BASIS_SYNTAX}, got {text!r}")
+        method = parts[0] if parts and parts[0] else "renewal"
+        if method not in METHODS:
+            raise NeedBasisError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
+        quantile = _number(parts[1], "quantile", float) if len(parts) > 1 else DEFAULT_QUANTILE
+        if not 0.0 < quantile < 1.0:
+            raise NeedBasisError(f"quantile: expected a number between 0 and 1, got {quantile:g}")
+        horizon = _number(parts[2], "horizon", int) if len(parts) > 2 else DEFAULT_HORIZON_DAYS
+        if not 1 <= horizon <= MAX_HORIZON_DAYS:
+            raise NeedBasisError(f"horizon: expected 1 to {MAX_HORIZON_DAYS} days, got {horizon}")
+        return cls(method, quantile, horizon)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return f"{FORECAST_BASIS_PREFIX}:{self.method}:{self.quantile:g}:{self.horizon_days}"
+
+
+def _number(text: str, part: str, kind: type[float] | type[int]) -> Any:
+    try:
+        value = kind(text)
+    except ValueError:
+        expected = "a whole number of days" if kind is int else "a number"
+        raise NeedBasisError(f"{part}: expected {expected}, got {text!r}") from None
+    if not math.isfinite(value):
+        raise NeedBasisError(f"{part}: expected a finite number, got {text!r}")
+    return value

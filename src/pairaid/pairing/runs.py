@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid import background, engine
+from pairaid.conversations import services as conversation_services
+from pairaid.conversations.models import Event
 from pairaid.engine.result import plan_result
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.pairing import options as run_options
@@ -51,7 +53,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
     build = translate.build_problem(
         programme,
         on=on,
-        need_from=translate.NeedBasis.parse(options.need_from) if options.need_from else None,
+        need_from=translate.need_basis(options.need_from) if options.need_from else None,
         capacity_from=translate.CapacityBasis.parse(options.capacity_from)
         if options.capacity_from
         else None,
@@ -257,6 +259,12 @@ def _store_result(
     run.save()
     if result.status in ("optimal", "feasible") and not stopped:
         _propose(run, result)
+    conversation_services.record(
+        kind=Event.Kind.PLAN_RUN_FINISHED,
+        programme=run.programme,
+        subject=run,
+        args={"number": run.number, "status": run.status, "state": run.state},
+    )
     return run
 
 
@@ -350,6 +358,13 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     run.decided_by = user if getattr(user, "pk", None) else None
     run.decided_on = today
     run.save(update_fields=["decision", "decided_by", "decided_on"])
+    conversation_services.record(
+        kind=Event.Kind.PAIRING_APPROVED,
+        programme=programme,
+        subject=run,
+        actor=user,
+        args={"number": run.number},
+    )
     return run
 
 

@@ -262,13 +262,29 @@ class CapacityLine(QuantityLine):
         ]
 
 
+class NeedLineQuerySet(models.QuerySet["NeedLine"]):
+    def recorded(self) -> "NeedLineQuerySet":
+        """The need lines of record: every line but those derived from a forecast, which only a
+        plan on that forecast basis reads (a model output never becomes the recorded need of a
+        page, a gap, an export or a plan on another basis)."""
+        return self.filter(derived_forecast__isnull=True)
+
+
 class NeedLine(QuantityLine):
     """What a recipient needs of one resource type, as of a date."""
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="need_lines"
     )
+    # A line derived from a forecast records the run it came from (DESIGN.md §9): its method,
+    # origin, data version, quantile, horizon, seed, paths and assumptions with sources. Until
+    # forecast runs are stored as rows of their own, the run's identity is kept here, whole, so
+    # that a link to the stored run can replace it. Planning on a forecast basis reads these
+    # lines alone; nothing else does (`NeedLineQuerySet.recorded`).
+    derived_forecast = models.JSONField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
+
+    objects = NeedLineQuerySet.as_manager()
 
     class Meta(QuantityLine.Meta):
         verbose_name = _("need line")
