@@ -166,3 +166,14 @@ def test_the_plan_page_offers_projected_need_and_plans_on_it(people, client):
     assert response.status_code == 302, response.content.decode()
     assert PlanRun.objects.get().options["need_from"] == "forecast:renewal:0.9:7"
     assert NeedLine.objects.filter(derived_forecast__basis="forecast:renewal:0.9:7").count() == 16
+
+
+def test_evaluating_the_plan_in_force_on_projected_need_stores_nothing(hubei, capsys):
+    call_command(
+        "plan", "hubei-2020", "--as-of", "2020-02-10", "--need-from", BASIS, "--evaluate",
+        "--format", "json",
+    )  # fmt: skip
+    document = json.loads(capsys.readouterr().out)
+    assert any("projected peak bed census" in a for a in document["assumptions"])
+    assert document["metrics"]["min_coverage"] > 0
+    assert not NeedLine.objects.filter(derived_forecast__isnull=False).exists()

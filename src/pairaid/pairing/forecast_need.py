@@ -182,9 +182,11 @@ def derive(
     resources: Sequence[str],
     *,
     seed: int = 0,
+    store: bool = True,
 ) -> ForecastNeeds:
     """Write (or rewrite) the forecast-derived need lines at `on`, one per recipient with a
-    daily record and staff resource, and return them for the plan."""
+    daily record and staff resource, and return them for the plan; with `store` False, only
+    compute them (an evaluation stores nothing)."""
     staff_resources = [code for code in resources if code in STAFF_FIGURES]
     if not staff_resources:
         raise ValidationFailed(
@@ -226,6 +228,9 @@ def derive(
         for code in staff_resources:
             _check_no_recorded_line(participant, types[code], on)
             quantity = getattr(need, STAFF_FIGURES[code])
+            result.needs.setdefault(participant.pk, {})[code] = float(quantity)
+            if not store:
+                continue
             NeedLine.objects.update_or_create(
                 participant=participant,
                 resource_type=types[code],
@@ -238,7 +243,6 @@ def derive(
                     "derived_forecast": identity,
                 },
             )
-            result.needs.setdefault(participant.pk, {})[code] = float(quantity)
     result.assumptions.append(
         gettext(
             "need: staff for the %(quantile)s quantile of the projected peak bed census over "
