@@ -142,3 +142,19 @@ def pytest_report_header(config):  # type: ignore[no-untyped-def]
     database = settings.DATABASES["default"]
     engine = database["ENGINE"].rsplit(".", 1)[-1]
     return f"pairaid test database: {engine} {database.get('HOST') or ''}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the database it found (serialized_rollback): a flush
+    without it recreates the content types under new ids, and the next serialized test's restore
+    then fails on their unique names, far from the test that caused it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )

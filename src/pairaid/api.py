@@ -223,6 +223,7 @@ def schema_error(request: HttpRequest, error: SchemaValidationError) -> HttpResp
 
 def _routers() -> None:
     from pairaid.accounts.api import router as accounts_router
+    from pairaid.conversations.api import router as conversations_router
     from pairaid.dashboard.api import router as dashboard_router
     from pairaid.operations.api import router as operations_router
     from pairaid.pairing.api import router as pairing_router
@@ -235,6 +236,7 @@ def _routers() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", operations_router)
     api.add_router("/", dashboard_router)
+    api.add_router("/", conversations_router)
 
 
 _routers()

@@ -35,6 +35,10 @@ PROGRAMME_PAGES = [
     "gaps/",
     "league/",
     "notices/",
+    "forecasts/",
+    "forecast/CN:421100/",
+    "evaluation/",
+    "evaluation/CN:421100/",
     "members/",
     "settings/",
 ]

@@ -33,6 +33,9 @@ from schemathesis.specs.openapi.checks import (
 from pairaid.accounts import services as account_services
 from pairaid.accounts import tokens
 from pairaid.accounts.models import User
+from pairaid.conversations import queries as thread_queries
+from pairaid.conversations import services as thread_services
+from pairaid.conversations.models import Message, Thread
 from pairaid.operations.models import (
     Deployment,
     Disbursement,
@@ -105,6 +108,14 @@ def _known(programme: Programme, target: Any) -> Known:
             "step": ["dispatch", "arrival", "end"],
             # Transfers' moves and push deliveries' (the demo's deliveries 1 and 2 are real).
             "move": sorted({*MOVES, *PUSH_MOVES}),
+            # Threads are named by kind and key: the pair's participant ids, a number, "-".
+            "kind": Thread.Kind.values,
+            "key": [
+                *(thread_queries.key(t) for t in Thread.objects.filter(programme=programme)),
+                "-",
+                *(str(n) for n in requests.values_list("number", flat=True)[:5]),
+            ],
+            "message_id": ids(Message, thread__programme=programme),
         },
         body={
             "recipient": regions,
@@ -178,6 +189,15 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
         user=None,
     )
     matching_services.propose(programme=hubei, user=people["coordinator"])
+    # A pair's thread and the announcements, with a message each to list, search and correct.
+    shandong = hubei.participants.get(region__code="370000", role="donor")
+    huanggang = hubei.participants.get(region__code="421100", role="recipient")
+    for kind, key, author in (
+        ("pair", f"{shandong.pk}-{huanggang.pk}", people["donor"]),
+        ("announcements", "-", people["coordinator"]),
+    ):
+        thread = thread_queries.thread_at(author, hubei, kind, key)
+        thread_services.post(thread=thread, author=author, body=f"fuzz {kind}")
     target = User.objects.create_user("fuzz_target", "t@example.org", "a-long-password-1")
     account_services.grant(user=target, programme=hubei, role="observer")
     return Callers(headers, _known(hubei, target))

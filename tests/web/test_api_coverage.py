@@ -109,6 +109,14 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "operations:contacts": _operations("operations", "list_contacts", "add_contact"),
     "operations:gaps": _operations("operations", "gaps"),
     "operations:league": _operations("operations", "league"),
+    # threads and the inbox
+    "conversations:threads": _operations("conversations", "list_threads", "search_messages"),
+    "conversations:thread": _operations("conversations", "list_messages", "post_message"),
+    "conversations:edit_message": _operations("conversations", "edit_message"),
+    "conversations:inbox": _operations("conversations", "list_inbox"),
+    "conversations:mark_read": _operations("conversations", "mark_read"),
+    "conversations:mark_all_read": _operations("conversations", "mark_read"),
+    "conversations:inbox_count": _operations("conversations", "inbox_count"),
 }
 
 SESSION_ONLY = "signing in and out, passwords and the second factor belong to the browser session"
@@ -133,6 +141,8 @@ EXEMPT: dict[str, str] = {
     "sheets as CSV; each sheet's rows are the operations above, one by one",
     "dashboard:map": "file download: the overview map's JSON, drawn by the page's script",
     "dashboard:boundaries": "file download: the overview map's boundaries (GeoJSON)",
+    "conversations:attachment": "file download: a message's attachment (each message's "
+    "`attachments` list it with its address)",
 }
 
 # Pages whose operation does not exist yet: named here so that the gap is seen, not hidden

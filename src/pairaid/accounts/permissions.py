@@ -51,6 +51,7 @@ class Action(StrEnum):
     PROPOSE_MATCHING = "propose_matching"  # ask the matcher of offers to requests (coordinators)
     ACCEPT_MATCHING = "accept_matching"  # a donor region's proposed lines, taken as pledges
     REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
+    ANNOUNCE = "announce"  # post in the programme's announcements thread (coordinators)
 
 
 Role = Membership.Role
@@ -67,6 +68,7 @@ COORDINATOR_ONLY = frozenset(
         Action.APPROVE_TRANSFER,
         Action.RECOMMEND_PLACEMENT,
         Action.PROPOSE_MATCHING,
+        Action.ANNOUNCE,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.
@@ -119,6 +121,15 @@ class Access:
         """Whether the user may change anything at all in the programme: every role but the
         observer's (an officer, its own region's data)."""
         return self.is_admin or bool(self.roles - {Role.OBSERVER})
+
+    def in_pair(self, donor_region_id: int, recipient_region_id: int) -> bool:
+        """Whether the user takes part in a pair's exchanges (its thread): the donor region's
+        officer, the recipient region's officer, the programme's coordinators."""
+        if self.is_admin or Role.COORDINATOR in self.roles:
+            return True
+        return donor_region_id in self.regions.get(
+            Role.DONOR_OFFICER, frozenset()
+        ) or recipient_region_id in self.regions.get(Role.RECIPIENT_OFFICER, frozenset())
 
     def can(
         self, action: Action, region_id: int | None = None, facility_id: int | None = None

@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 from django.db import transaction
 from django.utils.translation import gettext
 
+from pairaid.conversations import services as conversation_services
+from pairaid.conversations.models import Event
 from pairaid.errors import Conflict
 from pairaid.pairing import translate
 from pairaid.pairing.models import AllocationLine, PairingNotice, PlanRun
@@ -84,7 +86,7 @@ def publish(*, programme: Programme, user: Any, run: PlanRun | None = None) -> P
     if not entries:
         raise Conflict(gettext("no pairing is in force to publish"))
     number = programme_services.next_number(programme=programme, numbered=programme.notices.all())
-    return PairingNotice.objects.create(
+    notice = PairingNotice.objects.create(
         programme=programme,
         number=number,
         date=on,
@@ -94,6 +96,14 @@ def publish(*, programme: Programme, user: Any, run: PlanRun | None = None) -> P
         entries=entries,
         published_by=user if getattr(user, "pk", None) else None,
     )
+    conversation_services.record(
+        kind=Event.Kind.NOTICE_PUBLISHED,
+        programme=programme,
+        subject=notice,
+        actor=user,
+        args={"number": number},
+    )
+    return notice
 
 
 def rows(notice: PairingNotice) -> list[dict[str, Any]]:

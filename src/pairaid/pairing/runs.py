@@ -1,24 +1,23 @@
 """Plan runs: start (build and store the exact input), execute (in a background task), approve,
 discard and replay. Each use case is one transaction (DESIGN.md §2 approval semantics)."""
 
-import contextlib
 import datetime
 import logging
-import os
-import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from pairaid import engine
+from pairaid import background, engine
+from pairaid.conversations import services as conversation_services
+from pairaid.conversations.models import Event
 from pairaid.engine.result import plan_result
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.pairing import options as run_options
@@ -138,7 +137,7 @@ def execute(
         run.save(update_fields=["state", "started_at", "heartbeat_at", "progress"])
     stop = stop or threading.Event()
     started = time.perf_counter()
-    with _stopped_by_sigterm(stop):
+    with background.stopped_by_sigterm(stop):
         run = resolve_default_budget(run, stop)
         outcome = solver_process.solve(
             run.problem,
@@ -184,36 +183,8 @@ def resolve_default_budget(run: PlanRun, stop: threading.Event) -> PlanRun:
     return run
 
 
-@contextlib.contextmanager
-def _stopped_by_sigterm(stop: threading.Event) -> Iterator[None]:
-    """While a run solves, SIGTERM sets its stop, then does what it did before (the task worker
-    finishes the task it is on and exits). Signals reach only the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.getsignal(signal.SIGTERM)
-    received = threading.Event()
-
-    def on_sigterm(signum: int, frame: Any) -> None:
-        received.set()
-        stop.set()
-        if callable(before):
-            before(signum, frame)
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
-        if received.is_set() and before == signal.SIG_DFL:
-            os.kill(os.getpid(), signal.SIGTERM)  # as if it had come now: the default ends us
-
-
 def _beat(run_id: int) -> None:
-    # An update, not a save: a heartbeat is not a change worth a history record.
-    PlanRun.objects.filter(pk=run_id, state=PlanRun.State.RUNNING).update(
-        heartbeat_at=timezone.now()
-    )
+    background.beat(PlanRun.objects.filter(pk=run_id))
 
 
 def _end(run: PlanRun, state: str, reason: str) -> PlanRun:
@@ -228,10 +199,7 @@ def _end(run: PlanRun, state: str, reason: str) -> PlanRun:
 def stalled() -> QuerySet[PlanRun]:
     """Runs whose worker stopped answering: running, with no heartbeat for
     `PAIRAID_RUN_STALL_SECONDS` (the worker was killed, ran out of memory, or its host went)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.PAIRAID_RUN_STALL_SECONDS)
-    return PlanRun.objects.filter(state=PlanRun.State.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    )
+    return background.stalled(PlanRun.objects.all())
 
 
 @transaction.atomic
@@ -298,6 +266,12 @@ def _store_result(
     run.save()
     if result.status in ("optimal", "feasible") and not stopped:
         _propose(run, result)
+    conversation_services.record(
+        kind=Event.Kind.PLAN_RUN_FINISHED,
+        programme=run.programme,
+        subject=run,
+        args={"number": run.number, "status": run.status, "state": run.state},
+    )
     return run
 
 
@@ -391,6 +365,13 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     run.decided_by = user if getattr(user, "pk", None) else None
     run.decided_on = today
     run.save(update_fields=["decision", "decided_by", "decided_on"])
+    conversation_services.record(
+        kind=Event.Kind.PAIRING_APPROVED,
+        programme=programme,
+        subject=run,
+        actor=user,
+        args={"number": run.number},
+    )
     return run
 
 

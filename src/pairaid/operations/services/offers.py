@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from pairaid import edits
+from pairaid.conversations import services as conversation_services
+from pairaid.conversations.models import Event
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.labels import local_name
 from pairaid.operations.common import ZERO, not_goods, quantity_problems
@@ -103,6 +105,13 @@ def make_offer(
             quantity=line.quantity,
             max_takes=line.max_takes,
         )
+    conversation_services.record(
+        kind=Event.Kind.OFFER_MADE,
+        programme=programme,
+        subject=offer,
+        actor=user,
+        args={"number": offer.number, "region": donor.region_id},
+    )
     return offer
 
 

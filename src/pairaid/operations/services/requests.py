@@ -14,6 +14,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext
 
 from pairaid import edits
+from pairaid.conversations import services as conversation_services
+from pairaid.conversations.models import Event
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.labels import local_name
 from pairaid.operations.common import (
@@ -98,6 +100,13 @@ def raise_request(
             priority=line.priority,
             needed_by=line.needed_by,
         )
+    conversation_services.record(
+        kind=Event.Kind.REQUEST_RAISED,
+        programme=programme,
+        subject=request,
+        actor=user,
+        args={"number": number, "region": recipient.region_id},
+    )
     return request
 
 
@@ -272,7 +281,7 @@ def pledge(
         )
     if problems:
         raise ValidationFailed(problems)
-    return created(
+    made = created(
         Pledge,
         line=line,
         donor=donor,
@@ -281,6 +290,14 @@ def pledge(
         note=note,
         pledged_by=_user(user),
     )
+    conversation_services.record(
+        kind=Event.Kind.PLEDGE_MADE,
+        programme=request.programme,
+        subject=made,
+        actor=user,
+        args={"number": request.number, "region": donor.region_id},
+    )
+    return made
 
 
 @transaction.atomic
@@ -325,7 +342,7 @@ def dispatch(
                 )
             ]
         )
-    return created(
+    shipment = created(
         Shipment,
         pledge=pledge,
         quantity=quantity,
@@ -333,6 +350,13 @@ def dispatch(
         reference=reference,
         value_cny=value_cny,
     )
+    conversation_services.record(
+        kind=Event.Kind.GOODS_DISPATCHED,
+        programme=pledge.line.request.programme,
+        subject=shipment,
+        args={"number": pledge.line.request.number, "region": pledge.donor.region_id},
+    )
+    return shipment
 
 
 @transaction.atomic
@@ -400,4 +424,13 @@ def confirm_receipt(
         created(
             Discrepancy, shipment=shipment, kind=item.kind, quantity=item.quantity, note=item.note
         )
+    request = shipment.pledge.line.request
+    conversation_services.record(
+        kind=Event.Kind.GOODS_RECEIVED,
+        programme=request.programme,
+        subject=shipment,
+        args={"number": request.number, "region": request.recipient.region_id},
+        # A receipt with a discrepancy stands out: something sent did not arrive as sent.
+        stands_out=bool(recorded),
+    )
     return shipment

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from pairaid import edits
+from pairaid.conversations import services as conversation_services
+from pairaid.conversations.models import Event
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.labels import local_name
 from pairaid.operations.common import is_personnel
@@ -243,6 +245,12 @@ def confirm_arrival(*, deployment: Deployment, on: datetime.date | None = None) 
         assert arrived.arrived_on is not None
         previous.planned_end = arrived.arrived_on + datetime.timedelta(days=arrived.overlap_days)
         previous.save(update_fields=["planned_end"])
+    conversation_services.record(
+        kind=Event.Kind.TEAM_ARRIVED,
+        programme=arrived.recipient.programme,
+        subject=arrived,
+        args={"team": arrived.team.name, "region": arrived.recipient.region_id},
+    )
     return arrived
 
 

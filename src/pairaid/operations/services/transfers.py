@@ -14,6 +14,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
+from pairaid.conversations import services as conversation_services
+from pairaid.conversations.models import Event
 from pairaid.engine.beds import BED_TYPES, acuity_rank
 from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.labels import local_name
@@ -201,7 +203,33 @@ def request_transfer(
     fits(transfer)
     transfer.save()
     _record(transfer, "request", "", requested, note, moment, user)
+    # Across regions the coordinator approves first; the receiving side is told once approved.
+    _tell(
+        transfer,
+        Event.Kind.TRANSFER_AWAITING_APPROVAL
+        if transfer.cross_region
+        else Event.Kind.TRANSFER_REQUESTED,
+        user,
+    )
     return transfer
+
+
+# The moves someone is told of, and the event each makes.
+_TOLD = {
+    "approve": Event.Kind.TRANSFER_REQUESTED,
+    "accept": Event.Kind.TRANSFER_ACCEPTED,
+    "decline": Event.Kind.TRANSFER_DECLINED,
+}
+
+
+def _tell(transfer: Transfer, kind: str, user: Any) -> None:
+    conversation_services.record(
+        kind=kind,
+        programme=transfer.programme,
+        subject=transfer,
+        actor=user,
+        args={"number": transfer.number, "requested": transfer.requested},
+    )
 
 
 def _request_problems(
@@ -311,6 +339,8 @@ def move(
     fits(transfer)
     transfer.save()
     _record(transfer, name, status_from, recorded, reason, moment, user)
+    if name in _TOLD:
+        _tell(transfer, _TOLD[name], user)
     return transfer
 
 

@@ -1,0 +1,51 @@
+"""The platform administrators' view of threads and events: to look into a complaint, not to
+write messages on anyone's behalf (messages are posted and edited through the services)."""
+
+from django.contrib import admin
+
+from pairaid.admin_figures import FiguresAdmin, FiguresInline
+from pairaid.conversations.models import Attachment, Event, Message, Notification, Thread
+
+
+class MessageInline(FiguresInline):
+    model = Message
+    extra = 0
+    fields = ["author", "body", "created_at", "edited_at"]
+    readonly_fields = ["author", "body", "created_at", "edited_at"]
+    show_change_link = True
+
+
+@admin.register(Thread)
+class ThreadAdmin(FiguresAdmin):
+    list_display = ["pk", "programme", "kind", "donor", "recipient", "created_at"]
+    list_filter = ["programme", "kind"]
+    inlines = [MessageInline]
+
+
+class AttachmentInline(FiguresInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["name", "content_type", "size", "file"]
+
+
+@admin.register(Message)
+class MessageAdmin(FiguresAdmin):
+    list_display = ["pk", "thread", "author", "created_at", "edited_at", "illustrative"]
+    list_filter = ["thread__programme", "illustrative"]
+    search_fields = ["body"]
+    readonly_fields = ["thread", "author", "body", "created_at", "edited_at", "mentions"]
+    inlines = [AttachmentInline]
+
+
+class NotificationInline(FiguresInline):
+    model = Notification
+    extra = 0
+    readonly_fields = ["recipient", "read_at"]
+
+
+@admin.register(Event)
+class EventAdmin(FiguresAdmin):
+    list_display = ["occurred_at", "programme", "kind", "actor", "stands_out"]
+    list_filter = ["programme", "kind", "stands_out"]
+    readonly_fields = ["programme", "kind", "subject_type", "subject_id", "actor", "args"]
+    inlines = [NotificationInline]

@@ -1,0 +1,233 @@
+"""Threads, messages and the inbox in the JSON API: the same audiences as the pages. A thread is
+named by its kind and key (`queries.key`), so that a client writes the first message of a thread
+nobody has started, as the page does. Files are sent on the pages (multipart), and listed here."""
+
+import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from pairaid import api_fields
+from pairaid.accounts import permissions
+from pairaid.api_fields import Pages
+from pairaid.conversations import audiences, links, queries, services, texts
+from pairaid.conversations.models import Message, Notification, Thread
+from pairaid.errors import NotFound
+
+router = Router(tags=["conversations"])
+PAGE_SIZE = 50
+KindOfThread = Annotated[str, Field(description="pair, announcements, request, transfer, …")]
+
+
+class ThreadOut(Schema):
+    id: int
+    kind: str
+    key: str = Field(description="names the thread with its kind in the messages' address")
+    unread: int
+    open: bool = Field(description="false for an ended pair's thread, kept read-only")
+
+
+class ThreadAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str = Field(description="the download, for whoever may read the thread")
+
+
+class ThreadMessageOut(Schema):
+    id: int
+    thread: int
+    author: str | None
+    body: str
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+    mentions: list[str]
+    attachments: list[ThreadAttachmentOut]
+
+
+class ThreadMessageIn(Schema):
+    body: Annotated[str, api_fields.text(Message, "body"), Field(min_length=1)]
+
+
+def _message_out(message: Message) -> dict[str, Any]:
+    slug = message.thread.programme.slug
+    return {
+        "id": message.pk,
+        "thread": message.thread_id,
+        "author": message.author.username if message.author else None,
+        "body": message.body,
+        "created_at": message.created_at,
+        "edited_at": message.edited_at,
+        "mentions": sorted(u.username for u in message.mentions.all()),
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": reverse("conversations:attachment", args=[slug, a.pk]),
+            }
+            for a in message.attachments.all()
+        ],
+    }
+
+
+@router.get(
+    "/programmes/{slug}/threads",
+    response=list[ThreadOut],
+    summary="The threads the caller may read, with their unread counts",
+)
+@paginate(Pages, page_size=PAGE_SIZE)
+def list_threads(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    programme = permissions.programme_for(request.user, slug)
+    rows = queries.with_unread(queries.readable(request.user, programme), request.user)
+    return [
+        {
+            "id": t.pk,
+            "kind": t.kind,
+            "key": queries.key(t),
+            "unread": getattr(t, "unread", 0),  # annotated by with_unread
+            "open": audiences.is_open(t),
+        }
+        for t in rows
+    ]
+
+
+class SearchIn(Schema):
+    q: Annotated[str, Field(min_length=1, max_length=200, description="text to find, any case")]
+
+
+@router.get(
+    "/programmes/{slug}/messages",
+    response=list[ThreadMessageOut],
+    summary="Search the messages of the threads the caller may read (a substring, any case)",
+)
+@paginate(Pages, page_size=PAGE_SIZE)
+def search_messages(
+    request: HttpRequest, slug: str, search: Query[SearchIn]
+) -> list[dict[str, Any]]:
+    programme = permissions.programme_for(request.user, slug)
+    return [_message_out(m) for m in queries.search(request.user, programme, search.q)]
+
+
+def _thread(request: HttpRequest, slug: str, kind: str, key: str) -> Thread:
+    programme = permissions.programme_for(request.user, slug)
+    if kind not in Thread.Kind.values:
+        raise NotFound(f"no kind of thread {kind!r} (expected one of {', '.join(Thread.Kind)})")
+    return queries.thread_at(request.user, programme, kind, key)
+
+
+@router.get(
+    "/programmes/{slug}/threads/{kind}/{key}/messages",
+    response=list[ThreadMessageOut],
+    summary="A thread's messages, oldest first (an unstarted thread has none)",
+)
+@paginate(Pages, page_size=PAGE_SIZE)
+def list_messages(
+    request: HttpRequest, slug: str, kind: KindOfThread, key: str
+) -> list[dict[str, Any]]:
+    thread = _thread(request, slug, kind, key)
+    return [_message_out(m) for m in queries.messages(thread).prefetch_related("mentions")]
+
+
+@router.post(
+    "/programmes/{slug}/threads/{kind}/{key}/messages",
+    response={201: ThreadMessageOut},
+    summary="Write in a thread (its first message starts it); @name mentions a reader",
+)
+def post_message(
+    request: HttpRequest, slug: str, kind: KindOfThread, key: str, payload: ThreadMessageIn
+) -> Status:
+    thread = _thread(request, slug, kind, key)
+    message = services.post(thread=thread, author=request.user, body=payload.body)
+    return Status(201, _message_out(message))
+
+
+@router.patch(
+    "/programmes/{slug}/messages/{message_id}",
+    response=ThreadMessageOut,
+    summary="Correct one's own message (its earlier text stays in its history)",
+)
+def edit_message(
+    request: HttpRequest, slug: str, message_id: int, payload: ThreadMessageIn
+) -> dict[str, Any]:
+    programme = permissions.programme_for(request.user, slug)
+    found = Message.objects.filter(pk=message_id, thread__programme=programme).first()
+    if found is None or not audiences.may_read(request.user, found.thread):
+        raise NotFound(f"no message {message_id} in {slug}")
+    return _message_out(services.edit(message=found, editor=request.user, body=payload.body))
+
+
+class InboxNotificationOut(Schema):
+    id: int
+    programme: str
+    kind: str
+    summary: str = Field(description="in the caller's language (Accept-Language)")
+    url: str = Field(description="the page of what it is about")
+    occurred_at: datetime.datetime
+    read: bool
+    stands_out: bool = Field(description="e.g. a receipt with a discrepancy")
+
+
+def _notifications_out(rows: list[Notification]) -> list[dict[str, Any]]:
+    named = texts.regions([n.event for n in rows])
+    return [
+        {
+            "id": n.pk,
+            "programme": n.event.programme.slug,
+            "kind": n.event.kind,
+            "summary": texts.summary(n.event, named),
+            "url": links.of_event(n.event),
+            "occurred_at": n.event.occurred_at,
+            "read": n.read_at is not None,
+            "stands_out": n.event.stands_out,
+        }
+        for n in rows
+    ]
+
+
+class InboxRows:
+    """The caller's notifications as `Pages` reads them, worded a page at a time."""
+
+    def __init__(self, user: Any) -> None:
+        self.rows = queries.inbox(user)
+
+    def all(self) -> "InboxRows":
+        return self
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return _notifications_out(list(self.rows[page]))
+
+
+@router.get("/inbox", response=list[InboxNotificationOut], summary="The caller's notifications")
+@paginate(Pages, page_size=PAGE_SIZE)
+def list_inbox(request: HttpRequest) -> InboxRows:
+    return InboxRows(request.user)
+
+
+class InboxCountOut(Schema):
+    unread: int
+
+
+@router.get("/inbox/count", response=InboxCountOut, summary="How many notifications are unread")
+def inbox_count(request: HttpRequest) -> dict[str, int]:
+    return {"unread": queries.unread_count(request.user)}
+
+
+class InboxReadIn(Schema):
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        None, max_length=1000, description="the notifications to mark read; null: all"
+    )
+
+
+@router.post("/inbox/read", response=InboxCountOut, summary="Mark notifications read")
+def mark_read(request: HttpRequest, payload: InboxReadIn) -> dict[str, int]:
+    services.mark_read(user=request.user, notification_ids=payload.ids)
+    return {"unread": queries.unread_count(request.user)}

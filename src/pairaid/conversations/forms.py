@@ -1,0 +1,24 @@
+"""The forms of the thread pages: a message, a search."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pairaid.conversations.models import MESSAGE_MAX_CHARS, Message
+from pairaid.forms import column
+
+
+class MessageForm(forms.Form):
+    """A message's text (its files come as `files`, read by the page from the upload)."""
+
+    body = column(
+        Message,
+        "body",
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX_CHARS}),
+    )
+
+
+class SearchForm(forms.Form):
+    """`?q=`: the text searched for in the programme's messages."""
+
+    q = forms.CharField(required=False, max_length=200, label=_("Search messages"))
