@@ -20,12 +20,12 @@ from pairaid.errors import ValidationFailed
 from pairaid.forecast import care, value
 from pairaid.forecast.methods import Method
 from pairaid.forecast.parameters import SAMPLE_PATHS
+from pairaid.foresight import queries as foresight_queries
 from pairaid.operations.models import Facility
 from pairaid.operations.queries.staffing import engine_ratios
 from pairaid.pairing import runs, translate
-from pairaid.pairing.forecast_need import recorded_series
 from pairaid.pairing.options import RunOptions
-from pairaid.programmes.models import Participant, Programme
+from pairaid.programmes.models import Programme
 from pairaid.registry.models import RegionalIndicator
 
 STAFF_RESOURCE = "medical_staff"
@@ -182,14 +182,13 @@ def value_of_plans(
     """The historical plan, max-min and leximin as of `on`, valued on the same sample paths."""
     arrival = first_arrival(on)
     staff = plan_staff(programme, on, seed=seed, time_limit_seconds=time_limit_seconds)
-    recipients = programme.participants.filter(role=Participant.Role.RECIPIENT).select_related(
-        "region__parent"
-    )
-    series = {}
-    for participant in recipients:
-        found = recorded_series(participant, on)
-        if found is not None:
-            series[translate.engine_id(participant)] = found
+    recipients = foresight_queries.recipients(programme)
+    records = foresight_queries.daily_records(recipients, up_to=on)
+    series = {
+        translate.engine_id(p): foresight_queries.series_of(records[p.pk])
+        for p in recipients
+        if records[p.pk]
+    }
     report = value.value_plans(
         series,
         local_care(programme),
