@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pairaid.foresight",
     "pairaid.operations",
     "pairaid.conversations",
+    "pairaid.projects",
     "pairaid.scenarios",
     "pairaid.dashboard",
     "pairaid.web",

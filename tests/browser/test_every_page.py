@@ -34,6 +34,8 @@ PROGRAMME_PAGES = [
     "operations-workbook/",
     "gaps/",
     "league/",
+    "projects/",
+    "3w/",
     "notices/",
     "forecasts/",
     "forecast/CN:421100/",

@@ -20,7 +20,13 @@ from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 from pairaid.scenarios import services as scenario_services
 
-DEMO_BUNDLES = ("hubei-2020", "hubei-2020-demo", "wenchuan-2008", "wenchuan-2008-emergency")
+DEMO_BUNDLES = (
+    "hubei-2020",
+    "hubei-2020-demo",
+    "wenchuan-2008",
+    "wenchuan-2008-emergency",
+    "eastwest-2016",
+)
 HUBEI_DEMO_DATE = datetime.date(2020, 2, 12)
 
 
