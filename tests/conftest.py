@@ -136,9 +136,73 @@ def people(hubei, wenchuan):  # type: ignore[no-untyped-def]
     }
 
 
+@pytest.fixture
+def township(hubei):  # type: ignore[no-untyped-def]
+    """A township (a code-less area) under Huanggang, for projects."""
+    from pairaid.registry.models import Region, Source
+
+    huanggang = Region.objects.get(code="421100")
+    return Region.objects.create(
+        level=Region.Level.AREA,
+        parent=huanggang,
+        name_en="Test township",
+        name_zh="测试镇",
+        source=Source.objects.create(key="test-township", title="a township for the tests"),
+    )
+
+
+@pytest.fixture
+def shandong_huanggang(hubei):  # type: ignore[no-untyped-def]
+    from pairaid.pairing.models import Pairing
+
+    return Pairing.objects.get(
+        programme=hubei,
+        donor__region__code="370000",
+        recipient__region__code="421100",
+        status="active",
+    )
+
+
+@pytest.fixture
+def project(people, township, shandong_huanggang):  # type: ignore[no-untyped-def]
+    """A school Shandong builds in the township: CNY 2 million of its budget, 0.5 million of
+    the recipient's."""
+    import datetime
+    from decimal import Decimal
+
+    from pairaid.projects import services as project_services
+
+    return project_services.create_project(
+        user=people["donor"],
+        pairing=shandong_huanggang,
+        title="Township middle school",
+        sector="education",
+        location=township,
+        planned_start=datetime.date(2020, 3, 1),
+        planned_end=datetime.date(2021, 8, 31),
+        budget={"donor_budget": Decimal(2_000_000), "recipient_share": Decimal(500_000)},
+    )
+
+
 def pytest_report_header(config):  # type: ignore[no-untyped-def]
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     engine = database["ENGINE"].rsplit(".", 1)[-1]
     return f"pairaid test database: {engine} {database.get('HOST') or ''}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the database it found (serialized_rollback): a flush
+    without it recreates the content types under new ids, and the next serialized test's restore
+    then fails on their unique names, far from the test that caused it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )

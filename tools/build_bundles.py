@@ -2,11 +2,11 @@
 
 Reads ``facts/*.csv`` (or the folder given as the first argument) and the registry
 packages ``gb2260`` (GB/T 2260 codes by year) and ``cpca`` (coordinates), and writes
-``hubei-2020``, ``wenchuan-2008`` and ``wenchuan-2008-emergency`` into
+``hubei-2020``, ``wenchuan-2008``, ``wenchuan-2008-emergency`` and ``eastwest-2016`` into
 ``src/pairaid/scenarios/bundles/`` in the format of ``docs/scenario-format.md``.
 
 Facts only: a figure the facts do not give is left out, never filled in. Run it again after the
-facts change; it rewrites the three bundle folders completely.
+facts change; it rewrites the four bundle folders completely.
 
     .venv/bin/python tools/build_bundles.py [FACTS_DIR]
 """
@@ -35,8 +35,9 @@ BUNDLES_DIR = REPO_ROOT / "src" / "pairaid" / "scenarios" / "bundles"
 # Each bundle's data version: raised when its data change (2026.12.1: Hubei's daily series).
 DATA_VERSIONS = {
     "hubei-2020": "2026.12.1",
-    "wenchuan-2008": "2026.11.1",
-    "wenchuan-2008-emergency": "2026.11.1",
+    "wenchuan-2008": "2026.12.1",
+    "wenchuan-2008-emergency": "2026.12.1",
+    "eastwest-2016": "2026.12.1",
 }
 COUNTRY = "CN"
 CODES_YEAR_WENCHUAN = 2008
@@ -90,6 +91,30 @@ DERIVED_NAME_EN = {
     "510124": "Pi County",
     "510129": "Dayi County",
     "511827": "Baoxing County",
+    # East–West cooperation (2016): donor cities and recipient prefectures.
+    "130600": "Baoding",
+    "130700": "Zhangjiakou",
+    "130800": "Chengde",
+    "210200": "Dalian",
+    "222400": "Yanbian Korean Autonomous Prefecture",
+    "320500": "Suzhou",
+    "330100": "Hangzhou",
+    "330200": "Ningbo",
+    "350200": "Xiamen",
+    "370200": "Qingdao",
+    "440600": "Foshan",
+    "441900": "Dongguan",
+    "442000": "Zhongshan",
+    "513400": "Liangshan Yi Autonomous Prefecture",
+    "520200": "Liupanshui",
+    "520300": "Zunyi",
+    "520600": "Tongren",
+    "522300": "Qianxinan Buyei and Miao Autonomous Prefecture",
+    "522600": "Qiandongnan Miao and Dong Autonomous Prefecture",
+    "530600": "Zhaotong",
+    "622900": "Linxia Hui Autonomous Prefecture",
+    "630100": "Xining",
+    "630200": "Haidong",
 }
 
 
@@ -151,6 +176,28 @@ EMERGENCY_RATIONALE = (
     "resettlement; superseded by the reconstruction pairing of 2008-06-11"
 )
 
+# The aid figures of facts/wenchuan2008_aid_totals.csv that count aid a donor delivered along its
+# pairing (investment completed, funds invested, disbursed or in place, physical work done), by
+# donor and figure, with the date each cumulative figure refers to. A figure its source calls a
+# three-year total is dated at the programme's end; one dated earlier is what had been delivered
+# by then, so the contribution rule reads it as a lower bound. Left out (docs/data-sources.md):
+# plans and agreements, commitments, subsets of a pairing (a town, a batch), programme
+# aggregates, a total of uncertain kind (Guangdong's 82, Jilin's 12.97: planned or spent is not
+# said) and Jiangxi's "more than 13", a lower bound the source calls the three-year total.
+WENCHUAN_AID_DELIVERED = {
+    ("Shandong", "100"): "2010-09-26",
+    ("Guangdong", "16.3"): "2009-04-30",
+    ("Zhejiang", "9.6"): "2009-05-10",
+    ("Beijing", "70"): "2010-12-31",
+    ("Hebei", "28"): "2010-10-15",
+    ("Henan", "30.02"): "2010-11-02",
+    ("Shanxi", "16.94"): "2010-04-30",
+    ("Anhui", "21.3"): "2011-05-06",
+    ("Heilongjiang", "15.5"): "2010-12-31",
+    ("Tianjin", "35.84"): "2010-12-31",
+}
+HUNDRED_MILLION = Decimal(100_000_000)
+
 
 # --- sources -------------------------------------------------------------------------------
 
@@ -183,6 +230,17 @@ def package_source(key: str, distribution: str, what: str) -> Source:
     )
 
 
+def fact_row_source(key: str, text: str, what: str) -> Source:
+    """The source a fact row names, written "issuer, document …; read at address", with what
+    the row's figure is (its quote), so each figure's source says exactly what it counts."""
+    document, _, address = text.partition("; read at ")
+    issuer, _, title = document.partition(", ")
+    page = address.split(" ")[0].rstrip(",;")
+    return Source(
+        key, issuer, f"{title}; {what}" if title else what, url=f"http://{page}" if page else ""
+    )
+
+
 def all_sources() -> dict[str, Source]:
     hubei_cases = (
         "Hubei Provincial Health Commission, daily bulletins (per city), compiled in the public "
@@ -206,7 +264,8 @@ def all_sources() -> dict[str, Source]:
         package_source(
             "gb2260-0.4.1",
             "GB2260",
-            "GB/T 2260 administrative division codes and names by revision year (2008 used)",
+            "GB/T 2260 administrative division codes and names by revision year (2008 used for "
+            "Wenchuan; the package's latest revision for the East–West pairing of 2016)",
         ),
         package_source(
             "cpca-0.5.5",
@@ -385,7 +444,87 @@ def all_sources() -> dict[str, Source]:
             "http://news.chengdu.cn/2016/1207/1837117.shtml",
         ),
     ]
+    sources += eastwest_sources()
     return {source.key: source for source in sources}
+
+
+def eastwest_sources() -> list[Source]:
+    """The East–West pairing of 2016: the official list as Xinhua reported it, and the reports
+    that name a pair the excerpt of the list read does not reach (docs/data-sources.md)."""
+    return [
+        Source(
+            "xinhua-eastwest-2016-12-07",
+            "General Office of the CPC Central Committee and General Office of the State "
+            "Council (中共中央办公厅、国务院办公厅)",
+            "《关于进一步加强东西部扶贫协作工作的指导意见》, its pairing list "
+            "(调整后的东西部扶贫协作结对关系), as reported by Xinhua (Beijing, 2016-12-07) and "
+            "printed by 宁波日报 on 2016-12-08, page A16. The excerpt read ends in the list at "
+            "'宁波市帮扶吉林省延边朝鲜族自治州、贵州省黔西南'; the rest of the list was not read",
+            "2016-12-07",
+            "http://daily.cnnb.com.cn/nbrb/html/2016-12/08/content_1015203.htm",
+        ),
+        Source(
+            "scio-eastwest-2016-12-08",
+            "State Council Leading Group Office of Poverty Alleviation and Development "
+            "(国务院扶贫办), press conference of the State Council Information Office",
+            "The adjustment keeps the original pairings (东西原有体制不变、对口帮扶原有结对关系"
+            "不变), adds help for the poorest prefectures (all 30 autonomous prefectures), and "
+            "pairs 9 eastern provinces and 13 cities with 10 western provinces; as reported by "
+            "人民日报 on 2016-12-09 (reproduced at shenduxp.com)",
+            "2016-12-08",
+            "http://www.shenduxp.com/2016-12/09/content_18814933.htm",
+        ),
+        Source(
+            "scio-whitepaper-2011",
+            "State Council Information Office",
+            "White paper on China's rural poverty alleviation and development (2011), table 2: "
+            "the East–West pairings of 2001-2010, and the adjustment of June 2010 (Shandong to "
+            "Chongqing, Xiamen to Linxia, Zhuhai to Liangshan); read in the Japanese edition "
+            "published by china.org.cn on 2011-12-19",
+            "2011-12-19",
+            "http://japanese.china.org.cn/business/txt/2011-12/19/content_24191405_15.htm",
+        ),
+        Source(
+            "gmw-fujian-ningxia-2015",
+            "光明日报 (reporter 李慧)",
+            "Fujian and Ningxia paired for poverty alleviation since 1996 (1996年，福建、宁夏两省区"
+            "建立对口扶贫协作关系)",
+            "2015-11-28",
+            "http://epaper.gmw.cn/gmrb/html/2015-11/28/nw.D110000gmrb_20151128_2-01.htm",
+        ),
+        Source(
+            "gscn-xiamen-linxia-2016",
+            "中国甘肃网, reporting 临夏民族日报 (reporter 马海山)",
+            "Xiamen paired with Linxia by the State Council Leading Group Office in 2010 "
+            "(自2010年国务院扶贫办确定厦门与临夏两地建立东西协作关系以来)",
+            "2016-06-17",
+            "http://gansu.gscn.com.cn/system/2016/06/17/011407233.shtml",
+        ),
+        Source(
+            "gansu-daily-qingdao-longnan-2017",
+            "甘肃日报 (reporter 周者军), as reproduced at lfbxx.com",
+            "Qingdao paired with Longnan by the central government in October 2016 "
+            "(自去年10月中央确定青岛市结对帮扶陇南市以来)",
+            "2017-08-10",
+            "http://www.lfbxx.com/html/1326/2017-08-10/content-177087.html",
+        ),
+        Source(
+            "sc-foshan-liangshan-2021",
+            "川观新闻 (reporters 王眉灵, 罗之飏), on sc.china.com.cn",
+            "Foshan helped Liangshan from 2016 (2016年，佛山市对口帮扶凉山州) until the new "
+            "stage's adjustment of the pairings (新阶段…佛山不再对口帮扶凉山)",
+            "2021-05-18",
+            "http://sc.china.com.cn/2021/toutiao_0518/405863.html",
+        ),
+        Source(
+            "zhongshan-zhaotong",
+            "Zhongshan municipal news report, as reproduced at zzkailai.com (undated)",
+            "Zhongshan, with Dongguan, helps Zhaotong's 10 counties and 1 district under the "
+            "provincial arrangement (依据省委、省政府工作安排，中山联合东莞对口帮扶云南昭通市"
+            "10县1区); a tertiary reproduction",
+            url="http://www.zzkailai.com/newdetail-261548.html",
+        ),
+    ]
 
 
 # --- regions -------------------------------------------------------------------------------
@@ -425,7 +564,7 @@ def read_cpca() -> dict[str, tuple[str, str, str]]:
         }
 
 
-def gb2260_code(name_zh: str, province_code: str, year: int) -> str:
+def gb2260_code(name_zh: str, province_code: str, year: int | None) -> str:
     """The code of a unit of a province, by its name in the code list of `year`."""
     official = OFFICIAL_NAME_ZH.get(name_zh, name_zh)
     codes = [
@@ -439,7 +578,7 @@ def gb2260_code(name_zh: str, province_code: str, year: int) -> str:
 
 
 class RegionCatalogue:
-    """Every region the three bundles name, built once so shared regions agree everywhere."""
+    """Every region the bundles name, built once so shared regions agree everywhere."""
 
     def __init__(self, facts: Path) -> None:
         self.cpca = read_cpca()
@@ -512,6 +651,23 @@ class RegionCatalogue:
         if len(matches) != 1 or not matches[0].name_zh.startswith(short_zh):
             raise SystemExit(f"province {short_zh}: {matches}")
         return matches[0]
+
+    def province_by_name_zh(self, name_zh: str) -> Region:
+        matches = [r for r in self.regions.values() if r.level == "province"]
+        return next(r for r in matches if r.name_zh == name_zh)
+
+    def current_prefecture(self, name_zh: str, province: Region) -> Region:
+        """A prefecture under its code in gb2260's latest revision (no code of these has changed
+        since); one another bundle already describes is taken as it is there (恩施, 陇南)."""
+        code = gb2260_code(name_zh, province.code, None)
+        cpca_name = self.cpca.get(code, ("",))[0]
+        if cpca_name != name_zh:
+            raise SystemExit(f"{code} {name_zh}: cpca says {cpca_name or 'nothing'}")
+        if code in self.regions:
+            return self.regions[code]
+        return self._add_coded(
+            code, province.code, "prefecture", name_zh, "", source="gb2260-0.4.1"
+        )
 
     def hubei_city(self, code: str, name_zh: str, name_en: str) -> Region:
         """A place in Hubei under its 2020 code (from the facts) and the facts' names."""
@@ -600,6 +756,8 @@ class Bundle:
     case_counts: list[dict[str, str]] = field(default_factory=list)
     care_ratios: list[dict[str, str]] = field(default_factory=list)
     extra_sources: list[str] = field(default_factory=list)
+    # Sources named row by row in the facts (each revenue or aid figure has its own).
+    row_sources: dict[str, Source] = field(default_factory=dict)
 
     def participate(self, region: Region, role: str, note: str = "") -> None:
         self.participants.append({"region": region.reference, "role": role, "note": note})
@@ -911,15 +1069,17 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
                 "seriously affected areas of Gansu (Guangdong, mainly through Shenzhen, as its "
                 "second recipient) and of Shaanxi (Tianjin), for 3 years (2008-2010), with "
                 "in-kind aid each year of at least 1 % of the donor's previous-year local "
-                "fiscal revenue. Pairings and codes are from the listed sources; no "
-                "contribution or fiscal figures are included."
+                "fiscal revenue. Pairings, codes, the donors' revenue where found and the "
+                "published figures of aid delivered are from the listed sources; a figure not "
+                "found is absent, and the contribution rule says so."
             ),
             "description_zh": (
                 "2008年6月11日国务院办公厅印发汶川地震灾后恢复重建对口支援方案：19个省市"
                 "对口支援四川省18个重灾县（市）和甘肃省、陕西省受灾严重地区（广东省主要由深圳市"
                 "支援甘肃，天津市支援陕西），期限3年（2008-2010年），每年对口支援实物工作量"
-                "按不低于本省市上年地方财政收入的1%考虑。对口关系和区划代码出自所列来源；"
-                "不含支援金额和财政数字。"
+                "按不低于本省市上年地方财政收入的1%考虑。对口关系、区划代码、已查到的援助方"
+                "地方财政一般预算收入和已公布的援建完成数均出自所列来源；未查到的数字不予列出，"
+                "对口支援比例规则对此注明未知。"
             ),
         },
     )
@@ -928,6 +1088,7 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
         "Shaanxi": ("610000", "陕西省受灾严重地区", "Seriously affected areas of Shaanxi"),
     }
     source = "sc-reconstruction-plan-2008"
+    pairs: dict[tuple[str, str], tuple[Region, Region]] = {}
     for row in read_csv(facts / "wenchuan2008_reconstruction_pairing.csv"):
         donor = catalogue.province_by_name_en(row["donor_en"].split(" (")[0])
         if row["recipient_province"] in areas:
@@ -938,6 +1099,7 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
         bundle.participate(recipient, "recipient")
         if donor.reference not in {p["donor"] for p in bundle.pairings}:
             bundle.participate(donor, "donor")
+        pairs[(row["donor_en"], row["recipient_en"])] = (donor, recipient)
         rationale = PAIRING_RATIONALE_2008
         if row["donor_en"] != donor.name_en:
             rationale += f"; donor as named in the plan: {row['donor_en']}"
@@ -953,7 +1115,60 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
             certainty="verified",
         )
     note_donors_with_two_recipients(bundle)
+    add_wenchuan_revenue(bundle, catalogue, facts)
+    add_wenchuan_aid(bundle, facts, pairs)
     return bundle
+
+
+def add_wenchuan_revenue(bundle: Bundle, catalogue: RegionCatalogue, facts: Path) -> None:
+    """The donors' local general budget revenue where found (the 1 % rule's bases), dated at the
+    end of its year. A row without a figure stays out: it is unknown, and the source some of
+    those rows name gives a figure of another measure (docs/data-sources.md)."""
+    for row in read_csv(facts / "wenchuan2008_donor_revenue.csv"):
+        value = row["local_general_budget_revenue_100m_yuan"]
+        if not value:
+            continue
+        key = f"revenue-{row['donor_en'].lower()}-{row['year']}"
+        bundle.row_sources[key] = fact_row_source(key, row["source"], row["note"])
+        donor = catalogue.province_by_name_en(row["donor_en"])
+        year_end = f"{row['year']}-12-31"
+        bundle.indicator(donor, "local_fiscal_revenue", value, year_end, key, row["certainty"])
+
+
+def add_wenchuan_aid(
+    bundle: Bundle, facts: Path, pairs: dict[tuple[str, str], tuple[Region, Region]]
+) -> None:
+    """The published figures of aid delivered along a pairing (WENCHUAN_AID_DELIVERED), as
+    allocation lines of funds in yuan at the date each cumulative figure refers to."""
+    carried = set()
+    for row in read_csv(facts / "wenchuan2008_aid_totals.csv"):
+        figure = (row["donor_en"], row["aid_100m_yuan"])
+        if figure not in WENCHUAN_AID_DELIVERED:
+            continue
+        carried.add(figure)
+        donor, recipient = next(
+            regions
+            for (donor_en, recipient_en), regions in pairs.items()
+            if donor_en == row["donor_en"] and row["recipient_en"].startswith(recipient_en)
+        )
+        date = WENCHUAN_AID_DELIVERED[figure]
+        key = f"aid-{row['donor_en'].lower()}-{date}"
+        what = f"{row['what_counts']}; period: {row['period']}; {row['note']}"
+        bundle.row_sources[key] = fact_row_source(key, row["source"], what)
+        yuan = Decimal(row["aid_100m_yuan"]) * HUNDRED_MILLION
+        bundle.allocations.append(
+            {
+                "donor": donor.reference,
+                "recipient": recipient.reference,
+                "resource_type": "cny",
+                "quantity": str(int(yuan)),
+                "date": date,
+                "source": key,
+                "certainty": row["certainty"],
+            }
+        )
+    if missing := set(WENCHUAN_AID_DELIVERED) - carried:
+        raise SystemExit(f"wenchuan2008_aid_totals.csv has no row for {sorted(missing)}")
 
 
 def build_wenchuan_emergency(facts: Path, catalogue: RegionCatalogue) -> Bundle:
@@ -1014,6 +1229,82 @@ def build_wenchuan_emergency(facts: Path, catalogue: RegionCatalogue) -> Bundle:
         )
     note_donors_with_two_recipients(bundle)
     return bundle
+
+
+EASTWEST_RATIONALE = (
+    "East–West cooperation on poverty alleviation as adjusted at the end of 2016 (东西部扶贫"
+    "协作): help to lift the paired region's rural poor out of poverty by 2020"
+)
+
+
+def build_eastwest(facts: Path, catalogue: RegionCatalogue) -> Bundle:
+    """The East–West pairing of 2016 at the levels its list gives: province to province,
+    province to prefecture (Beijing and Tianjin with cities of Hebei) and city to prefecture,
+    each pair a standalone pairing at its own level; no county twinning (none found)."""
+    bundle = Bundle(
+        "eastwest-2016",
+        {
+            "slug": "eastwest-2016",
+            "name_en": "East–West cooperation on poverty alleviation (2016 pairing, 2017-2020)",
+            "name_zh": "东西部扶贫协作（2016年调整后的结对关系，2017-2020年）",
+            "kind": "poverty_alleviation",
+            "period_start": "2016-12-07",
+            "period_end": "2020-12-31",
+            "currency": "CNY",
+            "status": "closed",
+            "programme_date": None,
+            "rules": rules(2, 3),
+            "description_en": (
+                "The guidance of the General Offices of the CPC Central Committee and the "
+                "State Council on strengthening East–West cooperation on poverty alleviation "
+                "(reported 2016-12-07) adjusted the pairings: eastern provinces and cities "
+                "help western provinces, autonomous prefectures and the poorest prefectures, "
+                "and Beijing and Tianjin help cities of Hebei, so that the rural poor are out "
+                "of poverty by 2020. Pairs read in the official list are verified; pairs the "
+                "excerpt read does not reach are included only where another report names "
+                "them, marked uncertain. Pairs found nowhere are absent (docs/data-sources.md)."
+            ),
+            "description_zh": (
+                "中共中央办公厅、国务院办公厅《关于进一步加强东西部扶贫协作工作的指导意见》"
+                "（2016年12月7日新华社报道）调整东西部扶贫协作结对关系：东部省市帮扶西部省区、"
+                "民族自治州和贫困程度深的市州，北京、天津帮扶河北有关市，确保到2020年农村贫困"
+                "人口脱贫。在官方名单原文中读到的结对为已核实；所读摘录未涵盖、仅见于其他报道的"
+                "结对标为待核实；未查到来源的结对不予列出（见 docs/data-sources.md）。"
+            ),
+        },
+        extra_sources=["scio-eastwest-2016-12-08"],
+    )
+    donors_seen: set[str] = set()
+    recipients_seen: set[str] = set()
+    for row in read_csv(facts / "eastwest2016_pairing.csv"):
+        donor = eastwest_region(catalogue, row["donor_zh"], row["donor_province_zh"])
+        recipient = eastwest_region(catalogue, row["recipient_zh"], row["recipient_province_zh"])
+        if donor.reference not in donors_seen:
+            donors_seen.add(donor.reference)
+            bundle.participate(donor, "donor")
+        if recipient.reference not in recipients_seen:
+            recipients_seen.add(recipient.reference)
+            bundle.participate(recipient, "recipient")
+        bundle.pair(
+            donor,
+            recipient,
+            status="ended",
+            valid_from="2016-12-07",
+            valid_to="2020-12-31",
+            origin="historical",
+            rationale="; ".join(filter(None, (EASTWEST_RATIONALE, row["note"]))),
+            source=row["source"],
+            certainty=row["certainty"],
+        )
+    note_donors_with_two_recipients(bundle)
+    return bundle
+
+
+def eastwest_region(catalogue: RegionCatalogue, name_zh: str, province_zh: str) -> Region:
+    """A side of an East–West pair: a province, or a prefecture of the province named."""
+    if not province_zh:
+        return catalogue.province_by_name_zh(name_zh)
+    return catalogue.current_prefecture(name_zh, catalogue.province_by_name_zh(province_zh))
 
 
 def note_donors_with_two_recipients(bundle: Bundle) -> None:
@@ -1098,7 +1389,8 @@ def write_bundle(bundle: Bundle, catalogue: RegionCatalogue, sources: dict[str, 
     for rows in tables.values():
         for row in rows:
             used.update(row[key] for key in ("source", "coordinates_source") if row.get(key))
-    tables["sources.csv"] = [vars(sources[key]) for key in sorted(used)]
+    known = {**sources, **bundle.row_sources}
+    tables["sources.csv"] = [vars(known[key]) for key in sorted(used)]
 
     folder = BUNDLES_DIR / bundle.slug
     shutil.rmtree(folder, ignore_errors=True)
@@ -1128,6 +1420,7 @@ def main(argv: Sequence[str]) -> None:
         build_hubei(facts, catalogue),
         build_wenchuan(facts, catalogue),
         build_wenchuan_emergency(facts, catalogue),
+        build_eastwest(facts, catalogue),
     )
     for bundle in bundles:
         write_bundle(bundle, catalogue, sources)

@@ -228,6 +228,7 @@ def _routers() -> None:
     from pairaid.operations.api import router as operations_router
     from pairaid.pairing.api import router as pairing_router
     from pairaid.programmes.api import router as programmes_router
+    from pairaid.projects.api import router as projects_router
     from pairaid.registry.api import router as registry_router
 
     api.add_router("/", programmes_router)
@@ -237,6 +238,7 @@ def _routers() -> None:
     api.add_router("/", operations_router)
     api.add_router("/", dashboard_router)
     api.add_router("/", conversations_router)
+    api.add_router("/", projects_router)
 
 
 _routers()

@@ -36,7 +36,13 @@ PROGRAMME_PAGES = [
     "operations-workbook/",
     "gaps/",
     "league/",
+    "projects/",
+    "3w/",
     "notices/",
+    "forecasts/",
+    "forecast/CN:421100/",
+    "evaluation/",
+    "evaluation/CN:421100/",
     "members/",
     "settings/",
 ]

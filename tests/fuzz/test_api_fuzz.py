@@ -57,6 +57,9 @@ from pairaid.pairing import runs
 from pairaid.pairing.models import PairingNotice
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Cluster, Participant, Programme
+from pairaid.projects import services as project_services
+from pairaid.projects.models import Project, ResultIndicator
+from pairaid.projects.services import MOVES as PROJECT_MOVES
 from pairaid.registry.models import Region, ResourceType
 from pairaid.scenarios import services as scenario_services
 
@@ -106,8 +109,6 @@ def _known(programme: Programme, target: Any) -> Known:
             "notice": ids(PairingNotice, programme=programme),
             "reference": regions[:10],
             "step": ["dispatch", "arrival", "end"],
-            # Transfers' moves and push deliveries' (the demo's deliveries 1 and 2 are real).
-            "move": sorted({*MOVES, *PUSH_MOVES}),
             # Threads are named by kind and key: the pair's participant ids, a number, "-".
             "kind": Thread.Kind.values,
             "key": [
@@ -116,6 +117,11 @@ def _known(programme: Programme, target: Any) -> Known:
                 *(str(n) for n in requests.values_list("number", flat=True)[:5]),
             ],
             "message_id": ids(Message, thread__programme=programme),
+            # Transfers' moves, push deliveries' (the demo's deliveries 1 and 2 are real) and
+            # projects'.
+            "move": sorted({*MOVES, *PUSH_MOVES, *PROJECT_MOVES}),
+            "project_id": ids(Project, programme=programme),
+            "result_id": ids(ResultIndicator, project__programme=programme),
         },
         body={
             "recipient": regions,
@@ -198,6 +204,25 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
     ):
         thread = thread_queries.thread_at(author, hubei, kind, key)
         thread_services.post(thread=thread, author=author, body=f"fuzz {kind}")
+    # A project of Shandong's in Huanggang with a result, to read, move and confirm.
+    school = project_services.create_project(
+        user=people["coordinator"],
+        pairing=hubei.pairings.filter(
+            donor__region__code="370000", recipient__region__code="421100", status="active"
+        ).get(),
+        title="School",
+        sector="education",
+        location=Region.objects.get(code="421100"),
+        budget={"donor_budget": Decimal(1_000_000)},
+    )
+    project_services.add_result(
+        user=people["coordinator"],
+        project=school,
+        name="pupils housed",
+        unit="pupils",
+        baseline=Decimal(0),
+        target=Decimal(600),
+    )
     target = User.objects.create_user("fuzz_target", "t@example.org", "a-long-password-1")
     account_services.grant(user=target, programme=hubei, role="observer")
     return Callers(headers, _known(hubei, target))

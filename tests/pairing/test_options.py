@@ -49,6 +49,7 @@ BAD = {
     "a seed CP-SAT cannot take": ({"seed": 2**40}, "seed"),
     "a need ratio that is no number": ({"need_from": "confirmed_cases:abc"}, "need_from"),
     "an infinite capacity total": ({"capacity_from": "population:inf"}, "capacity_from"),
+    "a forecast quantile above 1": ({"need_from": "forecast:renewal:2"}, "need_from"),
 }
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from tests.launcher_helpers import running
 
-from pairaid import engine
+from pairaid import background, engine
 from pairaid.errors import Conflict
 from pairaid.pairing import runs, solver_process
 from pairaid.pairing.management.commands import worker
@@ -112,7 +112,7 @@ def test_sigterm_sets_the_stop_and_keeps_the_worker_s_own_handler():
     before = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
     try:
         stop = threading.Event()
-        with runs._stopped_by_sigterm(stop):
+        with background.stopped_by_sigterm(stop):
             os.kill(os.getpid(), signal.SIGTERM)
             assert stop.wait(5)
         assert seen == [signal.SIGTERM]  # the task worker still learns it must shut down

@@ -4,13 +4,14 @@ Reads the CSV files directly, without Django, so it runs while the loader is bei
 """
 
 import csv
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 BUNDLES = Path(__file__).resolve().parents[2] / "src" / "pairaid" / "scenarios" / "bundles"
-SLUGS = ("hubei-2020", "wenchuan-2008", "wenchuan-2008-emergency")
+SLUGS = ("hubei-2020", "wenchuan-2008", "wenchuan-2008-emergency", "eastwest-2016")
 
 # Columns of each table that hold a region reference (docs/scenario-format.md).
 REGION_COLUMNS = {
@@ -156,3 +157,46 @@ def test_every_region_reference_resolves(slug: str) -> None:
                 if name == "regions.csv" and row["level"] == "country":
                     continue
                 assert region_key(row[column]) in known, f"{slug}/{name} row {number} {column}"
+
+
+def test_wenchuan_2008_carries_the_revenue_found_and_the_aid_delivered() -> None:
+    """The 16 revenue figures of facts/ (each with its own source and certainty; the 41 unknown
+    ones absent), and the 10 published figures of aid delivered as funds allocations in yuan."""
+    revenue = [r for r in table("wenchuan-2008", "indicators.csv")]
+    assert len(revenue) == 16
+    assert {r["indicator"] for r in revenue} == {"local_fiscal_revenue"}
+    tianjin = {r["as_of"]: (r["value"], r["certainty"]) for r in revenue if r["region"] == "120000"}
+    assert tianjin == {
+        "2007-12-31": ("540.44", "verified"),
+        "2008-12-31": ("675.62", "verified"),
+        "2009-12-31": ("821.99", "verified"),
+    }
+    assert len({r["source"] for r in revenue}) == 16
+    aid = table("wenchuan-2008", "allocations.csv")
+    assert len(aid) == 10 and {r["resource_type"] for r in aid} == {"cny"}
+    by_donor = {r["donor"]: r for r in aid}
+    assert by_donor["120000"]["quantity"] == "3584000000"  # Tianjin: 35.84 亿 over three years
+    assert by_donor["370000"]["date"] == "2010-09-26"  # Shandong's "more than 100", as reported
+    # Plans and agreements are not aid delivered: Jiangsu's 80 and Chongqing's 17 stay out.
+    assert "320000" not in by_donor and "500000" not in by_donor
+
+
+def test_eastwest_2016_pairs_each_side_at_the_level_the_list_gives() -> None:
+    """17 pairs read in the official list (verified), 8 named only by other reports
+    (uncertain); province to province, province to prefecture and city to prefecture."""
+    pairings = table("eastwest-2016", "pairings.csv")
+    assert Counter(row["certainty"] for row in pairings) == {"verified": 17, "uncertain": 8}
+    verified = {row["source"] for row in pairings if row["certainty"] == "verified"}
+    assert verified == {"xinhua-eastwest-2016-12-07"}
+    levels = {row["code"]: row["level"] for row in table("eastwest-2016", "regions.csv")}
+    pair_levels = Counter((levels[r["donor"]], levels[r["recipient"]]) for r in pairings)
+    assert pair_levels == {
+        ("province", "province"): 8,
+        ("province", "prefecture"): 6,  # Beijing, Tianjin, Shanghai and Jiangsu with cities
+        ("prefecture", "prefecture"): 11,
+    }
+    pairs = {(r["donor"], r["recipient"]) for r in pairings}
+    assert ("110000", "130700") in pairs  # Beijing → Zhangjiakou (Hebei)
+    assert ("320500", "520600") in pairs  # Suzhou (in Jiangsu, itself a donor) → Tongren
+    manifest = json.loads((BUNDLES / "eastwest-2016" / "manifest.json").read_text())
+    assert manifest["programme"]["kind"] == "poverty_alleviation"

@@ -162,7 +162,7 @@ def _files(folder: Path) -> dict[str, list[str]]:
     return out
 
 
-@pytest.mark.parametrize("name", BUNDLES)
+@pytest.mark.parametrize("name", (*BUNDLES, "eastwest-2016"))
 def test_export_then_load_into_an_empty_database_reproduces_the_programme(name, tmp_path):
     scenario_services.load_bundle(name)
     first = scenario_services.export_programme(name, tmp_path / "first")
@@ -176,6 +176,7 @@ def test_export_then_load_into_an_empty_database_reproduces_the_programme(name, 
             "hubei-2020": (19, 16, 21),
             "wenchuan-2008": (19, 20, 20),
             "wenchuan-2008-emergency": (21, 23, 23),
+            "eastwest-2016": (17, 24, 25),
         }[name]
     )
 
@@ -306,6 +307,39 @@ def _run_the_programme(hubei: Programme) -> None:
         note="fact offer",
     )
     offer_services.withdraw_offer(offer=offered)
+    _run_a_project(hubei, shandong, huanggang)
+
+
+def _run_a_project(hubei: Programme, donor: Participant, recipient: Participant) -> None:
+    """A project of the pair with its budget, a result, money committed and spent: every
+    projects table, and the ledger's `project` column."""
+    import datetime
+
+    from pairaid.accounts.models import User
+    from pairaid.operations.services import funds as fund_services
+    from pairaid.projects import services as project_services
+
+    who = User.objects.create_user("loader", is_platform_admin=True)
+    project = project_services.create_project(
+        user=who,
+        pairing=Pairing.objects.get(programme=hubei, donor=donor, recipient=recipient),
+        title="Fact clinic",
+        sector="health",
+        location=recipient.region,
+        budget={"donor_budget": Decimal("1000000.50"), "donations": Decimal(20_000)},
+    )
+    project_services.add_result(
+        user=who, project=project, name="beds", unit="beds", baseline=Decimal(0), target=Decimal(40)
+    )
+    pair_money = fund_services.commit_funds(
+        donor=donor, recipient=recipient, year=2020, amount=Decimal(50_000), description="clinic"
+    )
+    project_services.link_commitment(user=who, project=project, commitment=pair_money)
+    project_services.move(user=who, project=project, name="start")
+    fund_services.disburse(commitment=pair_money, amount=Decimal(30_000))
+    project_services.record_expenditure(
+        user=who, project=project, amount=Decimal(25_000), on=datetime.date(2020, 2, 12)
+    )
 
 
 def test_export_then_load_reproduces_every_operations_table(hubei, tmp_path):
@@ -428,3 +462,18 @@ def test_after_one_unapproved_pairaid_plan_load_and_export_keep_to_the_record(hu
     assert {(r["status"], r["origin"]) for r in rows} == {("active", "historical")}
     (row,) = [r for r in rows if (r["donor"], r["recipient"]) == ("130000", "429021")]
     assert row["rationale"] == hebei_shennongjia.rationale
+
+
+def test_the_eastwest_programme_loads_with_its_sourced_pairs_at_several_levels():
+    assert scenario_services.load_bundle("eastwest-2016").outcome == "loaded"
+    assert _counts("eastwest-2016") == (17, 24, 25)
+    eastwest = Programme.objects.get(slug="eastwest-2016")
+    assert eastwest.kind == "poverty_alleviation"
+    beijing = Pairing.objects.filter(programme=eastwest, donor__region__code="110000")
+    assert sorted((p.recipient.region.code, p.recipient.region.level) for p in beijing) == [
+        ("130600", "prefecture"),
+        ("130700", "prefecture"),
+        ("150000", "province"),
+    ]
+    assert all(p.source is not None for p in eastwest.pairings.all())
+    assert eastwest.pairings.filter(certainty="uncertain").count() == 8

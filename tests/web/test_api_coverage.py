@@ -107,7 +107,8 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
         "operations", "report_summary", "list_reports", "file_report"
     ),
     "operations:contacts": _operations("operations", "list_contacts", "add_contact"),
-    "operations:gaps": _operations("operations", "gaps"),
+    "operations:gaps": _operations("operations", "gaps", "contributions"),
+    "operations:contributions_csv": _operations("operations", "contributions"),
     "operations:league": _operations("operations", "league"),
     # threads and the inbox
     "conversations:threads": _operations("conversations", "list_threads", "search_messages"),
@@ -117,6 +118,17 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "conversations:mark_read": _operations("conversations", "mark_read"),
     "conversations:mark_all_read": _operations("conversations", "mark_read"),
     "conversations:inbox_count": _operations("conversations", "inbox_count"),
+    # projects
+    "projects:projects": _operations("projects", "list_projects", "create_project"),
+    "projects:project": _operations("projects", "get_project"),
+    "projects:edit": _operations("projects", "get_project", "edit_project", "set_budget"),
+    "projects:move": _operations("projects", "move_project"),
+    "projects:add_result": _operations("projects", "add_result"),
+    "projects:record_actual": _operations("projects", "record_actual"),
+    "projects:record_expenditure": _operations("projects", "record_expenditure"),
+    "projects:link": _operations("projects", "link_money"),
+    # The 3W's CSV (?format=csv) is the same cells as a file, with HXL hashtags.
+    "projects:three_w": _operations("projects", "three_w"),
 }
 
 SESSION_ONLY = "signing in and out, passwords and the second factor belong to the browser session"

@@ -291,6 +291,8 @@ def chinese_client(client, settings):
         ("programmes:participants", {"Region": "地区", "Role": "角色"}),
         ("pairing:workspace", {"Start run": "开始计算", "Runs": "计算记录"}),
         ("pairing:notices", {"Pairing notices": "结对安排通知"}),
+        ("foresight:runs", {"Start forecast": "开始预测", "Case forecasts": "病例预测"}),
+        ("foresight:evaluation", {"Last new case": "最后新增病例", "Case fatality": "病死率"}),
     ],
 )
 def test_programme_pages_are_in_chinese(chinese_client, people, name, extra):

@@ -52,6 +52,8 @@ class Action(StrEnum):
     ACCEPT_MATCHING = "accept_matching"  # a donor region's proposed lines, taken as pledges
     REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
     ANNOUNCE = "announce"  # post in the programme's announcements thread (coordinators)
+    EDIT_PROJECT = "edit_project"  # a donor region's projects: budget, results, money, moves
+    CONFIRM_PROJECT = "confirm_project"  # a recipient's confirmation of hand-overs and actuals
 
 
 Role = Membership.Role
@@ -88,6 +90,8 @@ REGION_ACTIONS = {
     Action.CANCEL_TRANSFER: Role.RECIPIENT_OFFICER,
     Action.RECORD_QUEUE: Role.RECIPIENT_OFFICER,
     Action.REPORT_BEDS: Role.RECIPIENT_OFFICER,
+    Action.EDIT_PROJECT: Role.DONOR_OFFICER,
+    Action.CONFIRM_PROJECT: Role.RECIPIENT_OFFICER,
 }
 # Facility-scoped actions: a facility officer may do them for its own facility only (besides
 # whoever REGION_ACTIONS lets do them for the facility's region): its bed reports, and its side

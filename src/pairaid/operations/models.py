@@ -595,6 +595,15 @@ class FundCommitment(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CASH)
     amount = models.DecimalField(max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
     description = limited_text(NOTE_MAX_CHARS, blank=True)
+    # The project the money is for (IATI transaction type 2 of that activity): the project's
+    # commitments are these rows, never copies of them (projects.queries.transactions).
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -627,6 +636,15 @@ class Disbursement(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DISBURSED)
     received_on = models.DateField(null=True, blank=True)
     received_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    # The project the money went to (IATI transaction type 3); a disbursement on a project's
+    # commitment belongs to that project (projects.services.link).
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+    )
     illustrative = models.BooleanField(default=False)
     history = HistoricalRecords()
 

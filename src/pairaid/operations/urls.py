@@ -39,6 +39,11 @@ urlpatterns = [
         "p/<slug:slug>/facilities/<int:facility_id>/snapshot", facilities.snapshot, name="snapshot"
     ),
     path("p/<slug:slug>/gaps/", gaps.gaps, name="gaps"),
+    path(
+        "p/<slug:slug>/gaps/contributions.csv",
+        gaps.contributions_csv,
+        name="contributions_csv",
+    ),
     path("p/<slug:slug>/league/", league.league, name="league"),
     path("p/<slug:slug>/teams/", teams.teams, name="teams"),
     path("p/<slug:slug>/teams/<int:team_id>/deploy", teams.deploy, name="deploy"),

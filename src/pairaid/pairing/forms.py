@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pairaid import engine
+from pairaid.forecast.methods import METHODS
+from pairaid.forecast.need import MAX_HORIZON_DAYS, ForecastNeedBasis
 from pairaid.forms import IsoDateField
 from pairaid.pairing import options as plan_options
 from pairaid.pairing.models import PlanRun
@@ -15,6 +17,20 @@ OBJECTIVE_CHOICES = [
     ("leximin", _("Leximin (then the second worst-off, …)")),
     ("min_travel", _("Least travel")),
     ("min_churn", _("Fewest changes to current links")),
+]
+
+
+RECORDED_NEED = "recorded"
+PROJECTED_NEED = "forecast"
+NEED_BASIS_CHOICES = [
+    (RECORDED_NEED, _("The recorded need (need lines, or the programme's need indicator)")),
+    (
+        PROJECTED_NEED,
+        _(
+            "Projected need: staff for a quantile of each recipient's projected peak bed census, "
+            "by the care ratios (a model output)"
+        ),
+    ),
 ]
 
 
@@ -67,6 +83,34 @@ class PlanForm(forms.Form):
         label=_("Time limit (s)"),
     )
     as_of = IsoDateField(required=False, label=_("As of"), help_text=_("Empty: the programme date"))
+    need_basis = forms.ChoiceField(
+        required=False,
+        choices=NEED_BASIS_CHOICES,
+        initial=RECORDED_NEED,
+        widget=forms.RadioSelect,
+        label=_("Plan against"),
+    )
+    need_method = forms.ChoiceField(
+        required=False,
+        choices=[(method, method) for method in METHODS],
+        initial=ForecastNeedBasis.method,
+        label=_("Forecast method"),
+    )
+    need_quantile = forms.FloatField(
+        required=False,
+        min_value=0.01,
+        max_value=0.99,
+        initial=ForecastNeedBasis.quantile,
+        label=_("Quantile of the projected peak"),
+        help_text=_("0.8: staff for the 80th percentile of the projected peak bed census."),
+    )
+    need_horizon_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_HORIZON_DAYS,
+        initial=ForecastNeedBasis.horizon_days,
+        label=_("Horizon (days)"),
+    )
 
     def run_options(self) -> plan_options.RunOptions:
         data = self.cleaned_data
@@ -84,7 +128,21 @@ class PlanForm(forms.Form):
             churn_budget=self._churn_budget(),
             time_limit_seconds=data["time_limit_seconds"],
             as_of=data["as_of"].isoformat() if data["as_of"] else None,
+            need_from=self._need_from(),
         )
+
+    def _need_from(self) -> str | None:
+        """The projected need as `--need-from` writes it; None: the recorded need."""
+        data = self.cleaned_data
+        if data["need_basis"] != PROJECTED_NEED:
+            return None  # left empty, as a form posted before the choice existed: recorded
+        default = ForecastNeedBasis()
+        basis = ForecastNeedBasis(
+            data["need_method"] or default.method,
+            default.quantile if data["need_quantile"] is None else data["need_quantile"],
+            data["need_horizon_days"] or default.horizon_days,
+        )
+        return str(basis)
 
     def _churn_budget(self) -> int | str | None:
         if self.cleaned_data["no_churn_limit"]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from pairaid import engine
 from pairaid.engine.instance import BACKEND_NAMES, OBJECTIVE_NAMES
 from pairaid.errors import Problem, ValidationFailed
+from pairaid.forecast.need import ForecastNeedBasis, NeedBasisError
 
 DEFAULT_TIME_LIMIT_SECONDS = 30.0
 LARGEST_SEED = 2**31 - 1  # CP-SAT's random seed is a 32-bit integer
@@ -186,14 +187,20 @@ def _number_problems(options: RunOptions) -> list[Problem]:
 
 
 def _basis_problems(options: RunOptions) -> list[Problem]:
-    """`need_from` INDICATOR[:RATIO] and `capacity_from` INDICATOR[:TOTAL]: a finite number
-    above zero after the colon, if any."""
+    """`need_from` INDICATOR[:RATIO] or a forecast (`forecast:METHOD:QUANTILE:HORIZON`), and
+    `capacity_from` INDICATOR[:TOTAL]: a finite number above zero after the colon, if any."""
     problems = []
     for column, text in (
         ("need_from", options.need_from),
         ("capacity_from", options.capacity_from),
     ):
         if text is None:
+            continue
+        if column == "need_from" and ForecastNeedBasis.applies(str(text)):
+            try:
+                ForecastNeedBasis.parse(str(text))
+            except NeedBasisError as error:
+                problems.append(Problem(str(error), column=column))
             continue
         indicator, _, number = str(text).partition(":")
         if not indicator.strip() or (number and not _positive_number(number)):

@@ -1,24 +1,21 @@
 """Plan runs: start (build and store the exact input), execute (in a background task), approve,
 discard and replay. Each use case is one transaction (DESIGN.md §2 approval semantics)."""
 
-import contextlib
 import datetime
 import logging
-import os
-import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from pairaid import engine
+from pairaid import background, engine
 from pairaid.conversations import services as conversation_services
 from pairaid.conversations.models import Event
 from pairaid.engine.result import plan_result
@@ -35,16 +32,22 @@ Enqueue = Callable[[int], None]
 logger = logging.getLogger(__name__)
 
 
-def build(programme: Programme, options: RunOptions) -> translate.Build:
-    """The engine instance a run with these options solves (as of its date)."""
-    return build_instance(programme, options)
+def build(
+    programme: Programme, options: RunOptions, *, store_derived_needs: bool = True
+) -> translate.Build:
+    """The engine instance a run with these options solves (as of its date). With
+    `store_derived_needs` False, need derived from a forecast is computed but not written (an
+    evaluation stores nothing)."""
+    return build_instance(programme, options, store_derived_needs=store_derived_needs)
 
 
 def _recipients(programme: Programme) -> int:
     return programme.participants.filter(role=Participant.Role.RECIPIENT).count()
 
 
-def build_instance(programme: Programme, options: RunOptions) -> translate.Build:
+def build_instance(
+    programme: Programme, options: RunOptions, *, store_derived_needs: bool = True
+) -> translate.Build:
     """Check the options (`options.check`, with the defaults filled in), then build the engine
     instance they ask for. A default churn budget is chosen when the run executes
     (`resolve_default_budget`); the instance has none until then."""
@@ -56,7 +59,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
     build = translate.build_problem(
         programme,
         on=on,
-        need_from=translate.NeedBasis.parse(options.need_from) if options.need_from else None,
+        need_from=translate.need_basis(options.need_from) if options.need_from else None,
         capacity_from=translate.CapacityBasis.parse(options.capacity_from)
         if options.capacity_from
         else None,
@@ -66,6 +69,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
         lock=[tuple(p) for p in options.lock],  # type: ignore[misc]
         forbid=[tuple(p) for p in options.forbid],  # type: ignore[misc]
         churn_budget=options.churn_budget if isinstance(options.churn_budget, int) else None,
+        store_derived_needs=store_derived_needs,
         options=engine.SolveOptions(
             backend=options.backend,
             time_limit_seconds=options.time_limit_seconds,
@@ -133,7 +137,7 @@ def execute(
         run.save(update_fields=["state", "started_at", "heartbeat_at", "progress"])
     stop = stop or threading.Event()
     started = time.perf_counter()
-    with _stopped_by_sigterm(stop):
+    with background.stopped_by_sigterm(stop):
         run = resolve_default_budget(run, stop)
         outcome = solver_process.solve(
             run.problem,
@@ -179,36 +183,8 @@ def resolve_default_budget(run: PlanRun, stop: threading.Event) -> PlanRun:
     return run
 
 
-@contextlib.contextmanager
-def _stopped_by_sigterm(stop: threading.Event) -> Iterator[None]:
-    """While a run solves, SIGTERM sets its stop, then does what it did before (the task worker
-    finishes the task it is on and exits). Signals reach only the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.getsignal(signal.SIGTERM)
-    received = threading.Event()
-
-    def on_sigterm(signum: int, frame: Any) -> None:
-        received.set()
-        stop.set()
-        if callable(before):
-            before(signum, frame)
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
-        if received.is_set() and before == signal.SIG_DFL:
-            os.kill(os.getpid(), signal.SIGTERM)  # as if it had come now: the default ends us
-
-
 def _beat(run_id: int) -> None:
-    # An update, not a save: a heartbeat is not a change worth a history record.
-    PlanRun.objects.filter(pk=run_id, state=PlanRun.State.RUNNING).update(
-        heartbeat_at=timezone.now()
-    )
+    background.beat(PlanRun.objects.filter(pk=run_id))
 
 
 def _end(run: PlanRun, state: str, reason: str) -> PlanRun:
@@ -223,10 +199,7 @@ def _end(run: PlanRun, state: str, reason: str) -> PlanRun:
 def stalled() -> QuerySet[PlanRun]:
     """Runs whose worker stopped answering: running, with no heartbeat for
     `PAIRAID_RUN_STALL_SECONDS` (the worker was killed, ran out of memory, or its host went)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.PAIRAID_RUN_STALL_SECONDS)
-    return PlanRun.objects.filter(state=PlanRun.State.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    )
+    return background.stalled(PlanRun.objects.all())
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
@@ -20,7 +21,9 @@ from pairaid import engine
 from pairaid.engine.split import whole_shares
 from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
+from pairaid.forecast.need import ForecastNeedBasis
 from pairaid.labels import local_name
+from pairaid.pairing import forecast_need
 from pairaid.pairing.models import AllocationLine, Pairing, PairingQuerySet
 from pairaid.programmes import queries as programme_queries
 from pairaid.programmes.asof import AsOf, pick_as_of
@@ -46,6 +49,13 @@ class NeedBasis:
     def parse(cls, text: str) -> "NeedBasis":
         indicator, _, ratio = text.partition(":")
         return cls(indicator.strip(), float(ratio) if ratio else None)
+
+
+def need_basis(text: str) -> "NeedBasis | ForecastNeedBasis":
+    """`--need-from`: a forecast (`forecast:METHOD:QUANTILE:HORIZON`) or INDICATOR[:RATIO]."""
+    if ForecastNeedBasis.applies(text):
+        return forecast_need.parse_basis(text)
+    return NeedBasis.parse(text)
 
 
 @dataclass(frozen=True)
@@ -120,11 +130,15 @@ def _lines(
     model: type[CapacityLine] | type[NeedLine], programme: Programme, on: datetime.date
 ) -> dict[int, dict[str, tuple[float, datetime.date | None]]]:
     """participant id -> resource -> (quantity, its date where it is a later figure, else None)
-    by the as-of rule."""
+    by the as-of rule. Need lines derived from a forecast are left out: they are read only by a
+    plan on that forecast basis (`forecast_need`), never taken for the recorded need."""
+    rows: QuerySet[CapacityLine] | QuerySet[NeedLine] = (
+        NeedLine.objects.recorded().filter(participant__programme=programme)
+        if model is NeedLine
+        else CapacityLine.objects.filter(participant__programme=programme)
+    )
     series: dict[tuple[int, str], list[CapacityLine | NeedLine]] = defaultdict(list)
-    for line in model.objects.filter(participant__programme=programme).select_related(
-        "resource_type"
-    ):
+    for line in rows.select_related("resource_type"):
         series[(line.participant_id, line.resource_type.code)].append(line)
     chosen: dict[int, dict[str, tuple[float, datetime.date | None]]] = defaultdict(dict)
     for (participant_id, resource), lines in series.items():
@@ -230,8 +244,22 @@ class _Builder:
         )
         return codes or ["medical_staff"]
 
-    def needs(self, basis: NeedBasis | None) -> tuple[dict[int, dict[str, float]], bool]:
+    def needs(
+        self, basis: "NeedBasis | ForecastNeedBasis | None", seed: int = 0, store: bool = True
+    ) -> tuple[dict[int, dict[str, float]], bool]:
         """recipient participant id -> need; and whether need is per unit of an indicator."""
+        if isinstance(basis, ForecastNeedBasis):
+            derived = forecast_need.derive(
+                self.programme,
+                self.recipients,
+                self.on,
+                basis,
+                self._capacity_resources(),
+                seed=seed,
+                store=store,
+            )
+            self.build.assumptions += derived.assumptions
+            return derived.needs, False
         # Planning allocates what donors can give: need lines of other resources (masks asked
         # for through requests, say) are left to the gap analysis.
         given = set(self._capacity_resources())
@@ -355,22 +383,26 @@ def build_problem(
     programme: Programme,
     *,
     on: datetime.date | None = None,
-    need_from: NeedBasis | None = None,
+    need_from: NeedBasis | ForecastNeedBasis | None = None,
     capacity_from: CapacityBasis | None = None,
     objectives: Sequence[engine.Objective] = (engine.Objective("max_min_coverage"),),
     lock: Iterable[tuple[str, str]] = (),
     forbid: Iterable[tuple[str, str]] = (),
     churn_budget: int | None = None,
     options: engine.SolveOptions | None = None,
+    store_derived_needs: bool = True,
 ) -> Build:
     """The engine problem of a programme as of a date. Participants whose need or capacity is
     unknown take no part and are named in `excluded` (DESIGN.md §2)."""
     on = on or programme.current_date()
     builder = _Builder(programme, on)
-    _check_indicator(need_from.indicator if need_from else None, "need-from")
+    if isinstance(need_from, NeedBasis):
+        _check_indicator(need_from.indicator, "need-from")
     _check_indicator(capacity_from.indicator if capacity_from else None, "capacity-from")
     capacities = builder.capacities(capacity_from)
-    needs, per_unit = builder.needs(need_from)
+    needs, per_unit = builder.needs(
+        need_from, seed=options.seed if options else 0, store=store_derived_needs
+    )
     build = builder.build
     donors = [d for d in builder.donors if capacities.get(d.pk)]
     recipients = [r for r in builder.recipients if needs.get(r.pk)]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
+from pairaid.errors import ValidationFailed
 from pairaid.forms import valid
 from pairaid.operations.queries import handover
 from pairaid.pairing import comparison, exports, notices, runs, tasks, tradeoff
@@ -42,13 +43,18 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         permissions.check(request.user, Action.RUN_PLAN, programme)
         if form.is_valid():
-            run = runs.start(
-                programme=programme,
-                user=request.user,
-                options=form.run_options(),
-                enqueue=tasks.enqueue_plan_run,
-            )
-            return redirect("pairing:run", slug=slug, number=run.number)
+            try:
+                run = runs.start(
+                    programme=programme,
+                    user=request.user,
+                    options=form.run_options(),
+                    enqueue=tasks.enqueue_plan_run,
+                )
+            except ValidationFailed as failure:  # e.g. a projected need the record cannot give
+                for problem in failure.problems:
+                    form.add_error(None, problem.message)
+            else:
+                return redirect("pairing:run", slug=slug, number=run.number)
     history = programme.plan_runs.select_related("created_by", "decided_by").order_by("-number")[
         :50
     ]

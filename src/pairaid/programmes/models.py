@@ -262,13 +262,38 @@ class CapacityLine(QuantityLine):
         ]
 
 
+class NeedLineQuerySet(models.QuerySet["NeedLine"]):
+    def recorded(self) -> "NeedLineQuerySet":
+        """The need lines of record: every line but those derived from a forecast, which only a
+        plan on that forecast basis reads (a model output never becomes the recorded need of a
+        page, a gap, an export or a plan on another basis)."""
+        return self.filter(derived_forecast__isnull=True)
+
+
 class NeedLine(QuantityLine):
     """What a recipient needs of one resource type, as of a date."""
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="need_lines"
     )
+    # A line derived from a forecast records the run it came from (DESIGN.md §9): the stored
+    # forecast run (`forecast_run`: method, origin, data version, seed, paths, input and the
+    # forecast's assumptions), and in `derived_forecast` how the need was read from it (basis,
+    # quantile, horizon, peak census, care ratios, the census assumptions with their sources).
+    # Planning on a forecast basis reads these lines alone; nothing else does
+    # (`NeedLineQuerySet.recorded`).
+    derived_forecast = models.JSONField(null=True, blank=True, editable=False)
+    forecast_run = models.ForeignKey(
+        "foresight.ForecastRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="derived_need_lines",
+        help_text="the stored forecast run a derived line came from",
+    )
     history = HistoricalRecords()
+
+    objects = NeedLineQuerySet.as_manager()
 
     class Meta(QuantityLine.Meta):
         verbose_name = _("need line")

@@ -287,7 +287,7 @@ def needs_as_of(
     *, programme: Programme, on: datetime.date | None = None
 ) -> dict[LineKey, AsOf[CapacityLine] | AsOf[NeedLine]]:
     """Each recipient's need per resource type at a date, by the as-of rule."""
-    lines = NeedLine.objects.filter(participant__programme=programme)
+    lines = NeedLine.objects.recorded().filter(participant__programme=programme)
     return _lines_as_of(lines, on or programme.current_date())
 
 

@@ -75,5 +75,8 @@ def region(request: HttpRequest, reference: str) -> HttpResponse:
             "participations": participations,
             "children": found.children.order_by("code", "name_en"),
             "renames": found.renames.select_related("source"),
+            "has_case_series": found.indicators.filter(
+                indicator__code__in=series.CASE_COUNTS
+            ).exists(),
         },
     )

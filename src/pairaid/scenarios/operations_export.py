@@ -31,6 +31,7 @@ from pairaid.operations.models import (
     Team,
 )
 from pairaid.programmes.models import Programme
+from pairaid.scenarios import project_tables
 from pairaid.scenarios.operations_tables import REPORT_FIGURES
 from pairaid.scenarios.snapshot import Tables, _keyed, _text
 
@@ -57,7 +58,10 @@ def operations_tables(programme: Programme, *, illustrative: bool | None) -> Tab
         "contacts.csv": _contacts,
         "reports.csv": _reports,
     }
-    return {name: _keyed(name, read(programme, flag)) for name, read in readers.items()}
+    tables = {name: _keyed(name, read(programme, flag)) for name, read in readers.items()}
+    for name, rows in project_tables.export_projects(programme, flag).items():
+        tables[name] = _keyed(name, rows)
+    return tables
 
 
 def _ref(participant: Any) -> str:
@@ -337,8 +341,14 @@ def _commitments(programme: Programme, flag: dict[str, Any]) -> list[dict[str, s
     found = FundCommitment.objects.filter(programme=programme, **flag).select_related(
         f"donor__{REGION}", f"recipient__{REGION}"
     )
+    numbers = project_tables.project_numbers(programme, flag)
     return [
-        {**_commitment_columns(c), "amount": _text(c.amount), "description": c.description}
+        {
+            **_commitment_columns(c),
+            "amount": _text(c.amount),
+            "description": c.description,
+            "project": numbers.get(c.project_id or 0, ""),
+        }
         for c in found.order_by("pk")
     ]
 
@@ -354,6 +364,7 @@ def _disbursements(programme: Programme, flag: dict[str, Any]) -> list[dict[str,
         )
         .prefetch_related("discrepancies")
     )
+    numbers = project_tables.project_numbers(programme, flag)
     return [
         {
             **_commitment_columns(d.commitment),
@@ -366,6 +377,7 @@ def _disbursements(programme: Programme, flag: dict[str, Any]) -> list[dict[str,
             "received_on": _text(d.received_on),
             "received_amount": _text(d.received_amount),
             **_discrepancy_columns(d),
+            "project": numbers.get(d.project_id or 0, ""),
         }
         for d in found
     ]

@@ -51,7 +51,15 @@ from pairaid.operations.models import (
 from pairaid.operations.services.offers import OfferLineIn, line_problems
 from pairaid.operations.services.push_deliveries import goods_problems
 from pairaid.programmes.models import Participant, Programme
+from pairaid.projects.models import Project
 from pairaid.registry.models import ResourceType
+from pairaid.scenarios.project_tables import (
+    Projects,
+    check_projects,
+    ledger_project,
+    remove_projects,
+    write_projects,
+)
 from pairaid.scenarios.tables import (
     DEFAULT_DEADLINE,
     DEFAULT_TIME_ZONE,
@@ -81,8 +89,9 @@ def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Vali
     _push_deliveries(v)
     _deployments(v, teams, pledges)
     _shipments(v, pledges)
-    commitments = _commitments(v)
-    _disbursements(v, commitments, pledges)
+    projects = check_projects(v)
+    commitments = _commitments(v, projects)
+    _disbursements(v, commitments, pledges, projects)
     _contacts(v, teams, facilities)
     _reports(v, teams)
 
@@ -703,14 +712,16 @@ def _commitment_values(v: Any, rows: _Rows, row: RawRow) -> dict[str, str]:
     }
 
 
-def _commitments(v: Any) -> set[tuple[str, ...]]:
+def _commitments(v: Any, projects: Projects) -> set[tuple[str, ...]]:
     rows, raw = _cells(v, "commitments.csv")
     commitments = set()
     for row in raw:
+        pair = _commitment_values(v, rows, row)
         values = {
-            **_commitment_values(v, rows, row),
+            **pair,
             "amount": rows.cell(row, "amount", _money, required=True),
             "description": row.cells.get("description", ""),
+            "project": ledger_project(rows, row, projects, pair["donor"], pair["recipient"]),
         }
         commitments.add(tuple(values[c] for c in ("donor", "recipient", "year", "kind")))
         commitments.add(
@@ -721,12 +732,17 @@ def _commitments(v: Any) -> set[tuple[str, ...]]:
 
 
 def _disbursements(
-    v: Any, commitments: set[tuple[str, ...]], pledges: set[tuple[str, str, str]]
+    v: Any,
+    commitments: set[tuple[str, ...]],
+    pledges: set[tuple[str, str, str]],
+    projects: Projects,
 ) -> None:
     rows, raw = _cells(v, "disbursements.csv")
     for row in raw:
+        pair = _commitment_values(v, rows, row)
         values = {
-            **_commitment_values(v, rows, row),
+            **pair,
+            "project": ledger_project(rows, row, projects, pair["donor"], pair["recipient"]),
             "commitment": row.cells.get("commitment", ""),
             "date": rows.cell(row, "date", date_text, required=True),
             "amount": rows.cell(row, "amount", _money, required=True),
@@ -847,6 +863,7 @@ def remove_layer(programme: Programme, *, illustrative: bool) -> None:
     ]
     for model, where in scope:
         model._default_manager.filter(**where).delete()
+    remove_projects(programme, illustrative=illustrative)  # once no ledger row names them
 
 
 Who = Callable[[str, str], Participant]
@@ -883,7 +900,8 @@ def write_layer(
     pledges = _write_ledger(tables, programme, who, resources, lots, flag)
     _write_push_deliveries(tables, programme, who, resources, flag)
     _write_deployments(tables, who, teams, facilities, pledges, flag)
-    _write_funds(tables, programme, who, pledges, flag)
+    projects = write_projects(tables, programme, who, flag)
+    _write_funds(tables, programme, who, pledges, projects, flag)
     for c in tables.get("contacts.csv", []):
         owner = who(c["participant"], c["participant_role"])
         team = teams.get((c["participant"], c["team"])) if c["team"] else None
@@ -1033,6 +1051,7 @@ def _write_funds(
     programme: Programme,
     who: Who,
     pledges: dict[tuple[str, str, str], Pledge],
+    projects: dict[str, Project],
     flag: bool,
 ) -> None:
     commitments: dict[tuple[str, ...], FundCommitment] = {}
@@ -1045,6 +1064,7 @@ def _write_funds(
             kind=c["kind"],
             amount=Decimal(c["amount"]),
             description=c["description"],
+            project=projects.get(c["project"]),
             illustrative=flag,
         )
         pair = (c["donor"], c["recipient"], c["year"], c["kind"])
@@ -1061,6 +1081,7 @@ def _write_funds(
             status=d["status"],
             received_on=_day(d["received_on"]),
             received_amount=Decimal(d["received_amount"]) if d["received_amount"] else None,
+            project=projects.get(d["project"]),
             illustrative=flag,
         )
         _write_discrepancy(d, disbursement=disbursement)

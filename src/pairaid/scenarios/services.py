@@ -293,7 +293,7 @@ def _short_refs(values: dict[str, str], country: str) -> dict[str, str]:
     prefix = f"{country}:"
     return {
         column: value.removeprefix(prefix)
-        if column in ("region", "donor", "recipient", "parent", "participant")
+        if column in ("region", "donor", "recipient", "parent", "participant", "location")
         else value
         for column, value in values.items()
     }
@@ -302,6 +302,7 @@ def _short_refs(values: dict[str, str], country: str) -> dict[str, str]:
 def _regions_with_ancestors(programme: Programme) -> list[Region]:
     ids = set(programme.regions.values_list("pk", flat=True))
     ids |= set(programme.participants.values_list("region_id", flat=True))
+    ids |= set(programme.projects.values_list("location_id", flat=True))  # townships too
     by_id = {
         r.pk: r for r in Region.objects.select_related("parent", "source", "coordinates_source")
     }

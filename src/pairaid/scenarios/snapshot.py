@@ -143,7 +143,7 @@ def programme_tables(programme: Programme, *, illustrative: bool | None) -> Tabl
         "region__parent"
     )
     capacities = CapacityLine.objects.filter(participant__programme=programme, **flag)
-    needs = NeedLine.objects.filter(participant__programme=programme, **flag)
+    needs = NeedLine.objects.recorded().filter(participant__programme=programme, **flag)
     pairings = (
         Pairing.objects.filter(programme=programme, **flag)
         .of_record()

@@ -250,10 +250,46 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
         ),
         operations=True,
     ),
+    # Projects under pairings (projects.Project; format 4, optional): one row per project with
+    # its state (IATI activity status and the hand-over), not its steps. Its budget by funding
+    # source, results and expenditures are tables of their own; its commitments and
+    # disbursements are the rows of commitments.csv and disbursements.csv that name it.
+    "projects.csv": TableSpec(
+        key=("number",),
+        required=("number", "donor", "recipient", "title", "sector", "location"),
+        optional=(
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "handed_over_on",
+            "receiving_body",
+            "handover_confirmed_on",
+            "description",
+        ),
+        operations=True,
+    ),
+    "project_budgets.csv": TableSpec(
+        key=("project", "funding_source"),
+        required=("project", "funding_source", "amount"),
+        operations=True,
+    ),
+    "project_results.csv": TableSpec(
+        key=("project", "name"),
+        required=("project", "name", "unit", "baseline", "target"),
+        optional=("actual", "actual_on"),
+        operations=True,
+    ),
+    "project_expenditures.csv": TableSpec(
+        key=("project", "date", "amount", "description"),
+        required=("project", "date", "amount"),
+        optional=("description",),
+        operations=True,
+    ),
     "commitments.csv": TableSpec(
         key=("donor", "recipient", "year", "kind", "description"),
         required=("donor", "recipient", "year", "amount"),
-        optional=("kind", "description"),
+        optional=("kind", "description", "project"),
         operations=True,
     ),
     "disbursements.csv": TableSpec(
@@ -271,6 +307,7 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
             "discrepancy_kind",
             "discrepancy_quantity",
             "discrepancy_note",
+            "project",
         ),
         operations=True,
     ),
@@ -291,7 +328,14 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
     ),
 }
 SPECS.update(OPERATIONS_SPECS)
-FORMAT_VERSIONS = (1, 2, 3)
+FORMAT_VERSIONS = (1, 2, 3, 4)
+# The tables (and columns of tables) a format brought, refused in a bundle of an earlier one.
+SINCE_FORMAT_4 = (
+    "projects.csv",
+    "project_budgets.csv",
+    "project_results.csv",
+    "project_expenditures.csv",
+)
 FORMAT_VERSION = FORMAT_VERSIONS[-1]  # what exports write
 
 

@@ -84,6 +84,7 @@ def disburse(
     return created(
         Disbursement,
         commitment=commitment,
+        project=commitment.project,  # money on a project's commitment goes to that project
         amount=amount,
         date=on or commitment.programme.current_date(),
         reference=reference,
@@ -105,6 +106,8 @@ def _commitment_covering(pledge: Pledge, year: int, amount: Decimal) -> FundComm
             recipient=request.recipient,
             year=year,
             kind=FundCommitment.Kind.CASH,
+            # A project's commitment is that project's money, not the pair's for requests.
+            project__isnull=True,
         )
         .order_by("pk")
         .first()

@@ -1,8 +1,12 @@
 """`pairaid forecast backtest PROGRAMME`: backtest the case forecasts (pairaid.forecast) on a
 programme's daily record and write the record in Markdown. Needs no database.
+`pairaid forecast value PROGRAMME --as-of DATE`: value the historical plan, max-min and leximin
+along the forecast (pairaid.forecast.value, a model estimate) and write the comparison as a
+section of docs/hubei-2020.md. Needs the database (the plans, beds and staff).
 
     pairaid forecast backtest hubei-2020
     pairaid forecast backtest hubei-2020 --series my_series.csv --out /tmp/backtest.md
+    pairaid forecast value hubei-2020 --as-of 2020-02-10
 
 The daily series is the programme's bundled daily record (`case_counts.csv` of its bundle), or
 `--series PATH` in the same columns (region, as_of, confirmed_cases, cured, deaths). Only
@@ -20,9 +24,12 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from pairaid import commands
+from pairaid.errors import NotFound, ValidationFailed
 from pairaid.forecast import backtest, records, report
 from pairaid.forecast.parameters import SAMPLE_PATHS
 from pairaid.forecast.series import SeriesError
+from pairaid.pairing import plan_value
+from pairaid.programmes import services as programme_services
 from pairaid.scenarios import services as scenario_services
 from pairaid.scenarios.case_counts import FILE as CASE_COUNTS_FILE
 
@@ -56,8 +63,30 @@ class Command(commands.Command):
             "--paths", type=int, default=SAMPLE_PATHS, help="sample paths per forecast"
         )
         run.add_argument("--seed", type=int, default=0)
+        worth = actions.add_parser(
+            "value",
+            help="value the historical plan, max-min and leximin along the forecast (a model "
+            "estimate), written as a section of a Markdown file",
+        )
+        worth.add_argument("programme", help="the programme's slug (hubei-2020)")
+        worth.add_argument("--as-of", type=commands.date_argument, required=True)
+        worth.add_argument(
+            "--out",
+            type=Path,
+            default=Path("docs/hubei-2020.md"),
+            help="the Markdown file whose value section is (re)written (default "
+            "docs/hubei-2020.md)",
+        )
+        worth.add_argument(
+            "--paths", type=int, default=SAMPLE_PATHS, help="sample paths per recipient"
+        )
+        worth.add_argument("--seed", type=int, default=0)
+        worth.add_argument("--time-limit", type=float, default=10.0, metavar="S")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "value":
+            self.value(options)
+            return
         if options["programme"] not in PROGRAMMES_WITH_A_DAILY_RECORD:
             raise CommandError(
                 f"no daily record for {options['programme']!r}; the backtest runs on "
@@ -112,6 +141,41 @@ class Command(commands.Command):
         options["out"].parent.mkdir(parents=True, exist_ok=True)
         options["out"].write_text(text, encoding="utf-8")
         self.stdout.write(f"{len(scores)} scores in {seconds:.1f} s; written to {options['out']}")
+
+    def value(self, options: dict[str, Any]) -> None:
+        """`pairaid forecast value PROGRAMME --as-of DATE`: needs the database (the plans)."""
+        if options["paths"] < 1:
+            raise CommandError("--paths: expected at least 1", returncode=2)
+        started = time.perf_counter()
+        try:
+            programme = programme_services.get_programme(slug=options["programme"])
+            result = plan_value.value_of_plans(
+                programme,
+                options["as_of"],
+                paths=options["paths"],
+                seed=options["seed"],
+                time_limit_seconds=options["time_limit"],
+            )
+        except (ValidationFailed, NotFound) as error:
+            raise CommandError(str(error), returncode=2) from None
+        seconds = time.perf_counter() - started
+        words = ["pairaid forecast value", options["programme"], f"--as-of {options['as_of']}"]
+        if options["paths"] != SAMPLE_PATHS:
+            words.append(f"--paths {options['paths']}")
+        section = plan_value.markdown(
+            result,
+            " ".join(words),
+            datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            seconds,
+        )
+        out: Path = options["out"]
+        document = out.read_text(encoding="utf-8") if out.exists() else ""
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(plan_value.write_section(document, section), encoding="utf-8")
+        self.stdout.write(
+            f"{len(result.report.valued)} recipients valued, "
+            f"{len(result.report.not_valued)} not, in {seconds:.1f} s; written to {out}"
+        )
 
 
 def bundled_series(programme: str) -> Path:

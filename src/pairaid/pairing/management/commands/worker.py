@@ -1,6 +1,6 @@
-"""`pairaid worker`: the task worker. It fails the plan runs of workers that died (their heartbeat
-stopped) as it starts and then every few seconds while it runs, and takes tasks as django-tasks'
-`db_worker` does, with the same options."""
+"""`pairaid worker`: the task worker. It fails the plan and forecast runs of workers that died
+(their heartbeat stopped) as it starts and then every few seconds while it runs, and takes tasks
+as django-tasks' `db_worker` does, with the same options."""
 
 import logging
 import threading
@@ -10,6 +10,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands import db_worker
 
 from pairaid import commands
+from pairaid.foresight import services as forecast_runs
 from pairaid.pairing import runs
 from pairaid.pairing.solver_process import HEARTBEAT_SECONDS
 
@@ -27,6 +28,9 @@ class Command(commands.OneLineErrors, db_worker.Command):
         failed = runs.fail_stalled()
         if failed:
             self.stderr.write(f"marked {failed} stalled plan run(s) failed: their worker had died")
+        failed = forecast_runs.fail_stalled()
+        if failed:
+            self.stderr.write(f"marked {failed} stalled forecast run(s) failed: their worker died")
         stop = threading.Event()
         watch = threading.Thread(
             target=watch_stalled_runs, args=(stop,), name="pairaid-stall-watch", daemon=True
@@ -62,3 +66,6 @@ def _fail_stalled_runs() -> None:
     if runs.stalled().exists():
         failed = runs.fail_stalled()
         logger.warning("marked %s stalled plan run(s) failed: their worker died", failed)
+    if forecast_runs.stalled().exists():
+        failed = forecast_runs.fail_stalled()
+        logger.warning("marked %s stalled forecast run(s) failed: their worker died", failed)

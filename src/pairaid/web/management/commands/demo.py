@@ -13,11 +13,20 @@ from django.core.management.base import CommandError, CommandParser
 from pairaid import commands
 from pairaid.accounts import services as account_services
 from pairaid.errors import PairAidError
+from pairaid.foresight import services as forecast_services
+from pairaid.foresight.models import ForecastRun
 from pairaid.pairing import services as pairing_services
 from pairaid.programmes import services as programme_services
+from pairaid.programmes.models import Programme
 from pairaid.scenarios import services as scenario_services
 
-DEMO_BUNDLES = ("hubei-2020", "hubei-2020-demo", "wenchuan-2008", "wenchuan-2008-emergency")
+DEMO_BUNDLES = (
+    "hubei-2020",
+    "hubei-2020-demo",
+    "wenchuan-2008",
+    "wenchuan-2008-emergency",
+    "eastwest-2016",
+)
 HUBEI_DEMO_DATE = datetime.date(2020, 2, 12)
 
 
@@ -76,6 +85,7 @@ class Command(commands.Command):
             programme_services.set_programme_date(programme=hubei, date=HUBEI_DEMO_DATE)
             # Shanxi's split over its three cities is unknown: store the derived split once.
             pairing_services.fill_missing_splits(programme=hubei)
+            _forecast_once(hubei)
             accounts = account_services.ensure_demo_accounts()
         except PairAidError as error:
             raise CommandError(str(error)) from None
@@ -86,3 +96,13 @@ class Command(commands.Command):
                 f"  {account.username:12} {account.password:26} {account.description}"
             )
         self.stdout.write("")
+
+
+def _forecast_once(programme: Programme) -> None:
+    """A forecast run from the demo date, so that a city's page shows its projected cases at
+    once; run here (about a second), not in the worker, which may not have started yet."""
+    origin = programme.current_date()
+    if programme.forecast_runs.filter(origin=origin, state=ForecastRun.State.FINISHED).exists():
+        return
+    run = forecast_services.start(programme=programme, user=None, enqueue=lambda _pk: None)
+    forecast_services.execute(run.pk)

@@ -1,0 +1,108 @@
+"""Forecast runs: one execution of a forecast method for a programme's recipients, stored like a
+plan run (DESIGN.md §9): its exact input, method and assumptions with their sources, and its
+output as quantiles per recipient, target and day ahead."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pairaid import forecast
+from pairaid.programmes.models import Participant, Programme
+
+
+class ForecastRun(models.Model):
+    """Immutable once finished. `input` is the daily record each recipient's forecast read (up to
+    the origin), so a run can be read, and re-run, without the registry as it is today."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")  # background.RUNNING
+        FINISHED = "finished", _("finished")
+        FAILED = "failed", _("failed")
+        INTERRUPTED = "interrupted", _("interrupted")  # stopped with its worker (SIGTERM)
+
+    ENDED = (State.FINISHED, State.FAILED, State.INTERRUPTED)
+
+    class Method(models.TextChoices):
+        # The methods of pairaid.forecast.METHODS, named for people.
+        RENEWAL = "renewal", _("renewal model (time-varying R, Cori et al.)")
+        PERSISTENCE = "persistence", _("baseline: last week repeats")
+        GROWTH = "growth", _("baseline: last week's growth goes on")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="forecast_runs")
+    number = models.PositiveIntegerField(help_text="sequence number within the programme")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    origin = models.DateField(help_text="the last day of the record the forecast may read")
+    method = models.CharField(max_length=12, choices=Method.choices, default=Method.RENEWAL)
+    horizon_days = models.PositiveSmallIntegerField(default=14)
+    paths = models.PositiveIntegerField(
+        default=forecast.SAMPLE_PATHS, help_text="joint sample paths drawn per recipient"
+    )
+    seed = models.PositiveIntegerField(
+        default=0, help_text="the sample paths' seed: the same seed gives the same paths"
+    )
+    data_version = models.CharField(
+        max_length=80, blank=True, help_text="the data version the input was read at"
+    )
+    input = models.JSONField(default=dict, help_text="each recipient's daily record read")
+    assumptions = models.JSONField(
+        default=list, help_text="the modelling assumptions, each with its source"
+    )
+    levels = models.JSONField(default=list, help_text="the quantile levels stored")
+    notes = models.JSONField(default=dict, help_text="recipients left out, and why")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    progress = models.JSONField(default=dict, help_text="recipients forecast so far")
+    log = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="the last sign of life of the worker running it"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("forecast run")
+        verbose_name_plural = _("forecast runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="forecast_run_number_unique"
+            )
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} forecast {self.number}"
+
+
+class ForecastQuantiles(models.Model):
+    """One recipient's forecast of one target `horizon_days` after the origin: the quantiles at
+    the run's `levels`. A model output, never an observation."""
+
+    class Target(models.TextChoices):
+        # pairaid.forecast.TARGETS
+        NEW_CONFIRMED = "new_confirmed", _("new confirmed cases since the origin")
+        ACTIVE = "active", _("active cases (confirmed − cured − dead)")
+
+    run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="quantiles")
+    recipient = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    target = models.CharField(max_length=16, choices=Target.choices)
+    horizon_days = models.PositiveSmallIntegerField()
+    values = models.JSONField(help_text="the quantiles, in the order of the run's levels")
+
+    class Meta:
+        verbose_name = _("forecast quantiles")
+        verbose_name_plural = _("forecast quantiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "recipient", "target", "horizon_days"],
+                name="forecast_quantiles_unique",
+            )
+        ]
+        ordering = ["run", "recipient", "target", "horizon_days"]
+
+    def __str__(self) -> str:
+        return f"{self.run}: {self.recipient_id} {self.target} +{self.horizon_days} d"

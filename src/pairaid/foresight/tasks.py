@@ -1,0 +1,15 @@
+"""Background tasks: forecast runs execute in the task worker (`pairaid worker`), not a request."""
+
+from django_tasks import task
+
+from pairaid.foresight import services
+
+
+@task()
+def execute_forecast_run(run_id: int) -> str:
+    services.fail_stalled()  # a worker that died before this one leaves its runs to be failed
+    return str(services.execute(run_id).state)
+
+
+def enqueue_forecast_run(run_id: int) -> None:
+    execute_forecast_run.enqueue(run_id)

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from pairaid.foresight import views
+
+app_name = "foresight"
+urlpatterns = [
+    path("p/<slug:slug>/forecasts/", views.runs, name="runs"),
+    path("p/<slug:slug>/forecasts/<int:number>/", views.run, name="run"),
+    path("p/<slug:slug>/forecasts/<int:number>/status", views.run_status, name="run_status"),
+    path("p/<slug:slug>/forecasts/<int:number>/quantiles.csv", views.run_csv, name="run_csv"),
+    path("p/<slug:slug>/forecasts/<int:number>/quantiles.xlsx", views.run_xlsx, name="run_xlsx"),
+    # A region reference may hold a slash (an area): it comes last.
+    path(
+        "p/<slug:slug>/forecasts/<int:number>/<path:reference>/",
+        views.recipient,
+        name="recipient",
+    ),
+    path("p/<slug:slug>/forecast/<path:reference>/", views.latest, name="latest"),
+    path("p/<slug:slug>/evaluation/", views.evaluation_page, name="evaluation"),
+    path("p/<slug:slug>/evaluation.csv", views.evaluation_csv, name="evaluation_csv"),
+    path(
+        "p/<slug:slug>/evaluation/<path:reference>/",
+        views.recipient_evaluation,
+        name="recipient_evaluation",
+    ),
+]

@@ -1,0 +1,362 @@
+"""The value of the historical plan, max-min and leximin as of a date (issue 20, item 5): the
+database side of `pairaid forecast value`. It reads the plans, the recipients' daily records,
+their beds and own staff, the care ratios and the dated staff arrivals, and hands plain data to
+the pure model (`pairaid.forecast.value`), which simulates them on common random numbers.
+
+Where a figure comes from an illustrative overlay (hubei-2020 has no sourced local beds or
+staff: they are those of hubei-2020-demo's facilities), the result says so.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pairaid import engine
+from pairaid.engine.beds import BED_TYPES
+from pairaid.errors import Problem as InputProblem
+from pairaid.errors import ValidationFailed
+from pairaid.forecast import care, value
+from pairaid.forecast.methods import Method
+from pairaid.forecast.parameters import SAMPLE_PATHS
+from pairaid.foresight import queries as foresight_queries
+from pairaid.operations.models import Facility
+from pairaid.operations.queries.staffing import engine_ratios
+from pairaid.pairing import runs, translate
+from pairaid.pairing.options import RunOptions
+from pairaid.programmes.models import Programme
+from pairaid.registry.models import RegionalIndicator
+
+STAFF_RESOURCE = "medical_staff"
+# The dated staff arrivals whose profession mix divides a plan's staff (indicator codes).
+ARRIVALS = "aid_staff_arrivals"
+DOCTOR_ARRIVALS = "aid_doctor_arrivals"
+NURSE_ARRIVALS = "aid_nurse_arrivals"
+# The plans compared, by name, and the objectives each is solved with (None: the plan in force).
+PLANS: tuple[tuple[str, list[dict[str, Any]] | None], ...] = (
+    ("historical", None),
+    ("max-min", [{"name": "max_min_coverage"}]),
+    ("leximin", None),  # the programme's default objective: leximin
+)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The first dated staff arrivals on or after the plan's date: when a plan's staff are
+    taken to arrive, and the profession mix they arrive in."""
+
+    day: datetime.date
+    mix: value.AidMix
+    staff: int
+    doctors: int
+    nurses: int
+
+
+def first_arrival(on: datetime.date) -> Arrival:
+    """Read from the record: the earliest day on or after `on` that dates the staff sent and
+    their doctors and nurses."""
+    figures: dict[datetime.date, dict[str, float]] = defaultdict(dict)
+    for row in RegionalIndicator.objects.filter(
+        indicator__code__in=(ARRIVALS, DOCTOR_ARRIVALS, NURSE_ARRIVALS), as_of__gte=on
+    ).select_related("indicator"):
+        figures[row.as_of][row.indicator.code] = float(row.value)
+    complete = sorted(d for d, f in figures.items() if len(f) == 3 and f[ARRIVALS] > 0)
+    if not complete:
+        raise ValidationFailed(
+            [
+                InputProblem(
+                    f"no dated staff arrivals with doctors and nurses on or after {on} "
+                    f"(indicators {ARRIVALS}, {DOCTOR_ARRIVALS}, {NURSE_ARRIVALS}): the value "
+                    "model needs the mix a plan's staff arrive in",
+                    column="as-of",
+                )
+            ]
+        )
+    day = complete[0]
+    staff, doctors, nurses = (
+        figures[day][code] for code in (ARRIVALS, DOCTOR_ARRIVALS, NURSE_ARRIVALS)
+    )
+    return Arrival(
+        day,
+        value.AidMix(doctors / staff, nurses / staff, source=f"{ARRIVALS} of {day}"),
+        int(staff),
+        int(doctors),
+        int(nurses),
+    )
+
+
+def _staff_by_recipient(pairs: Sequence[Any]) -> dict[str, int]:
+    staff: dict[str, float] = defaultdict(float)
+    for pair in pairs:
+        staff[pair.recipient] += (pair.allocation or {}).get(STAFF_RESOURCE, 0.0)
+    return {recipient: round(count) for recipient, count in staff.items()}
+
+
+def plan_staff(
+    programme: Programme, on: datetime.date, *, seed: int, time_limit_seconds: float
+) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
+    """Staff per recipient under each compared plan (all built on the same instance), and how
+    each solved plan's levels ended (a level the time limit stopped may differ between runs)."""
+    plans = {}
+    solved: dict[str, str] = {}
+    for name, objectives in PLANS:
+        options = RunOptions(
+            as_of=on.isoformat(),
+            objectives=objectives,
+            seed=seed,
+            deterministic=True,
+            time_limit_seconds=time_limit_seconds,
+        )
+        build = runs.build(programme, options)
+        if name == "historical":
+            evaluation = engine.evaluate(build.problem, translate.current_plan(programme, build))
+            plans[name] = _staff_by_recipient(evaluation.assignments)
+            continue
+        result = engine.solve(
+            build.problem,
+            time_limit_seconds=time_limit_seconds,
+            seed=seed,
+            deterministic=True,
+            explain=False,
+        )
+        if result.status not in ("optimal", "feasible"):
+            raise ValidationFailed(
+                [InputProblem(f"the {name} plan as of {on}: {result.status}", column="as-of")]
+            )
+        plans[name] = _staff_by_recipient(result.pairs)
+        solved[name] = ", ".join(f"{level.name} {level.status}" for level in result.levels)
+    return plans, solved
+
+
+def local_care(programme: Programme) -> dict[str, value.LocalCare]:
+    """Each recipient's own beds by type, ventilators and staff by profession, summed over its
+    facilities. A bed type none of its facilities has counts as no beds of that type."""
+    beds: dict[str, dict[str, int]] = defaultdict(dict)
+    ventilators: dict[str, int | None] = {}
+    staff: dict[str, dict[str, int]] = defaultdict(dict)
+    illustrative: dict[str, bool] = {}
+    facilities = (
+        Facility.objects.filter(programme=programme)
+        .select_related("recipient__region__parent")
+        .prefetch_related("bed_counts", "own_staff")
+    )
+    for facility in facilities:
+        recipient = translate.engine_id(facility.recipient)
+        for count in facility.bed_counts.all():
+            beds[recipient][count.bed_type] = beds[recipient].get(count.bed_type, 0) + count.beds
+        if facility.ventilators is not None:
+            ventilators[recipient] = (ventilators.get(recipient) or 0) + facility.ventilators
+        else:
+            ventilators.setdefault(recipient, None)
+        for member in facility.own_staff.all():
+            staff[recipient][member.profession] = (
+                staff[recipient].get(member.profession, 0) + member.count
+            )
+        illustrative[recipient] = illustrative.get(recipient, False) or facility.illustrative
+    return {
+        recipient: value.LocalCare(
+            {bed_type: count for bed_type, count in beds[recipient].items()},
+            ventilators.get(recipient),
+            staff[recipient],
+            illustrative[recipient],
+        )
+        for recipient in illustrative
+    }
+
+
+@dataclass(frozen=True)
+class PlanValue:
+    report: value.ValueReport
+    arrival: Arrival
+    staff: dict[str, dict[str, int]]
+    names: dict[str, str]
+    solved: dict[str, str]  # plan -> its levels' statuses
+
+
+def value_of_plans(
+    programme: Programme,
+    on: datetime.date,
+    *,
+    method: Method = "renewal",
+    paths: int = SAMPLE_PATHS,
+    seed: int = 0,
+    time_limit_seconds: float = 10.0,
+) -> PlanValue:
+    """The historical plan, max-min and leximin as of `on`, valued on the same sample paths."""
+    arrival = first_arrival(on)
+    staff, solved = plan_staff(programme, on, seed=seed, time_limit_seconds=time_limit_seconds)
+    recipients = foresight_queries.recipients(programme)
+    records = foresight_queries.daily_records(recipients, up_to=on)
+    series = {
+        translate.engine_id(p): foresight_queries.series_of(records[p.pk])
+        for p in recipients
+        if records[p.pk]
+    }
+    report = value.value_plans(
+        series,
+        local_care(programme),
+        [value.PlanStaff(name, staff[name], arrival.day) for name, _ in PLANS],
+        arrival.mix,
+        engine_ratios(programme),
+        origin=on,
+        method=method,
+        paths=paths,
+        seed=seed,
+    )
+    return PlanValue(report, arrival, staff, translate.participant_names(programme), solved)
+
+
+VALUE_SECTION_START = "<!-- value-of-a-plan:start (written by pairaid forecast value) -->"
+VALUE_SECTION_END = "<!-- value-of-a-plan:end -->"
+METRIC_NAMES = {
+    "patients_without_bed": "patients without the bed they need",
+    "overflow_bed_days": "overflow bed-days",
+    "excess_deaths": "expected excess deaths",
+}
+
+
+def _summary(summary: value.Summary) -> str:
+    return f"{summary.mean:,.1f} ({summary.low:,.1f} to {summary.high:,.1f})"
+
+
+def _beds(by_type: dict[str, int]) -> str:
+    return " / ".join(f"{by_type.get(t, 0):,}" for t in BED_TYPES)
+
+
+def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> str:
+    """The section of docs/hubei-2020.md: the comparison, its assumptions, what it leaves out."""
+    report = result.report
+    valued = [result.names.get(r, r) + f" ({r})" for r in report.valued]
+    plans = [name for name, _ in PLANS]
+    lines = [
+        VALUE_SECTION_START,
+        f"## The value of a plan as of {report.origin}: a model estimate",
+        "",
+        f"**{report.label}.** The record never observed bed census, beds or deaths for want of a "
+        "bed: every figure below is simulated from the case forecast under the assumptions "
+        "listed, and says nothing about what the plans caused.",
+        "",
+    ]
+    if report.illustrative:
+        lines += [
+            "**Illustrative beds and staff.** hubei-2020 has no sourced figures on local beds or "
+            "local staff; the beds, ventilators and own staff of the valued recipients are those "
+            "of the illustrative overlay hubei-2020-demo (invented for the demo). Every figure "
+            "below uses them, so none of it is a fact about Hubei.",
+            "",
+        ]
+    lines += [
+        f"- Command: `{command}` ({run_date}, {seconds:.1f} s).",
+        f"- Forecast: {report.method}, origin {report.origin}, {report.horizon_days} days, "
+        f"{report.paths} joint sample paths per recipient; every plan is valued on the same paths "
+        "and parameter draws (common random numbers).",
+        f"- Valued: {', '.join(valued) or 'none'}. Not valued: "
+        + (
+            ", ".join(
+                f"{result.names.get(r, r)} ({reason})" for r, reason in report.not_valued.items()
+            )
+            or "none"
+        )
+        + ".",
+        f"- Staff arrive on {result.arrival.day} (the first dated arrivals after the plan: "
+        f"{result.arrival.staff:,} staff, {result.arrival.doctors:,} doctors and "
+        f"{result.arrival.nurses:,} nurses, the mix every plan's staff are divided by).",
+        "",
+        "- Plans as of the date, on the default need (confirmed cases) and capacities: the "
+        "historical pairing with its stored split; "
+        + "; ".join(f"{name}: {levels}" for name, levels in result.solved.items())
+        + ". A level the time limit stopped (feasible, not optimal) may end elsewhere in another "
+        "run, so its split can differ from run to run.",
+        "",
+        "Staff each plan sends the valued recipients:",
+        "",
+        "| recipient | " + " | ".join(plans) + " |",
+        "|---|" + "---:|" * len(plans),
+    ]
+    for recipient in report.valued:
+        lines.append(
+            f"| {result.names.get(recipient, recipient)} | "
+            + " | ".join(f"{result.staff[p].get(recipient, 0):,}" for p in plans)
+            + " |"
+        )
+    lines += [
+        "",
+        "Staffed beds once each plan's staff are on duty (general / oxygen / ICU / ICU "
+        "ventilated; the recipient's own staff alone first): where the open beds bind, more "
+        "staff add no bed, and plans that differ only there value alike.",
+        "",
+        "| recipient | own staff alone | " + " | ".join(plans) + " |",
+        "|---|---|" + "---|" * len(plans),
+    ]
+    for recipient in report.valued:
+        lines.append(
+            f"| {result.names.get(recipient, recipient)} "
+            f"| {_beds(report.own_staffed[recipient])} | "
+            + " | ".join(_beds(report.staffed[recipient][p]) for p in plans)
+            + " |"
+        )
+    central = report.outcomes["central"]
+    lines += [
+        "",
+        f"Outcomes over the {report.horizon_days} days, summed over the valued recipients: mean "
+        "(90 % interval over the sample paths).",
+        "",
+        "| plan | " + " | ".join(METRIC_NAMES.values()) + " |",
+        "|---|" + "---:|" * len(METRIC_NAMES),
+    ]
+    for plan in plans:
+        lines.append(
+            f"| {plan} | "
+            + " | ".join(_summary(value.Summary.of(central[plan].metric(m))) for m in METRIC_NAMES)
+            + " |"
+        )
+    lines += [
+        "",
+        f"Paired differences against the {report.baseline} plan (plan minus {report.baseline}, "
+        "path by path; negative is fewer): mean (90 % interval), and the share of paths on "
+        "which the plan does better.",
+        "",
+        "| plan | measure | difference | better on |",
+        "|---|---|---:|---:|",
+    ]
+    for difference in report.differences["central"]:
+        lines.append(
+            f"| {difference.plan} | {METRIC_NAMES[difference.metric]} "
+            f"| {_summary(difference.difference)} | {difference.better_share:.0%} of paths |"
+        )
+    lines += [
+        "",
+        "Sensitivity: expected excess deaths, plan minus "
+        f"{report.baseline}, as one assumption moves to the end of its range.",
+        "",
+        "| setting | " + " | ".join(p for p in plans if p != report.baseline) + " |",
+        "|---|" + "---:|" * (len(plans) - 1),
+    ]
+    for setting, differences in report.differences.items():
+        deaths = {d.plan: d for d in differences if d.metric == "excess_deaths"}
+        lines.append(
+            f"| {setting} | "
+            + " | ".join(_summary(deaths[p].difference) for p in plans if p != report.baseline)
+            + " |"
+        )
+    lines += ["", "Assumptions (each with its source):", ""]
+    lines += [f"- {line}" for line in care.assumptions_text()]
+    lines += [
+        "- care ratios: the programme's table (bed types without a figure are staffed by their "
+        "beds alone); aid staff divide by the arrivals' mix, the critical-care share of them "
+        "staffing ICU beds (`pairaid.engine.staffing`)",
+        "- patients without a bed = overflow bed-days / the stay in that bed; a patient may take "
+        "a free bed of higher acuity; deaths are excess deaths (risk without a bed minus with one)",
+        "",
+        VALUE_SECTION_END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(document: str, section: str) -> str:
+    """The document with its value section replaced (or appended where it has none)."""
+    start, end = document.find(VALUE_SECTION_START), document.find(VALUE_SECTION_END)
+    if start != -1 and end != -1:
+        return document[:start] + section + document[end + len(VALUE_SECTION_END) + 1 :]
+    return document.rstrip("\n") + "\n\n" + section
