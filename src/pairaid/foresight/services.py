@@ -114,8 +114,7 @@ def start(
     _check(origin, horizon_days, paths, seed)
     version = freshness.data_version() or ""  # unknown inside a caller's transaction
     with transaction.atomic():
-        participants = queries.recipients(programme)
-        records = queries.daily_records(participants, up_to=origin)
+        run_input = queries.run_input(programme, up_to=origin)
         number = programme_services.next_number(
             programme=programme, numbered=programme.forecast_runs.all()
         )
@@ -129,10 +128,10 @@ def start(
             paths=paths,
             seed=seed,
             data_version=version,
-            input={str(p.pk): records[p.pk] for p in participants},
+            input=run_input,
             assumptions=assumptions(method),
             levels=list(forecast.QUANTILE_LEVELS),
-            progress={"done": 0, "total": len(participants)},
+            progress={"done": 0, "total": len(run_input)},
         )
         transaction.on_commit(lambda: enqueue(run.pk))
     return run
@@ -185,11 +184,11 @@ def _forecast_all(run: ForecastRun, stop: threading.Event) -> tuple[Outputs, dic
     return outputs, left_out
 
 
-def _quantiles(
-    run: ForecastRun, reference: str, record: queries.Record
-) -> list[forecast.QuantileForecast]:
+def sample_paths(run: ForecastRun, reference: str, record: queries.Record) -> forecast.SamplePaths:
+    """A recipient's joint sample paths in a run, drawn again from its stored input: the same
+    run gives the same paths (what a need line derived from the run reads)."""
     method: forecast.Method = run.method  # type: ignore[assignment]
-    paths = forecast.forecast(
+    return forecast.forecast(
         queries.series_of(record),
         run.origin,
         method,
@@ -197,6 +196,12 @@ def _quantiles(
         paths=run.paths,
         seed=backtest.forecast_seed(run.seed, reference, run.origin, method),
     )
+
+
+def _quantiles(
+    run: ForecastRun, reference: str, record: queries.Record
+) -> list[forecast.QuantileForecast]:
+    paths = sample_paths(run, reference, record)
     return forecast.quantile_forecasts(paths, tuple(range(1, run.horizon_days + 1)))
 
 
