@@ -2,11 +2,11 @@
 
 Reads ``facts/*.csv`` (or the folder given as the first argument) and the registry
 packages ``gb2260`` (GB/T 2260 codes by year) and ``cpca`` (coordinates), and writes
-``hubei-2020``, ``wenchuan-2008`` and ``wenchuan-2008-emergency`` into
+``hubei-2020``, ``wenchuan-2008``, ``wenchuan-2008-emergency`` and ``eastwest-2016`` into
 ``src/pairaid/scenarios/bundles/`` in the format of ``docs/scenario-format.md``.
 
 Facts only: a figure the facts do not give is left out, never filled in. Run it again after the
-facts change; it rewrites the three bundle folders completely.
+facts change; it rewrites the four bundle folders completely.
 
     .venv/bin/python tools/build_bundles.py [FACTS_DIR]
 """
@@ -578,7 +578,7 @@ def gb2260_code(name_zh: str, province_code: str, year: int | None) -> str:
 
 
 class RegionCatalogue:
-    """Every region the three bundles name, built once so shared regions agree everywhere."""
+    """Every region the bundles name, built once so shared regions agree everywhere."""
 
     def __init__(self, facts: Path) -> None:
         self.cpca = read_cpca()

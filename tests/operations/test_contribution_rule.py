@@ -214,3 +214,34 @@ def test_only_members_of_the_programme_read_its_contribution_rule(
         headers["HTTP_AUTHORIZATION"] = f"Bearer {tokens.create(owner=people[role], name='t')[1]}"
     url = "/api/v1/programmes/wenchuan-2008/contributions"
     assert client.get(url, **headers).status_code == expected
+
+
+def test_a_closed_programme_opens_on_its_last_year(client, people, wenchuan):
+    assert contributions.default_year(wenchuan) == 2010  # not today's year
+    assert contributions.default_year(wenchuan, D(2008, 3, 1)) == 2008
+    client.force_login(people["outsider"])
+    page = client.get("/p/wenchuan-2008/gaps/").content.decode()
+    assert "Contribution rule 2010" in page
+
+
+def test_a_running_programmes_record_so_far_never_makes_the_whole_programme_short(wenchuan):
+    from pairaid.programmes import services as programme_services
+
+    pairing = Pairing.objects.get(programme=wenchuan, donor__region__code="120000")
+    commitment = FundCommitment.objects.create(
+        programme=wenchuan,
+        donor=pairing.donor,
+        recipient=pairing.recipient,
+        year=2009,
+        kind="in_kind",
+        amount=Decimal(1) * YI,
+    )
+    Disbursement.objects.create(commitment=commitment, date=D(2009, 6, 1), amount=Decimal(1) * YI)
+    programme_services.set_programme_date(programme=wenchuan, date=D(2009, 12, 31))
+    wenchuan.refresh_from_db()
+    so_far = checks(wenchuan, 2009)[("120000", "2008–2010")]
+    assert so_far.contributed is not None and so_far.contributed.at_least
+    assert so_far.status == contributions.UNKNOWN  # 1 亿 so far, below the sum: not yet short
+    programme_services.set_programme_date(programme=wenchuan, date=D(2011, 1, 1))
+    wenchuan.refresh_from_db()
+    assert checks(wenchuan, 2009)[("120000", "2008–2010")].status == contributions.SHORT

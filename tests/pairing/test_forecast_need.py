@@ -38,13 +38,16 @@ def test_the_plan_writes_one_derived_line_per_recipient_that_records_its_forecas
     lines = NeedLine.objects.filter(participant__programme=hubei, as_of=ON)
     assert lines.count() == 16  # the 16 cities with a daily record
     line = lines.get(participant__region__code="421100")  # Huanggang
+    run = line.forecast_run  # the stored forecast run it came from, finished, with quantiles
+    assert run.state == "finished" and run.origin == ON and run.method == "renewal"
+    assert run.horizon_days == 14 and run.paths == 1000 and run.seed == 0
+    assert run.quantiles.filter(recipient=line.participant).exists()
+    assert lines.filter(forecast_run=run).count() == 16  # one run for the whole plan
     forecast = line.derived_forecast
-    assert forecast["method"] == "renewal" and forecast["origin"] == "2020-02-10"
+    assert forecast["forecast_run"] == run.number and forecast["basis"] == BASIS
     assert forecast["quantile"] == 0.8 and forecast["horizon_days"] == 14
-    assert forecast["paths"] == 1000 and forecast["seed"][0] == 0
-    assert forecast["data_version"]  # the bundle's data version the record came from
     assert forecast["record_last_day"] == "2020-02-10"
-    assert forecast["forecast_run"] is None  # to be linked once forecast runs are stored
+    assert forecast["bundle_data_version"]  # the release of the record the need read
     assert any("doi:10.1001/jama.2020.2648" in a for a in forecast["assumptions"])
     assert forecast["label"] == MODEL_OUTPUT_LABEL
     # ICU beds alone have a care ratio in hubei-2020 (0.8 doctors and 3 nurses per bed).
@@ -54,6 +57,20 @@ def test_the_plan_writes_one_derived_line_per_recipient_that_records_its_forecas
     assert abs(forecast["nurses"] - forecast["doctors"] * 3 / 0.8) <= 4
     assert line.certainty == "derived" and line.source.key == "pairaid-forecast-need"
     assert "model output" in line.method
+
+
+def test_the_need_reads_the_very_paths_the_stored_run_drew(hubei):
+    from pairaid.forecast.paths import quantiles_of
+    from pairaid.foresight import services as foresight_services
+
+    _plan(hubei, BASIS)
+    line = NeedLine.objects.get(participant__region__code="421100", as_of=ON)
+    run = line.forecast_run
+    stored = run.quantiles.get(recipient=line.participant, target="active", horizon_days=14)
+    record = run.input[str(line.participant.pk)]
+    paths = foresight_services.sample_paths(run, line.participant.region.reference, record)
+    redrawn = [round(float(v), 3) for v in quantiles_of(paths.active_at(14))]
+    assert redrawn == stored.values
 
 
 def test_a_plan_is_made_on_the_derived_lines(hubei):
@@ -131,6 +148,7 @@ def test_a_recorded_need_line_on_the_date_is_never_overwritten(hubei):
     with pytest.raises(ValidationFailed, match="421100: a recorded need line of medical_staff"):
         _plan(hubei, BASIS)
     assert not NeedLine.objects.filter(derived_forecast__isnull=False).exists()  # all or none
+    assert not hubei.forecast_runs.exists()  # the run too
 
 
 def test_the_recorded_need_of_pages_and_exports_leaves_forecast_lines_out(hubei):
@@ -166,3 +184,15 @@ def test_the_plan_page_offers_projected_need_and_plans_on_it(people, client):
     assert response.status_code == 302, response.content.decode()
     assert PlanRun.objects.get().options["need_from"] == "forecast:renewal:0.9:7"
     assert NeedLine.objects.filter(derived_forecast__basis="forecast:renewal:0.9:7").count() == 16
+
+
+def test_evaluating_the_plan_in_force_on_projected_need_stores_nothing(hubei, capsys):
+    call_command(
+        "plan", "hubei-2020", "--as-of", "2020-02-10", "--need-from", BASIS, "--evaluate",
+        "--format", "json",
+    )  # fmt: skip
+    document = json.loads(capsys.readouterr().out)
+    assert any("projected peak bed census" in a for a in document["assumptions"])
+    assert document["metrics"]["min_coverage"] > 0
+    assert not NeedLine.objects.filter(derived_forecast__isnull=False).exists()
+    assert not hubei.forecast_runs.exists()

@@ -52,6 +52,14 @@ def daily_records(
     return records
 
 
+def run_input(programme: Programme, up_to: datetime.date) -> dict[str, Record]:
+    """What a forecast run reads: each recipient's daily record up to the origin, by
+    participant id (as text, the key a run stores it under)."""
+    participants = recipients(programme)
+    records = daily_records(participants, up_to=up_to)
+    return {str(p.pk): records[p.pk] for p in participants}
+
+
 def series_of(record: Record) -> forecast.DailySeries:
     """The forecast library's series of a stored record (which must hold at least one day)."""
     return forecast.from_days(

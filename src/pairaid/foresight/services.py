@@ -146,8 +146,7 @@ def start(
     _check(origin, horizon_days, paths, seed)
     version = freshness.data_version() or ""  # unknown inside a caller's transaction
     with transaction.atomic():
-        participants = queries.recipients(programme)
-        records = queries.daily_records(participants, up_to=origin)
+        run_input = queries.run_input(programme, up_to=origin)
         number = programme_services.next_number(
             programme=programme, numbered=programme.forecast_runs.all()
         )
@@ -161,10 +160,10 @@ def start(
             paths=paths,
             seed=seed,
             data_version=version,
-            input={str(p.pk): records[p.pk] for p in participants},
+            input=run_input,
             assumptions=assumptions(method),
             levels=list(forecast.QUANTILE_LEVELS),
-            progress={"done": 0, "total": len(participants)},
+            progress={"done": 0, "total": len(run_input)},
         )
         transaction.on_commit(lambda: enqueue(run.pk))
     return run
@@ -213,6 +212,20 @@ def _forecast_all(run: ForecastRun, stop: threading.Event) -> tuple[Outputs, dic
     return outputs, left_out
 
 
+def sample_paths(run: ForecastRun, reference: str, record: queries.Record) -> forecast.SamplePaths:
+    """A recipient's joint sample paths in a run, drawn again from its stored input: the same
+    run gives the same paths (what a need line derived from the run reads)."""
+    method: forecast.Method = run.method  # type: ignore[assignment]
+    return forecast.forecast(
+        queries.series_of(record),
+        run.origin,
+        method,
+        horizon_days=run.horizon_days,
+        paths=run.paths,
+        seed=backtest.forecast_seed(run.seed, reference, run.origin, method),
+    )
+
+
 # The census series of pairaid.forecast.census stored with a run, as its targets.
 CENSUS_TARGETS = {
     "hospital": ForecastQuantiles.Target.CENSUS_HOSPITAL,
@@ -230,16 +243,8 @@ class Quantiles:
 def _quantiles(run: ForecastRun, reference: str, record: queries.Record) -> list[Quantiles]:
     """Cases (new confirmed since the origin, active) and the census (hospital, ICU) derived
     from them, each day ahead, from one set of joint sample paths."""
-    method: forecast.Method = run.method  # type: ignore[assignment]
     horizons = tuple(range(1, run.horizon_days + 1))
-    paths = forecast.forecast(
-        queries.series_of(record),
-        run.origin,
-        method,
-        horizon_days=run.horizon_days,
-        paths=run.paths,
-        seed=backtest.forecast_seed(run.seed, reference, run.origin, method),
-    )
+    paths = sample_paths(run, reference, record)
     found = [
         Quantiles(q.target, q.horizon_days, _rounded(q.values))
         for q in forecast.quantile_forecasts(paths, horizons)

@@ -1,15 +1,17 @@
 """Need lines derived from a forecast (DESIGN.md §2 and §9): plan against projected need.
 
-`pairaid plan PROGRAMME --need-from forecast:renewal:0.8:14` forecasts every recipient's cases
-from its daily record up to the plan's date (`pairaid.forecast`), turns the joint sample paths
-into bed census and the census into staff through the programme's care-ratio table, and writes
-one derived need line per recipient and staff resource, dated the plan's date. Each line records
-the forecast it came from (`NeedLine.derived_forecast`: method, origin, data version, quantile,
-horizon, seed, paths, care ratios and every assumption with its source) and is labelled a model
-output. A plan on that basis reads exactly these lines; a plan on the recorded need ignores
-every forecast-derived line, so a forecast never silently becomes the default need.
+`pairaid plan PROGRAMME --need-from forecast:renewal:0.8:14` stores and runs a forecast run
+(`pairaid.foresight`: every recipient's cases from its daily record up to the plan's date),
+draws its joint sample paths again from the run's stored input and seed, turns them into bed
+census and the census into staff through the programme's care-ratio table, and writes one
+derived need line per recipient and staff resource, dated the plan's date. Each line links the
+forecast run it came from (`NeedLine.forecast_run`) and records how the need was read from it
+(`NeedLine.derived_forecast`: quantile, horizon, peak census, care ratios and the census
+assumptions with their sources); it is labelled a model output. A plan on that basis reads
+exactly these lines; a plan on the recorded need ignores every forecast-derived line, so a
+forecast never silently becomes the default need.
 
-Written in one transaction: either every recipient's line is written, or none.
+Written in one transaction: either the run and every recipient's line are written, or none.
 """
 
 import datetime
@@ -25,13 +27,14 @@ from pairaid import forecast
 from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
 from pairaid.forecast import care
-from pairaid.forecast.backtest import forecast_seed
 from pairaid.forecast.census import MODEL_OUTPUT_LABEL, census_of
 from pairaid.forecast.need import ForecastNeedBasis, NeedBasisError, StaffNeed, staff_needed
+from pairaid.foresight import queries as foresight_queries
+from pairaid.foresight import services as foresight_services
+from pairaid.foresight.models import ForecastRun
 from pairaid.operations.queries.staffing import engine_ratios
 from pairaid.programmes.models import NeedLine, Participant, Programme
 from pairaid.registry.models import Certainty, ResourceType, Source
-from pairaid.registry.series import CASE_COUNTS, case_series
 from pairaid.scenarios.models import LoadedBundle
 
 SOURCE_KEY = "pairaid-forecast-need"
@@ -59,27 +62,6 @@ def parse_basis(text: str) -> ForecastNeedBasis:
         raise ValidationFailed([InputProblem(str(error), column=OPTION)]) from None
 
 
-def recorded_series(participant: Participant, on: datetime.date) -> forecast.DailySeries | None:
-    """The recipient's daily record up to `on`: the days with all three counts (a day missing
-    any stays missing, never filled); None where it has none."""
-    days = [
-        day
-        for day in case_series(participant.region)
-        if day.as_of <= on and all(i in day.counts for i in CASE_COUNTS)
-    ]
-    if not days:
-        return None
-    confirmed, cured, dead = (
-        [int(day.counts[indicator]) for day in days] for indicator in CASE_COUNTS
-    )
-    return forecast.from_days([day.as_of for day in days], confirmed, cured, dead)
-
-
-def _data_version(programme: Programme) -> str | None:
-    bundle = programme.bundles.filter(kind=LoadedBundle.Kind.PROGRAMME).first()
-    return bundle.data_version if bundle else None
-
-
 def _source() -> Source:
     source, _ = Source.objects.get_or_create(
         key=SOURCE_KEY,
@@ -103,34 +85,31 @@ def _source() -> Source:
     return source
 
 
-def _seed(
-    seed: int, participant: Participant, origin: datetime.date, basis: ForecastNeedBasis
-) -> tuple[int, ...]:
-    """The recipient's own seed, as the backtest draws it: the same run gives the same lines."""
-    return forecast_seed(seed, participant.region.as_reference().short, origin, basis.method)
+def bundle_version(programme: Programme) -> str | None:
+    """The data version of the programme's fact bundle: which release of the record the need
+    read. (A forecast run started inside a transaction, as a plan's is, cannot know the
+    database's own data version, so the line keeps the bundle's.)"""
+    bundle = programme.bundles.filter(kind=LoadedBundle.Kind.PROGRAMME).first()
+    return bundle.data_version if bundle else None
 
 
 def _identity(
     basis: ForecastNeedBasis,
-    on: datetime.date,
-    seed: Sequence[int],
+    run: ForecastRun,
     need: StaffNeed,
     series: forecast.DailySeries,
-    programme: Programme,
     ratios: dict[str, Any],
 ) -> dict[str, Any]:
-    """The forecast run a line came from, whole (a stored run's link can replace it)."""
-    last = series.last_observed_at_or_before(series.index_of(on))
+    """How the need was read from the stored run (the run itself holds its method, origin,
+    data version, seed, paths, input and the forecast's assumptions)."""
+    last = series.last_observed_at_or_before(series.index_of(run.origin))
     return {
         "basis": str(basis),
-        "method": basis.method,
-        "origin": on.isoformat(),
+        "forecast_run": run.number,
+        "bundle_data_version": bundle_version(run.programme),
         "record_last_day": series.day_at(last).isoformat() if last is not None else None,
-        "data_version": _data_version(programme),
         "quantile": basis.quantile,
         "horizon_days": basis.horizon_days,
-        "paths": forecast.SAMPLE_PATHS,
-        "seed": list(seed),
         "peak_census": round(need.peak_census, 3),
         "doctors": need.doctors,
         "nurses": need.nurses,
@@ -138,8 +117,40 @@ def _identity(
         "care_ratios": ratios,
         "assumptions": care.assumptions_text(),
         "label": MODEL_OUTPUT_LABEL,
-        "forecast_run": None,  # the stored ForecastRun, once forecast runs are stored
     }
+
+
+def _forecast_run(
+    programme: Programme, on: datetime.date, basis: ForecastNeedBasis, seed: int, store: bool
+) -> ForecastRun:
+    """The forecast the need is read from: stored and run now (a plan's derived lines link to
+    it), or, where nothing may be stored, the same run unsaved (the same input and seed give the
+    same paths)."""
+    if not store:
+        return ForecastRun(
+            programme=programme,
+            origin=on,
+            method=basis.method,
+            horizon_days=basis.horizon_days,
+            paths=forecast.SAMPLE_PATHS,
+            seed=seed,
+            input=foresight_queries.run_input(programme, up_to=on),
+        )
+    run = foresight_services.start(
+        programme=programme,
+        user=None,
+        enqueue=lambda _pk: None,  # run here: the plan waits for its need
+        origin=on,
+        method=basis.method,
+        horizon_days=basis.horizon_days,
+        seed=seed,
+    )
+    run = foresight_services.execute(run.pk)
+    if run.state != ForecastRun.State.FINISHED:
+        raise ValidationFailed(
+            [InputProblem(f"forecast run {run.number}: {run.state} ({run.log})", column=OPTION)]
+        )
+    return run
 
 
 def _method_text(basis: ForecastNeedBasis, on: datetime.date, need: StaffNeed) -> str:
@@ -182,9 +193,11 @@ def derive(
     resources: Sequence[str],
     *,
     seed: int = 0,
+    store: bool = True,
 ) -> ForecastNeeds:
     """Write (or rewrite) the forecast-derived need lines at `on`, one per recipient with a
-    daily record and staff resource, and return them for the plan."""
+    daily record and staff resource, and return them for the plan; with `store` False, only
+    compute them (an evaluation stores nothing)."""
     staff_resources = [code for code in resources if code in STAFF_FIGURES]
     if not staff_resources:
         raise ValidationFailed(
@@ -210,22 +223,24 @@ def derive(
     result = ForecastNeeds()
     source = _source()
     unrated: tuple[str, ...] = ()
+    run = _forecast_run(programme, on, basis, seed, store)
     for participant in recipients:
-        series = recorded_series(participant, on)
-        if series is None or series.last_observed_at_or_before(series.index_of(on)) is None:
+        record = run.input.get(str(participant.pk))
+        if not record:
             continue  # need unknown: the build names the recipient as excluded
-        seed_of = _seed(seed, participant, on, basis)
-        paths = forecast.forecast(
-            series, on, basis.method, horizon_days=basis.horizon_days, seed=seed_of
-        )
+        series = foresight_queries.series_of(record)
+        paths = foresight_services.sample_paths(run, participant.region.reference, record)
         need = staff_needed(
             census_of(paths), ratios, quantile=basis.quantile, horizon_days=basis.horizon_days
         )
         unrated = need.unrated_bed_types
-        identity = _identity(basis, on, seed_of, need, series, programme, ratio_record)
+        identity = _identity(basis, run, need, series, ratio_record)
         for code in staff_resources:
             _check_no_recorded_line(participant, types[code], on)
             quantity = getattr(need, STAFF_FIGURES[code])
+            result.needs.setdefault(participant.pk, {})[code] = float(quantity)
+            if not store:
+                continue
             NeedLine.objects.update_or_create(
                 participant=participant,
                 resource_type=types[code],
@@ -236,9 +251,9 @@ def derive(
                     "certainty": Certainty.DERIVED,
                     "method": _method_text(basis, on, need),
                     "derived_forecast": identity,
+                    "forecast_run": run,
                 },
             )
-            result.needs.setdefault(participant.pk, {})[code] = float(quantity)
     result.assumptions.append(
         gettext(
             "need: staff for the %(quantile)s quantile of the projected peak bed census over "

@@ -20,12 +20,12 @@ from pairaid.errors import ValidationFailed
 from pairaid.forecast import care, value
 from pairaid.forecast.methods import Method
 from pairaid.forecast.parameters import SAMPLE_PATHS
+from pairaid.foresight import queries as foresight_queries
 from pairaid.operations.models import Facility
 from pairaid.operations.queries.staffing import engine_ratios
 from pairaid.pairing import runs, translate
-from pairaid.pairing.forecast_need import recorded_series
 from pairaid.pairing.options import RunOptions
-from pairaid.programmes.models import Participant, Programme
+from pairaid.programmes.models import Programme
 from pairaid.registry.models import RegionalIndicator
 
 STAFF_RESOURCE = "medical_staff"
@@ -95,9 +95,11 @@ def _staff_by_recipient(pairs: Sequence[Any]) -> dict[str, int]:
 
 def plan_staff(
     programme: Programme, on: datetime.date, *, seed: int, time_limit_seconds: float
-) -> dict[str, dict[str, int]]:
-    """Staff per recipient under each compared plan (all built on the same instance)."""
+) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
+    """Staff per recipient under each compared plan (all built on the same instance), and how
+    each solved plan's levels ended (a level the time limit stopped may differ between runs)."""
     plans = {}
+    solved: dict[str, str] = {}
     for name, objectives in PLANS:
         options = RunOptions(
             as_of=on.isoformat(),
@@ -123,7 +125,8 @@ def plan_staff(
                 [InputProblem(f"the {name} plan as of {on}: {result.status}", column="as-of")]
             )
         plans[name] = _staff_by_recipient(result.pairs)
-    return plans
+        solved[name] = ", ".join(f"{level.name} {level.status}" for level in result.levels)
+    return plans, solved
 
 
 def local_care(programme: Programme) -> dict[str, value.LocalCare]:
@@ -168,6 +171,7 @@ class PlanValue:
     arrival: Arrival
     staff: dict[str, dict[str, int]]
     names: dict[str, str]
+    solved: dict[str, str]  # plan -> its levels' statuses
 
 
 def value_of_plans(
@@ -181,15 +185,14 @@ def value_of_plans(
 ) -> PlanValue:
     """The historical plan, max-min and leximin as of `on`, valued on the same sample paths."""
     arrival = first_arrival(on)
-    staff = plan_staff(programme, on, seed=seed, time_limit_seconds=time_limit_seconds)
-    recipients = programme.participants.filter(role=Participant.Role.RECIPIENT).select_related(
-        "region__parent"
-    )
-    series = {}
-    for participant in recipients:
-        found = recorded_series(participant, on)
-        if found is not None:
-            series[translate.engine_id(participant)] = found
+    staff, solved = plan_staff(programme, on, seed=seed, time_limit_seconds=time_limit_seconds)
+    recipients = foresight_queries.recipients(programme)
+    records = foresight_queries.daily_records(recipients, up_to=on)
+    series = {
+        translate.engine_id(p): foresight_queries.series_of(records[p.pk])
+        for p in recipients
+        if records[p.pk]
+    }
     report = value.value_plans(
         series,
         local_care(programme),
@@ -201,7 +204,7 @@ def value_of_plans(
         paths=paths,
         seed=seed,
     )
-    return PlanValue(report, arrival, staff, translate.participant_names(programme))
+    return PlanValue(report, arrival, staff, translate.participant_names(programme), solved)
 
 
 VALUE_SECTION_START = "<!-- value-of-a-plan:start (written by pairaid forecast value) -->"
@@ -259,6 +262,12 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
         f"- Staff arrive on {result.arrival.day} (the first dated arrivals after the plan: "
         f"{result.arrival.staff:,} staff, {result.arrival.doctors:,} doctors and "
         f"{result.arrival.nurses:,} nurses, the mix every plan's staff are divided by).",
+        "",
+        "- Plans as of the date, on the default need (confirmed cases) and capacities: the "
+        "historical pairing with its stored split; "
+        + "; ".join(f"{name}: {levels}" for name, levels in result.solved.items())
+        + ". A level the time limit stopped (feasible, not optimal) may end elsewhere in another "
+        "run, so its split can differ from run to run.",
         "",
         "Staff each plan sends the valued recipients:",
         "",

@@ -32,16 +32,22 @@ Enqueue = Callable[[int], None]
 logger = logging.getLogger(__name__)
 
 
-def build(programme: Programme, options: RunOptions) -> translate.Build:
-    """The engine instance a run with these options solves (as of its date)."""
-    return build_instance(programme, options)
+def build(
+    programme: Programme, options: RunOptions, *, store_derived_needs: bool = True
+) -> translate.Build:
+    """The engine instance a run with these options solves (as of its date). With
+    `store_derived_needs` False, need derived from a forecast is computed but not written (an
+    evaluation stores nothing)."""
+    return build_instance(programme, options, store_derived_needs=store_derived_needs)
 
 
 def _recipients(programme: Programme) -> int:
     return programme.participants.filter(role=Participant.Role.RECIPIENT).count()
 
 
-def build_instance(programme: Programme, options: RunOptions) -> translate.Build:
+def build_instance(
+    programme: Programme, options: RunOptions, *, store_derived_needs: bool = True
+) -> translate.Build:
     """Check the options (`options.check`, with the defaults filled in), then build the engine
     instance they ask for. A default churn budget is chosen when the run executes
     (`resolve_default_budget`); the instance has none until then."""
@@ -63,6 +69,7 @@ def build_instance(programme: Programme, options: RunOptions) -> translate.Build
         lock=[tuple(p) for p in options.lock],  # type: ignore[misc]
         forbid=[tuple(p) for p in options.forbid],  # type: ignore[misc]
         churn_budget=options.churn_budget if isinstance(options.churn_budget, int) else None,
+        store_derived_needs=store_derived_needs,
         options=engine.SolveOptions(
             backend=options.backend,
             time_limit_seconds=options.time_limit_seconds,

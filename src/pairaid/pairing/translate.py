@@ -245,7 +245,7 @@ class _Builder:
         return codes or ["medical_staff"]
 
     def needs(
-        self, basis: "NeedBasis | ForecastNeedBasis | None", seed: int = 0
+        self, basis: "NeedBasis | ForecastNeedBasis | None", seed: int = 0, store: bool = True
     ) -> tuple[dict[int, dict[str, float]], bool]:
         """recipient participant id -> need; and whether need is per unit of an indicator."""
         if isinstance(basis, ForecastNeedBasis):
@@ -256,6 +256,7 @@ class _Builder:
                 basis,
                 self._capacity_resources(),
                 seed=seed,
+                store=store,
             )
             self.build.assumptions += derived.assumptions
             return derived.needs, False
@@ -389,6 +390,7 @@ def build_problem(
     forbid: Iterable[tuple[str, str]] = (),
     churn_budget: int | None = None,
     options: engine.SolveOptions | None = None,
+    store_derived_needs: bool = True,
 ) -> Build:
     """The engine problem of a programme as of a date. Participants whose need or capacity is
     unknown take no part and are named in `excluded` (DESIGN.md §2)."""
@@ -398,7 +400,9 @@ def build_problem(
         _check_indicator(need_from.indicator, "need-from")
     _check_indicator(capacity_from.indicator if capacity_from else None, "capacity-from")
     capacities = builder.capacities(capacity_from)
-    needs, per_unit = builder.needs(need_from, seed=options.seed if options else 0)
+    needs, per_unit = builder.needs(
+        need_from, seed=options.seed if options else 0, store=store_derived_needs
+    )
     build = builder.build
     donors = [d for d in builder.donors if capacities.get(d.pk)]
     recipients = [r for r in builder.recipients if needs.get(r.pk)]

@@ -29,6 +29,9 @@ class NeedInline(FiguresInline):
     model = NeedLine
     extra = 0
     autocomplete_fields = ["source"]
+    # A line derived from a forecast links the run it came from; the link is the record's, not
+    # an editor's to change.
+    readonly_fields = ["forecast_run"]
 
 
 @admin.register(Participant)

@@ -276,12 +276,21 @@ class NeedLine(QuantityLine):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="need_lines"
     )
-    # A line derived from a forecast records the run it came from (DESIGN.md §9): its method,
-    # origin, data version, quantile, horizon, seed, paths and assumptions with sources. Until
-    # forecast runs are stored as rows of their own, the run's identity is kept here, whole, so
-    # that a link to the stored run can replace it. Planning on a forecast basis reads these
-    # lines alone; nothing else does (`NeedLineQuerySet.recorded`).
+    # A line derived from a forecast records the run it came from (DESIGN.md §9): the stored
+    # forecast run (`forecast_run`: method, origin, data version, seed, paths, input and the
+    # forecast's assumptions), and in `derived_forecast` how the need was read from it (basis,
+    # quantile, horizon, peak census, care ratios, the census assumptions with their sources).
+    # Planning on a forecast basis reads these lines alone; nothing else does
+    # (`NeedLineQuerySet.recorded`).
     derived_forecast = models.JSONField(null=True, blank=True, editable=False)
+    forecast_run = models.ForeignKey(
+        "foresight.ForecastRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="derived_need_lines",
+        help_text="the stored forecast run a derived line came from",
+    )
     history = HistoricalRecords()
 
     objects = NeedLineQuerySet.as_manager()

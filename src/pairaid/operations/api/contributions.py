@@ -45,11 +45,15 @@ def contributions(
     request: HttpRequest,
     slug: str,
     year: Annotated[int, Field(ge=1, le=9999)] | None = Query(
-        None, description="the year checked (its base is the year before); default: the current"
+        None,
+        description=(
+            "the year checked (its base is the year before); default: the programme date's, "
+            "within the programme's years"
+        ),
     ),
 ) -> list[dict[str, object]]:
     programme = permissions.programme_for(request.user, slug)
-    checked = year or programme.current_date().year
+    checked = year or contribution_queries.default_year(programme)
     return contribution_queries.as_rows(
         contribution_queries.contribution_checks(programme, checked)
     )

@@ -18,12 +18,14 @@ never count.
   Over the whole programme they are compared with the sum of the yearly requirements: meeting
   that sum is *total met* (each year's compliance stays unknown); falling below it is *short*
   (some year must have been).
-- A cumulative figure dated before the programme's end is a lower bound: it can show the
-  requirement met, never short (*unknown* if it is below).
+- A cumulative figure dated before the programme's end is a lower bound, and so is a donor's own
+  record while the programme runs: it can show the requirement met, never short (*unknown* if it
+  is below).
 - **Certainty propagates as the weakest input:** a verdict resting on any uncertain or derived
   figure is itself uncertain, and is shown so; only verified figures give a verified verdict.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -117,6 +119,13 @@ def programme_years(programme: Programme) -> list[int]:
     return list(range(programme.period_start.year, end.year + 1))
 
 
+def default_year(programme: Programme, on: datetime.date | None = None) -> int:
+    """The year checked when none is asked: the date's (default the programme's), within the
+    programme's years, so a closed programme opens on its last year, not on today's."""
+    years = programme_years(programme)
+    return min(max((on or programme.current_date()).year, years[0]), years[-1])
+
+
 def _year_check(programme: Programme, donor: Participant, year: int) -> ContributionCheck:
     required, missing = _required(programme, donor, [year])
     basis = _basis(programme, [year])
@@ -141,7 +150,10 @@ def _programme_check(programme: Programme, donor: Participant) -> ContributionCh
     required, missing = _required(programme, donor, years)
     basis = _basis(programme, years)
     if _records_its_aid(programme, donor):
-        contributed: Figure | None = Figure(_recorded(programme, donor, years), Certainty.VERIFIED)
+        # Before the programme's end, what is recorded so far is only a lower bound.
+        running = programme.period_end is None or programme.current_date() < programme.period_end
+        recorded = _recorded(programme, donor, years)
+        contributed: Figure | None = Figure(recorded, Certainty.VERIFIED, at_least=running)
         unpaired = ""
     else:
         contributed, unpaired = _published_aid(programme, donor)

@@ -20,7 +20,7 @@ def gaps(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     asked = query(request, GapsQuery)
     on = asked["date"] or programme.current_date()
-    year = asked["year"] or on.year
+    year = asked["year"] or contribution_queries.default_year(programme, on)
     return render(
         request,
         "operations/gaps.html",
@@ -41,7 +41,7 @@ def contributions_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The contribution rule's table of the gaps page, for the year asked, as a file."""
     programme = permissions.programme_for(request.user, slug)
     asked = query(request, GapsQuery)
-    year = asked["year"] or (asked["date"] or programme.current_date()).year
+    year = asked["year"] or contribution_queries.default_year(programme, asked["date"])
     rows = contribution_queries.as_rows(contribution_queries.contribution_checks(programme, year))
     columns = contribution_queries.COLUMNS
     response = HttpResponse(content_type="text/csv; charset=utf-8")

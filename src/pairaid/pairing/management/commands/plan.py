@@ -109,7 +109,7 @@ class Command(commands.Command):
 
     def evaluate(self, programme: Any, run_options: plan_options.RunOptions, style: str) -> None:
         """The plan in force, evaluated on the same instance a run would solve."""
-        build = runs.build(programme, run_options)
+        build = runs.build(programme, run_options, store_derived_needs=False)
         plan = translate.current_plan(programme, build)
         if run_options.capacity_from:
             # Stored splits follow the real capacities; under another capacity basis the plan
