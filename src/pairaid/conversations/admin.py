@@ -4,7 +4,14 @@ write messages on anyone's behalf (messages are posted and edited through the se
 from django.contrib import admin
 
 from pairaid.admin_figures import FiguresAdmin, FiguresInline
-from pairaid.conversations.models import Attachment, Event, Message, Notification, Thread
+from pairaid.conversations.models import (
+    Attachment,
+    Delivery,
+    Event,
+    Message,
+    Notification,
+    Thread,
+)
 
 
 class MessageInline(FiguresInline):
@@ -49,3 +56,24 @@ class EventAdmin(FiguresAdmin):
     list_filter = ["programme", "kind", "stands_out"]
     readonly_fields = ["programme", "kind", "subject_type", "subject_id", "actor", "args"]
     inlines = [NotificationInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(FiguresAdmin):
+    """The outbox: what was sent, what failed and why, and when it is tried again."""
+
+    list_display = ["created_at", "channel", "address", "state", "attempts", "next_attempt_at"]
+    list_filter = ["channel", "state"]
+    search_fields = ["address", "message_id"]
+    readonly_fields = [
+        "notification",
+        "channel",
+        "address",
+        "message_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
