@@ -65,7 +65,9 @@ def let_the_retries_fall_due() -> None:
     Delivery.objects.filter(state=State.FAILED).update(next_attempt_at=timezone.now())
 
 
-@pytest.mark.django_db(transaction=True)  # sent after commit, as in production
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # sent after commit, as in production
 def test_a_refusing_then_accepting_server_loses_nothing(cast, smtp_server):
     raise_request(cast)  # Shandong and Hunan are told, each by mail
     raise_request(cast)
@@ -89,7 +91,7 @@ def test_a_refusing_then_accepting_server_loses_nothing(cast, smtp_server):
     assert addressed == {cast["donor"].email, cast["hunan"].email}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_send_repeated_after_a_worker_died_carries_the_same_message_id(cast, smtp_server):
     smtp_server.refusals = 0
     raise_request(cast)
