@@ -141,3 +141,24 @@ def test_mail_reaches_exactly_the_users_the_inbox_does(cast):
     )
     notified = set(Delivery.objects.values_list("notification__recipient", flat=True))
     assert notified == {cast["donor"].pk, cast["hunan"].pk}  # as the inbox: no one out of scope
+
+
+def test_the_admin_sends_failed_deliveries_now_and_never_resends_a_sent_one(
+    cast, client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    raise_request(cast)
+    failed, sent = Delivery.objects.order_by("pk")
+    outbox.send(failed.pk)
+    Delivery.objects.filter(pk=sent.pk).update(state=State.SENT, next_attempt_at=None)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client.force_login(cast["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            "/admin/conversations/delivery/",
+            {"action": "send_now", "_selected_action": [failed.pk, sent.pk]},
+            follow=True,
+        )
+    assert "1 delivery queued to be sent now." in page.content.decode()
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [failed.message_id]
+    assert Delivery.objects.get(pk=failed.pk).state == State.SENT

@@ -2,8 +2,13 @@
 write messages on anyone's behalf (messages are posted and edited through the services)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pairaid.admin_figures import FiguresAdmin, FiguresInline
+from pairaid.conversations import outbox
 from pairaid.conversations.models import (
     Attachment,
     Delivery,
@@ -65,6 +70,7 @@ class DeliveryAdmin(FiguresAdmin):
     list_display = ["created_at", "channel", "address", "state", "attempts", "next_attempt_at"]
     list_filter = ["channel", "state"]
     search_fields = ["address", "message_id"]
+    actions = ["send_now"]
     readonly_fields = [
         "notification",
         "channel",
@@ -77,3 +83,16 @@ class DeliveryAdmin(FiguresAdmin):
         "created_at",
         "sent_at",
     ]
+
+    @admin.action(description=_("Send the selected unsent deliveries now"))
+    def send_now(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+        queued = outbox.send_now(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery queued to be sent now.",
+                "%(count)d deliveries queued to be sent now.",
+                queued,
+            )
+            % {"count": queued},
+        )

@@ -80,6 +80,17 @@ def _enqueue(ids: list[int]) -> None:
             logger.exception("could not queue delivery %s; the scheduler will send it", delivery_id)
 
 
+def send_now(deliveries: Iterable[int]) -> int:
+    """Make the unsent deliveries named due at once and queue them (a failed one need not wait
+    out its backoff once its server is mended). Returns how many; a sent one is left alone."""
+    unsent = Delivery.objects.filter(pk__in=list(deliveries)).exclude(state=State.SENT)
+    ids = list(unsent.values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
 def backoff(attempts: int) -> datetime.timedelta:
     """The wait after the `attempts`-th failure: 1, 2, 4 … minutes, capped."""
     ceiling = datetime.timedelta(seconds=settings.PAIRAID_MAIL_RETRY_MAX_SECONDS)
