@@ -13,6 +13,7 @@ CI runs it on PostgreSQL (`.ci/run`, the `fuzz` marker; `make test` leaves it ou
 enforces column lengths and refuses NUL characters, which SQLite does not.
 """
 
+import datetime
 import os
 import random
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from pairaid.accounts.models import User
 from pairaid.conversations import queries as thread_queries
 from pairaid.conversations import services as thread_services
 from pairaid.conversations.models import Message, Thread
+from pairaid.foresight import comparisons
 from pairaid.operations.models import (
     Deployment,
     Disbursement,
@@ -158,8 +160,17 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
     """Each caller's headers, and the values that exist. Plan runs are queued and never solved
     here (a solve is the engine's business, tested on its own)."""
     monkeypatch.setattr("pairaid.pairing.tasks.enqueue_plan_run", lambda run_id: None)
+    # What-if comparisons likewise: queued, never valued (issue 20; tests/foresight values one).
+    monkeypatch.setattr("pairaid.foresight.tasks.enqueue_plan_comparison", lambda pk: None)
     scenario_services.load_bundle("hubei-2020-demo")
     hubei = Programme.objects.get(slug="hubei-2020")
+    comparisons.start(
+        programme=hubei,
+        user=people["coordinator"],
+        enqueue=lambda pk: None,
+        origin=datetime.date(2020, 2, 10),
+        paths=10,
+    )
     runs.start(
         programme=hubei,
         user=people["coordinator"],

@@ -106,3 +106,58 @@ class ForecastQuantiles(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.recipient_id} {self.target} +{self.horizon_days} d"
+
+
+class PlanComparison(models.Model):
+    """The what-if comparison (issue 20, items 5 and 8): the historical plan, max-min and
+    leximin as of an origin, valued on common random numbers along the forecast
+    (`pairaid.pairing.plan_value`, the code `pairaid forecast value` runs). A model estimate;
+    `output` holds its figures (`plan_value.figures`), `assumptions` each with its source."""
+
+    State = ForecastRun.State  # the same life as a forecast run, in the same task worker
+    ENDED = ForecastRun.ENDED
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="plan_comparisons"
+    )
+    number = models.PositiveIntegerField(help_text="sequence number within the programme")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    origin = models.DateField(help_text="the plans' date and the forecast's origin")
+    paths = models.PositiveIntegerField(
+        default=forecast.SAMPLE_PATHS, help_text="joint sample paths drawn per recipient"
+    )
+    seed = models.PositiveIntegerField(
+        default=0, help_text="the paths' and solver's seed: the same seed gives the same figures"
+    )
+    data_version = models.CharField(
+        max_length=80, blank=True, help_text="the data version the input was read at"
+    )
+    assumptions = models.JSONField(
+        default=list, help_text="the modelling assumptions, each with its source"
+    )
+    output = models.JSONField(default=dict, help_text="the comparison's figures")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    progress = models.JSONField(default=dict, help_text="steps done so far")
+    log = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="the last sign of life of the worker running it"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan comparison")
+        verbose_name_plural = _("plan comparisons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="plan_comparison_number_unique"
+            )
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} comparison {self.number}"

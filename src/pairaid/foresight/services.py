@@ -72,6 +72,20 @@ def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> N
                 column="horizon_days",
             )
         )
+    problems += _sampling_problems(paths, seed)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def check_sampling(paths: int, seed: int) -> None:
+    """The sample paths and seed of a run (a forecast run or a what-if comparison) in range."""
+    problems = _sampling_problems(paths, seed)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _sampling_problems(paths: int, seed: int) -> list[Problem]:
+    problems = []
     if not 1 <= paths <= PATHS_MAX:
         problems.append(
             Problem(
@@ -83,8 +97,7 @@ def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> N
         problems.append(
             Problem(gettext("expected a seed of 0 to %(most)s") % {"most": SEED_MAX}, column="seed")
         )
-    if problems:
-        raise ValidationFailed(problems)
+    return problems
 
 
 def start(

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from pairaid.foresight import services
+from pairaid.foresight import comparisons, services
 
 
 @task()
@@ -13,3 +13,13 @@ def execute_forecast_run(run_id: int) -> str:
 
 def enqueue_forecast_run(run_id: int) -> None:
     execute_forecast_run.enqueue(run_id)
+
+
+@task()
+def execute_plan_comparison(comparison_id: int) -> str:
+    comparisons.fail_stalled()
+    return str(comparisons.execute(comparison_id).state)
+
+
+def enqueue_plan_comparison(comparison_id: int) -> None:
+    execute_plan_comparison.enqueue(comparison_id)
