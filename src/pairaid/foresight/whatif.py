@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from pairaid import forecast
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
@@ -63,7 +64,7 @@ def comparisons_page(request: HttpRequest, slug: str) -> HttpResponse:
             user=request.user,
             enqueue=tasks.enqueue_plan_comparison,
             origin=asked["origin"],
-            paths=asked["paths"] or PlanComparison._meta.get_field("paths").get_default(),
+            paths=asked["paths"] or forecast.SAMPLE_PATHS,
             seed=asked["seed"] or 0,
         )
         return redirect("foresight:comparison", slug=slug, number=started.number)
