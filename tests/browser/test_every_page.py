@@ -43,6 +43,7 @@ PROGRAMME_PAGES = [
     "forecast/CN:421100/",
     "evaluation/",
     "evaluation/CN:421100/",
+    "what-if/",
     "members/",
     "settings/",
 ]

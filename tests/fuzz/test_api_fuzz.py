@@ -13,6 +13,7 @@ CI runs it on PostgreSQL (`.ci/run`, the `fuzz` marker; `make test` leaves it ou
 enforces column lengths and refuses NUL characters, which SQLite does not.
 """
 
+import datetime
 import os
 import random
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from pairaid.accounts.models import User
 from pairaid.conversations import queries as thread_queries
 from pairaid.conversations import services as thread_services
 from pairaid.conversations.models import Message, Thread
+from pairaid.foresight import comparisons
 from pairaid.foresight import services as forecast_runs
 from pairaid.operations.models import (
     Deployment,
@@ -165,6 +167,15 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
     # A finished forecast run (number 1, among the numbers the paths take) to read.
     forecast_runs.execute(
         forecast_runs.start(programme=hubei, user=None, enqueue=lambda run_id: None, paths=50).pk
+    )
+    # What-if comparisons: queued, never valued (issue 20; tests/foresight values one).
+    monkeypatch.setattr("pairaid.foresight.tasks.enqueue_plan_comparison", lambda pk: None)
+    comparisons.start(
+        programme=hubei,
+        user=people["coordinator"],
+        enqueue=lambda pk: None,
+        origin=datetime.date(2020, 2, 10),
+        paths=10,
     )
     runs.start(
         programme=hubei,

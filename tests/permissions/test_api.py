@@ -323,3 +323,46 @@ def test_replaying_a_run(client, keys, hubei, role, expected, monkeypatch):
     assert PlanRun.objects.filter(replay_of=run).count() == (1 if expected == 202 else 0)
     if expected == 202:
         assert response.json()["replay_of"] == run.number
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    list(zip(ROLES, [202, 202, 403, 403, 403, 404, 401], strict=True)),
+)
+def test_starting_a_what_if_comparison(client, keys, role, expected):
+    from pairaid.foresight.models import PlanComparison
+
+    # The comparison is only queued (no on-commit callback runs): who may start one is tested.
+    response = call(
+        client,
+        keys,
+        role,
+        "post",
+        "/api/v1/programmes/hubei-2020/plan-comparisons",
+        {"origin": "2020-02-10", "paths": 10},
+    )
+    assert response.status_code == expected
+    assert PlanComparison.objects.count() == (1 if expected == 202 else 0)
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    list(zip(ROLES, [200, 200, 200, 200, 200, 404, 401], strict=True)),
+)
+def test_reading_a_what_if_comparison(client, keys, people, role, expected):
+    from pairaid.foresight import comparisons
+    from pairaid.programmes.models import Programme
+
+    started = comparisons.start(
+        programme=Programme.objects.get(slug="hubei-2020"),
+        user=people["coordinator"],
+        enqueue=lambda _pk: None,
+        origin=datetime.date(2020, 2, 10),
+        paths=10,
+    )
+    url = f"/api/v1/programmes/hubei-2020/plan-comparisons/{started.number}"
+    response = call(client, keys, role, "get", url)
+    assert response.status_code == expected
+    if expected == 200:
+        body = response.json()
+        assert body["state"] == "queued" and body["assumptions"] and body["output"] == {}

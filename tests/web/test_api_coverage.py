@@ -142,6 +142,13 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "projects:link": _operations("projects", "link_money"),
     # The 3W's CSV (?format=csv) is the same cells as a file, with HXL hashtags.
     "projects:three_w": _operations("projects", "three_w"),
+    # foresight: the what-if comparisons (the CSV is the figures of GET .../{number})
+    "foresight:comparisons": _operations(
+        "foresight_whatif", "list_plan_comparisons", "start_plan_comparison"
+    ),
+    "foresight:comparison": _operations("foresight_whatif", "get_plan_comparison"),
+    "foresight:comparison_status": _operations("foresight_whatif", "get_plan_comparison"),
+    "foresight:comparison_csv": _operations("foresight_whatif", "get_plan_comparison"),
 }
 
 SESSION_ONLY = "signing in and out, passwords and the second factor belong to the browser session"

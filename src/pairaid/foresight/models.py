@@ -151,3 +151,34 @@ class BacktestRun(WorkerRun):
 
     def __str__(self) -> str:
         return f"{self.programme.slug} backtest {self.number}"
+
+
+class PlanComparison(WorkerRun):
+    """The what-if comparison (issue 20, items 5 and 8): the historical plan, max-min and
+    leximin as of an origin, valued on common random numbers along the forecast
+    (`pairaid.pairing.plan_value`, the code `pairaid forecast value` runs). A model estimate;
+    `output` holds its figures (`plan_value.figures`), `assumptions` each with its source. Its
+    seed draws the paths and seeds the solver: the same seed gives the same figures."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="plan_comparisons"
+    )
+    origin = models.DateField(help_text="the plans' date and the forecast's origin")
+    assumptions = models.JSONField(
+        default=list, help_text="the modelling assumptions, each with its source"
+    )
+    output = models.JSONField(default=dict, help_text="the comparison's figures")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan comparison")
+        verbose_name_plural = _("plan comparisons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="plan_comparison_number_unique"
+            )
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} comparison {self.number}"

@@ -93,6 +93,13 @@ def sampling_problems(
     return problems
 
 
+def check_sampling(paths: int, seed: int, origin: datetime.date) -> None:
+    """The sample paths, seed and origin of a what-if comparison, checked as a run's are."""
+    problems = sampling_problems(paths, seed, origin, "origin")
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> None:
     problems = sampling_problems(paths, seed, origin, "origin")
     if not 1 <= horizon_days <= HORIZON_DAYS_MAX:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from pairaid.foresight import backtests, services
+from pairaid.foresight import backtests, comparisons, services
 
 
 @task()
@@ -23,3 +23,13 @@ def execute_backtest_run(run_id: int) -> str:
 
 def enqueue_backtest_run(run_id: int) -> None:
     execute_backtest_run.enqueue(run_id)
+
+
+@task()
+def execute_plan_comparison(comparison_id: int) -> str:
+    comparisons.fail_stalled()
+    return str(comparisons.execute(comparison_id).state)
+
+
+def enqueue_plan_comparison(comparison_id: int) -> None:
+    execute_plan_comparison.enqueue(comparison_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pairaid.foresight import views
+from pairaid.foresight import views, whatif
 
 app_name = "foresight"
 urlpatterns = [
@@ -16,6 +16,18 @@ urlpatterns = [
     path("p/<slug:slug>/forecasts/<int:number>/status", views.run_status, name="run_status"),
     path("p/<slug:slug>/forecasts/<int:number>/quantiles.csv", views.run_csv, name="run_csv"),
     path("p/<slug:slug>/forecasts/<int:number>/quantiles.xlsx", views.run_xlsx, name="run_xlsx"),
+    path("p/<slug:slug>/what-if/", whatif.comparisons_page, name="comparisons"),
+    path("p/<slug:slug>/what-if/<int:number>/", whatif.comparison, name="comparison"),
+    path(
+        "p/<slug:slug>/what-if/<int:number>/status",
+        whatif.comparison_status,
+        name="comparison_status",
+    ),
+    path(
+        "p/<slug:slug>/what-if/<int:number>/comparison.csv",
+        whatif.comparison_csv,
+        name="comparison_csv",
+    ),
     # A region reference may hold a slash (an area): it comes last.
     path(
         "p/<slug:slug>/forecasts/<int:number>/<path:reference>/",

@@ -9,7 +9,7 @@ staff: they are those of hubei-2020-demo's facilities), the result says so.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,6 +165,10 @@ def local_care(programme: Programme) -> dict[str, value.LocalCare]:
     }
 
 
+# The steps of `value_of_plans`, in order: what a background run's progress counts.
+STEPS = ("plans solved", "plans valued")
+
+
 @dataclass(frozen=True)
 class PlanValue:
     report: value.ValueReport
@@ -182,10 +186,14 @@ def value_of_plans(
     paths: int = SAMPLE_PATHS,
     seed: int = 0,
     time_limit_seconds: float = 10.0,
+    on_step: Callable[[str], None] | None = None,
 ) -> PlanValue:
-    """The historical plan, max-min and leximin as of `on`, valued on the same sample paths."""
+    """The historical plan, max-min and leximin as of `on`, valued on the same sample paths.
+    `on_step` hears each step as it ends (STEPS): a background run's progress."""
     arrival = first_arrival(on)
     staff, solved = plan_staff(programme, on, seed=seed, time_limit_seconds=time_limit_seconds)
+    if on_step:
+        on_step(STEPS[0])
     recipients = foresight_queries.recipients(programme)
     records = foresight_queries.daily_records(recipients, up_to=on)
     series = {
@@ -204,6 +212,8 @@ def value_of_plans(
         paths=paths,
         seed=seed,
     )
+    if on_step:
+        on_step(STEPS[1])
     return PlanValue(report, arrival, staff, translate.participant_names(programme), solved)
 
 
@@ -341,17 +351,79 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
             + " |"
         )
     lines += ["", "Assumptions (each with its source):", ""]
-    lines += [f"- {line}" for line in care.assumptions_text()]
-    lines += [
-        "- care ratios: the programme's table (bed types without a figure are staffed by their "
+    lines += [f"- {line}" for line in assumption_lines()]
+    lines += ["", VALUE_SECTION_END]
+    return "\n".join(lines) + "\n"
+
+
+def assumption_lines() -> list[str]:
+    """Every assumption of the comparison, each with its source: the docs section and the
+    stored comparison (the what-if page) print the same lines."""
+    return [
+        *care.assumptions_text(),
+        "care ratios: the programme's table (bed types without a figure are staffed by their "
         "beds alone); aid staff divide by the arrivals' mix, the critical-care share of them "
         "staffing ICU beds (`pairaid.engine.staffing`)",
-        "- patients without a bed = overflow bed-days / the stay in that bed; a patient may take "
+        "patients without a bed = overflow bed-days / the stay in that bed; a patient may take "
         "a free bed of higher acuity; deaths are excess deaths (risk without a bed minus with one)",
-        "",
-        VALUE_SECTION_END,
     ]
-    return "\n".join(lines) + "\n"
+
+
+def _figure(summary: value.Summary) -> dict[str, float]:
+    # Rounded as the Markdown prints them, so the page and the docs show the same figures.
+    return {name: round(getattr(summary, name), 1) for name in ("mean", "low", "high")}
+
+
+def figures(result: PlanValue) -> dict[str, Any]:
+    """The comparison as plain JSON data (what a stored comparison keeps, and its page, API
+    and CSV show): the same summaries `markdown` prints."""
+    report = result.report
+    plans = [name for name, _ in PLANS]
+    return {
+        "label": report.label,
+        "origin": report.origin.isoformat(),
+        "horizon_days": report.horizon_days,
+        "paths": report.paths,
+        "method": report.method,
+        "baseline": report.baseline,
+        "illustrative": report.illustrative,
+        "plans": plans,
+        "solved": result.solved,
+        "arrival": {
+            "day": result.arrival.day.isoformat(),
+            "staff": result.arrival.staff,
+            "doctors": result.arrival.doctors,
+            "nurses": result.arrival.nurses,
+        },
+        "valued": [
+            {
+                "recipient": recipient,
+                "name": result.names.get(recipient, recipient),
+                "staff": {plan: result.staff[plan].get(recipient, 0) for plan in plans},
+            }
+            for recipient in report.valued
+        ],
+        "not_valued": [
+            {"recipient": recipient, "name": result.names.get(recipient, recipient), "reason": why}
+            for recipient, why in report.not_valued.items()
+        ],
+        "outcomes": [
+            {"plan": plan, "metric": metric, **_figure(value.Summary.of(outcome.metric(metric)))}
+            for plan, outcome in report.outcomes["central"].items()
+            for metric in METRIC_NAMES
+        ],
+        "differences": [
+            {
+                "setting": setting,
+                "plan": d.plan,
+                "metric": d.metric,
+                **_figure(d.difference),
+                "better_share": round(d.better_share, 3),
+            }
+            for setting, differences in report.differences.items()
+            for d in differences
+        ],
+    }
 
 
 def write_section(document: str, section: str) -> str:

@@ -1,0 +1,94 @@
+"""What-if comparisons in the API (issue 20, item 8): start one (it runs in the task worker, as
+from the page), list them, and read one with its figures, assumptions and model-estimate label."""
+
+import datetime
+from typing import Annotated, Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import StrictInt
+
+from pairaid import forecast
+from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
+from pairaid.api_fields import Pages
+from pairaid.errors import NotFound
+from pairaid.foresight import comparisons, services, tasks
+from pairaid.foresight.models import PlanComparison
+
+router = Router(tags=["what-if"])
+
+
+class PlanComparisonIn(Schema):
+    origin: datetime.date | None = Field(
+        default=None,
+        description="the plans' date and the forecast's origin; null: the programme date",
+    )
+    paths: Annotated[StrictInt, Field(ge=1, le=services.PATHS_MAX)] = forecast.SAMPLE_PATHS
+    seed: Annotated[StrictInt, Field(ge=0, le=services.SEED_MAX)] = 0
+
+
+class PlanComparisonOut(Schema):
+    number: int
+    origin: datetime.date
+    paths: int
+    seed: int
+    state: str
+    progress: dict[str, Any] = Field(description="steps done of all (solve the plans, value them)")
+    created_by: str | None
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    log: str = Field(description="for a failed or interrupted comparison, why")
+
+    @staticmethod
+    def resolve_created_by(found: PlanComparison) -> str | None:
+        return found.created_by.username if found.created_by else None
+
+
+class PlanComparisonResultOut(PlanComparisonOut):
+    assumptions: list[str] = Field(description="every modelling assumption, with its source")
+    output: dict[str, Any] = Field(
+        description="a model estimate: outcomes per plan, paired differences against the "
+        "historical plan with 90 % intervals on common random numbers, the sensitivity rows, "
+        "and `illustrative` where the beds and staff come from an illustrative overlay"
+    )
+
+
+@router.get("/programmes/{slug}/plan-comparisons", response=list[PlanComparisonOut])
+@paginate(Pages, page_size=50)
+def list_plan_comparisons(request: HttpRequest, slug: str) -> QuerySet[PlanComparison]:
+    programme = permissions.programme_for(request.user, slug)
+    return programme.plan_comparisons.select_related("created_by").order_by("-number")
+
+
+@router.post(
+    "/programmes/{slug}/plan-comparisons",
+    response={202: PlanComparisonOut},
+    summary="Start a what-if comparison of plans (in the background)",
+)
+def start_plan_comparison(request: HttpRequest, slug: str, payload: PlanComparisonIn) -> Status:
+    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
+    started = comparisons.start(
+        programme=programme,
+        user=request.user,
+        enqueue=tasks.enqueue_plan_comparison,
+        origin=payload.origin,
+        paths=payload.paths,
+        seed=payload.seed,
+    )
+    return Status(202, started)
+
+
+@router.get(
+    "/programmes/{slug}/plan-comparisons/{number}",
+    response=PlanComparisonResultOut,
+    summary="A what-if comparison: its state, assumptions and figures",
+)
+def get_plan_comparison(request: HttpRequest, slug: str, number: int) -> PlanComparison:
+    programme = permissions.programme_for(request.user, slug)
+    found = programme.plan_comparisons.select_related("created_by").filter(number=number).first()
+    if found is None:
+        raise NotFound(f"no plan comparison {number} in {slug}")
+    return found
