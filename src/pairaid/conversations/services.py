@@ -51,9 +51,11 @@ def record(
     actor: Any = None,
     args: dict[str, Any] | None = None,
     stands_out: bool = False,
+    among: set[int] | None = None,
 ) -> Event:
-    """Record an event and give each of its recipients (the kind's route, less the actor) a
-    notification. Called inside the domain service's transaction."""
+    """Record an event and give each of its recipients (the kind's route, less the actor; only
+    those `among` when given, e.g. the users an edit newly mentions) a notification. Called
+    inside the domain service's transaction."""
     event = Event.objects.create(
         programme=programme,
         kind=kind,
@@ -64,6 +66,8 @@ def record(
         stands_out=stands_out,
     )
     recipients = routing.ROUTES[kind](subject) - {getattr(actor, "pk", None)}
+    if among is not None:
+        recipients &= among  # the route still decides: `among` only narrows it
     Notification.objects.bulk_create(
         Notification(event=event, recipient_id=user_id) for user_id in sorted(recipients)
     )
@@ -238,19 +242,44 @@ def load_message(*, thread: Thread, body: str, sent_at: datetime, illustrative: 
 @transaction.atomic
 def edit(*, message: Message, editor: Any, body: str) -> Message:
     """Correct one's own message; the earlier text stays in its history, and the message shows
-    it was edited."""
+    it was edited. Whoever the edit newly mentions is told, as at posting (and refused, as
+    there, if they may not read the thread); the thread's readers are not told again."""
     message = Message.objects.select_for_update().get(pk=message.pk)
     audiences.check_edit(editor, message)
     _check_text(body)
     if body == message.body:
         return message
     mentioned = _mentioned(message.thread, body)
+    told = _told_of_mention(message)
     message.body = body
     message.edited_at = timezone.now()
     fits(message)
     message.save()
     message.mentions.set(mentioned)
+    newly = {user.pk for user in mentioned} - told
+    if newly and not message.illustrative:
+        record(
+            kind=Kind.MENTION,
+            programme=message.thread.programme,
+            subject=message,
+            actor=editor,
+            args={"thread": message.thread_id},
+            among=newly,
+        )
     return message
+
+
+def _told_of_mention(message: Message) -> set[int]:
+    """Who is named in the message before an edit, or was already told of a mention in it
+    (named, unnamed by one edit and named again by the next is told once)."""
+    already = set(message.mentions.values_list("pk", flat=True))
+    return already | set(
+        Notification.objects.filter(
+            event__kind=Kind.MENTION,
+            event__subject_type=ContentType.objects.get_for_model(Message),
+            event__subject_id=message.pk,
+        ).values_list("recipient_id", flat=True)
+    )
 
 
 def _read_up_to(thread: Thread, user: Any, message_id: int) -> None:
