@@ -232,3 +232,46 @@ def test_the_threads_page_lists_ones_pairs_and_unread_counts(client, cast):
     assert pair_url() in page and 'class="unread"' in page
     client.get(pair_url())  # read
     assert 'class="unread"' not in client.get("/p/hubei-2020/threads/").content.decode()
+
+
+def _mention_told(message: Message) -> list[str]:
+    return sorted(
+        Notification.objects.filter(
+            event__kind=Event.Kind.MENTION, event__subject_id=message.pk
+        ).values_list("recipient__username", flat=True)
+    )
+
+
+def test_an_edit_tells_whom_it_newly_mentions_and_no_one_twice(cast):
+    thread = queries.thread_at(
+        cast["donor"], participant(SHANDONG).programme, "pair", pair_url().split("/")[-2]
+    )
+    message = services.post(thread=thread, author=cast["donor"], body="masks on Friday")
+    assert _mention_told(message) == []
+    services.edit(message=message, editor=cast["donor"], body="masks on Friday, @carol_coordinator")
+    assert _mention_told(message) == ["carol_coordinator"]
+    # The thread's readers are not told of the edit: one message event, at posting.
+    assert Event.objects.filter(kind=Event.Kind.MESSAGE).count() == 1
+    # Naming the recipient officer too tells only them; unnaming and renaming tells no one again.
+    recipient = cast["recipient"].username
+    services.edit(
+        message=message,
+        editor=cast["donor"],
+        body=f"masks on Friday, @carol_coordinator @{recipient}",
+    )
+    services.edit(message=message, editor=cast["donor"], body="masks on Friday")
+    services.edit(message=message, editor=cast["donor"], body="masks, @carol_coordinator")
+    assert _mention_told(message) == sorted(["carol_coordinator", recipient])
+    assert Notification.objects.filter(event__kind=Event.Kind.MENTION).count() == 2
+
+
+def test_an_edit_mentioning_someone_who_may_not_read_the_thread_is_refused(cast):
+    thread = queries.thread_at(
+        cast["donor"], participant(SHANDONG).programme, "pair", pair_url().split("/")[-2]
+    )
+    message = services.post(thread=thread, author=cast["donor"], body="masks on Friday")
+    with pytest.raises(ValidationFailed, match="@hugo_hunan may not read this thread"):
+        services.edit(message=message, editor=cast["donor"], body="see @hugo_hunan")
+    message.refresh_from_db()
+    assert message.body == "masks on Friday" and message.edited_at is None
+    assert not message.mentions.exists() and _mention_told(message) == []

@@ -5,6 +5,7 @@ change it tells of does."""
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,7 @@ from django.utils.translation import gettext
 from pairaid.accounts.models import User
 from pairaid.conversations import attachments, audiences, outbox, routing
 from pairaid.conversations.models import (
+    MESSAGE_MAX_CHARS,
     Attachment,
     Event,
     Message,
@@ -49,9 +51,11 @@ def record(
     actor: Any = None,
     args: dict[str, Any] | None = None,
     stands_out: bool = False,
+    among: set[int] | None = None,
 ) -> Event:
-    """Record an event and give each of its recipients (the kind's route, less the actor) a
-    notification. Called inside the domain service's transaction."""
+    """Record an event and give each of its recipients (the kind's route, less the actor; only
+    those `among` when given, e.g. the users an edit newly mentions) a notification. Called
+    inside the domain service's transaction."""
     event = Event.objects.create(
         programme=programme,
         kind=kind,
@@ -62,6 +66,8 @@ def record(
         stands_out=stands_out,
     )
     recipients = routing.ROUTES[kind](subject) - {getattr(actor, "pk", None)}
+    if among is not None:
+        recipients &= among  # the route still decides: `among` only narrows it
     Notification.objects.bulk_create(
         Notification(event=event, recipient_id=user_id) for user_id in sorted(recipients)
     )
@@ -168,8 +174,7 @@ def post(
     """Post a message (with files) where the author may; its mentions and its thread's readers
     are told. An illustrative message (a demo overlay's) tells no one."""
     audiences.check_post(author, thread)
-    if not body.strip():
-        raise ValidationFailed([Problem(gettext("write a message"), column="body")])
+    _check_text(body)
     thread = _stored(thread)
     message = Message(thread=thread, author=_user(author), body=body, illustrative=illustrative)
     fits(message)
@@ -194,23 +199,89 @@ def post(
     return message
 
 
+def message_problems(body: str) -> list[str]:
+    """What is wrong with a message's text whoever writes it: empty, or longer than a message
+    holds (one rule for the pages, the API and a bundle's messages.csv)."""
+    if not body.strip():
+        return [gettext("write a message")]
+    if len(body) > MESSAGE_MAX_CHARS:
+        return [
+            gettext("at most %(count)s characters; longer text goes in a file")
+            % {"count": MESSAGE_MAX_CHARS}
+        ]
+    return []
+
+
+def _check_text(body: str) -> None:
+    problems = message_problems(body)
+    if problems:
+        raise ValidationFailed([Problem(p, column="body") for p in problems])
+
+
+def load_message(*, thread: Thread, body: str, sent_at: datetime, illustrative: bool) -> Message:
+    """A message as a scenario bundle holds it (`scenarios.message_tables`), in the loader's
+    transaction: stored, with its history row, like a posted one, but with no author (a bundle
+    names regions, never accounts, which are made per deployment after it loads) and no
+    mentions.
+
+    It records no event, so nobody is notified: a bundle holds a conversation's state, not its
+    steps (as for push deliveries), and loading a demo must not fill every officer's inbox with
+    messages written "days ago". The threads still show them unread to their readers, who open
+    them as they would any thread."""
+    _check_text(body)
+    message = Message(
+        thread=_stored(thread),
+        author=None,
+        body=body,
+        created_at=sent_at,
+        illustrative=illustrative,
+    )
+    fits(message, exclude=["author"])  # none, on purpose (above)
+    message.save()
+    return message
+
+
 @transaction.atomic
 def edit(*, message: Message, editor: Any, body: str) -> Message:
     """Correct one's own message; the earlier text stays in its history, and the message shows
-    it was edited."""
+    it was edited. Whoever the edit newly mentions is told, as at posting (and refused, as
+    there, if they may not read the thread); the thread's readers are not told again."""
     message = Message.objects.select_for_update().get(pk=message.pk)
     audiences.check_edit(editor, message)
-    if not body.strip():
-        raise ValidationFailed([Problem(gettext("write a message"), column="body")])
+    _check_text(body)
     if body == message.body:
         return message
     mentioned = _mentioned(message.thread, body)
+    told = _told_of_mention(message)
     message.body = body
     message.edited_at = timezone.now()
     fits(message)
     message.save()
     message.mentions.set(mentioned)
+    newly = {user.pk for user in mentioned} - told
+    if newly and not message.illustrative:
+        record(
+            kind=Kind.MENTION,
+            programme=message.thread.programme,
+            subject=message,
+            actor=editor,
+            args={"thread": message.thread_id},
+            among=newly,
+        )
     return message
+
+
+def _told_of_mention(message: Message) -> set[int]:
+    """Who is named in the message before an edit, or was already told of a mention in it
+    (named, unnamed by one edit and named again by the next is told once)."""
+    already = set(message.mentions.values_list("pk", flat=True))
+    return already | set(
+        Notification.objects.filter(
+            event__kind=Kind.MENTION,
+            event__subject_type=ContentType.objects.get_for_model(Message),
+            event__subject_id=message.pk,
+        ).values_list("recipient_id", flat=True)
+    )
 
 
 def _read_up_to(thread: Thread, user: Any, message_id: int) -> None:

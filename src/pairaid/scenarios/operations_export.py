@@ -32,6 +32,7 @@ from pairaid.operations.models import (
 )
 from pairaid.programmes.models import Programme
 from pairaid.scenarios import project_tables
+from pairaid.scenarios.message_tables import export_messages
 from pairaid.scenarios.operations_tables import REPORT_FIGURES
 from pairaid.scenarios.snapshot import Tables, _keyed, _text
 
@@ -57,6 +58,7 @@ def operations_tables(programme: Programme, *, illustrative: bool | None) -> Tab
         "disbursements.csv": _disbursements,
         "contacts.csv": _contacts,
         "reports.csv": _reports,
+        "messages.csv": export_messages,
     }
     tables = {name: _keyed(name, read(programme, flag)) for name, read in readers.items()}
     for name, rows in project_tables.export_projects(programme, flag).items():

@@ -53,6 +53,7 @@ from pairaid.operations.services.push_deliveries import goods_problems
 from pairaid.programmes.models import Participant, Programme
 from pairaid.projects.models import Project
 from pairaid.registry.models import ResourceType
+from pairaid.scenarios.message_tables import check_messages, remove_messages, write_messages
 from pairaid.scenarios.project_tables import (
     Projects,
     check_projects,
@@ -94,6 +95,7 @@ def check_operations(v: Any) -> None:  # v: the bundle validator (validate._Vali
     _disbursements(v, commitments, pledges, projects)
     _contacts(v, teams, facilities)
     _reports(v, teams)
+    check_messages(v)
 
 
 def _cells(v: Any, name: str) -> tuple[_Rows, list[RawRow]]:
@@ -829,6 +831,7 @@ def has_operations(parsed: ParsedBundle) -> bool:
 
 def remove_layer(programme: Programme, *, illustrative: bool) -> None:
     """Delete this layer's operations rows (children first)."""
+    remove_messages(programme, illustrative=illustrative)
     flag = {"illustrative": illustrative}
     scope: list[tuple[type[Model], dict[str, Any]]] = [
         (DailyReport, {"team__programme": programme, **flag}),
@@ -925,6 +928,7 @@ def write_layer(
             illustrative=flag,
             **{f: int(r[f]) for f in REPORT_FIGURES},
         )
+    write_messages(tables, programme, who, flag)
     progress("operations", sum(len(tables.get(name, [])) for name in OPERATIONS_SPECS))
 
 

@@ -326,6 +326,15 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
         ),
         operations=True,
     ),
+    # Messages in a pair's thread (conversations.Message), e.g. the demo's illustrative talk
+    # about a request; written through the conversations services with no author (a bundle
+    # names no accounts) and telling no one (`services.load_message`). Optional: a bundle
+    # without it loads as before.
+    "messages.csv": TableSpec(
+        key=("number",),
+        required=("number", "donor", "recipient", "sent_at", "body"),
+        operations=True,
+    ),
 }
 SPECS.update(OPERATIONS_SPECS)
 FORMAT_VERSIONS = (1, 2, 3, 4)
