@@ -8,6 +8,7 @@ same place as 安州区 (510705) if a later bundle names it by its new code.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from pairaid.accounts import permissions
@@ -149,7 +150,7 @@ def phase_view(programme: Programme, *, can_see: Callable[[Programme], bool]) ->
     timeline = [phase for phase in phase_timeline(programme) if can_see(phase)]
     steps = [
         compare_phases(a, b)
-        for a, b in zip(timeline, timeline[1:], strict=False)
+        for a, b in pairwise(timeline)
         if b.follows_id == a.pk  # consecutive phases only, never across a hidden one
     ]
     return PhaseView(programme, timeline, steps)

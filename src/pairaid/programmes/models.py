@@ -6,6 +6,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -193,11 +194,11 @@ def phase_link_problems(
     if earlier is None:
         return []
     if earlier.pk == later.pk or earlier.slug == later.slug:
-        return [_("a programme cannot follow itself")]
+        return [gettext("a programme cannot follow itself")]
     problems: list[str] = []
     if earlier.period_start > later.period_start:
         problems.append(
-            _("the previous phase %(earlier)s starts on %(start)s, after this programme")
+            gettext("the previous phase %(earlier)s starts on %(start)s, after this programme")
             % {"earlier": earlier.slug, "start": earlier.period_start.isoformat()}
         )
     seen: set[int] = set()
@@ -206,13 +207,13 @@ def phase_link_problems(
         seen.add(step.pk)
         if later.pk is not None and step.follows_id == later.pk:
             problems.append(
-                _("%(earlier)s already follows %(later)s: phases cannot form a cycle")
+                gettext("%(earlier)s already follows %(later)s: phases cannot form a cycle")
                 % {"earlier": earlier.slug, "later": later.slug}
             )
             break
         step = step.follows
     if source is None:
-        problems.append(_("a phase link needs the source that states it"))
+        problems.append(gettext("a phase link needs the source that states it"))
     return problems
 
 

@@ -139,7 +139,7 @@ def set_previous_phase(
         )
     problems = phase_link_problems(programme, previous, source)
     if problems:
-        raise ValidationFailed([Problem(str(text), column="follows") for text in problems])
+        raise ValidationFailed([Problem(text, column="follows") for text in problems])
     programme.follows, programme.follows_source = previous, source
     programme.save(update_fields=["follows", "follows_source"])
     return programme

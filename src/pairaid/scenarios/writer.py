@@ -267,10 +267,7 @@ class Writer:
         problems = phase_link_problems(programme, earlier, source)
         if problems:
             raise ValidationFailed(
-                [
-                    Problem(str(p), file="manifest.json", column="programme.follows")
-                    for p in problems
-                ]
+                [Problem(p, file="manifest.json", column="programme.follows") for p in problems]
             )
         if (programme.follows, programme.follows_source) != (earlier, source):
             programme.follows, programme.follows_source = earlier, source
