@@ -37,6 +37,7 @@ PROGRAMME_PAGES = [
     "projects/",
     "3w/",
     "notices/",
+    "phases/",
     "forecasts/",
     "forecast/CN:421100/",
     "evaluation/",

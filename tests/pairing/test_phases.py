@@ -200,3 +200,35 @@ def test_a_renamed_region_is_the_same_place(phases):
     step = phase_view(emergency, can_see=_everyone).steps[0]
     assert ("210000", "510705") in [_codes(after) for _, after in step.carried]
     assert ("210000", "510724") not in [_codes(pair) for pair in step.ended]
+
+
+# --- the page ---
+
+
+def test_the_phase_page_shows_the_step_in_both_languages(phases, client, django_user_model):
+    from pairaid.accounts import services as account_services
+
+    user = django_user_model.objects.create_user("wendy", "wendy@example.org", "a-long-password-1")
+    for programme in phases:
+        account_services.grant(user=user, programme=programme, role="observer")
+    client.force_login(user)
+    page = client.get("/p/wenchuan-2008/phases/").content.decode()
+    assert "11 pairs carried over, 9 changed, 3 ended; 1 new." in page
+    assert "汶川地震灾后恢复重建对口支援方案" in page  # the source of the link
+    overview = client.get("/p/wenchuan-2008-emergency/").content.decode()
+    assert "/p/wenchuan-2008-emergency/phases/" in overview  # linked from the overview
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get("/p/wenchuan-2008/phases/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "11 对延续，9 对变更，3 对结束；新增 1 对。" in chinese.content.decode()
+
+
+def test_only_members_see_a_programmes_phases(phases, client, django_user_model):
+    from pairaid.accounts import services as account_services
+
+    user = django_user_model.objects.create_user("emma", "emma@example.org", "a-long-password-1")
+    account_services.grant(user=user, programme=phases[0], role="observer")
+    client.force_login(user)
+    assert client.get("/p/wenchuan-2008/phases/").status_code == 404
+    # The emergency phase's member sees that phase alone: no step into a programme not theirs.
+    page = client.get("/p/wenchuan-2008-emergency/phases/").content.decode()
+    assert "pairs carried over" not in page and "linked to no other phase you can see" in page

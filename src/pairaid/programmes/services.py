@@ -135,7 +135,12 @@ def set_previous_phase(
     source = Source.objects.filter(key=source_key).first() if previous and source_key else None
     if previous is not None and source_key and source is None:
         raise ValidationFailed(
-            [Problem(gettext("no source %(key)s") % {"key": repr(source_key)}, column="source")]
+            [
+                Problem(
+                    gettext("no source with the key %(key)s") % {"key": repr(source_key)},
+                    column="source",
+                )
+            ]
         )
     problems = phase_link_problems(programme, previous, source)
     if problems:
