@@ -16,7 +16,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "pyproject.toml"
-DOMAIN_APPS = ("registry", "programmes", "pairing", "operations", "accounts", "scenarios")
+DOMAIN_APPS = (
+    "registry",
+    "programmes",
+    "pairing",
+    "operations",
+    "projects",
+    "accounts",
+    "scenarios",
+)
 FORBIDDEN_TO_THE_DOMAIN = {"pairaid.web", "pairaid.dashboard", "pairaid.*.views", "pairaid.*.api"}
 
 

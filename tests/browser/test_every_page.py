@@ -31,6 +31,8 @@ PROGRAMME_PAGES = [
     "reports/",
     "funds/",
     "contacts/",
+    "threads/",
+    "threads/announcements/-/",
     "operations-workbook/",
     "gaps/",
     "league/",

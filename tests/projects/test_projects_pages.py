@@ -179,3 +179,5 @@ def test_money_is_linked_by_page(client, people, project):
     )
     pair_money.refresh_from_db()
     assert pair_money.project == project
+    refused = client.post(f"{BASE}/projects/{project.pk}/links", {})
+    assert refused.status_code == 400 and "Choose a commitment" in refused.content.decode()

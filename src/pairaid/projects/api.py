@@ -190,21 +190,22 @@ def _out(project: Project) -> dict[str, Any]:
     }
 
 
+def _transaction(t: project_queries.Transaction) -> dict[str, Any]:
+    return {
+        "type": t.type_code,
+        "row": t.row,
+        "amount": t.amount,
+        "date": t.date,
+        "year": t.year,
+        "received": t.received,
+    }
+
+
 def _detail(project: Project) -> dict[str, Any]:
     return {
         **_out(project),
         "results": list(project.results.all()),
-        "transactions": [
-            {
-                "type": t.type_code,
-                "row": t.row,
-                "amount": t.amount,
-                "date": t.date,
-                "year": t.year,
-                "received": t.received,
-            }
-            for t in project_queries.transactions(project)
-        ],
+        "transactions": [_transaction(t) for t in project_queries.transactions(project)],
     }
 
 
@@ -414,14 +415,11 @@ def record_expenditure(
     )
     return Status(
         201,
-        {
-            "type": project_queries.EXPENDITURE,
-            "row": spent.pk,
-            "amount": spent.amount,
-            "date": spent.date,
-            "year": spent.date.year,
-            "received": None,
-        },
+        _transaction(
+            project_queries.Transaction(
+                project_queries.EXPENDITURE, spent.pk, spent.amount, spent.date, spent.date.year
+            )
+        ),
     )
 
 

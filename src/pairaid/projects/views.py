@@ -3,8 +3,10 @@ budget, results, the ledger's transactions, its moves and history), its edit pag
 with its map, its gaps and its HXL CSV. Each write calls one service, which checks the user's
 standing (projects.services)."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
-from pairaid.errors import Forbidden, NotFound
+from pairaid.errors import Forbidden, NotFound, Problem, ValidationFailed
 from pairaid.forms import query, refusals_on, submitted, valid
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
@@ -165,38 +167,52 @@ def edit(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     )
 
 
-def _back(slug: str, project: Project) -> HttpResponse:
-    return redirect("projects:project", slug=slug, project_id=project.pk)
+def _posted(
+    request: HttpRequest,
+    shown: Project,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A small form of the project's page: its values given to one service call (`act`), a
+    refusal shown where it is in the form's words, then back to the project."""
+    data = valid(form)
+    with refusals_on(form):
+        act(data)
+    messages.success(request, done)
+    return redirect("projects:project", slug=shown.programme.slug, project_id=shown.pk)
 
 
 @member_required
 @require_POST
 def move(request: HttpRequest, slug: str, project_id: int, name: str) -> HttpResponse:
     shown = _project(request, slug, project_id)
-    form = MoveForm(request.POST)
-    data = valid(form)
-    with refusals_on(form):
-        project_services.move(
+    return _posted(
+        request,
+        shown,
+        MoveForm(request.POST),
+        lambda data: project_services.move(
             user=request.user,
             project=shown,
             name=name,
             on=data["on"],
             receiving_body=data["receiving_body"] or "",
-        )
-    messages.success(request, _("Project %(title)s updated.") % {"title": shown.title})
-    return _back(slug, shown)
+        ),
+        _("Project %(title)s updated.") % {"title": shown.title},
+    )
 
 
 @member_required
 @require_POST
 def add_result(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     shown = _project(request, slug, project_id)
-    form = ResultForm(request.POST)
-    data = valid(form)
-    with refusals_on(form):
-        project_services.add_result(user=request.user, project=shown, **data)
-    messages.success(request, _("Result indicator added."))
-    return _back(slug, shown)
+    return _posted(
+        request,
+        shown,
+        ResultForm(request.POST),
+        lambda data: project_services.add_result(user=request.user, project=shown, **data),
+        _("Result indicator added."),
+    )
 
 
 @member_required
@@ -206,32 +222,48 @@ def record_actual(request: HttpRequest, slug: str, project_id: int, result_id: i
     indicator = shown.results.filter(pk=result_id).first()
     if indicator is None:
         raise NotFound(_("no such result indicator"))
-    form = ActualForm(request.POST)
-    data = valid(form)
-    with refusals_on(form):
-        project_services.record_actual(
+    return _posted(
+        request,
+        shown,
+        ActualForm(request.POST),
+        lambda data: project_services.record_actual(
             user=request.user, indicator=indicator, actual=data["actual"], on=data["on"]
-        )
-    messages.success(request, _("Actual value confirmed."))
-    return _back(slug, shown)
+        ),
+        _("Actual value confirmed."),
+    )
 
 
 @member_required
 @require_POST
 def record_expenditure(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     shown = _project(request, slug, project_id)
-    form = ExpenditureForm(request.POST)
-    data = valid(form)
-    with refusals_on(form):
-        project_services.record_expenditure(
+    return _posted(
+        request,
+        shown,
+        ExpenditureForm(request.POST),
+        lambda data: project_services.record_expenditure(
             user=request.user,
             project=shown,
             amount=data["amount"],
             on=data["on"],
             description=data["description"],
+        ),
+        _("Expenditure recorded."),
+    )
+
+
+def _link(user: Any, project: Project, data: dict[str, Any]) -> None:
+    """The commitment and the disbursement named (one at least) become the project's."""
+    if data["commitment"] is None and data["disbursement"] is None:
+        raise ValidationFailed(
+            [Problem(_("Choose a commitment or a disbursement."), column="commitment")]
         )
-    messages.success(request, _("Expenditure recorded."))
-    return _back(slug, shown)
+    if data["commitment"] is not None:
+        project_services.link_commitment(user=user, project=project, commitment=data["commitment"])
+    if data["disbursement"] is not None:
+        project_services.link_disbursement(
+            user=user, project=project, disbursement=data["disbursement"]
+        )
 
 
 @member_required
@@ -239,19 +271,13 @@ def record_expenditure(request: HttpRequest, slug: str, project_id: int) -> Http
 def link(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     shown = _project(request, slug, project_id)
     project_services.check(request.user, shown, Action.EDIT_PROJECT)
-    form = LinkForm(request.POST, project=shown)
-    data = valid(form)
-    with refusals_on(form):
-        if data["commitment"] is not None:
-            project_services.link_commitment(
-                user=request.user, project=shown, commitment=data["commitment"]
-            )
-        if data["disbursement"] is not None:
-            project_services.link_disbursement(
-                user=request.user, project=shown, disbursement=data["disbursement"]
-            )
-    messages.success(request, _("Money linked to the project."))
-    return _back(slug, shown)
+    return _posted(
+        request,
+        shown,
+        LinkForm(request.POST, project=shown),
+        lambda data: _link(request.user, shown, data),
+        _("Money linked to the project."),
+    )
 
 
 @member_required

@@ -24,6 +24,7 @@ DEMO_BUNDLES = (
     "hubei-2020",
     "hubei-2020-demo",
     "wenchuan-2008",
+    "wenchuan-2008-demo",
     "wenchuan-2008-emergency",
     "eastwest-2016",
 )

@@ -50,7 +50,7 @@
         itemStyle: { areaColor: "#f3f5f7", borderColor: "#9aa7b4" },
         emphasis: { label: { show: false }, itemStyle: { areaColor: "#e3e8ee" } }, tooltip: { show: false } },
       series: [
-        { type: "lines", name: "donors", coordinateSystem: "geo", zlevel: 2,
+        { type: "lines", name: "builds", coordinateSystem: "geo", zlevel: 2,
           data: lines.map(function (l) {
             return { coords: [byId[l[0]].coord, byId[l[1]].coord], tip: escaped(byId[l[0]].name + " → " + byId[l[1]].name),
               lineStyle: { color: "#5b6878", width: 1.5, opacity: 0.6, curveness: 0.2 } };
