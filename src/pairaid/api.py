@@ -225,6 +225,7 @@ def _routers() -> None:
     from pairaid.accounts.api import router as accounts_router
     from pairaid.conversations.api import router as conversations_router
     from pairaid.dashboard.api import router as dashboard_router
+    from pairaid.foresight.api import router as foresight_router
     from pairaid.operations.api import router as operations_router
     from pairaid.pairing.api import router as pairing_router
     from pairaid.pairing.phases_api import router as phases_router
@@ -236,6 +237,7 @@ def _routers() -> None:
     api.add_router("/", registry_router)
     api.add_router("/", pairing_router)
     api.add_router("/", phases_router)
+    api.add_router("/", foresight_router)
     api.add_router("/", accounts_router)
     api.add_router("/", operations_router)
     api.add_router("/", dashboard_router)

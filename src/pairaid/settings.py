@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from pairaid import __version__
-from pairaid.config import env_bool, env_int, env_list
+from pairaid.config import email_settings, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -177,6 +177,20 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Plan runs go through a task queue that works on SQLite and PostgreSQL alike; the worker is
 # `pairaid worker` (make demo starts it beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail (the outbox of notifications, pairaid.conversations.outbox), from one address as the
+# database's: PAIRAID_EMAIL_URL=smtp://user:password@host:587?tls=1, or console:// (the default:
+# mail is written to the console, as in the demo). docs/deployment.md.
+globals().update(email_settings(os.environ.get("PAIRAID_EMAIL_URL", "console://")))
+# An unanswering mail server fails the attempt after this long; the outbox retries it later.
+EMAIL_TIMEOUT = env_int("PAIRAID_EMAIL_TIMEOUT", default=30, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("PAIRAID_MAIL_FROM", "PairAid <pairaid@localhost>")
+# Where mail links to: the address people open PairAid at (scheme, host, port; no path).
+PAIRAID_SITE_URL = os.environ.get("PAIRAID_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Failed e-mail is sent again after 1, 2, 4 … minutes, never more than this many apart.
+PAIRAID_MAIL_RETRY_MAX_SECONDS = env_int(
+    "PAIRAID_MAIL_RETRY_MAX_SECONDS", default=6 * 3600, minimum=60
+)
 
 # A plan run's solver process is stopped, and the run failed, above this resident memory (MB):
 # one bad run must not take the task worker down (pairaid.pairing.solver_process).

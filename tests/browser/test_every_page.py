@@ -98,6 +98,16 @@ def _recommend_a_placement(people: dict[str, Any]) -> None:
     )
 
 
+def _forecast(people: dict[str, Any]) -> None:
+    """A finished forecast run: a city's forecast page then shows its charts and tables."""
+    from pairaid.foresight import services as forecast_services
+
+    run = forecast_services.start(
+        programme=people["programme"], user=None, enqueue=lambda _pk: None, paths=100
+    )
+    forecast_services.execute(run.pk)
+
+
 @pytest.mark.parametrize(
     ("username", "check_axe"),
     [("carol_coordinator", True), ("dan_shandong", True), ("rita_huanggang", False)],
@@ -106,6 +116,7 @@ def test_every_page_fits_a_phone_and_passes_axe(  # type: ignore[no-untyped-def]
     hubei_demo_people, open_tab, username, check_axe
 ):
     _recommend_a_placement(hubei_demo_people)  # the Placement page then shows its map too
+    _forecast(hubei_demo_people)
     visit = open_tab(viewport=PHONE)
     log_in(visit, username)
     problems = _tour(visit, check_axe=check_axe)

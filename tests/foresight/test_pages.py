@@ -47,6 +47,13 @@ def test_a_city_s_forecast_shows_bands_beside_the_observed_cases(client, people,
     assert week["low_90"] <= week["low_50"] <= week["median"] <= week["high_50"] <= week["high_90"]
     # Before the origin only what was observed: no forecast is drawn over the record.
     assert day["2020-02-01"]["median"] is None and day["2020-02-01"]["observed"] is not None
+    # The census is drawn as a model output alone: the record never observed one.
+    hospital = next(t for t in chart["targets"] if t["key"] == "census_hospital")
+    assert not hospital["observed"] and all(row["observed"] is None for row in hospital["rows"])
+    icu = next(t for t in chart["targets"] if t["key"] == "census_icu")
+    pairs = zip(icu["rows"], hospital["rows"], strict=True)
+    ahead = [(i, h) for i, h in pairs if h["median"] is not None]
+    assert len(ahead) == 14 and all(i["median"] <= h["median"] for i, h in ahead)
     page = response.content.decode()
     assert "model output" in page
     assert 'id="forecast-data"' in page and "forecast.js" in page
@@ -96,8 +103,13 @@ def test_the_exports_hold_every_quantile(client, people, finished):
         reverse("foresight:run_csv", args=["hubei-2020", finished.number])
     ).content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 16 * 2 * 14 * 23
-    assert {row["target"] for row in rows} == {"new_confirmed", "active"}
+    assert len(rows) == 16 * 4 * 14 * 23
+    assert {row["target"] for row in rows} == {
+        "new_confirmed",
+        "active",
+        "census_hospital",
+        "census_icu",
+    }
     workbook = openpyxl.load_workbook(
         io.BytesIO(
             client.get(reverse("foresight:run_xlsx", args=["hubei-2020", finished.number])).content

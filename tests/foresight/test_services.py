@@ -44,7 +44,7 @@ def test_a_finished_run_holds_quantiles_per_recipient_target_and_day_ahead(hubei
     run = services.execute(run.pk)
     assert run.state == ForecastRun.State.FINISHED
     assert run.progress == {"done": 16, "total": 16}
-    assert run.quantiles.count() == 16 * 2 * 14
+    assert run.quantiles.count() == 16 * 4 * 14
     huanggang = hubei.participants.get(region__code=HUANGGANG)
     bands = queries.bands(run, huanggang, "active")
     assert [b.horizon_days for b in bands] == list(range(1, 15))

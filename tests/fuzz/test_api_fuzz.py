@@ -36,6 +36,7 @@ from pairaid.accounts.models import User
 from pairaid.conversations import queries as thread_queries
 from pairaid.conversations import services as thread_services
 from pairaid.conversations.models import Message, Thread
+from pairaid.foresight import services as forecast_runs
 from pairaid.operations.models import (
     Deployment,
     Disbursement,
@@ -164,8 +165,13 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
     """Each caller's headers, and the values that exist. Plan runs are queued and never solved
     here (a solve is the engine's business, tested on its own)."""
     monkeypatch.setattr("pairaid.pairing.tasks.enqueue_plan_run", lambda run_id: None)
+    monkeypatch.setattr("pairaid.foresight.tasks.enqueue_forecast_run", lambda run_id: None)
     scenario_services.load_bundle("hubei-2020-demo")
     hubei = Programme.objects.get(slug="hubei-2020")
+    # A finished forecast run (number 1, among the numbers the paths take) to read.
+    forecast_runs.execute(
+        forecast_runs.start(programme=hubei, user=None, enqueue=lambda run_id: None, paths=50).pk
+    )
     runs.start(
         programme=hubei,
         user=people["coordinator"],

@@ -59,6 +59,19 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "pairing:phases": ("pairaid_pairing_phases_api_get_phases",),
     "pairing:publish": _operations("pairing", "publish_notice"),
     "pairing:notice": _operations("pairing", "get_notice"),
+    # forecast runs and the evaluation of results
+    "foresight:runs": _operations(
+        "foresight", "list_forecast_runs", "start_forecast_run", "list_backtest_runs"
+    ),
+    "foresight:backtests": _operations("foresight", "start_backtest_run"),
+    "foresight:backtest": _operations("foresight", "get_backtest_run"),
+    "foresight:backtest_status": _operations("foresight", "get_backtest_run"),
+    "foresight:run": _operations("foresight", "get_forecast_run"),
+    "foresight:run_status": _operations("foresight", "get_forecast_run"),
+    "foresight:recipient": _operations("foresight", "get_forecast_run"),
+    "foresight:latest": _operations("foresight", "list_forecast_runs", "get_forecast_run"),
+    "foresight:evaluation": _operations("foresight", "list_outcomes"),
+    "foresight:recipient_evaluation": _operations("foresight", "get_outcomes"),
     # operations
     "operations:requests": _operations("operations", "list_requests", "raise_request"),
     "operations:pledge": _operations("operations", "pledge"),
@@ -148,6 +161,11 @@ EXEMPT: dict[str, str] = {
     "healthz_work": "a probe of the task worker for the process supervisor, plain JSON already",
     "programmes:lines_template": "file download: the needs and capacities workbook (XLSX)",
     "pairing:run_xlsx": "file download: a run's plan as a workbook (XLSX)",
+    "foresight:run_csv": "file download: a forecast run's quantiles (CSV; the API's run detail "
+    "holds them)",
+    "foresight:run_xlsx": "file download: a forecast run's quantiles and assumptions (XLSX)",
+    "foresight:evaluation_csv": "file download: the evaluation of results (CSV; GET "
+    ".../evaluation gives its rows)",
     "pairing:notice_file": "file download: a notice as PDF, CSV or XLSX (GET .../notices/{n} "
     "gives its entries)",
     "operations:workbook": "file download and upload: the operations workbook (XLSX) and its "

@@ -190,6 +190,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         user.is_platform_admin = account.role == ""
         user.is_staff = user.is_superuser = user.is_platform_admin
         user.set_password(account.password)
+        # An address of its own, so the demo's notification mail is written (to the console or
+        # a local mail catcher); `.localhost` is reserved (RFC 6761) and never leaves the host.
+        user.email = user.email or f"{account.username}@demo.pairaid.localhost"
         user.save()
         if account.programme:
             programme = Programme.objects.get(slug=account.programme)

@@ -2,9 +2,21 @@
 write messages on anyone's behalf (messages are posted and edited through the services)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pairaid.admin_figures import FiguresAdmin, FiguresInline
-from pairaid.conversations.models import Attachment, Event, Message, Notification, Thread
+from pairaid.conversations import outbox
+from pairaid.conversations.models import (
+    Attachment,
+    Delivery,
+    Event,
+    Message,
+    Notification,
+    Thread,
+)
 
 
 class MessageInline(FiguresInline):
@@ -49,3 +61,38 @@ class EventAdmin(FiguresAdmin):
     list_filter = ["programme", "kind", "stands_out"]
     readonly_fields = ["programme", "kind", "subject_type", "subject_id", "actor", "args"]
     inlines = [NotificationInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(FiguresAdmin):
+    """The outbox: what was sent, what failed and why, and when it is tried again."""
+
+    list_display = ["created_at", "channel", "address", "state", "attempts", "next_attempt_at"]
+    list_filter = ["channel", "state"]
+    search_fields = ["address", "message_id"]
+    actions = ["send_now"]
+    readonly_fields = [
+        "notification",
+        "channel",
+        "address",
+        "message_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+
+    @admin.action(description=_("Send the selected unsent deliveries now"))
+    def send_now(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+        queued = outbox.send_now(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery queued to be sent now.",
+                "%(count)d deliveries queued to be sent now.",
+                queued,
+            )
+            % {"count": queued},
+        )

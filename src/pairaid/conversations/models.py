@@ -231,3 +231,46 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient_id}"
+
+
+class Delivery(models.Model):
+    """A notification sent through one channel beside the inbox (e-mail; SMS or WeChat later,
+    `channels.CHANNELS`): the outbox. Written in the transaction of its event, sent by the task
+    worker after commit, and sent again with backoff while it fails: at least once, never lost.
+
+    `message_id` is fixed when the row is written, so a repeated send (the worker died between
+    sending and recording it) carries the same Message-ID and the duplicate is recognisable."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=16)
+    address = models.CharField(max_length=254, help_text="where it goes (an e-mail address)")
+    message_id = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the worker sends it (next); none once sent"
+    )
+    last_error = models.TextField(blank=True, help_text="the last failed attempt's error")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_one_per_channel"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} delivery {self.pk} ({self.state})"

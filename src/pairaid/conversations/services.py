@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid.accounts.models import User
-from pairaid.conversations import attachments, audiences, routing
+from pairaid.conversations import attachments, audiences, outbox, routing
 from pairaid.conversations.models import (
     Attachment,
     Event,
@@ -65,6 +65,8 @@ def record(
     Notification.objects.bulk_create(
         Notification(event=event, recipient_id=user_id) for user_id in sorted(recipients)
     )
+    # The other channels' deliveries (e-mail), in this same transaction: the outbox.
+    outbox.write(event.notifications.select_related("recipient"))
     return event
 
 

@@ -1,6 +1,7 @@
-"""A recipient's forecast chart: the forecast's median and its 50 % and 90 % bands, day by day
+"""A recipient's forecast charts: the forecast's median and its 50 % and 90 % bands, day by day
 after the origin, with the cases the daily record observed overlaid. Only cases are overlaid
-(new confirmed and active): the record never observed a census, so none is drawn as observed."""
+(new confirmed and active): the record never observed a census, so the hospital and ICU census
+(pairaid.forecast.census) are drawn as model outputs alone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.utils.translation import gettext
 from pairaid.foresight import queries
 from pairaid.foresight.models import ForecastQuantiles, ForecastRun
 from pairaid.programmes.models import Participant
+
+CENSUS = (ForecastQuantiles.Target.CENSUS_HOSPITAL, ForecastQuantiles.Target.CENSUS_ICU)
 
 # How much of the record before the origin the active-cases chart shows.
 HISTORY_DAYS = 21
@@ -69,7 +72,8 @@ def _rows(
 
 
 def forecast_chart(run: ForecastRun, participant: Participant) -> dict[str, Any]:
-    """Both targets' rows, titled in the request's language, for the page's table and chart."""
+    """Every target's rows (cases, and the census derived from them), titled in the request's
+    language, for the page's tables and charts."""
     observed = _observed(run, participant)
     at_origin = observed.get(run.origin)
     new_since_origin = (
@@ -78,8 +82,8 @@ def forecast_chart(run: ForecastRun, participant: Participant) -> dict[str, Any]
         else {}
     )
     active = {day: float(count) for day, (_, count) in observed.items()}
-    targets = []
-    for target, title, values, first in (
+    targets: list[dict[str, Any]] = []
+    sources: tuple[tuple[str, str, dict[datetime.date, float], datetime.date], ...] = (
         (
             ForecastQuantiles.Target.NEW_CONFIRMED,
             gettext("New confirmed cases since the origin"),
@@ -92,11 +96,33 @@ def forecast_chart(run: ForecastRun, participant: Participant) -> dict[str, Any]
             active,
             run.origin - datetime.timedelta(days=HISTORY_DAYS),
         ),
-    ):
+        *(
+            (census_target, census_title, {}, run.origin)
+            for census_target, census_title in (
+                (
+                    ForecastQuantiles.Target.CENSUS_HOSPITAL,
+                    gettext("Patients in hospital beds (model output, never observed)"),
+                ),
+                (
+                    ForecastQuantiles.Target.CENSUS_ICU,
+                    gettext("Patients in ICU beds (model output, never observed)"),
+                ),
+            )
+        ),
+    )
+    for target, title, values, first in sources:
         bands = queries.bands(run, participant, target)
         if bands:
             rows = _rows(run, bands, values, first)
-            targets.append({"key": str(target), "title": title, "rows": [asdict(r) for r in rows]})
+            targets.append(
+                {
+                    "key": str(target),
+                    "title": title,
+                    # The census was never observed: no observed line is drawn for it.
+                    "observed": target not in CENSUS,
+                    "rows": [asdict(r) for r in rows],
+                }
+            )
     return {
         "origin": run.origin.isoformat(),
         "targets": targets,

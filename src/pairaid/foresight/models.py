@@ -11,34 +11,27 @@ from pairaid import forecast
 from pairaid.programmes.models import Participant, Programme
 
 
-class ForecastRun(models.Model):
-    """Immutable once finished. `input` is the daily record each recipient's forecast read (up to
-    the origin), so a run can be read, and re-run, without the registry as it is today."""
+class State(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")  # background.RUNNING
+    FINISHED = "finished", _("finished")
+    FAILED = "failed", _("failed")
+    INTERRUPTED = "interrupted", _("interrupted")  # stopped with its worker (SIGTERM)
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")  # background.RUNNING
-        FINISHED = "finished", _("finished")
-        FAILED = "failed", _("failed")
-        INTERRUPTED = "interrupted", _("interrupted")  # stopped with its worker (SIGTERM)
 
+class WorkerRun(models.Model):
+    """What every run in the task worker keeps, forecast or backtest: its number in the
+    programme, who started it, its sampling, the data version it read, and its state, progress
+    and heartbeat (`pairaid.background`)."""
+
+    State = State
     ENDED = (State.FINISHED, State.FAILED, State.INTERRUPTED)
 
-    class Method(models.TextChoices):
-        # The methods of pairaid.forecast.METHODS, named for people.
-        RENEWAL = "renewal", _("renewal model (time-varying R, Cori et al.)")
-        PERSISTENCE = "persistence", _("baseline: last week repeats")
-        GROWTH = "growth", _("baseline: last week's growth goes on")
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="forecast_runs")
     number = models.PositiveIntegerField(help_text="sequence number within the programme")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    origin = models.DateField(help_text="the last day of the record the forecast may read")
-    method = models.CharField(max_length=12, choices=Method.choices, default=Method.RENEWAL)
-    horizon_days = models.PositiveSmallIntegerField(default=14)
     paths = models.PositiveIntegerField(
         default=forecast.SAMPLE_PATHS, help_text="joint sample paths drawn per recipient"
     )
@@ -49,19 +42,38 @@ class ForecastRun(models.Model):
         max_length=80, blank=True, help_text="the data version the input was read at"
     )
     input = models.JSONField(default=dict, help_text="each recipient's daily record read")
-    assumptions = models.JSONField(
-        default=list, help_text="the modelling assumptions, each with its source"
-    )
-    levels = models.JSONField(default=list, help_text="the quantile levels stored")
-    notes = models.JSONField(default=dict, help_text="recipients left out, and why")
     state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
-    progress = models.JSONField(default=dict, help_text="recipients forecast so far")
+    progress = models.JSONField(default=dict, help_text="recipients done so far, of all")
     log = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="the last sign of life of the worker running it"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ForecastRun(WorkerRun):
+    """Immutable once finished. `input` is the daily record each recipient's forecast read (up to
+    the origin), so a run can be read, and re-run, without the registry as it is today."""
+
+    class Method(models.TextChoices):
+        # The methods of pairaid.forecast.METHODS, named for people.
+        RENEWAL = "renewal", _("renewal model (time-varying R, Cori et al.)")
+        PERSISTENCE = "persistence", _("baseline: last week repeats")
+        GROWTH = "growth", _("baseline: last week's growth goes on")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="forecast_runs")
+    origin = models.DateField(help_text="the last day of the record the forecast may read")
+    method = models.CharField(max_length=12, choices=Method.choices, default=Method.RENEWAL)
+    horizon_days = models.PositiveSmallIntegerField(default=14)
+    assumptions = models.JSONField(
+        default=list, help_text="the modelling assumptions, each with its source"
+    )
+    levels = models.JSONField(default=list, help_text="the quantile levels stored")
+    notes = models.JSONField(default=dict, help_text="recipients left out, and why")
     history = HistoricalRecords()
 
     class Meta:
@@ -80,12 +92,16 @@ class ForecastRun(models.Model):
 
 class ForecastQuantiles(models.Model):
     """One recipient's forecast of one target `horizon_days` after the origin: the quantiles at
-    the run's `levels`. A model output, never an observation."""
+    the run's `levels`. A model output, never an observation; the census targets were never
+    observed at all."""
 
     class Target(models.TextChoices):
         # pairaid.forecast.TARGETS
         NEW_CONFIRMED = "new_confirmed", _("new confirmed cases since the origin")
         ACTIVE = "active", _("active cases (confirmed − cured − dead)")
+        # pairaid.forecast.census: never observed, derived from the forecast's active cases.
+        CENSUS_HOSPITAL = "census_hospital", _("patients in hospital beds (model output)")
+        CENSUS_ICU = "census_icu", _("patients in ICU beds (model output)")
 
     run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="quantiles")
     recipient = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
@@ -106,3 +122,32 @@ class ForecastQuantiles(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.recipient_id} {self.target} +{self.horizon_days} d"
+
+
+class BacktestRun(WorkerRun):
+    """A rolling-origin backtest of the case forecasts on the programme's daily record (every
+    method, recipient and origin, scored against what the record later showed), run in the task
+    worker. Only its scores summed up are kept: per recipient and for all recipients together,
+    February and March apart, with and without the windows that cross a change of counting."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="backtest_runs")
+    first_origin = models.DateField()
+    last_origin = models.DateField()
+    summary = models.JSONField(default=list, help_text="the scores summed up, one row a group")
+    crossing_origins = models.JSONField(
+        default=list, help_text="origins whose windows cross a change of counting"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("backtest run")
+        verbose_name_plural = _("backtest runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="backtest_run_number_unique"
+            )
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} backtest {self.number}"

@@ -7,21 +7,24 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairaid import background, forecast, freshness
 from pairaid.errors import Problem, ValidationFailed
-from pairaid.forecast import backtest, parameters
+from pairaid.forecast import backtest, care, census, parameters
 from pairaid.foresight import queries
-from pairaid.foresight.models import ForecastQuantiles, ForecastRun
+from pairaid.foresight.models import BacktestRun, ForecastQuantiles, ForecastRun
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 
 Enqueue = Callable[[int], None]
+RunModel = TypeVar("RunModel", ForecastRun, BacktestRun)
 
 HORIZON_DAYS_MAX = 28
 PATHS_MAX = 10_000
@@ -42,8 +45,12 @@ def assumptions(method: str) -> list[dict[str, str]]:
         "source": "a stated modelling choice (pairaid.forecast.outflow); it under-states later "
         "outflow when discharges rise",
     }
+    census_lines = [
+        {"name": "census (model output)", "value": line, "source": "pairaid.forecast.care"}
+        for line in care.assumptions_text()
+    ]
     if method != ForecastRun.Method.RENEWAL:
-        return [observation, outflow]
+        return [observation, outflow, *census_lines]
     return [
         {
             "name": "serial interval",
@@ -60,18 +67,18 @@ def assumptions(method: str) -> list[dict[str, str]]:
         },
         observation,
         outflow,
+        *census_lines,
     ]
 
 
-def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> None:
+def sampling_problems(
+    paths: int, seed: int, last_day: datetime.date, day_field: str
+) -> list[Problem]:
+    """What is wrong with a run's sample paths, seed, or last day forecast from (`day_field`):
+    what forecast and backtest runs check alike."""
     problems = []
-    if not 1 <= horizon_days <= HORIZON_DAYS_MAX:
-        problems.append(
-            Problem(
-                gettext("expected a horizon of 1 to %(most)s days") % {"most": HORIZON_DAYS_MAX},
-                column="horizon_days",
-            )
-        )
+    if last_day > datetime.date.max - datetime.timedelta(days=HORIZON_DAYS_MAX):
+        problems.append(Problem(gettext("expected a date before 9999"), column=day_field))
     if not 1 <= paths <= PATHS_MAX:
         problems.append(
             Problem(
@@ -83,8 +90,33 @@ def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> N
         problems.append(
             Problem(gettext("expected a seed of 0 to %(most)s") % {"most": SEED_MAX}, column="seed")
         )
+    return problems
+
+
+def _check(origin: datetime.date, horizon_days: int, paths: int, seed: int) -> None:
+    problems = sampling_problems(paths, seed, origin, "origin")
+    if not 1 <= horizon_days <= HORIZON_DAYS_MAX:
+        problems.append(
+            Problem(
+                gettext("expected a horizon of 1 to %(most)s days") % {"most": HORIZON_DAYS_MAX},
+                column="horizon_days",
+            )
+        )
     if problems:
         raise ValidationFailed(problems)
+
+
+def claim(runs: QuerySet[RunModel], run_id: int) -> RunModel | None:
+    """A queued run, now running in this worker (its start and first heartbeat stored); None
+    where it is not queued (another worker took it, or it ended)."""
+    with transaction.atomic():
+        run = runs.select_for_update().get(pk=run_id)
+        if run.state != ForecastRun.State.QUEUED:
+            return None
+        run.state = ForecastRun.State.RUNNING
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.save(update_fields=["state", "started_at", "heartbeat_at"])
+    return run
 
 
 def start(
@@ -141,22 +173,18 @@ def execute(run_id: int, *, stop: threading.Event | None = None) -> ForecastRun:
     """Forecast every recipient of a queued run from its stored input and store the quantiles
     (the background task's body). Progress and a heartbeat after each recipient; SIGTERM to the
     worker, or `stop`, ends the run `interrupted` with nothing stored."""
-    with transaction.atomic():
-        run = ForecastRun.objects.select_for_update().get(pk=run_id)
-        if run.state != ForecastRun.State.QUEUED:
-            return run
-        run.state = ForecastRun.State.RUNNING
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.save(update_fields=["state", "started_at", "heartbeat_at"])
+    run = claim(ForecastRun.objects.all(), run_id)
+    if run is None:
+        return ForecastRun.objects.get(pk=run_id)
     stop = stop or threading.Event()
     with background.stopped_by_sigterm(stop):
         outputs, left_out = _forecast_all(run, stop)
     if stop.is_set():
-        return _end(run, ForecastRun.State.INTERRUPTED, gettext("stopped with its worker"))
+        return end(run, ForecastRun.State.INTERRUPTED, gettext("stopped with its worker"))
     return _store(run, outputs, left_out)
 
 
-Outputs = dict[int, list[forecast.QuantileForecast]]
+Outputs = dict[int, list["Quantiles"]]
 
 
 def _forecast_all(run: ForecastRun, stop: threading.Event) -> tuple[Outputs, dict[str, str]]:
@@ -198,11 +226,40 @@ def sample_paths(run: ForecastRun, reference: str, record: queries.Record) -> fo
     )
 
 
-def _quantiles(
-    run: ForecastRun, reference: str, record: queries.Record
-) -> list[forecast.QuantileForecast]:
+# The census series of pairaid.forecast.census stored with a run, as its targets.
+CENSUS_TARGETS = {
+    "hospital": ForecastQuantiles.Target.CENSUS_HOSPITAL,
+    "icu_all": ForecastQuantiles.Target.CENSUS_ICU,
+}
+
+
+@dataclass(frozen=True)
+class Quantiles:
+    target: str
+    horizon_days: int
+    values: list[float]
+
+
+def _quantiles(run: ForecastRun, reference: str, record: queries.Record) -> list[Quantiles]:
+    """Cases (new confirmed since the origin, active) and the census (hospital, ICU) derived
+    from them, each day ahead, from one set of joint sample paths."""
+    horizons = tuple(range(1, run.horizon_days + 1))
     paths = sample_paths(run, reference, record)
-    return forecast.quantile_forecasts(paths, tuple(range(1, run.horizon_days + 1)))
+    found = [
+        Quantiles(q.target, q.horizon_days, _rounded(q.values))
+        for q in forecast.quantile_forecasts(paths, horizons)
+    ]
+    for series in census.census_quantiles(census.census_of(paths)):
+        if series.series in CENSUS_TARGETS:
+            for horizon in horizons:
+                day = run.origin + datetime.timedelta(days=horizon)
+                values = series.values[(day - series.first_day).days]
+                found.append(Quantiles(CENSUS_TARGETS[series.series], horizon, _rounded(values)))
+    return found
+
+
+def _rounded(values: Any) -> list[float]:
+    return [round(float(value), 3) for value in values]
 
 
 @transaction.atomic
@@ -213,7 +270,7 @@ def _store(run: ForecastRun, outputs: Outputs, left_out: dict[str, str]) -> Fore
             recipient_id=participant_id,
             target=quantiles.target,
             horizon_days=quantiles.horizon_days,
-            values=[round(float(value), 3) for value in quantiles.values],
+            values=quantiles.values,
         )
         for participant_id, forecasts in outputs.items()
         for quantiles in forecasts
@@ -226,7 +283,7 @@ def _store(run: ForecastRun, outputs: Outputs, left_out: dict[str, str]) -> Fore
     return run
 
 
-def _end(run: ForecastRun, state: str, reason: str) -> ForecastRun:
+def end(run: RunModel, state: str, reason: str) -> RunModel:
     run.state = state
     run.log = reason
     run.finished_at = timezone.now()
@@ -234,18 +291,23 @@ def _end(run: ForecastRun, state: str, reason: str) -> ForecastRun:
     return run
 
 
-def stalled() -> Any:
-    """Forecast runs whose worker stopped answering (`background.stalled`)."""
-    return background.stalled(ForecastRun.objects.all())
+def any_stalled() -> bool:
+    """Whether a forecast or backtest run's worker stopped answering (`background.stalled`)."""
+    return any(
+        background.stalled(model.objects.all()).exists() for model in (ForecastRun, BacktestRun)
+    )
 
 
 @transaction.atomic
 def fail_stalled() -> int:
-    """Mark failed every stalled forecast run, with the reason; returns how many."""
-    found = list(stalled().select_for_update())
+    """Mark failed every stalled forecast or backtest run, with the reason; returns how many."""
+    found: list[Any] = [
+        *background.stalled(ForecastRun.objects.all()).select_for_update(),
+        *background.stalled(BacktestRun.objects.all()).select_for_update(),
+    ]
     for run in found:
         last = run.heartbeat_at or run.started_at
-        _end(
+        end(
             run,
             ForecastRun.State.FAILED,
             gettext("its worker stopped answering: no sign of life since %(when)s")

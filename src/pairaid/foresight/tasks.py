@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from pairaid.foresight import services
+from pairaid.foresight import backtests, services
 
 
 @task()
@@ -13,3 +13,13 @@ def execute_forecast_run(run_id: int) -> str:
 
 def enqueue_forecast_run(run_id: int) -> None:
     execute_forecast_run.enqueue(run_id)
+
+
+@task()
+def execute_backtest_run(run_id: int) -> str:
+    services.fail_stalled()
+    return str(backtests.execute(run_id).state)
+
+
+def enqueue_backtest_run(run_id: int) -> None:
+    execute_backtest_run.enqueue(run_id)

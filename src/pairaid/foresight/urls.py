@@ -6,6 +6,13 @@ app_name = "foresight"
 urlpatterns = [
     path("p/<slug:slug>/forecasts/", views.runs, name="runs"),
     path("p/<slug:slug>/forecasts/<int:number>/", views.run, name="run"),
+    path("p/<slug:slug>/forecasts/backtests/", views.start_backtest, name="backtests"),
+    path("p/<slug:slug>/forecasts/backtests/<int:number>/", views.backtest, name="backtest"),
+    path(
+        "p/<slug:slug>/forecasts/backtests/<int:number>/status",
+        views.backtest_status,
+        name="backtest_status",
+    ),
     path("p/<slug:slug>/forecasts/<int:number>/status", views.run_status, name="run_status"),
     path("p/<slug:slug>/forecasts/<int:number>/quantiles.csv", views.run_csv, name="run_csv"),
     path("p/<slug:slug>/forecasts/<int:number>/quantiles.xlsx", views.run_xlsx, name="run_xlsx"),

@@ -7,16 +7,25 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
 from pairaid.accounts.permissions import Action
 from pairaid.errors import ValidationFailed
-from pairaid.foresight import charts, evaluation, exports, queries, services, tasks
+from pairaid.foresight import (
+    backtests,
+    charts,
+    evaluation,
+    exports,
+    queries,
+    services,
+    tasks,
+)
 from pairaid.foresight.forms import ForecastForm
-from pairaid.foresight.models import ForecastRun
+from pairaid.foresight.models import BacktestRun, ForecastRun
 from pairaid.forms import valid
 from pairaid.programmes import queries as programme_queries
 from pairaid.programmes.models import Participant, Programme
@@ -64,8 +73,68 @@ def runs(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "runs": programme.forecast_runs.select_related("created_by").order_by("-number")[:50],
             "can_run": permissions.can(request.user, Action.RUN_PLAN, programme),
+            "backtests": programme.backtest_runs.order_by("-number")[:10],
         },
     )
+
+
+@member_required
+@require_POST
+def start_backtest(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a backtest of the forecasts over the default origins (hubei-2020's)."""
+    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
+    run = backtests.start(
+        programme=programme, user=request.user, enqueue=tasks.enqueue_backtest_run
+    )
+    return redirect("foresight:backtest", slug=slug, number=run.number)
+
+
+def _backtest(programme: Programme, number: int) -> BacktestRun:
+    return get_object_or_404(BacktestRun, programme=programme, number=number)
+
+
+@member_required
+def backtest(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A backtest's scores: all recipients together and per recipient, February and March apart,
+    the windows that cross the change of counting flagged and left out in a table of their own."""
+    programme = permissions.programme_for(request.user, slug)
+    found = _backtest(programme, number)
+    return render(
+        request,
+        "foresight/backtest.html",
+        {"programme": programme, "run": found, **backtest_tables(found)},
+    )
+
+
+@member_required
+def backtest_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    found = _backtest(programme, number)
+    return _status(
+        request, programme, found, reverse("foresight:backtest_status", args=[slug, number])
+    )
+
+
+def backtest_tables(run: BacktestRun) -> dict[str, Any]:
+    """The stored summary rows, split by scope and ordered as the record in docs/ orders them."""
+
+    def rows(scope: str) -> list[dict[str, Any]]:
+        found = [row for row in run.summary if row["scope"] == scope]
+        return sorted(
+            found,
+            key=lambda r: (
+                r["recipient"],
+                r["period"] != "February",
+                r["target"] != "new_confirmed",
+                r["horizon_days"],
+            ),
+        )
+
+    return {
+        "pooled": rows(backtests.ALL),
+        "pooled_without_jump": rows(backtests.ALL_WITHOUT_JUMP),
+        "per_recipient": rows(backtests.PER_RECIPIENT),
+    }
 
 
 def _run_context(programme: Programme, run: ForecastRun) -> dict[str, Any]:
@@ -92,9 +161,19 @@ def run_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The progress fragment the run page polls (HTMX) until the run has ended."""
     programme = permissions.programme_for(request.user, slug)
     found = _run(programme, number)
-    response = render(request, "foresight/_run_status.html", {"programme": programme, "run": found})
+    return _status(request, programme, found, reverse("foresight:run_status", args=[slug, number]))
+
+
+def _status(
+    request: HttpRequest, programme: Programme, found: ForecastRun | BacktestRun, url: str
+) -> HttpResponse:
+    response = render(
+        request,
+        "foresight/_run_status.html",
+        {"programme": programme, "run": found, "status_url": url},
+    )
     if found.state in ForecastRun.ENDED:
-        response["HX-Refresh"] = "true"  # show the recipients and the exports
+        response["HX-Refresh"] = "true"  # show what the run found
     return response
 
 

@@ -1,6 +1,7 @@
 """`pairaid worker`: the task worker. It fails the plan and forecast runs of workers that died
-(their heartbeat stopped) as it starts and then every few seconds while it runs, and takes tasks
-as django-tasks' `db_worker` does, with the same options."""
+(their heartbeat stopped) as it starts and then every few seconds while it runs, sends the
+outbox's due e-mail every minute (pairaid.conversations.schedule), and takes tasks as
+django-tasks' `db_worker` does, with the same options."""
 
 import logging
 import threading
@@ -10,6 +11,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands import db_worker
 
 from pairaid import commands
+from pairaid.conversations import schedule
 from pairaid.foresight import services as forecast_runs
 from pairaid.pairing import runs
 from pairaid.pairing.solver_process import HEARTBEAT_SECONDS
@@ -36,9 +38,11 @@ class Command(commands.OneLineErrors, db_worker.Command):
             target=watch_stalled_runs, args=(stop,), name="pairaid-stall-watch", daemon=True
         )
         watch.start()
+        scheduler = schedule.start()
         try:
             super().handle(*args, **options)
         finally:
+            scheduler.shutdown(wait=False)
             stop.set()
             watch.join(timeout=STALL_WATCH_SECONDS)
 
@@ -66,6 +70,6 @@ def _fail_stalled_runs() -> None:
     if runs.stalled().exists():
         failed = runs.fail_stalled()
         logger.warning("marked %s stalled plan run(s) failed: their worker died", failed)
-    if forecast_runs.stalled().exists():
+    if forecast_runs.any_stalled():
         failed = forecast_runs.fail_stalled()
         logger.warning("marked %s stalled forecast run(s) failed: their worker died", failed)

@@ -13,13 +13,29 @@
     return rows.map(function (row) { return row[low] === null ? null : row[high] - row[low]; });
   }
   // A band is two stacked series: its lower edge, drawn invisibly, and its width on top of it.
+  // Both carry the band's colour: the legend takes its icon from the first.
   function band(rows, name, stack, low, high, opacity) {
+    var colour = { color: "#3b6ea8", opacity: opacity };
     return [
       { name: name, type: "line", stack: stack, data: column(rows, low), symbol: "none",
-        lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
+        itemStyle: colour, lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
       { name: name, type: "line", stack: stack, data: width(rows, low, high), symbol: "none",
-        lineStyle: { opacity: 0 }, areaStyle: { color: "#3b6ea8", opacity: opacity } }
+        itemStyle: colour, lineStyle: { opacity: 0 }, areaStyle: colour }
     ];
+  }
+
+  function whole(value) { return value === null ? "–" : Math.round(value).toLocaleString(); }
+  function tip(row) {
+    var lines = [row.day];
+    if (row.observed !== null) { lines.push(labels.observed + ": " + whole(row.observed)); }
+    if (row.median !== null) {
+      lines.push(labels.median + ": " + whole(row.median));
+      lines.push(labels.band_50 + ": " + whole(row.low_50) + " – " + whole(row.high_50));
+      lines.push(labels.band_90 + ": " + whole(row.low_90) + " – " + whole(row.high_90));
+    }
+    var box = document.createElement("div");
+    lines.forEach(function (text) { var line = document.createElement("div"); line.textContent = text; box.appendChild(line); });
+    return box.innerHTML;
   }
 
   data.targets.forEach(function (target) {
@@ -27,10 +43,14 @@
     if (!element) { return; }
     var rows = target.rows;
     var chart = echarts.init(element);
+    // A census was never observed: its chart has no observed line and no legend entry for one.
+    var legend = target.observed ? [labels.observed] : [];
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
-      legend: { top: 0, data: [labels.observed, labels.median, labels.band_50, labels.band_90] },
+      // The bands are drawn as widths stacked on their lower edges: the tooltip gives the
+      // intervals themselves, from the rows, never a width.
+      tooltip: { trigger: "axis", formatter: function (params) { return tip(rows[params[0].dataIndex]); } },
+      legend: { top: 0, data: legend.concat([labels.median, labels.band_50, labels.band_90]) },
       grid: { left: 60, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: column(rows, "day") },
       yAxis: { type: "value", min: 0 },
@@ -40,10 +60,11 @@
           { name: labels.median, type: "line", data: column(rows, "median"), symbol: "none",
             lineStyle: { color: "#3b6ea8", type: "dashed" },
             markLine: { symbol: "none", silent: true, label: { formatter: labels.origin },
-              data: [{ xAxis: data.origin }] } },
+              data: [{ xAxis: data.origin }] } }
+        ]).concat(target.observed ? [
           { name: labels.observed, type: "line", data: column(rows, "observed"),
             connectNulls: false, symbolSize: 5, lineStyle: { color: "#222" }, itemStyle: { color: "#222" } }
-        ])
+        ] : [])
     });
     window.addEventListener("resize", function () { chart.resize(); });
   });
