@@ -35,7 +35,7 @@ BUNDLES_DIR = REPO_ROOT / "src" / "pairaid" / "scenarios" / "bundles"
 # Each bundle's data version: raised when its data change (2026.12.1: Hubei's daily series).
 DATA_VERSIONS = {
     "hubei-2020": "2026.12.1",
-    "wenchuan-2008": "2026.12.1",
+    "wenchuan-2008": "2026.12.2",  # 2026.12.2: the link to its emergency phase
     "wenchuan-2008-emergency": "2026.12.1",
     "eastwest-2016": "2026.12.1",
 }
@@ -1081,6 +1081,13 @@ def build_wenchuan(facts: Path, catalogue: RegionCatalogue) -> Bundle:
                 "地方财政一般预算收入和已公布的援建完成数均出自所列来源；未查到的数字不予列出，"
                 "对口支援比例规则对此注明未知。"
             ),
+            # The phase link, cited to the plan of 2008-06-11 that began this phase: the
+            # emergency pairing of 2008-05-23 ended that day, superseded by it (the emergency
+            # pairings' rows, sourced to mca-emergency-pairing-2008-05-23, say so).
+            "follows": {
+                "programme": "wenchuan-2008-emergency",
+                "source": "sc-reconstruction-plan-2008",
+            },
         },
     )
     areas = {
@@ -1399,7 +1406,9 @@ def write_bundle(bundle: Bundle, catalogue: RegionCatalogue, sources: dict[str, 
         if rows or name in REQUIRED_TABLES:
             write_table(folder / name, COLUMNS[name], rows)
     manifest = {
-        "format_version": 1,
+        # Format 1 where it suffices, so that older readers keep reading these bundles; a
+        # phase link (programme.follows) needs format 5.
+        "format_version": 5 if "follows" in bundle.programme else 1,
         "kind": "programme",
         "data_version": DATA_VERSIONS[bundle.slug],
         "country": COUNTRY,

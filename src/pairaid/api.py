@@ -229,6 +229,7 @@ def _routers() -> None:
     from pairaid.foresight.whatif_api import router as whatif_router
     from pairaid.operations.api import router as operations_router
     from pairaid.pairing.api import router as pairing_router
+    from pairaid.pairing.phases_api import router as phases_router
     from pairaid.programmes.api import router as programmes_router
     from pairaid.projects.api import router as projects_router
     from pairaid.registry.api import router as registry_router
@@ -236,6 +237,7 @@ def _routers() -> None:
     api.add_router("/", programmes_router)
     api.add_router("/", registry_router)
     api.add_router("/", pairing_router)
+    api.add_router("/", phases_router)
     api.add_router("/", foresight_router)
     api.add_router("/", accounts_router)
     api.add_router("/", operations_router)

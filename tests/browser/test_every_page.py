@@ -39,6 +39,7 @@ PROGRAMME_PAGES = [
     "projects/",
     "3w/",
     "notices/",
+    "phases/",
     "forecasts/",
     "forecast/CN:421100/",
     "evaluation/",

@@ -134,6 +134,12 @@ def _known(programme: Programme, target: Any) -> Known:
             "from_facility": ids(Facility, programme=programme),
             "receiving_facility": ids(Facility, programme=programme),
             "from_queue": regions,
+            # A phase link names a programme and the source that states it.
+            "follows": ["wenchuan-2008", programme.slug, ""],
+            "source": [
+                "sc-reconstruction-plan-2008",
+                *programme.sources.values_list("key", flat=True),
+            ],
         },
     )
 

@@ -366,3 +366,50 @@ def test_reading_a_what_if_comparison(client, keys, people, role, expected):
     if expected == 200:
         body = response.json()
         assert body["state"] == "queued" and body["assumptions"] and body["output"] == {}
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    list(zip(ROLES, [200, 200, 200, 200, 200, 404, 401], strict=True)),
+)
+def test_reading_phases(client, keys, role, expected):
+    response = call(client, keys, role, "get", "/api/v1/programmes/hubei-2020/phases")
+    assert response.status_code == expected
+    if expected == 200:
+        body = response.json()
+        assert [p["slug"] for p in body["timeline"]] == ["hubei-2020"] and body["steps"] == []
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    list(zip(ROLES, [200, 200, 403, 403, 403, 404, 401], strict=True)),
+)
+def test_unlinking_the_previous_phase_is_for_whoever_sets_the_programme(
+    client, keys, role, expected
+):
+    response = call(
+        client, keys, role, "post", "/api/v1/programmes/hubei-2020/previous-phase", {"follows": ""}
+    )
+    assert response.status_code == expected
+
+
+def test_a_phase_link_names_only_a_programme_the_user_can_see(client, keys, hubei, wenchuan):
+    link = {"follows": "wenchuan-2008", "source": "sc-reconstruction-plan-2008"}
+    url = "/api/v1/programmes/hubei-2020/previous-phase"
+    # Hubei's coordinator cannot see wenchuan-2008: as if it did not exist.
+    assert call(client, keys, "coordinator", "post", url, link).status_code == 404
+    hubei.refresh_from_db()
+    assert hubei.follows is None
+    # The administrator sees both; hubei-2020 (2020) may follow wenchuan-2008 (2008).
+    response = call(client, keys, "admin", "post", url, link)
+    assert response.status_code == 200
+    assert [p["slug"] for p in response.json()["timeline"]] == ["wenchuan-2008", "hubei-2020"]
+    # The coordinator now reads hubei's phases without wenchuan's, and no step compares them.
+    body = call(client, keys, "coordinator", "get", "/api/v1/programmes/hubei-2020/phases").json()
+    assert [p["slug"] for p in body["timeline"]] == ["hubei-2020"] and body["steps"] == []
+    # The reverse link would close a cycle: refused, saying why.
+    back = {"follows": "hubei-2020", "source": "sc-reconstruction-plan-2008"}
+    refused = call(
+        client, keys, "admin", "post", "/api/v1/programmes/wenchuan-2008/previous-phase", back
+    )
+    assert refused.status_code == 400 and "cycle" in refused.content.decode()

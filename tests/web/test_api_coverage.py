@@ -56,6 +56,7 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "pairing:replay": _operations("pairing", "replay_run"),
     "pairing:retry": _operations("pairing", "retry_run"),
     "pairing:notices": _operations("pairing", "list_notices"),
+    "pairing:phases": ("pairaid_pairing_phases_api_get_phases",),
     "pairing:publish": _operations("pairing", "publish_notice"),
     "pairing:notice": _operations("pairing", "get_notice"),
     # forecast runs and the evaluation of results

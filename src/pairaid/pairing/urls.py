@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/<slug:slug>/plan/runs/<int:number>/retry", views.retry, name="retry"),
     path("p/<slug:slug>/plan/runs/<int:number>/plan.xlsx", views.run_xlsx, name="run_xlsx"),
     path("p/<slug:slug>/notices/", views.notice_list, name="notices"),
+    path("p/<slug:slug>/phases/", views.phases, name="phases"),
     path("p/<slug:slug>/notices/publish", views.publish, name="publish"),
     path("p/<slug:slug>/notices/<int:number>/", views.notice_detail, name="notice"),
     path(

@@ -19,6 +19,7 @@ from pairaid.operations.queries import handover
 from pairaid.pairing import comparison, exports, notices, runs, tasks, tradeoff
 from pairaid.pairing.forms import ConfirmForm, PlanForm, PublishForm, pair_choices
 from pairaid.pairing.models import PairingNotice, PlanRun
+from pairaid.pairing.phases import visible_phase_view
 from pairaid.programmes.models import Programme
 from pairaid.registry import queries as registry_queries
 
@@ -220,6 +221,17 @@ def _notice(programme: Programme, number: int) -> PairingNotice:
         PairingNotice.objects.select_related("programme", "plan_run"),
         programme=programme,
         number=number,
+    )
+
+
+@member_required
+def phases(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's phases in time order, and what became of each pair at each step."""
+    programme = permissions.programme_for(request.user, slug)
+    return render(
+        request,
+        "pairing/phases.html",
+        {"programme": programme, "view": visible_phase_view(request.user, programme)},
     )
 
 

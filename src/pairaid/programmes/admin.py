@@ -17,6 +17,7 @@ class ProgrammeAdmin(FiguresAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["slug", "name_en", "name_zh"]
     filter_horizontal = ["sources"]
+    autocomplete_fields = ["follows", "follows_source"]
 
 
 class CapacityInline(FiguresInline):

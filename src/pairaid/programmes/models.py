@@ -6,6 +6,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -120,6 +121,26 @@ class Programme(models.Model):
     description_en = limited_text(DESCRIPTION_MAX_CHARS, blank=True)
     description_zh = limited_text(DESCRIPTION_MAX_CHARS, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="programmes")
+    # Phases: the programme this one took over from (the Wenchuan reconstruction pairing of
+    # 2008-06-11 followed the emergency pairing of 2008-05-23). The link is a fact, so it
+    # carries its source; the rules it must keep are `phase_link_problems`.
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        # Deleting a phase unlinks its follower; it does not delete it.
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        help_text=_("the previous phase: the programme this one took over from"),
+    )
+    follows_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("the source that links this programme to its previous phase"),
+    )
     regions = models.ManyToManyField(
         Region,
         blank=True,
@@ -142,6 +163,11 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.slug
 
+    def clean(self) -> None:
+        problems = phase_link_problems(self, self.follows, self.follows_source)
+        if problems:
+            raise ValidationError({"follows": problems})
+
     def current_date(self) -> datetime.date:
         """The date every business date defaults to: the set programme date, else today."""
         return self.programme_date or datetime.date.today()
@@ -156,6 +182,39 @@ class Programme(models.Model):
         if self.programme_date is None:
             return wall
         return datetime.datetime.combine(self.programme_date, wall.timetz())
+
+
+def phase_link_problems(
+    later: Programme, earlier: Programme | None, source: Source | None
+) -> list[str]:
+    """Why `later` may not follow `earlier` (empty: it may). The rules of a phase link, stated
+    once: a programme never follows itself; the earlier phase starts no later than the later
+    one; following the chain back from `earlier` never reaches `later` (no cycles); and the
+    link names its source."""
+    if earlier is None:
+        return []
+    if earlier.pk == later.pk or earlier.slug == later.slug:
+        return [gettext("a programme cannot follow itself")]
+    problems: list[str] = []
+    if earlier.period_start > later.period_start:
+        problems.append(
+            gettext("the previous phase %(earlier)s starts on %(start)s, after this programme")
+            % {"earlier": earlier.slug, "start": earlier.period_start.isoformat()}
+        )
+    seen: set[int] = set()
+    step: Programme | None = earlier
+    while step is not None and step.pk is not None and step.pk not in seen:
+        seen.add(step.pk)
+        if later.pk is not None and step.follows_id == later.pk:
+            problems.append(
+                gettext("%(earlier)s already follows %(later)s: phases cannot form a cycle")
+                % {"earlier": earlier.slug, "later": later.slug}
+            )
+            break
+        step = step.follows
+    if source is None:
+        problems.append(gettext("a phase link needs the source that states it"))
+    return problems
 
 
 class Participant(models.Model):

@@ -23,6 +23,7 @@ from pairaid.programmes.models import (
     NeedLine,
     Participant,
     Programme,
+    phase_link_problems,
     validate_time_zone,
 )
 from pairaid.refusals import ZERO_OR_MORE, whole
@@ -121,6 +122,31 @@ def set_reporting(
         raise ValidationFailed(problems)
     programme.time_zone, programme.report_deadline = time_zone, report_deadline
     programme.save(update_fields=["time_zone", "report_deadline"])
+    return programme
+
+
+@transaction.atomic
+def set_previous_phase(
+    *, programme: Programme, previous: Programme | None, source_key: str = ""
+) -> Programme:
+    """Link the programme to the phase it took over from, citing the source that says so; None
+    unlinks it. Refused, with the reasons, where the link breaks a rule of
+    `phase_link_problems`."""
+    source = Source.objects.filter(key=source_key).first() if previous and source_key else None
+    if previous is not None and source_key and source is None:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext("no source with the key %(key)s") % {"key": repr(source_key)},
+                    column="source",
+                )
+            ]
+        )
+    problems = phase_link_problems(programme, previous, source)
+    if problems:
+        raise ValidationFailed([Problem(text, column="follows") for text in problems])
+    programme.follows, programme.follows_source = previous, source
+    programme.save(update_fields=["follows", "follows_source"])
     return programme
 
 

@@ -38,9 +38,10 @@ class LoadReport:
     data_version: str
     outcome: str  # "loaded", "unchanged", "updated"
     changes: list[TableChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the load could not do, and why
 
     def summary(self) -> list[str]:
-        return [line for change in self.changes for line in change.summary()]
+        return [line for change in self.changes for line in change.summary()] + self.notes
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,19 @@ def _parse(path: Path, *, update: bool) -> ParsedBundle:
     return parsed
 
 
+def _unlinked_phase(parsed: ParsedBundle) -> str:
+    """A phase link to a programme that is not loaded cannot be stored: the load leaves it out
+    (so that reloading compares like with like) and says how to set it. Empty: nothing left."""
+    follows = parsed.programme.get("follows", "")
+    if not follows or Programme.objects.filter(slug=follows).exists():
+        return ""
+    parsed.programme["follows"] = parsed.programme["follows_source"] = ""
+    return (
+        f"previous phase {follows!r} is not loaded, so the phase link is not set:"
+        f" load {follows!r}, then load {parsed.name!r} again with --update"
+    )
+
+
 def _changes(parsed: ParsedBundle) -> dict[str, TableChange]:
     """Compare the bundle with what the database holds for the same keys."""
     programme = Programme.objects.filter(slug=parsed.programme_slug).first()
@@ -174,11 +188,13 @@ def _load(path: Path, *, update: bool, progress: Progress | None) -> LoadReport:
     parsed = _parse(path, update=update)
     with transaction.atomic():
         loaded = LoadedBundle.objects.select_for_update().filter(name=parsed.name).first()
+        unlinked = _unlinked_phase(parsed)
         changes = _changes(parsed)
         changed = [c for c in changes.values() if not c.empty]
         report = LoadReport(
             parsed.name, parsed.programme_slug, parsed.data_version, "loaded", changed
         )
+        report.notes += [unlinked] if unlinked else []
         if loaded is not None:
             _check_version(parsed, loaded, report, update=update)
             if not changed and loaded.data_version == parsed.data_version:
@@ -272,7 +288,8 @@ def export_programme(slug: str, path: Path, *, include_illustrative: bool = Fals
     manifest = {
         # The current format only where there are operations rows, so that fact bundles stay
         # readable by format 1.
-        "format_version": FORMAT_VERSION if any(operations.values()) else 1,
+        # (and where there is a phase link, which format 5 brought).
+        "format_version": FORMAT_VERSION if any(operations.values()) or programme.follows else 1,
         "kind": "programme",
         "data_version": loaded.data_version if loaded else "1",
         "country": "CN",
@@ -381,7 +398,12 @@ def _manifest_programme(fields: dict[str, str]) -> dict[str, object]:
         if fields[key] != default
     }
     sources = [k for k in fields["sources"].split(";") if k]
-    return plain | timing | {"sources": sources, "rules": rules}
+    phase = (
+        {"follows": {"programme": fields["follows"], "source": fields["follows_source"]}}
+        if fields["follows"]
+        else {}
+    )
+    return plain | timing | phase | {"sources": sources, "rules": rules}
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:

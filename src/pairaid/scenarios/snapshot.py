@@ -101,6 +101,8 @@ def programme_fields(programme: Programme) -> dict[str, str]:
         "description_en": programme.description_en,
         "description_zh": programme.description_zh,
         "sources": ";".join(sorted(programme.sources.values_list("key", flat=True))),
+        "follows": programme.follows.slug if programme.follows else "",
+        "follows_source": programme.follows_source.key if programme.follows_source else "",
         "max_donors_per_recipient": _text(programme.max_donors_per_recipient),
         "max_recipients_per_donor": _text(programme.max_recipients_per_donor),
         "pledges_beyond_pairs": "true" if programme.pledges_beyond_pairs else "",

@@ -337,7 +337,9 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
     ),
 }
 SPECS.update(OPERATIONS_SPECS)
-FORMAT_VERSIONS = (1, 2, 3, 4)
+FORMAT_VERSIONS = (1, 2, 3, 4, 5)
+# Format 5 brought the manifest's programme.follows (a programme's previous phase).
+PHASES_SINCE_FORMAT = 5
 # The tables (and columns of tables) a format brought, refused in a bundle of an earlier one.
 SINCE_FORMAT_4 = (
     "projects.csv",

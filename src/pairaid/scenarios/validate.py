@@ -21,6 +21,7 @@ from pairaid.scenarios.tables import (
     DEFAULT_TIME_ZONE,
     FORMAT_VERSIONS,
     OPERATIONS_SPECS,
+    PHASES_SINCE_FORMAT,
     SPECS,
     CellError,
     choice_text,
@@ -251,6 +252,16 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
         return "true" if text.lower() == "true" else ""
 
     sources = raw.get("sources") or []
+    follows = raw.get("follows") or {}
+    if not isinstance(follows, dict):
+        out.append(
+            Problem(
+                'programme.follows must be an object: {"programme": slug, "source": key}',
+                file="manifest.json",
+                column="programme.follows",
+            )
+        )
+        follows = {}
     fields = {
         "slug": field_("slug", _text, required=True),
         "name_en": field_("name_en", _text, required=True),
@@ -264,6 +275,9 @@ def _programme_fields(raw: dict[str, Any], out: list[Problem]) -> dict[str, str]
         "description_en": field_("description_en", _text, required=False),
         "description_zh": field_("description_zh", _text, required=False),
         "sources": ";".join(sorted(str(s) for s in sources)),
+        # The previous phase (format 5): its slug, and the source that links the two.
+        "follows": str(follows.get("programme") or ""),
+        "follows_source": str(follows.get("source") or ""),
         "max_donors_per_recipient": rule("max_donors_per_recipient", positive_int),
         "max_recipients_per_donor": rule("max_recipients_per_donor", positive_int),
         "pledges_beyond_pairs": rule("pledges_beyond_pairs", yes_or_no),
@@ -673,7 +687,38 @@ class _Validator:
             }
             self.keep("memberships.csv", rows, row, values)
 
+    def check_phase_link(self) -> None:
+        """The parts of a phase link one bundle can check; the dates and cycles need the
+        previous phase, so the writer checks them (`phase_link_problems`)."""
+        follows = self.parsed.programme.get("follows", "")
+        if not follows:
+            return
+        column = "programme.follows"
+        if self.parsed.format_version < PHASES_SINCE_FORMAT:
+            self.problems.append(
+                Problem(
+                    f"needs format_version {PHASES_SINCE_FORMAT}"
+                    f" (the manifest says {self.parsed.format_version})",
+                    file="manifest.json",
+                    column=column,
+                )
+            )
+        if follows == self.parsed.programme.get("slug"):
+            self.problems.append(
+                Problem("a programme cannot follow itself", file="manifest.json", column=column)
+            )
+        source = self.parsed.programme.get("follows_source", "")
+        if source not in self.sources:
+            self.problems.append(
+                Problem(
+                    f"the phase link needs a source of sources.csv, got {source!r}",
+                    file="manifest.json",
+                    column=column + ".source",
+                )
+            )
+
     def check_programme_sources(self) -> None:
+        self.check_phase_link()
         keys = [k for k in self.parsed.programme.get("sources", "").split(";") if k]
         for key in keys:
             if key not in self.sources:

@@ -10,9 +10,16 @@ from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from pairaid.accounts.models import Membership, User
+from pairaid.errors import Problem, ValidationFailed
 from pairaid.operations.models import CareRatio
 from pairaid.pairing.models import AllocationLine, Pairing
-from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
+from pairaid.programmes.models import (
+    CapacityLine,
+    NeedLine,
+    Participant,
+    Programme,
+    phase_link_problems,
+)
 from pairaid.registry.models import (
     IndicatorType,
     Region,
@@ -245,9 +252,26 @@ class Writer:
             programme.save()
         keys = [k for k in v["sources"].split(";") if k]
         programme.sources.set([self.lookups.sources[k] for k in keys])
+        self.write_phase_link(programme)
         scope = [self.lookups.regions[key[0]] for key in self.rows("regions.csv")]
         programme.regions.add(*scope)
         return programme
+
+    def write_phase_link(self, programme: Programme) -> None:
+        """Link the programme to its previous phase, if that one is loaded (`_changes` has
+        blanked the link otherwise and the load report says so); the link's rules refuse the
+        whole load, naming the manifest field."""
+        v = self.parsed.programme
+        earlier = Programme.objects.filter(slug=v["follows"]).first() if v["follows"] else None
+        source = self.lookups.sources.get(v["follows_source"]) if earlier else None
+        problems = phase_link_problems(programme, earlier, source)
+        if problems:
+            raise ValidationFailed(
+                [Problem(p, file="manifest.json", column="programme.follows") for p in problems]
+            )
+        if (programme.follows, programme.follows_source) != (earlier, source):
+            programme.follows, programme.follows_source = earlier, source
+            programme.save(update_fields=["follows", "follows_source"])
 
     def write_indicators(self) -> None:
         touched = self.touched("indicators.csv")

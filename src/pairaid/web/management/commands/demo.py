@@ -23,9 +23,10 @@ from pairaid.scenarios import services as scenario_services
 DEMO_BUNDLES = (
     "hubei-2020",
     "hubei-2020-demo",
+    # The emergency phase first: wenchuan-2008 links to it as its previous phase on load.
+    "wenchuan-2008-emergency",
     "wenchuan-2008",
     "wenchuan-2008-demo",
-    "wenchuan-2008-emergency",
     "eastwest-2016",
 )
 HUBEI_DEMO_DATE = datetime.date(2020, 2, 12)
