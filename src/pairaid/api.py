@@ -233,6 +233,7 @@ def _routers() -> None:
     from pairaid.programmes.api import router as programmes_router
     from pairaid.projects.api import router as projects_router
     from pairaid.registry.api import router as registry_router
+    from pairaid.situation.api import router as situation_router
 
     api.add_router("/", programmes_router)
     api.add_router("/", registry_router)
@@ -245,6 +246,7 @@ def _routers() -> None:
     api.add_router("/", conversations_router)
     api.add_router("/", projects_router)
     api.add_router("/", whatif_router)
+    api.add_router("/", situation_router)
 
 
 _routers()

@@ -21,6 +21,7 @@ def _ensure_data_dir() -> None:
 GROUPS = (
     ("Programmes and data", ("scenario",)),
     ("Planning", ("plan", "solve", "generate", "forecast")),
+    ("Reporting", ("situation-report",)),
     ("Accounts", ("user",)),
     ("Server and maintenance", ("demo", "worker", "backup", "restore", "migrate", "check")),
 )

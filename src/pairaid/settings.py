@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pairaid.projects",
     "pairaid.scenarios",
     "pairaid.dashboard",
+    "pairaid.situation",
     "pairaid.web",
 ]
 

@@ -150,6 +150,13 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "foresight:comparison": _operations("foresight_whatif", "get_plan_comparison"),
     "foresight:comparison_status": _operations("foresight_whatif", "get_plan_comparison"),
     "foresight:comparison_csv": _operations("foresight_whatif", "get_plan_comparison"),
+    # the daily situation reports
+    "situation:reports": _operations(
+        "situation", "list_situation_reports", "get_situation_subscription"
+    ),
+    "situation:issue": _operations("situation", "issue_situation_report"),
+    "situation:subscription": _operations("situation", "set_situation_subscription"),
+    "situation:report": _operations("situation", "get_situation_report"),
 }
 
 SESSION_ONLY = "signing in and out, passwords and the second factor belong to the browser session"
@@ -181,6 +188,8 @@ EXEMPT: dict[str, str] = {
     "dashboard:boundaries": "file download: the overview map's boundaries (GeoJSON)",
     "conversations:attachment": "file download: a message's attachment (each message's "
     "`attachments` list it with its address)",
+    "situation:pdf": "file download: a situation report as PDF (GET .../situation-reports/{n} "
+    "gives its figures)",
 }
 
 # Pages whose operation does not exist yet: named here so that the gap is seen, not hidden

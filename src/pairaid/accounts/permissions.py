@@ -52,6 +52,7 @@ class Action(StrEnum):
     ACCEPT_MATCHING = "accept_matching"  # a donor region's proposed lines, taken as pledges
     REPORT_BEDS = "report_beds"  # a facility's bed reports (snapshots)
     ANNOUNCE = "announce"  # post in the programme's announcements thread (coordinators)
+    ISSUE_SITUATION_REPORT = "issue_situation_report"  # the daily report (coordinators)
     EDIT_PROJECT = "edit_project"  # a donor region's projects: budget, results, money, moves
     CONFIRM_PROJECT = "confirm_project"  # a recipient's confirmation of hand-overs and actuals
 
@@ -71,6 +72,7 @@ COORDINATOR_ONLY = frozenset(
         Action.RECOMMEND_PLACEMENT,
         Action.PROPOSE_MATCHING,
         Action.ANNOUNCE,
+        Action.ISSUE_SITUATION_REPORT,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.

@@ -11,6 +11,7 @@ from pairaid.conversations import queries
 from pairaid.conversations.models import Event, Message, Thread
 from pairaid.operations.models import Deployment, Offer, Pledge, Request, Shipment, Transfer
 from pairaid.pairing.models import PairingNotice, PlanRun
+from pairaid.situation.models import SituationReport
 
 
 def _requests(slug: str, number: int) -> str:
@@ -38,6 +39,9 @@ PAGES: dict[type[models.Model], Callable[[Any], str]] = {
     PlanRun: lambda r: reverse("pairing:run", args=[r.programme.slug, r.number]),
     PairingNotice: lambda n: reverse("pairing:notice", args=[n.programme.slug, n.number]),
     Message: lambda m: thread_url(m.thread) + f"#message-{m.pk}",
+    SituationReport: lambda r: (
+        reverse("situation:report", args=[r.programme.slug, r.number]) + f"?revision={r.revision}"
+    ),
 }
 
 

@@ -183,6 +183,7 @@ class Event(models.Model):
         PLAN_RUN_FINISHED = "plan_run_finished", _("plan run finished")
         MENTION = "mention", _("mention")
         MESSAGE = "message", _("message")
+        SITUATION_REPORT_ISSUED = "situation_report_issued", _("situation report issued")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

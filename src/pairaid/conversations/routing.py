@@ -15,6 +15,7 @@ from pairaid.conversations.models import Event, Message, Thread
 from pairaid.operations.models import Deployment, Offer, Pledge, Request, Shipment, Transfer
 from pairaid.pairing.models import Pairing, PairingNotice, PlanRun
 from pairaid.programmes.models import Participant
+from pairaid.situation.models import SituationReport, Subscription
 
 Role = Membership.Role
 Kind = Event.Kind
@@ -150,6 +151,16 @@ def message(message: Message) -> set[int]:
     return told - mention(message)
 
 
+def situation_report_issued(report: SituationReport) -> set[int]:
+    """The coordinators, and the members who subscribe to the programme's reports (a former
+    member's subscription reaches no one)."""
+    programme = report.programme
+    subscribers = set(
+        Subscription.objects.filter(programme=programme).values_list("user_id", flat=True)
+    )
+    return audiences.coordinators(programme) | (subscribers & audiences.everyone(programme))
+
+
 ROUTES: dict[str, Callable[[Any], set[int]]] = {
     Kind.PAIRING_APPROVED: pairing_approved,
     Kind.NOTICE_PUBLISHED: notice_published,
@@ -166,4 +177,5 @@ ROUTES: dict[str, Callable[[Any], set[int]]] = {
     Kind.PLAN_RUN_FINISHED: plan_run_finished,
     Kind.MENTION: mention,
     Kind.MESSAGE: message,
+    Kind.SITUATION_REPORT_ISSUED: situation_report_issued,
 }

@@ -30,6 +30,9 @@ SUMMARIES: dict[str, Any] = {
     Kind.PLAN_RUN_FINISHED: _("Plan run %(number)s finished"),
     Kind.MENTION: _("%(actor)s mentioned you in a thread"),
     Kind.MESSAGE: _("%(actor)s wrote in a thread of yours"),
+    Kind.SITUATION_REPORT_ISSUED: _(
+        "Situation report No. %(number)s (revision %(revision)s) for %(date)s was issued"
+    ),
 }
 DISCREPANCY = _("with a discrepancy")
 

@@ -160,7 +160,7 @@ NOTICE_FONT = "WenQuanYiMicroHei"
 
 
 @functools.cache
-def _notice_font() -> str:
+def notice_font() -> str:
     """Register the vendored font with reportlab once per process (parsing it takes a moment)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -188,31 +188,53 @@ def _both_names(resource: ResourceType | None, code: str) -> str:
     return f"{resource.name_zh} {resource.name_en}" if resource.name_zh else resource.name_en
 
 
-def as_pdf(notice: PairingNotice) -> bytes:
-    """A print-ready PDF in Chinese and English, its one font embedded. Names and titles are
-    escaped: reportlab reads a paragraph's text as markup."""
-    from reportlab.lib import colors
+def pdf_document(buffer: io.BytesIO, title: str) -> Any:
+    """An A4 document in the one embedded font (a notice's, a situation report's)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate
 
-    font = _notice_font()
-    title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20)
-    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    return SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=16 * mm,
-        title=notice.title_en,
+        title=title,
         author="PairAid",
         # Not reportlab's default Helvetica, which would be one more font left unembedded.
-        initialFontName=font,
+        initialFontName=notice_font(),
     )
+
+
+def table_style() -> Any:
+    """A gridded table with a shaded header row, every cell in the embedded font."""
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), notice_font()),  # a cell's own font is Helvetica
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+
+
+def as_pdf(notice: PairingNotice) -> bytes:
+    """A print-ready PDF in Chinese and English, its one font embedded. Names and titles are
+    escaped: reportlab reads a paragraph's text as markup."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    font = notice_font()
+    title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20)
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
+    buffer = io.BytesIO()
+    document = pdf_document(buffer, notice.title_en)
     data = [[Paragraph("受援地区 Recipient", body), Paragraph("支援方 Donors", body)]]
     resources = registry_queries.resource_types()
     for entry in notice.entries:
@@ -220,16 +242,7 @@ def as_pdf(notice: PairingNotice) -> bytes:
         donors = "<br/>".join(escape(_donor_line(donor, resources)) for donor in entry["donors"])
         data.append([Paragraph(recipient, body), Paragraph(donors, body)])
     table = Table(data, colWidths=[55 * mm, 119 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),  # a cell's own font is Helvetica
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(table_style())
     story = [
         Paragraph(escape(notice.title_zh), title),
         Paragraph(escape(notice.title_en), title),

@@ -199,3 +199,32 @@ def pledges_left_to_fulfil(programme: Programme) -> set[int]:
     shipped = dict(pledges.annotate(sent=Sum("shipments__quantity")).values_list("pk", "sent"))
     paid = dict(pledges.annotate(sent=Sum("disbursements__amount")).values_list("pk", "sent"))
     return {p.pk for p in pledges if (shipped.get(p.pk) or 0) + (paid.get(p.pk) or 0) < p.quantity}
+
+
+def _last_receipt(line: RequestLine) -> datetime.date | None:
+    """The latest date anything pledged against a line arrived (goods or funds received, a team
+    arrived); a line of `requests_with_progress`, its pledges prefetched."""
+    dates: list[datetime.date] = []
+    for pledge in line.pledges.all():
+        if pledge.status != Pledge.Status.PLEDGED:
+            continue
+        dates += [s.received_on for s in pledge.shipments.all() if s.received_on]
+        dates += [d.received_on for d in pledge.disbursements.all() if d.received_on]
+        dates += [d.arrived_on for d in pledge.deployments.all() if d.arrived_on]
+    return max(dates, default=None)
+
+
+def fulfilled_on(programme: Programme, on: datetime.date) -> list[Request]:
+    """The requests fulfilled on the date: every line received in full (`line_progress`), the
+    last of it on that date. By number."""
+    found = []
+    for request, _expired_now, lines in requests_with_progress(programme, on):
+        if not lines or any(p.received < p.requested for p in lines):
+            continue
+        if max((_last_receipt(p.line) for p in lines), default=None, key=_or_min) == on:
+            found.append(request)
+    return sorted(found, key=lambda r: r.number)
+
+
+def _or_min(date: datetime.date | None) -> datetime.date:
+    return date or datetime.date.min
