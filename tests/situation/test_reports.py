@@ -10,7 +10,7 @@ import pytest
 from pairaid.conversations import mail
 from pairaid.conversations.models import Delivery, Event, Notification
 from pairaid.dashboard import services as dashboard_services
-from pairaid.errors import Conflict, NotFound
+from pairaid.errors import Conflict, NotFound, ValidationFailed
 from pairaid.pairing import notices
 from pairaid.situation import documents, services
 from pairaid.situation.models import SituationReport
@@ -55,8 +55,8 @@ def test_numbered_per_date_and_a_reissue_is_a_revision_that_keeps_the_earlier(
     # Numbers are tested here, the figures above: the later issues reuse the first's.
     monkeypatch.setattr("pairaid.situation.figures.compute", lambda programme, on: first.figures)
     again = services.issue(programme=hubei, user=None, on=FEB_12)
-    next_day = services.issue(programme=hubei, user=None, on=FEB_12 + datetime.timedelta(days=1))
-    assert [(r.number, r.revision) for r in (first, again, next_day)] == [(1, 1), (1, 2), (2, 1)]
+    day_before = services.issue(programme=hubei, user=None, on=FEB_12 - datetime.timedelta(days=1))
+    assert [(r.number, r.revision) for r in (first, again, day_before)] == [(1, 1), (1, 2), (2, 1)]
     assert SituationReport.objects.count() == 3
     client.force_login(people["observer"])
     latest = client.get("/p/hubei-2020/situation-reports/1/").content.decode()
@@ -155,6 +155,12 @@ def test_the_subscribers_and_the_coordinators_are_told_in_their_language(hubei, 
     assert "情况报告" in sent.subject
 
 
+@pytest.mark.parametrize("day", [datetime.date(2019, 12, 31), datetime.date(2020, 2, 13)])
+def test_a_day_before_the_programme_or_after_its_date_is_refused(hubei, day):
+    with pytest.raises(ValidationFailed, match="from the programme's start"):
+        services.issue(programme=hubei, user=None, on=day)
+
+
 def test_a_report_whose_data_keeps_changing_is_refused(hubei, monkeypatch):
     versions = iter(range(100))
     monkeypatch.setattr("pairaid.freshness.data_version", lambda: f"g.{next(versions)}")
@@ -176,4 +182,23 @@ def test_the_schedule_skips_frozen_programmes_and_issues_a_live_ones_day_once(hu
     live = Programme.objects.get(pk=wenchuan.pk)
     assert issued.programme_id == live.pk and issued.date == live.now().date()
     assert services.issue_due() == []
+    # Two workers' turns at once: the second finds the day's report under the lock and keeps it.
+    assert services.issue(programme=live, user=None, on=issued.date, once=True) == issued
+    assert SituationReport.objects.filter(programme=live).count() == 1
     assert not SituationReport.objects.filter(programme=hubei).exists()
+
+
+def test_the_command_issues_and_says_where_and_refuses_a_day_out_of_range(hubei, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr("pairaid.situation.figures.compute", lambda programme, on: {})
+    out = io.StringIO()
+    call_command("situation-report", "hubei-2020", "--date", "2020-02-11", stdout=out)
+    assert out.getvalue().strip() == (
+        "situation report 1 revision 1 of 2020-02-11 (data version test-generation.42): "
+        "/p/hubei-2020/situation-reports/1/?revision=1"
+    )
+    with pytest.raises(CommandError, match="no programme 'nowhere'"):
+        call_command("situation-report", "nowhere")
+    with pytest.raises(CommandError, match="from the programme's start"):
+        call_command("situation-report", "hubei-2020", "--date", "2021-01-01")

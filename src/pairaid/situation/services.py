@@ -13,7 +13,7 @@ from pairaid import freshness
 from pairaid.accounts import permissions
 from pairaid.conversations import services as conversation_services
 from pairaid.conversations.models import Event
-from pairaid.errors import Conflict
+from pairaid.errors import Conflict, Problem, ValidationFailed
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 from pairaid.situation import figures
@@ -26,13 +26,35 @@ logger = logging.getLogger(__name__)
 ATTEMPTS = 3
 
 
-def issue(*, programme: Programme, user: Any, on: datetime.date | None = None) -> SituationReport:
+def issue(
+    *, programme: Programme, user: Any, on: datetime.date | None = None, once: bool = False
+) -> SituationReport:
     """Issue the report of the programme date `on` (the programme's date by default): its next
     number, or the next revision of that date's number if it was issued before (the earlier
-    revisions are kept). Its subscribers are told."""
+    revisions are kept); with `once`, a date issued before keeps its report (the schedule's
+    way: two workers at once make one). Its subscribers are told."""
     on = on or programme.current_date()
+    _check_date(programme, on)
     version, found = _figures_at_one_version(programme, on)
-    return _store(programme=programme, user=user, on=on, version=version, found=found)
+    return _store(programme=programme, user=user, on=on, version=version, found=found, once=once)
+
+
+def _check_date(programme: Programme, on: datetime.date) -> None:
+    """A report is of a day of the programme that has come: from its start to its date."""
+    if programme.period_start <= on <= programme.current_date():
+        return
+    raise ValidationFailed(
+        [
+            Problem(
+                gettext(
+                    "date %(date)s: a situation report is of a day from the programme's start "
+                    "(%(start)s) to its date (%(today)s)"
+                )
+                % {"date": on, "start": programme.period_start, "today": programme.current_date()},
+                column="date",
+            )
+        ]
+    )
 
 
 def _figures_at_one_version(programme: Programme, on: datetime.date) -> tuple[str, dict[str, Any]]:
@@ -55,12 +77,15 @@ def _store(
     on: datetime.date,
     version: str,
     found: dict[str, Any],
+    once: bool,
 ) -> SituationReport:
     # Taking the next number locks the programme's row: two issues at once never collide.
     number = programme_services.next_number(
         programme=programme, numbered=programme.situation_reports.all()
     )
     earlier = programme.situation_reports.filter(date=on).order_by("-revision").first()
+    if once and earlier is not None:
+        return earlier
     report = SituationReport.objects.create(
         programme=programme,
         number=earlier.number if earlier else number,
@@ -80,15 +105,11 @@ def _store(
     return report
 
 
-def is_live(programme: Programme) -> bool:
-    """A programme that is running and follows today's date; one whose date is set (the demo,
-    frozen on a day of 2020) has no new day to report."""
-    return programme.status == Programme.Status.ACTIVE and programme.programme_date is None
-
-
 def issue_due() -> list[SituationReport]:
     """The scheduled turn: each live programme's report of today, once today's reporting
-    deadline has passed (the day's reports are in), unless it was issued already."""
+    deadline has passed (the day's reports are in), unless it was issued already. Live: active,
+    and following today's date; a programme whose date is set (the demo, frozen on a day of
+    2020) has no new day to report."""
     issued = []
     for programme in Programme.objects.filter(
         status=Programme.Status.ACTIVE, programme_date=None
@@ -99,7 +120,7 @@ def issue_due() -> list[SituationReport]:
         if programme.situation_reports.filter(date=now.date()).exists():
             continue
         try:
-            issued.append(issue(programme=programme, user=None, on=now.date()))
+            issued.append(issue(programme=programme, user=None, on=now.date(), once=True))
         except Conflict:
             logger.warning("situation report of %s deferred: its data kept changing", programme)
     return issued

@@ -1,7 +1,8 @@
 """`pairaid situation-report PROGRAMME [--date YYYY-MM-DD]`: issue a programme's daily situation
 report (its programme date by default; a date issued before gets a new revision) and mail it to
 its subscribers, as the coordinator's button does. Prints its number, revision and address.
-Exit codes: 0 issued, 1 refused (no such programme, data changing), 2 bad arguments."""
+Exit codes: 0 issued, 1 refused (no such programme, a day out of its range, data changing), 2
+bad arguments."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -10,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from pairaid import commands
-from pairaid.errors import Conflict
+from pairaid.errors import Conflict, ValidationFailed
 from pairaid.programmes.models import Programme
 from pairaid.situation import services
 
@@ -32,7 +33,7 @@ class Command(commands.Command):
             raise CommandError(f"no programme {options['programme']!r}")
         try:
             report = services.issue(programme=programme, user=None, on=options["date"])
-        except Conflict as refusal:
+        except (Conflict, ValidationFailed) as refusal:
             raise CommandError(str(refusal)) from None
         url = reverse("situation:report", args=[programme.slug, report.number])
         self.stdout.write(

@@ -19,6 +19,7 @@ from pairaid.pairing import services as pairing_services
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 from pairaid.scenarios import services as scenario_services
+from pairaid.situation import services as situation_services
 
 DEMO_BUNDLES = (
     "hubei-2020",
@@ -89,6 +90,7 @@ class Command(commands.Command):
             pairing_services.fill_missing_splits(programme=hubei)
             _forecast_once(hubei)
             accounts = account_services.ensure_demo_accounts()
+            _situation_report_once(hubei)
         except PairAidError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"hubei-2020 programme date: {HUBEI_DEMO_DATE}")
@@ -98,6 +100,13 @@ class Command(commands.Command):
                 f"  {account.username:12} {account.password:26} {account.description}"
             )
         self.stdout.write("")
+
+
+def _situation_report_once(programme: Programme) -> None:
+    """The demo date's situation report, issued once after the accounts exist, so that the
+    coordinator finds it in the inbox: the demo's date is frozen, so the worker never issues
+    one (it issues the reports of live programmes only)."""
+    situation_services.issue(programme=programme, user=None, once=True)
 
 
 def _forecast_once(programme: Programme) -> None:
