@@ -15,7 +15,7 @@ from pairaid.accounts.models import User
 from pairaid.errors import ValidationFailed
 from pairaid.operations.models import FundCommitment
 from pairaid.operations.queries import funds as fund_queries
-from pairaid.pairing import levels, runs
+from pairaid.pairing import comparison, levels, runs
 from pairaid.pairing import services as pairing_services
 from pairaid.pairing.models import Pairing
 from pairaid.pairing.options import RunOptions
@@ -263,6 +263,8 @@ def test_a_child_level_run_proposes_and_approves_children_only(nest):
     )
     run, _ = runs.execute(run.pk)
     assert {p.parent_id for p in run.pairings.all()} == {nest.parent.pk}
+    # What approving changes, as the page shows it: two children start, nothing ends.
+    assert (len(comparison.starting_pairs(run)), comparison.ending_pairs(run)) == (2, set())
     runs.approve(run=run, user=None)
     children = Pairing.objects.filter(parent=nest.parent, status="active")
     assert {(c.donor.region.code, c.recipient.region.name_en) for c in children} == {

@@ -37,10 +37,10 @@ def test_reading_projects_and_the_3w(client, keys, project, role, expected, path
         assert [p["title"] for p in response.json()["items"]] == ["Township middle school"]
     if expected == 200 and path == "/projects-by-pairing":
         (row,) = response.json()
-        assert (row["pairing"], row["parent"], row["total"]["budget"]) == (
+        assert (row["pairing"], row["parent"], Decimal(row["total"]["budget"])) == (
             project.pairing_id,
             None,
-            "2500000.00",
+            2_500_000,
         )
 
 

@@ -13,15 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.utils.translation import gettext
 
 from pairaid.labels import local_name
-
-if TYPE_CHECKING:
-    from pairaid.pairing.models import Pairing
-    from pairaid.programmes.models import Participant
+from pairaid.pairing.models import Pairing
+from pairaid.programmes.models import Participant
+from pairaid.registry.models import Region
 
 K = TypeVar("K", bound=Hashable)
 
@@ -154,25 +153,23 @@ def top_level(pairs: Iterable[tuple[int, int | None]]) -> list[int]:
 
 def region_parent(region_id: int) -> int | None:
     """A region's parent's id (one small query; a chain is a handful of levels deep)."""
-    from pairaid.registry.models import Region
-
     return Region.objects.filter(pk=region_id).values_list("parent_id", flat=True).first()
 
 
 def pairing_problems(
     *,
     programme_id: int,
-    donor: "Participant",
-    recipient: "Participant",
+    donor: Participant,
+    recipient: Participant,
     valid_from: datetime.date | None,
     valid_to: datetime.date | None,
-    parent: "Pairing",
+    parent: Pairing,
 ) -> list[tuple[str, str]]:
     """The nesting rule for database rows: a child pairing of `parent` with these sides."""
     if parent.programme_id != programme_id:
         return [("parent", gettext("the parent pairing belongs to another programme"))]
 
-    def side(participant: "Participant") -> Side[int]:
+    def side(participant: Participant) -> Side[int]:
         return Side(participant.region_id, local_name(participant.region))
 
     return nesting_problems(
@@ -188,14 +185,12 @@ def pairing_problems(
 
 def region_parents() -> dict[int, int | None]:
     """Every region's parent id, in one query: the hierarchy the child level is read from."""
-    from pairaid.registry.models import Region
-
     return dict(Region.objects.values_list("pk", "parent_id"))
 
 
 def below(
-    side: "Participant", candidates: Iterable["Participant"], parents: Mapping[int, int | None]
-) -> list["Participant"]:
+    side: Participant, candidates: Iterable[Participant], parents: Mapping[int, int | None]
+) -> list[Participant]:
     """The candidates at the child level of one side of a parent pairing: those whose region
     lies strictly below the side's region, or the side itself where none does (Guangdong takes
     towns itself where none of its cities is a participant). A region planned with its own
@@ -213,7 +208,7 @@ class FamilyRow:
     """A pairing's figures on a page: its own, and its total with its children's (the roll-up).
     `depth` 0 is the programme's own level, 1 a child inside the row above it."""
 
-    pairing: "Pairing"
+    pairing: Pairing
     depth: int
     own: dict[str, Decimal]
     total: dict[str, Decimal]
@@ -226,8 +221,6 @@ def family_rows(
     pairings of record whose family has a figure, each parent followed by its children, with
     each figure kind (`kinds`, e.g. budget, disbursed) summed over the family by `rolled_up`.
     A programme total is the sum of the depth-0 rows' totals: each child counted once."""
-    from pairaid.pairing.models import Pairing
-
     pairings = {
         p.pk: p
         for p in Pairing.objects.filter(programme_id=programme_id)
@@ -264,8 +257,6 @@ def pairing_of_pairs(programme_id: int) -> dict[tuple[int, int], int]:
     """(donor participant, recipient participant) -> the pair's pairing of record (the latest,
     where the pair was decided more than once): how ledger rows, which name a pair, find the
     pairing their money rolls up through."""
-    from pairaid.pairing.models import Pairing
-
     found: dict[tuple[int, int], int] = {}
     rows = (
         Pairing.objects.filter(programme_id=programme_id)
@@ -282,8 +273,6 @@ def child_level_participants(programme_id: int) -> set[int]:
     """The participants that take part only at the child level: in child pairings of record and
     in none of the programme's own level (Zhuhai, inside Guangdong → Wenchuan). The programme's
     own-level plans and per-donor rules leave them out: their aid is their parent's."""
-    from pairaid.pairing.models import Pairing
-
     rows = (
         Pairing.objects.filter(programme_id=programme_id)
         .of_record()
@@ -300,8 +289,6 @@ def giving_through(programme_id: int, donor_id: int) -> set[int]:
     """The donor and the donors of the child pairings inside its pairings (and theirs): whose
     aid is the donor's own for a per-donor figure such as its contribution. Each child donor
     counts under its parent's donor once; it never has a check of its own."""
-    from pairaid.pairing.models import Pairing
-
     rows = list(
         Pairing.objects.filter(programme_id=programme_id)
         .of_record()
@@ -317,7 +304,7 @@ def giving_through(programme_id: int, donor_id: int) -> set[int]:
     return found
 
 
-def problems_of(pairing: "Pairing", parent: "Pairing") -> list[tuple[str, str]]:
+def problems_of(pairing: Pairing, parent: Pairing) -> list[tuple[str, str]]:
     """The nesting rule for a pairing row, as a child of `parent`."""
     return pairing_problems(
         programme_id=pairing.programme_id,

@@ -403,9 +403,7 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
         (p.donor_id, p.recipient_id): p for p in run.pairings.filter(status=Pairing.Status.PROPOSED)
     }
     parent = parent_pairing(programme, RunOptions.from_dict(run.options), run.as_of)
-    # A run replaces its own level: the programme's, or the children of its parent pairing.
-    level = Pairing.objects.filter(programme=programme, parent=parent).open()
-    for pairing in level:
+    for pairing in replaced_level(run):
         key = (pairing.donor_id, pairing.recipient_id)
         if key in proposed:
             _keep(pairing, proposed.pop(key), today)
@@ -431,6 +429,14 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     return run
 
 
+def replaced_level(run: PlanRun) -> QuerySet[Pairing]:
+    """The open pairings a run's plan replaces: the programme's own level, or, for a child-level
+    run, the children of its parent pairing. Approving ends those it does not keep; the
+    approval's preview names the same."""
+    parent = parent_pairing(run.programme, RunOptions.from_dict(run.options), run.as_of)
+    return Pairing.objects.filter(programme=run.programme, parent=parent).open()
+
+
 def _keep_inside(child: Pairing, parent: Pairing) -> None:
     """A child approved inside its parent ends with it, and must start within its period: the
     nesting rule (`levels`) refuses the approval otherwise, naming why."""
@@ -453,7 +459,7 @@ def plan_replaced(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:
     """The plan an approved run replaced: the links it ended and the ones it kept, with their
     splits as they stood the day before its approval."""
     ended = Pairing.objects.filter(superseded_by=run)
-    kept = Pairing.objects.filter(programme=run.programme).open().exclude(plan_run=run)
+    kept = replaced_level(run).exclude(plan_run=run)
     pairings = list(
         (ended | kept).select_related("donor__region__parent", "recipient__region__parent")
     )
