@@ -11,6 +11,7 @@ from pairaid.scenarios.bundle import RawRow
 from pairaid.scenarios.tables import LEVELS_SINCE_FORMAT
 
 Pair = tuple[str, str]
+PARENT_COLUMNS = "parent_donor, parent_recipient"
 
 
 def _date(text: str) -> datetime.date | None:
@@ -70,19 +71,19 @@ def check_nesting(v: Any, rows: Any, children: list[tuple[RawRow, dict[str, str]
             )
             continue
         if not all(parent):
-            rows.fail(row, "parent_donor, parent_recipient", "name both sides of the parent pair")
+            rows.fail(row, PARENT_COLUMNS, "name both sides of the parent pair")
             continue
         periods = periods if periods is not None else _parent_periods(v)
         if parent not in periods:
             rows.fail(
                 row,
-                "parent_donor, parent_recipient",
+                PARENT_COLUMNS,
                 f"no pairing of {parent[0]} with {parent[1]} at the programme's level, in "
                 "pairings.csv or the base programme, to sit inside",
             )
             continue
         for column, message in _problems(v, values, parent, periods[parent]):
-            rows.fail(row, column, message)
+            rows.fail(row, PARENT_COLUMNS if column == "parent" else column, message)
     return nested
 
 
