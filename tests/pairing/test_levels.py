@@ -16,6 +16,7 @@ from pairaid.errors import ValidationFailed
 from pairaid.operations.models import FundCommitment
 from pairaid.operations.queries import funds as fund_queries
 from pairaid.pairing import comparison, levels, runs
+from pairaid.pairing import options as plan_options
 from pairaid.pairing import services as pairing_services
 from pairaid.pairing.models import Pairing
 from pairaid.pairing.options import RunOptions
@@ -301,3 +302,20 @@ def test_nested_pairs_are_those_inside_a_parent_pair():
         {"zhuhai": "gd", "jinan": "sd"}, {"mianchi": "wenchuan"}, [("gd", "wenchuan")]
     )
     assert inside == {("zhuhai", "mianchi")}
+
+
+@pytest.mark.parametrize(
+    "level, parent, expected",
+    [
+        ("child", "440000:513221", ["440000", "513221"]),
+        ("child", None, "the child level needs --parent-pairing"),
+        ("programme", "440000:513221", "add --level child"),
+        ("programme", None, None),
+    ],
+)
+def test_the_command_line_asks_for_the_child_level_and_its_parent_together(level, parent, expected):
+    if isinstance(expected, str):
+        with pytest.raises(ValidationFailed, match=expected):
+            plan_options.parse_level(level, parent)
+    else:
+        assert plan_options.parse_level(level, parent) == expected
