@@ -33,6 +33,7 @@ def _expected(pairing: Pairing) -> dict[str, Any]:
         "valid_to": pairing.valid_to.isoformat() if pairing.valid_to else None,
         "plan_run": pairing.plan_run.number if pairing.plan_run else None,
         "illustrative": pairing.illustrative,
+        "parent": pairing.parent_id,
         "allocations": [
             {
                 "resource_type": line.resource_type.code,

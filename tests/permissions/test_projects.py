@@ -29,12 +29,19 @@ def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     "role, expected", list(zip(ROLES, [200, 200, 200, 200, 200, 404, 401], strict=True))
 )
-@pytest.mark.parametrize("path", ["/projects", "/three-w"])
+@pytest.mark.parametrize("path", ["/projects", "/three-w", "/projects-by-pairing"])
 def test_reading_projects_and_the_3w(client, keys, project, role, expected, path):
     response = call(client, keys, role, "get", BASE + path)
     assert response.status_code == expected
     if expected == 200 and path == "/projects":
         assert [p["title"] for p in response.json()["items"]] == ["Township middle school"]
+    if expected == 200 and path == "/projects-by-pairing":
+        (row,) = response.json()
+        assert (row["pairing"], row["parent"], Decimal(row["total"]["budget"])) == (
+            project.pairing_id,
+            None,
+            2_500_000,
+        )
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ A request over `engine.LIMITS` is the status `invalid`; `engine.StopToken` ends 
 
 from pairaid.engine.budget import StopToken
 from pairaid.engine.checks import check_problem, prove_infeasible
+from pairaid.engine.eligibility import nested_pairs
 from pairaid.engine.errors import BackendUnavailable, EngineError, ProblemInvalid
 from pairaid.engine.evaluate import Evaluation, evaluate
 from pairaid.engine.generate import generate
@@ -85,6 +86,7 @@ __all__ = [
     "generate",
     "greedy_plan",
     "improve",
+    "nested_pairs",
     "plan_from_pairs",
     "plan_of",
     "problem_from_dict",

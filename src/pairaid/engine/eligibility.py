@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from pairaid.engine.instance import PairKey, Problem
 
 
@@ -38,3 +40,22 @@ def eligible_pairs(problem: Problem) -> tuple[PairKey, ...]:
             (donor.id, recipient.id) for donor in problem.donors for recipient in problem.recipients
         ]
     return tuple(key for key in candidates if exclusion_reason(problem, *key) is None)
+
+
+def nested_pairs(
+    donor_parent: Mapping[str, str],
+    recipient_parent: Mapping[str, str],
+    parent_pairs: Iterable[PairKey],
+) -> frozenset[PairKey]:
+    """The child pairs that lie inside a fixed parent pair: (d, r) where d's parent and r's
+    parent are paired one level up. `donor_parent` maps each child-level donor to the parent
+    donor it lies inside (itself where it plays at both levels), `recipient_parent` likewise.
+    Listed as a problem's pairs with `listed_pairs_only`, they are all a child-level plan may
+    use (Zhuhai may take a town of Wenchuan because Guangdong is paired with Wenchuan)."""
+    parents = set(parent_pairs)
+    return frozenset(
+        (donor, recipient)
+        for donor, upper_donor in donor_parent.items()
+        for recipient, upper_recipient in recipient_parent.items()
+        if (upper_donor, upper_recipient) in parents and (donor, recipient) not in parents
+    )

@@ -53,6 +53,7 @@ class PairingOut(BaseModel):
     valid_to: datetime.date | None
     plan_run: int | None
     illustrative: bool
+    parent: int | None  # the pairing one level up this one sits inside (`levels`)
     allocations: list[AllocationOut]
 
 
@@ -68,6 +69,7 @@ _ROW_FIELDS = (
     "valid_to",
     "illustrative",
     "plan_run__number",
+    "parent_id",
     *(f"{side}__region__{name}" for side in SIDES for name in REFERENCE_FIELDS),
 )
 
@@ -108,6 +110,7 @@ def pairing_rows(ids: list[int]) -> list[dict[str, Any]]:
             "valid_to": row["valid_to"],
             "plan_run": row["plan_run__number"],
             "illustrative": row["illustrative"],
+            "parent": row["parent_id"],
             "allocations": lines[row["id"]],
         }
         for row in rows
@@ -236,6 +239,11 @@ class RunIn(Schema):
     as_of: datetime.date | None = None
     deterministic: bool = False
     seed: Annotated[StrictInt, Field(ge=0, le=run_options.LARGEST_SEED)] = 0
+    parent_pairing: Pair | None = Field(
+        default=None,
+        description="[donor, recipient] of a pairing in force: plan the child pairings inside "
+        "it (the programme's own level when null)",
+    )
 
 
 class RunOut(Schema):
@@ -308,6 +316,7 @@ def start_run(request: HttpRequest, slug: str, payload: RunIn) -> Status:
         as_of=payload.as_of.isoformat() if payload.as_of else None,
         deterministic=payload.deterministic,
         seed=payload.seed,
+        parent_pairing=payload.parent_pairing,
     )
     run = runs.start(
         programme=programme, user=request.user, options=options, enqueue=tasks.enqueue_plan_run

@@ -121,7 +121,7 @@ def starting_pairs(run: PlanRun) -> set[tuple[int, int]]:
     if run.decision != PlanRun.Decision.PENDING:
         return set()
     proposed = set(run.pairings.values_list("donor_id", "recipient_id"))
-    open_pairs = Pairing.objects.filter(programme=run.programme).open()
+    open_pairs = runs.replaced_level(run)
     return proposed - set(open_pairs.values_list("donor_id", "recipient_id"))
 
 
@@ -134,7 +134,7 @@ def ending_pairs(run: PlanRun) -> set[tuple[int, int]]:
     if run.decision == PlanRun.Decision.DISCARDED:
         return set()
     proposed = set(run.pairings.values_list("donor_id", "recipient_id"))
-    open_pairs = Pairing.objects.filter(programme=run.programme).open()
+    open_pairs = runs.replaced_level(run)
     return set(open_pairs.values_list("donor_id", "recipient_id")) - proposed
 
 

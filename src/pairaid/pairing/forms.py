@@ -76,6 +76,14 @@ class PlanForm(forms.Form):
         label=_("Forbid pairs"),
         help_text=_("Pairs the plan may not make."),
     )
+    parent_pairing = forms.ChoiceField(
+        required=False,
+        label=_("Level"),
+        help_text=_(
+            "The programme's own pairs, or the child pairings inside one pairing (which of the "
+            "donor's cities take which of the recipient's towns)."
+        ),
+    )
     time_limit_seconds = forms.FloatField(
         min_value=1,
         max_value=engine.LIMITS.max_time_limit_seconds,
@@ -129,6 +137,9 @@ class PlanForm(forms.Form):
             time_limit_seconds=data["time_limit_seconds"],
             as_of=data["as_of"].isoformat() if data["as_of"] else None,
             need_from=self._need_from(),
+            parent_pairing=plan_options.parse_pairs([data["parent_pairing"]], "parent_pairing")[0]
+            if data.get("parent_pairing")
+            else None,
         )
 
     def _need_from(self) -> str | None:
@@ -155,9 +166,14 @@ class PlanForm(forms.Form):
         *args: Any,
         recipients: int | None = None,
         pairs: list[tuple[str, list[tuple[str, str]]]] | None = None,
+        parents: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["parent_pairing"].choices = [  # type: ignore[attr-defined]
+            ("", _("The programme's own pairs")),
+            *(parents or []),
+        ]
         if recipients is not None:  # the default objective's levels, as for the API and CLI
             levels = plan_options.default_objectives(recipients)[0]["levels"]
             self.fields["leximin_levels"].initial = levels
@@ -181,6 +197,28 @@ def pair_choices(programme: Programme) -> list[tuple[str, list[tuple[str, str]]]
         )
         for donor in donors
     ]
+
+
+def parent_choices(programme: Programme) -> list[tuple[str, str]]:
+    """The pairings whose child level a run may plan: the programme's own-level pairings not
+    ended, named ("Guangdong → Wenchuan County: its child pairings") and valued DONOR:RECIPIENT
+    as the API and the CLI take them."""
+    names = {p.reference: p.name for p in programme_queries.named_participants(programme)}
+    open_pairs = (
+        programme.pairings.top_level()
+        .open()
+        .select_related("donor__region__parent", "recipient__region__parent")
+    )
+    choices = []
+    for pairing in open_pairs:
+        donor = pairing.donor.region.as_reference().short
+        recipient = pairing.recipient.region.as_reference().short
+        label = _("%(donor)s → %(recipient)s: its child pairings") % {
+            "donor": names.get(donor, donor),
+            "recipient": names.get(recipient, recipient),
+        }
+        choices.append((f"{donor}:{recipient}", str(label)))
+    return choices
 
 
 class PublishForm(forms.Form):

@@ -85,6 +85,12 @@ class PairingQuerySet(models.QuerySet["Pairing"]):
         runs (which belong to their run). Exports and the bundle loader use these."""
         return self.exclude(status=Pairing.Status.PROPOSED)
 
+    def top_level(self) -> "PairingQuerySet":
+        """The pairings of the programme's own level: those that sit inside no other. The
+        programme's degree rules and its plans are about these; a child pairing lives inside
+        its parent (`levels`)."""
+        return self.filter(parent__isnull=True)
+
     def open(self) -> "PairingQuerySet":
         """Decided and not ended: in force now, or approved to start later. A new plan replaces
         these, and the programme's degree rules apply to them."""
@@ -146,6 +152,17 @@ class Pairing(models.Model):
         related_name="ended_pairings",
         help_text="the approved run that ended this pairing",
     )
+    # Pairs at several levels: a child pairing sits inside its parent (both of its sides lie
+    # inside the parent's, within the parent's period); the rule is `levels.nesting_problems`.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        # A parent's children go with it: they exist only inside it.
+        on_delete=models.CASCADE,
+        related_name="children",
+        help_text=_("the pairing one level up that this one sits inside"),
+    )
     history = HistoricalRecords()
 
     objects = PairingQuerySet.as_manager()
@@ -171,6 +188,21 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.donor.region.name_en} → {self.recipient.region.name_en} ({self.status})"
+
+    def clean(self) -> None:
+        """The nesting rule, for the admin and every `full_clean` (`levels.pairing_problems`)."""
+        from django.core.exceptions import ValidationError
+
+        from pairaid.pairing import levels
+
+        if self.parent_id is None or self.donor_id is None or self.recipient_id is None:
+            return
+        problems = levels.problems_of(self, self.parent)  # type: ignore[arg-type]
+        if problems:
+            fields: dict[str, list[str]] = {}
+            for name, message in problems:
+                fields.setdefault(name, []).append(message)
+            raise ValidationError(fields)
 
 
 class AllocationLine(Sourced):

@@ -51,6 +51,9 @@ class RunOptions:
     deterministic: bool = False
     seed: int = 0
     backend: str = "auto"
+    # The child level: [donor, recipient] of the fixed parent pairing whose children to plan
+    # (`levels`); None plans the programme's own level.
+    parent_pairing: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -111,6 +114,18 @@ def parse_pairs(items: list[str], column: str) -> list[list[str]]:
     return pairs
 
 
+def parse_level(level: str, parent_pairing: str | None) -> list[str] | None:
+    """`--level child --parent-pairing DONOR:RECIPIENT` -> the parent pair; the programme's own
+    level -> None. A parent pairing without the child level, or the reverse, is refused."""
+    if level == "child" and not parent_pairing:
+        _refuse("parent_pairing", gettext("the child level needs --parent-pairing DONOR:RECIPIENT"))
+    if level != "child" and parent_pairing:
+        _refuse(
+            "parent_pairing", gettext("--parent-pairing plans the child level: add --level child")
+        )
+    return parse_pairs([parent_pairing], "parent_pairing")[0] if parent_pairing else None
+
+
 def check(options: RunOptions, *, recipients: int) -> None:
     """Refuse (ValidationFailed, every problem at once) options the engine would refuse or a run
     could not honour; `recipients` bounds leximin's levels (`engine.LIMITS`)."""
@@ -118,6 +133,11 @@ def check(options: RunOptions, *, recipients: int) -> None:
         *_objective_problems(with_defaults(options, recipients=recipients).objectives, recipients),
         *_pair_problems(options.lock, "lock"),
         *_pair_problems(options.forbid, "forbid"),
+        *(
+            _pair_problems([options.parent_pairing], "parent_pairing")
+            if options.parent_pairing is not None
+            else []
+        ),
         *_number_problems(options),
         *_basis_problems(options),
     ]

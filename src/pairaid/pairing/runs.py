@@ -20,8 +20,8 @@ from pairaid.conversations import services as conversation_services
 from pairaid.conversations.models import Event
 from pairaid.engine.result import plan_result
 from pairaid.errors import Conflict, Problem, ValidationFailed
+from pairaid.pairing import levels, solver_process, tradeoff, translate
 from pairaid.pairing import options as run_options
-from pairaid.pairing import solver_process, tradeoff, translate
 from pairaid.pairing.models import AllocationLine, Pairing, PlanRun
 from pairaid.pairing.options import RunOptions
 from pairaid.programmes import services as programme_services
@@ -56,6 +56,7 @@ def build_instance(
     run_options.check(options, recipients=recipients)
     assert options.objectives is not None
     on = datetime.date.fromisoformat(options.as_of) if options.as_of else programme.current_date()
+    parent = parent_pairing(programme, options, on)
     build = translate.build_problem(
         programme,
         on=on,
@@ -70,6 +71,7 @@ def build_instance(
         forbid=[tuple(p) for p in options.forbid],  # type: ignore[misc]
         churn_budget=options.churn_budget if isinstance(options.churn_budget, int) else None,
         store_derived_needs=store_derived_needs,
+        parent=parent,
         options=engine.SolveOptions(
             backend=options.backend,
             time_limit_seconds=options.time_limit_seconds,
@@ -91,7 +93,57 @@ def build_instance(
     ]
     if unknown:
         raise ValidationFailed(unknown)
+    if parent is not None and not build.problem.pairs:
+        raise ValidationFailed(
+            [
+                Problem(
+                    gettext(
+                        "no participant lies below %(donor)s or below %(recipient)s with a "
+                        "known capacity or need: there is no child level to plan"
+                    )
+                    % {
+                        "donor": translate.engine_id(parent.donor),
+                        "recipient": translate.engine_id(parent.recipient),
+                    },
+                    column="parent_pairing",
+                )
+            ]
+        )
     return build
+
+
+def parent_pairing(programme: Programme, options: RunOptions, on: datetime.date) -> Pairing | None:
+    """The fixed parent pairing of a child-level run: a pairing of the programme's own level in
+    force at the run's date (or approved to start), between the named donor and recipient."""
+    if options.parent_pairing is None:
+        return None
+    donor, recipient = options.parent_pairing
+    candidates = (
+        Pairing.objects.filter(programme=programme)
+        .top_level()
+        .of_record()
+        .exclude(status=Pairing.Status.ENDED, valid_to__lte=on)
+        .select_related("donor__region__parent", "recipient__region__parent")
+        .order_by("-valid_from", "-pk")
+    )
+    for pairing in candidates:
+        if (translate.engine_id(pairing.donor), translate.engine_id(pairing.recipient)) == (
+            donor,
+            recipient,
+        ):
+            return pairing
+    raise ValidationFailed(
+        [
+            Problem(
+                gettext(
+                    "no pairing of %(donor)s with %(recipient)s at the programme's level "
+                    "in force on %(date)s to plan inside"
+                )
+                % {"donor": donor, "recipient": recipient, "date": on.isoformat()},
+                column="parent_pairing",
+            )
+        ]
+    )
 
 
 @transaction.atomic
@@ -296,8 +348,10 @@ def _propose(run: PlanRun, result: engine.Result) -> None:
     }
     resources = {r.code: r for r in ResourceType.objects.all()}
     source = _run_source(run)
+    parent = parent_pairing(run.programme, RunOptions.from_dict(run.options), run.as_of)
     for pair in result.pairs:
         pairing = Pairing.objects.create(
+            parent=parent,
             programme=run.programme,
             donor=participants[pair.donor],
             recipient=participants[pair.recipient],
@@ -348,18 +402,18 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     proposed = {
         (p.donor_id, p.recipient_id): p for p in run.pairings.filter(status=Pairing.Status.PROPOSED)
     }
-    for pairing in Pairing.objects.filter(programme=programme).open():
+    parent = parent_pairing(programme, RunOptions.from_dict(run.options), run.as_of)
+    for pairing in replaced_level(run):
         key = (pairing.donor_id, pairing.recipient_id)
         if key in proposed:
             _keep(pairing, proposed.pop(key), today)
         else:
-            pairing.status = Pairing.Status.ENDED
-            pairing.valid_to = today
-            pairing.superseded_by = run
-            pairing.save()
+            _end_pairing(pairing, run, today)
     for pairing in proposed.values():
         pairing.status = Pairing.Status.ACTIVE if start_on <= today else Pairing.Status.APPROVED
         pairing.valid_from = start_on
+        if parent is not None:
+            _keep_inside(pairing, parent)
         pairing.save()
     run.decision = PlanRun.Decision.APPROVED
     run.decided_by = user if getattr(user, "pk", None) else None
@@ -375,11 +429,37 @@ def approve(*, run: PlanRun, user: Any, start_date: datetime.date | None = None)
     return run
 
 
+def replaced_level(run: PlanRun) -> QuerySet[Pairing]:
+    """The open pairings a run's plan replaces: the programme's own level, or, for a child-level
+    run, the children of its parent pairing. Approving ends those it does not keep; the
+    approval's preview names the same."""
+    parent = parent_pairing(run.programme, RunOptions.from_dict(run.options), run.as_of)
+    return Pairing.objects.filter(programme=run.programme, parent=parent).open()
+
+
+def _keep_inside(child: Pairing, parent: Pairing) -> None:
+    """A child approved inside its parent ends with it, and must start within its period: the
+    nesting rule (`levels`) refuses the approval otherwise, naming why."""
+    child.valid_to = child.valid_to or parent.valid_to
+    problems = levels.problems_of(child, parent)
+    if problems:
+        raise ValidationFailed([Problem(message, column=field) for field, message in problems])
+
+
+def _end_pairing(pairing: Pairing, run: PlanRun, today: datetime.date) -> None:
+    """End a pairing the run drops, and the children inside it: a child ends with its parent."""
+    for ended in [pairing, *pairing.children.open()]:
+        ended.status = Pairing.Status.ENDED
+        ended.valid_to = today
+        ended.superseded_by = run
+        ended.save()
+
+
 def plan_replaced(run: PlanRun, ids: set[str]) -> list[engine.Assignment]:
     """The plan an approved run replaced: the links it ended and the ones it kept, with their
     splits as they stood the day before its approval."""
     ended = Pairing.objects.filter(superseded_by=run)
-    kept = Pairing.objects.filter(programme=run.programme).open().exclude(plan_run=run)
+    kept = replaced_level(run).exclude(plan_run=run)
     pairings = list(
         (ended | kept).select_related("donor__region__parent", "recipient__region__parent")
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from pairaid.errors import Problem, ValidationFailed
+from pairaid.pairing import levels
 from pairaid.pairing.models import AllocationLine, Pairing
 from pairaid.pairing.rules import RuleViolation, degree_violations
 from pairaid.programmes.models import Participant, Programme
@@ -18,9 +19,12 @@ def _participant(programme: Programme, region: Region, role: str) -> Participant
 
 
 def live_pairs(programme: Programme) -> list[tuple[str, str]]:
-    """(donor, recipient) region references of the open pairings (in force or due to start)."""
+    """(donor, recipient) region references of the open pairings (in force or due to start) of
+    the programme's own level: its degree rules count these, not the child pairings inside
+    them (Guangdong keeps its 2 recipients however many towns its cities take)."""
     rows = (
         Pairing.objects.filter(programme=programme)
+        .top_level()
         .open()
         .select_related("donor__region__parent", "recipient__region__parent")
     )
@@ -48,8 +52,10 @@ def create_pairing(
     valid_to: datetime.date | None = None,
     rationale: str = "",
     source: Source | None = None,
+    parent: Pairing | None = None,
 ) -> Pairing:
-    """Pair a donor with a recipient, refusing what DESIGN.md §2 forbids (every reason named)."""
+    """Pair a donor with a recipient, refusing what DESIGN.md §2 forbids (every reason named).
+    With a `parent`, the pairing sits inside it and must keep the nesting rule (`levels`)."""
     problems: list[Problem] = []
     if donor.pk == recipient.pk:
         problems.append(Problem(f"a region cannot be paired with itself ({donor.name_en})"))
@@ -70,6 +76,18 @@ def create_pairing(
     if problems:
         raise ValidationFailed(problems)
     assert donor_participant is not None and recipient_participant is not None
+    valid_from = valid_from or programme.current_date()
+    if parent is not None:
+        nesting = levels.pairing_problems(
+            programme_id=programme.pk,
+            donor=donor_participant,
+            recipient=recipient_participant,
+            valid_from=valid_from,
+            valid_to=valid_to or parent.valid_to,
+            parent=parent,
+        )
+        if nesting:
+            raise ValidationFailed([Problem(message, column=f) for f, message in nesting])
     duplicate = (
         Pairing.objects.filter(
             programme=programme, donor=donor_participant, recipient=recipient_participant
@@ -92,11 +110,15 @@ def create_pairing(
         recipient=recipient_participant,
         status=status,
         origin=origin,
-        valid_from=valid_from or programme.current_date(),
-        valid_to=valid_to,
+        valid_from=valid_from,
+        # A child ends when its parent ends (unless it is told to end earlier).
+        valid_to=valid_to or (parent.valid_to if parent else None),
         rationale=rationale,
         source=source,
+        parent=parent,
     )
+    if parent is not None:
+        return pairing  # the degree rules are about the programme's own level
     # The new link counts against the rules as if it were in force.
     pairs = [*live_pairs(programme), (donor.reference, recipient.reference)]
     violations = [

@@ -5,6 +5,7 @@ rule, or derived from an indicator (DESIGN.md §2), rules as policy, derived dis
 reads engine plans back as pairings' allocations.
 """
 
+import dataclasses
 import datetime
 import math
 from collections import defaultdict
@@ -23,7 +24,7 @@ from pairaid.errors import Problem as InputProblem
 from pairaid.errors import ValidationFailed
 from pairaid.forecast.need import ForecastNeedBasis
 from pairaid.labels import local_name
-from pairaid.pairing import forecast_need
+from pairaid.pairing import forecast_need, levels
 from pairaid.pairing.models import AllocationLine, Pairing, PairingQuerySet
 from pairaid.programmes import queries as programme_queries
 from pairaid.programmes.asof import AsOf, pick_as_of
@@ -391,11 +392,25 @@ def build_problem(
     churn_budget: int | None = None,
     options: engine.SolveOptions | None = None,
     store_derived_needs: bool = True,
+    parent: Pairing | None = None,
 ) -> Build:
     """The engine problem of a programme as of a date. Participants whose need or capacity is
-    unknown take no part and are named in `excluded` (DESIGN.md §2)."""
+    unknown take no part and are named in `excluded` (DESIGN.md §2).
+
+    With a `parent` pairing, the problem is its child level: the donors below the parent's
+    donor and the recipients below its recipient (`levels.below`), the children in force as the
+    existing plan, and only the pairs that lie inside the parent eligible (`engine.nested_pairs`).
+    Without one, it is the programme's own level: the child pairings stay out of it."""
     on = on or programme.current_date()
     builder = _Builder(programme, on)
+    if parent is not None:
+        parents = levels.region_parents()
+        builder.donors = levels.below(parent.donor, builder.donors, parents)
+        builder.recipients = levels.below(parent.recipient, builder.recipients, parents)
+    else:
+        child_level = levels.child_level_participants(programme.pk)
+        builder.donors = [d for d in builder.donors if d.pk not in child_level]
+        builder.recipients = [r for r in builder.recipients if r.pk not in child_level]
     if isinstance(need_from, NeedBasis):
         _check_indicator(need_from.indicator, "need-from")
     _check_indicator(capacity_from.indicator if capacity_from else None, "capacity-from")
@@ -418,7 +433,8 @@ def build_problem(
         for r in builder.recipients
         if r.pk not in taking_part
     ]
-    build.in_force = list(live_pairings(programme, on))
+    level = live_pairings(programme, on)
+    build.in_force = list(level.filter(parent=parent) if parent else level.top_level())
     existing = {
         (engine_id(p.donor), engine_id(p.recipient))
         for p in build.in_force
@@ -436,6 +452,16 @@ def build_problem(
         existing_plan=frozenset(existing),
         churn_budget=churn_budget,
     )
+    pairs = _pair_data(
+        donors,
+        recipients,
+        existing,
+        every_pair=parent is not None
+        or len(donors) * len(recipients) <= ALL_PAIRS_LIMIT
+        or any(o.name == "min_travel" for o in objectives),
+    )
+    if parent is not None:
+        policy, pairs = _child_level(parent, donors, recipients, policy, pairs)
     build.problem = engine.Problem(
         donors=[
             engine.Donor(
@@ -451,13 +477,7 @@ def build_problem(
         recipients=[
             engine.Recipient(engine_id(r), r.region.name_en, needs[r.pk]) for r in recipients
         ],
-        pairs=_pair_data(
-            donors,
-            recipients,
-            existing,
-            every_pair=len(donors) * len(recipients) <= ALL_PAIRS_LIMIT
-            or any(o.name == "min_travel" for o in objectives),
-        ),
+        pairs=pairs,
         policy=policy,
         objectives=tuple(objectives),
         saturation=None if per_unit else 1.0,
@@ -474,6 +494,31 @@ def build_problem(
         % {"speed": f"{TRAVEL_SPEED_KMH:g}"}
     )
     return build
+
+
+def _child_level(
+    parent: Pairing,
+    donors: Sequence[Participant],
+    recipients: Sequence[Participant],
+    policy: engine.Policy,
+    pairs: list[engine.PairData],
+) -> tuple[engine.Policy, list[engine.PairData]]:
+    """The child level's rules: only the pairs inside the parent pair (the engine's
+    `nested_pairs`), listed alone. The programme's degree rules are its own level's; inside a
+    parent, each place gets at least one donor, and each child donor takes one place (as Zhuhai
+    took Mianchi) unless there are more places than donors (Guangdong alone, taking towns)."""
+    inside = engine.nested_pairs(
+        {engine_id(d): engine_id(parent.donor) for d in donors},
+        {engine_id(r): engine_id(parent.recipient) for r in recipients},
+        [(engine_id(parent.donor), engine_id(parent.recipient))],
+    )
+    child_policy = dataclasses.replace(
+        policy,
+        donor_degree=engine.DegreeRange(1, 1 if len(donors) >= len(recipients) else None),
+        recipient_degree=engine.DegreeRange(1, None),
+        listed_pairs_only=True,
+    )
+    return child_policy, [p for p in pairs if (p.donor, p.recipient) in inside]
 
 
 def _check_indicator(code: str | None, option: str) -> None:

@@ -17,7 +17,7 @@ from pairaid.errors import ValidationFailed
 from pairaid.forms import valid
 from pairaid.operations.queries import handover
 from pairaid.pairing import comparison, exports, notices, runs, tasks, tradeoff
-from pairaid.pairing.forms import ConfirmForm, PlanForm, PublishForm, pair_choices
+from pairaid.pairing.forms import ConfirmForm, PlanForm, PublishForm, pair_choices, parent_choices
 from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.pairing.phases import visible_phase_view
 from pairaid.programmes.models import Programme
@@ -39,7 +39,10 @@ def _run(programme: Programme, number: int) -> PlanRun:
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     form = PlanForm(
-        request.POST or None, recipients=_recipients(programme), pairs=pair_choices(programme)
+        request.POST or None,
+        recipients=_recipients(programme),
+        pairs=pair_choices(programme),
+        parents=parent_choices(programme),
     )
     if request.method == "POST":
         permissions.check(request.user, Action.RUN_PLAN, programme)

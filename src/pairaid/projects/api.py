@@ -464,3 +464,36 @@ def three_w(
             if not sector or g.sector.code == sector
         ],
     }
+
+
+class PairingMoneyOut(Schema):
+    pairing: int
+    parent: int | None
+    donor: str
+    recipient: str
+    illustrative: bool
+    # The pairing's own projects' money, and its total with its child pairings' (the roll-up).
+    own: dict[str, Decimal]
+    total: dict[str, Decimal]
+
+
+@router.get(
+    "/programmes/{slug}/projects-by-pairing",
+    response=list[PairingMoneyOut],
+    summary="The projects' money (budget, committed, disbursed, spent) by pairing; a parent "
+    "pairing's total includes its child pairings', each counted once",
+)
+def projects_by_pairing(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    programme = permissions.programme_for(request.user, slug)
+    return [
+        {
+            "pairing": row.pairing.pk,
+            "parent": row.pairing.parent_id,
+            "donor": row.pairing.donor.region.reference,
+            "recipient": row.pairing.recipient.region.reference,
+            "illustrative": row.pairing.illustrative,
+            "own": row.own,
+            "total": row.total,
+        }
+        for row in project_queries.money_by_pairing(programme)
+    ]

@@ -14,6 +14,7 @@ from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.labels import local_name
 from pairaid.operations.models import Disbursement, FundCommitment
 from pairaid.operations.queries.requests import requested_as_of
+from pairaid.pairing import levels
 from pairaid.pairing.models import Pairing
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Participant, Programme
@@ -85,6 +86,23 @@ def money(projects: QuerySet[Project]) -> dict[int, Money]:
     disbursed = _sums(projects, "disbursements__amount")
     spent = _sums(projects, "expenditures__amount")
     return {pk: Money(budget[pk], committed[pk], disbursed[pk], spent[pk]) for pk in budget}
+
+
+MONEY_KINDS = ("budget", "committed", "disbursed", "spent")
+
+
+def money_by_pairing(
+    programme: Programme, *, include_illustrative: bool = True
+) -> list[levels.FamilyRow]:
+    """The projects' money by pairing, each parent's with its children's added (`levels`): a
+    child's project counts in its own row and once in its parent's total."""
+    found = projects(programme, include_illustrative=include_illustrative)
+    sums = money(found)
+    own: dict[int, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(MONEY_KINDS, ZERO))
+    for project_id, pairing_id in found.values_list("pk", "pairing_id"):
+        for kind in MONEY_KINDS:
+            own[pairing_id][kind] += getattr(sums[project_id], kind)
+    return levels.family_rows(programme.pk, own, MONEY_KINDS)
 
 
 def projects(

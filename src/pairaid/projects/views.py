@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pairaid.accounts import permissions
@@ -36,6 +37,20 @@ from pairaid.projects.forms import (
 from pairaid.projects.models import Project
 from pairaid.registry.models import ResourceType
 from pairaid.spreadsheets import write_csv
+
+# The projects' money by pairing, as the page heads its columns (`queries.MONEY_KINDS`).
+MONEY_HEADINGS = list(
+    zip(
+        project_queries.MONEY_KINDS,
+        [
+            gettext_lazy("Budget"),
+            gettext_lazy("Committed"),
+            gettext_lazy("Disbursed"),
+            gettext_lazy("Spent"),
+        ],
+        strict=True,
+    )
+)
 
 
 def _editable_pairings(user: Any, programme: Programme) -> list[Pairing]:
@@ -90,6 +105,8 @@ def projects(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "rows": [(p, sums[p.pk]) for p in shown],
+            "by_pairing": project_queries.money_by_pairing(programme),
+            "money_kinds": MONEY_HEADINGS,
             "form": form if pairings else None,
             "sectors": sectors.CHOICES,
             "statuses": Project.Status.choices,

@@ -288,8 +288,12 @@ def export_programme(slug: str, path: Path, *, include_illustrative: bool = Fals
     manifest = {
         # The current format only where there are operations rows, so that fact bundles stay
         # readable by format 1.
-        # (and where there is a phase link, which format 5 brought).
-        "format_version": FORMAT_VERSION if any(operations.values()) or programme.follows else 1,
+        # (and where there is a phase link, which format 5 brought, or a child pairing, 6).
+        "format_version": FORMAT_VERSION
+        if any(operations.values())
+        or programme.follows
+        or any(row["parent_donor"] for row in tables["pairings.csv"].values())
+        else 1,
         "kind": "programme",
         "data_version": loaded.data_version if loaded else "1",
         "country": "CN",
@@ -305,12 +309,16 @@ def export_programme(slug: str, path: Path, *, include_illustrative: bool = Fals
     return path
 
 
+PARENT_PAIR = ("parent_donor", "parent_recipient")
+
+
 def _short_refs(values: dict[str, str], country: str) -> dict[str, str]:
     """Write references in the manifest's country without the `CC:` prefix, as people do."""
     prefix = f"{country}:"
     return {
         column: value.removeprefix(prefix)
-        if column in ("region", "donor", "recipient", "parent", "participant", "location")
+        if column
+        in ("region", "donor", "recipient", "parent", "participant", "location", *PARENT_PAIR)
         else value
         for column, value in values.items()
     }

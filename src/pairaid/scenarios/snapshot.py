@@ -149,7 +149,13 @@ def programme_tables(programme: Programme, *, illustrative: bool | None) -> Tabl
     pairings = (
         Pairing.objects.filter(programme=programme, **flag)
         .of_record()
-        .select_related("donor__region__parent", "recipient__region__parent", "source")
+        .select_related(
+            "donor__region__parent",
+            "recipient__region__parent",
+            "source",
+            "parent__donor__region__parent",
+            "parent__recipient__region__parent",
+        )
     )
     allocations = AllocationLine.objects.filter(pairing__in=pairings, **flag).select_related(
         "pairing__donor__region__parent",
@@ -182,6 +188,8 @@ def programme_tables(programme: Programme, *, illustrative: bool | None) -> Tabl
                     "rationale": p.rationale,
                     "source": p.source.key if p.source else "",
                     "certainty": p.certainty,
+                    "parent_donor": p.parent.donor.region.reference if p.parent else "",
+                    "parent_recipient": p.parent.recipient.region.reference if p.parent else "",
                 }
                 for p in pairings
             ],

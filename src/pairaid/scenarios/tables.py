@@ -127,10 +127,20 @@ SPECS: dict[str, TableSpec] = {
         required=("region", "resource_type", "quantity", "as_of", "source"),
         optional=("certainty", "derived_indicator", "derived_ratio", "method"),
     ),
+    # Format 6: a child pairing names its parent pair (parent_donor, parent_recipient): the
+    # latest pairing of that pair in this bundle or its base programme (`pairing.levels`).
     "pairings.csv": TableSpec(
         key=("donor", "recipient", "valid_from"),
         required=("donor", "recipient", "status"),
-        optional=("valid_from", "valid_to", "origin", "rationale", *_SOURCED),
+        optional=(
+            "valid_from",
+            "valid_to",
+            "origin",
+            "rationale",
+            *_SOURCED,
+            "parent_donor",
+            "parent_recipient",
+        ),
     ),
     "allocations.csv": TableSpec(
         key=("donor", "recipient", "resource_type", "date"),
@@ -337,9 +347,11 @@ OPERATIONS_SPECS: dict[str, TableSpec] = {
     ),
 }
 SPECS.update(OPERATIONS_SPECS)
-FORMAT_VERSIONS = (1, 2, 3, 4, 5)
+FORMAT_VERSIONS = (1, 2, 3, 4, 5, 6)
 # Format 5 brought the manifest's programme.follows (a programme's previous phase).
 PHASES_SINCE_FORMAT = 5
+# Format 6 brought pairs at several levels: pairings.csv's parent_donor and parent_recipient.
+LEVELS_SINCE_FORMAT = 6
 # The tables (and columns of tables) a format brought, refused in a bundle of an earlier one.
 SINCE_FORMAT_4 = (
     "projects.csv",

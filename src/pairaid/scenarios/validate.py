@@ -566,6 +566,7 @@ class _Validator:
     def check_pairings(self) -> None:
         rows, raw_rows = self.table("pairings.csv")
         live: dict[tuple[str, str], int] = {}
+        children: list[tuple[RawRow, dict[str, str]]] = []
         for row in raw_rows:
             values = {
                 "donor": self.participant(rows, row, "donor", "donor"),
@@ -584,6 +585,8 @@ class _Validator:
                 "certainty": rows.cell(
                     row, "certainty", lambda t: choice_text(t, CERTAINTIES), required=False
                 ),
+                "parent_donor": self.region(rows, row, "parent_donor", required=False),
+                "parent_recipient": self.region(rows, row, "parent_recipient", required=False),
             }
             pair = (values["donor"], values["recipient"])
             if values["donor"] and values["donor"] == values["recipient"]:
@@ -609,7 +612,12 @@ class _Validator:
                     continue
                 live[pair] = row.row
             self.keep("pairings.csv", rows, row, values)
-        self.check_rules(rows, list(live))
+            children.append((row, values))
+        from pairaid.scenarios.level_tables import check_nesting
+
+        nested = check_nesting(self, rows, children)
+        # The degree rules are the programme's own level's: a child pairing does not count.
+        self.check_rules(rows, [pair for pair, number in live.items() if number not in nested])
 
     def check_rules(self, rows: _Rows, live_pairs: list[tuple[str, str]]) -> None:
         programme = self.parsed.programme or self.registry.base_programme or {}

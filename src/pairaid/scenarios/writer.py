@@ -102,6 +102,21 @@ def _attnames(fields: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _level_pairings(programme: Programme) -> dict[tuple[str, str], Pairing]:
+    """The programme's own-level pairings of record by pair, the latest of each pair: what a
+    child row's parent_donor and parent_recipient name (as the validator reads them)."""
+    found: dict[tuple[str, str], Pairing] = {}
+    level = (
+        programme.pairings.of_record()
+        .top_level()
+        .select_related("donor__region__parent", "recipient__region__parent")
+        .order_by("valid_from", "pk")
+    )
+    for pairing in level:
+        found[(pairing.donor.region.reference, pairing.recipient.region.reference)] = pairing
+    return found
+
+
 class Writer:
     def __init__(
         self, parsed: ParsedBundle, changes: dict[str, TableChange], progress: Progress
@@ -435,27 +450,27 @@ class Writer:
             )
         }
         touched = self.touched("pairings.csv")
+        wanted = {key: v for key, v in self.rows("pairings.csv").items() if key in touched}
+        # The programme's own level first: a child pairing names its parent by its pair.
         rows = [
-            (
-                existing.get(key),
-                {
-                    "programme": programme,
-                    "donor": participants[(v["donor"], "donor")],
-                    "recipient": participants[(v["recipient"], "recipient")],
-                    "status": v["status"],
-                    "valid_from": _date(v["valid_from"]),
-                    "valid_to": _date(v["valid_to"]),
-                    "origin": v["origin"],
-                    "rationale": v["rationale"],
-                    "source": self.lookups.sources.get(v["source"]),
-                    "certainty": v["certainty"],
-                    "illustrative": self.illustrative,
-                },
-            )
-            for key, v in self.rows("pairings.csv").items()
-            if key in touched
+            (existing.get(key), self.pairing_fields(programme, participants, v, None))
+            for key, v in wanted.items()
+            if not v.get("parent_donor")
         ]
         _save_changes(Pairing, rows)
+        parents = _level_pairings(programme)
+        children = [
+            (
+                existing.get(key),
+                self.pairing_fields(
+                    programme, participants, v, parents[(v["parent_donor"], v["parent_recipient"])]
+                ),
+            )
+            for key, v in wanted.items()
+            if v.get("parent_donor")
+        ]
+        _save_changes(Pairing, children)
+        rows += children
         self.progress("pairings", len(rows))
         # Allocation lines name a pair: its pairing that has not ended is meant, else the latest.
         by_pair: dict[tuple[str, str], Pairing] = {}
@@ -469,6 +484,28 @@ class Writer:
             if pair not in by_pair or by_pair[pair].status == Pairing.Status.ENDED:
                 by_pair[pair] = pairing
         return by_pair
+
+    def pairing_fields(
+        self,
+        programme: Programme,
+        participants: dict[tuple[str, str], Participant],
+        v: dict[str, str],
+        parent: Pairing | None,
+    ) -> dict[str, Any]:
+        return {
+            "programme": programme,
+            "donor": participants[(v["donor"], "donor")],
+            "recipient": participants[(v["recipient"], "recipient")],
+            "status": v["status"],
+            "valid_from": _date(v["valid_from"]),
+            "valid_to": _date(v["valid_to"]),
+            "origin": v["origin"],
+            "rationale": v["rationale"],
+            "source": self.lookups.sources.get(v["source"]),
+            "certainty": v["certainty"],
+            "illustrative": self.illustrative,
+            "parent": parent,
+        }
 
     def write_allocations(self, pairings: dict[tuple[str, str], Pairing]) -> None:
         touched = self.touched("allocations.csv")

@@ -36,6 +36,7 @@ from django.utils.translation import gettext
 from pairaid.labels import local_name
 from pairaid.operations.common import ZERO
 from pairaid.operations.models import Disbursement, Shipment
+from pairaid.pairing import levels
 from pairaid.pairing.models import AllocationLine
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import Certainty, RegionalIndicator, ResourceType
@@ -105,7 +106,13 @@ def contribution_checks(programme: Programme, year: int) -> list[ContributionChe
     """Each donor's check for `year`, then for the whole programme; none without the rule."""
     if programme.min_contribution_share is None or programme.min_contribution_indicator is None:
         return []
-    donors = programme.participants.filter(role=Participant.Role.DONOR).select_related("region")
+    # The rule binds the programme's own donors; a city at the child level gives as its
+    # province's part (`levels.child_level_participants`).
+    donors = (
+        programme.participants.filter(role=Participant.Role.DONOR)
+        .exclude(pk__in=levels.child_level_participants(programme.pk))
+        .select_related("region")
+    )
     checks = []
     for donor in donors.order_by("region__code"):
         checks.append(_year_check(programme, donor, year))
@@ -237,25 +244,29 @@ def _required(
 def _records_its_aid(programme: Programme, donor: Participant) -> bool:
     """Whether the donor reports its aid through PairAid: then a year without a record is a
     year without aid, not an unknown one."""
+    givers = levels.giving_through(programme.pk, donor.pk)
     return (
         Disbursement.objects.filter(
-            commitment__programme=programme, commitment__donor=donor, illustrative=False
+            commitment__programme=programme, commitment__donor__in=givers, illustrative=False
         ).exists()
         or Shipment.objects.filter(
-            pledge__donor=donor, value_cny__isnull=False, illustrative=False
+            pledge__donor__in=givers, value_cny__isnull=False, illustrative=False
         ).exists()
     )
 
 
 def _recorded(programme: Programme, donor: Participant, years: Sequence[int]) -> Decimal:
+    """The donor's recorded aid in those years, with its child-level donors' (a city's aid
+    inside its province's pairing is the province's, counted once: `levels.giving_through`)."""
+    givers = levels.giving_through(programme.pk, donor.pk)
     paid = Disbursement.objects.filter(
         commitment__programme=programme,
-        commitment__donor=donor,
+        commitment__donor__in=givers,
         illustrative=False,
         date__year__in=years,
     )
     in_kind = Shipment.objects.filter(
-        pledge__donor=donor,
+        pledge__donor__in=givers,
         illustrative=False,
         received_on__year__in=years,
         value_cny__isnull=False,

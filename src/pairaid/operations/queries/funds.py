@@ -2,10 +2,12 @@
 it per donor is in `contributions`)."""
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from pairaid.operations.common import ZERO
 from pairaid.operations.models import Disbursement, FundCommitment
+from pairaid.pairing import levels
 from pairaid.programmes.models import Programme
 from pairaid.registry.models import ResourceType
 
@@ -49,3 +51,29 @@ def cash_flows(
         else:
             flows.append((key, amount, False))
     return flows
+
+
+LEDGER_KINDS = ("committed", "disbursed", "received")
+
+
+def ledger_by_pairing(programme: Programme) -> list[levels.FamilyRow]:
+    """The funds ledger by pairing: committed, disbursed and received, each pair's rows under
+    its pairing, a parent's total with its child pairings' added (`levels.family_rows`). A
+    commitment between a donor and a recipient that are not paired (where the programme lets
+    aid go beyond the pairs) belongs to no pairing and is left out of this view."""
+    pairing_of = levels.pairing_of_pairs(programme.pk)
+    own: dict[int, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(LEDGER_KINDS, ZERO))
+    commitments = FundCommitment.objects.filter(programme=programme).values_list(
+        "donor_id", "recipient_id", "amount"
+    )
+    for donor, recipient, amount in commitments:
+        if (pairing := pairing_of.get((donor, recipient))) is not None:
+            own[pairing]["committed"] += amount
+    disbursements = Disbursement.objects.filter(commitment__programme=programme).values_list(
+        "commitment__donor_id", "commitment__recipient_id", "amount", "received_amount"
+    )
+    for donor, recipient, amount, received in disbursements:
+        if (pairing := pairing_of.get((donor, recipient))) is not None:
+            own[pairing]["disbursed"] += amount
+            own[pairing]["received"] += received or ZERO
+    return levels.family_rows(programme.pk, own, LEDGER_KINDS)

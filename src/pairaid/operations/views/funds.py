@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pairaid.accounts import permissions
@@ -23,9 +24,19 @@ from pairaid.operations.forms import (
     choices,
 )
 from pairaid.operations.models import Disbursement, FundCommitment
+from pairaid.operations.queries import funds as fund_queries
 from pairaid.operations.services import funds as fund_services
 from pairaid.operations.views.common import donors_pledge
 from pairaid.programmes.models import Participant
+
+# The ledger by pairing, as the page heads its columns (`fund_queries.LEDGER_KINDS`).
+LEDGER_HEADINGS = list(
+    zip(
+        fund_queries.LEDGER_KINDS,
+        [gettext_lazy("Committed"), gettext_lazy("Disbursed"), gettext_lazy("Received")],
+        strict=True,
+    )
+)
 
 
 @member_required
@@ -69,6 +80,8 @@ def funds(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             },
             "form": form,
+            "by_pairing": fund_queries.ledger_by_pairing(programme),
+            "ledger_kinds": LEDGER_HEADINGS,
         },
         status=400 if form.is_bound else 200,
     )

@@ -37,6 +37,18 @@ class Command(commands.Command):
             help="levels in order, e.g. max_min_coverage,leximin:4,min_travel,min_churn "
             "(default: leximin with min(4, recipients) levels)",
         )
+        parser.add_argument(
+            "--level",
+            choices=("programme", "child"),
+            default="programme",
+            help="programme: plan the programme's own pairs; child: plan the child pairings "
+            "inside one fixed pairing (--parent-pairing)",
+        )
+        parser.add_argument(
+            "--parent-pairing",
+            metavar="DONOR:RECIPIENT",
+            help="with --level child: the pairing to plan inside, e.g. 440000:513221",
+        )
         parser.add_argument("--lock", action="append", default=[], metavar="DONOR:RECIPIENT")
         parser.add_argument("--forbid", action="append", default=[], metavar="DONOR:RECIPIENT")
         parser.add_argument(
@@ -61,7 +73,9 @@ class Command(commands.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             programme = programme_services.get_programme(slug=options["programme"])
+            parent = plan_options.parse_level(options["level"], options["parent_pairing"])
             run_options = plan_options.RunOptions(
+                parent_pairing=parent,
                 objectives=plan_options.parse_objectives(options["objective"]),
                 lock=plan_options.parse_pairs(options["lock"], "lock"),
                 forbid=plan_options.parse_pairs(options["forbid"], "forbid"),
