@@ -54,6 +54,7 @@ class Action(StrEnum):
     ANNOUNCE = "announce"  # post in the programme's announcements thread (coordinators)
     EDIT_PROJECT = "edit_project"  # a donor region's projects: budget, results, money, moves
     CONFIRM_PROJECT = "confirm_project"  # a recipient's confirmation of hand-overs and actuals
+    RESEND_MAIL = "resend_mail"  # the programme's failed e-mail deliveries: see, send again
 
 
 Role = Membership.Role
@@ -71,6 +72,7 @@ COORDINATOR_ONLY = frozenset(
         Action.RECOMMEND_PLACEMENT,
         Action.PROPOSE_MATCHING,
         Action.ANNOUNCE,
+        Action.RESEND_MAIL,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pairaid import api_fields
 from pairaid.accounts import permissions
 from pairaid.api_fields import Pages
-from pairaid.conversations import audiences, links, queries, services, texts
+from pairaid.conversations import audiences, links, preferences, queries, services, texts
 from pairaid.conversations.models import Message, Notification, Thread
 from pairaid.errors import NotFound
 
@@ -231,3 +231,47 @@ class InboxReadIn(Schema):
 def mark_read(request: HttpRequest, payload: InboxReadIn) -> dict[str, int]:
     services.mark_read(user=request.user, notification_ids=payload.ids)
     return {"unread": queries.unread_count(request.user)}
+
+
+ModeOfMail = Annotated[
+    str, Field(description="immediate, digest or off", max_length=16, examples=["digest"])
+]
+KindOfEvent = Annotated[str, Field(description="a kind of event", max_length=40)]
+
+
+class PreferenceOut(Schema):
+    kind: str
+    mode: str = Field(description="immediate, digest (the daily digest) or off")
+    default: str = Field(description="the mode when the caller has not chosen")
+
+
+class PreferencesIn(Schema):
+    modes: dict[KindOfEvent, ModeOfMail] = Field(
+        description="the kinds to set, each with its mode; the others keep theirs",
+        max_length=100,
+    )
+
+
+def _preferences_out(modes: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"kind": kind, "mode": mode, "default": preferences.default(kind)}
+        for kind, mode in modes.items()
+    ]
+
+
+@router.get(
+    "/notification-preferences",
+    response=list[PreferenceOut],
+    summary="How each kind of event is mailed to the caller (the inbox records every one)",
+)
+def get_preferences(request: HttpRequest) -> list[dict[str, str]]:
+    return _preferences_out(preferences.of_user(request.user))
+
+
+@router.put(
+    "/notification-preferences",
+    response=list[PreferenceOut],
+    summary="Choose, per kind of event, mail at once, in the daily digest, or none",
+)
+def put_preferences(request: HttpRequest, payload: PreferencesIn) -> list[dict[str, str]]:
+    return _preferences_out(preferences.choose(user=request.user, choices=payload.modes))

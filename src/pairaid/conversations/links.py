@@ -9,8 +9,17 @@ from django.urls import reverse
 
 from pairaid.conversations import queries
 from pairaid.conversations.models import Event, Message, Thread
-from pairaid.operations.models import Deployment, Offer, Pledge, Request, Shipment, Transfer
+from pairaid.operations.models import (
+    Deployment,
+    Facility,
+    Offer,
+    Pledge,
+    Request,
+    Shipment,
+    Transfer,
+)
 from pairaid.pairing.models import PairingNotice, PlanRun
+from pairaid.programmes.models import Participant
 
 
 def _requests(slug: str, number: int) -> str:
@@ -38,6 +47,10 @@ PAGES: dict[type[models.Model], Callable[[Any], str]] = {
     PlanRun: lambda r: reverse("pairing:run", args=[r.programme.slug, r.number]),
     PairingNotice: lambda n: reverse("pairing:notice", args=[n.programme.slug, n.number]),
     Message: lambda m: thread_url(m.thread) + f"#message-{m.pk}",
+    Facility: lambda f: reverse("operations:facilities", args=[f.programme.slug]),
+    Participant: lambda p: reverse("operations:gaps", args=[p.programme.slug]),
+    # an escalation leads to what was not acknowledged
+    Event: lambda e: of_event(e),
 }
 
 

@@ -2,7 +2,11 @@
 or schedules of its own, so `pairaid worker` runs APScheduler (a maintained in-process
 scheduler) beside its task loop: every `outbox.SCHEDULE_SECONDS` it sends the deliveries whose
 (re)try is due. In a thread of its own, so a long plan run in the task loop does not hold back
-the mail; several workers may each run one (a delivery is claimed before it is sent)."""
+the mail; several workers may each run one (a delivery is claimed before it is sent).
+
+Every `watch.WATCH_SECONDS` it also runs the watch's checks (`watch.run`). The daily digest
+needs no job of its own: its deliveries fall due at the digest hour and the outbox's turn sends
+them, each user's as one mail."""
 
 import logging
 
@@ -10,7 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
-from pairaid.conversations import outbox
+from pairaid.conversations import outbox, watch
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,20 @@ def send_due_deliveries() -> None:
         connection.close()
 
 
+def run_checks() -> None:
+    """One turn of the watch: overdue reports, red occupancy, gaps, escalations recorded (each
+    once, so a turn repeated or run by two workers adds nothing)."""
+    close_old_connections()
+    try:
+        counts = watch.run(timezone.now())
+        if counts:
+            logger.info("watch: %s", counts)
+    except DatabaseError:
+        logger.exception("could not run the checks; trying again")
+    finally:
+        connection.close()
+
+
 def start() -> BackgroundScheduler:
     """Start the scheduler (its first turn now: what was due while no worker ran goes first)."""
     scheduler = BackgroundScheduler(daemon=True)
@@ -38,6 +56,15 @@ def start() -> BackgroundScheduler:
         seconds=outbox.SCHEDULE_SECONDS,
         id="outbox",
         max_instances=1,  # a slow turn is not overlapped by the next
+        coalesce=True,
+        next_run_time=timezone.now(),
+    )
+    scheduler.add_job(
+        run_checks,
+        "interval",
+        seconds=watch.WATCH_SECONDS,
+        id="watch",
+        max_instances=1,
         coalesce=True,
         next_run_time=timezone.now(),
     )

@@ -183,6 +183,37 @@ def set_occupancy_thresholds(
 
 
 @transaction.atomic
+def set_alerts(
+    *, programme: Programme, escalate_after_hours: int, gap_alert_percent: int | None
+) -> Programme:
+    """Set when the coordinators are alerted: an actionable event unacknowledged for this many
+    hours, a gap of at least this share of its need (None: no gap alert)."""
+    problems = []
+    if not 1 <= escalate_after_hours <= 24 * 14:
+        problems.append(
+            Problem(
+                gettext("expected whole hours from 1 to 336 (two weeks), got %(value)s")
+                % {"value": escalate_after_hours},
+                column="escalate_after_hours",
+            )
+        )
+    if gap_alert_percent is not None and not 1 <= gap_alert_percent <= 100:
+        problems.append(
+            Problem(
+                gettext("expected a whole percentage from 1 to 100, got %(value)s")
+                % {"value": gap_alert_percent},
+                column="gap_alert_percent",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    programme.escalate_after_hours = escalate_after_hours
+    programme.gap_alert_percent = gap_alert_percent
+    programme.save(update_fields=["escalate_after_hours", "gap_alert_percent"])
+    return programme
+
+
+@transaction.atomic
 def create_cluster(
     *, programme: Programme, name: str, recipients: Sequence[Participant]
 ) -> Cluster:
