@@ -9,6 +9,7 @@ needs no job of its own: its deliveries fall due at the digest hour and the outb
 them, each user's as one mail."""
 
 import logging
+from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from django.db import DatabaseError, close_old_connections, connection
@@ -19,32 +20,29 @@ from pairaid.conversations import outbox, watch
 logger = logging.getLogger(__name__)
 
 
-def send_due_deliveries() -> None:
-    """One turn: the due deliveries sent. A database that does not answer is logged and tried
-    again at the next turn."""
+def _turn(name: str, work: Callable[[], dict[str, int]]) -> None:
+    """One turn of a job, on a fresh connection: what it did logged; a database that does not
+    answer is logged and tried again at the next turn."""
     close_old_connections()
     try:
-        counts = outbox.send_due()
+        counts = work()
         if counts:
-            logger.info("outbox: %s", counts)
+            logger.info("%s: %s", name, counts)
     except DatabaseError:
-        logger.exception("could not send the due deliveries; trying again")
+        logger.exception("%s: the database did not answer; trying again", name)
     finally:
         connection.close()
+
+
+def send_due_deliveries() -> None:
+    """One turn of the outbox: the due deliveries sent."""
+    _turn("outbox", outbox.send_due)
 
 
 def run_checks() -> None:
     """One turn of the watch: overdue reports, red occupancy, gaps, escalations recorded (each
     once, so a turn repeated or run by two workers adds nothing)."""
-    close_old_connections()
-    try:
-        counts = watch.run(timezone.now())
-        if counts:
-            logger.info("watch: %s", counts)
-    except DatabaseError:
-        logger.exception("could not run the checks; trying again")
-    finally:
-        connection.close()
+    _turn("watch", lambda: watch.run(timezone.now()))
 
 
 def start() -> BackgroundScheduler:

@@ -49,7 +49,7 @@ def _key(kind: str, *parts: object) -> str:
 
 def facility_reports_overdue(programme: Programme, now: datetime.datetime) -> int:
     """The facilities that missed the programme's latest reporting deadline."""
-    deadline = facility_queries.latest_deadline(programme.now(now), programme.report_deadline)
+    deadline = facility_queries.programme_deadline(programme, now)
     found = 0
     for facility in facility_queries.facilities(programme):
         if not facility_queries.overdue(facility, deadline):
@@ -106,7 +106,7 @@ def occupancy_red(programme: Programme, now: datetime.datetime) -> int:
 def team_reports_overdue(programme: Programme, now: datetime.datetime) -> int:
     """The teams on duty without a daily report once the programme's reporting deadline of the
     day has passed (teams report by the same deadline as facilities)."""
-    deadline = facility_queries.latest_deadline(programme.now(now), programme.report_deadline)
+    deadline = facility_queries.programme_deadline(programme, now)
     found = 0
     for deployment in report_queries.report_day(programme, deadline.date()).overdue:
         found += bool(

@@ -150,21 +150,28 @@ def set_previous_phase(
     return programme
 
 
+def _percent_problem(column: str, value: int) -> Problem | None:
+    """A setting's share in whole % from 1 to 100, or the problem with it."""
+    if 1 <= value <= 100:
+        return None
+    return Problem(
+        gettext("expected a whole percentage from 1 to 100, got %(value)s") % {"value": value},
+        column=column,
+    )
+
+
 @transaction.atomic
 def set_occupancy_thresholds(
     *, programme: Programme, yellow_percent: int, red_percent: int
 ) -> Programme:
     """Set the occupancy shares (in %) from which facilities and regions show yellow and red."""
     problems = [
-        Problem(
-            gettext("expected a whole percentage from 1 to 100, got %(value)s") % {"value": value},
-            column=column,
-        )
+        problem
         for column, value in (
             ("occupancy_yellow_percent", yellow_percent),
             ("occupancy_red_percent", red_percent),
         )
-        if not 1 <= value <= 100
+        if (problem := _percent_problem(column, value))
     ]
     if not problems and yellow_percent >= red_percent:
         problems.append(
@@ -197,14 +204,10 @@ def set_alerts(
                 column="escalate_after_hours",
             )
         )
-    if gap_alert_percent is not None and not 1 <= gap_alert_percent <= 100:
-        problems.append(
-            Problem(
-                gettext("expected a whole percentage from 1 to 100, got %(value)s")
-                % {"value": gap_alert_percent},
-                column="gap_alert_percent",
-            )
-        )
+    if gap_alert_percent is not None and (
+        problem := _percent_problem("gap_alert_percent", gap_alert_percent)
+    ):
+        problems.append(problem)
     if problems:
         raise ValidationFailed(problems)
     programme.escalate_after_hours = escalate_after_hours
