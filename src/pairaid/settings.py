@@ -192,6 +192,16 @@ PAIRAID_SITE_URL = os.environ.get("PAIRAID_SITE_URL", "http://127.0.0.1:8000").r
 PAIRAID_MAIL_RETRY_MAX_SECONDS = env_int(
     "PAIRAID_MAIL_RETRY_MAX_SECONDS", default=6 * 3600, minimum=60
 )
+# The daily digest goes at this hour (0-23) of each programme's time zone.
+PAIRAID_DIGEST_HOUR = env_int("PAIRAID_DIGEST_HOUR", default=7, minimum=0)
+if PAIRAID_DIGEST_HOUR > 23:
+    raise ValueError(
+        f"PAIRAID_DIGEST_HOUR: expected an hour from 0 to 23, got {PAIRAID_DIGEST_HOUR}"
+    )
+# A burst: from this many immediate e-mails to one user within PAIRAID_MAIL_BURST_MINUTES, the
+# next wait for the window's end and go together as one message (never dropped).
+PAIRAID_MAIL_BURST = env_int("PAIRAID_MAIL_BURST", default=5, minimum=1)
+PAIRAID_MAIL_BURST_MINUTES = env_int("PAIRAID_MAIL_BURST_MINUTES", default=10, minimum=1)
 
 # A plan run's solver process is stopped, and the run failed, above this resident memory (MB):
 # one bad run must not take the task worker down (pairaid.pairing.solver_process).

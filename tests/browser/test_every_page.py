@@ -47,6 +47,7 @@ PROGRAMME_PAGES = [
     "what-if/",
     "members/",
     "settings/",
+    "deliveries/failed",
 ]
 
 

@@ -102,7 +102,7 @@ def test_a_send_repeated_after_a_worker_died_carries_the_same_message_id(cast, s
         state=State.FAILED, next_attempt_at=timezone.now()
     )
     assert outbox.claim(delivery.pk)
-    channels.EMAIL.send(delivery)
+    channels.EMAIL.send(delivery, [])
     # Its lease runs out; another worker's scheduler sends it again.
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
     schedule.send_due_deliveries()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from tests.operations.helpers import offer, participant, resource
 
-from pairaid.conversations import routing
+from pairaid.conversations import routing, watch
 from pairaid.conversations.models import Event, Notification
 from pairaid.operations.models import Discrepancy, Shipment
 from pairaid.operations.services import facilities as facility_services
@@ -165,6 +165,77 @@ def test_a_finished_and_an_approved_run_reach_the_coordinators_and_the_pairs_off
     reached = told(Event.Kind.PAIRING_APPROVED)
     assert {"carol_coordinator", "dan_shandong", "rita_huanggang"} <= reached
     assert "olga_observer" not in reached and "oscar_wenchuan" not in reached
+
+
+def told_of(kind: str, subject) -> set[str]:  # type: ignore[no-untyped-def]
+    """The usernames the events of a kind about one object reached."""
+    return set(
+        Notification.objects.filter(event__kind=kind, event__subject_id=subject.pk).values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+# After the programme's 12:00 reporting deadline of its date (2020-02-12).
+AFTER_DEADLINE = AT.replace(hour=13)
+
+
+def test_the_watch_tells_a_facilitys_side_of_its_overdue_report_and_its_red_beds_once(
+    cast, hospitals
+):
+    hubei = hospitals["sender"].programme
+    silent = facility_services.register_facility(recipient=participant("421100"), name="Silent")
+    full = facility_services.register_facility(recipient=participant("421100"), name="Full")
+    facility_services.record_snapshot(
+        facility=full, reported_at=AT, beds={"icu": {"open": 10, "occupied": 10}}
+    )
+    before = AT.replace(hour=11, minute=59)  # yesterday's deadline is the latest: not today's
+    watch.facility_reports_overdue(hubei, before)
+    assert told_of(Event.Kind.FACILITY_REPORT_OVERDUE, silent) == {"rita_huanggang"}  # 02-11
+    watch.facility_reports_overdue(hubei, AFTER_DEADLINE)
+    watch.facility_reports_overdue(hubei, AFTER_DEADLINE)  # once per facility and day
+    overdue = Event.objects.filter(kind=Event.Kind.FACILITY_REPORT_OVERDUE, subject_id=silent.pk)
+    assert overdue.count() == 2 and not overdue.filter(subject_id=full.pk).exists()
+    assert watch.occupancy_red(hubei, AFTER_DEADLINE) >= 1
+    assert watch.occupancy_red(hubei, AFTER_DEADLINE) == 0
+    # the coordinators too: they move patients across regions
+    assert told_of(Event.Kind.OCCUPANCY_RED, full) == {"rita_huanggang", "carol_coordinator"}
+    assert told_of(Event.Kind.OCCUPANCY_RED, hospitals["sender"]) == set()  # 2 of 10: green
+
+
+def test_the_watch_tells_a_teams_donor_of_its_overdue_report(cast):
+    hubei = participant("421100").programme
+    team = team_services.register_team(
+        donor=participant("370000"), name="Shandong 1st", members={resource("icu_nurse"): 10}
+    )
+    deployment = team_services.deploy(team=team, recipient=participant("421100"))
+    team_services.dispatch_team(deployment=deployment)
+    team_services.confirm_arrival(deployment=deployment, on=AT.date() - datetime.timedelta(1))
+    assert watch.team_reports_overdue(hubei, AFTER_DEADLINE) == 1
+    assert watch.team_reports_overdue(hubei, AFTER_DEADLINE) == 0
+    assert told_of(Event.Kind.TEAM_REPORT_OVERDUE, deployment) == {"dan_shandong"}
+
+
+def test_a_gap_over_the_coordinators_threshold_tells_them_and_the_paired_donors(cast):
+    from pairaid.programmes import services as programme_services
+
+    hubei = participant("421100").programme
+    assert watch.gaps_over_threshold(hubei, AFTER_DEADLINE) == 0  # no threshold set: no alert
+    programme_services.set_alerts(programme=hubei, escalate_after_hours=24, gap_alert_percent=50)
+    raise_request(cast)  # 1000 masks, nothing pledged: the whole need is a gap
+    assert watch.gaps_over_threshold(hubei, AFTER_DEADLINE) >= 1
+    assert watch.gaps_over_threshold(hubei, AFTER_DEADLINE) == 0  # once per gap and day
+    masks = Event.objects.get(
+        kind=Event.Kind.GAP_OVER_THRESHOLD,
+        subject_id=participant("421100").pk,
+        args__resource="n95_mask",
+    )
+    assert masks.args["percent"] == 100 and masks.args["threshold"] == 50
+    assert told_of(Event.Kind.GAP_OVER_THRESHOLD, participant("421100")) == {
+        "carol_coordinator",
+        "dan_shandong",
+        "hugo_hunan",
+    }
 
 
 def test_every_kind_has_one_route():

@@ -136,6 +136,12 @@ def _known(programme: Programme, target: Any) -> Known:
             "from_queue": regions,
             # A phase link names a programme and the source that states it.
             "follows": ["wenchuan-2008", programme.slug, ""],
+            # Notification preferences: real kinds with real modes, or a kind that is none.
+            "modes": [
+                {"message": "off", "pledge_made": "immediate"},
+                {"request_raised": "digest"},
+                {"weather": "off"},
+            ],
             "source": [
                 "sc-reconstruction-plan-2008",
                 *programme.sources.values_list("key", flat=True),

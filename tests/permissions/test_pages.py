@@ -168,3 +168,23 @@ def test_home_lists_only_visible_programmes(client, people):
     client.force_login(people["outsider"])
     body = client.get("/").content.decode()
     assert "wenchuan-2008" in body and "hubei-2020" not in body
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("admin", 200),
+        ("coordinator", 200),
+        ("donor", 403),
+        ("recipient", 403),
+        ("observer", 403),
+        ("outsider", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_the_failed_e_mail_page_is_the_programmes_coordinators(client, people, role, expected):
+    page = "/p/hubei-2020/deliveries/failed"
+    client = client_for(client, people, role)
+    assert client.get(page).status_code == expected
+    resent = client.post(page, {"delivery": "all"}).status_code
+    assert resent == (302 if expected == 200 else expected)

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from pairaid.accounts import tokens
-from pairaid.conversations.models import Message, Notification
+from pairaid.conversations import outbox
+from pairaid.conversations.models import Delivery, Message, Notification, NotificationPreference
 from pairaid.operations.services import requests as request_services
 from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
@@ -127,3 +128,67 @@ def test_each_inbox_is_its_callers_own(client, keys, people):
     assert call(client, keys, "donor", "get", "/api/v1/inbox/count").json() == {"unread": 1}
     marked = call(client, keys, "donor", "post", "/api/v1/inbox/read", {"ids": None})
     assert marked.json() == {"unread": 0}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_notification_preferences_are_each_callers_own(client, keys, people, role):
+    url = "/api/v1/notification-preferences"
+    expected = 401 if role == "anonymous" else 200
+    changed = call(client, keys, role, "put", url, {"modes": {"message": "off"}})
+    assert changed.status_code == expected
+    read = call(client, keys, role, "get", url)
+    assert read.status_code == expected
+    if expected == 200:
+        modes = {p["kind"]: (p["mode"], p["default"]) for p in read.json()}
+        assert modes["message"] == ("off", "immediate")
+        assert modes["pledge_made"] == ("digest", "digest")
+    others = NotificationPreference.objects.exclude(user=people[role])
+    assert not others.exists()  # nobody else's choice changed
+
+
+def test_a_preference_of_no_kind_or_mode_is_a_400_naming_it_with_nothing_changed(client, keys):
+    url = "/api/v1/notification-preferences"
+    response = call(
+        client, keys, "donor", "put", url, {"modes": {"message": "off", "weather": "hourly"}}
+    )
+    assert response.status_code == 400 and "weather" in response.content.decode()
+    response = call(client, keys, "donor", "put", url, {"modes": {"message": "hourly"}})
+    assert response.status_code == 400 and "hourly" in response.content.decode()
+    assert not NotificationPreference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("admin", 200),
+        ("coordinator", 200),
+        ("donor", 403),
+        ("recipient", 403),
+        ("observer", 403),
+        ("outsider", 404),
+        ("anonymous", 401),
+    ],
+)
+def test_failed_deliveries_are_the_programmes_coordinators(client, keys, role, expected):
+    url = f"{BASE}/failed-deliveries"
+    assert call(client, keys, role, "get", url).status_code == expected
+    assert call(client, keys, role, "post", f"{url}/resend", {"ids": None}).status_code == expected
+
+
+def test_the_coordinator_lists_failed_mail_with_its_error_and_sends_it_again(
+    client, keys, people, settings
+):
+    settings.EMAIL_BACKEND = "tests.conversations.test_outbox.RefusingBackend"
+    request_services.raise_request(
+        recipient=participant("421100", "recipient"),
+        lines=[request_services.LineIn(ResourceType.objects.get(code="n95_mask"), Decimal(5))],
+        user=people["recipient"],
+    )
+    outbox.send_due()
+    url = f"{BASE}/failed-deliveries"
+    [failed] = call(client, keys, "coordinator", "get", url).json()["items"]
+    assert failed["recipient"] == "dan_shandong" and failed["kind"] == "request_raised"
+    assert failed["last_error"] == "ConnectionRefusedError: mail server down"
+    resent = call(client, keys, "coordinator", "post", f"{url}/resend", {"ids": [failed["id"]]})
+    assert resent.json() == {"queued": 1}
+    assert Delivery.objects.get(pk=failed["id"]).message_id == failed["message_id"]

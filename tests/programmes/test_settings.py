@@ -146,3 +146,32 @@ def test_the_api_sets_thresholds_and_clusters(client, people):
     assert edited.json()["recipients"] == ["CN:420700", "CN:421100"]
     assert call("delete", f"{API}/clusters/{cluster_id}").status_code == 204
     assert call("delete", f"{API}/clusters/{cluster_id}").status_code == 404
+
+
+def test_coordinators_set_the_alerts_on_the_page_and_by_the_api(client, people):
+    client.force_login(people["coordinator"])
+    page = client.get(PAGE).content.decode()
+    assert 'id="alerts"' in page and "/p/hubei-2020/deliveries/failed" in page
+    sent = {"part": "alerts", "escalate_after_hours": 6, "gap_alert_percent": 40}
+    assert client.post(PAGE, sent).status_code == 302
+    assert (hubei().escalate_after_hours, hubei().gap_alert_percent) == (6, 40)
+    refused = client.post(PAGE, {**sent, "escalate_after_hours": 0})
+    assert (
+        refused.status_code == 400
+        and "expected whole hours from 1 to 336" in refused.content.decode()
+    )
+    client.force_login(people["observer"])
+    assert "Escalated after 6 hours." in client.get(PAGE).content.decode()
+    assert client.post(PAGE, sent).status_code == 403
+    key = tokens.create(owner=people["coordinator"], name="t")[1]
+    response = client.post(
+        f"{API}/alerts",
+        {"escalate_after_hours": 12, "gap_alert_percent": None},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["escalate_after_hours"], response.json()["gap_alert_percent"]) == (
+        12,
+        None,
+    )

@@ -30,6 +30,7 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
         "get_programme",
         "set_reporting",
         "set_occupancy_thresholds",
+        "set_alerts",
         "list_clusters",
         "create_cluster",
     ),
@@ -132,6 +133,10 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "conversations:mark_read": _operations("conversations", "mark_read"),
     "conversations:mark_all_read": _operations("conversations", "mark_read"),
     "conversations:inbox_count": _operations("conversations", "inbox_count"),
+    "conversations:preferences": _operations("conversations", "get_preferences", "put_preferences"),
+    "conversations:failed_deliveries": _operations(
+        "conversations", "list_failed_deliveries", "resend_failed_deliveries"
+    ),
     # projects
     "projects:projects": _operations("projects", "list_projects", "create_project"),
     "projects:project": _operations("projects", "get_project"),

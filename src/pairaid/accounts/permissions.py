@@ -55,6 +55,7 @@ class Action(StrEnum):
     ISSUE_SITUATION_REPORT = "issue_situation_report"  # the daily report (coordinators)
     EDIT_PROJECT = "edit_project"  # a donor region's projects: budget, results, money, moves
     CONFIRM_PROJECT = "confirm_project"  # a recipient's confirmation of hand-overs and actuals
+    RESEND_MAIL = "resend_mail"  # the programme's failed e-mail deliveries: see, send again
 
 
 Role = Membership.Role
@@ -73,6 +74,7 @@ COORDINATOR_ONLY = frozenset(
         Action.PROPOSE_MATCHING,
         Action.ANNOUNCE,
         Action.ISSUE_SITUATION_REPORT,
+        Action.RESEND_MAIL,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.

@@ -67,8 +67,16 @@ class EventAdmin(FiguresAdmin):
 class DeliveryAdmin(FiguresAdmin):
     """The outbox: what was sent, what failed and why, and when it is tried again."""
 
-    list_display = ["created_at", "channel", "address", "state", "attempts", "next_attempt_at"]
-    list_filter = ["channel", "state"]
+    list_display = [
+        "created_at",
+        "channel",
+        "address",
+        "state",
+        "digest",
+        "attempts",
+        "next_attempt_at",
+    ]
+    list_filter = ["channel", "state", "digest"]
     search_fields = ["address", "message_id"]
     actions = ["send_now"]
     readonly_fields = [
@@ -82,6 +90,8 @@ class DeliveryAdmin(FiguresAdmin):
         "last_error",
         "created_at",
         "sent_at",
+        "carrier",
+        "digest",
     ]
 
     @admin.action(description=_("Send the selected unsent deliveries now"))

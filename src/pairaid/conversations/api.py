@@ -12,8 +12,17 @@ from ninja.pagination import paginate
 
 from pairaid import api_fields
 from pairaid.accounts import permissions
+from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
-from pairaid.conversations import audiences, links, queries, services, texts
+from pairaid.conversations import (
+    audiences,
+    links,
+    outbox,
+    preferences,
+    queries,
+    services,
+    texts,
+)
 from pairaid.conversations.models import Message, Notification, Thread
 from pairaid.errors import NotFound
 
@@ -231,3 +240,116 @@ class InboxReadIn(Schema):
 def mark_read(request: HttpRequest, payload: InboxReadIn) -> dict[str, int]:
     services.mark_read(user=request.user, notification_ids=payload.ids)
     return {"unread": queries.unread_count(request.user)}
+
+
+ModeOfMail = Annotated[
+    str, Field(description="immediate, digest or off", max_length=16, examples=["digest"])
+]
+KindOfEvent = Annotated[str, Field(description="a kind of event", max_length=40)]
+
+
+class PreferenceOut(Schema):
+    kind: str
+    mode: str = Field(description="immediate, digest (the daily digest) or off")
+    default: str = Field(description="the mode when the caller has not chosen")
+
+
+class PreferencesIn(Schema):
+    modes: dict[KindOfEvent, ModeOfMail] = Field(
+        description="the kinds to set, each with its mode; the others keep theirs",
+        max_length=100,
+    )
+
+
+def _preferences_out(modes: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"kind": kind, "mode": mode, "default": preferences.default(kind)}
+        for kind, mode in modes.items()
+    ]
+
+
+@router.get(
+    "/notification-preferences",
+    response=list[PreferenceOut],
+    summary="How each kind of event is mailed to the caller (the inbox records every one)",
+)
+def get_preferences(request: HttpRequest) -> list[dict[str, str]]:
+    return _preferences_out(preferences.of_user(request.user))
+
+
+@router.put(
+    "/notification-preferences",
+    response=list[PreferenceOut],
+    summary="Choose, per kind of event, mail at once, in the daily digest, or none",
+)
+def put_preferences(request: HttpRequest, payload: PreferencesIn) -> list[dict[str, str]]:
+    return _preferences_out(preferences.choose(user=request.user, choices=payload.modes))
+
+
+class FailedDeliveryOut(Schema):
+    id: int
+    recipient: str = Field(description="the user's name")
+    address: str
+    kind: str = Field(description="the kind of event of the notification that carries the mail")
+    summary: str = Field(description="in the caller's language")
+    carried: int = Field(description="how many more notifications the same mail carries")
+    message_id: str = Field(description="kept when sent again: a copy is recognisable")
+    attempts: int
+    last_error: str
+    next_attempt_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+@router.get(
+    "/programmes/{slug}/failed-deliveries",
+    response=list[FailedDeliveryOut],
+    summary="The programme's e-mail whose last attempt failed, with its error (coordinators)",
+)
+@paginate(Pages, page_size=PAGE_SIZE)
+def list_failed_deliveries(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    programme = permissions.programme_for(request.user, slug, Action.RESEND_MAIL)
+    rows = list(
+        queries.failed_deliveries(programme).select_related(
+            "notification__event", "notification__recipient"
+        )
+    )
+    named = texts.regions([d.notification.event for d in rows])
+    return [
+        {
+            "id": d.pk,
+            "recipient": d.notification.recipient.username,
+            "address": d.address,
+            "kind": d.notification.event.kind,
+            "summary": texts.summary(d.notification.event, named),
+            "carried": d.carried_count,  # type: ignore[attr-defined]  # annotated by the query
+            "message_id": d.message_id,
+            "attempts": d.attempts,
+            "last_error": d.last_error,
+            "next_attempt_at": d.next_attempt_at,
+            "created_at": d.created_at,
+        }
+        for d in rows
+    ]
+
+
+class ResendIn(Schema):
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        None, max_length=1000, description="the failed deliveries to send again; null: all"
+    )
+
+
+class ResendOut(Schema):
+    queued: int = Field(description="how many mails were queued to be sent again")
+
+
+@router.post(
+    "/programmes/{slug}/failed-deliveries/resend",
+    response=ResendOut,
+    summary="Send failed e-mail again now, with its own Message-ID (coordinators)",
+)
+def resend_failed_deliveries(request: HttpRequest, slug: str, payload: ResendIn) -> dict[str, int]:
+    programme = permissions.programme_for(request.user, slug, Action.RESEND_MAIL)
+    failed = queries.failed_deliveries(programme)
+    if payload.ids is not None:
+        failed = failed.filter(pk__in=payload.ids)
+    return {"queued": outbox.send_now(failed.values_list("pk", flat=True))}

@@ -16,8 +16,9 @@ class Channel:
     name: str
     # The user's address on this channel; "" when they cannot be reached on it.
     address: Callable[[Any], str]
-    # Send one delivery; raises on failure (the outbox records the error and retries).
-    send: Callable[[Delivery], None]
+    # Send one delivery and those it carries (a merged burst, a digest) as one message; raises
+    # on failure (the outbox records the error and retries).
+    send: Callable[[Delivery, list[Delivery]], None]
 
 
 EMAIL = Channel(name="email", address=lambda user: (user.email or "").strip(), send=mail.send)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.conversations.models import MESSAGE_MAX_CHARS, Message
+from pairaid.conversations.models import MESSAGE_MAX_CHARS, Event, Message, NotificationPreference
 from pairaid.forms import column
 
 
@@ -22,3 +22,17 @@ class SearchForm(forms.Form):
     """`?q=`: the text searched for in the programme's messages."""
 
     q = forms.CharField(required=False, max_length=200, label=_("Search messages"))
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of event: mailed immediately, in the daily digest, or not at all
+    (checked again by `preferences.choose`)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for kind, label in Event.Kind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=NotificationPreference.Mode.choices,
+                widget=forms.RadioSelect,
+            )

@@ -9,9 +9,18 @@ from django.urls import reverse
 
 from pairaid.conversations import queries
 from pairaid.conversations.models import Event, Message, Thread
-from pairaid.operations.models import Deployment, Offer, Pledge, Request, Shipment, Transfer
+from pairaid.operations.models import (
+    Deployment,
+    Facility,
+    Offer,
+    Pledge,
+    Request,
+    Shipment,
+    Transfer,
+)
 from pairaid.pairing.models import PairingNotice, PlanRun
 from pairaid.situation.models import SituationReport
+from pairaid.programmes.models import Participant
 
 
 def _requests(slug: str, number: int) -> str:
@@ -42,6 +51,10 @@ PAGES: dict[type[models.Model], Callable[[Any], str]] = {
     SituationReport: lambda r: (
         reverse("situation:report", args=[r.programme.slug, r.number]) + f"?revision={r.revision}"
     ),
+    Facility: lambda f: reverse("operations:facilities", args=[f.programme.slug]),
+    Participant: lambda p: reverse("operations:gaps", args=[p.programme.slug]),
+    # an escalation leads to what was not acknowledged
+    Event: lambda e: of_event(e),
 }
 
 

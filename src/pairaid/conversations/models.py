@@ -184,6 +184,11 @@ class Event(models.Model):
         MENTION = "mention", _("mention")
         MESSAGE = "message", _("message")
         SITUATION_REPORT_ISSUED = "situation_report_issued", _("situation report issued")
+        FACILITY_REPORT_OVERDUE = "facility_report_overdue", _("facility's capacity report overdue")
+        OCCUPANCY_RED = "occupancy_red", _("facility's occupancy red")
+        TEAM_REPORT_OVERDUE = "team_report_overdue", _("team's daily report overdue")
+        GAP_OVER_THRESHOLD = "gap_over_threshold", _("gap over the programme's threshold")
+        ESCALATED = "escalated", _("unacknowledged, escalated")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -200,6 +205,10 @@ class Event(models.Model):
     stands_out = models.BooleanField(
         default=False, help_text="shown first and marked (e.g. a receipt with a discrepancy)"
     )
+    # What makes an event one of a kind, for those the worker's checks record (an overdue
+    # report: once per facility and day; an escalation: once per event): a second check of the
+    # same finds the key taken and records nothing. None for events of a change.
+    once = models.CharField(max_length=120, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("event")
@@ -261,6 +270,13 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True, help_text="the last failed attempt's error")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Several deliveries to one address go as one mail (a burst merged, the daily digest): the
+    # first one sent carries the rest, which point to it and share its state; its Message-ID
+    # is the mail's. Fixed at the first attempt, so a retry resends the same mail.
+    carrier = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="carried"
+    )
+    digest = models.BooleanField(default=False, help_text="waits for its recipient's daily digest")
 
     class Meta:
         verbose_name = _("delivery")
@@ -275,3 +291,30 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} delivery {self.pk} ({self.state})"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants one kind of event beyond the inbox (which always records it): mailed
+    at once, in the daily digest, or not at all. Without a row, the kind's default
+    (`preferences.DEFAULTS`)."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("immediately")
+        DIGEST = "digest", _("in the daily digest")
+        OFF = "off", _("not at all")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=32, choices=Event.Kind.choices)
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.mode}"

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from pairaid.accounts import permissions
 from pairaid.conversations import audiences
-from pairaid.conversations.models import Message, Notification, Thread, ThreadRead
+from pairaid.conversations.models import Delivery, Message, Notification, Thread, ThreadRead
 from pairaid.errors import NotFound
 from pairaid.operations.models import Request, Shipment, Transfer
 from pairaid.pairing.models import PlanRun
@@ -147,3 +147,17 @@ def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def failed_deliveries(programme: Programme) -> QuerySet[Delivery]:
+    """The programme's mails whose last attempt failed (each as the delivery that carries it),
+    newest first; their retries go on meanwhile."""
+    return (
+        Delivery.objects.filter(
+            state=Delivery.State.FAILED,
+            carrier=None,
+            notification__event__programme=programme,
+        )
+        .annotate(carried_count=Count("carried"))
+        .order_by("-created_at", "-pk")
+    )

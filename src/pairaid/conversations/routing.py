@@ -12,7 +12,15 @@ from typing import Any
 from pairaid.accounts.models import Membership
 from pairaid.conversations import audiences
 from pairaid.conversations.models import Event, Message, Thread
-from pairaid.operations.models import Deployment, Offer, Pledge, Request, Shipment, Transfer
+from pairaid.operations.models import (
+    Deployment,
+    Facility,
+    Offer,
+    Pledge,
+    Request,
+    Shipment,
+    Transfer,
+)
 from pairaid.pairing.models import Pairing, PairingNotice, PlanRun
 from pairaid.programmes.models import Participant
 from pairaid.situation.models import SituationReport, Subscription
@@ -159,6 +167,44 @@ def situation_report_issued(report: SituationReport) -> set[int]:
         Subscription.objects.filter(programme=programme).values_list("user_id", flat=True)
     )
     return audiences.coordinators(programme) | (subscribers & audiences.everyone(programme))
+def _facility_side(facility: Facility) -> set[int]:
+    """Those who report a facility's beds: its own officers, and its region's recipient
+    officers."""
+    return audiences.members(
+        facility.programme,
+        roles=[Role.RECIPIENT_OFFICER],
+        region_ids=[facility.recipient.region_id],
+        facility_ids=[facility.pk],
+    )
+
+
+def facility_report_overdue(facility: Facility) -> set[int]:
+    """Those who report its beds: theirs to file."""
+    return _facility_side(facility)
+
+
+def occupancy_red(facility: Facility) -> set[int]:
+    """Those who report its beds, and the coordinators, who move patients across regions."""
+    return _facility_side(facility) | audiences.coordinators(facility.programme)
+
+
+def team_report_overdue(deployment: Deployment) -> set[int]:
+    """The officers of the donor whose team owes the report."""
+    return _donors_officers(deployment.team.donor)
+
+
+def gap_over_threshold(recipient: Participant) -> set[int]:
+    """The coordinators, who set the threshold, and the donors paired with the recipient, who
+    would fill the gap."""
+    donors = _paired_regions(recipient, as_role=Participant.Role.DONOR)
+    return audiences.coordinators(recipient.programme) | audiences.officers(
+        recipient.programme, Role.DONOR_OFFICER, donors
+    )
+
+
+def escalated(event: Event) -> set[int]:
+    """The coordinators of the programme of an actionable event nobody acknowledged."""
+    return audiences.coordinators(event.programme)
 
 
 ROUTES: dict[str, Callable[[Any], set[int]]] = {
@@ -178,4 +224,9 @@ ROUTES: dict[str, Callable[[Any], set[int]]] = {
     Kind.MENTION: mention,
     Kind.MESSAGE: message,
     Kind.SITUATION_REPORT_ISSUED: situation_report_issued,
+    Kind.FACILITY_REPORT_OVERDUE: facility_report_overdue,
+    Kind.OCCUPANCY_RED: occupancy_red,
+    Kind.TEAM_REPORT_OVERDUE: team_report_overdue,
+    Kind.GAP_OVER_THRESHOLD: gap_over_threshold,
+    Kind.ESCALATED: escalated,
 }

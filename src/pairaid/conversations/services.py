@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -52,11 +52,13 @@ def record(
     args: dict[str, Any] | None = None,
     stands_out: bool = False,
     among: set[int] | None = None,
+    once: str | None = None,
 ) -> Event:
     """Record an event and give each of its recipients (the kind's route, less the actor; only
     those `among` when given, e.g. the users an edit newly mentions) a notification. Called
     inside the domain service's transaction."""
     event = Event.objects.create(
+        once=once,
         programme=programme,
         kind=kind,
         subject_type=ContentType.objects.get_for_model(subject),
@@ -74,6 +76,23 @@ def record(
     # The other channels' deliveries (e-mail), in this same transaction: the outbox.
     outbox.write(event.notifications.select_related("recipient"))
     return event
+
+
+def record_once(
+    *, once: str, kind: str, programme: Programme, subject: models.Model, args: dict[str, Any]
+) -> Event | None:
+    """Record an event the worker's checks find (an overdue report, an escalation) unless one
+    with the same key (`Event.once`: its object and day) exists; None then. Two workers that
+    check at once record it once: the key is unique, and the loser's savepoint is undone."""
+    if Event.objects.filter(once=once).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return record(kind=kind, programme=programme, subject=subject, args=args, once=once)
+    except IntegrityError:
+        if Event.objects.filter(once=once).exists():
+            return None
+        raise
 
 
 @transaction.atomic

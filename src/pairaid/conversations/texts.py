@@ -33,6 +33,15 @@ SUMMARIES: dict[str, Any] = {
     Kind.SITUATION_REPORT_ISSUED: _(
         "Situation report No. %(number)s (revision %(revision)s) for %(date)s was issued"
     ),
+    Kind.FACILITY_REPORT_OVERDUE: _(
+        "%(facility)s (%(region)s) has not reported its beds by the %(deadline)s deadline"
+    ),
+    Kind.OCCUPANCY_RED: _("%(facility)s (%(region)s) is %(percent)s %% occupied: red"),
+    Kind.TEAM_REPORT_OVERDUE: _("Team %(team)s in %(region)s has not filed its daily report"),
+    Kind.GAP_OVER_THRESHOLD: _(
+        "%(region)s lacks %(percent)s %% of its need of %(resource)s (alert from %(threshold)s %%)"
+    ),
+    Kind.ESCALATED: _("Nobody acknowledged this within %(hours)s hours: %(what)s"),
 }
 DISCREPANCY = _("with a discrepancy")
 
@@ -49,6 +58,9 @@ def summary(event: Event, named: dict[int, Region]) -> str:
     region = named.get(values.get("region"))  # type: ignore[arg-type]
     values["region"] = local_name(region) if region is not None else "?"
     values["actor"] = event.actor.username if event.actor else "PairAid"
+    if event.kind == Kind.ESCALATED:
+        # the escalated event in its own words (its values are kept in the escalation's)
+        values["what"] = summary(Event(kind=event.args["kind"], args=event.args), named)
     text = str(SUMMARIES[event.kind]) % values
     if event.kind == Kind.GOODS_RECEIVED and event.stands_out:
         text = f"{text} ({DISCREPANCY})"

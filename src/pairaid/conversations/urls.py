@@ -13,4 +13,6 @@ urlpatterns = [
     path("inbox/read", views.mark_read, name="mark_all_read"),
     path("inbox/<int:notification_id>/read", views.mark_read, name="mark_read"),
     path("inbox/count", views.inbox_count, name="inbox_count"),
+    path("inbox/preferences", views.notification_preferences, name="preferences"),
+    path("p/<slug:slug>/deliveries/failed", views.failed_deliveries, name="failed_deliveries"),
 ]

@@ -9,12 +9,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pairaid.accounts import permissions
 from pairaid.accounts.decorators import member_required
-from pairaid.conversations import attachments, audiences, links, queries, services, texts
-from pairaid.conversations.forms import MessageForm, SearchForm
+from pairaid.accounts.permissions import Action
+from pairaid.conversations import (
+    attachments,
+    audiences,
+    links,
+    outbox,
+    preferences,
+    queries,
+    services,
+    texts,
+)
+from pairaid.conversations.forms import MessageForm, PreferencesForm, SearchForm
 from pairaid.conversations.models import Attachment, Message, Thread
 from pairaid.errors import NotFound
 from pairaid.forms import query, submitted
@@ -217,4 +228,70 @@ def inbox_count(request: HttpRequest) -> HttpResponse:
         request,
         "conversations/_inbox_count.html",
         {"unread": queries.unread_count(request.user), "poll_seconds": POLL_SECONDS},
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """The user's choice, per kind of event, of mail at once, in the daily digest, or none (the
+    inbox records every event whatever is chosen)."""
+    form = PreferencesForm(request.POST or None, initial=preferences.of_user(request.user))
+    if request.method == "POST" and submitted(
+        form, lambda data: preferences.choose(user=request.user, choices=data)
+    ):
+        messages.success(request, _("Your notification preferences are saved."))
+        return redirect("conversations:preferences")
+    return render(
+        request,
+        "conversations/preferences.html",
+        {
+            "form": form,
+            "defaults": {k: preferences.default(k) for k in preferences.Kind.values},
+            "digest_hour": settings.PAIRAID_DIGEST_HOUR,
+            "burst": settings.PAIRAID_MAIL_BURST,
+            "burst_minutes": settings.PAIRAID_MAIL_BURST_MINUTES,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def failed_deliveries(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's e-mail that failed, with its error, to send again (one, or all): for its
+    coordinators. Each goes again with its own Message-ID, so a duplicate stays recognisable."""
+    programme = permissions.programme_for(request.user, slug, Action.RESEND_MAIL)
+    failed = queries.failed_deliveries(programme)
+    if request.method == "POST":
+        chosen = request.POST.get("delivery", "")
+        if chosen == "all":
+            ids = list(failed.values_list("pk", flat=True))
+        elif chosen.isdigit() and len(chosen) < 19:
+            ids = list(failed.filter(pk=int(chosen)).values_list("pk", flat=True))
+            if not ids:
+                raise NotFound(f"no failed delivery {chosen} in {slug}")
+        else:
+            return HttpResponse(_("expected the delivery to send again, or all"), status=400)
+        count = outbox.send_now(ids)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s e-mail queued to be sent again.",
+                "%(count)s e-mails queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("conversations:failed_deliveries", slug=slug)
+    rows = list(failed.select_related("notification__event", "notification__recipient")[:500])
+    named = texts.regions([d.notification.event for d in rows])
+    return render(
+        request,
+        "conversations/failed_deliveries.html",
+        {
+            "programme": programme,
+            "rows": [(d, texts.summary(d.notification.event, named)) for d in rows],
+            "total": len(rows),
+        },
     )

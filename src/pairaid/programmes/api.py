@@ -46,6 +46,12 @@ class ProgrammeOut(Schema):
     occupancy_red_percent: int = Field(
         description="occupancy share (%) from which a facility or region shows red"
     )
+    escalate_after_hours: int = Field(
+        description="an actionable event unacknowledged this long escalates to the coordinators"
+    )
+    gap_alert_percent: int | None = Field(
+        description="a gap of at least this share (%) of its need alerts the coordinators"
+    )
     max_donors_per_recipient: int | None
     max_recipients_per_donor: int | None
     min_contribution_share: Decimal | None
@@ -370,6 +376,30 @@ def set_occupancy_thresholds(
         programme=programme,
         yellow_percent=payload.occupancy_yellow_percent,
         red_percent=payload.occupancy_red_percent,
+    )
+    return _programme_out(programme)
+
+
+class AlertsIn(Schema):
+    escalate_after_hours: Annotated[StrictInt, api_fields.count()] = Field(
+        description="whole hours, 1-336"
+    )
+    gap_alert_percent: Annotated[StrictInt, api_fields.count()] | None = Field(
+        None, description="whole %, 1-100; null: no gap alert"
+    )
+
+
+@router.post(
+    "/programmes/{slug}/alerts",
+    response=ProgrammeOut,
+    summary="Set when coordinators are alerted: escalation delay, gap threshold (coordinators)",
+)
+def set_alerts(request: HttpRequest, slug: str, payload: AlertsIn) -> dict[str, object]:
+    programme = permissions.programme_for(request.user, slug, Action.SET_PROGRAMME_DATE)
+    programme_services.set_alerts(
+        programme=programme,
+        escalate_after_hours=payload.escalate_after_hours,
+        gap_alert_percent=payload.gap_alert_percent,
     )
     return _programme_out(programme)
 

@@ -83,6 +83,20 @@ class ThresholdsForm(forms.Form):
     occupancy_red_percent = forms.IntegerField(label=_("Red from (%)"))
 
 
+class AlertsForm(forms.Form):
+    """When coordinators are alerted (checked by `programme_services.set_alerts`)."""
+
+    escalate_after_hours = forms.IntegerField(
+        label=_("Escalate after (hours)"),
+        help_text=_("a request, transfer or offer nobody acknowledges by then goes to you"),
+    )
+    gap_alert_percent = forms.IntegerField(
+        required=False,
+        label=_("Gap alert from (percent of need)"),
+        help_text=_("empty: no gap alert"),
+    )
+
+
 class ClusterForm(forms.Form):
     """A cluster's name and its recipients, picked by name (valued by reference)."""
 

@@ -81,6 +81,21 @@ class Programme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("occupancy share (%) from which a facility or region shows red"),
     )
+    # An actionable event (`conversations.watch.ACTIONABLE`) nobody acknowledges within this
+    # long is escalated to the coordinators. A day: the programme's reporting rhythm.
+    escalate_after_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_("hours after which an unacknowledged request, transfer or offer escalates"),
+    )
+    gap_alert_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "a gap of at least this share (%) of its need alerts the coordinators; empty: none"
+        ),
+    )
     max_donors_per_recipient = models.PositiveSmallIntegerField(null=True, blank=True)
     max_recipients_per_donor = models.PositiveSmallIntegerField(null=True, blank=True)
     pledges_beyond_pairs = models.BooleanField(
@@ -175,10 +190,11 @@ class Programme(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def now(self) -> datetime.datetime:
+    def now(self, wall: datetime.datetime | None = None) -> datetime.datetime:
         """The programme's present moment, aware, in its time zone: the wall-clock time of day
-        on the programme date (a demo set to 2020-02-12 lives that day at today's hours)."""
-        wall = datetime.datetime.now(self.zone())
+        (now, or the `wall` moment given) on the programme date (a demo set to 2020-02-12 lives
+        that day at today's hours)."""
+        wall = wall.astimezone(self.zone()) if wall else datetime.datetime.now(self.zone())
         if self.programme_date is None:
             return wall
         return datetime.datetime.combine(self.programme_date, wall.timetz())

@@ -150,21 +150,28 @@ def set_previous_phase(
     return programme
 
 
+def _percent_problem(column: str, value: int) -> Problem | None:
+    """A setting's share in whole % from 1 to 100, or the problem with it."""
+    if 1 <= value <= 100:
+        return None
+    return Problem(
+        gettext("expected a whole percentage from 1 to 100, got %(value)s") % {"value": value},
+        column=column,
+    )
+
+
 @transaction.atomic
 def set_occupancy_thresholds(
     *, programme: Programme, yellow_percent: int, red_percent: int
 ) -> Programme:
     """Set the occupancy shares (in %) from which facilities and regions show yellow and red."""
     problems = [
-        Problem(
-            gettext("expected a whole percentage from 1 to 100, got %(value)s") % {"value": value},
-            column=column,
-        )
+        problem
         for column, value in (
             ("occupancy_yellow_percent", yellow_percent),
             ("occupancy_red_percent", red_percent),
         )
-        if not 1 <= value <= 100
+        if (problem := _percent_problem(column, value))
     ]
     if not problems and yellow_percent >= red_percent:
         problems.append(
@@ -179,6 +186,33 @@ def set_occupancy_thresholds(
     programme.occupancy_yellow_percent = yellow_percent
     programme.occupancy_red_percent = red_percent
     programme.save(update_fields=["occupancy_yellow_percent", "occupancy_red_percent"])
+    return programme
+
+
+@transaction.atomic
+def set_alerts(
+    *, programme: Programme, escalate_after_hours: int, gap_alert_percent: int | None
+) -> Programme:
+    """Set when the coordinators are alerted: an actionable event unacknowledged for this many
+    hours, a gap of at least this share of its need (None: no gap alert)."""
+    problems = []
+    if not 1 <= escalate_after_hours <= 24 * 14:
+        problems.append(
+            Problem(
+                gettext("expected whole hours from 1 to 336 (two weeks), got %(value)s")
+                % {"value": escalate_after_hours},
+                column="escalate_after_hours",
+            )
+        )
+    if gap_alert_percent is not None and (
+        problem := _percent_problem("gap_alert_percent", gap_alert_percent)
+    ):
+        problems.append(problem)
+    if problems:
+        raise ValidationFailed(problems)
+    programme.escalate_after_hours = escalate_after_hours
+    programme.gap_alert_percent = gap_alert_percent
+    programme.save(update_fields=["escalate_after_hours", "gap_alert_percent"])
     return programme
 
 

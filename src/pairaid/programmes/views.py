@@ -19,6 +19,7 @@ from pairaid.programmes import queries as programme_queries
 from pairaid.programmes import services as programme_services
 from pairaid.programmes import xlsx
 from pairaid.programmes.forms import (
+    AlertsForm,
     ClusterForm,
     LineDeleteForm,
     LineEditForm,
@@ -243,6 +244,16 @@ def programme_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 red_percent=data["occupancy_red_percent"],
             ),
         )
+    elif part == "alerts":
+        form = AlertsForm(request.POST)
+        done = submitted(
+            form,
+            lambda data: programme_services.set_alerts(
+                programme=programme,
+                escalate_after_hours=data["escalate_after_hours"],
+                gap_alert_percent=data["gap_alert_percent"],
+            ),
+        )
     elif part == "cluster":
         form = ClusterForm(request.POST, programme=programme, prefix="new")
         done = submitted(
@@ -317,6 +328,13 @@ def _settings_page(
                 initial={
                     "occupancy_yellow_percent": programme.occupancy_yellow_percent,
                     "occupancy_red_percent": programme.occupancy_red_percent,
+                }
+            ),
+            "alerts": bound.get("alerts")
+            or AlertsForm(
+                initial={
+                    "escalate_after_hours": programme.escalate_after_hours,
+                    "gap_alert_percent": programme.gap_alert_percent,
                 }
             ),
             "new_cluster": bound.get("cluster") or ClusterForm(programme=programme, prefix="new"),

@@ -129,9 +129,12 @@ def overdue(facility: Facility, deadline: datetime.datetime) -> bool:
     )
 
 
-def programme_deadline(programme: Programme) -> datetime.datetime:
-    """The programme's latest reporting deadline, as of its present moment."""
-    return latest_deadline(programme.now(), programme.report_deadline)
+def programme_deadline(
+    programme: Programme, wall: datetime.datetime | None = None
+) -> datetime.datetime:
+    """The programme's latest reporting deadline, as of its present moment (at the wall-clock
+    moment `wall`, else now: `Programme.now`)."""
+    return latest_deadline(programme.now(wall), programme.report_deadline)
 
 
 def responsibility_matrix(programme: Programme, on: datetime.date) -> list[Responsibility]:

@@ -1,0 +1,217 @@
+"""What the worker's scheduler watches for, as events: a facility's capacity report overdue,
+its occupancy red, a team's daily report overdue, a gap at or beyond the programme's alert
+threshold, and an actionable event nobody acknowledged in time (escalated to the
+coordinators). Each is recorded once per object and programme day (once per event for an
+escalation, `Event.once`), so a check run again, or by two workers, records nothing twice.
+
+`now` is always passed in: the checks are the same whichever clock drives them.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable
+
+from django.db import DatabaseError
+
+from pairaid.conversations import services
+from pairaid.conversations.models import Event
+from pairaid.operations.models import Pledge
+from pairaid.operations.queries import facilities as facility_queries
+from pairaid.operations.queries import gaps as gap_queries
+from pairaid.operations.queries import occupancy as occupancy_queries
+from pairaid.operations.queries import reports as report_queries
+from pairaid.operations.queries import transfers as transfer_queries
+from pairaid.programmes.models import Programme
+
+logger = logging.getLogger(__name__)
+
+Kind = Event.Kind
+
+# The events that ask someone to act: a request to pledge against, a transfer to approve or to
+# answer, an offer to take. Unacknowledged (no recipient marked it read, nobody acted on its
+# object) for the programme's `escalate_after_hours`, each goes to the coordinators.
+ACTIONABLE = (
+    Kind.REQUEST_RAISED,
+    Kind.TRANSFER_REQUESTED,
+    Kind.TRANSFER_AWAITING_APPROVAL,
+    Kind.OFFER_MADE,
+)
+# How far back escalation looks beyond its delay: an event older than this was left
+# unescalated on purpose (its programme was not live) and is not raised again.
+LOOKBACK = datetime.timedelta(days=7)
+# How often the scheduler runs the checks.
+WATCH_SECONDS = 600
+
+
+def _key(kind: str, *parts: object) -> str:
+    return ":".join([kind, *(str(p) for p in parts)])
+
+
+def facility_reports_overdue(programme: Programme, now: datetime.datetime) -> int:
+    """The facilities that missed the programme's latest reporting deadline."""
+    deadline = facility_queries.programme_deadline(programme, now)
+    found = 0
+    for facility in facility_queries.facilities(programme):
+        if not facility_queries.overdue(facility, deadline):
+            continue
+        found += bool(
+            services.record_once(
+                once=_key(Kind.FACILITY_REPORT_OVERDUE, facility.pk, deadline.date()),
+                kind=Kind.FACILITY_REPORT_OVERDUE,
+                programme=programme,
+                subject=facility,
+                args={
+                    "facility": facility.name,
+                    "region": facility.recipient.region_id,
+                    "deadline": f"{deadline.date().isoformat()} {deadline:%H:%M}",
+                },
+            )
+        )
+    return found
+
+
+def occupancy_red(programme: Programme, now: datetime.datetime) -> int:
+    """The facilities with a bed type at or above the programme's red threshold now."""
+    day = programme.now(now).date()
+    facilities = list(facility_queries.facilities(programme))
+    beds = transfer_queries.occupancy(facilities)
+    found = 0
+    for facility in facilities:
+        red = [
+            c
+            for c in occupancy_queries.by_bed_type(programme, beds[facility.pk])
+            if c.level == occupancy_queries.Level.RED
+        ]
+        if not red:
+            continue
+        # the fullest bed type; beds occupied with none open are beyond any share
+        percents = [c.figures.percent for c in red]
+        percent = "100+" if None in percents else str(max(p for p in percents if p is not None))
+        found += bool(
+            services.record_once(
+                once=_key(Kind.OCCUPANCY_RED, facility.pk, day),
+                kind=Kind.OCCUPANCY_RED,
+                programme=programme,
+                subject=facility,
+                args={
+                    "facility": facility.name,
+                    "region": facility.recipient.region_id,
+                    "percent": percent,
+                },
+            )
+        )
+    return found
+
+
+def team_reports_overdue(programme: Programme, now: datetime.datetime) -> int:
+    """The teams on duty without a daily report once the programme's reporting deadline of the
+    day has passed (teams report by the same deadline as facilities)."""
+    deadline = facility_queries.programme_deadline(programme, now)
+    found = 0
+    for deployment in report_queries.report_day(programme, deadline.date()).overdue:
+        found += bool(
+            services.record_once(
+                once=_key(Kind.TEAM_REPORT_OVERDUE, deployment.pk, deadline.date()),
+                kind=Kind.TEAM_REPORT_OVERDUE,
+                programme=programme,
+                subject=deployment,
+                args={"team": deployment.team.name, "region": deployment.recipient.region_id},
+            )
+        )
+    return found
+
+
+def gaps_over_threshold(programme: Programme, now: datetime.datetime) -> int:
+    """The gaps of at least the programme's alert share of their need (none unless set)."""
+    threshold = programme.gap_alert_percent
+    if threshold is None:
+        return 0
+    day = programme.now(now).date()
+    found = 0
+    for gap in gap_queries.gaps(programme, day):
+        if gap.need <= 0 or gap.gap * 100 < gap.need * threshold:
+            continue
+        found += bool(
+            services.record_once(
+                once=_key(Kind.GAP_OVER_THRESHOLD, gap.recipient.pk, gap.resource.code, day),
+                kind=Kind.GAP_OVER_THRESHOLD,
+                programme=programme,
+                subject=gap.recipient,
+                args={
+                    "region": gap.recipient.region_id,
+                    "resource": gap.resource.code,
+                    "percent": int(gap.gap * 100 / gap.need),
+                    "threshold": threshold,
+                },
+            )
+        )
+    return found
+
+
+def _acted(event: Event) -> bool:
+    """Whether someone acted on the event's object since: a later event about it (a transfer
+    approved, accepted, declined), or a pledge against the request."""
+    later = Event.objects.filter(
+        subject_type=event.subject_type_id, subject_id=event.subject_id, pk__gt=event.pk
+    )
+    if later.exists():
+        return True
+    return event.kind == Kind.REQUEST_RAISED and (
+        Pledge.objects.filter(line__request=event.subject_id).exists()
+    )
+
+
+def escalate(programme: Programme, now: datetime.datetime) -> int:
+    """The actionable events of the programme that nobody acknowledged within its
+    `escalate_after_hours`, each escalated to the coordinators once."""
+    hours = programme.escalate_after_hours
+    cutoff = now - datetime.timedelta(hours=hours)
+    unread = (
+        Event.objects.filter(
+            programme=programme,
+            kind__in=ACTIONABLE,
+            occurred_at__lte=cutoff,
+            occurred_at__gt=cutoff - LOOKBACK,
+        )
+        .exclude(notifications__read_at__isnull=False)
+        .order_by("pk")
+    )
+    found = 0
+    for event in unread:
+        if _acted(event):
+            continue
+        found += bool(
+            services.record_once(
+                once=_key(Kind.ESCALATED, event.pk),
+                kind=Kind.ESCALATED,
+                programme=programme,
+                subject=event,
+                args={**event.args, "kind": event.kind, "hours": hours},
+            )
+        )
+    return found
+
+
+CHECKS: dict[str, Callable[[Programme, datetime.datetime], int]] = {
+    Kind.FACILITY_REPORT_OVERDUE: facility_reports_overdue,
+    Kind.OCCUPANCY_RED: occupancy_red,
+    Kind.TEAM_REPORT_OVERDUE: team_reports_overdue,
+    Kind.GAP_OVER_THRESHOLD: gaps_over_threshold,
+    Kind.ESCALATED: escalate,
+}
+
+
+def run(now: datetime.datetime) -> dict[str, int]:
+    """Every check for every live programme; how many events each recorded. A check that fails
+    is logged and the others still run (the next turn tries it again)."""
+    counts: dict[str, int] = {}
+    for programme in Programme.objects.filter(status=Programme.Status.ACTIVE):
+        for kind, check in CHECKS.items():
+            try:
+                found = check(programme, now)
+            except DatabaseError:
+                logger.exception("check %s of %s failed; trying again", kind, programme.slug)
+                continue
+            if found:
+                counts[kind] = counts.get(kind, 0) + found
+    return counts
