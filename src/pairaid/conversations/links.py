@@ -19,8 +19,8 @@ from pairaid.operations.models import (
     Transfer,
 )
 from pairaid.pairing.models import PairingNotice, PlanRun
-from pairaid.situation.models import SituationReport
 from pairaid.programmes.models import Participant
+from pairaid.situation.models import SituationReport
 
 
 def _requests(slug: str, number: int) -> str:
