@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pairaid.operations",
     "pairaid.conversations",
     "pairaid.projects",
+    "pairaid.assessment",
     "pairaid.scenarios",
     "pairaid.dashboard",
     "pairaid.web",

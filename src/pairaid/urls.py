@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("pairaid.operations.urls")),
     path("", include("pairaid.conversations.urls")),
     path("", include("pairaid.projects.urls")),
+    path("", include("pairaid.assessment.urls")),
     path("", include("pairaid.registry.urls")),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 
+from pairaid.assessment.models import Review
 from pairaid.conversations import queries
 from pairaid.conversations.models import Event, Message, Thread
 from pairaid.operations.models import Deployment, Offer, Pledge, Request, Shipment, Transfer
@@ -38,6 +39,9 @@ PAGES: dict[type[models.Model], Callable[[Any], str]] = {
     PlanRun: lambda r: reverse("pairing:run", args=[r.programme.slug, r.number]),
     PairingNotice: lambda n: reverse("pairing:notice", args=[n.programme.slug, n.number]),
     Message: lambda m: thread_url(m.thread) + f"#message-{m.pk}",
+    Review: lambda r: reverse(
+        "assessment:review", args=[r.assessment.programme.slug, r.assessment.year, r.pk]
+    ),
 }
 
 

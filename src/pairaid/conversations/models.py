@@ -183,6 +183,8 @@ class Event(models.Model):
         PLAN_RUN_FINISHED = "plan_run_finished", _("plan run finished")
         MENTION = "mention", _("mention")
         MESSAGE = "message", _("message")
+        ASSESSMENT_STEP_DUE = "assessment_step_due", _("assessment step due")
+        ASSESSMENT_STEP_OVERDUE = "assessment_step_overdue", _("assessment step overdue")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pairaid.accounts.models import Membership
+from pairaid.assessment.models import Review
 from pairaid.conversations import audiences
 from pairaid.conversations.models import Event, Message, Thread
 from pairaid.operations.models import Deployment, Offer, Pledge, Request, Shipment, Transfer
@@ -150,6 +151,26 @@ def message(message: Message) -> set[int]:
     return told - mention(message)
 
 
+def assessment_step(review: Review) -> set[int]:
+    """Whoever takes the step the review awaits: the donor's officers (self-assessment), the
+    recipient's (opinion), the cross-checker's officers of either side (cross-check; the
+    coordinators while none is assigned), the coordinators (final score, publication)."""
+    from pairaid.assessment import services as assessment_services
+
+    name = assessment_services.awaited_step(review)
+    step = assessment_services.STEPS[name] if name else None
+    region_id = assessment_services.side_region(review, step) if step else None
+    programme = review.assessment.programme
+    if step is None or region_id is None:
+        return audiences.coordinators(programme)
+    if step.side == "cross_checker":
+        return audiences.officers(programme, Role.DONOR_OFFICER, [region_id]) | (
+            audiences.officers(programme, Role.RECIPIENT_OFFICER, [region_id])
+        )
+    role = Role.DONOR_OFFICER if step.side == "donor" else Role.RECIPIENT_OFFICER
+    return audiences.officers(programme, role, [region_id])
+
+
 ROUTES: dict[str, Callable[[Any], set[int]]] = {
     Kind.PAIRING_APPROVED: pairing_approved,
     Kind.NOTICE_PUBLISHED: notice_published,
@@ -166,4 +187,6 @@ ROUTES: dict[str, Callable[[Any], set[int]]] = {
     Kind.PLAN_RUN_FINISHED: plan_run_finished,
     Kind.MENTION: mention,
     Kind.MESSAGE: message,
+    Kind.ASSESSMENT_STEP_DUE: assessment_step,
+    Kind.ASSESSMENT_STEP_OVERDUE: assessment_step,
 }

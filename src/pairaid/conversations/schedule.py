@@ -13,6 +13,8 @@ from django.utils import timezone
 from pairaid.conversations import outbox
 
 logger = logging.getLogger(__name__)
+# Deadlines are days: an hourly look at them is soon enough, and cheap.
+REMINDER_SECONDS = 3600
 
 
 def send_due_deliveries() -> None:
@@ -29,6 +31,21 @@ def send_due_deliveries() -> None:
         connection.close()
 
 
+def send_assessment_reminders() -> None:
+    """One turn of the assessment's deadline reminders (each sent once, however often)."""
+    from pairaid.assessment import reminders
+
+    close_old_connections()
+    try:
+        sent = reminders.send_due()
+        if sent:
+            logger.info("assessment reminders: %s", sent)
+    except DatabaseError:
+        logger.exception("could not send the assessment reminders; trying again")
+    finally:
+        connection.close()
+
+
 def start() -> BackgroundScheduler:
     """Start the scheduler (its first turn now: what was due while no worker ran goes first)."""
     scheduler = BackgroundScheduler(daemon=True)
@@ -38,6 +55,15 @@ def start() -> BackgroundScheduler:
         seconds=outbox.SCHEDULE_SECONDS,
         id="outbox",
         max_instances=1,  # a slow turn is not overlapped by the next
+        coalesce=True,
+        next_run_time=timezone.now(),
+    )
+    scheduler.add_job(
+        send_assessment_reminders,
+        "interval",
+        seconds=REMINDER_SECONDS,
+        id="assessment-reminders",
+        max_instances=1,
         coalesce=True,
         next_run_time=timezone.now(),
     )

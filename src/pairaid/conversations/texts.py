@@ -30,6 +30,10 @@ SUMMARIES: dict[str, Any] = {
     Kind.PLAN_RUN_FINISHED: _("Plan run %(number)s finished"),
     Kind.MENTION: _("%(actor)s mentioned you in a thread"),
     Kind.MESSAGE: _("%(actor)s wrote in a thread of yours"),
+    Kind.ASSESSMENT_STEP_DUE: _("Assessment %(year)s of %(region)s: your step is due on %(due)s"),
+    Kind.ASSESSMENT_STEP_OVERDUE: _(
+        "Assessment %(year)s of %(region)s: your step was due on %(due)s"
+    ),
 }
 DISCREPANCY = _("with a discrepancy")
 
