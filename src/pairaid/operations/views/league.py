@@ -23,6 +23,8 @@ HXL = {
     "fulfilment_rate": "#indicator+fulfilment",
     "median_lead_days": "#indicator+lead_days",
     "coverage": "#indicator+coverage",
+    "assessment_score": "#indicator+assessment_score",
+    "assessment_year": "#date+year+assessment",
 }
 
 
