@@ -37,8 +37,11 @@ LEAGUE_FORMULA = gettext_lazy(
     "against requests; days to first arrival = first team arrival − pairing start (0, 'already "
     "present', where a team arrived before the pairing); fulfilment = received ÷ pledged over the "
     "donor's pledges; lead time = days from pledge to receipt or arrival (median); coverage = mean "
-    "coverage of the donor's recipients (paired capacity ÷ need, capped at 100 %); assessment = the "
-    "donor's published score in the latest annual assessment (0–100, mean over its pairings)"
+    "coverage of the donor's recipients (paired capacity ÷ need, capped at 100 %)"
+)
+ASSESSMENT_FORMULA = gettext_lazy(
+    "assessment = the donor's published score in the latest annual assessment (0–100; the mean "
+    "over its pairings)"
 )
 
 

@@ -65,5 +65,6 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "sort": sort,
             "formula": league_queries.LEAGUE_FORMULA,
+            "assessment_formula": league_queries.ASSESSMENT_FORMULA,
         },
     )
