@@ -12,6 +12,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from pairaid import commands
 from pairaid.accounts import services as account_services
+from pairaid.accounts.models import User
+from pairaid.assessment import demo as assessment_demo
 from pairaid.errors import PairAidError
 from pairaid.foresight import services as forecast_services
 from pairaid.foresight.models import ForecastRun
@@ -89,6 +91,7 @@ class Command(commands.Command):
             pairing_services.fill_missing_splits(programme=hubei)
             _forecast_once(hubei)
             accounts = account_services.ensure_demo_accounts()
+            _sample_assessment()
         except PairAidError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"hubei-2020 programme date: {HUBEI_DEMO_DATE}")
@@ -98,6 +101,14 @@ class Command(commands.Command):
                 f"  {account.username:12} {account.password:26} {account.description}"
             )
         self.stdout.write("")
+
+
+def _sample_assessment() -> None:
+    """wenchuan-2008's illustrative 2009 assessment, two reviews of it published, as its demo
+    coordinator (made once)."""
+    wenchuan = programme_services.get_programme(slug="wenchuan-2008")
+    coordinator = User.objects.get(username="wenchuan")
+    assessment_demo.ensure_sample(wenchuan, coordinator)
 
 
 def _forecast_once(programme: Programme) -> None:
