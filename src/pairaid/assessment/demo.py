@@ -37,12 +37,15 @@ DEADLINES = {
 # (donor, recipient, cross-checking donor): the pairs whose reviews run to publication, and the
 # invented scores of each step, criterion by criterion in CRITERIA's order.
 PUBLISHED = [("440000", "513221", "320000"), ("370000", "510726", "110000")]
-SCORES = {
+SCORES: dict[str, tuple[int, ...]] = {
     "self_assessment": (95, 90, 92, 85),
     "opinion": (90, 85, 88, 80),
     "cross_check": (88, 84, 86, 78),
-    "final": (90, 85, 88, 80),
 }
+FINAL: dict[str, tuple[int, ...]] = {
+    "440000": (90, 85, 88, 80),
+    "370000": (85, 80, 84, 75),
+}  # by donor
 DAYS = {
     "self_assessment": datetime.date(2010, 1, 25),
     "opinion": datetime.date(2010, 2, 20),
@@ -93,7 +96,8 @@ def ensure_sample(programme: Programme, coordinator: Any) -> Assessment:
             participant=programme.participants.get(region__code=checker, role="donor"),
         )
         for name in services.STEPS:
-            scores = dict(zip(codes, map(Decimal, SCORES.get(name, ())), strict=False))
+            given = FINAL[donor] if name == "final" else SCORES.get(name, ())
+            scores = dict(zip(codes, map(Decimal, given), strict=False))
             services.take_step(
                 user=coordinator,
                 review=review,
