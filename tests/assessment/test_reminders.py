@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from pairaid.assessment import reminders
+from pairaid.conversations import links, texts
 from pairaid.conversations.models import Event, Notification
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,10 @@ def test_a_due_then_overdue_step_reminds_its_side_once_each(people, hubei, revie
         Notification.objects.filter(event=event).values_list("recipient__username", flat=True)
     )
     assert told == {"dan_shandong"}  # Shandong's officer, not the recipient's or an observer
+    assert texts.summary(event, texts.regions([event])) == (
+        "Assessment 2020 of Shandong: your step is due on 2020-03-01"
+    )
+    assert links.of_event(event) == f"/p/hubei-2020/assessments/2020/reviews/{review.pk}/"
     hubei.programme_date = datetime.date(2020, 3, 2)
     hubei.save(update_fields=["programme_date"])
     assert reminders.send_due([hubei.pk]) == sent
