@@ -223,6 +223,7 @@ def schema_error(request: HttpRequest, error: SchemaValidationError) -> HttpResp
 
 def _routers() -> None:
     from pairaid.accounts.api import router as accounts_router
+    from pairaid.assessment.api import router as assessment_router
     from pairaid.conversations.api import router as conversations_router
     from pairaid.dashboard.api import router as dashboard_router
     from pairaid.foresight.api import router as foresight_router
@@ -245,6 +246,7 @@ def _routers() -> None:
     api.add_router("/", dashboard_router)
     api.add_router("/", conversations_router)
     api.add_router("/", projects_router)
+    api.add_router("/", assessment_router)
     api.add_router("/", whatif_router)
     api.add_router("/", situation_router)
 

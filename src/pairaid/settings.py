@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pairaid.operations",
     "pairaid.conversations",
     "pairaid.projects",
+    "pairaid.assessment",
     "pairaid.scenarios",
     "pairaid.dashboard",
     "pairaid.situation",
@@ -187,6 +188,11 @@ globals().update(email_settings(os.environ.get("PAIRAID_EMAIL_URL", "console://"
 EMAIL_TIMEOUT = env_int("PAIRAID_EMAIL_TIMEOUT", default=30, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("PAIRAID_MAIL_FROM", "PairAid <pairaid@localhost>")
 # Where mail links to: the address people open PairAid at (scheme, host, port; no path).
+# The IATI organisation identifier the projects' IATI XML is published under (its reporting-org
+# and the prefix of each activity's identifier): set it to the publisher's registered one
+# (https://iatistandard.org/en/guidance/preparing-organisation/organisation-account/
+# how-to-create-your-iati-organisation-identifier/); the default marks an unregistered export.
+PAIRAID_IATI_REPORTING_ORG = os.environ.get("PAIRAID_IATI_REPORTING_ORG", "XI-PAIRAID")
 PAIRAID_SITE_URL = os.environ.get("PAIRAID_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Failed e-mail is sent again after 1, 2, 4 … minutes, never more than this many apart.
 PAIRAID_MAIL_RETRY_MAX_SECONDS = env_int(

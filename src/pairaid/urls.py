@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("pairaid.conversations.urls")),
     path("", include("pairaid.situation.urls")),
     path("", include("pairaid.projects.urls")),
+    path("", include("pairaid.assessment.urls")),
     path("", include("pairaid.registry.urls")),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),

@@ -34,6 +34,8 @@ from schemathesis.specs.openapi.checks import (
 from pairaid.accounts import services as account_services
 from pairaid.accounts import tokens
 from pairaid.accounts.models import User
+from pairaid.assessment import services as assessment_services
+from pairaid.assessment.models import Review
 from pairaid.conversations import queries as thread_queries
 from pairaid.conversations import services as thread_services
 from pairaid.conversations.models import Message, Thread
@@ -111,7 +113,10 @@ def _known(programme: Programme, target: Any) -> Known:
             "user_id": [target.pk],
             "notice": ids(PairingNotice, programme=programme),
             "reference": regions[:10],
-            "step": ["dispatch", "arrival", "end"],
+            # Push deliveries' steps, and the annual assessment's.
+            "step": ["dispatch", "arrival", "end", *assessment_services.STEPS],
+            "year": [2020, 2019],
+            "review_id": ids(Review, assessment__programme=programme),
             # Threads are named by kind and key: the pair's participant ids, a number, "-".
             "kind": Thread.Kind.values,
             "key": [
@@ -142,6 +147,7 @@ def _known(programme: Programme, target: Any) -> Known:
                 {"request_raised": "digest"},
                 {"weather": "off"},
             ],
+            "participant": regions,
             "source": [
                 "sc-reconstruction-plan-2008",
                 *programme.sources.values_list("key", flat=True),
@@ -251,6 +257,15 @@ def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
         unit="pupils",
         baseline=Decimal(0),
         target=Decimal(600),
+    )
+    # The year's assessment, a review for each pairing in force, to read and take steps in.
+    assessment_services.define_assessment(
+        user=people["coordinator"],
+        programme=hubei,
+        year=2020,
+        title="2020",
+        criteria=[assessment_services.CriterionIn("funds", "Funds", Decimal(1))],
+        deadlines=dict.fromkeys(assessment_services.DEADLINES, datetime.date(2020, 3, 1)),
     )
     target = User.objects.create_user("fuzz_target", "t@example.org", "a-long-password-1")
     account_services.grant(user=target, programme=hubei, role="observer")

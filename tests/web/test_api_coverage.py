@@ -148,6 +148,13 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "projects:link": _operations("projects", "link_money"),
     # The 3W's CSV (?format=csv) is the same cells as a file, with HXL hashtags.
     "projects:three_w": _operations("projects", "three_w"),
+    "projects:iati": _operations("projects", "iati_activities"),
+    # the annual assessment
+    "assessment:assessments": _operations("assessment", "list_assessments", "define_assessment"),
+    "assessment:assessment": _operations("assessment", "get_assessment"),
+    "assessment:review": _operations("assessment", "get_review"),
+    "assessment:cross_checker": _operations("assessment", "assign_cross_checker"),
+    "assessment:step": _operations("assessment", "take_step"),
     # foresight: the what-if comparisons (the CSV is the figures of GET .../{number})
     "foresight:comparisons": _operations(
         "foresight_whatif", "list_plan_comparisons", "start_plan_comparison"

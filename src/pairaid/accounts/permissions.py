@@ -56,6 +56,11 @@ class Action(StrEnum):
     EDIT_PROJECT = "edit_project"  # a donor region's projects: budget, results, money, moves
     CONFIRM_PROJECT = "confirm_project"  # a recipient's confirmation of hand-overs and actuals
     RESEND_MAIL = "resend_mail"  # the programme's failed e-mail deliveries: see, send again
+    # The annual assessment (pairaid.assessment): each step of its cycle is one side's.
+    SELF_ASSESS = "self_assess"  # a donor region's self-assessment
+    GIVE_OPINION = "give_opinion"  # the paired recipient region's opinion
+    CROSS_CHECK = "cross_check"  # the third participant's cross-check (its officers, either side)
+    MANAGE_ASSESSMENT = "manage_assessment"  # define, assign, final score, publish (coordinators)
 
 
 Role = Membership.Role
@@ -75,6 +80,7 @@ COORDINATOR_ONLY = frozenset(
         Action.ANNOUNCE,
         Action.ISSUE_SITUATION_REPORT,
         Action.RESEND_MAIL,
+        Action.MANAGE_ASSESSMENT,
     }
 )
 # Region-scoped actions: the officer role that may do it for its own region.
@@ -96,7 +102,12 @@ REGION_ACTIONS = {
     Action.REPORT_BEDS: Role.RECIPIENT_OFFICER,
     Action.EDIT_PROJECT: Role.DONOR_OFFICER,
     Action.CONFIRM_PROJECT: Role.RECIPIENT_OFFICER,
+    Action.SELF_ASSESS: Role.DONOR_OFFICER,
+    Action.GIVE_OPINION: Role.RECIPIENT_OFFICER,
 }
+# Region-scoped actions any officer of the region may do, whichever its side: a participant the
+# coordinator assigns to cross-check a review may be a donor or a recipient.
+ANY_OFFICER_ACTIONS = frozenset({Action.CROSS_CHECK})
 # Facility-scoped actions: a facility officer may do them for its own facility only (besides
 # whoever REGION_ACTIONS lets do them for the facility's region): its bed reports, and its side
 # of a transfer (asking to place its patients, receiving patients, sending them, calling off).
@@ -157,6 +168,11 @@ class Access:
             return True
         if action in FACILITY_ACTIONS and facility_id in self.facilities:
             return True
+        if action in ANY_OFFICER_ACTIONS:
+            return region_id is not None and any(
+                region_id in self.regions.get(role, frozenset())
+                for role in (Role.DONOR_OFFICER, Role.RECIPIENT_OFFICER)
+            )
         if action in REGION_ACTIONS:
             officer_role = REGION_ACTIONS[action]
             return region_id is not None and region_id in self.regions.get(

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 
+from pairaid.assessment.models import Review
 from pairaid.conversations import queries
 from pairaid.conversations.models import Event, Message, Thread
 from pairaid.operations.models import (
@@ -55,6 +56,9 @@ PAGES: dict[type[models.Model], Callable[[Any], str]] = {
     Participant: lambda p: reverse("operations:gaps", args=[p.programme.slug]),
     # an escalation leads to what was not acknowledged
     Event: lambda e: of_event(e),
+    Review: lambda r: reverse(
+        "assessment:review", args=[r.assessment.programme.slug, r.assessment.year, r.pk]
+    ),
 }
 
 

@@ -189,6 +189,8 @@ class Event(models.Model):
         TEAM_REPORT_OVERDUE = "team_report_overdue", _("team's daily report overdue")
         GAP_OVER_THRESHOLD = "gap_over_threshold", _("gap over the programme's threshold")
         ESCALATED = "escalated", _("unacknowledged, escalated")
+        ASSESSMENT_STEP_DUE = "assessment_step_due", _("assessment step due")
+        ASSESSMENT_STEP_OVERDUE = "assessment_step_overdue", _("assessment step overdue")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pairaid.accounts.models import Membership
+from pairaid.assessment.models import Review
 from pairaid.conversations import audiences
 from pairaid.conversations.models import Event, Message, Thread
 from pairaid.operations.models import (
@@ -205,6 +206,24 @@ def gap_over_threshold(recipient: Participant) -> set[int]:
 def escalated(event: Event) -> set[int]:
     """The coordinators of the programme of an actionable event nobody acknowledged."""
     return audiences.coordinators(event.programme)
+def assessment_step(review: Review) -> set[int]:
+    """Whoever takes the step the review awaits: the donor's officers (self-assessment), the
+    recipient's (opinion), the cross-checker's officers of either side (cross-check; the
+    coordinators while none is assigned), the coordinators (final score, publication)."""
+    from pairaid.assessment import services as assessment_services
+
+    name = assessment_services.awaited_step(review)
+    step = assessment_services.STEPS[name] if name else None
+    region_id = assessment_services.side_region(review, step) if step else None
+    programme = review.assessment.programme
+    if step is None or region_id is None:
+        return audiences.coordinators(programme)
+    if step.side == "cross_checker":
+        return audiences.officers(programme, Role.DONOR_OFFICER, [region_id]) | (
+            audiences.officers(programme, Role.RECIPIENT_OFFICER, [region_id])
+        )
+    role = Role.DONOR_OFFICER if step.side == "donor" else Role.RECIPIENT_OFFICER
+    return audiences.officers(programme, role, [region_id])
 
 
 ROUTES: dict[str, Callable[[Any], set[int]]] = {
@@ -229,4 +248,6 @@ ROUTES: dict[str, Callable[[Any], set[int]]] = {
     Kind.TEAM_REPORT_OVERDUE: team_report_overdue,
     Kind.GAP_OVER_THRESHOLD: gap_over_threshold,
     Kind.ESCALATED: escalated,
+    Kind.ASSESSMENT_STEP_DUE: assessment_step,
+    Kind.ASSESSMENT_STEP_OVERDUE: assessment_step,
 }

@@ -42,6 +42,10 @@ SUMMARIES: dict[str, Any] = {
         "%(region)s lacks %(percent)s %% of its need of %(resource)s (alert from %(threshold)s %%)"
     ),
     Kind.ESCALATED: _("Nobody acknowledged this within %(hours)s hours: %(what)s"),
+    Kind.ASSESSMENT_STEP_DUE: _("Assessment %(year)s of %(region)s: your step is due on %(due)s"),
+    Kind.ASSESSMENT_STEP_OVERDUE: _(
+        "Assessment %(year)s of %(region)s: your step was due on %(due)s"
+    ),
 }
 DISCREPANCY = _("with a discrepancy")
 

@@ -697,6 +697,7 @@ LEAGUE_SORTS = [
     "fulfilment_rate",
     "median_lead_days",
     "coverage",
+    "assessment_score",
     "donor",
 ]
 

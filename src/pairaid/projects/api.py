@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -17,8 +17,8 @@ from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations.models import Disbursement, FundCommitment
 from pairaid.programmes import queries as participant_queries
 from pairaid.programmes.models import Participant, Programme
+from pairaid.projects import iati, sectors
 from pairaid.projects import queries as project_queries
-from pairaid.projects import sectors
 from pairaid.projects import services as project_services
 from pairaid.projects.models import (
     BudgetLine,
@@ -262,6 +262,18 @@ def create_project(request: HttpRequest, slug: str, payload: ProjectIn) -> Statu
 
 def _participant(programme: Programme, reference: str, role: str) -> Participant:
     return participant_queries.participant(programme, reference, role=role, field=role)
+
+
+@router.get(
+    "/programmes/{slug}/iati-activities",
+    response={200: None},
+    summary="The programme's projects as IATI activity XML 2.03 (budgets, transactions, "
+    "results, DAC sectors)",
+    openapi_extra={"responses": {200: {"content": {"application/xml": {}}}}},
+)
+def iati_activities(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.programme_for(request.user, slug)
+    return HttpResponse(iati.of_programme(programme), content_type="application/xml")
 
 
 @router.get(

@@ -22,4 +22,5 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/projects/<int:project_id>/links", views.link, name="link"),
     path("p/<slug:slug>/3w/", views.three_w, name="three_w"),
+    path("p/<slug:slug>/projects/iati.xml", views.iati_activities, name="iati"),
 ]

@@ -21,7 +21,7 @@ from pairaid.errors import Forbidden, NotFound, Problem, ValidationFailed
 from pairaid.forms import query, refusals_on, submitted, valid
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
-from pairaid.projects import exports, maps, sectors
+from pairaid.projects import exports, iati, maps, sectors
 from pairaid.projects import queries as project_queries
 from pairaid.projects import services as project_services
 from pairaid.projects.forms import (
@@ -295,6 +295,15 @@ def link(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
         lambda data: _link(request.user, shown, data),
         _("Money linked to the project."),
     )
+
+
+@member_required
+def iati_activities(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's projects as IATI activity XML 2.03, to download."""
+    programme = permissions.programme_for(request.user, slug)
+    response = HttpResponse(iati.of_programme(programme), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-iati-activities.xml"'
+    return response
 
 
 @member_required

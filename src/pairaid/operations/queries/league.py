@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from pairaid.assessment import queries as assessment_queries
 from pairaid.operations.common import ZERO
 from pairaid.operations.models import Deployment, Pledge
 from pairaid.programmes.models import Participant, Programme
@@ -26,6 +27,9 @@ class LeagueRow:
     fulfilment_rate: float | None
     median_lead_days: float | None
     coverage: float | None
+    # The donor's published score in the latest annual assessment (pairaid.assessment), if any.
+    assessment_score: Decimal | None = None
+    assessment_year: int | None = None
 
 
 LEAGUE_FORMULA = gettext_lazy(
@@ -35,6 +39,10 @@ LEAGUE_FORMULA = gettext_lazy(
     "donor's pledges; lead time = days from pledge to receipt or arrival (median); coverage = mean "
     "coverage of the donor's recipients (paired capacity ÷ need, capped at 100 %)"
 )
+ASSESSMENT_FORMULA = gettext_lazy(
+    "assessment = the donor's published score in the latest annual assessment (0–100; the mean "
+    "over its pairings)"
+)
 
 
 def league_table(
@@ -43,6 +51,7 @@ def league_table(
     from pairaid.pairing import translate
 
     coverage = coverage or {}
+    published = assessment_queries.published_scores(programme)
     in_force = list(translate.live_pairings(programme, on))
     rows = []
     donors = (
@@ -116,6 +125,8 @@ def league_table(
                 else None,
                 median_lead_days=statistics.median(leads) if leads else None,
                 coverage=sum(values) / len(values) if values else None,
+                assessment_score=published[donor.pk].score if donor.pk in published else None,
+                assessment_year=published[donor.pk].year if donor.pk in published else None,
             )
         )
     return rows
@@ -133,6 +144,10 @@ def as_rows(table: list[LeagueRow]) -> list[dict[str, Any]]:
             "fulfilment_rate": row.fulfilment_rate,
             "median_lead_days": row.median_lead_days,
             "coverage": row.coverage,
+            "assessment_score": (
+                float(row.assessment_score) if row.assessment_score is not None else None
+            ),
+            "assessment_year": row.assessment_year,
         }
         for row in table
     ]

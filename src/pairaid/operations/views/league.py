@@ -23,6 +23,8 @@ HXL = {
     "fulfilment_rate": "#indicator+fulfilment",
     "median_lead_days": "#indicator+lead_days",
     "coverage": "#indicator+coverage",
+    "assessment_score": "#indicator+assessment_score",
+    "assessment_year": "#date+year+assessment",
 }
 
 
@@ -63,5 +65,6 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "sort": sort,
             "formula": league_queries.LEAGUE_FORMULA,
+            "assessment_formula": league_queries.ASSESSMENT_FORMULA,
         },
     )

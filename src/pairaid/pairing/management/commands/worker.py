@@ -1,7 +1,7 @@
 """`pairaid worker`: the task worker. It fails the plan and forecast runs of workers that died
 (their heartbeat stopped) as it starts and then every few seconds while it runs, sends the
 outbox's due e-mail every minute (pairaid.conversations.schedule), issues the live programmes'
-daily situation reports (pairaid.situation.schedule), and takes tasks as
+daily situation reports (pairaid.conversations.schedule), and takes tasks as
 django-tasks' `db_worker` does, with the same options."""
 
 import logging
@@ -16,7 +16,6 @@ from pairaid.conversations import schedule
 from pairaid.foresight import services as forecast_runs
 from pairaid.pairing import runs
 from pairaid.pairing.solver_process import HEARTBEAT_SECONDS
-from pairaid.situation import schedule as situation_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,6 @@ class Command(commands.OneLineErrors, db_worker.Command):
         )
         watch.start()
         scheduler = schedule.start()
-        situation_schedule.add_to(scheduler)
         try:
             super().handle(*args, **options)
         finally:

@@ -12,6 +12,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from pairaid import commands
 from pairaid.accounts import services as account_services
+from pairaid.accounts.models import User
+from pairaid.assessment import demo as assessment_demo
 from pairaid.errors import PairAidError
 from pairaid.foresight import services as forecast_services
 from pairaid.foresight.models import ForecastRun
@@ -91,6 +93,7 @@ class Command(commands.Command):
             _forecast_once(hubei)
             accounts = account_services.ensure_demo_accounts()
             _situation_report_once(hubei)
+            _sample_assessment()
         except PairAidError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"hubei-2020 programme date: {HUBEI_DEMO_DATE}")
@@ -107,6 +110,12 @@ def _situation_report_once(programme: Programme) -> None:
     coordinator finds it in the inbox: the demo's date is frozen, so the worker never issues
     one (it issues the reports of live programmes only)."""
     situation_services.issue(programme=programme, user=None, once=True)
+def _sample_assessment() -> None:
+    """wenchuan-2008's illustrative 2009 assessment, two reviews of it published, as its demo
+    coordinator (made once)."""
+    wenchuan = programme_services.get_programme(slug="wenchuan-2008")
+    coordinator = User.objects.get(username="wenchuan")
+    assessment_demo.ensure_sample(wenchuan, coordinator)
 
 
 def _forecast_once(programme: Programme) -> None:
