@@ -168,6 +168,8 @@ def situation_report_issued(report: SituationReport) -> set[int]:
         Subscription.objects.filter(programme=programme).values_list("user_id", flat=True)
     )
     return audiences.coordinators(programme) | (subscribers & audiences.everyone(programme))
+
+
 def _facility_side(facility: Facility) -> set[int]:
     """Those who report a facility's beds: its own officers, and its region's recipient
     officers."""
@@ -206,6 +208,8 @@ def gap_over_threshold(recipient: Participant) -> set[int]:
 def escalated(event: Event) -> set[int]:
     """The coordinators of the programme of an actionable event nobody acknowledged."""
     return audiences.coordinators(event.programme)
+
+
 def assessment_step(review: Review) -> set[int]:
     """Whoever takes the step the review awaits: the donor's officers (self-assessment), the
     recipient's (opinion), the cross-checker's officers of either side (cross-check; the

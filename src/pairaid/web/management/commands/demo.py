@@ -110,6 +110,8 @@ def _situation_report_once(programme: Programme) -> None:
     coordinator finds it in the inbox: the demo's date is frozen, so the worker never issues
     one (it issues the reports of live programmes only)."""
     situation_services.issue(programme=programme, user=None, once=True)
+
+
 def _sample_assessment() -> None:
     """wenchuan-2008's illustrative 2009 assessment, two reviews of it published, as its demo
     coordinator (made once)."""
