@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from tests.bundle_shelf import BundleShelves
+
 # Hypothesis draws new examples on every run on a contributor's machine (more cases over time),
 # and the same ones in CI, so that a red build is the code's fault, never the draw's.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -58,14 +60,52 @@ def other_connection() -> Iterator[Any]:
     other.close()
 
 
-@pytest.fixture
-def hubei(db):  # type: ignore[no-untyped-def]
-    """The hubei-2020 bundle, loaded."""
+_shelves = BundleShelves()
+_running: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The test about to run, for the module's shelf (a module fixture sees only its module)."""
+    _running[:] = [item]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the test's own transaction is rolled back: close the shelf before a test of the
+    module that must not see it (a transactional one, or one that loads no bundle)."""
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _shelves.close_unless_next_wants_it(nextitem)
+
+
+@pytest.fixture(scope="module")
+def _bundle_shelf(request, django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """This module's bundles, loaded once (tests/bundle_shelf.py)."""
+    item = _running[0]
+    module_items = [other for other in request.session.items if other.module is item.module]
+    with django_db_blocker.unblock():
+        _shelves.open_for(item, module_items)
+    yield _shelves
+    with django_db_blocker.unblock():
+        _shelves.close()
+
+
+def _bundled(request, slug: str):  # type: ignore[no-untyped-def]
+    """The programme of a bundle: from the module's shelf, or loaded now."""
     from pairaid.programmes.models import Programme
     from pairaid.scenarios import services as scenario_services
 
-    scenario_services.load_bundle("hubei-2020")
-    return Programme.objects.get(slug="hubei-2020")
+    if not _shelves.holds(request.node, slug):
+        scenario_services.load_bundle(slug)
+    return Programme.objects.get(slug=slug)
+
+
+@pytest.fixture
+def hubei(request, _bundle_shelf, db):  # type: ignore[no-untyped-def]
+    """The hubei-2020 bundle, loaded."""
+    return _bundled(request, "hubei-2020")
 
 
 @pytest.fixture
@@ -87,13 +127,9 @@ def unapproved_run(hubei):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def wenchuan(db):  # type: ignore[no-untyped-def]
+def wenchuan(request, _bundle_shelf, db):  # type: ignore[no-untyped-def]
     """The wenchuan-2008 bundle, loaded: 20 recipients, two of them code-less areas."""
-    from pairaid.programmes.models import Programme
-    from pairaid.scenarios import services as scenario_services
-
-    scenario_services.load_bundle("wenchuan-2008")
-    return Programme.objects.get(slug="wenchuan-2008")
+    return _bundled(request, "wenchuan-2008")
 
 
 @pytest.fixture
