@@ -37,9 +37,15 @@ def is_transactional(item: pytest.Item) -> bool:
     )
 
 
+def uses_shelf(item: pytest.Item) -> bool:
+    """Whether a test runs inside its module's shelf: one that asks for it, and not
+    transactional (a transactional test loads its own bundles, and commits them)."""
+    return "_bundle_shelf" in getattr(item, "fixturenames", ()) and not is_transactional(item)
+
+
 def bundles_wanted(item: pytest.Item) -> set[str]:
-    """The bundles a test's fixtures load; none for a transactional test (it loads its own)."""
-    if is_transactional(item):
+    """The bundles a test's fixtures load from the shelf."""
+    if not uses_shelf(item):
         return set()
     names = getattr(item, "fixturenames", ())
     return {slug for name in names for slug in BUNDLES_OF_FIXTURE.get(name, ())}
@@ -67,7 +73,7 @@ class BundleShelves:
 
         from pairaid.scenarios import services as scenario_services
 
-        if not bundles_wanted(item):
+        if not uses_shelf(item):
             return
         if self.current is not None and self.current.module is item.module:
             return
@@ -80,12 +86,23 @@ class BundleShelves:
             scenario_services.load_bundle(slug)
         self.current.slugs = slugs
 
+    def ensure(self, slug: str) -> None:
+        """Load a bundle onto the open shelf, for a module fixture that builds on it (from a
+        test's own fixture it would be rolled back with the test)."""
+        from pairaid.scenarios import services as scenario_services
+
+        if self.current is None:
+            raise RuntimeError("no shelf is open: ask for _bundle_shelf in a database test")
+        if slug not in self.current.slugs:
+            scenario_services.load_bundle(slug)
+            self.current.slugs.add(slug)
+
     def holds(self, item: pytest.Item, slug: str) -> bool:
         return (
             self.current is not None
             and self.current.module is item.module
             and slug in self.current.slugs
-            and slug in bundles_wanted(item)
+            and uses_shelf(item)
         )
 
     def close(self) -> None:
@@ -101,7 +118,9 @@ class BundleShelves:
     def close_unless_next_wants_it(self, nextitem: pytest.Item | None) -> None:
         if self.current is None:
             return
-        if nextitem is None or nextitem.module is not self.current.module:
-            self.close()
-        elif not bundles_wanted(nextitem):
+        if (
+            nextitem is None
+            or nextitem.module is not self.current.module
+            or not uses_shelf(nextitem)
+        ):
             self.close()

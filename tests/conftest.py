@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-
 from tests.bundle_shelf import BundleShelves
+from tests.people import make_people
 
 # Hypothesis draws new examples on every run on a contributor's machine (more cases over time),
 # and the same ones in CI, so that a red build is the code's fault, never the draw's.
@@ -136,40 +136,7 @@ def wenchuan(request, _bundle_shelf, db):  # type: ignore[no-untyped-def]
 def people(hubei, wenchuan):  # type: ignore[no-untyped-def]
     """Named test users, one per role (healthchecks style), on hubei-2020; an outsider coordinates
     wenchuan-2008 only."""
-    from pairaid.accounts import services as account_services
-    from pairaid.accounts.models import User
-    from pairaid.registry.models import Region
-
-    def user(name: str, **flags: bool) -> User:
-        return User.objects.create_user(name, f"{name}@example.org", "a-long-password-1", **flags)
-
-    admin = user("alice_admin", is_platform_admin=True, is_staff=True, is_superuser=True)
-    coordinator = user("carol_coordinator")
-    account_services.grant(user=coordinator, programme=hubei, role="coordinator")
-    donor = user("dan_shandong")
-    account_services.grant(
-        user=donor, programme=hubei, role="donor_officer", region=Region.objects.get(code="370000")
-    )
-    recipient = user("rita_huanggang")
-    account_services.grant(
-        user=recipient,
-        programme=hubei,
-        role="recipient_officer",
-        region=Region.objects.get(code="421100"),
-    )
-    observer = user("olga_observer")
-    account_services.grant(user=observer, programme=hubei, role="observer")
-    outsider = user("oscar_wenchuan")
-    account_services.grant(user=outsider, programme=wenchuan, role="coordinator")
-    return {
-        "admin": admin,
-        "coordinator": coordinator,
-        "donor": donor,
-        "recipient": recipient,
-        "observer": observer,
-        "outsider": outsider,
-        "anonymous": None,
-    }
+    return make_people(hubei, wenchuan)
 
 
 @pytest.fixture

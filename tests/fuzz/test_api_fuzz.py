@@ -16,13 +16,16 @@ enforces column lengths and refuses NUL characters, which SQLite does not.
 import datetime
 import os
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,6 +33,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from tests.bundle_shelf import BundleShelves
+from tests.people import make_people
 
 from pairaid.accounts import services as account_services
 from pairaid.accounts import tokens
@@ -66,9 +71,12 @@ from pairaid.projects import services as project_services
 from pairaid.projects.models import Project, ResultIndicator
 from pairaid.projects.services import MOVES as PROJECT_MOVES
 from pairaid.registry.models import Region, ResourceType
-from pairaid.scenarios import services as scenario_services
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Not transactional: the callers' world is built once for the module, on its shelf
+# (tests/bundle_shelf.py), and each generated test's requests run in a savepoint of their own,
+# rolled back after it. A database error a view does not contain aborts that savepoint's
+# transaction on PostgreSQL, and the test's next request fails: a server error, reported.
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 CALLERS = ("coordinator", "donor", "recipient", "observer", "outsider", "anonymous")
 # Examples per operation and caller: 6 callers × 55 operations × 28 ≈ 9,200 requests.
@@ -174,14 +182,31 @@ class Callers:
     known: Known
 
 
-@pytest.fixture
-def callers(people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Callers:
-    """Each caller's headers, and the values that exist. Plan runs are queued and never solved
-    here (a solve is the engine's business, tested on its own)."""
+@pytest.fixture(scope="module")
+def callers(_bundle_shelf: BundleShelves, django_db_blocker: Any) -> Iterator[Callers]:
+    """Each caller's headers, and the values that exist: made once, on the module's shelf. Plan
+    runs are queued and never solved here (a solve is the engine's business, tested on its
+    own)."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as monkeypatch:
+        # The requests go to Django's own WSGI handler, which closes the connection at each
+        # request's start and end, and with it the test's transaction; Django's test client
+        # keeps it open the same way.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            yield _callers(_bundle_shelf, monkeypatch)
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+
+def _callers(shelf: BundleShelves, monkeypatch: pytest.MonkeyPatch) -> Callers:
     monkeypatch.setattr("pairaid.pairing.tasks.enqueue_plan_run", lambda run_id: None)
     monkeypatch.setattr("pairaid.foresight.tasks.enqueue_forecast_run", lambda run_id: None)
-    scenario_services.load_bundle("hubei-2020-demo")
+    for slug in ("hubei-2020", "wenchuan-2008", "hubei-2020-demo"):
+        shelf.ensure(slug)
     hubei = Programme.objects.get(slug="hubei-2020")
+    people = make_people(hubei, Programme.objects.get(slug="wenchuan-2008"))
     # A finished forecast run (number 1, among the numbers the paths take) to read.
     forecast_runs.execute(
         forecast_runs.start(programme=hubei, user=None, enqueue=lambda run_id: None, paths=50).pk
