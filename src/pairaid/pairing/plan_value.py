@@ -226,7 +226,7 @@ METRIC_NAMES = {
 }
 
 
-def _summary(summary: value.Summary) -> str:
+def summary_text(summary: value.Summary) -> str:
     return f"{summary.mean:,.1f} ({summary.low:,.1f} to {summary.high:,.1f})"
 
 
@@ -318,7 +318,9 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
     for plan in plans:
         lines.append(
             f"| {plan} | "
-            + " | ".join(_summary(value.Summary.of(central[plan].metric(m))) for m in METRIC_NAMES)
+            + " | ".join(
+                summary_text(value.Summary.of(central[plan].metric(m))) for m in METRIC_NAMES
+            )
             + " |"
         )
     lines += [
@@ -333,7 +335,7 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
     for difference in report.differences["central"]:
         lines.append(
             f"| {difference.plan} | {METRIC_NAMES[difference.metric]} "
-            f"| {_summary(difference.difference)} | {difference.better_share:.0%} of paths |"
+            f"| {summary_text(difference.difference)} | {difference.better_share:.0%} of paths |"
         )
     lines += [
         "",
@@ -347,7 +349,7 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
         deaths = {d.plan: d for d in differences if d.metric == "excess_deaths"}
         lines.append(
             f"| {setting} | "
-            + " | ".join(_summary(deaths[p].difference) for p in plans if p != report.baseline)
+            + " | ".join(summary_text(deaths[p].difference) for p in plans if p != report.baseline)
             + " |"
         )
     lines += ["", "Assumptions (each with its source):", ""]
@@ -426,9 +428,14 @@ def figures(result: PlanValue) -> dict[str, Any]:
     }
 
 
-def write_section(document: str, section: str) -> str:
-    """The document with its value section replaced (or appended where it has none)."""
-    start, end = document.find(VALUE_SECTION_START), document.find(VALUE_SECTION_END)
+def write_section(
+    document: str,
+    section: str,
+    markers: tuple[str, str] = (VALUE_SECTION_START, VALUE_SECTION_END),
+) -> str:
+    """The document with its section between `markers` (the value section unless told)
+    replaced, or appended where it has none."""
+    start, end = document.find(markers[0]), document.find(markers[1])
     if start != -1 and end != -1:
-        return document[:start] + section + document[end + len(VALUE_SECTION_END) + 1 :]
+        return document[:start] + section + document[end + len(markers[1]) + 1 :]
     return document.rstrip("\n") + "\n\n" + section

@@ -1,0 +1,416 @@
+"""Rolling re-plans of a programme (issue 20, item 6): the database side of `pairaid forecast
+rolling`. It reads each recipient's daily record, the plan in force at the first step and the
+care ratios, and gives the pure timeline (`pairaid.forecast.rolling`) a planner that builds the
+programme's instance as of each step's date (capacities as known then), puts the forecast need
+in it, and solves max-min under the churn budget with the engine. The rolling plan is then
+valued beside the static plan (its first step held) on the observed series
+(`pairaid.forecast.value`, a model estimate).
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pairaid import engine
+from pairaid.errors import Problem as InputProblem
+from pairaid.errors import ValidationFailed
+from pairaid.forecast import rolling, value
+from pairaid.forecast.need import ForecastNeedBasis
+from pairaid.foresight import queries as foresight_queries
+from pairaid.operations.queries.staffing import engine_ratios
+from pairaid.pairing import plan_value, runs, translate
+from pairaid.pairing.forecast_need import STAFF_FIGURES
+from pairaid.pairing.options import RunOptions
+from pairaid.programmes.models import Programme
+
+MAX_MIN = [{"name": "max_min_coverage"}]
+DEFAULT_CHURN_BUDGET = 6
+"""Pairs changed per step (a donor moved is two: its old pair removed, its new one added): at
+most three donors move in a week unless the coordinator says otherwise."""
+# The plans valued, in order: the first is the baseline of the paired differences.
+STATIC, ROLLING = "static (first step held)", "rolling"
+REALISM = rolling.Realism()  # the sourced withdrawal, the stated transit and minimum stay
+
+
+@dataclass(frozen=True)
+class Rolling:
+    plan: rolling.RollingPlan
+    names: dict[str, str]
+    resource: str
+    initial_source: str  # how the initial plan's on-duty dates were read
+
+
+def _options(day: datetime.date, seed: int, time_limit_seconds: float) -> RunOptions:
+    return RunOptions(
+        as_of=day.isoformat(),
+        objectives=MAX_MIN,
+        churn_budget=None,  # the step's own budget is set on the instance
+        seed=seed,
+        deterministic=True,
+        time_limit_seconds=time_limit_seconds,
+    )
+
+
+def _staff_resource(problem: engine.Problem) -> str:
+    staff = [r for r in problem.resources if r in STAFF_FIGURES]
+    if not staff:
+        raise ValidationFailed(
+            [
+                InputProblem(
+                    "a rolling plan moves staff (" + ", ".join(STAFF_FIGURES) + "); the "
+                    f"programme's capacity is in {', '.join(problem.resources) or 'nothing'}",
+                    column="programme",
+                )
+            ]
+        )
+    return staff[0]
+
+
+def step_problem(
+    problem: engine.Problem, request: rolling.StepRequest, resource: str
+) -> engine.Problem:
+    """The step's instance: every recipient's need the forecast's staff need (none where it
+    has no forecast), the plan in force as the churn reference, the teams that must stay
+    required, and the step's churn budget."""
+    figure = STAFF_FIGURES[resource]
+    recipients = [
+        dataclasses.replace(
+            recipient,
+            need={resource: float(getattr(request.need[recipient.id], figure))}
+            if recipient.id in request.need
+            else {},
+        )
+        for recipient in problem.recipients
+    ]
+    policy = dataclasses.replace(
+        problem.policy,
+        existing_plan=request.in_force,
+        required_pairs=problem.policy.required_pairs | request.staying,
+        churn_budget=request.churn_budget,
+    )
+    return dataclasses.replace(problem, recipients=recipients, policy=policy)
+
+
+def planner(
+    programme: Programme, resource: str, *, seed: int, time_limit_seconds: float
+) -> rolling.Planner:
+    """Max-min under the churn budget on the programme as of each step's date."""
+
+    def plan(request: rolling.StepRequest) -> rolling.StepPlan:
+        build = runs.build(
+            programme, _options(request.day, seed, time_limit_seconds), store_derived_needs=False
+        )
+        result = engine.solve(
+            step_problem(build.problem, request, resource),
+            time_limit_seconds=time_limit_seconds,
+            seed=seed,
+            deterministic=True,
+        )
+        staff = {
+            (pair.donor, pair.recipient): round(pair.allocation.get(resource, 0.0))
+            for pair in result.pairs
+        }
+        return rolling.StepPlan(staff, result.status, result.to_dict(timings=False))
+
+    return plan
+
+
+def initial_plan(
+    programme: Programme, on: datetime.date, resource: str, *, seed: int, time_limit: float
+) -> tuple[dict[rolling.Pair, int], dict[rolling.Pair, datetime.date]]:
+    """The plan in force on the first step's date, with its staff (stored split, or the one
+    the engine derives) and the day each pair went on duty: its pairing's start where recorded,
+    else the first step's date (its minimum stay then counts from there)."""
+    build = runs.build(programme, _options(on, seed, time_limit), store_derived_needs=False)
+    evaluation = engine.evaluate(build.problem, translate.current_plan(programme, build))
+    staff = {
+        (a.donor, a.recipient): round((a.allocation or {}).get(resource, 0.0))
+        for a in evaluation.assignments
+    }
+    started = {
+        (translate.engine_id(p.donor), translate.engine_id(p.recipient)): p.valid_from
+        for p in build.in_force
+    }
+    return staff, {pair: started.get(pair) or on for pair in staff}
+
+
+def rolling_of(
+    programme: Programme,
+    schedule: rolling.Schedule,
+    *,
+    basis: ForecastNeedBasis,
+    churn_budget: int | None = DEFAULT_CHURN_BUDGET,
+    realism: rolling.Realism = REALISM,
+    paths: int = 200,
+    seed: int = 0,
+    time_limit_seconds: float = 10.0,
+    on_step: Callable[[int], None] | None = None,
+) -> Rolling:
+    """Plan the schedule's steps in turn; a bad setting or an unsolvable step is refused with
+    its reason (ValidationFailed)."""
+    try:
+        first = runs.build(
+            programme, _options(schedule.first, seed, time_limit_seconds), store_derived_needs=False
+        )
+        resource = _staff_resource(first.problem)
+        initial, on_duty = initial_plan(
+            programme, schedule.first, resource, seed=seed, time_limit=time_limit_seconds
+        )
+        plan = rolling.rolling_plan(
+            series_of(programme),
+            initial,
+            on_duty,
+            planner(programme, resource, seed=seed, time_limit_seconds=time_limit_seconds),
+            schedule,
+            basis=basis,
+            ratios=engine_ratios(programme),
+            churn_budget=churn_budget,
+            realism=realism,
+            paths=paths,
+            seed=seed,
+            on_step=on_step,
+        )
+    except rolling.RollingError as error:
+        raise ValidationFailed([InputProblem(str(error), column="rolling")]) from None
+    return Rolling(
+        plan,
+        translate.participant_names(programme),
+        resource,
+        "pairings' recorded start dates, else the first step's date",
+    )
+
+
+def series_of(programme: Programme) -> dict[str, Any]:
+    """Every recipient's whole daily record (each step cuts it at its own date)."""
+    recipients = foresight_queries.recipients(programme)
+    records = foresight_queries.daily_records(recipients)
+    return {
+        translate.engine_id(p): foresight_queries.series_of(records[p.pk])
+        for p in recipients
+        if records[p.pk]
+    }
+
+
+def compare(
+    programme: Programme, result: Rolling, *, paths: int = 200, seed: int = 0
+) -> value.ValueReport:
+    """The static plan (baseline) and the rolling plan valued on the observed series over the
+    horizon, with common random numbers for the stays and shares."""
+    plan = result.plan
+    arrival = plan_value.first_arrival(plan.schedule.first)
+    return value.value_plans(
+        series_of(programme),
+        plan_value.local_care(programme),
+        [plan.roster(STATIC, steps=1), plan.roster(ROLLING)],
+        arrival.mix,
+        engine_ratios(programme),
+        origin=plan.schedule.first - datetime.timedelta(days=1),
+        horizon_days=plan.schedule.horizon_days,
+        paths=paths,
+        seed=seed,
+        observed=True,
+    )
+
+
+def timeline(result: Rolling) -> list[dict[str, Any]]:
+    """One row per step and pair (the CSV export and the page's table): the step's date, the
+    donor and recipient by id and name, the staff sent, whether the pair is kept, added or must
+    stay, the day its staff are on duty, and the step's status and max-min level."""
+    names = result.names
+    rows = []
+    for number, step in enumerate(result.plan.steps, start=1):
+        level: dict[str, Any] = next(iter(step.plan.record.get("levels", [])), {})
+        for pair in sorted(step.pairs | step.removed):
+            donor, recipient = pair
+            rows.append(
+                {
+                    "step": number,
+                    "day": step.day.isoformat(),
+                    "donor": donor,
+                    "donor_name": names.get(donor, donor),
+                    "recipient": recipient,
+                    "recipient_name": names.get(recipient, recipient),
+                    "change": _change(step, pair),
+                    "staff": step.plan.staff.get(pair, 0),
+                    "on_duty_from": step.on_duty_from[pair].isoformat()
+                    if pair in step.on_duty_from
+                    else "",
+                    "need": _need(step, recipient, result.resource),
+                    "status": step.plan.status,
+                    "max_min": level.get("value"),
+                    "max_min_bound": level.get("bound"),
+                    "churn": step.churn,
+                }
+            )
+    return rows
+
+
+def _change(step: rolling.Step, pair: rolling.Pair) -> str:
+    if pair in step.removed:
+        return "removed"
+    if pair in step.added:
+        return "added"
+    return "stays (minimum stay)" if pair in step.request.staying else "kept"
+
+
+def _need(step: rolling.Step, recipient: str, resource: str) -> int | None:
+    need = step.request.need.get(recipient)
+    return getattr(need, STAFF_FIGURES[resource]) if need else None
+
+
+TIMELINE_COLUMNS = (
+    "step", "day", "donor", "donor_name", "recipient", "recipient_name", "change", "staff",
+    "on_duty_from", "need", "status", "max_min", "max_min_bound", "churn",
+)  # fmt: skip
+
+
+def assumption_lines(result: Rolling) -> list[str]:
+    """The rolling plan's own assumptions, each with its source, before the value model's."""
+    realism, basis = result.plan.realism, result.plan.basis
+    return [
+        f"need at each step: {basis} (staff for the {basis.quantile:g} quantile of the projected "
+        f"peak census over {basis.horizon_days} days), forecast from the record up to the "
+        "step's date only",
+        f"each step: max-min coverage under a churn budget of "
+        f"{_budget(result.plan.churn_budget)} against the plan in force (none where no plan is "
+        "in force: nothing to keep); capacities as of the step's date",
+        f"transit: {realism.transit_days} day(s) from a step to the moved staff's first day on "
+        "duty (an assumption: the 2020-02-09 airlift landed ~6,000 medics in a day, "
+        "covid2020_hubei_aid_timeline.csv)",
+        f"minimum stay: {realism.minimum_stay_days} days on duty before a team may move (a "
+        f"coordinator's rule, not a fact); the initial plan's teams on duty from the "
+        f"{result.initial_source}",
+        "withdrawal: "
+        + (
+            f"no aid on duty from {realism.withdrawal} ({rolling.WITHDRAWAL_SOURCE})"
+            if realism.withdrawal
+            else "none within the horizon"
+        ),
+        "valued on the observed daily record (not a forecast): a day the record misses holds "
+        "the last reported counts; only the stays and shares are drawn per path",
+    ]
+
+
+def _budget(budget: int | None) -> str:
+    return "none" if budget is None else f"{budget} pair changes"
+
+
+def _names(result: Rolling, pairs: Mapping[rolling.Pair, int] | frozenset[rolling.Pair]) -> str:
+    return ", ".join(
+        f"{result.names.get(d, d)} → {result.names.get(r, r)}" for d, r in sorted(pairs)
+    )
+
+
+ROLLING_SECTION_START = "<!-- rolling-re-plan:start (written by pairaid forecast rolling) -->"
+ROLLING_SECTION_END = "<!-- rolling-re-plan:end -->"
+
+
+def _level(step: rolling.Step) -> str:
+    level = next(iter(step.plan.record.get("levels", [])), None)
+    if not level or level.get("value") is None:
+        return "—"
+    bound = level.get("bound")
+    return f"{level['value']:.3f}" + (f" (bound {bound:.3f})" if bound is not None else "")
+
+
+def markdown(
+    result: Rolling, report: value.ValueReport, command: str, run_date: str, seconds: float
+) -> str:
+    """The section of docs/hubei-2020.md: the timeline, and the rolling plan valued beside the
+    static one on the observed series, with every assumption."""
+    plan, names = result.plan, result.names
+    lines = [
+        ROLLING_SECTION_START,
+        f"## Rolling re-plans from {plan.schedule.first}: a model estimate",
+        "",
+        f"**{report.label}.** Each step re-plans on the forecast made at its own date, with the "
+        "record up to that date and nothing after it. The plans are then valued on what the "
+        "record later showed; the figures are simulated under the assumptions listed and say "
+        "nothing about what any plan caused.",
+        "",
+    ]
+    if report.illustrative:
+        lines += [
+            "**Illustrative beds and staff.** The valued recipients' beds and own staff are those "
+            "of the illustrative overlay hubei-2020-demo (invented for the demo): none of the "
+            "figures below is a fact about Hubei.",
+            "",
+        ]
+    lines += [
+        f"- Command: `{command}` ({run_date}, {seconds:.1f} s).",
+        f"- {plan.schedule.steps} steps every {plan.schedule.every_days} days; the horizon "
+        f"ends {plan.end - datetime.timedelta(days=1)}.",
+        "",
+        "| step | date | status | max-min coverage | churn | staff moved | pairs added |",
+        "|---:|---|---|---|---:|---:|---|",
+    ]
+    for number, step in enumerate(plan.steps, start=1):
+        lines.append(
+            f"| {number} | {step.day} | {step.plan.status} | {_level(step)} | {step.churn} "
+            f"| {step.staff_moved:,} | {_names(result, step.added) or 'none'} |"
+        )
+    recipients = sorted({r for s in plan.steps for _, r in s.pairs} | {r for _, r in plan.initial})
+    lines += [
+        "",
+        "Donors per recipient at each step (staff sent):",
+        "",
+        "| recipient | " + " | ".join(str(s.day) for s in plan.steps) + " |",
+        "|---|" + "---|" * len(plan.steps),
+    ]
+    for recipient in recipients:
+        cells = [
+            ", ".join(
+                f"{names.get(d, d)} {staff:,}"
+                for (d, r), staff in sorted(s.plan.staff.items())
+                if r == recipient
+            )
+            or "—"
+            for s in plan.steps
+        ]
+        lines.append(f"| {names.get(recipient, recipient)} | " + " | ".join(cells) + " |")
+    central = report.outcomes["central"]
+    lines += [
+        "",
+        f"Valued on the observed record, {report.origin + datetime.timedelta(days=1)} to "
+        f"{report.origin + datetime.timedelta(days=report.horizon_days)}, summed over "
+        f"{len(report.valued)} recipients ({report.paths} draws of the stays and shares): mean "
+        "(90 % interval).",
+        "",
+        "| plan | " + " | ".join(plan_value.METRIC_NAMES.values()) + " |",
+        "|---|" + "---:|" * len(plan_value.METRIC_NAMES),
+    ]
+    for name, outcome in central.items():
+        lines.append(
+            f"| {name} | "
+            + " | ".join(
+                plan_value.summary_text(value.Summary.of(outcome.metric(m)))
+                for m in plan_value.METRIC_NAMES
+            )
+            + " |"
+        )
+    lines += [
+        "",
+        f"Paired differences, plan minus {report.baseline} (negative is fewer):",
+        "",
+        "| plan | measure | difference | better on |",
+        "|---|---|---:|---:|",
+    ]
+    for difference in report.differences["central"]:
+        lines.append(
+            f"| {difference.plan} | {plan_value.METRIC_NAMES[difference.metric]} "
+            f"| {plan_value.summary_text(difference.difference)} "
+            f"| {difference.better_share:.0%} of draws |"
+        )
+    if report.not_valued:
+        lines += [
+            "",
+            "Not valued: "
+            + ", ".join(f"{names.get(r, r)} ({why})" for r, why in report.not_valued.items())
+            + ".",
+        ]
+    lines += ["", "Assumptions (each with its source):", ""]
+    lines += [f"- {line}" for line in assumption_lines(result) + plan_value.assumption_lines()]
+    lines += ["", ROLLING_SECTION_END]
+    return "\n".join(lines) + "\n"
