@@ -7,7 +7,8 @@ Each step, on its own date:
    (`DailySeries.up_to`) before it is forecast; the need is the staff for a quantile of the
    projected peak census (`need.staff_needed`, the rule `--need-from forecast:…` uses).
 2. **Who must stay**: a team stays at least `minimum_stay_days` from the day it went on duty,
-   and a team still in transit stays where it is going; those pairs are required.
+   and a team still in transit stays where it is going: those pairs keep at least the staff
+   they have (more may join them).
 3. **Plan**: the planner (the engine's max-min under a churn budget, counted against the plan in
    force: "keep the links, fill the gaps") is handed the need, the pairs in force and those that
    must stay. It is a parameter, because the engine is not this library's to import.
@@ -324,7 +325,9 @@ def rolling_plan(
         plan = planner(request)
         if plan.status not in SOLVED:
             raise RollingError(f"step {number} ({day}): the plan is {plan.status}")
-        dropped = sorted(request.staying - set(plan.staff))
+        dropped = sorted(
+            pair for pair in request.staying if plan.staff.get(pair, 0) < in_force[pair]
+        )
         if dropped:  # the planner broke the minimum stay: never store such a timeline
             raise RollingError(f"step {number} ({day}): {dropped[0]} moved within its stay")
         on_duty_from = {

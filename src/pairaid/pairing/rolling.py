@@ -9,7 +9,7 @@ valued beside the static plan (its first step held) on the observed series
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,7 @@ class Rolling:
     initial_source: str  # how the initial plan's on-duty dates were read
 
 
-def _options(day: datetime.date, seed: int, time_limit_seconds: float) -> RunOptions:
+def step_options(day: datetime.date, seed: int, time_limit_seconds: float) -> RunOptions:
     return RunOptions(
         as_of=day.isoformat(),
         objectives=MAX_MIN,
@@ -68,12 +68,24 @@ def _staff_resource(problem: engine.Problem) -> str:
     return staff[0]
 
 
+TEAM_MARK = "@"  # a staying team's donor id: DONOR@RECIPIENT
+
+
+def team_id(pair: rolling.Pair) -> str:
+    return f"{pair[0]}{TEAM_MARK}{pair[1]}"
+
+
 def step_problem(
     problem: engine.Problem, request: rolling.StepRequest, resource: str
 ) -> engine.Problem:
     """The step's instance: every recipient's need the forecast's staff need (none where it
-    has no forecast), the plan in force as the churn reference, the teams that must stay
-    required, and the step's churn budget."""
+    has no forecast), the plan in force as the churn reference, and the step's churn budget.
+
+    A team within its minimum stay keeps its staff where it is: it becomes a donor of its own
+    (`team_id`) with exactly the staff it has, required at its recipient and forbidden anywhere
+    else, in place of its pair in the plan in force (so keeping it is no change). Its donor
+    keeps the rest of its capacity, free to go where the plan sends it; a donor with nothing
+    left beyond its staying teams drops out. `plan_of_teams` folds the teams back."""
     figure = STAFF_FIGURES[resource]
     recipients = [
         dataclasses.replace(
@@ -84,46 +96,91 @@ def step_problem(
         )
         for recipient in problem.recipients
     ]
+    teams = {
+        pair: request.previous_staff.get(pair, 0)
+        for pair in request.staying
+        if request.previous_staff.get(pair, 0) > 0
+    }
+    held: dict[str, int] = {}
+    for (donor, _), staff in teams.items():
+        held[donor] = held.get(donor, 0) + staff
+    moving = {d for d, _ in request.in_force - set(teams)}  # donors with a pair free to change
+    donors = []
+    for donor in problem.donors:
+        rest = donor.capacity.get(resource, 0.0) - held.get(donor.id, 0)
+        if donor.id in held and rest <= 0 and donor.id not in moving:
+            continue  # every one of its staff stays where they are
+        capacity = {**donor.capacity, resource: max(0.0, rest)}
+        donors.append(dataclasses.replace(donor, capacity=capacity))
+    by_id = problem.donor_by_id
+    for (donor, recipient), staff in sorted(teams.items()):
+        donors.append(
+            dataclasses.replace(
+                by_id[donor],
+                id=team_id((donor, recipient)),
+                name=f"{by_id[donor].name or donor} ({recipient})",
+                capacity={resource: float(staff)},
+            )
+        )
+    kept = {donor.id for donor in donors}
+    pairs = [pair for pair in problem.pairs if pair.donor in kept] + [
+        dataclasses.replace(problem.pair_data(*pair), donor=team_id(pair)) for pair in teams
+    ]
+    in_force = (request.in_force - set(teams)) | {(team_id(p), p[1]) for p in teams}
     policy = dataclasses.replace(
         problem.policy,
-        existing_plan=request.in_force,
-        required_pairs=problem.policy.required_pairs | request.staying,
+        existing_plan=in_force,
+        required_pairs=problem.policy.required_pairs
+        | (request.staying - set(teams))
+        | {(team_id(p), p[1]) for p in teams},
+        forbidden_pairs=problem.policy.forbidden_pairs
+        | {(team_id(p), r.id) for p in teams for r in problem.recipients if r.id != p[1]},
         churn_budget=request.churn_budget,
     )
-    return dataclasses.replace(problem, recipients=recipients, policy=policy)
+    return dataclasses.replace(
+        problem, donors=donors, recipients=recipients, pairs=pairs, policy=policy
+    )
+
+
+def plan_of_teams(pairs: Sequence[Any], resource: str) -> dict[rolling.Pair, int]:
+    """Staff per (donor, recipient) of a solved step, its staying teams folded back into their
+    donors."""
+    staff: dict[rolling.Pair, int] = {}
+    for pair in pairs:
+        donor = pair.donor.partition(TEAM_MARK)[0]
+        key = (donor, pair.recipient)
+        staff[key] = staff.get(key, 0) + round(pair.allocation.get(resource, 0.0))
+    return staff
 
 
 def planner(
-    programme: Programme, resource: str, *, seed: int, time_limit_seconds: float
+    builds: Callable[[datetime.date], translate.Build],
+    resource: str,
+    *,
+    seed: int,
+    time_limit_seconds: float,
 ) -> rolling.Planner:
     """Max-min under the churn budget on the programme as of each step's date."""
 
     def plan(request: rolling.StepRequest) -> rolling.StepPlan:
-        build = runs.build(
-            programme, _options(request.day, seed, time_limit_seconds), store_derived_needs=False
-        )
         result = engine.solve(
-            step_problem(build.problem, request, resource),
+            step_problem(builds(request.day).problem, request, resource),
             time_limit_seconds=time_limit_seconds,
             seed=seed,
             deterministic=True,
         )
-        staff = {
-            (pair.donor, pair.recipient): round(pair.allocation.get(resource, 0.0))
-            for pair in result.pairs
-        }
+        staff = plan_of_teams(result.pairs, resource)
         return rolling.StepPlan(staff, result.status, result.to_dict(timings=False))
 
     return plan
 
 
 def initial_plan(
-    programme: Programme, on: datetime.date, resource: str, *, seed: int, time_limit: float
+    programme: Programme, build: translate.Build, resource: str
 ) -> tuple[dict[rolling.Pair, int], dict[rolling.Pair, datetime.date]]:
-    """The plan in force on the first step's date, with its staff (stored split, or the one
-    the engine derives) and the day each pair went on duty: its pairing's start where recorded,
-    else the first step's date (its minimum stay then counts from there)."""
-    build = runs.build(programme, _options(on, seed, time_limit), store_derived_needs=False)
+    """The plan in force on the first step's date (`build`'s), with its staff (stored split, or
+    the one the engine derives) and the day each pair went on duty: its pairing's start where
+    recorded, else the first step's date (its minimum stay then counts from there)."""
     evaluation = engine.evaluate(build.problem, translate.current_plan(programme, build))
     staff = {
         (a.donor, a.recipient): round((a.allocation or {}).get(resource, 0.0))
@@ -133,7 +190,7 @@ def initial_plan(
         (translate.engine_id(p.donor), translate.engine_id(p.recipient)): p.valid_from
         for p in build.in_force
     }
-    return staff, {pair: started.get(pair) or on for pair in staff}
+    return staff, {pair: started.get(pair) or build.on for pair in staff}
 
 
 def rolling_of(
@@ -150,19 +207,22 @@ def rolling_of(
 ) -> Rolling:
     """Plan the schedule's steps in turn; a bad setting or an unsolvable step is refused with
     its reason (ValidationFailed)."""
+    built: dict[datetime.date, translate.Build] = {}
+
+    def build_on(day: datetime.date) -> translate.Build:
+        if day not in built:  # the first step's instance is the initial plan's too
+            options = step_options(day, seed, time_limit_seconds)
+            built[day] = runs.build(programme, options, store_derived_needs=False)
+        return built[day]
+
     try:
-        first = runs.build(
-            programme, _options(schedule.first, seed, time_limit_seconds), store_derived_needs=False
-        )
-        resource = _staff_resource(first.problem)
-        initial, on_duty = initial_plan(
-            programme, schedule.first, resource, seed=seed, time_limit=time_limit_seconds
-        )
+        resource = _staff_resource(build_on(schedule.first).problem)
+        initial, on_duty = initial_plan(programme, build_on(schedule.first), resource)
         plan = rolling.rolling_plan(
             series_of(programme),
             initial,
             on_duty,
-            planner(programme, resource, seed=seed, time_limit_seconds=time_limit_seconds),
+            planner(build_on, resource, seed=seed, time_limit_seconds=time_limit_seconds),
             schedule,
             basis=basis,
             ratios=engine_ratios(programme),
