@@ -102,10 +102,10 @@ def step_problem(
         if request.previous_staff.get(pair, 0) > 0
     }
     held: dict[str, int] = {}
-    for (donor, _), staff in teams.items():
-        held[donor] = held.get(donor, 0) + staff
+    for (giver, _), staff in teams.items():
+        held[giver] = held.get(giver, 0) + staff
     moving = {d for d, _ in request.in_force - set(teams)}  # donors with a pair free to change
-    donors = []
+    donors: list[engine.Donor] = []
     for donor in problem.donors:
         rest = donor.capacity.get(resource, 0.0) - held.get(donor.id, 0)
         if donor.id in held and rest <= 0 and donor.id not in moving:
@@ -113,12 +113,12 @@ def step_problem(
         capacity = {**donor.capacity, resource: max(0.0, rest)}
         donors.append(dataclasses.replace(donor, capacity=capacity))
     by_id = problem.donor_by_id
-    for (donor, recipient), staff in sorted(teams.items()):
+    for (giver, recipient), staff in sorted(teams.items()):
         donors.append(
             dataclasses.replace(
-                by_id[donor],
-                id=team_id((donor, recipient)),
-                name=f"{by_id[donor].name or donor} ({recipient})",
+                by_id[giver],
+                id=team_id((giver, recipient)),
+                name=f"{by_id[giver].name or giver} ({recipient})",
                 capacity={resource: float(staff)},
             )
         )
