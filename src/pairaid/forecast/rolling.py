@@ -278,6 +278,16 @@ def staying(
     return frozenset(pair for pair in in_force if on_duty_from[pair] + stay > day)
 
 
+def check_schedule(schedule: Schedule, realism: Realism) -> None:
+    """Refuse a schedule with a step on or after the withdrawal: no team is sent then."""
+    for day in schedule.days():
+        if realism.withdrawal and day >= realism.withdrawal:
+            raise RollingError(
+                f"the step of {day} falls on or after the withdrawal ({realism.withdrawal}): "
+                "plan fewer steps, or set another withdrawal date"
+            )
+
+
 def rolling_plan(
     series: Mapping[str, DailySeries],
     initial: Mapping[Pair, int],
@@ -301,12 +311,7 @@ def rolling_plan(
     missing = sorted(set(initial) - set(initial_on_duty))
     if missing:
         raise RollingError(f"the initial pair {missing[0]} has no date it went on duty")
-    for day in schedule.days():
-        if realism.withdrawal and day >= realism.withdrawal:
-            raise RollingError(
-                f"the step of {day} falls on or after the withdrawal ({realism.withdrawal}): "
-                "plan fewer steps, or set another withdrawal date"
-            )
+    check_schedule(schedule, realism)
     steps: list[Step] = []
     in_force, on_duty_from = dict(initial), dict(initial_on_duty)
     transit = datetime.timedelta(days=realism.transit_days)

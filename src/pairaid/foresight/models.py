@@ -182,3 +182,47 @@ class PlanComparison(WorkerRun):
 
     def __str__(self) -> str:
         return f"{self.programme.slug} comparison {self.number}"
+
+
+class RollingPlanRun(WorkerRun):
+    """A rolling re-plan (issue 20, item 6): `steps` re-plans `every_days` apart from
+    `first_day`, each max-min under the churn budget on the forecast made at its own date, with
+    transit, a minimum stay and withdrawal; valued beside the static plan (its first step held)
+    on the observed record (`pairaid.pairing.rolling`, the code `pairaid forecast rolling`
+    runs). `output` holds the timeline and the figures, `assumptions` each with its source."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rolling_plans")
+    first_day = models.DateField(help_text="the first step's date")
+    steps = models.PositiveSmallIntegerField(default=4)
+    every_days = models.PositiveSmallIntegerField(default=7)
+    need_from = models.CharField(
+        max_length=60,
+        default="forecast:renewal:0.8:14",
+        help_text="the need each step plans on: forecast[:METHOD[:QUANTILE[:HORIZON_DAYS]]]",
+    )
+    churn_budget = models.PositiveIntegerField(
+        null=True, blank=True, help_text="pairs changed per step at most; empty: no budget"
+    )
+    transit_days = models.PositiveSmallIntegerField(default=1)
+    minimum_stay_days = models.PositiveSmallIntegerField(default=14)
+    withdrawal = models.DateField(
+        null=True, blank=True, help_text="no aid on duty from this day; empty: none"
+    )
+    assumptions = models.JSONField(
+        default=list, help_text="the modelling assumptions, each with its source"
+    )
+    output = models.JSONField(default=dict, help_text="the timeline and the valuation")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rolling plan")
+        verbose_name_plural = _("rolling plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="rolling_plan_run_number_unique"
+            )
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} rolling plan {self.number}"

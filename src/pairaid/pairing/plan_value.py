@@ -371,7 +371,7 @@ def assumption_lines() -> list[str]:
     ]
 
 
-def _figure(summary: value.Summary) -> dict[str, float]:
+def summary_figure(summary: value.Summary) -> dict[str, float]:
     # Rounded as the Markdown prints them, so the page and the docs show the same figures.
     return {name: round(getattr(summary, name), 1) for name in ("mean", "low", "high")}
 
@@ -410,7 +410,11 @@ def figures(result: PlanValue) -> dict[str, Any]:
             for recipient, why in report.not_valued.items()
         ],
         "outcomes": [
-            {"plan": plan, "metric": metric, **_figure(value.Summary.of(outcome.metric(metric)))}
+            {
+                "plan": plan,
+                "metric": metric,
+                **summary_figure(value.Summary.of(outcome.metric(metric))),
+            }
             for plan, outcome in report.outcomes["central"].items()
             for metric in METRIC_NAMES
         ],
@@ -419,7 +423,7 @@ def figures(result: PlanValue) -> dict[str, Any]:
                 "setting": setting,
                 "plan": d.plan,
                 "metric": d.metric,
-                **_figure(d.difference),
+                **summary_figure(d.difference),
                 "better_share": round(d.better_share, 3),
             }
             for setting, differences in report.differences.items()

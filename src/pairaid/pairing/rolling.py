@@ -7,8 +7,10 @@ valued beside the static plan (its first step held) on the observed series
 (`pairaid.forecast.value`, a model estimate).
 """
 
+import csv
 import dataclasses
 import datetime
+import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -326,6 +328,18 @@ TIMELINE_COLUMNS = (
 )  # fmt: skip
 
 
+def timeline_csv(output: Mapping[str, Any]) -> str:
+    """A stored rolling plan's timeline (`figures`), one row per step and pair, under its
+    model-estimate label: the page's and the API's export."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f"# {output.get('label', '')}"])
+    writer.writerow(TIMELINE_COLUMNS)
+    for row in output.get("timeline", []):
+        writer.writerow([row.get(name, "") for name in TIMELINE_COLUMNS])
+    return out.getvalue()
+
+
 def assumption_lines(result: Rolling) -> list[str]:
     """The rolling plan's own assumptions, each with its source, before the value model's."""
     realism, basis = result.plan.realism, result.plan.basis
@@ -474,3 +488,60 @@ def markdown(
     lines += [f"- {line}" for line in assumption_lines(result) + plan_value.assumption_lines()]
     lines += ["", ROLLING_SECTION_END]
     return "\n".join(lines) + "\n"
+
+
+def figures(result: Rolling, report: value.ValueReport) -> dict[str, Any]:
+    """The rolling plan as plain JSON data (what a stored run keeps, and its page, API and CSV
+    show): each step's summary, the timeline's rows, and the valuation's figures, rounded as
+    the Markdown prints them."""
+    plan = result.plan
+    return {
+        "label": report.label,
+        "illustrative": report.illustrative,
+        "resource": result.resource,
+        "end": plan.end.isoformat(),
+        "steps": [
+            {
+                "step": number,
+                "day": step.day.isoformat(),
+                "status": step.plan.status,
+                "max_min": _level(step),
+                "churn": step.churn,
+                "churn_budget": step.request.churn_budget,
+                "staff_moved": step.staff_moved,
+                "added": _names(result, step.added),
+                "removed": _names(result, step.removed),
+                "explanations": [
+                    m.get("text", "") for m in step.plan.record.get("explanations", [])
+                ][:20],
+            }
+            for number, step in enumerate(plan.steps, start=1)
+        ],
+        "timeline": timeline(result),
+        "valued": [result.names.get(r, r) for r in report.valued],
+        "not_valued": [
+            {"recipient": r, "name": result.names.get(r, r), "reason": why}
+            for r, why in report.not_valued.items()
+        ],
+        "baseline": report.baseline,
+        "outcomes": [
+            {
+                "plan": name,
+                "metric": metric,
+                **plan_value.summary_figure(value.Summary.of(outcome.metric(metric))),
+            }
+            for name, outcome in report.outcomes["central"].items()
+            for metric in plan_value.METRIC_NAMES
+        ],
+        "differences": [
+            {
+                "setting": setting,
+                "plan": d.plan,
+                "metric": d.metric,
+                **plan_value.summary_figure(d.difference),
+                "better_share": round(d.better_share, 3),
+            }
+            for setting, differences in report.differences.items()
+            for d in differences
+        ],
+    }
