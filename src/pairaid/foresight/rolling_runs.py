@@ -1,7 +1,8 @@
 """Rolling re-plans in the task worker (issue 20, items 6 and 8): start one (check what can be
-checked at once, store the request and its assumptions), execute it with progress per step and
-a heartbeat, and fail those of workers that died. The planning itself is
-`pairaid.pairing.rolling`, the code `pairaid forecast rolling` runs: one path."""
+checked at once, store the request and its assumptions) and execute it with progress per step
+and a heartbeat; a run whose worker died is failed with the forecast runs
+(`services.fail_stalled`). The planning itself is `pairaid.pairing.rolling`, the code
+`pairaid forecast rolling` runs: one path."""
 
 from __future__ import annotations
 
@@ -92,13 +93,9 @@ def execute(run_id: int, *, stop: threading.Event | None = None) -> RollingPlanR
     """Plan every step of a queued run, value it, and store the figures (the background task's
     body). A step that cannot be planned ends the run `failed`, with the reason; SIGTERM to the
     worker, or `stop`, ends it `interrupted` with nothing stored."""
-    with transaction.atomic():
-        run = RollingPlanRun.objects.select_for_update().get(pk=run_id)
-        if run.state != State.QUEUED:
-            return run
-        run.state = State.RUNNING
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.save(update_fields=["state", "started_at", "heartbeat_at"])
+    run = services.claim(RollingPlanRun.objects.all(), run_id)
+    if run is None:
+        return RollingPlanRun.objects.get(pk=run_id)
     stop = stop or threading.Event()
     rows = RollingPlanRun.objects.filter(pk=run.pk)
     total = run.steps + 1  # every step, then the valuation
@@ -124,9 +121,9 @@ def execute(run_id: int, *, stop: threading.Event | None = None) -> RollingPlanR
                 run.programme, result, paths=run.paths, seed=run.seed
             )
         except (ValidationFailed, NotFound, rolling.RollingError) as error:
-            return _end(run, State.FAILED, str(error))
+            return services.end(run, State.FAILED, str(error))
     if stop.is_set():
-        return _end(run, State.INTERRUPTED, gettext("stopped with its worker"))
+        return services.end(run, State.INTERRUPTED, gettext("stopped with its worker"))
     run.output = programme_rolling.figures(result, report)
     run.assumptions = programme_rolling.assumption_lines(result) + plan_value.assumption_lines()
     run.progress = {"done": total, "total": total}
@@ -134,26 +131,3 @@ def execute(run_id: int, *, stop: threading.Event | None = None) -> RollingPlanR
     run.finished_at = timezone.now()
     run.save(update_fields=["output", "assumptions", "progress", "state", "finished_at"])
     return run
-
-
-def _end(run: RollingPlanRun, state: str, reason: str) -> RollingPlanRun:
-    run.state = state
-    run.log = reason
-    run.finished_at = timezone.now()
-    run.save(update_fields=["state", "log", "finished_at"])
-    return run
-
-
-@transaction.atomic
-def fail_stalled() -> int:
-    """Mark failed every rolling plan whose worker stopped answering; returns how many."""
-    found = list(background.stalled(RollingPlanRun.objects.all()).select_for_update())
-    for run in found:
-        last = run.heartbeat_at or run.started_at
-        _end(
-            run,
-            State.FAILED,
-            gettext("its worker stopped answering: no sign of life since %(when)s")
-            % {"when": last.isoformat(timespec="seconds") if last else "?"},
-        )
-    return len(found)

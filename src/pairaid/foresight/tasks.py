@@ -37,7 +37,7 @@ def enqueue_plan_comparison(comparison_id: int) -> None:
 
 @task()
 def execute_rolling_plan(run_id: int) -> str:
-    rolling_runs.fail_stalled()
+    services.fail_stalled()
     return str(rolling_runs.execute(run_id).state)
 
 

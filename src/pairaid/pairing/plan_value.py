@@ -409,6 +409,14 @@ def figures(result: PlanValue) -> dict[str, Any]:
             {"recipient": recipient, "name": result.names.get(recipient, recipient), "reason": why}
             for recipient, why in report.not_valued.items()
         ],
+        **figure_rows(report),
+    }
+
+
+def figure_rows(report: value.ValueReport) -> dict[str, list[dict[str, Any]]]:
+    """A valuation's outcomes (central setting) and paired differences (every setting) as
+    rows, rounded as the Markdown prints them: what the what-if and rolling pages show."""
+    return {
         "outcomes": [
             {
                 "plan": plan,

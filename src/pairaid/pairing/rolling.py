@@ -524,24 +524,5 @@ def figures(result: Rolling, report: value.ValueReport) -> dict[str, Any]:
             for r, why in report.not_valued.items()
         ],
         "baseline": report.baseline,
-        "outcomes": [
-            {
-                "plan": name,
-                "metric": metric,
-                **plan_value.summary_figure(value.Summary.of(outcome.metric(metric))),
-            }
-            for name, outcome in report.outcomes["central"].items()
-            for metric in plan_value.METRIC_NAMES
-        ],
-        "differences": [
-            {
-                "setting": setting,
-                "plan": d.plan,
-                "metric": d.metric,
-                **plan_value.summary_figure(d.difference),
-                "better_share": round(d.better_share, 3),
-            }
-            for setting, differences in report.differences.items()
-            for d in differences
-        ],
+        **plan_value.figure_rows(report),
     }

@@ -213,9 +213,7 @@ class Command(commands.Command):
             seconds,
         )
         out: Path = options["out"]
-        document = out.read_text(encoding="utf-8") if out.exists() else ""
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(plan_value.write_section(document, section), encoding="utf-8")
+        _write_section(out, section, (plan_value.VALUE_SECTION_START, plan_value.VALUE_SECTION_END))
         self.stdout.write(
             f"{len(result.report.valued)} recipients valued, "
             f"{len(result.report.not_valued)} not, in {seconds:.1f} s; written to {out}"
@@ -268,19 +266,20 @@ class Command(commands.Command):
             seconds,
         )
         out: Path = options["out"]
-        document = out.read_text(encoding="utf-8") if out.exists() else ""
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(
-            plan_value.write_section(
-                document, section, (rolling.ROLLING_SECTION_START, rolling.ROLLING_SECTION_END)
-            ),
-            encoding="utf-8",
-        )
+        _write_section(out, section, (rolling.ROLLING_SECTION_START, rolling.ROLLING_SECTION_END))
         moved = sum(step.staff_moved for step in result.plan.steps)
         self.stdout.write(
             f"{len(result.plan.steps)} steps, {moved:,} staff moved, in {seconds:.1f} s; "
             f"written to {out}"
         )
+
+
+def _write_section(out: Path, section: str, markers: tuple[str, str]) -> None:
+    """Write `section` into the Markdown file `out` in place of its section between `markers`
+    (appended where it has none; the file made where there is none)."""
+    document = out.read_text(encoding="utf-8") if out.exists() else ""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(plan_value.write_section(document, section, markers), encoding="utf-8")
 
 
 def bundled_series(programme: str) -> Path:
