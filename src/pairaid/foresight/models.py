@@ -154,16 +154,23 @@ class BacktestRun(WorkerRun):
 
 
 class PlanComparison(WorkerRun):
-    """The what-if comparison (issue 20, items 5 and 8): the historical plan, max-min and
-    leximin as of an origin, valued on common random numbers along the forecast
-    (`pairaid.pairing.plan_value`, the code `pairaid forecast value` runs). A model estimate;
-    `output` holds its figures (`plan_value.figures`), `assumptions` each with its source. Its
-    seed draws the paths and seeds the solver: the same seed gives the same figures."""
+    """The what-if comparison (issue 20, items 5 and 8): the historical plan beside max-min and
+    leximin as of an origin, or beside any plan runs the coordinator picks, valued on common
+    random numbers along the forecast (`pairaid.pairing.plan_value`, the code `pairaid forecast
+    value` runs). A model estimate; `output` holds its figures (`plan_value.figures`),
+    `assumptions` each with its source. Its seed draws the paths and seeds the solver: the same
+    seed gives the same figures."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="plan_comparisons"
     )
     origin = models.DateField(help_text="the plans' date and the forecast's origin")
+    plan_runs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="the numbers of the programme's plan runs compared beside the historical plan "
+        "(the baseline); empty: max-min and leximin solved as of the origin",
+    )
     assumptions = models.JSONField(
         default=list, help_text="the modelling assumptions, each with its source"
     )
