@@ -105,16 +105,10 @@ def rolling_plans(request: HttpRequest, slug: str) -> HttpResponse:
 def rolling_plan(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
     found = _run(programme, number)
-    output = found.output
     return render(
         request,
         "foresight/rolling_plan.html",
-        {
-            "programme": programme,
-            "run": found,
-            "moves": [row for row in output.get("timeline", []) if row["change"] != "kept"],
-            **whatif.tables(output),
-        },
+        {"programme": programme, "run": found, **whatif.tables(found.output)},
     )
 
 
