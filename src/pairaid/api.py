@@ -227,6 +227,7 @@ def _routers() -> None:
     from pairaid.conversations.api import router as conversations_router
     from pairaid.dashboard.api import router as dashboard_router
     from pairaid.foresight.api import router as foresight_router
+    from pairaid.foresight.rolling_api import router as rolling_router
     from pairaid.foresight.whatif_api import router as whatif_router
     from pairaid.operations.api import router as operations_router
     from pairaid.pairing.api import router as pairing_router
@@ -249,6 +250,7 @@ def _routers() -> None:
     api.add_router("/", assessment_router)
     api.add_router("/", whatif_router)
     api.add_router("/", situation_router)
+    api.add_router("/", rolling_router)
 
 
 _routers()

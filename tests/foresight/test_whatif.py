@@ -119,3 +119,26 @@ def test_a_plan_that_cannot_be_valued_fails_the_comparison_with_the_reason(hubei
     ended = comparisons.execute(started.pk)
     assert ended.state == PlanComparison.State.FAILED
     assert "no dated staff arrivals" in ended.log and not ended.output
+
+
+def test_any_plan_run_is_compared_beside_the_historical_plan(hubei_with_beds, unapproved_run):
+    """Item 5: the coordinator picks the plan runs (a churn budget, an edit, any) to value."""
+    started = comparisons.start(
+        programme=hubei_with_beds,
+        user=None,
+        enqueue=lambda _pk: None,
+        origin=ON,
+        paths=PATHS,
+        plan_runs=[unapproved_run.number],
+    )
+    done = comparisons.execute(started.pk)
+    assert done.state == PlanComparison.State.FINISHED, done.log
+    name = f"plan run {unapproved_run.number}"
+    assert done.output["plans"] == ["historical", name]
+    assert {(d["plan"], d["setting"]) for d in done.output["differences"]} >= {(name, "central")}
+    assert done.output["solved"] == {}  # nothing solved: the run's own plan is valued
+    with pytest.raises(ValidationFailed, match="plan run 999: no such plan run in hubei-2020"):
+        comparisons.start(
+            programme=hubei_with_beds, user=None, enqueue=lambda _pk: None, origin=ON,
+            plan_runs=[999],
+        )  # fmt: skip

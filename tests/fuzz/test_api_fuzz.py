@@ -44,7 +44,7 @@ from pairaid.assessment.models import Review
 from pairaid.conversations import queries as thread_queries
 from pairaid.conversations import services as thread_services
 from pairaid.conversations.models import Message, Thread
-from pairaid.foresight import comparisons
+from pairaid.foresight import comparisons, rolling_runs
 from pairaid.foresight import services as forecast_runs
 from pairaid.operations.models import (
     Deployment,
@@ -219,6 +219,15 @@ def _callers(shelf: BundleShelves, monkeypatch: pytest.MonkeyPatch) -> Callers:
         enqueue=lambda pk: None,
         origin=datetime.date(2020, 2, 10),
         paths=10,
+    )
+    # Rolling re-plans: queued, never planned (tests/foresight plans one).
+    monkeypatch.setattr("pairaid.foresight.tasks.enqueue_rolling_plan", lambda pk: None)
+    rolling_runs.start(
+        programme=hubei,
+        user=people["coordinator"],
+        enqueue=lambda pk: None,
+        first_day=datetime.date(2020, 2, 3),
+        steps=2,
     )
     runs.start(
         programme=hubei,

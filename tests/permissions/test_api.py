@@ -370,6 +370,50 @@ def test_reading_a_what_if_comparison(client, keys, people, role, expected):
 
 @pytest.mark.parametrize(
     "role, expected",
+    list(zip(ROLES, [202, 202, 403, 403, 403, 404, 401], strict=True)),
+)
+def test_starting_a_rolling_plan(client, keys, role, expected):
+    from pairaid.foresight.models import RollingPlanRun
+
+    # Only queued (no on-commit callback runs): who may start one is tested.
+    response = call(
+        client,
+        keys,
+        role,
+        "post",
+        "/api/v1/programmes/hubei-2020/rolling-plans",
+        {"first_day": "2020-02-03", "steps": 2},
+    )
+    assert response.status_code == expected
+    assert RollingPlanRun.objects.count() == (1 if expected == 202 else 0)
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    list(zip(ROLES, [200, 200, 200, 200, 200, 404, 401], strict=True)),
+)
+def test_reading_a_rolling_plan_and_its_timeline(client, keys, people, role, expected):
+    from pairaid.foresight import rolling_runs
+    from pairaid.programmes.models import Programme
+
+    started = rolling_runs.start(
+        programme=Programme.objects.get(slug="hubei-2020"),
+        user=people["coordinator"],
+        enqueue=lambda _pk: None,
+        first_day=datetime.date(2020, 2, 3),
+        steps=2,
+    )
+    url = f"/api/v1/programmes/hubei-2020/rolling-plans/{started.number}"
+    for path in (url, url + "/timeline.csv"):
+        response = call(client, keys, role, "get", path)
+        assert response.status_code == expected
+    if expected == 200:
+        body = call(client, keys, role, "get", url).json()
+        assert body["state"] == "queued" and body["assumptions"] and body["output"] == {}
+
+
+@pytest.mark.parametrize(
+    "role, expected",
     list(zip(ROLES, [200, 200, 200, 200, 200, 404, 401], strict=True)),
 )
 def test_reading_phases(client, keys, role, expected):

@@ -293,6 +293,7 @@ def chinese_client(client, settings):
         ("pairing:notices", {"Pairing notices": "结对安排通知"}),
         ("foresight:runs", {"Start forecast": "开始预测", "Case forecasts": "病例预测"}),
         ("foresight:evaluation", {"Last new case": "最后新增病例", "Case fatality": "病死率"}),
+        ("foresight:rolling_plans", {"Start rolling plan": "开始滚动调整", "Steps": "步数"}),
     ],
 )
 def test_programme_pages_are_in_chinese(chinese_client, people, name, extra):

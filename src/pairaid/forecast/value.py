@@ -45,6 +45,7 @@ from pairaid.forecast.backtest import forecast_seed
 from pairaid.forecast.census import CareParameters, Census, census_of
 from pairaid.forecast.methods import Method, NoRecordError, forecast
 from pairaid.forecast.parameters import SAMPLE_PATHS
+from pairaid.forecast.paths import SamplePaths
 from pairaid.forecast.series import DailySeries, FloatArray
 
 MODEL_ESTIMATE_LABEL = (
@@ -99,11 +100,32 @@ class AidMix:
 @dataclass(frozen=True)
 class PlanStaff:
     """A plan as the value model sees it: the staff it sends each recipient, arriving on
-    `arrival` (on duty from that day on)."""
+    `arrival` (on duty from that day on). `changes` makes it a timeline (a rolling plan): per
+    recipient, from each day given on, the staff on duty there (the last change before a day
+    holds; before the first, `staff` from `arrival`, or none when `staff` omits the recipient)."""
 
     name: str
     staff: dict[str, int]
     arrival: datetime.date
+    changes: dict[str, tuple[tuple[datetime.date, int], ...]] = field(default_factory=dict)
+
+    def on_duty(self, recipient: str, first_day: datetime.date, days: int) -> list[int]:
+        """The plan's staff on duty at `recipient` on each of `days` days from `first_day`."""
+        changes = sorted(self.changes.get(recipient, ()))
+        on_duty = []
+        for column in range(days):
+            day = first_day + datetime.timedelta(days=column)
+            staff = self.staff.get(recipient, 0) if day >= self.arrival else 0
+            for since, count in changes:
+                if since <= day:
+                    staff = count
+            on_duty.append(staff)
+        return on_duty
+
+    def most_on_duty(self, recipient: str) -> int:
+        """The most staff the plan ever has on duty at `recipient` (what its staffed beds are
+        shown with)."""
+        return max([self.staff.get(recipient, 0), *(c for _, c in self.changes.get(recipient, ()))])
 
 
 def staffed_capacity(
@@ -133,6 +155,20 @@ def capacity_by_day(
         [first_day + datetime.timedelta(days=d) >= arrival for d in range(days)], dtype=bool
     )
     return {t: np.where(on_duty, float(after[t]), float(before[t])) for t in BED_TYPES}
+
+
+def capacity_on_duty(
+    local: LocalCare, on_duty: Sequence[int], mix: AidMix, ratios: dict[str, CareRatio]
+) -> dict[str, FloatArray]:
+    """Staffed beds per bed type on each day with `on_duty[day]` aid staff (divided by `mix`)
+    beside the recipient's own: the same rule as `capacity_by_day`, for staff that change."""
+    by_count = {
+        count: staffed_capacity(local, mix.professions(count), ratios) for count in set(on_duty)
+    }
+    return {
+        t: np.array([float(by_count[count][t]) for count in on_duty], dtype=np.float64)
+        for t in BED_TYPES
+    }
 
 
 @dataclass(frozen=True)
@@ -296,6 +332,42 @@ class ValueReport:
     label: str = MODEL_ESTIMATE_LABEL
 
 
+def observed_paths(
+    series: DailySeries, origin: datetime.date, horizon_days: int, paths: int
+) -> SamplePaths:
+    """The record itself as `paths` identical sample paths over the `horizon_days` days after
+    `origin` (valuing plans on what was observed, not on a forecast). A day the record misses
+    holds the last reported counts before it: the valuation needs a census every day, and that
+    choice is stated wherever the figures are shown. Refused where the record ends before the
+    horizon does, or has no day at or before the first."""
+    first = series.index_of(origin) + 1
+    last = first + horizon_days - 1
+    if last >= series.days:
+        raise NoRecordError(
+            f"the daily record ends on {series.day_at(series.days - 1)}, before "
+            f"{series.day_at(last)}, the horizon's last day"
+        )
+    start = series.last_observed_at_or_before(first)
+    if start is None:
+        raise NoRecordError(f"no daily record at or before {series.day_at(first)}")
+    active = np.empty(horizon_days)
+    new_cases = np.empty(horizon_days)
+    previous = series.confirmed[start]
+    for column in range(horizon_days):
+        held = series.last_observed_at_or_before(first + column)
+        assert held is not None  # `start` is at or before every later day
+        active[column] = series.active[held]
+        new_cases[column] = max(0.0, series.confirmed[held] - previous)
+        previous = series.confirmed[held]
+    return SamplePaths(
+        "observed",
+        origin,
+        series.day_at(first),
+        np.tile(new_cases, (paths, 1)),
+        np.tile(active, (paths, 1)),
+    )
+
+
 def _horizon(result: Census, horizon_days: int) -> Census:
     """The census over the horizon's days alone (a nowcast of unreported days before the origin
     is left out)."""
@@ -319,10 +391,13 @@ def value_plans(
     paths: int = SAMPLE_PATHS,
     seed: int = 0,
     settings: Sequence[Setting] = SETTINGS,
+    observed: bool = False,
 ) -> ValueReport:
     """Value every plan on the same sample paths and parameter draws (common random numbers);
     the first plan is the baseline. A recipient without a record at the origin, or whose beds
-    are unknown, is not valued and is named with the reason."""
+    are unknown, is not valued and is named with the reason. `observed`: the cases are the
+    record's own over the horizon (`observed_paths`), not a forecast: only the stays and shares
+    are drawn per path."""
     if not plans:
         raise ValueError("value_plans needs at least one plan")
     names = [plan.name for plan in plans]
@@ -339,16 +414,22 @@ def value_plans(
             not_valued[recipient] = "beds unknown"
             continue
         try:
-            sample_paths = forecast(
-                recipient_series,
-                origin,
-                method,
-                horizon_days=horizon_days,
-                paths=paths,
-                seed=forecast_seed(seed, recipient, origin, method),
+            sample_paths = (
+                observed_paths(recipient_series, origin, horizon_days, paths)
+                if observed
+                else forecast(
+                    recipient_series,
+                    origin,
+                    method,
+                    horizon_days=horizon_days,
+                    paths=paths,
+                    seed=forecast_seed(seed, recipient, origin, method),
+                )
             )
-        except NoRecordError:
-            not_valued[recipient] = f"no daily record at or before {origin}"
+        except NoRecordError as missing:
+            not_valued[recipient] = (
+                str(missing) if observed else f"no daily record at or before {origin}"
+            )
             continue
         rng = np.random.default_rng((*forecast_seed(seed, recipient, origin, method), 1))
         parameters = CareParameters.sampled(paths, rng)
@@ -358,9 +439,11 @@ def value_plans(
         for setting in settings:
             setting_mix = replace(mix, critical_care=setting.critical_care)
             for plan in plans:
-                aid = setting_mix.professions(plan.staff.get(recipient, 0))
-                capacity = capacity_by_day(
-                    care_here, aid, plan.arrival, demand.first_day, demand.days, ratios
+                capacity = capacity_on_duty(
+                    care_here,
+                    plan.on_duty(recipient, demand.first_day, demand.days),
+                    setting_mix,
+                    ratios,
                 )
                 outcome = simulate(
                     demand, capacity, hospital_days, icu_days, setting.icu_death_risk
@@ -371,7 +454,7 @@ def value_plans(
         own_staffed[recipient] = staffed_capacity(care_here, {}, ratios)
         staffed[recipient] = {
             plan.name: staffed_capacity(
-                care_here, mix.professions(plan.staff.get(recipient, 0)), ratios
+                care_here, mix.professions(plan.most_on_duty(recipient)), ratios
             )
             for plan in plans
         }
@@ -379,7 +462,7 @@ def value_plans(
         origin=origin,
         horizon_days=horizon_days,
         paths=paths,
-        method=method,
+        method="observed" if observed else method,
         baseline=names[0],
         valued=valued,
         not_valued=not_valued,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,9 +16,11 @@ from django.utils.translation import gettext
 
 from pairaid import background, forecast, freshness
 from pairaid.errors import NotFound, ValidationFailed
+from pairaid.errors import Problem as InputProblem
 from pairaid.foresight import services
 from pairaid.foresight.models import PlanComparison
 from pairaid.pairing import plan_value
+from pairaid.pairing.models import PlanRun
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 
@@ -36,12 +38,15 @@ def start(
     origin: datetime.date | None = None,
     paths: int = forecast.SAMPLE_PATHS,
     seed: int = 0,
+    plan_runs: Sequence[int] = (),
 ) -> PlanComparison:
-    """Check the request (a bad origin, e.g. after every dated staff arrival, fails here with
-    the reason), store it with its assumptions, and queue it (no request waits)."""
+    """Check the request (a bad origin, e.g. after every dated staff arrival, or a plan run that
+    has no plan, fails here with the reason), store it with its assumptions, and queue it (no
+    request waits)."""
     origin = origin or programme.current_date()
     services.check_sampling(paths, seed, origin)
     plan_value.first_arrival(origin)  # the plans' staff need a dated arrival: say so now
+    compared_runs(programme, plan_runs)
     version = freshness.data_version() or ""
     with transaction.atomic():
         number = programme_services.next_number(
@@ -52,6 +57,7 @@ def start(
             number=number,
             created_by=user if getattr(user, "pk", None) else None,
             origin=origin,
+            plan_runs=sorted(set(plan_runs)),
             paths=paths,
             seed=seed,
             data_version=version,
@@ -60,6 +66,38 @@ def start(
         )
         transaction.on_commit(lambda: enqueue(comparison.pk))
     return comparison
+
+
+MAX_PLAN_RUNS = 5  # plans valued beside the historical one: a table a person can read
+
+
+def compared_runs(programme: Programme, numbers: Sequence[int]) -> list[PlanRun]:
+    """The programme's finished plan runs with these numbers, in order; refused (naming each)
+    where a number is no plan run of the programme, or its run has no plan."""
+    numbers = sorted(set(numbers))
+    if len(numbers) > MAX_PLAN_RUNS:
+        raise ValidationFailed(
+            [
+                InputProblem(
+                    f"at most {MAX_PLAN_RUNS} plan runs, got {len(numbers)}", column="plan_runs"
+                )
+            ]
+        )
+    found = {run.number: run for run in programme.plan_runs.filter(number__in=numbers)}
+    problems = [
+        InputProblem(f"plan run {n}: no such plan run in {programme.slug}", column="plan_runs")
+        if n not in found
+        else InputProblem(
+            f"plan run {n}: {found[n].state}, {found[n].status or 'no result'}; only a plan run "
+            "that found a plan can be compared",
+            column="plan_runs",
+        )
+        for n in numbers
+        if n not in found or not (found[n].result or {}).get("pairs")
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    return [found[n] for n in numbers]
 
 
 def execute(comparison_id: int, *, stop: threading.Event | None = None) -> PlanComparison:
@@ -89,6 +127,7 @@ def execute(comparison_id: int, *, stop: threading.Event | None = None) -> PlanC
                 seed=comparison.seed,
                 time_limit_seconds=TIME_LIMIT_SECONDS,
                 on_step=on_step,
+                plan_runs=compared_runs(comparison.programme, comparison.plan_runs),
             )
         except (ValidationFailed, NotFound) as error:
             return _end(comparison, State.FAILED, str(error))

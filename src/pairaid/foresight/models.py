@@ -154,16 +154,23 @@ class BacktestRun(WorkerRun):
 
 
 class PlanComparison(WorkerRun):
-    """The what-if comparison (issue 20, items 5 and 8): the historical plan, max-min and
-    leximin as of an origin, valued on common random numbers along the forecast
-    (`pairaid.pairing.plan_value`, the code `pairaid forecast value` runs). A model estimate;
-    `output` holds its figures (`plan_value.figures`), `assumptions` each with its source. Its
-    seed draws the paths and seeds the solver: the same seed gives the same figures."""
+    """The what-if comparison (issue 20, items 5 and 8): the historical plan beside max-min and
+    leximin as of an origin, or beside any plan runs the coordinator picks, valued on common
+    random numbers along the forecast (`pairaid.pairing.plan_value`, the code `pairaid forecast
+    value` runs). A model estimate; `output` holds its figures (`plan_value.figures`),
+    `assumptions` each with its source. Its seed draws the paths and seeds the solver: the same
+    seed gives the same figures."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="plan_comparisons"
     )
     origin = models.DateField(help_text="the plans' date and the forecast's origin")
+    plan_runs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="the numbers of the programme's plan runs compared beside the historical plan "
+        "(the baseline); empty: max-min and leximin solved as of the origin",
+    )
     assumptions = models.JSONField(
         default=list, help_text="the modelling assumptions, each with its source"
     )
@@ -182,3 +189,47 @@ class PlanComparison(WorkerRun):
 
     def __str__(self) -> str:
         return f"{self.programme.slug} comparison {self.number}"
+
+
+class RollingPlanRun(WorkerRun):
+    """A rolling re-plan (issue 20, item 6): `steps` re-plans `every_days` apart from
+    `first_day`, each max-min under the churn budget on the forecast made at its own date, with
+    transit, a minimum stay and withdrawal; valued beside the static plan (its first step held)
+    on the observed record (`pairaid.pairing.rolling`, the code `pairaid forecast rolling`
+    runs). `output` holds the timeline and the figures, `assumptions` each with its source."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rolling_plans")
+    first_day = models.DateField(help_text="the first step's date")
+    steps = models.PositiveSmallIntegerField(default=4)
+    every_days = models.PositiveSmallIntegerField(default=7)
+    need_from = models.CharField(
+        max_length=60,
+        default="forecast:renewal:0.8:14",
+        help_text="the need each step plans on: forecast[:METHOD[:QUANTILE[:HORIZON_DAYS]]]",
+    )
+    churn_budget = models.PositiveIntegerField(
+        null=True, blank=True, help_text="pairs changed per step at most; empty: no budget"
+    )
+    transit_days = models.PositiveSmallIntegerField(default=1)
+    minimum_stay_days = models.PositiveSmallIntegerField(default=14)
+    withdrawal = models.DateField(
+        null=True, blank=True, help_text="no aid on duty from this day; empty: none"
+    )
+    assumptions = models.JSONField(
+        default=list, help_text="the modelling assumptions, each with its source"
+    )
+    output = models.JSONField(default=dict, help_text="the timeline and the valuation")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rolling plan")
+        verbose_name_plural = _("rolling plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="rolling_plan_run_number_unique"
+            )
+        ]
+        ordering = ["programme", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} rolling plan {self.number}"

@@ -19,12 +19,12 @@ from pairaid import background, forecast, freshness
 from pairaid.errors import Problem, ValidationFailed
 from pairaid.forecast import backtest, care, census, parameters
 from pairaid.foresight import queries
-from pairaid.foresight.models import BacktestRun, ForecastQuantiles, ForecastRun
+from pairaid.foresight.models import BacktestRun, ForecastQuantiles, ForecastRun, RollingPlanRun
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 
 Enqueue = Callable[[int], None]
-RunModel = TypeVar("RunModel", ForecastRun, BacktestRun)
+RunModel = TypeVar("RunModel", ForecastRun, BacktestRun, RollingPlanRun)
 
 HORIZON_DAYS_MAX = 28
 PATHS_MAX = 10_000
@@ -298,19 +298,24 @@ def end(run: RunModel, state: str, reason: str) -> RunModel:
     return run
 
 
+# The runs the worker's watchdog fails once their worker stops answering.
+STALLABLE = (ForecastRun, BacktestRun, RollingPlanRun)
+
+
 def any_stalled() -> bool:
-    """Whether a forecast or backtest run's worker stopped answering (`background.stalled`)."""
-    return any(
-        background.stalled(model.objects.all()).exists() for model in (ForecastRun, BacktestRun)
-    )
+    """Whether a forecast, backtest or rolling plan run's worker stopped answering
+    (`background.stalled`)."""
+    return any(background.stalled(model.objects.all()).exists() for model in STALLABLE)
 
 
 @transaction.atomic
 def fail_stalled() -> int:
-    """Mark failed every stalled forecast or backtest run, with the reason; returns how many."""
+    """Mark failed every stalled forecast, backtest or rolling plan run, with the reason;
+    returns how many."""
     found: list[Any] = [
-        *background.stalled(ForecastRun.objects.all()).select_for_update(),
-        *background.stalled(BacktestRun.objects.all()).select_for_update(),
+        run
+        for model in STALLABLE
+        for run in background.stalled(model.objects.all()).select_for_update()
     ]
     for run in found:
         last = run.heartbeat_at or run.started_at

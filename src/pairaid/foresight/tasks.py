@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from pairaid.foresight import backtests, comparisons, services
+from pairaid.foresight import backtests, comparisons, rolling_runs, services
 
 
 @task()
@@ -33,3 +33,13 @@ def execute_plan_comparison(comparison_id: int) -> str:
 
 def enqueue_plan_comparison(comparison_id: int) -> None:
     execute_plan_comparison.enqueue(comparison_id)
+
+
+@task()
+def execute_rolling_plan(run_id: int) -> str:
+    services.fail_stalled()
+    return str(rolling_runs.execute(run_id).state)
+
+
+def enqueue_rolling_plan(run_id: int) -> None:
+    execute_rolling_plan.enqueue(run_id)

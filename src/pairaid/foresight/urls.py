@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pairaid.foresight import views, whatif
+from pairaid.foresight import rolling_pages, views, whatif
 
 app_name = "foresight"
 urlpatterns = [
@@ -27,6 +27,18 @@ urlpatterns = [
         "p/<slug:slug>/what-if/<int:number>/comparison.csv",
         whatif.comparison_csv,
         name="comparison_csv",
+    ),
+    path("p/<slug:slug>/rolling/", rolling_pages.rolling_plans, name="rolling_plans"),
+    path("p/<slug:slug>/rolling/<int:number>/", rolling_pages.rolling_plan, name="rolling_plan"),
+    path(
+        "p/<slug:slug>/rolling/<int:number>/status",
+        rolling_pages.rolling_plan_status,
+        name="rolling_plan_status",
+    ),
+    path(
+        "p/<slug:slug>/rolling/<int:number>/timeline.csv",
+        rolling_pages.rolling_plan_csv,
+        name="rolling_plan_csv",
     ),
     # A region reference may hold a slash (an area): it comes last.
     path(

@@ -41,6 +41,23 @@ class ComparisonForm(forms.Form):
     )
     paths = column(PlanComparison, "paths", label=_("Sample paths"), required=False)
     seed = column(PlanComparison, "seed", label=_("Seed"), initial=0, required=False)
+    plan_runs = forms.TypedMultipleChoiceField(
+        label=_("Plan runs to compare"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Beside the historical plan (the baseline). None picked: max-min and leximin, "
+            "solved as of the date."
+        ),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        finished = programme.plan_runs.filter(state="finished").order_by("-number")[:30]
+        self.fields["plan_runs"].choices = [  # type: ignore[attr-defined]
+            (run.number, f"#{run.number} · {run.as_of:%Y-%m-%d} · {run.status}") for run in finished
+        ]
 
 
 def _comparison(programme: Programme, number: int) -> PlanComparison:
@@ -55,7 +72,7 @@ def _comparison(programme: Programme, number: int) -> PlanComparison:
 @require_http_methods(["GET", "POST"])
 def comparisons_page(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.programme_for(request.user, slug)
-    form = ComparisonForm(request.POST or None)
+    form = ComparisonForm(request.POST or None, programme=programme)
     if request.method == "POST":
         permissions.check(request.user, Action.RUN_PLAN, programme)
         asked = valid(form)
@@ -66,6 +83,7 @@ def comparisons_page(request: HttpRequest, slug: str) -> HttpResponse:
             origin=asked["origin"],
             paths=asked["paths"] or forecast.SAMPLE_PATHS,
             seed=asked["seed"] or 0,
+            plan_runs=asked["plan_runs"],
         )
         return redirect("foresight:comparison", slug=slug, number=started.number)
     return render(

@@ -28,11 +28,20 @@ class PlanComparisonIn(Schema):
     )
     paths: Annotated[StrictInt, Field(ge=1, le=services.PATHS_MAX)] = forecast.SAMPLE_PATHS
     seed: Annotated[StrictInt, Field(ge=0, le=services.SEED_MAX)] = 0
+    plan_runs: Annotated[
+        list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]],
+        Field(max_length=comparisons.MAX_PLAN_RUNS),
+    ] = Field(
+        default_factory=list,
+        description="numbers of the programme's finished plan runs to compare beside the "
+        "historical plan (the baseline); empty: max-min and leximin solved as of the origin",
+    )
 
 
 class PlanComparisonOut(Schema):
     number: int
     origin: datetime.date
+    plan_runs: list[int]
     paths: int
     seed: int
     state: str
@@ -77,6 +86,7 @@ def start_plan_comparison(request: HttpRequest, slug: str, payload: PlanComparis
         origin=payload.origin,
         paths=payload.paths,
         seed=payload.seed,
+        plan_runs=payload.plan_runs,
     )
     return Status(202, started)
 

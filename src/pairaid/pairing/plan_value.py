@@ -24,6 +24,7 @@ from pairaid.foresight import queries as foresight_queries
 from pairaid.operations.models import Facility
 from pairaid.operations.queries.staffing import engine_ratios
 from pairaid.pairing import runs, translate
+from pairaid.pairing.models import PlanRun
 from pairaid.pairing.options import RunOptions
 from pairaid.programmes.models import Programme
 from pairaid.registry.models import RegionalIndicator
@@ -93,6 +94,27 @@ def _staff_by_recipient(pairs: Sequence[Any]) -> dict[str, int]:
     return {recipient: round(count) for recipient, count in staff.items()}
 
 
+def run_name(run: PlanRun) -> str:
+    """How a compared plan run is named in the figures."""
+    return f"plan run {run.number}"
+
+
+def run_staff(run: PlanRun) -> dict[str, int]:
+    """Staff per recipient in a finished plan run's stored result (the engine's contract)."""
+    pairs = (run.result or {}).get("pairs", [])
+    return _staff_by_recipient(
+        [engine.Assignment(p["donor"], p["recipient"], p.get("allocation")) for p in pairs]
+    )
+
+
+def historical_staff(programme: Programme, on: datetime.date) -> dict[str, dict[str, int]]:
+    """The plan in force at `on` (with its stored split, or the one the engine derives): staff
+    per recipient, under the name "historical"."""
+    build = runs.build(programme, RunOptions(as_of=on.isoformat()))
+    evaluation = engine.evaluate(build.problem, translate.current_plan(programme, build))
+    return {"historical": _staff_by_recipient(evaluation.assignments)}
+
+
 def plan_staff(
     programme: Programme, on: datetime.date, *, seed: int, time_limit_seconds: float
 ) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
@@ -108,11 +130,10 @@ def plan_staff(
             deterministic=True,
             time_limit_seconds=time_limit_seconds,
         )
-        build = runs.build(programme, options)
         if name == "historical":
-            evaluation = engine.evaluate(build.problem, translate.current_plan(programme, build))
-            plans[name] = _staff_by_recipient(evaluation.assignments)
+            plans[name] = historical_staff(programme, on)["historical"]
             continue
+        build = runs.build(programme, options)
         result = engine.solve(
             build.problem,
             time_limit_seconds=time_limit_seconds,
@@ -187,11 +208,18 @@ def value_of_plans(
     seed: int = 0,
     time_limit_seconds: float = 10.0,
     on_step: Callable[[str], None] | None = None,
+    plan_runs: Sequence[PlanRun] = (),
 ) -> PlanValue:
-    """The historical plan, max-min and leximin as of `on`, valued on the same sample paths.
-    `on_step` hears each step as it ends (STEPS): a background run's progress."""
+    """The historical plan, max-min and leximin as of `on` (or, given `plan_runs`, the
+    historical plan and those runs' plans: a churn budget, an edit, any), valued on the same
+    sample paths. `on_step` hears each step as it ends (STEPS): a background run's progress."""
     arrival = first_arrival(on)
-    staff, solved = plan_staff(programme, on, seed=seed, time_limit_seconds=time_limit_seconds)
+    solved: dict[str, str] = {}
+    if plan_runs:  # the historical plan (the baseline) beside the runs the coordinator picked
+        staff = historical_staff(programme, on)
+        staff.update({run_name(run): run_staff(run) for run in plan_runs})
+    else:
+        staff, solved = plan_staff(programme, on, seed=seed, time_limit_seconds=time_limit_seconds)
     if on_step:
         on_step(STEPS[0])
     recipients = foresight_queries.recipients(programme)
@@ -204,7 +232,7 @@ def value_of_plans(
     report = value.value_plans(
         series,
         local_care(programme),
-        [value.PlanStaff(name, staff[name], arrival.day) for name, _ in PLANS],
+        [value.PlanStaff(name, plan, arrival.day) for name, plan in staff.items()],
         arrival.mix,
         engine_ratios(programme),
         origin=on,
@@ -226,7 +254,7 @@ METRIC_NAMES = {
 }
 
 
-def _summary(summary: value.Summary) -> str:
+def summary_text(summary: value.Summary) -> str:
     return f"{summary.mean:,.1f} ({summary.low:,.1f} to {summary.high:,.1f})"
 
 
@@ -238,7 +266,7 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
     """The section of docs/hubei-2020.md: the comparison, its assumptions, what it leaves out."""
     report = result.report
     valued = [result.names.get(r, r) + f" ({r})" for r in report.valued]
-    plans = [name for name, _ in PLANS]
+    plans = list(result.staff)
     lines = [
         VALUE_SECTION_START,
         f"## The value of a plan as of {report.origin}: a model estimate",
@@ -318,7 +346,9 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
     for plan in plans:
         lines.append(
             f"| {plan} | "
-            + " | ".join(_summary(value.Summary.of(central[plan].metric(m))) for m in METRIC_NAMES)
+            + " | ".join(
+                summary_text(value.Summary.of(central[plan].metric(m))) for m in METRIC_NAMES
+            )
             + " |"
         )
     lines += [
@@ -333,7 +363,7 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
     for difference in report.differences["central"]:
         lines.append(
             f"| {difference.plan} | {METRIC_NAMES[difference.metric]} "
-            f"| {_summary(difference.difference)} | {difference.better_share:.0%} of paths |"
+            f"| {summary_text(difference.difference)} | {difference.better_share:.0%} of paths |"
         )
     lines += [
         "",
@@ -347,7 +377,7 @@ def markdown(result: PlanValue, command: str, run_date: str, seconds: float) -> 
         deaths = {d.plan: d for d in differences if d.metric == "excess_deaths"}
         lines.append(
             f"| {setting} | "
-            + " | ".join(_summary(deaths[p].difference) for p in plans if p != report.baseline)
+            + " | ".join(summary_text(deaths[p].difference) for p in plans if p != report.baseline)
             + " |"
         )
     lines += ["", "Assumptions (each with its source):", ""]
@@ -369,7 +399,7 @@ def assumption_lines() -> list[str]:
     ]
 
 
-def _figure(summary: value.Summary) -> dict[str, float]:
+def summary_figure(summary: value.Summary) -> dict[str, float]:
     # Rounded as the Markdown prints them, so the page and the docs show the same figures.
     return {name: round(getattr(summary, name), 1) for name in ("mean", "low", "high")}
 
@@ -378,7 +408,7 @@ def figures(result: PlanValue) -> dict[str, Any]:
     """The comparison as plain JSON data (what a stored comparison keeps, and its page, API
     and CSV show): the same summaries `markdown` prints."""
     report = result.report
-    plans = [name for name, _ in PLANS]
+    plans = list(result.staff)
     return {
         "label": report.label,
         "origin": report.origin.isoformat(),
@@ -407,8 +437,20 @@ def figures(result: PlanValue) -> dict[str, Any]:
             {"recipient": recipient, "name": result.names.get(recipient, recipient), "reason": why}
             for recipient, why in report.not_valued.items()
         ],
+        **figure_rows(report),
+    }
+
+
+def figure_rows(report: value.ValueReport) -> dict[str, list[dict[str, Any]]]:
+    """A valuation's outcomes (central setting) and paired differences (every setting) as
+    rows, rounded as the Markdown prints them: what the what-if and rolling pages show."""
+    return {
         "outcomes": [
-            {"plan": plan, "metric": metric, **_figure(value.Summary.of(outcome.metric(metric)))}
+            {
+                "plan": plan,
+                "metric": metric,
+                **summary_figure(value.Summary.of(outcome.metric(metric))),
+            }
             for plan, outcome in report.outcomes["central"].items()
             for metric in METRIC_NAMES
         ],
@@ -417,7 +459,7 @@ def figures(result: PlanValue) -> dict[str, Any]:
                 "setting": setting,
                 "plan": d.plan,
                 "metric": d.metric,
-                **_figure(d.difference),
+                **summary_figure(d.difference),
                 "better_share": round(d.better_share, 3),
             }
             for setting, differences in report.differences.items()
@@ -426,9 +468,14 @@ def figures(result: PlanValue) -> dict[str, Any]:
     }
 
 
-def write_section(document: str, section: str) -> str:
-    """The document with its value section replaced (or appended where it has none)."""
-    start, end = document.find(VALUE_SECTION_START), document.find(VALUE_SECTION_END)
+def write_section(
+    document: str,
+    section: str,
+    markers: tuple[str, str] = (VALUE_SECTION_START, VALUE_SECTION_END),
+) -> str:
+    """The document with its section between `markers` (the value section unless told)
+    replaced, or appended where it has none."""
+    start, end = document.find(markers[0]), document.find(markers[1])
     if start != -1 and end != -1:
-        return document[:start] + section + document[end + len(VALUE_SECTION_END) + 1 :]
+        return document[:start] + section + document[end + len(markers[1]) + 1 :]
     return document.rstrip("\n") + "\n\n" + section
