@@ -140,6 +140,17 @@ def people(hubei, wenchuan):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def keys(people):  # type: ignore[no-untyped-def]
+    """An API token for each of `people` but the anonymous, by role (what
+    `tests.operations.helpers.call` sends)."""
+    from pairaid.accounts import tokens
+
+    return {
+        role: tokens.create(owner=user, name="test")[1] for role, user in people.items() if user
+    }
+
+
+@pytest.fixture
 def township(hubei):  # type: ignore[no-untyped-def]
     """A township (a code-less area) under Huanggang, for projects."""
     from pairaid.registry.models import Region, Source

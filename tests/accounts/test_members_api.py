@@ -3,14 +3,13 @@ passwords within their scope; e-mail and phone only for members with a role; the
 for coordinators."""
 
 import pytest
+from tests.operations.helpers import ROLES, call
 
-from pairaid.accounts import tokens
 from pairaid.accounts.models import Membership, User
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/programmes/hubei-2020"
-ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
 NEW = {
     "username": "nina_nurse_lead",
     "email": "nina@example.org",
@@ -18,16 +17,6 @@ NEW = {
     "region": "421100",
     "password": "a-good-long-passphrase-7",
 }
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
-
-
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
-    return getattr(client, method)(url, body, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize(

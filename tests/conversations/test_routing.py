@@ -6,11 +6,12 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from tests.operations.helpers import offer, participant, resource
 
-from pairaid.conversations import routing, watch
+from pairaid.conversations import links, routing, texts, watch
 from pairaid.conversations.models import Event, Notification
-from pairaid.operations.models import Discrepancy, Shipment
+from pairaid.operations.models import Discrepancy, Request, Shipment
 from pairaid.operations.services import facilities as facility_services
 from pairaid.operations.services import requests as request_services
 from pairaid.operations.services import teams as team_services
@@ -238,8 +239,50 @@ def test_a_gap_over_the_coordinators_threshold_tells_them_and_the_paired_donors(
     }
 
 
-def test_every_kind_has_one_route():
-    assert set(routing.ROUTES) == set(Event.Kind.values)
+def test_an_open_request_near_its_expiry_tells_its_pair_once_in_their_language(cast):
+    hubei = participant("421100").programme
+    today = hubei.current_date()
+
+    def expiring_in(days: int, status: str = Request.Status.OPEN) -> Request:
+        request = raise_request(cast)
+        Request.objects.filter(pk=request.pk).update(
+            expires_on=today + datetime.timedelta(days), status=status
+        )
+        request.refresh_from_db()
+        return request
+
+    due = expiring_in(7)  # the window's last day
+    later = expiring_in(8)  # not yet
+    expiring_in(-1)  # already expired
+    expiring_in(3, Request.Status.CLOSED)  # (withdrawn alike: only open requests expire)
+    pledge, shipment = pledge_and_ship(cast)  # fulfilled: everything it asked for arrived
+    request_services.confirm_receipt(shipment=shipment, received_quantity=Decimal(1000))
+    Request.objects.filter(pk=pledge.line.request_id).update(expires_on=today)
+
+    assert watch.requests_expiring(hubei, AT) == 1
+    assert watch.requests_expiring(hubei, AFTER_DEADLINE) == 0  # once, not per check
+    # the recipient renews it (no actor: the watch speaks), its paired donors pledge while it
+    # lasts; the unrelated pair (Jiangxi, Suizhou) and the observer are not told
+    assert told(Event.Kind.REQUEST_EXPIRING) == {"rita_huanggang", "dan_shandong", "hugo_hunan"}
+    hubei.programme_date = today + datetime.timedelta(1)
+    hubei.save(update_fields=["programme_date"])
+    # the next day: only the one now 7 days from expiry, not the one already told (once per
+    # request, not per day)
+    assert watch.requests_expiring(hubei, AT) == 1
+    told_requests = Event.objects.filter(kind=Event.Kind.REQUEST_EXPIRING)
+    assert sorted(told_requests.values_list("subject_id", flat=True)) == [due.pk, later.pk]
+    event = told_requests.get(subject_id=due.pk)
+    named = texts.regions([event])
+    with translation.override("zh-hans"):
+        assert texts.summary(event, named) == (
+            f"黄冈市 的需求申请 {due.number} 将于 {due.expires_on.isoformat()} 到期"
+        )
+    assert texts.summary(event, named).startswith(f"Request {due.number} of Huanggang")
+    assert links.of_event(event).endswith(f"/requests/#request-{due.number}")
+
+
+def test_every_kind_has_one_route_and_one_summary():
+    assert set(routing.ROUTES) == set(Event.Kind.values) == set(texts.SUMMARIES)
 
 
 def test_an_event_is_undone_with_the_change_that_failed(cast):

@@ -155,6 +155,8 @@ def _known(programme: Programme, target: Any) -> Known:
                 {"request_raised": "digest"},
                 {"weather": "off"},
             ],
+            # The situation reports' subscription: subscribing and ending it, each caller's own.
+            "subscribed": [True, False],
             "participant": regions,
             "source": [
                 "sc-reconstruction-plan-2008",

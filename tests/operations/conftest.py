@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from tests.operations.helpers import pk
 
-from pairaid.accounts import tokens
 from pairaid.operations.models import Facility
 
 
@@ -27,11 +26,6 @@ def funds_pledge(hubei):  # type: ignore[no-untyped-def]
     return request_services.pledge(
         line=request.lines.get(), donor=participant("370000"), quantity=Decimal(600_000), user=None
     )
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
 
 
 @pytest.fixture

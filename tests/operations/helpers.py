@@ -50,14 +50,16 @@ def asked(recipient: str = "421100", quantity: int = 600, code: str = "n95_mask"
     return made.lines.get()
 
 
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    """An API call with the role's token; with none for a role without one (anonymous)."""
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
+def call(client, keys, role, method, url, body=None, **headers):  # type: ignore[no-untyped-def]
+    """An API call with the role's token (`keys`, tests/conftest.py), and any other headers
+    given (e.g. HTTP_IF_MATCH); with no token for a role without one (anonymous)."""
+    if role in keys:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {keys[role]}"
     return getattr(client, method)(url, body, content_type="application/json", **headers)
 
 
-# The callers of the permission tests (`people`), and what a write scoped to Huanggang
-# (recipient) or Shandong (donor) answers each.
+# The callers of the permission tests (`people`; anonymous has no token), and what a write
+# scoped to Huanggang (recipient) or Shandong (donor) answers each.
 ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
 RECIPIENTS_WRITE = dict(zip(ROLES, [201, 201, 403, 201, 403, 404, 401], strict=True))
 DONORS_WRITE = dict(zip(ROLES, [201, 201, 201, 403, 403, 404, 401], strict=True))

@@ -36,16 +36,6 @@ pytestmark = [
 PAGE = "/api/v1/programmes/hubei-2020/pairings?page_size=5"
 
 
-@pytest.fixture
-def keys(people: dict[str, Any]) -> dict[str, str]:
-    """An API token per named test user."""
-    return {
-        name: tokens.create(owner=user, name="test")[1]
-        for name, user in people.items()
-        if user is not None
-    }
-
-
 def _get(client: Any, key: str, url: str = PAGE, language: str = "") -> Any:
     headers = {"Authorization": f"Bearer {key}"}
     if language:

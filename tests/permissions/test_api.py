@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from tests.operations.helpers import ROLES, call, participant
 
-from pairaid.accounts import tokens
 from pairaid.pairing import options as run_options
 from pairaid.pairing import runs
 from pairaid.pairing.models import Pairing, PlanRun
@@ -16,25 +16,7 @@ from pairaid.registry.models import ResourceType
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {
-        role: tokens.create(owner=user, name="test")[1] for role, user in people.items() if user
-    }
-
-
-def call(client, keys, role, method, url, body=None, **headers):  # type: ignore[no-untyped-def]
-    if role in keys:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {keys[role]}"
-    return getattr(client, method)(url, body, content_type="application/json", **headers)
-
-
-def participant(code: str) -> Participant:
-    return Participant.objects.get(programme__slug="hubei-2020", region__code=code)
-
-
 LINE = {"resource_type": "icu_nurse", "quantity": "30", "source": "provincial report"}
-ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
 
 
 @pytest.mark.parametrize(

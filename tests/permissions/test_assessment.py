@@ -8,13 +8,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from tests.operations.helpers import ROLES, call
 
-from pairaid.accounts import tokens
 from pairaid.assessment import services as assessment_services
 from pairaid.assessment.models import Assessment
 
 pytestmark = pytest.mark.django_db
-ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
 BASE = "/api/v1/programmes/hubei-2020/assessments"
 CRITERIA = [
     {"code": "funds", "name": "Funds", "weight": "2"},
@@ -27,11 +26,6 @@ DUE = {
     "final_due": "2020-04-15",
 }
 SCORES = {"funds": "80", "staff": "50"}
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
 
 
 @pytest.fixture
@@ -48,11 +42,6 @@ def review(people, hubei, shandong_huanggang):  # type: ignore[no-untyped-def]
         deadlines={k: datetime.date.fromisoformat(v) for k, v in DUE.items()},
     )
     return assessment.reviews.get(pairing=shandong_huanggang)
-
-
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
-    return getattr(client, method)(url, body, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize(

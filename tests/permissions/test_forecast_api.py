@@ -5,22 +5,14 @@ who may start a plan run (coordinators and administrators); every member reads; 
 import datetime
 
 import pytest
-from tests.permissions.test_api import ROLES, call
+from tests.operations.helpers import ROLES, call
 
-from pairaid.accounts import tokens
 from pairaid.foresight import services
 from pairaid.foresight.models import BacktestRun, ForecastRun
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/programmes/hubei-2020/forecast-runs"
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {
-        role: tokens.create(owner=user, name="test")[1] for role, user in people.items() if user
-    }
 
 
 @pytest.fixture

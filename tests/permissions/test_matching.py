@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from tests.operations.helpers import ROLES, asked, call, offer
 
-from pairaid.accounts import tokens
 from pairaid.operations.models import MatchingProposal, Pledge
 from pairaid.operations.services import matching as matching_services
 
@@ -27,11 +26,6 @@ ACCEPT = {
     SHANDONG: statuses(201, 201, 201, 403, 403, 404, 401),
     HUNAN: statuses(201, 201, 403, 403, 403, 404, 401),
 }
-
-
-@pytest.fixture
-def keys(people: Any) -> dict[str, str]:
-    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
 
 
 @pytest.fixture

@@ -6,24 +6,13 @@ observers read; outsiders see nothing (404) and the anonymous are asked to log i
 from decimal import Decimal
 
 import pytest
+from tests.operations.helpers import ROLES, call
 
-from pairaid.accounts import tokens
 from pairaid.projects import services as project_services
 from pairaid.projects.models import Project
 
 pytestmark = pytest.mark.django_db
-ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
 BASE = "/api/v1/programmes/hubei-2020"
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
-
-
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
-    return getattr(client, method)(url, body, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,13 @@
 issue, and a subscription is the caller's own (the permission matrix)."""
 
 import pytest
+from tests.operations.helpers import call
 
-from pairaid.accounts import tokens
 from pairaid.situation import services
 from pairaid.situation.models import SituationReport, Subscription
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
 BASE = "/api/v1/programmes/hubei-2020"
 
 
@@ -19,16 +18,6 @@ def known_version(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("pairaid.freshness.data_version", lambda: "test.1")
     # Who may do what is tested here, not the figures (tests/situation): none are computed.
     monkeypatch.setattr("pairaid.situation.figures.compute", lambda programme, on: {})
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=u, name="test")[1] for role, u in people.items() if u}
-
-
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
-    return getattr(client, method)(url, body, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize(

@@ -4,31 +4,14 @@
 from decimal import Decimal
 
 import pytest
+from tests.operations.helpers import ROLES, call, participant
 
-from pairaid.accounts import tokens
 from pairaid.conversations import outbox
 from pairaid.conversations.models import Delivery, Message, Notification, NotificationPreference
 from pairaid.operations.services import requests as request_services
-from pairaid.programmes.models import Participant
 from pairaid.registry.models import ResourceType
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["admin", "coordinator", "donor", "recipient", "observer", "outsider", "anonymous"]
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=u, name="test")[1] for role, u in people.items() if u}
-
-
-def call(client, keys, role, method, url, body=None):  # type: ignore[no-untyped-def]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"} if role in keys else {}
-    return getattr(client, method)(url, body, content_type="application/json", **headers)
-
-
-def participant(code: str, role: str) -> Participant:
-    return Participant.objects.get(programme__slug="hubei-2020", region__code=code, role=role)
 
 
 def pair_key() -> str:

@@ -7,16 +7,10 @@ from decimal import Decimal
 import pytest
 from tests.operations.helpers import call, participant, pk, resource
 
-from pairaid.accounts import tokens
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import NeedLine
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def keys(people):  # type: ignore[no-untyped-def]
-    return {role: tokens.create(owner=user, name="t")[1] for role, user in people.items() if user}
 
 
 @pytest.fixture

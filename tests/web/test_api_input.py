@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from tests.operations.helpers import participant, resource
 
-from pairaid.accounts import tokens
 from pairaid.operations.models import Discrepancy, Pledge, Request, Shipment, Team
 from pairaid.operations.services import requests as request_services
 from pairaid.pairing.models import PairingNotice
@@ -17,11 +16,6 @@ from pairaid.pairing.models import PairingNotice
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/programmes/hubei-2020"
-
-
-@pytest.fixture
-def keys(people: dict[str, Any]) -> dict[str, str]:
-    return {name: tokens.create(owner=user, name="t")[1] for name, user in people.items() if user}
 
 
 def _send(client: Any, key: str, method: str, url: str, body: Any, **extra: Any) -> Any:

@@ -171,6 +171,7 @@ class Event(models.Model):
         PAIRING_APPROVED = "pairing_approved", _("pairing approved")
         NOTICE_PUBLISHED = "notice_published", _("pairing published")
         REQUEST_RAISED = "request_raised", _("request raised")
+        REQUEST_EXPIRING = "request_expiring", _("request expiring")
         PLEDGE_MADE = "pledge_made", _("pledge made")
         GOODS_DISPATCHED = "goods_dispatched", _("goods dispatched")
         TEAM_ARRIVED = "team_arrived", _("team arrived")

@@ -16,13 +16,15 @@ Kind = Event.Kind
 Mode = NotificationPreference.Mode
 
 # A kind's mode for a user who has not chosen. What asks for someone's action or attention
-# (a request to answer, a transfer to decide, an overdue report, an escalation, a mention)
-# goes at once; the steps of the ledger that only inform (a pledge, a dispatch, a receipt, a
-# team on duty, a finished run, a published notice) wait for the daily digest.
+# (a request to answer or to renew before it expires, a transfer to decide, an overdue report,
+# an escalation, a mention) goes at once; the steps of the ledger that only inform (a pledge, a
+# dispatch, a receipt, a team on duty, a finished run, a published notice) wait for the daily
+# digest.
 DEFAULTS: dict[str, str] = {
     Kind.PAIRING_APPROVED: Mode.IMMEDIATE,
     Kind.NOTICE_PUBLISHED: Mode.DIGEST,
     Kind.REQUEST_RAISED: Mode.IMMEDIATE,
+    Kind.REQUEST_EXPIRING: Mode.IMMEDIATE,
     Kind.PLEDGE_MADE: Mode.DIGEST,
     Kind.GOODS_DISPATCHED: Mode.DIGEST,
     Kind.TEAM_ARRIVED: Mode.DIGEST,

@@ -51,6 +51,12 @@ def _recipients_officers(recipient: Participant) -> set[int]:
     return audiences.officers(recipient.programme, Role.RECIPIENT_OFFICER, [recipient.region_id])
 
 
+def request_expiring(request: Request) -> set[int]:
+    """The request's pair: the recipient that asks (theirs to renew) and the donors paired with
+    it (theirs to pledge while it lasts)."""
+    return request_raised(request) | _recipients_officers(request.recipient)
+
+
 def _donors_officers(donor: Participant) -> set[int]:
     return audiences.officers(donor.programme, Role.DONOR_OFFICER, [donor.region_id])
 
@@ -234,6 +240,7 @@ ROUTES: dict[str, Callable[[Any], set[int]]] = {
     Kind.PAIRING_APPROVED: pairing_approved,
     Kind.NOTICE_PUBLISHED: notice_published,
     Kind.REQUEST_RAISED: request_raised,
+    Kind.REQUEST_EXPIRING: request_expiring,
     Kind.PLEDGE_MADE: pledge_made,
     Kind.GOODS_DISPATCHED: goods_dispatched,
     Kind.TEAM_ARRIVED: team_arrived,

@@ -16,6 +16,7 @@ SUMMARIES: dict[str, Any] = {
     Kind.PAIRING_APPROVED: _("Plan run %(number)s was approved: the pairings changed"),
     Kind.NOTICE_PUBLISHED: _("Pairing notice No. %(number)s was published"),
     Kind.REQUEST_RAISED: _("%(region)s raised request %(number)s"),
+    Kind.REQUEST_EXPIRING: _("Request %(number)s of %(region)s expires on %(expires)s"),
     Kind.PLEDGE_MADE: _("%(region)s pledged against request %(number)s"),
     Kind.GOODS_DISPATCHED: _("%(region)s dispatched goods for request %(number)s"),
     Kind.TEAM_ARRIVED: _("Team %(team)s arrived in %(region)s"),

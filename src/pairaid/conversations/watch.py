@@ -1,8 +1,10 @@
-"""What the worker's scheduler watches for, as events: a facility's capacity report overdue,
-its occupancy red, a team's daily report overdue, a gap at or beyond the programme's alert
-threshold, and an actionable event nobody acknowledged in time (escalated to the
-coordinators). Each is recorded once per object and programme day (once per event for an
-escalation, `Event.once`), so a check run again, or by two workers, records nothing twice.
+"""What the worker's scheduler watches for, as events: an open request expiring within 7 days,
+a facility's capacity report overdue, its occupancy red, a team's daily report overdue, a gap
+at or beyond the programme's alert threshold, and an actionable event nobody acknowledged in
+time (escalated to the coordinators). Each is recorded once per object and programme day (once
+per event for an escalation; once per request and expiry date for an expiring request, so a
+renewed request nearing its new date is announced again), so a check run again, or by two
+workers, records nothing twice.
 
 `now` is always passed in: the checks are the same whichever clock drives them.
 """
@@ -10,8 +12,9 @@ escalation, `Event.once`), so a check run again, or by two workers, records noth
 import datetime
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from django.db import DatabaseError
+from django.db import DatabaseError, models
 
 from pairaid.conversations import services
 from pairaid.conversations.models import Event
@@ -20,6 +23,7 @@ from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import occupancy as occupancy_queries
 from pairaid.operations.queries import reports as report_queries
+from pairaid.operations.queries import requests as request_queries
 from pairaid.operations.queries import transfers as transfer_queries
 from pairaid.programmes.models import Programme
 
@@ -39,12 +43,48 @@ ACTIONABLE = (
 # How far back escalation looks beyond its delay: an event older than this was left
 # unescalated on purpose (its programme was not live) and is not raised again.
 LOOKBACK = datetime.timedelta(days=7)
+# How long before its expiry an open request is announced to its pair (issue 21: "a request
+# expiring in 7 days").
+EXPIRING_WITHIN = datetime.timedelta(days=7)
 # How often the scheduler runs the checks.
 WATCH_SECONDS = 600
 
 
-def _key(kind: str, *parts: object) -> str:
-    return ":".join([kind, *(str(p) for p in parts)])
+def _told_once(
+    kind: str,
+    subject: models.Model,
+    *when: object,
+    programme: Programme,
+    args: dict[str, Any],
+) -> int:
+    """Record the event about `subject` unless one of its kind about it (and `when`: its day, or
+    expiry, where it may recur) exists: 1 if recorded, 0 if it was already."""
+    once = ":".join([kind, str(subject.pk), *(str(part) for part in when)])
+    recorded = services.record_once(
+        once=once, kind=kind, programme=programme, subject=subject, args=args
+    )
+    return int(recorded is not None)
+
+
+def requests_expiring(programme: Programme, now: datetime.datetime) -> int:
+    """The open requests, not yet fulfilled, that expire within `EXPIRING_WITHIN` of the
+    programme's date: to renew (the recipient) or to pledge against while they last (its
+    donors)."""
+    today = programme.now(now).date()
+    found = 0
+    for request in request_queries.expiring(programme, today, EXPIRING_WITHIN):
+        found += _told_once(
+            Kind.REQUEST_EXPIRING,
+            request,
+            request.expires_on,
+            programme=programme,
+            args={
+                "number": request.number,
+                "region": request.recipient.region_id,
+                "expires": request.expires_on.isoformat(),
+            },
+        )
+    return found
 
 
 def facility_reports_overdue(programme: Programme, now: datetime.datetime) -> int:
@@ -54,18 +94,16 @@ def facility_reports_overdue(programme: Programme, now: datetime.datetime) -> in
     for facility in facility_queries.facilities(programme):
         if not facility_queries.overdue(facility, deadline):
             continue
-        found += bool(
-            services.record_once(
-                once=_key(Kind.FACILITY_REPORT_OVERDUE, facility.pk, deadline.date()),
-                kind=Kind.FACILITY_REPORT_OVERDUE,
-                programme=programme,
-                subject=facility,
-                args={
-                    "facility": facility.name,
-                    "region": facility.recipient.region_id,
-                    "deadline": f"{deadline.date().isoformat()} {deadline:%H:%M}",
-                },
-            )
+        found += _told_once(
+            Kind.FACILITY_REPORT_OVERDUE,
+            facility,
+            deadline.date(),
+            programme=programme,
+            args={
+                "facility": facility.name,
+                "region": facility.recipient.region_id,
+                "deadline": f"{deadline.date().isoformat()} {deadline:%H:%M}",
+            },
         )
     return found
 
@@ -87,18 +125,16 @@ def occupancy_red(programme: Programme, now: datetime.datetime) -> int:
         # the fullest bed type; beds occupied with none open are beyond any share
         percents = [c.figures.percent for c in red]
         percent = "100+" if None in percents else str(max(p for p in percents if p is not None))
-        found += bool(
-            services.record_once(
-                once=_key(Kind.OCCUPANCY_RED, facility.pk, day),
-                kind=Kind.OCCUPANCY_RED,
-                programme=programme,
-                subject=facility,
-                args={
-                    "facility": facility.name,
-                    "region": facility.recipient.region_id,
-                    "percent": percent,
-                },
-            )
+        found += _told_once(
+            Kind.OCCUPANCY_RED,
+            facility,
+            day,
+            programme=programme,
+            args={
+                "facility": facility.name,
+                "region": facility.recipient.region_id,
+                "percent": percent,
+            },
         )
     return found
 
@@ -109,14 +145,12 @@ def team_reports_overdue(programme: Programme, now: datetime.datetime) -> int:
     deadline = facility_queries.programme_deadline(programme, now)
     found = 0
     for deployment in report_queries.report_day(programme, deadline.date()).overdue:
-        found += bool(
-            services.record_once(
-                once=_key(Kind.TEAM_REPORT_OVERDUE, deployment.pk, deadline.date()),
-                kind=Kind.TEAM_REPORT_OVERDUE,
-                programme=programme,
-                subject=deployment,
-                args={"team": deployment.team.name, "region": deployment.recipient.region_id},
-            )
+        found += _told_once(
+            Kind.TEAM_REPORT_OVERDUE,
+            deployment,
+            deadline.date(),
+            programme=programme,
+            args={"team": deployment.team.name, "region": deployment.recipient.region_id},
         )
     return found
 
@@ -131,19 +165,18 @@ def gaps_over_threshold(programme: Programme, now: datetime.datetime) -> int:
     for gap in gap_queries.gaps(programme, day):
         if gap.need <= 0 or gap.gap * 100 < gap.need * threshold:
             continue
-        found += bool(
-            services.record_once(
-                once=_key(Kind.GAP_OVER_THRESHOLD, gap.recipient.pk, gap.resource.code, day),
-                kind=Kind.GAP_OVER_THRESHOLD,
-                programme=programme,
-                subject=gap.recipient,
-                args={
-                    "region": gap.recipient.region_id,
-                    "resource": gap.resource.code,
-                    "percent": int(gap.gap * 100 / gap.need),
-                    "threshold": threshold,
-                },
-            )
+        found += _told_once(
+            Kind.GAP_OVER_THRESHOLD,
+            gap.recipient,
+            gap.resource.code,
+            day,
+            programme=programme,
+            args={
+                "region": gap.recipient.region_id,
+                "resource": gap.resource.code,
+                "percent": int(gap.gap * 100 / gap.need),
+                "threshold": threshold,
+            },
         )
     return found
 
@@ -180,19 +213,17 @@ def escalate(programme: Programme, now: datetime.datetime) -> int:
     for event in unread:
         if _acted(event):
             continue
-        found += bool(
-            services.record_once(
-                once=_key(Kind.ESCALATED, event.pk),
-                kind=Kind.ESCALATED,
-                programme=programme,
-                subject=event,
-                args={**event.args, "kind": event.kind, "hours": hours},
-            )
+        found += _told_once(
+            Kind.ESCALATED,
+            event,
+            programme=programme,
+            args={**event.args, "kind": event.kind, "hours": hours},
         )
     return found
 
 
 CHECKS: dict[str, Callable[[Programme, datetime.datetime], int]] = {
+    Kind.REQUEST_EXPIRING: requests_expiring,
     Kind.FACILITY_REPORT_OVERDUE: facility_reports_overdue,
     Kind.OCCUPANCY_RED: occupancy_red,
     Kind.TEAM_REPORT_OVERDUE: team_reports_overdue,

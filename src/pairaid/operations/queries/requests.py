@@ -70,10 +70,8 @@ def lines_with_pledged(lines: QuerySet[RequestLine]) -> QuerySet[RequestLine]:
     return lines.annotate(**_PLEDGED)
 
 
-def requests_with_progress(
-    programme: Programme, on: datetime.date
-) -> list[tuple[Request, bool, list[LineProgress]]]:
-    """Every request with its lines' requested / pledged / in transit / received."""
+def _with_progress(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """The requests with what `line_progress` reads of them fetched at once."""
     shipments = Shipment.objects.prefetch_related("discrepancies")
     disbursements = Disbursement.objects.prefetch_related("discrepancies")
     deployments = Deployment.objects.select_related("team").prefetch_related("team__members")
@@ -82,24 +80,45 @@ def requests_with_progress(
         Prefetch("disbursements", disbursements),
         Prefetch("deployments", deployments),
     )
-    requests = (
-        Request.objects.filter(programme=programme)
-        .select_related("recipient__region__parent")
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                RequestLine.objects.select_related("resource_type").prefetch_related(
-                    Prefetch("pledges", pledges)
-                ),
-            )
+    return requests.select_related("recipient__region__parent").prefetch_related(
+        Prefetch(
+            "lines",
+            RequestLine.objects.select_related("resource_type").prefetch_related(
+                Prefetch("pledges", pledges)
+            ),
         )
-        .order_by("-number")
     )
+
+
+def requests_with_progress(
+    programme: Programme, on: datetime.date
+) -> list[tuple[Request, bool, list[LineProgress]]]:
+    """Every request with its lines' requested / pledged / in transit / received."""
+    requests = _with_progress(Request.objects.filter(programme=programme)).order_by("-number")
     out = []
     for request in requests:
         lines = [line_progress(line) for line in request.lines.all()]
         out.append((request, is_expired(request, on), lines))
     return out
+
+
+def is_fulfilled(lines: list[LineProgress]) -> bool:
+    """A request with every line received in full (one without lines asks for nothing)."""
+    return bool(lines) and all(p.received >= p.requested for p in lines)
+
+
+def expiring(programme: Programme, on: datetime.date, within: datetime.timedelta) -> list[Request]:
+    """The open requests, not yet fulfilled, still live on the date and expiring at most
+    `within` after it: those to renew before donors can no longer pledge. By number."""
+    requests = _with_progress(
+        Request.objects.filter(
+            programme=programme,
+            status=Request.Status.OPEN,
+            expires_on__gte=on,
+            expires_on__lte=on + within,
+        )
+    ).order_by("number")
+    return [r for r in requests if not is_fulfilled([line_progress(x) for x in r.lines.all()])]
 
 
 def _described(discrepancies: Any) -> list[str]:
@@ -219,7 +238,7 @@ def fulfilled_on(programme: Programme, on: datetime.date) -> list[Request]:
     last of it on that date. By number."""
     found = []
     for request, _expired_now, lines in requests_with_progress(programme, on):
-        if not lines or any(p.received < p.requested for p in lines):
+        if not is_fulfilled(lines):
             continue
         if max((_last_receipt(p.line) for p in lines), default=None, key=_or_min) == on:
             found.append(request)
