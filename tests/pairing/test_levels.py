@@ -278,6 +278,46 @@ def test_a_child_level_run_proposes_and_approves_children_only(nest):
     assert (nest.parent.status, nest.other.status) == ("active", "active")
 
 
+def test_reverting_a_child_level_run_restores_that_parents_children_only(nest):
+    """The revert replaces the parent's children, not the programme's own level: the child the
+    run ended starts again inside the same parent, the ones it added end, Shandong's pairing
+    and the parent itself stay as they were."""
+    _lines(nest)
+    before = nest.child("dongguan", "mianchi", valid_from=START)
+    run = runs.start(
+        programme=nest.programme,
+        user=None,
+        options=RunOptions(
+            parent_pairing=["440000", "513221"],
+            objectives=[{"name": "max_min_coverage"}],
+            churn_budget=None,
+            time_limit_seconds=5,
+            deterministic=True,
+        ),
+        enqueue=lambda _pk: None,
+    )
+    run, _ = runs.execute(run.pk)
+    runs.approve(run=run, user=None)
+    before.refresh_from_db()
+    assert before.status == "ended"  # the run moved Dongguan to Yingxiu
+    restoring = runs.revert(run=run, user=None)
+    assert restoring.options == {runs.REVERTS: run.number, "parent_pairing": ["440000", "513221"]}
+    open_pairs = {
+        (p.donor.region.name_en, p.recipient.region.name_en, p.parent_id)
+        for p in Pairing.objects.filter(programme=nest.programme).open()
+    }
+    assert open_pairs == {
+        ("Guangdong", "Wenchuan County", None),
+        ("Shandong", "Beichuan County", None),
+        ("Dongguan", "Mianchi Town", nest.parent.pk),
+    }
+    for top in (nest.parent, nest.other):
+        top.refresh_from_db()
+        assert (top.status, top.superseded_by_id, top.valid_to) == ("active", None, END)
+    restored = Pairing.objects.get(plan_run=restoring)
+    assert restored.valid_to == END  # it ends with its parent, as before
+
+
 @pytest.mark.parametrize(
     "parent, expected",
     [
