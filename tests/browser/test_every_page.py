@@ -37,6 +37,7 @@ PROGRAMME_PAGES = [
     "gaps/",
     "league/",
     "projects/",
+    "assessments/",
     "3w/",
     "notices/",
     "phases/",
@@ -51,10 +52,11 @@ PROGRAMME_PAGES = [
 ]
 
 
-def _pages(visit: Visit) -> list[str]:
-    """Home and the programme's pages this user may open (the others answer 403)."""
+def _pages(visit: Visit, extra: list[str]) -> list[str]:
+    """Home and the programme's pages this user may open (the others answer 403); `extra` are
+    pages of records made for the tour."""
     paths = ["/"]
-    for page in PROGRAMME_PAGES:
+    for page in [*PROGRAMME_PAGES, *extra]:
         path = f"/p/{PROGRAMME}/{page}"
         if visit.page.request.get(visit.url(path)).status != 403:
             paths.append(path)
@@ -67,10 +69,10 @@ def _switch_language(visit: Visit, language: str) -> None:
     expect(visit.page.locator("html")).to_have_attribute("lang", language)
 
 
-def _tour(visit: Visit, *, check_axe: bool) -> list[str]:
+def _tour(visit: Visit, *, check_axe: bool, extra: list[str]) -> list[str]:
     """Open every page in English, then in Chinese; list what does not fit or fails axe."""
     problems: list[str] = []
-    pages = _pages(visit)
+    pages = _pages(visit, extra)
     for language in ("en", "zh-hans"):
         visit.open("/")
         if visit.page.locator("html").get_attribute("lang") != language:
@@ -110,6 +112,36 @@ def _forecast(people: dict[str, Any]) -> None:
     forecast_services.execute(run.pk)
 
 
+def _assess(people: dict[str, Any]) -> list[str]:
+    """The 2020 assessment: its year's page (a review per pairing) and the page of Shandong →
+    Huanggang's review, where its donor and recipient find their step's form."""
+    import datetime
+    from decimal import Decimal
+
+    from pairaid.assessment import services as assessment_services
+
+    assessment = assessment_services.define_assessment(
+        user=people["coordinator"],
+        programme=people["programme"],
+        year=2020,
+        title="2020 assessment",
+        criteria=[
+            assessment_services.CriterionIn("organisation", "Organisation", Decimal(1)),
+            assessment_services.CriterionIn("results", "Results", Decimal(2)),
+        ],
+        deadlines={
+            "self_assessment_due": datetime.date(2020, 3, 1),
+            "opinion_due": datetime.date(2020, 3, 15),
+            "cross_check_due": datetime.date(2020, 3, 31),
+            "final_due": datetime.date(2020, 4, 15),
+        },
+    )
+    review = assessment.reviews.get(
+        pairing__donor__region__code="370000", pairing__recipient__region__code="421100"
+    )
+    return ["assessments/2020/", f"assessments/2020/reviews/{review.pk}/"]
+
+
 @pytest.mark.parametrize(
     ("username", "check_axe"),
     [("carol_coordinator", True), ("dan_shandong", True), ("rita_huanggang", False)],
@@ -119,8 +151,9 @@ def test_every_page_fits_a_phone_and_passes_axe(  # type: ignore[no-untyped-def]
 ):
     _recommend_a_placement(hubei_demo_people)  # the Placement page then shows its map too
     _forecast(hubei_demo_people)
+    assessment_pages = _assess(hubei_demo_people)
     visit = open_tab(viewport=PHONE)
     log_in(visit, username)
-    problems = _tour(visit, check_axe=check_axe)
+    problems = _tour(visit, check_axe=check_axe, extra=assessment_pages)
     visit.step("last-page")
     assert not problems, "\n".join(problems)

@@ -4,7 +4,9 @@ figures are its own plus its children's, each counted once; the engine plans the
 inside a fixed parent pairing."""
 
 import datetime
+import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,12 +15,12 @@ from pairaid import engine
 from pairaid.accounts import services as account_services
 from pairaid.accounts.models import User
 from pairaid.errors import ValidationFailed
-from pairaid.operations.models import FundCommitment
+from pairaid.operations.models import Deployment, FundCommitment, Team, TeamMember
 from pairaid.operations.queries import funds as fund_queries
 from pairaid.pairing import comparison, levels, runs
 from pairaid.pairing import options as plan_options
 from pairaid.pairing import services as pairing_services
-from pairaid.pairing.models import Pairing
+from pairaid.pairing.models import Pairing, PlanRun
 from pairaid.pairing.options import RunOptions
 from pairaid.programmes.models import CapacityLine, NeedLine, Participant, Programme
 from pairaid.projects import queries as project_queries
@@ -206,6 +208,53 @@ def test_a_parent_shows_its_childrens_money_once(nest, client):
     ]
 
 
+def _team(nest: Nest, donor: str, recipient: str, staff: int) -> None:
+    """A team of `staff` engineers from `donor`, arrived at `recipient` at the pairing's start."""
+    team = Team.objects.create(programme=nest.programme, donor=nest.sides[donor], name=donor)
+    engineer = ResourceType.objects.get(code="engineer")
+    TeamMember.objects.create(team=team, resource_type=engineer, count=staff)
+    Deployment.objects.create(
+        team=team,
+        recipient=nest.sides[recipient],
+        status=Deployment.Status.ARRIVED,
+        planned_start=START,
+        arrived_on=START,
+    )
+
+
+@pytest.mark.parametrize(
+    "page, row_of",
+    [
+        ("league/", lambda pairing: f"league-{pairing.donor.region.code}"),
+        ("teams/", lambda pairing: f"teams-by-pairing-{pairing.pk}"),
+        ("", lambda pairing: f"pair-{pairing.pk}"),  # the dashboard's pairings
+    ],
+    ids=["league", "teams", "dashboard"],
+)
+def test_every_page_shows_a_parents_staff_with_its_childrens_once(nest, client, page, row_of):
+    """Guangdong's 10 in Wenchuan and Zhuhai's 4 in Mianchi (inside Guangdong → Wenchuan): the
+    league table, the teams page and the dashboard's pairings show Guangdong's row 14 = 10 + 4,
+    Zhuhai's 4 beneath it, Shandong's 3 on its own."""
+    child = nest.child("zhuhai", "mianchi", valid_from=START)
+    for donor, recipient, staff in (("gd", "wenchuan", 10), ("zhuhai", "mianchi", 4)):
+        _team(nest, donor, recipient, staff)
+    _team(nest, "sd", "beichuan", 3)
+    coordinator = User.objects.create_user("cai_coordinator", "c@example.org", "a-long-pass-1")
+    account_services.grant(user=coordinator, programme=nest.programme, role="coordinator")
+    client.force_login(coordinator)
+    html = client.get(f"/p/nest/{page}").content.decode()
+
+    def row(pairing: Pairing) -> tuple[int, str]:
+        found = re.search(rf'<tr id="{row_of(pairing)}"([^>]*)>(.*?)</tr>', html, re.S)
+        assert found, row_of(pairing)
+        return found.start(), found.group(1) + found.group(2)
+
+    (parent_at, parent), (child_at, child_row) = row(nest.parent), row(child)
+    assert '<td class="n">14</td>' in parent and '<td class="n">4</td>' in child_row
+    assert parent_at < child_at and 'class="child-' in child_row and "↳" in child_row
+    assert '<td class="n">3</td>' in row(nest.other)[1]
+
+
 def _lines(nest: Nest) -> None:
     """Engineers: what Guangdong's cities and Shandong can send, what each place needs."""
     staff = ResourceType.objects.get(code="engineer")
@@ -249,8 +298,8 @@ def test_the_engine_plans_the_child_level_inside_the_fixed_parent(nest):
     assert {d.id for d in own.problem.donors} == {"440000", "370000", "441900"}
 
 
-def test_a_child_level_run_proposes_and_approves_children_only(nest):
-    _lines(nest)
+def _child_level_run(nest: Nest, **options: Any) -> PlanRun:
+    """A child-level run inside Guangdong → Wenchuan, solved."""
     run = runs.start(
         programme=nest.programme,
         user=None,
@@ -259,10 +308,16 @@ def test_a_child_level_run_proposes_and_approves_children_only(nest):
             objectives=[{"name": "max_min_coverage"}],
             time_limit_seconds=5,
             deterministic=True,
+            **options,
         ),
         enqueue=lambda _pk: None,
     )
-    run, _ = runs.execute(run.pk)
+    return runs.execute(run.pk)[0]
+
+
+def test_a_child_level_run_proposes_and_approves_children_only(nest):
+    _lines(nest)
+    run = _child_level_run(nest)
     assert {p.parent_id for p in run.pairings.all()} == {nest.parent.pk}
     # What approving changes, as the page shows it: two children start, nothing ends.
     assert (len(comparison.starting_pairs(run)), comparison.ending_pairs(run)) == (2, set())
@@ -276,6 +331,34 @@ def test_a_child_level_run_proposes_and_approves_children_only(nest):
     nest.parent.refresh_from_db()
     nest.other.refresh_from_db()
     assert (nest.parent.status, nest.other.status) == ("active", "active")
+
+
+def test_reverting_a_child_level_run_restores_that_parents_children_only(nest):
+    """The revert replaces the parent's children, not the programme's own level: the child the
+    run ended starts again inside the same parent, the ones it added end, Shandong's pairing
+    and the parent itself stay as they were."""
+    _lines(nest)
+    before = nest.child("dongguan", "mianchi", valid_from=START)
+    run = _child_level_run(nest, churn_budget=None)
+    runs.approve(run=run, user=None)
+    before.refresh_from_db()
+    assert before.status == "ended"  # the run moved Dongguan to Yingxiu
+    restoring = runs.revert(run=run, user=None)
+    assert restoring.options == {runs.REVERTS: run.number, "parent_pairing": ["440000", "513221"]}
+    open_pairs = {
+        (p.donor.region.name_en, p.recipient.region.name_en, p.parent_id)
+        for p in Pairing.objects.filter(programme=nest.programme).open()
+    }
+    assert open_pairs == {
+        ("Guangdong", "Wenchuan County", None),
+        ("Shandong", "Beichuan County", None),
+        ("Dongguan", "Mianchi Town", nest.parent.pk),
+    }
+    for top in (nest.parent, nest.other):
+        top.refresh_from_db()
+        assert (top.status, top.superseded_by_id, top.valid_to) == ("active", None, END)
+    restored = Pairing.objects.get(plan_run=restoring)
+    assert restored.valid_to == END  # it ends with its parent, as before
 
 
 @pytest.mark.parametrize(

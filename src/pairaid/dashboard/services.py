@@ -11,6 +11,7 @@ import datetime
 import functools
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast, overload
@@ -23,9 +24,12 @@ from pairaid import freshness
 from pairaid.labels import local_name
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import reports as report_queries
+from pairaid.operations.queries import teams as team_queries
 from pairaid.pairing import coverage, maps, translate
 from pairaid.pairing.models import Pairing
 from pairaid.programmes.models import Programme
+
+PairingRow = tuple[int, int, float | None]
 
 
 @dataclass
@@ -33,7 +37,9 @@ class Overview(coverage.CoverageOverview):
     """What the overview shows as of a date: the coverage, and the ledger's panels. Cached: plain
     values, no querysets."""
 
-    pairing_ids: list[int] = field(default_factory=list)  # those in force, in the page's order
+    # Those in force in the page's order, each child beneath its parent: (id, depth, staff on
+    # duty with its children's; `operations.queries.teams.staff_by_pairing`).
+    pairing_ids: list[PairingRow] = field(default_factory=list)
     largest_gaps: list[gap_queries.Gap] = field(default_factory=list)
     reports: list[report_queries.ReportSummary] = field(default_factory=list)  # of the date
     overdue: list[str] = field(default_factory=list)  # teams on duty that have not reported
@@ -156,24 +162,30 @@ def pairs_page(data: Overview, number: int | None, *, per_page: int = 100) -> Pa
     """One page of the pairings in force, fetched by id (the order is in the overview) when
     first iterated: a page whose table comes from the cache reads none."""
     page: Page[Any] = Paginator(data.pairing_ids, per_page).get_page(number)
-    page.object_list = _PairingsByIds(cast(Sequence[int], page.object_list))
+    page.object_list = _PairingsByIds(cast(Sequence[PairingRow], page.object_list))
     return page
 
 
 class _PairingsByIds(Sequence[Pairing]):
-    """Pairings in the order of their ids, read in one query on first use."""
+    """Pairings in the order of their rows, read in one query on first use, each with its
+    `depth` (1: inside the pairing above) and its `staff_on_duty` (its children's included)."""
 
-    def __init__(self, ids: Sequence[int]) -> None:
-        self.ids = ids  # read only with the pairings: it may be deferred
+    def __init__(self, rows: Sequence[PairingRow]) -> None:
+        self.rows = rows  # read only with the pairings: it may be deferred
         self._pairings: list[Pairing] | None = None
 
     def _loaded(self) -> list[Pairing]:
         if self._pairings is None:
-            ids = list(self.ids)
+            rows = list(self.rows)
             by_id = Pairing.objects.select_related("donor__region", "recipient__region").in_bulk(
-                ids
+                [pk for pk, _, _ in rows]
             )
-            self._pairings = [by_id[pk] for pk in ids if pk in by_id]
+            self._pairings = []
+            for pk, depth, staff in rows:
+                if pk in by_id:
+                    pairing = by_id[pk]
+                    pairing.depth, pairing.staff_on_duty = depth, staff  # type: ignore[attr-defined]
+                    self._pairings.append(pairing)
         return self._pairings
 
     @overload
@@ -264,16 +276,36 @@ def chart_labels(data: coverage.CoverageOverview) -> dict[str, dict[str, str]]:
     return {"need": need, "paired": paired}
 
 
-def _pairing_order(programme: Programme, on: datetime.date) -> list[int]:
-    """The ids of the pairings in force at the date, by recipient then donor: sorting joins all
-    of them, so it is done once per overview, not per page. A plan run's proposals are not
-    among them: they belong to the run and show on its page."""
-    return list(
+def _pairing_order(programme: Programme, on: datetime.date) -> list[PairingRow]:
+    """The pairings in force at the date, by recipient then donor, each child pairing beneath
+    its parent, with the staff on duty in each (a parent's with its children's, counted once:
+    `levels.family_rows` by way of `staff_by_pairing`). Sorting joins all of them, so it is done
+    once per overview, not per page. A plan run's proposals are not among them: they belong to
+    the run and show on its page."""
+    rows = list(
         Pairing.objects.filter(programme=programme)
         .in_force(on)
         .order_by("recipient__region__code", "recipient__region__name_en", "donor__region__code")
-        .values_list("pk", flat=True)
+        .values_list("pk", "parent_id")
     )
+    staff = {
+        row.pairing.pk: float(row.total["on_duty"])
+        for row in team_queries.staff_by_pairing(programme, on)
+    }
+    shown = {pk for pk, _ in rows}
+    beneath: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in rows:  # a child whose parent is not in force stands at the top
+        beneath[parent if parent in shown else None].append(pk)
+    ordered: list[PairingRow] = []
+
+    def visit(pk: int, depth: int) -> None:
+        ordered.append((pk, depth, staff.get(pk)))
+        for child in beneath[pk]:
+            visit(child, depth + 1)
+
+    for pk in beneath[None]:
+        visit(pk, 0)
+    return ordered
 
 
 CHART_ROWS = 30  # the chart shows the worst-covered recipients

@@ -285,15 +285,36 @@ def child_level_participants(programme_id: int) -> set[int]:
     return child - own
 
 
-def giving_through(programme_id: int, donor_id: int) -> set[int]:
-    """The donor and the donors of the child pairings inside its pairings (and theirs): whose
-    aid is the donor's own for a per-donor figure such as its contribution. Each child donor
-    counts under its parent's donor once; it never has a check of its own."""
-    rows = list(
+def _donor_rows(programme_id: int) -> list[tuple[int, int, int | None]]:
+    """(pairing, its donor, its parent pairing) for the programme's pairings of record."""
+    return list(
         Pairing.objects.filter(programme_id=programme_id)
         .of_record()
         .values_list("pk", "donor_id", "parent_id")
     )
+
+
+def donor_parents(programme_id: int) -> dict[int, int | None]:
+    """Each donor of the programme's pairings of record -> the donor it gives through: its
+    parent pairing's donor where it takes part only at the child level (Zhuhai -> Guangdong),
+    None at the programme's own level. Per-donor figures (the league table) roll up over this
+    with `rolled_up` and `descendants`, as pairing figures do over the pairings."""
+    rows = _donor_rows(programme_id)
+    donor_of = {pk: donor for pk, donor, _ in rows}
+    child_only = child_level_participants(programme_id)
+    found: dict[int, int | None] = dict.fromkeys(donor_of.values())
+    for _, donor, parent in rows:
+        above = donor_of.get(parent) if parent is not None else None
+        if above is not None and donor in child_only and above != donor:
+            found[donor] = above
+    return found
+
+
+def giving_through(programme_id: int, donor_id: int) -> set[int]:
+    """The donor and the donors of the child pairings inside its pairings (and theirs): whose
+    aid is the donor's own for a per-donor figure such as its contribution. Each child donor
+    counts under its parent's donor once; it never has a check of its own."""
+    rows = _donor_rows(programme_id)
     parent_of = {pk: parent for pk, _, parent in rows}
     below = descendants(parent_of)
     donor_of = {pk: donor for pk, donor, _ in rows}

@@ -503,7 +503,7 @@ def revert(*, run: PlanRun, user: Any) -> PlanRun:
         number=number,
         created_by=user if getattr(user, "pk", None) else None,
         as_of=today,
-        options={REVERTS: run.number},
+        options=_reverting_options(run),
         problem=run.problem,
         result=result.to_dict(),
         state=PlanRun.State.FINISHED,
@@ -527,6 +527,15 @@ def revert_changes(run: PlanRun) -> tuple[set[tuple[int, int]], set[tuple[int, i
 
 REVERTS = "reverts"
 """The option naming the run a revert undoes (a revert has no solver options)."""
+
+
+def _reverting_options(run: PlanRun) -> dict[str, Any]:
+    """A revert's options: the run it undoes and, for a child-level run, the same parent
+    pairing, so that the revert replaces that parent's children only and restores its previous
+    children inside it (without it, the restored pairs would land at the programme's own level
+    and end every pairing there)."""
+    parent = RunOptions.from_dict(run.options).parent_pairing
+    return {REVERTS: run.number, **({"parent_pairing": parent} if parent else {})}
 
 
 def _keep(existing: Pairing, proposal: Pairing, today: datetime.date) -> None:

@@ -3,8 +3,7 @@ lead time and the coverage of their recipients."""
 
 import datetime
 import statistics
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +29,8 @@ class LeagueRow:
     # The donor's published score in the latest annual assessment (pairaid.assessment), if any.
     assessment_score: Decimal | None = None
     assessment_year: int | None = None
+    # The donor it gives through (Guangdong for Zhuhai): its figures are part of that row's.
+    parent: Participant | None = None
 
 
 LEAGUE_FORMULA = gettext_lazy(
@@ -39,97 +40,136 @@ LEAGUE_FORMULA = gettext_lazy(
     "donor's pledges; lead time = days from pledge to receipt or arrival (median); coverage = mean "
     "coverage of the donor's recipients (paired capacity ÷ need, capped at 100 %)"
 )
+FAMILY_FORMULA = gettext_lazy(
+    "a donor giving inside another donor's pairing (↳, e.g. a city inside its province's) is "
+    "listed beneath it, and its figures are part of that donor's, counted once"
+)
 ASSESSMENT_FORMULA = gettext_lazy(
     "assessment = the donor's published score in the latest annual assessment (0–100; the mean "
     "over its pairings)"
 )
 
 
+@dataclass
+class _Record:
+    """What one donor's own pledges and teams give the league, before its family is summed."""
+
+    staff_pledged: Decimal = ZERO
+    staff_deployed: Decimal = ZERO
+    received: Decimal = ZERO
+    pledged: Decimal = ZERO
+    arrivals: list[datetime.date] = field(default_factory=list)
+    starts: list[datetime.date] = field(default_factory=list)
+    leads: list[int] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+
+
 def league_table(
     programme: Programme, on: datetime.date, coverage: dict[str, float] | None = None
 ) -> list[LeagueRow]:
-    from pairaid.pairing import translate
+    """One row per donor. A donor that gives only at the child level (Zhuhai inside Guangdong →
+    Wenchuan) follows its parent donor (`parent`), whose figures include its own, each record
+    counted once (`levels.donor_parents`, summed by `levels.rolled_up`); the rates, days and
+    coverage of a parent are computed over its family's records, not averaged over rows."""
+    from pairaid.pairing import levels
 
     coverage = coverage or {}
     published = assessment_queries.published_scores(programme)
-    in_force = list(translate.live_pairings(programme, on))
-    rows = []
-    donors = (
+    donors = list(
         programme.participants.filter(role=Participant.Role.DONOR)
         .select_related("region")
         .order_by("region__code")
     )
-    pledges_by_donor: dict[int, list[Pledge]] = defaultdict(list)
-    for p in (
-        Pledge.objects.filter(donor__programme=programme, status=Pledge.Status.PLEDGED)
-        .select_related("line__resource_type")
-        .prefetch_related("shipments", "disbursements", "deployments__team__members")
-    ):
-        pledges_by_donor[p.donor_id].append(p)
-    deployments_by_donor: dict[int, list[Deployment]] = defaultdict(list)
-    for d in (
-        Deployment.objects.filter(team__programme=programme)
-        .select_related("team")
-        .prefetch_related("team__members")
-    ):
-        deployments_by_donor[d.team.donor_id].append(d)
+    records = _records(programme, on, donors)
+    gives_through = levels.donor_parents(programme.pk)
+    parent_of = {d.pk: gives_through.get(d.pk) for d in donors}
+    family = levels.descendants(parent_of)
+    sums = {
+        name: levels.rolled_up(parent_of, {pk: getattr(r, name) for pk, r in records.items()})
+        for name in ("staff_pledged", "staff_deployed", "received", "pledged")
+    }
+    by_pk = {d.pk: d for d in donors}
+    rows = []
     for donor in donors:
-        pledges = pledges_by_donor[donor.pk]
-        deployments = deployments_by_donor[donor.pk]
-        staff_pledged = sum(
-            (
-                p.quantity
-                for p in pledges
-                if p.line.resource_type.kind == ResourceType.Kind.PERSONNEL
-            ),
-            ZERO,
-        )
-        arrived = [d for d in deployments if d.arrived_on is not None and d.arrived_on <= on]
-        staff_deployed = Decimal(sum(m.count for d in arrived for m in d.team.members.all()))
-        starts = [p.valid_from for p in in_force if p.donor_id == donor.pk and p.valid_from]
-        first_arrival = min((d.arrived_on for d in arrived if d.arrived_on), default=None)
+        members = [records[pk] for pk in (donor.pk, *sorted(family[donor.pk]))]
+        starts = [s for r in members for s in r.starts]
+        first_arrival = min((a for r in members for a in r.arrivals), default=None)
         days = None
         already = False
         if first_arrival is not None and starts:
             delta = (first_arrival - min(starts)).days
             already = delta < 0
             days = max(0, delta)
-        received = ZERO
-        pledged_total = ZERO
-        leads: list[int] = []
-        for p in pledges:
-            pledged_total += p.quantity
-            for s in p.shipments.all():
-                if s.received_on:
-                    received += s.received_quantity or ZERO
-                    leads.append((s.received_on - p.pledged_on).days)
-            for money in p.disbursements.all():
-                if money.received_on:
-                    received += money.received_amount or ZERO
-                    leads.append((money.received_on - p.pledged_on).days)
-            for d in p.deployments.all():
-                if d.arrived_on:
-                    received += Decimal(sum(m.count for m in d.team.members.all()))
-                    leads.append((d.arrived_on - p.pledged_on).days)
-        recipients = [translate.engine_id(p.recipient) for p in in_force if p.donor_id == donor.pk]
+        received, pledged = sums["received"][donor.pk], sums["pledged"][donor.pk]
+        leads = [lead for r in members for lead in r.leads]
+        recipients = dict.fromkeys(c for r in members for c in r.recipients)  # each once
         values = [coverage[r] for r in recipients if r in coverage]
+        parent = parent_of[donor.pk]
         rows.append(
             LeagueRow(
                 donor=donor,
-                staff_pledged=staff_pledged,
-                staff_deployed=staff_deployed,
+                staff_pledged=sums["staff_pledged"][donor.pk],
+                staff_deployed=sums["staff_deployed"][donor.pk],
                 days_to_first_arrival=days,
                 already_present=already,
-                fulfilment_rate=float(min(received, pledged_total) / pledged_total)
-                if pledged_total
-                else None,
+                fulfilment_rate=float(min(received, pledged) / pledged) if pledged else None,
                 median_lead_days=statistics.median(leads) if leads else None,
                 coverage=sum(values) / len(values) if values else None,
                 assessment_score=published[donor.pk].score if donor.pk in published else None,
                 assessment_year=published[donor.pk].year if donor.pk in published else None,
+                parent=by_pk.get(parent) if parent is not None else None,
             )
         )
     return rows
+
+
+def _records(
+    programme: Programme, on: datetime.date, donors: list[Participant]
+) -> dict[int, _Record]:
+    """Each donor's own figures: its pledges, its teams' arrivals and the pairings in force."""
+    from pairaid.pairing import translate
+
+    records = {d.pk: _Record() for d in donors}
+    for p in (
+        Pledge.objects.filter(donor__programme=programme, status=Pledge.Status.PLEDGED)
+        .select_related("line__resource_type")
+        .prefetch_related("shipments", "disbursements", "deployments__team__members")
+    ):
+        if (record := records.get(p.donor_id)) is not None:
+            _add_pledge(record, p)
+    for d in (
+        Deployment.objects.filter(team__programme=programme, arrived_on__lte=on)
+        .select_related("team")
+        .prefetch_related("team__members")
+    ):
+        if (record := records.get(d.team.donor_id)) is not None and d.arrived_on is not None:
+            record.staff_deployed += Decimal(sum(m.count for m in d.team.members.all()))
+            record.arrivals.append(d.arrived_on)
+    for pairing in translate.live_pairings(programme, on):
+        if (record := records.get(pairing.donor_id)) is not None:
+            if pairing.valid_from:
+                record.starts.append(pairing.valid_from)
+            record.recipients.append(translate.engine_id(pairing.recipient))
+    return records
+
+
+def _add_pledge(record: _Record, p: Pledge) -> None:
+    """A pledge's staff, what of it was received, and how long each delivery took."""
+    if p.line.resource_type.kind == ResourceType.Kind.PERSONNEL:
+        record.staff_pledged += p.quantity
+    record.pledged += p.quantity
+    for s in p.shipments.all():
+        if s.received_on:
+            record.received += s.received_quantity or ZERO
+            record.leads.append((s.received_on - p.pledged_on).days)
+    for money in p.disbursements.all():
+        if money.received_on:
+            record.received += money.received_amount or ZERO
+            record.leads.append((money.received_on - p.pledged_on).days)
+    for d in p.deployments.all():
+        if d.arrived_on:
+            record.received += Decimal(sum(m.count for m in d.team.members.all()))
+            record.leads.append((d.arrived_on - p.pledged_on).days)
 
 
 def as_rows(table: list[LeagueRow]) -> list[dict[str, Any]]:
@@ -137,6 +177,7 @@ def as_rows(table: list[LeagueRow]) -> list[dict[str, Any]]:
         {
             "donor_code": row.donor.region.code,
             "donor": row.donor.region.name_en,
+            "parent_donor_code": row.parent.region.code if row.parent else None,
             "staff_pledged": float(row.staff_pledged),
             "staff_deployed": float(row.staff_deployed),
             "days_to_first_arrival": row.days_to_first_arrival,

@@ -1,10 +1,14 @@
 """Who is on duty: deployments and the staff a team counts for."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+from pairaid.operations.common import ZERO
 from pairaid.operations.models import Deployment
+from pairaid.pairing import levels
+from pairaid.programmes.models import Programme
 from pairaid.registry.models import ResourceType
 
 
@@ -48,3 +52,29 @@ def staff_counting_for(deployment: Deployment, resource: ResourceType) -> Decima
     if resource.code == "medical_staff":
         return Decimal(sum(m.count for m in members))
     return Decimal(sum(m.count for m in members if m.resource_type_id == resource.pk))
+
+
+STAFF_KINDS = ("deployed", "on_duty")
+
+
+def staff_by_pairing(programme: Programme, on: datetime.date) -> list[levels.FamilyRow]:
+    """The teams' staff by pairing as of a date: those that arrived (deployed) and those on
+    duty, each parent's with its child pairings' added (`levels.family_rows`): Zhuhai's team in
+    Mianchi counts in its own row and once in Guangdong → Wenchuan's. A team sent to a recipient
+    its donor is not paired with belongs to no pairing and is left out of this view."""
+    pairing_of = levels.pairing_of_pairs(programme.pk)
+    own: dict[int, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(STAFF_KINDS, ZERO))
+    arrived = (
+        Deployment.objects.filter(team__programme=programme, arrived_on__lte=on)
+        .select_related("team")
+        .prefetch_related("team__members", "replaced_by")
+    )
+    for deployment in arrived:
+        pairing = pairing_of.get((deployment.team.donor_id, deployment.recipient_id))
+        if pairing is None:
+            continue
+        staff = Decimal(sum(m.count for m in deployment.team.members.all()))
+        own[pairing]["deployed"] += staff
+        if on_duty(deployment, on):
+            own[pairing]["on_duty"] += staff
+    return levels.family_rows(programme.pk, own, STAFF_KINDS)

@@ -1,5 +1,6 @@
 """The league table of donors, sortable, and as CSV with an HXL row."""
 
+from collections import defaultdict
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from pairaid.spreadsheets import write_csv
 HXL = {
     "donor_code": "#org+code",
     "donor": "#org+name",
+    "parent_donor_code": "#org+code+parent",
     "staff_pledged": "#value+staff+pledged",
     "staff_deployed": "#value+staff+deployed",
     "days_to_first_arrival": "#indicator+days_to_arrival",
@@ -29,11 +31,25 @@ HXL = {
 
 
 def sort_league(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
-    """Best first (most staff, highest rate; fewest days); donors without the figure last."""
-    known = [r for r in rows if r[column] is not None]
-    unknown = [r for r in rows if r[column] is None]
+    """Best first (most staff, highest rate; fewest days); donors without the figure last. A
+    donor giving inside another's pairing stays beneath it (its figures are part of the
+    parent's row), its siblings sorted the same way."""
     ascending = column in ("days_to_first_arrival", "median_lead_days", "donor")
-    return sorted(known, key=lambda r: r[column], reverse=not ascending) + unknown
+
+    def ranked(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        known = [r for r in group if r[column] is not None]
+        unknown = [r for r in group if r[column] is None]
+        return sorted(known, key=lambda r: r[column], reverse=not ascending) + unknown
+
+    codes = {r["donor_code"] for r in rows}
+    beneath: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:  # a parent missing from the rows leaves its children at the top
+        beneath[r["parent_donor_code"] if r["parent_donor_code"] in codes else None].append(r)
+
+    def family(r: dict[str, Any]) -> list[dict[str, Any]]:
+        return [r, *(c for child in ranked(beneath[r["donor_code"]]) for c in family(child))]
+
+    return [row for top in ranked(beneath[None]) for row in family(top)]
 
 
 @member_required
@@ -66,5 +82,6 @@ def league(request: HttpRequest, slug: str) -> HttpResponse:
             "sort": sort,
             "formula": league_queries.LEAGUE_FORMULA,
             "assessment_formula": league_queries.ASSESSMENT_FORMULA,
+            "family_formula": league_queries.FAMILY_FORMULA,
         },
     )

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pairaid.accounts import permissions
@@ -26,9 +27,18 @@ from pairaid.operations.forms import (
 )
 from pairaid.operations.models import Deployment, Facility, Team
 from pairaid.operations.queries import handover
+from pairaid.operations.queries import teams as team_queries
 from pairaid.operations.services import teams as team_services
 from pairaid.programmes.models import Participant, Programme
 from pairaid.web.editing import edit_page
+
+STAFF_HEADINGS = list(
+    zip(
+        team_queries.STAFF_KINDS,
+        [gettext_lazy("Staff deployed"), gettext_lazy("Staff on duty")],
+        strict=True,
+    )
+)
 
 
 @member_required
@@ -75,6 +85,8 @@ def _teams_page(
             "form": form,
             "refused": refused,
             "teams": team_rows,
+            "by_pairing": team_queries.staff_by_pairing(programme, programme.current_date()),
+            "staff_kinds": STAFF_HEADINGS,
             "left_behind": handover.flags_of(programme, handover.Kind.TEAM),
             "donors": donors,
             "manageable": manageable,
