@@ -162,6 +162,12 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "foresight:comparison": _operations("foresight_whatif", "get_plan_comparison"),
     "foresight:comparison_status": _operations("foresight_whatif", "get_plan_comparison"),
     "foresight:comparison_csv": _operations("foresight_whatif", "get_plan_comparison"),
+    "foresight:rolling_plans": _operations(
+        "foresight_rolling", "list_rolling_plans", "start_rolling_plan"
+    ),
+    "foresight:rolling_plan": _operations("foresight_rolling", "get_rolling_plan"),
+    "foresight:rolling_plan_status": _operations("foresight_rolling", "get_rolling_plan"),
+    "foresight:rolling_plan_csv": _operations("foresight_rolling", "rolling_plan_csv"),
     # the daily situation reports
     "situation:reports": _operations(
         "situation", "list_situation_reports", "get_situation_subscription"
