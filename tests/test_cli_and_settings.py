@@ -41,6 +41,7 @@ def test_help_leads_with_pairaids_own_commands_grouped_one_line_each():
     assert headings == [
         "Programmes and data:",
         "Planning:",
+        "Reporting:",
         "Accounts:",
         "Server and maintenance:",
     ]
@@ -82,7 +83,11 @@ def test_every_option_that_takes_a_date_has_the_one_date_type():
         for action in parser._actions:
             if any(word in action.dest for word in ("date", "as_of", "since", "until")):
                 dated.append((name, action.dest, action.type))
-    assert dated == [("plan", "as_of", commands.date_argument)]
+    assert sorted((name, dest) for name, dest, _ in dated) == [
+        ("plan", "as_of"),
+        ("situation-report", "date"),
+    ]
+    assert all(kind is commands.date_argument for _, _, kind in dated)
 
 
 def test_call_command_gets_a_command_error_for_a_bad_date():
