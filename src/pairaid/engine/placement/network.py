@@ -1,24 +1,16 @@
-"""The placement network as a linear programme whose matrix is a network matrix.
+"""The placement network: the problem's queues, routes and beds as arcs of a min-cost flow.
 
 Network (docs/algorithms.md, "Placement"): source → sending region (transport capacity) →
-(site, acuity) (patients waiting) → (facility, ≥ acuity) → (facility, bed type) (free staffed
-beds) → sink. Patients left without a bed are the waiting patients that do not flow: the
-"unplaced gate" of an acuity is the slack of its (site, acuity) rows.
+(site, acuity) (patients waiting) → (facility, acuity's bed type) → sink (free staffed beds),
+and from (facility, bed type) a climb to (facility, next type) for a patient who takes a higher
+bed. Patients left without a bed take the `unplaced` arc from the source to the sink.
 
-The intermediate nodes are eliminated into ranged rows, so the programme has one column per arc
-that carries a decision:
-
-* a **route** column per (site, acuity, facility) within the acuity's travel limit: +1 in its
-  (site, acuity) row, +1 in its region's transport row, +1 in the facility's entry row of that
-  acuity;
-* an **upgrade** column per (facility, bed type below the highest): patients who entered at that
-  type or lower and climb one type up, −1 in the entry row of the type and +1 in the next one.
-
-Entry row (f, b) is the flow into (f, ≥b) minus what climbs on: the beds of type b filled, kept
-within [0, free beds]. A compatible bed of a higher type is reached by climbing, so a patient is
-never routed to a lower type and a route column does not repeat per bed type. Every row is the
-conservation of a node of a network with arc bounds, so every basic solution is integral: a
-simplex vertex is a whole-patient placement.
+`Network` holds the data: a **route** per (site, acuity, facility) within the acuity's travel
+limit, an **upgrade** per (facility, bed type below the highest), and the (facility, bed type)
+**entries** with their staffed and occupied beds. A compatible bed of a higher type is
+reached by climbing, so a patient is never routed to a lower type and a route does not repeat
+per bed type. `flow_graph` turns it into arcs. Every capacity and supply is a whole number, so
+every min-cost flow has an optimum in whole patients.
 """
 
 from __future__ import annotations
@@ -34,21 +26,21 @@ from pairaid.engine.tiers import TierPlace, tier_between
 
 @dataclass
 class Network:
-    """Column and row data of the programme, as parallel numpy arrays."""
+    """The network's data, as parallel numpy arrays."""
 
-    # (site, acuity) rows
+    # (site, acuity) queues
     queue_site: list[str]
     queue_acuity: np.ndarray  # rank of the acuity
     queue_waiting: np.ndarray
     queue_region: list[str]
-    # transport rows: regions with a stated capacity
+    # transport: regions with a stated capacity
     transport_region: list[str]
     transport_capacity: np.ndarray
-    # entry rows, one per (facility, bed type)
+    # entries, one per (facility, bed type)
     facility_ids: list[str]
     bed_staffed: np.ndarray  # shape (facilities, types)
     bed_occupied: np.ndarray
-    # route columns
+    # routes
     route_queue: np.ndarray
     route_facility: np.ndarray
     route_hours: np.ndarray
@@ -64,27 +56,12 @@ class Network:
 
     @property
     def columns(self) -> int:
+        """The decisions: patients on each route and climbing at each upgrade."""
         return self.routes + self.upgrades
 
     @property
     def bed_free(self) -> np.ndarray:
         return np.asarray(np.maximum(0, self.bed_staffed - self.bed_occupied))
-
-    def entry_row(self, facility: np.ndarray, bed_rank: np.ndarray) -> np.ndarray:
-        """Row index of (facility, bed type) entries."""
-        return np.asarray(self.first_entry_row + facility * len(BED_TYPES) + bed_rank)
-
-    @property
-    def first_transport_row(self) -> int:
-        return len(self.queue_site)
-
-    @property
-    def first_entry_row(self) -> int:
-        return self.first_transport_row + len(self.transport_region)
-
-    @property
-    def rows(self) -> int:
-        return self.first_entry_row + len(self.facility_ids) * len(BED_TYPES)
 
 
 def build_network(problem: PlacementProblem) -> Network:
@@ -147,50 +124,76 @@ def build_network(problem: PlacementProblem) -> Network:
     )
 
 
-def matrix(network: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The constraint matrix column-wise (start, index, value), HiGHS's layout."""
-    transport_row = {
-        r: network.first_transport_row + i for i, r in enumerate(network.transport_region)
-    }
-    queue_transport = np.array(
-        [transport_row.get(region, -1) for region in network.queue_region], dtype=np.int64
-    )
-    starts, indices, values = [0], [], []
-    route_transport = (
-        queue_transport[network.route_queue] if network.routes else np.zeros(0, dtype=np.int64)
-    )
-    route_entry = (
-        network.entry_row(network.route_facility, network.queue_acuity[network.route_queue])
-        if network.routes
-        else np.zeros(0, dtype=np.int64)
-    )
-    for queue, transport, entry in zip(
-        network.route_queue.tolist(), route_transport.tolist(), route_entry.tolist(), strict=True
-    ):
-        column = [queue, entry] if transport < 0 else [queue, transport, entry]
-        indices += column
-        values += [1.0] * len(column)
-        starts.append(len(indices))
-    for facility in range(len(network.facility_ids)):
-        for rank in range(len(BED_TYPES) - 1):
-            row = network.first_entry_row + facility * len(BED_TYPES) + rank
-            indices += [row, row + 1]
-            values += [-1.0, 1.0]
-            starts.append(len(indices))
-    return (
-        np.array(starts, dtype=np.int32),
-        np.array(indices, dtype=np.int32),
-        np.array(values, dtype=np.float64),
-    )
+@dataclass(frozen=True)
+class FlowGraph:
+    """The network as arcs for a min-cost flow solver: parallel arrays `tail`, `head`,
+    `capacity`, and where each kind of arc lies in them.
+
+    Nodes: 0 is the source and 1 the sink; then one per transport region, one per (site,
+    acuity) queue, and one per (facility, bed type) entry. The source supplies every waiting
+    patient; those who are not placed take the `unplaced` arc straight to the sink.
+    """
+
+    nodes: int
+    tail: np.ndarray
+    head: np.ndarray
+    capacity: np.ndarray
+    supply: np.ndarray  # per node: the source's patients out, the sink's in
+    routes: slice  # (site, acuity) → (facility, the acuity's type): the network's routes
+    climbs: slice  # (facility, type) → (facility, next type): its upgrades
+    beds: slice  # (facility, type) → sink, capacity the free staffed beds: its entries
+
+    @property
+    def arcs(self) -> int:
+        return len(self.tail)
+
+    @property
+    def longest_path(self) -> int:
+        """Arcs on the longest source-to-sink path: transport, intake, route, climbs, bed."""
+        return 3 + len(BED_TYPES)
+
+    def columns(self, flow: np.ndarray) -> np.ndarray:
+        """A flow as the network's decisions: patients per route, then per upgrade."""
+        return np.concatenate([flow[self.routes], flow[self.climbs]])
 
 
-def row_bounds(network: Network) -> tuple[np.ndarray, np.ndarray]:
-    lower = np.zeros(network.rows)
-    upper = np.concatenate(
-        [
-            network.queue_waiting.astype(np.float64),
-            network.transport_capacity.astype(np.float64),
-            network.bed_free.reshape(-1).astype(np.float64),
-        ]
+SOURCE, SINK = 0, 1
+
+
+def flow_graph(network: Network) -> FlowGraph:
+    types = len(BED_TYPES)
+    facilities = len(network.facility_ids)
+    total = int(network.queue_waiting.sum())
+    transport_node = 2 + np.arange(len(network.transport_region))
+    queue_node = 2 + len(transport_node) + np.arange(len(network.queue_site))
+    entry_node = 2 + len(transport_node) + len(queue_node) + np.arange(facilities * types)
+    transport_of = dict(zip(network.transport_region, transport_node.tolist(), strict=True))
+    intake_tail = np.array(
+        [transport_of.get(region, SOURCE) for region in network.queue_region], dtype=np.int64
     )
-    return lower, upper
+    entry = entry_node.reshape(facilities, types)
+    kinds = [  # (tail, head, capacity) of each kind of arc, in the order of FlowGraph's slices
+        (np.full(len(transport_node), SOURCE), transport_node, network.transport_capacity),
+        (intake_tail, queue_node, network.queue_waiting),
+        (
+            queue_node[network.route_queue],
+            entry[network.route_facility, network.queue_acuity[network.route_queue]],
+            network.queue_waiting[network.route_queue],
+        ),
+        (entry[:, :-1].reshape(-1), entry[:, 1:].reshape(-1), np.full(network.upgrades, total)),
+        (entry_node, np.full(len(entry_node), SINK), network.bed_free.reshape(-1)),
+        (np.array([SOURCE]), np.array([SINK]), np.array([total])),  # the unplaced
+    ]
+    ends = np.cumsum([len(k[0]) for k in kinds])
+    supply = np.zeros(2 + len(transport_node) + len(queue_node) + len(entry_node), np.int64)
+    supply[SOURCE], supply[SINK] = total, -total
+    return FlowGraph(
+        nodes=len(supply),
+        tail=np.concatenate([k[0] for k in kinds]).astype(np.int64),
+        head=np.concatenate([k[1] for k in kinds]).astype(np.int64),
+        capacity=np.concatenate([k[2] for k in kinds]).astype(np.int64),
+        supply=supply,
+        routes=slice(int(ends[1]), int(ends[2])),
+        climbs=slice(int(ends[2]), int(ends[3])),
+        beds=slice(int(ends[3]), int(ends[4])),
+    )

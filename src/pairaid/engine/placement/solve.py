@@ -1,43 +1,29 @@
-"""The placement recommender: four lexicographic levels over one network programme.
+"""The placement recommender: four lexicographic levels over one network.
 
-Every level is a linear programme over the network of `network.py`, solved by HiGHS's simplex
-method. The matrix is a network matrix, so a simplex vertex places whole patients and the
-programme's optimum *is* the integer optimum: each level's value is proven by its own solve.
-
-A level's optimum is **held** for the levels after it by complementary slackness rather than by
-a weighted sum or a side constraint: given the level's optimal duals, a placement is optimal for
-that level exactly when every column with a nonzero reduced cost stays at its bound and every row
-with a nonzero dual stays at its active bound. Fixing those bounds keeps the programme a network
-(so later vertices stay integral), costs no precision (the objective coefficients of levels 1 and
-2 are 0/1, so a nonzero reduced cost is a whole number) and avoids the int64 overflow that weights
-of one level per acuity and tier would need at 100,000 patients.
+Every level is a min-cost flow over the network of `network.py`, solved by OR-Tools, and held
+for the levels after it by the potentials of its optimum (`held_flow.py`). Capacities and
+supplies are whole numbers, so each optimum places whole patients and the flow's optimum *is*
+the integer optimum: each level's value is proven by its own solve.
 
 Level 3 (balance) bisects over the occupancy shares a (facility, bed type) can reach, capping
-each entry row at max(0, floor(θ·staffed) − occupied) with levels 1–2 held by the fixed bounds.
+each bed arc at max(0, floor(θ·staffed) − occupied) with levels 1–2 held; each step is a
+feasibility flow.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-import highspy
 import numpy as np
-from highspy._core import _Highs
 
 from pairaid.engine.beds import BED_TYPES, acuity_rank
 from pairaid.engine.placement.evaluate import ESCALATION_TIERS
+from pairaid.engine.placement.held_flow import HeldFlow
 from pairaid.engine.placement.model import ACUITY_PRIORITY, Placement, PlacementProblem
-from pairaid.engine.placement.network import Network, build_network, matrix, row_bounds
-
-# Reduced costs of levels 1–2 are whole numbers at an optimal basis; anything below this is
-# HiGHS's rounding, not a price.
-_PRICE_TOLERANCE = 0.5
-_MODEL_STATUS = highspy.HighsModelStatus
-_DUAL_SIMPLEX = 1
-_PRIMAL_SIMPLEX = 4
+from pairaid.engine.placement.network import Network, build_network, flow_graph
 
 
 @dataclass(frozen=True)
@@ -66,157 +52,79 @@ class Solution:
     placements: Sequence[Placement]
     levels: Sequence[LevelOutcome]
     network: Network
-    setup_seconds: float  # building the network and loading it into HiGHS
+    setup_seconds: float  # building the network and its arcs
 
     @property
     def proven(self) -> bool:
         return all(level.status == "optimal" for level in self.levels)
 
 
-class _Programme:
-    """The HiGHS model with the bounds that hold the levels solved so far."""
-
-    def __init__(self, network: Network, deadline: float | None) -> None:
-        self.network = network
-        self.deadline = deadline
-        self.highs = _Highs()  # the bare class: no banner on stdout
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.setOptionValue("solver", "simplex")
-        lp = highspy.HighsLp()
-        lp.num_col_ = network.columns
-        lp.num_row_ = network.rows
-        lp.col_cost_ = np.zeros(network.columns)
-        lp.col_lower_ = np.zeros(network.columns)
-        lp.col_upper_ = np.full(network.columns, highspy.kHighsInf)
-        self.row_lower, self.row_upper = row_bounds(network)
-        lp.row_lower_ = self.row_lower
-        lp.row_upper_ = self.row_upper
-        start, index, value = matrix(network)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = start
-        lp.a_matrix_.index_ = index
-        lp.a_matrix_.value_ = value
-        self.highs.passModel(lp)
-        self.col_lower = np.zeros(network.columns)
-        self.col_upper = np.full(network.columns, np.inf)
-        self.values = np.zeros(network.columns)
-
-    def _change_rows(
-        self, count: int, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray
-    ) -> None:
-        # highspy's stubs omit the batch method that its binding has.
-        self.highs.changeRowsBounds(count, rows, lower, upper)  # type: ignore[attr-defined]
-
-    def _run(self) -> bool:
-        if self.deadline is not None:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            self.highs.setOptionValue("time_limit", remaining)
-        self.highs.run()
-        return self.highs.getModelStatus() == _MODEL_STATUS.kOptimal
-
-    def minimize(self, cost: np.ndarray) -> float | None:
-        """Minimise `cost` with the held levels; None when not proven within the time."""
-        columns = np.arange(self.network.columns, dtype=np.int32)
-        self.highs.changeColsCost(len(columns), columns, cost.astype(np.float64))
-        # Holding a level keeps its optimum feasible and only the costs change: the primal
-        # simplex goes on from that basis (levels 1-2 at 1,000 facilities: 19 s against 59 s
-        # with the default dual simplex, docs/benchmarks.md).
-        self.highs.setOptionValue("simplex_strategy", _PRIMAL_SIMPLEX)
-        if not self._run():
-            return None
-        solution = self.highs.getSolution()
-        self.values = np.rint(np.asarray(solution.col_value))
-        return float(cost @ self.values)
-
-    def hold(self) -> None:
-        """Fix what the last optimum's duals price, so that later levels keep its value."""
-        solution = self.highs.getSolution()
-        priced_columns = np.flatnonzero(np.abs(np.asarray(solution.col_dual)) > _PRICE_TOLERANCE)
-        fixed = self.values[priced_columns]
-        self.col_lower[priced_columns] = fixed
-        self.col_upper[priced_columns] = fixed
-        self.highs.changeColsBounds(
-            len(priced_columns), priced_columns.astype(np.int32), fixed, fixed
-        )
-        priced_rows = np.flatnonzero(np.abs(np.asarray(solution.row_dual)) > _PRICE_TOLERANCE)
-        activity = np.rint(np.asarray(solution.row_value))[priced_rows]
-        self.row_lower[priced_rows] = activity
-        self.row_upper[priced_rows] = activity
-        self._change_rows(len(priced_rows), priced_rows.astype(np.int32), activity, activity)
-
-    def feasible_with_entry_caps(self, caps: np.ndarray) -> bool | None:
-        """Whether the held levels allow entry rows capped at `caps`; None when out of time."""
-        network = self.network
-        rows = np.arange(network.first_entry_row, network.rows, dtype=np.int32)
-        lower = self.row_lower[rows]
-        upper = np.minimum(self.row_upper[rows], caps)
-        if np.any(upper < lower):
-            return False
-        self._change_rows(len(rows), rows, lower, upper)
-        # Only bounds change: the last basis stays dual feasible, the dual simplex's case.
-        self.highs.setOptionValue("simplex_strategy", _DUAL_SIMPLEX)
-        status = self.highs.getModelStatus
-        if self._run():
-            self.values = np.rint(np.asarray(self.highs.getSolution().col_value))
-            return True
-        # Every column is bounded by its rows, so "unbounded or infeasible" means infeasible.
-        refused = (_MODEL_STATUS.kInfeasible, _MODEL_STATUS.kUnboundedOrInfeasible)
-        return False if status() in refused else None
-
-    def cap_entries(self, caps: np.ndarray) -> None:
-        rows = np.arange(self.network.first_entry_row, self.network.rows)
-        self.row_upper[rows] = np.minimum(self.row_upper[rows], caps)
-        self._change_rows(
-            len(rows), rows.astype(np.int32), self.row_lower[rows], self.row_upper[rows]
-        )
-
-
 def solve_placement(
     problem: PlacementProblem, *, time_limit_seconds: float | None = None
 ) -> Solution:
+    """Solve the four levels in order. The time limit is checked before each solve (a solve is
+    about a second at 3,000 facilities): a level not begun in time is `not_reached`."""
     limit = time_limit_seconds if time_limit_seconds is not None else problem.time_limit_seconds
     started = time.monotonic()
     deadline = None if limit is None else started + limit
     network = build_network(problem)
-    programme = _Programme(network, deadline)
+    graph = flow_graph(network)
+    flow = HeldFlow(graph)
     setup_seconds = time.monotonic() - started
     levels: list[LevelOutcome] = []
     waiting_by_rank = np.bincount(
         network.queue_acuity, weights=network.queue_waiting, minlength=len(BED_TYPES)
     )
     route_rank = network.queue_acuity[network.route_queue]
-    stopped = False
 
-    def level(name: str, cost: np.ndarray, offset: float = 0.0) -> None:
-        nonlocal stopped
-        started = time.monotonic()
-        value = None if stopped else programme.minimize(cost)
-        if value is None:
-            stopped = True
+    def in_time() -> bool:
+        return deadline is None or time.monotonic() < deadline
+
+    def level(name: str, route_cost: np.ndarray, offset: int = 0) -> None:
+        if (levels and levels[-1].status == "not_reached") or not in_time():
             levels.append(LevelOutcome(name, None, None, "not_reached", 0.0))
             return
-        programme.hold()
-        result = offset + value
-        levels.append(LevelOutcome(name, result, result, "optimal", time.monotonic() - started))
+        started = time.monotonic()
+        cost = np.zeros(graph.arcs, dtype=np.int64)
+        cost[graph.routes] = route_cost
+        value = offset + flow.minimize(cost)
+        flow.hold(cost)
+        levels.append(
+            LevelOutcome(name, float(value), float(value), "optimal", time.monotonic() - started)
+        )
 
     for acuity in ACUITY_PRIORITY:
         # Unplaced = waiting − placed: minimise it by maximising the acuity's placed patients.
-        cost = np.zeros(network.columns)
-        cost[: network.routes][route_rank == acuity_rank(acuity)] = -1.0
-        level(f"unplaced_{acuity}", cost, float(waiting_by_rank[acuity_rank(acuity)]))
+        placed = -(route_rank == acuity_rank(acuity)).astype(np.int64)
+        level(f"unplaced_{acuity}", placed, int(waiting_by_rank[acuity_rank(acuity)]))
     for tier in ESCALATION_TIERS:
-        cost = np.zeros(network.columns)
-        cost[: network.routes][network.route_tier == tier] = 1.0
-        level(f"escalations_tier_{tier}", cost)
-    levels.append(_balance(programme, stopped))
-    stopped = stopped or levels[-1].status == "not_reached"
-    travel_cost = np.concatenate(
-        [network.route_hours, np.full(network.upgrades, problem.upgrade_hours)]
+        level(f"escalations_tier_{tier}", (network.route_tier == tier).astype(np.int64))
+    reached = levels[-1].status != "not_reached"
+    levels.append(
+        _balance(flow, network, in_time) if reached else _not_reached("peak_occupancy_share")
     )
-    level("patient_hours", travel_cost)
-    return Solution(_placements(network, programme.values), levels, network, setup_seconds)
+    levels.append(
+        _patient_hours(flow, network, problem.upgrade_hours)
+        if levels[-1].status != "not_reached" and in_time()
+        else _not_reached("patient_hours")
+    )
+    return Solution(_placements(network, graph.columns(flow.flow)), levels, network, setup_seconds)
+
+
+def _not_reached(name: str) -> LevelOutcome:
+    return LevelOutcome(name, None, None, "not_reached", 0.0)
+
+
+def _patient_hours(flow: HeldFlow, network: Network, upgrade_hours: float) -> LevelOutcome:
+    """Level 4: travel hours on the routes plus `upgrade_hours` per climb."""
+    started = time.monotonic()
+    graph = flow.graph
+    cost = np.zeros(graph.arcs)
+    cost[graph.routes] = network.route_hours
+    cost[graph.climbs] = upgrade_hours
+    value, bound = flow.minimize_fractional(cost)
+    status = "optimal" if bound == value else "feasible"
+    return LevelOutcome("patient_hours", value, bound, status, time.monotonic() - started)
 
 
 def _share_candidates(network: Network) -> tuple[np.ndarray, np.ndarray]:
@@ -242,7 +150,7 @@ def _entry_caps(network: Network, numerator: int, denominator: int) -> np.ndarra
     staffed = network.bed_staffed.reshape(-1)
     occupied = network.bed_occupied.reshape(-1)
     caps = np.maximum(0, (numerator * staffed) // denominator - occupied)
-    return np.asarray(caps, dtype=np.float64)
+    return np.asarray(caps, dtype=np.int64)
 
 
 def _current_peak(network: Network, values: np.ndarray) -> Fraction:
@@ -256,38 +164,35 @@ def _current_peak(network: Network, values: np.ndarray) -> Fraction:
     )
 
 
-def _balance(programme: _Programme, stopped: bool) -> LevelOutcome:
+def _balance(flow: HeldFlow, network: Network, in_time: Callable[[], bool]) -> LevelOutcome:
     """Level 3: the smallest peak occupancy share with levels 1–2 held, by bisection over the
-    reachable shares (each step a feasibility programme, warm-started from the last basis)."""
-    if stopped:
-        return LevelOutcome("peak_occupancy_share", None, None, "not_reached", 0.0)
+    reachable shares, each step a feasibility flow."""
     started = time.monotonic()
-    network = programme.network
+    graph = flow.graph
+    beds = np.arange(graph.beds.start, graph.beds.stop)
     numerators, denominators = _share_candidates(network)
     values = numerators / denominators
-    peak = _current_peak(network, programme.values)
+    peak = _current_peak(network, graph.columns(flow.flow))
     # The current placement reaches `peak`; bisect over candidates up to it: [low, high].
     high = int(np.searchsorted(values, float(peak) + 1e-12, side="right")) - 1
     while Fraction(int(numerators[high]), int(denominators[high])) > peak:
         high -= 1
     low = 0
-    best_values = programme.values.copy()
+    best_flow = flow.flow.copy()
     proven = True
     while low < high:
-        middle = (low + high) // 2
-        feasible = programme.feasible_with_entry_caps(
-            _entry_caps(network, int(numerators[middle]), int(denominators[middle]))
-        )
-        if feasible is None:
+        if not in_time():
             proven = False
             break
-        if feasible:
+        middle = (low + high) // 2
+        caps = _entry_caps(network, int(numerators[middle]), int(denominators[middle]))
+        if flow.feasible_with_caps(beds, caps):
             high = middle
-            best_values = programme.values.copy()
+            best_flow = flow.flow.copy()
         else:
             low = middle + 1
-    programme.values = best_values
-    programme.cap_entries(_entry_caps(network, int(numerators[high]), int(denominators[high])))
+    flow.flow = best_flow
+    flow.cap(beds, _entry_caps(network, int(numerators[high]), int(denominators[high])))
     value = float(Fraction(int(numerators[high]), int(denominators[high])))
     bound = value if proven else float(Fraction(int(numerators[low]), int(denominators[low])))
     return LevelOutcome(
@@ -300,7 +205,7 @@ def _balance(programme: _Programme, stopped: bool) -> LevelOutcome:
 
 
 def _filled_beds(network: Network, values: np.ndarray) -> np.ndarray:
-    """Beds filled per entry row (facility × bed type): inflow minus what climbs on."""
+    """Beds filled per entry (facility × bed type): inflow minus what climbs on."""
     types = len(BED_TYPES)
     filled = np.zeros(len(network.facility_ids) * types)
     routes = values[: network.routes]
