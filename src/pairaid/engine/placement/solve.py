@@ -80,9 +80,13 @@ def solve_placement(
     def in_time() -> bool:
         return deadline is None or time.monotonic() < deadline
 
+    def go_on() -> bool:
+        """Whether the next level starts: the last one was reached and time is left."""
+        return (not levels or levels[-1].status != "not_reached") and in_time()
+
     def level(name: str, route_cost: np.ndarray, offset: int = 0) -> None:
-        if (levels and levels[-1].status == "not_reached") or not in_time():
-            levels.append(LevelOutcome(name, None, None, "not_reached", 0.0))
+        if not go_on():
+            levels.append(_not_reached(name))
             return
         started = time.monotonic()
         cost = np.zeros(graph.arcs, dtype=np.int64)
@@ -99,13 +103,12 @@ def solve_placement(
         level(f"unplaced_{acuity}", placed, int(waiting_by_rank[acuity_rank(acuity)]))
     for tier in ESCALATION_TIERS:
         level(f"escalations_tier_{tier}", (network.route_tier == tier).astype(np.int64))
-    reached = levels[-1].status != "not_reached"
     levels.append(
-        _balance(flow, network, in_time) if reached else _not_reached("peak_occupancy_share")
+        _balance(flow, network, in_time) if go_on() else _not_reached("peak_occupancy_share")
     )
     levels.append(
         _patient_hours(flow, network, problem.upgrade_hours)
-        if levels[-1].status != "not_reached" and in_time()
+        if go_on()
         else _not_reached("patient_hours")
     )
     return Solution(_placements(network, graph.columns(flow.flow)), levels, network, setup_seconds)
