@@ -12,8 +12,8 @@ from pydantic import StrictInt
 
 from pairaid import forecast
 from pairaid.accounts import permissions
-from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
+from pairaid.api_runs import start_in_background
 from pairaid.errors import NotFound
 from pairaid.forecast import backtest
 from pairaid.foresight import backtests, evaluation, exports, services, tasks
@@ -111,18 +111,9 @@ def list_forecast_runs(request: HttpRequest, slug: str) -> QuerySet[ForecastRun]
     summary="Start a forecast run (in the background)",
 )
 def start_forecast_run(request: HttpRequest, slug: str, payload: ForecastRunIn) -> Status:
-    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
-    run = services.start(
-        programme=programme,
-        user=request.user,
-        enqueue=tasks.enqueue_forecast_run,
-        origin=payload.origin,
-        method=payload.method,
-        horizon_days=payload.horizon_days,
-        paths=payload.paths,
-        seed=payload.seed,
+    return start_in_background(
+        request, slug, services.start, enqueue=tasks.enqueue_forecast_run, **payload.model_dump()
     )
-    return Status(202, run)
 
 
 @router.get(
@@ -297,17 +288,9 @@ def list_backtest_runs(request: HttpRequest, slug: str) -> QuerySet[BacktestRun]
     summary="Start a backtest of the case forecasts (in the background)",
 )
 def start_backtest_run(request: HttpRequest, slug: str, payload: BacktestRunIn) -> Status:
-    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
-    run = backtests.start(
-        programme=programme,
-        user=request.user,
-        enqueue=tasks.enqueue_backtest_run,
-        first_origin=payload.first_origin,
-        last_origin=payload.last_origin,
-        paths=payload.paths,
-        seed=payload.seed,
+    return start_in_background(
+        request, slug, backtests.start, enqueue=tasks.enqueue_backtest_run, **payload.model_dump()
     )
-    return Status(202, run)
 
 
 @router.get(

@@ -153,7 +153,26 @@ class BacktestRun(WorkerRun):
         return f"{self.programme.slug} backtest {self.number}"
 
 
-class PlanComparison(WorkerRun):
+class ModelEstimate(WorkerRun):
+    """A run in the task worker whose result is a model estimate (a what-if comparison, a
+    rolling re-plan): its figures in `output`, and every assumption behind them with its source.
+    Listed newest first within a programme.
+
+    Each model keeps its own "number unique within the programme" constraint: its name is the
+    one its migration created, and a name shared here (`%(class)s`) would drop and remake the
+    constraint, on SQLite by rebuilding the table."""
+
+    assumptions = models.JSONField(
+        default=list, help_text="the modelling assumptions, each with its source"
+    )
+    output = models.JSONField(default=dict, help_text="the figures, a model estimate")
+
+    class Meta:
+        abstract = True
+        ordering = ["programme", "-number"]
+
+
+class PlanComparison(ModelEstimate):
     """The what-if comparison (issue 20, items 5 and 8): the historical plan beside max-min and
     leximin as of an origin, or beside any plan runs the coordinator picks, valued on common
     random numbers along the forecast (`pairaid.pairing.plan_value`, the code `pairaid forecast
@@ -171,13 +190,9 @@ class PlanComparison(WorkerRun):
         help_text="the numbers of the programme's plan runs compared beside the historical plan "
         "(the baseline); empty: max-min and leximin solved as of the origin",
     )
-    assumptions = models.JSONField(
-        default=list, help_text="the modelling assumptions, each with its source"
-    )
-    output = models.JSONField(default=dict, help_text="the comparison's figures")
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ModelEstimate.Meta):
         verbose_name = _("plan comparison")
         verbose_name_plural = _("plan comparisons")
         constraints = [
@@ -185,13 +200,12 @@ class PlanComparison(WorkerRun):
                 fields=["programme", "number"], name="plan_comparison_number_unique"
             )
         ]
-        ordering = ["programme", "-number"]
 
     def __str__(self) -> str:
         return f"{self.programme.slug} comparison {self.number}"
 
 
-class RollingPlanRun(WorkerRun):
+class RollingPlanRun(ModelEstimate):
     """A rolling re-plan (issue 20, item 6): `steps` re-plans `every_days` apart from
     `first_day`, each max-min under the churn budget on the forecast made at its own date, with
     transit, a minimum stay and withdrawal; valued beside the static plan (its first step held)
@@ -215,13 +229,9 @@ class RollingPlanRun(WorkerRun):
     withdrawal = models.DateField(
         null=True, blank=True, help_text="no aid on duty from this day; empty: none"
     )
-    assumptions = models.JSONField(
-        default=list, help_text="the modelling assumptions, each with its source"
-    )
-    output = models.JSONField(default=dict, help_text="the timeline and the valuation")
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ModelEstimate.Meta):
         verbose_name = _("rolling plan")
         verbose_name_plural = _("rolling plans")
         constraints = [
@@ -229,7 +239,6 @@ class RollingPlanRun(WorkerRun):
                 fields=["programme", "number"], name="rolling_plan_run_number_unique"
             )
         ]
-        ordering = ["programme", "-number"]
 
     def __str__(self) -> str:
         return f"{self.programme.slug} rolling plan {self.number}"

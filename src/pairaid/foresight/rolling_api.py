@@ -12,8 +12,8 @@ from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from pairaid.accounts import permissions
-from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
+from pairaid.api_runs import start_in_background
 from pairaid.errors import NotFound
 from pairaid.forecast import rolling
 from pairaid.forecast.need import FORECAST_BASIS_SYNTAX
@@ -100,14 +100,13 @@ def list_rolling_plans(request: HttpRequest, slug: str) -> QuerySet[RollingPlanR
     summary="Start a rolling re-plan (in the background)",
 )
 def start_rolling_plan(request: HttpRequest, slug: str, payload: RollingPlanIn) -> Status:
-    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
-    started = rolling_runs.start(
-        programme=programme,
-        user=request.user,
+    return start_in_background(
+        request,
+        slug,
+        rolling_runs.start,
         enqueue=tasks.enqueue_rolling_plan,
         **payload.model_dump(),
     )
-    return Status(202, started)
 
 
 @router.get(

@@ -12,8 +12,8 @@ from pydantic import StrictInt
 
 from pairaid import forecast
 from pairaid.accounts import permissions
-from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
+from pairaid.api_runs import start_in_background
 from pairaid.errors import NotFound
 from pairaid.foresight import comparisons, services, tasks
 from pairaid.foresight.models import PlanComparison
@@ -78,17 +78,13 @@ def list_plan_comparisons(request: HttpRequest, slug: str) -> QuerySet[PlanCompa
     summary="Start a what-if comparison of plans (in the background)",
 )
 def start_plan_comparison(request: HttpRequest, slug: str, payload: PlanComparisonIn) -> Status:
-    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
-    started = comparisons.start(
-        programme=programme,
-        user=request.user,
+    return start_in_background(
+        request,
+        slug,
+        comparisons.start,
         enqueue=tasks.enqueue_plan_comparison,
-        origin=payload.origin,
-        paths=payload.paths,
-        seed=payload.seed,
-        plan_runs=payload.plan_runs,
+        **payload.model_dump(),
     )
-    return Status(202, started)
 
 
 @router.get(

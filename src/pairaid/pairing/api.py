@@ -14,6 +14,7 @@ from pairaid import api_cache, engine
 from pairaid.accounts import permissions
 from pairaid.accounts.permissions import Action
 from pairaid.api_fields import Pages
+from pairaid.api_runs import start_in_background
 from pairaid.errors import NotFound, Problem, ValidationFailed
 from pairaid.operations.queries import handover
 from pairaid.pairing import comparison, notices, runs, tasks, tradeoff
@@ -304,7 +305,6 @@ def list_runs(request: HttpRequest, slug: str) -> QuerySet[PlanRun]:
     summary="Start a plan run (in the background)",
 )
 def start_run(request: HttpRequest, slug: str, payload: RunIn) -> Status:
-    programme = permissions.programme_for(request.user, slug, Action.RUN_PLAN)
     options = run_options.RunOptions(
         objectives=[o.dict() for o in payload.objectives] if payload.objectives else None,
         lock=payload.lock,
@@ -318,10 +318,9 @@ def start_run(request: HttpRequest, slug: str, payload: RunIn) -> Status:
         seed=payload.seed,
         parent_pairing=payload.parent_pairing,
     )
-    run = runs.start(
-        programme=programme, user=request.user, options=options, enqueue=tasks.enqueue_plan_run
+    return start_in_background(
+        request, slug, runs.start, enqueue=tasks.enqueue_plan_run, options=options
     )
-    return Status(202, run)
 
 
 @router.get(

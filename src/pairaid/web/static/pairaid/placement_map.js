@@ -1,8 +1,8 @@
 /* A placement recommendation on the map (operations/placement.html; data shaped by
    operations/queries/placement_map.py), drawn with the vendored Apache ECharts: the regions'
-   boundaries as the overview draws them, a point per receiving region coloured by the farthest
-   tier its patients come at, and an arrow per line, wider for more patients. The table beside
-   the map is written by the server. */
+   boundaries as the overview draws them (fetched by map_boundaries.js), a point per receiving
+   region coloured by the farthest tier its patients come at, and an arrow per line, wider for
+   more patients. The table beside the map is written by the server. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -15,17 +15,6 @@
   function tierColour(tier) {
     var dot = document.querySelector(".legend-dot.tier-" + tier);
     return dot ? window.getComputedStyle(dot).backgroundColor : "#5b6878";
-  }
-
-  function boundaries() {
-    var view = mapData.view;
-    var ratio = Math.min(window.devicePixelRatio || 1, 2);
-    // The pixels the fetched box spans: twice the view's (it is twice as wide; pairing/maps.py).
-    var px = Math.round(Math.max(element.clientWidth, element.clientHeight, 200) * ratio * 2);
-    var query = "?detail=" + mapData.detail_provinces.join(",") +
-      (view ? "&box=" + view.around.join(",") + "&px=" + Math.min(px, 4000) : "");
-    return fetch(script.dataset.boundaries + query, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); });
   }
 
   function render(geojson) {
@@ -70,5 +59,5 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
-  boundaries().then(render);
+  PairAidMaps.boundaries(script.dataset.boundaries, element, mapData).then(render);
 })();

@@ -1,8 +1,8 @@
 /* The 3W on the map (projects/three_w.html; data shaped by projects/maps.py), drawn with the
-   vendored Apache ECharts: the regions' boundaries as the overview draws them, a point per place
-   with projects (a township without a point of its own at its parent's, said in its tooltip),
-   each donor's point, and a line from a donor to each place it builds in. The table below the
-   map is written by the server. */
+   vendored Apache ECharts: the regions' boundaries as the overview draws them (fetched by
+   map_boundaries.js), a point per place with projects (a township without a point of its own
+   at its parent's, said in its tooltip), each donor's point, and a line from a donor to each
+   place it builds in. The table below the map is written by the server. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -10,16 +10,6 @@
   var element = document.getElementById("map");
   if (!embedded || !element || !window.echarts) { return; }
   var mapData = JSON.parse(embedded.textContent);
-
-  function boundaries() {
-    var view = mapData.view;
-    var ratio = Math.min(window.devicePixelRatio || 1, 2);
-    var px = Math.round(Math.max(element.clientWidth, element.clientHeight, 200) * ratio * 2);
-    var query = "?detail=" + mapData.detail_provinces.join(",") +
-      (view ? "&box=" + view.around.join(",") + "&px=" + Math.min(px, 4000) : "");
-    return fetch(script.dataset.boundaries + query, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); });
-  }
 
   // The tooltip is HTML: names are escaped, as text a user may have typed.
   function escaped(text) {
@@ -71,5 +61,5 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
-  boundaries().then(render);
+  PairAidMaps.boundaries(script.dataset.boundaries, element, mapData).then(render);
 })();
