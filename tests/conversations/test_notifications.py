@@ -5,16 +5,20 @@ acknowledged, and the coordinator's page of failed e-mail with resend."""
 import datetime
 import re
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from tests.conversations.test_outbox import RefusingBackend
 from tests.conversations.test_routing import raise_request
+from tests.operations.helpers import participant
 
 from pairaid.conversations import outbox, preferences, services, watch
 from pairaid.conversations.mail import compose
 from pairaid.conversations.models import Delivery, Event, Notification
+from pairaid.operations.models import Request
+from pairaid.operations.services import requests as request_services
 from pairaid.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +134,28 @@ def test_an_unacknowledged_request_escalates_to_the_coordinators_once_after_the_
         in body
     )
     assert f"#request-{ignored.number}" in body
+
+
+def test_an_expiry_warning_nobody_reads_or_answers_escalates_to_the_coordinators(cast):
+    hubei = Programme.objects.get(slug="hubei-2020")
+    ignored, renewed, pledged = (raise_request(cast) for _ in range(3))
+    expires = hubei.current_date() + datetime.timedelta(days=3)
+    Request.objects.filter(pk__in=[ignored.pk, renewed.pk, pledged.pk]).update(expires_on=expires)
+    assert watch.requests_expiring(hubei, timezone.now()) == 3
+    at = Event.objects.filter(kind=Kind.REQUEST_EXPIRING).latest("pk").occurred_at
+    renewed.refresh_from_db()
+    request_services.renew_request(request=renewed)  # the recipient renews one
+    request_services.pledge(  # a donor pledges against another while it lasts
+        line=pledged.lines.get(), donor=participant("370000"), quantity=Decimal(10), user=None
+    )
+    watch.escalate(hubei, at + datetime.timedelta(hours=hubei.escalate_after_hours))
+
+    escalated = Event.objects.filter(kind=Kind.ESCALATED, args__kind=Kind.REQUEST_EXPIRING)
+    [escalation] = escalated
+    assert escalation.subject.subject == ignored  # only the warning nobody answered
+    assert set(escalation.notifications.values_list("recipient__username", flat=True)) == {
+        "carol_coordinator"
+    }
 
 
 def test_the_failed_e_mail_page_is_the_coordinators_of_its_programme_and_resends(
