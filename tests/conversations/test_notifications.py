@@ -5,16 +5,21 @@ acknowledged, and the coordinator's page of failed e-mail with resend."""
 import datetime
 import re
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from tests.conversations.test_outbox import RefusingBackend
 from tests.conversations.test_routing import raise_request
+from tests.operations.helpers import participant
 
 from pairaid.conversations import outbox, preferences, services, watch
 from pairaid.conversations.mail import compose
 from pairaid.conversations.models import Delivery, Event, Notification
+from pairaid.errors import ValidationFailed
+from pairaid.operations.models import Request
+from pairaid.operations.services import requests as request_services
 from pairaid.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +57,39 @@ def test_the_inbox_records_every_event_and_mail_follows_each_users_choice(cast):
 
 def test_the_digest_goes_at_the_set_hour_of_the_programmes_time_zone(settings):
     settings.PAIRAID_DIGEST_HOUR = 7
-    programme = Programme(time_zone="Asia/Shanghai")
     shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
     six = datetime.datetime(2020, 2, 12, 6, tzinfo=shanghai)
-    assert outbox.next_digest(programme, six) == six.replace(hour=7)
-    assert outbox.next_digest(programme, six.replace(hour=7)) == datetime.datetime(
+    assert outbox.next_digest(shanghai, six) == six.replace(hour=7)
+    assert outbox.next_digest(shanghai, six.replace(hour=7)) == datetime.datetime(
         2020, 2, 13, 7, tzinfo=shanghai
     )
+
+
+def test_each_user_gets_the_digest_at_the_hour_in_their_own_time_zone(cast, settings, monkeypatch):
+    """A donor officer in Chicago gets it at 07:00 Chicago time; the others at 07:00 in the
+    programme's (Shanghai), the default."""
+    settings.PAIRAID_DIGEST_HOUR = 7
+    shanghai, chicago = zoneinfo.ZoneInfo("Asia/Shanghai"), zoneinfo.ZoneInfo("America/Chicago")
+    preferences.choose(user=cast["donor"], choices={Kind.REQUEST_RAISED: Mode.DIGEST})
+    preferences.choose(
+        user=cast["hunan"], choices={Kind.REQUEST_RAISED: Mode.DIGEST}, time_zone="America/Chicago"
+    )
+    raised_at = datetime.datetime(2020, 2, 12, 6, tzinfo=shanghai)  # 16:00 the day before there
+    monkeypatch.setattr(outbox.timezone, "now", lambda: raised_at)
+    raise_request(cast)
+
+    def digests_due_at(instant: datetime.datetime) -> set[str]:
+        monkeypatch.setattr(outbox.timezone, "now", lambda: instant)
+        due = Delivery.objects.filter(pk__in=outbox.due_ids())
+        return set(due.values_list("notification__recipient__username", flat=True))
+
+    assert digests_due_at(raised_at.replace(hour=7)) == {"dan_shandong"}  # 17:00 in Chicago
+    assert digests_due_at(datetime.datetime(2020, 2, 12, 7, tzinfo=chicago)) == {
+        "dan_shandong",
+        "hugo_hunan",
+    }
+    with pytest.raises(ValidationFailed, match="Mars/Olympus is not an IANA time zone name"):
+        preferences.choose(user=cast["donor"], choices={}, time_zone="Mars/Olympus")
 
 
 def test_a_digest_is_one_mail_in_the_users_language_sent_once_even_after_a_failure(cast, settings):
@@ -132,6 +163,28 @@ def test_an_unacknowledged_request_escalates_to_the_coordinators_once_after_the_
     assert f"#request-{ignored.number}" in body
 
 
+def test_an_expiry_warning_nobody_reads_or_answers_escalates_to_the_coordinators(cast):
+    hubei = Programme.objects.get(slug="hubei-2020")
+    ignored, renewed, pledged = (raise_request(cast) for _ in range(3))
+    expires = hubei.current_date() + datetime.timedelta(days=3)
+    Request.objects.filter(pk__in=[ignored.pk, renewed.pk, pledged.pk]).update(expires_on=expires)
+    assert watch.requests_expiring(hubei, timezone.now()) == 3
+    at = Event.objects.filter(kind=Kind.REQUEST_EXPIRING).latest("pk").occurred_at
+    renewed.refresh_from_db()
+    request_services.renew_request(request=renewed)  # the recipient renews one
+    request_services.pledge(  # a donor pledges against another while it lasts
+        line=pledged.lines.get(), donor=participant("370000"), quantity=Decimal(10), user=None
+    )
+    watch.escalate(hubei, at + datetime.timedelta(hours=hubei.escalate_after_hours))
+
+    escalated = Event.objects.filter(kind=Kind.ESCALATED, args__kind=Kind.REQUEST_EXPIRING)
+    [escalation] = escalated
+    assert escalation.subject.subject == ignored  # only the warning nobody answered
+    assert set(escalation.notifications.values_list("recipient__username", flat=True)) == {
+        "carol_coordinator"
+    }
+
+
 def test_the_failed_e_mail_page_is_the_coordinators_of_its_programme_and_resends(
     cast, client, settings, django_capture_on_commit_callbacks
 ):
@@ -171,5 +224,10 @@ def test_the_preferences_page_saves_each_kinds_choice_in_both_languages(cast, cl
     assert preferences.of_user(cast["donor"])[Kind.MESSAGE] == Mode.OFF
     refused = client.post("/inbox/preferences", {**chosen, Kind.MESSAGE: "hourly"})
     assert refused.status_code == 400
+    client.post("/inbox/preferences", {**chosen, "time_zone": "Europe/Berlin"})
+    cast["donor"].refresh_from_db()
+    assert cast["donor"].time_zone == "Europe/Berlin"
+    refused = client.post("/inbox/preferences", {**chosen, "time_zone": "Mars/Olympus"})
+    assert "Mars/Olympus is not an IANA time zone name" in refused.content.decode()
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/inbox/"})
     assert "每日摘要" in client.get("/inbox/preferences").content.decode()

@@ -11,6 +11,7 @@ import pytest
 
 from pairaid.pairing.models import Pairing, PlanRun
 from pairaid.programmes.models import Participant, Programme
+from pairaid.scenarios import services as scenario_services
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,19 @@ def test_the_list_of_programmes_counts_the_pairings_in_force(
     summaries = {s.programme.slug: s for s in client.get("/").context["programmes"]}
     assert (summaries["hubei-2020"].donors, summaries["hubei-2020"].recipients) == (19, 16)
     assert summaries["hubei-2020"].pairings == 21
+
+
+def test_the_cards_count_the_programmes_own_donors_and_the_child_level_apart(
+    client: Any, people: dict[str, Any], wenchuan: Programme
+) -> None:
+    # The demo overlay adds Zhuhai and Dongguan, each giving one town inside Guangdong → Wenchuan
+    # County: two more participants, not two more donors of the programme.
+    scenario_services.load_bundle("wenchuan-2008-demo")
+    client.force_login(people["outsider"])  # wenchuan-2008's coordinator
+    page = client.get("/p/wenchuan-2008/")
+    body = client.get("/api/v1/programmes/wenchuan-2008/overview").json()
+
+    o = page.context["o"]
+    assert (o.donors, o.child_donors, o.recipients, o.child_recipients) == (19, 2, 20, 2)
+    assert "and 2 at the child level" in page.content.decode()
+    assert (body["donors"], body["child_donors"], body["recipients"]) == (19, 2, 20)

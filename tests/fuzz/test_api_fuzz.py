@@ -4,9 +4,10 @@ the OpenAPI schema documents it.
 schemathesis generates requests from `/api/v1/openapi.json` for every operation, as each kind of
 caller: a coordinator, a donor officer, a recipient officer, an observer, a user with no
 membership, and no one. Path parameters are mostly ids that exist (programmes, teams, requests,
-pledges, shipments…), and references to regions and resource types in bodies mostly real ones, so
-that requests reach the services rather than stopping at "not found"; the rest is whatever the
-schema allows and more. Every failure is collected (operation, caller, check, the request as
+pledges, shipments…), references to regions and resource types in bodies mostly real ones, and
+dates (as-of dates in queries, a situation report's day in bodies) mostly days of the programme,
+so that requests reach the services rather than stopping at "not found"; the rest is whatever
+the schema allows and more. Every failure is collected (operation, caller, check, the request as
 curl) and all are reported together.
 
 CI runs it on PostgreSQL (`.ci/run`, the `fuzz` marker; `make test` leaves it out): PostgreSQL
@@ -71,6 +72,7 @@ from pairaid.projects import services as project_services
 from pairaid.projects.models import Project, ResultIndicator
 from pairaid.projects.services import MOVES as PROJECT_MOVES
 from pairaid.registry.models import Region, ResourceType
+from pairaid.situation import services as situation_services
 
 # Not transactional: the callers' world is built once for the module, on its shelf
 # (tests/bundle_shelf.py), and each generated test's requests run in a savepoint of their own,
@@ -94,6 +96,7 @@ class Known:
     """Values that exist, to put where the schema only says "a string" or "an integer"."""
 
     path: dict[str, list[Any]]
+    query: dict[str, list[Any]]
     body: dict[str, list[Any]]
 
 
@@ -103,6 +106,7 @@ def _known(programme: Programme, target: Any) -> Known:
 
     requests = Request.objects.filter(programme=programme)
     regions = [r.reference for r in Region.objects.filter(participations__programme=programme)]
+    dates = _dates(programme)
     return Known(
         path={
             "slug": [programme.slug, "wenchuan-2008"],
@@ -139,7 +143,11 @@ def _known(programme: Programme, target: Any) -> Known:
             "project_id": ids(Project, programme=programme),
             "result_id": ids(ResultIndicator, project__programme=programme),
         },
+        # "As of" dates (the overview, gaps, league, funds…).
+        query={"date": dates},
         body={
+            # The day of a situation report, a daily report, a disbursement…
+            "date": dates,
             "recipient": regions,
             "donor": regions,
             "resource_type": list(ResourceType.objects.values_list("code", flat=True)),
@@ -166,11 +174,23 @@ def _known(programme: Programme, target: Any) -> Known:
     )
 
 
+def _dates(programme: Programme) -> list[str]:
+    """Days a programme's records and reports take: its start, the day before its date, its
+    date; and the day after (a situation report of a day not yet come is refused)."""
+    today = programme.current_date()
+    days = (programme.period_start, today - datetime.timedelta(days=1), today)
+    return [day.isoformat() for day in (*days, today + datetime.timedelta(days=1))]
+
+
 def _with_known(case: Any, known: Known, chance: random.Random) -> Any:
-    """Mostly real ids in the path and real references in the body; sometimes the generated."""
+    """Mostly real ids in the path, real dates in the query and real references in the body;
+    sometimes the generated."""
     for name in list(case.path_parameters or {}):
         if name in known.path and chance.random() < 0.85:
             case.path_parameters[name] = chance.choice(known.path[name])
+    for name in list(case.query or {}):
+        if name in known.query and chance.random() < 0.7:
+            case.query[name] = chance.choice(known.query[name])
     if isinstance(case.body, dict):
         for name in list(case.body):
             if name in known.body and chance.random() < 0.7:
@@ -205,6 +225,10 @@ def callers(_bundle_shelf: BundleShelves, django_db_blocker: Any) -> Iterator[Ca
 def _callers(shelf: BundleShelves, monkeypatch: pytest.MonkeyPatch) -> Callers:
     monkeypatch.setattr("pairaid.pairing.tasks.enqueue_plan_run", lambda run_id: None)
     monkeypatch.setattr("pairaid.foresight.tasks.enqueue_forecast_run", lambda run_id: None)
+    # Everything here runs in the shelf's transaction, where the data version is unknown and a
+    # situation report could only be refused ("kept changing"): fix it, as a quiet database
+    # between two writes has it (tests/situation does the same; the test cache keeps nothing).
+    monkeypatch.setattr("pairaid.freshness.data_version", lambda: "fuzz.1")
     for slug in ("hubei-2020", "wenchuan-2008", "hubei-2020-demo"):
         shelf.ensure(slug)
     hubei = Programme.objects.get(slug="hubei-2020")
@@ -303,6 +327,9 @@ def _callers(shelf: BundleShelves, monkeypatch: pytest.MonkeyPatch) -> Callers:
         criteria=[assessment_services.CriterionIn("funds", "Funds", Decimal(1))],
         deadlines=dict.fromkeys(assessment_services.DEADLINES, datetime.date(2020, 3, 1)),
     )
+    # The situation report of the programme date (number 1, among the numbers the paths take),
+    # to read and to issue again as a revision.
+    situation_services.issue(programme=hubei, user=people["coordinator"])
     target = User.objects.create_user("fuzz_target", "t@example.org", "a-long-password-1")
     account_services.grant(user=target, programme=hubei, role="observer")
     return Callers(headers, _known(hubei, target))

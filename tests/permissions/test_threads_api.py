@@ -140,6 +140,20 @@ def test_a_preference_of_no_kind_or_mode_is_a_400_naming_it_with_nothing_changed
     assert not NotificationPreference.objects.exists()
 
 
+def test_the_digest_time_zone_is_the_callers_own_and_a_zone_of_no_name_is_a_400(
+    client, keys, people
+):
+    url = "/api/v1/notification-preferences/time-zone"
+    chosen = call(client, keys, "donor", "put", url, {"time_zone": "America/Chicago"})
+    assert chosen.json() == {"time_zone": "America/Chicago"}
+    refused = call(client, keys, "donor", "put", url, {"time_zone": "Mars/Olympus"})
+    assert refused.status_code == 400
+    assert "Mars/Olympus is not an IANA time zone name" in refused.content.decode()
+    assert call(client, keys, "donor", "get", url).json() == {"time_zone": "America/Chicago"}
+    assert call(client, keys, "recipient", "get", url).json() == {"time_zone": ""}
+    assert call(client, keys, "anonymous", "get", url).status_code == 401
+
+
 @pytest.mark.parametrize(
     "role, expected",
     [

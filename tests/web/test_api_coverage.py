@@ -133,7 +133,13 @@ PAGE_OPERATIONS: dict[str, tuple[str, ...]] = {
     "conversations:mark_read": _operations("conversations", "mark_read"),
     "conversations:mark_all_read": _operations("conversations", "mark_read"),
     "conversations:inbox_count": _operations("conversations", "inbox_count"),
-    "conversations:preferences": _operations("conversations", "get_preferences", "put_preferences"),
+    "conversations:preferences": _operations(
+        "conversations",
+        "get_preferences",
+        "put_preferences",
+        "get_digest_time_zone",
+        "put_digest_time_zone",
+    ),
     "conversations:failed_deliveries": _operations(
         "conversations", "list_failed_deliveries", "resend_failed_deliveries"
     ),

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pairaid.programmes.models import Participant, Programme
+from pairaid.programmes.models import Participant, Programme, validate_time_zone
 from pairaid.registry.models import Region
 
 
@@ -23,6 +23,14 @@ class User(AbstractUser):
     phone = models.CharField(max_length=40, blank=True)
     language = models.CharField(
         max_length=10, blank=True, help_text="the interface language this user chose last"
+    )
+    # Where the user reads mail: a donor's team abroad, or officers across US time zones, get
+    # the daily digest at its hour in their own zone rather than in the programme's.
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="IANA name for the daily digest's hour; empty: each programme's time zone",
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -286,6 +286,34 @@ def put_preferences(request: HttpRequest, payload: PreferencesIn) -> list[dict[s
     return _preferences_out(preferences.choose(user=request.user, choices=payload.modes))
 
 
+class DigestTimeZoneIO(Schema):
+    time_zone: str = Field(
+        description="the IANA time zone whose PAIRAID_DIGEST_HOUR the caller's daily digest "
+        "goes at (e.g. America/Chicago); empty: each programme's own",
+        max_length=64,
+        examples=["Europe/Berlin"],
+    )
+
+
+@router.get(
+    "/notification-preferences/time-zone",
+    response=DigestTimeZoneIO,
+    summary="The time zone of the caller's daily digest",
+)
+def get_digest_time_zone(request: HttpRequest) -> DigestTimeZoneIO:
+    return DigestTimeZoneIO(time_zone=request.user.time_zone)  # type: ignore[union-attr]
+
+
+@router.put(
+    "/notification-preferences/time-zone",
+    response=DigestTimeZoneIO,
+    summary="Choose the time zone of the caller's daily digest (empty: each programme's)",
+)
+def put_digest_time_zone(request: HttpRequest, payload: DigestTimeZoneIO) -> DigestTimeZoneIO:
+    preferences.choose(user=request.user, choices={}, time_zone=payload.time_zone)
+    return DigestTimeZoneIO(time_zone=payload.time_zone)
+
+
 class FailedDeliveryOut(Schema):
     id: int
     recipient: str = Field(description="the user's name")

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.accounts.models import User
 from pairaid.conversations.models import MESSAGE_MAX_CHARS, Event, Message, NotificationPreference
 from pairaid.forms import column
 
@@ -25,8 +26,16 @@ class SearchForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    """One choice per kind of event: mailed immediately, in the daily digest, or not at all
-    (checked again by `preferences.choose`)."""
+    """One choice per kind of event: mailed immediately, in the daily digest, or not at all; and
+    the time zone of the digest's hour (all checked again by `preferences.choose`, which names
+    a zone it does not know)."""
+
+    time_zone = column(
+        User,
+        "time_zone",
+        label=_("Time zone of your daily digest"),
+        widget=forms.TextInput(attrs={"list": "time-zones", "placeholder": "Europe/Berlin"}),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -36,3 +45,7 @@ class PreferencesForm(forms.Form):
                 choices=NotificationPreference.Mode.choices,
                 widget=forms.RadioSelect,
             )
+
+    def kind_fields(self) -> list[forms.BoundField]:
+        """The kinds' choices, a row each on the page (the time zone stands apart)."""
+        return [self[kind] for kind in Event.Kind.values]

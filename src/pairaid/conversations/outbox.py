@@ -13,15 +13,17 @@ same Message-ID, so the recipient's mail program can tell the duplicate.
 
 Not every notification is mailed at once (`preferences`): one its recipient wants "not at all"
 has no delivery (the inbox still has it); one for the daily digest is due at the next
-PAIRAID_DIGEST_HOUR in its programme's time zone. A burst is merged, never dropped: beyond
-PAIRAID_MAIL_BURST immediate deliveries to one user within PAIRAID_MAIL_BURST_MINUTES, the next
-wait until that window has passed. Whatever is due for one address when a delivery is first
-sent goes in its mail (`gather`): the held burst, or the day's digest, as one message.
+PAIRAID_DIGEST_HOUR in its recipient's time zone (their own, else the programme's). A burst is
+merged, never dropped: beyond PAIRAID_MAIL_BURST immediate deliveries to one user within
+PAIRAID_MAIL_BURST_MINUTES, the next wait until that window has passed. Whatever is due for one
+address when a delivery is first sent goes in its mail (`gather`): the held burst, or the day's
+digest, as one message.
 """
 
 import datetime
 import logging
 import uuid
+import zoneinfo
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -33,7 +35,6 @@ from django.utils import timezone
 from pairaid.conversations import preferences
 from pairaid.conversations.channels import CHANNELS
 from pairaid.conversations.models import Delivery, Notification
-from pairaid.programmes.models import Programme
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,11 @@ def message_id() -> str:
     return f"<{uuid.uuid4().hex}.delivery@{host}>"
 
 
-def next_digest(programme: Programme, now: datetime.datetime) -> datetime.datetime:
+def next_digest(zone: zoneinfo.ZoneInfo, now: datetime.datetime) -> datetime.datetime:
     """When the next daily digest goes: the first PAIRAID_DIGEST_HOUR o'clock after `now` in
-    the programme's time zone (real time: a demo's frozen programme date does not hold mail)."""
-    local = now.astimezone(programme.zone())
+    the recipient's time zone (`preferences.digest_zone`; real time: a demo's frozen programme
+    date does not hold mail)."""
+    local = now.astimezone(zone)
     at = local.replace(hour=settings.PAIRAID_DIGEST_HOUR, minute=0, second=0, microsecond=0)
     if at <= local:
         # the same hour tomorrow (wall-clock, so it stays the set hour across a DST change)
@@ -113,7 +115,8 @@ def write(notifications: Iterable[Notification]) -> list[Delivery]:
                 continue
             digest = modes[notification.recipient_id] == preferences.Mode.DIGEST
             if digest:
-                due = next_digest(event.programme, now)
+                zone = preferences.digest_zone(notification.recipient, event.programme)
+                due = next_digest(zone, now)
             else:
                 due = max(now, held.get(notification.recipient_id, now))
             deliveries.append(

@@ -3,14 +3,17 @@ daily digest, or not mailed at all. The inbox records every event whatever the c
 notification is a record first); the outbox (`outbox.write`) asks here before it writes a
 delivery."""
 
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
 from pairaid.conversations.models import Event, NotificationPreference
 from pairaid.errors import Problem, ValidationFailed
+from pairaid.programmes.models import Programme, validate_time_zone
 
 Kind = Event.Kind
 Mode = NotificationPreference.Mode
@@ -67,31 +70,57 @@ def of_user(user: Any) -> dict[str, str]:
     return {kind: chosen.get(kind, default(kind)) for kind in Kind.values}
 
 
+def digest_zone(user: Any, programme: Programme) -> zoneinfo.ZoneInfo:
+    """The time zone whose PAIRAID_DIGEST_HOUR the user's digest of a programme's events waits
+    for: the user's own where chosen, else the programme's."""
+    return zoneinfo.ZoneInfo(user.time_zone) if user.time_zone else programme.zone()
+
+
 @transaction.atomic
-def choose(*, user: Any, choices: Mapping[str, str]) -> dict[str, str]:
-    """Set the user's modes for the kinds named (the others keep theirs); all or none. Returns
-    every kind's mode."""
-    problems = [
-        Problem(
-            gettext("no kind of event %(kind)s (expected one of %(kinds)s)")
-            % {"kind": repr(kind), "kinds": ", ".join(Kind.values)},
-            column=kind,
-        )
-        for kind in choices
-        if kind not in Kind.values
-    ] + [
-        Problem(
-            gettext("expected one of %(modes)s, got %(mode)s")
-            % {"modes": ", ".join(Mode.values), "mode": repr(mode)},
-            column=kind,
-        )
-        for kind, mode in choices.items()
-        if kind in Kind.values and mode not in Mode.values
-    ]
+def choose(
+    *, user: Any, choices: Mapping[str, str], time_zone: str | None = None
+) -> dict[str, str]:
+    """Set the user's modes for the kinds named (the others keep theirs) and, unless None, the
+    time zone of their digest ("": each programme's); all or none. Returns every kind's mode."""
+    problems = (
+        _zone_problems(time_zone)
+        + [
+            Problem(
+                gettext("no kind of event %(kind)s (expected one of %(kinds)s)")
+                % {"kind": repr(kind), "kinds": ", ".join(Kind.values)},
+                column=kind,
+            )
+            for kind in choices
+            if kind not in Kind.values
+        ]
+        + [
+            Problem(
+                gettext("expected one of %(modes)s, got %(mode)s")
+                % {"modes": ", ".join(Mode.values), "mode": repr(mode)},
+                column=kind,
+            )
+            for kind, mode in choices.items()
+            if kind in Kind.values and mode not in Mode.values
+        ]
+    )
     if problems:
         raise ValidationFailed(problems)
     for kind, mode in choices.items():
         NotificationPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"mode": mode}
         )
+    if time_zone is not None and time_zone != user.time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
     return of_user(user)
+
+
+def _zone_problems(time_zone: str | None) -> list[Problem]:
+    """The refusal of a time zone that is no IANA name (empty and None are the default)."""
+    if not time_zone:
+        return []
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        return [Problem(message, column="time_zone") for message in error.messages]
+    return []

@@ -1,6 +1,7 @@
 """The thread pages (a programme's threads, one thread, a message's edit, an attachment) and the
 inbox (its page, mark as read, the header's count that htmx refreshes)."""
 
+import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -235,11 +236,16 @@ def inbox_count(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """The user's choice, per kind of event, of mail at once, in the daily digest, or none (the
-    inbox records every event whatever is chosen)."""
-    form = PreferencesForm(request.POST or None, initial=preferences.of_user(request.user))
-    if request.method == "POST" and submitted(
-        form, lambda data: preferences.choose(user=request.user, choices=data)
-    ):
+    inbox records every event whatever is chosen), and the time zone of the digest's hour."""
+    user = request.user
+    initial = {**preferences.of_user(user), "time_zone": user.time_zone}  # type: ignore[union-attr]
+    form = PreferencesForm(request.POST or None, initial=initial)
+
+    def save(data: dict[str, Any]) -> object:
+        zone = data.pop("time_zone")
+        return preferences.choose(user=user, choices=data, time_zone=zone)
+
+    if request.method == "POST" and submitted(form, save):
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("conversations:preferences")
     return render(
@@ -249,6 +255,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             "form": form,
             "defaults": {k: preferences.default(k) for k in preferences.Kind.values},
             "digest_hour": settings.PAIRAID_DIGEST_HOUR,
+            "time_zones": sorted(zoneinfo.available_timezones()),
             "burst": settings.PAIRAID_MAIL_BURST,
             "burst_minutes": settings.PAIRAID_MAIL_BURST_MINUTES,
         },

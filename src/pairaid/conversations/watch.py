@@ -18,7 +18,7 @@ from django.db import DatabaseError, models
 
 from pairaid.conversations import services
 from pairaid.conversations.models import Event
-from pairaid.operations.models import Pledge
+from pairaid.operations.models import Pledge, Request
 from pairaid.operations.queries import facilities as facility_queries
 from pairaid.operations.queries import gaps as gap_queries
 from pairaid.operations.queries import occupancy as occupancy_queries
@@ -31,11 +31,17 @@ logger = logging.getLogger(__name__)
 
 Kind = Event.Kind
 
-# The events that ask someone to act: a request to pledge against, a transfer to approve or to
-# answer, an offer to take. Unacknowledged (no recipient marked it read, nobody acted on its
-# object) for the programme's `escalate_after_hours`, each goes to the coordinators.
+# The events that ask someone to act: a request to pledge against, a request about to expire
+# (to renew, or to pledge against while it lasts), a transfer to approve or to answer, an offer
+# to take. Unacknowledged (no recipient marked it read, nobody acted on its object) for the
+# programme's `escalate_after_hours`, each goes to the coordinators. An expiring request is one:
+# once it lapses, its unmet need leaves the ledger and no donor can pledge against it, and the
+# warning goes to the pair only, so without escalation nobody above the pair learns that it is
+# lapsing unseen (told 7 days ahead, escalated after 24 h: days left to act). The other watch
+# events (overdue reports, red beds, gaps) already reach the coordinators themselves.
 ACTIONABLE = (
     Kind.REQUEST_RAISED,
+    Kind.REQUEST_EXPIRING,
     Kind.TRANSFER_REQUESTED,
     Kind.TRANSFER_AWAITING_APPROVAL,
     Kind.OFFER_MADE,
@@ -183,15 +189,35 @@ def gaps_over_threshold(programme: Programme, now: datetime.datetime) -> int:
 
 def _acted(event: Event) -> bool:
     """Whether someone acted on the event's object since: a later event about it (a transfer
-    approved, accepted, declined), or a pledge against the request."""
+    approved, accepted, declined), a pledge against the request, or an expiring request
+    renewed, closed, fulfilled or pledged against."""
     later = Event.objects.filter(
         subject_type=event.subject_type_id, subject_id=event.subject_id, pk__gt=event.pk
     )
     if later.exists():
         return True
+    if event.kind == Kind.REQUEST_EXPIRING:
+        return _expiry_answered(event)
     return event.kind == Kind.REQUEST_RAISED and (
         Pledge.objects.filter(line__request=event.subject_id).exists()
     )
+
+
+def _expiry_answered(event: Event) -> bool:
+    """Whether the request an expiry warning was about no longer lapses on the date it named
+    (renewed, closed, withdrawn or fulfilled since), or a donor pledged against it since."""
+    request = Request.objects.filter(
+        pk=event.subject_id, status=Request.Status.OPEN, expires_on=event.args.get("expires")
+    ).first()
+    if request is None:
+        return True
+    lines = [request_queries.line_progress(line) for line in request.lines.all()]
+    if request_queries.is_fulfilled(lines):
+        return True
+    pledges = Pledge.objects.filter(line__request=request).values_list("pk", flat=True)
+    return Event.objects.filter(
+        kind=Kind.PLEDGE_MADE, subject_id__in=list(pledges), pk__gt=event.pk
+    ).exists()
 
 
 def escalate(programme: Programme, now: datetime.datetime) -> int:

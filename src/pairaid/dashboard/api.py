@@ -53,8 +53,10 @@ class RecipientReportsOut(BaseModel):
 class OverviewOut(PageNumberPagination.Output):
     items: list[RecipientCoverageOut] = Field(description="recipients, worst covered first")
     date: datetime.date
-    donors: int
-    recipients: int
+    donors: int = Field(description="the programme's own donors (not those of child pairings only)")
+    recipients: int = Field(description="the programme's own recipients (likewise)")
+    child_donors: int = Field(description="donors that take part only in child pairings")
+    child_recipients: int = Field(description="recipients that take part only in child pairings")
     live_pairs: int = Field(description="pairs in force at the date")
     per_unit: bool = Field(
         description="coverage is capacity per unit of the need's indicator, not a share of it"
@@ -140,6 +142,8 @@ def _panels(programme: Programme, data: dashboard_services.Overview) -> dict[str
         "date": data.on,
         "donors": data.donors,
         "recipients": data.recipients,
+        "child_donors": data.child_donors,
+        "child_recipients": data.child_recipients,
         "live_pairs": data.live_pairs,
         "per_unit": data.per_unit,
         "min_coverage": data.min_coverage,

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext
 
 from pairaid import engine, freshness
 from pairaid.labels import local_name
-from pairaid.pairing import translate
+from pairaid.pairing import levels, translate
 from pairaid.programmes.models import Participant, Programme
 from pairaid.registry.models import ResourceType
 
@@ -66,7 +66,7 @@ class CoverageOverview:
     """The coverage of a programme as of a date. Cached: plain values, no querysets."""
 
     on: datetime.date
-    donors: int
+    donors: int  # the programme's own level: those in child pairings only are counted apart
     recipients: int
     live_pairs: int
     paired_capacity: dict[str, float]
@@ -85,6 +85,10 @@ class CoverageOverview:
     need_indicator: str = ""
     need_unit: str = ""
     coverage_unit: str = ""
+    # Participants that take part only in child pairings (Zhuhai inside Guangdong → Wenchuan):
+    # their aid is their parent pair's, so the cards count them apart.
+    child_donors: int = 0
+    child_recipients: int = 0
 
     @property
     def recipient_rows(self) -> list[RecipientRow]:
@@ -141,10 +145,13 @@ def compute(programme: Programme, *, on: datetime.date, resource: str = "") -> C
     paired, donors_of = _paired(build, evaluation)
     rows = _rows(build, evaluation, paired, donors_of, pending, resource)
     coverages = [row[5] for row in rows if row[5] is not None]
+    counts = _participant_counts(programme)
     overview = CoverageOverview(
         on=on,
-        donors=programme.participants.filter(role=Participant.Role.DONOR).count(),
-        recipients=programme.participants.filter(role=Participant.Role.RECIPIENT).count(),
+        donors=counts[Participant.Role.DONOR, False],
+        recipients=counts[Participant.Role.RECIPIENT, False],
+        child_donors=counts[Participant.Role.DONOR, True],
+        child_recipients=counts[Participant.Role.RECIPIENT, True],
         live_pairs=len(plan),
         paired_capacity=_totals(paired),
         min_coverage=min(coverages) if coverages else None,
@@ -163,6 +170,17 @@ def compute(programme: Programme, *, on: datetime.date, resource: str = "") -> C
     if build.need_unit:
         overview.coverage_unit = _coverage_unit(overview.resources, resource, build.need_unit)
     return Computed(overview, build, plan)
+
+
+def _participant_counts(programme: Programme) -> dict[tuple[str, bool], int]:
+    """The programme's participants counted by (role, whether only at the child level). A
+    coordinator counts the programme's own donors and recipients; a city giving inside its
+    province's pair (`levels.child_level_participants`) is not one more donor of the programme."""
+    child_level = levels.child_level_participants(programme.pk)
+    counts: dict[tuple[str, bool], int] = defaultdict(int)
+    for pk, role in programme.participants.values_list("pk", "role"):
+        counts[role, pk in child_level] += 1
+    return counts
 
 
 def _coverage_unit(resources: list[ResourceType], resource: str, need_unit: str) -> str:
