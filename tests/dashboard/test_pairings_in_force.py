@@ -84,4 +84,7 @@ def test_the_cards_count_the_programmes_own_donors_and_the_child_level_apart(
     o = page.context["o"]
     assert (o.donors, o.child_donors, o.recipients, o.child_recipients) == (19, 2, 20, 2)
     assert "and 2 at the child level" in page.content.decode()
+    # The list of programmes counts the same way.
+    home = client.get("/").content.decode()
+    assert '<td class="n">19</td><td class="n">20</td>' in home
     assert (body["donors"], body["child_donors"], body["recipients"]) == (19, 2, 20)

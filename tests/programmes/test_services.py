@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from pairaid.pairing import levels
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import CapacityLine, Participant, Programme
 from pairaid.registry.models import Region, ResourceType, Source
@@ -56,9 +57,13 @@ def test_programme_date_defaults_business_dates(hubei):
 
 
 def test_summaries_count_participants_and_pairings_in_force(hubei, unapproved_run):
-    (summary,) = programme_services.summaries(Programme.objects.filter(slug="hubei-2020"))
+    (summary,) = programme_services.summaries(
+        Programme.objects.filter(slug="hubei-2020"), levels.participant_counts
+    )
     assert (summary.donors, summary.recipients, summary.pairings) == (19, 16, 21)
     # At a date before the pairings began, none was in force.
     programme_services.set_programme_date(programme=hubei, date=datetime.date(2020, 2, 9))
-    (summary,) = programme_services.summaries(Programme.objects.filter(slug="hubei-2020"))
+    (summary,) = programme_services.summaries(
+        Programme.objects.filter(slug="hubei-2020"), levels.participant_counts
+    )
     assert summary.pairings == 0

@@ -145,7 +145,7 @@ def compute(programme: Programme, *, on: datetime.date, resource: str = "") -> C
     paired, donors_of = _paired(build, evaluation)
     rows = _rows(build, evaluation, paired, donors_of, pending, resource)
     coverages = [row[5] for row in rows if row[5] is not None]
-    counts = _participant_counts(programme)
+    counts = levels.participant_counts(programme.pk)
     overview = CoverageOverview(
         on=on,
         donors=counts[Participant.Role.DONOR, False],
@@ -170,17 +170,6 @@ def compute(programme: Programme, *, on: datetime.date, resource: str = "") -> C
     if build.need_unit:
         overview.coverage_unit = _coverage_unit(overview.resources, resource, build.need_unit)
     return Computed(overview, build, plan)
-
-
-def _participant_counts(programme: Programme) -> dict[tuple[str, bool], int]:
-    """The programme's participants counted by (role, whether only at the child level). A
-    coordinator counts the programme's own donors and recipients; a city giving inside its
-    province's pair (`levels.child_level_participants`) is not one more donor of the programme."""
-    child_level = levels.child_level_participants(programme.pk)
-    counts: dict[tuple[str, bool], int] = defaultdict(int)
-    for pk, role in programme.participants.values_list("pk", "role"):
-        counts[role, pk in child_level] += 1
-    return counts
 
 
 def _coverage_unit(resources: list[ResourceType], resource: str, need_unit: str) -> str:

@@ -285,6 +285,18 @@ def child_level_participants(programme_id: int) -> set[int]:
     return child - own
 
 
+def participant_counts(programme_id: int) -> dict[tuple[str, bool], int]:
+    """The programme's participants counted by (role, whether only at the child level). A
+    coordinator counts the programme's own donors and recipients; a city giving inside its
+    province's pair (`child_level_participants`) is not one more donor of the programme."""
+    child_level = child_level_participants(programme_id)
+    counts: dict[tuple[str, bool], int] = defaultdict(int)
+    rows = Participant.objects.filter(programme_id=programme_id).values_list("pk", "role")
+    for pk, role in rows:
+        counts[role, pk in child_level] += 1
+    return counts
+
+
 def _donor_rows(programme_id: int) -> list[tuple[int, int, int | None]]:
     """(pairing, its donor, its parent pairing) for the programme's pairings of record."""
     return list(

@@ -2,14 +2,14 @@
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -46,31 +46,30 @@ class Summary:
     """A programme with its counts, as the list of programmes shows it."""
 
     programme: Programme
-    donors: int
+    donors: int  # the programme's own level: not those only in child pairings
     recipients: int
     pairings: int  # in force at the programme's date
 
 
-def summaries(programmes: QuerySet[Programme]) -> list[Summary]:
-    """These programmes with their counts of donors and recipients (one query) and of the
-    pairings in force at each one's date (one query each: the dates differ)."""
-    counted = programmes.annotate(
-        donor_count=Count(
-            "participants", filter=Q(participants__role=Participant.Role.DONOR), distinct=True
-        ),
-        recipient_count=Count(
-            "participants", filter=Q(participants__role=Participant.Role.RECIPIENT), distinct=True
-        ),
-    )
-    return [
-        Summary(
-            programme=p,
-            donors=p.donor_count,
-            recipients=p.recipient_count,
-            pairings=p.pairings.in_force(p.current_date()).count(),
+def summaries(
+    programmes: QuerySet[Programme],
+    participant_counts: Callable[[int], Mapping[tuple[str, bool], int]],
+) -> list[Summary]:
+    """These programmes with their own level's donors and recipients, as `participant_counts`
+    (`pairing.levels`, which knows the child level) gives them, and the pairings in force at
+    each one's date (one query each: the dates differ)."""
+    found = []
+    for p in programmes:
+        counts = participant_counts(p.pk)
+        found.append(
+            Summary(
+                programme=p,
+                donors=counts[Participant.Role.DONOR, False],
+                recipients=counts[Participant.Role.RECIPIENT, False],
+                pairings=p.pairings.in_force(p.current_date()).count(),
+            )
         )
-        for p in counted
-    ]
+    return found
 
 
 def next_number(*, programme: Programme, numbered: QuerySet[Any]) -> int:

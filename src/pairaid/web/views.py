@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from pairaid.accounts import permissions
+from pairaid.pairing import levels
 from pairaid.programmes import services as programme_services
 from pairaid.programmes.models import Programme
 from pairaid.web import health
@@ -22,5 +23,7 @@ def healthz_work(request: HttpRequest) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     visible = permissions.visible_programmes(request.user)
-    summaries = programme_services.summaries(Programme.objects.filter(pk__in=visible.values("pk")))
+    summaries = programme_services.summaries(
+        Programme.objects.filter(pk__in=visible.values("pk")), levels.participant_counts
+    )
     return render(request, "web/home.html", {"programmes": summaries})
