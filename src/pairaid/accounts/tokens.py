@@ -12,6 +12,9 @@ from pairaid.accounts.models import ApiToken, Membership, User
 from pairaid.errors import NotFound
 
 PREFIX = "pa_"
+# A token's last use is recorded at most this often: a polling client need not write on every
+# request.
+LAST_USED_EVERY_SECONDS = 60
 
 
 def _hash(key: str) -> str:
@@ -39,8 +42,8 @@ def authenticate(key: str) -> User | None:
     if token is None or not token.user.may_sign_in:
         return None
     now = timezone.now()
-    # Recorded at most once a minute: a polling client need not write on every request.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    last_used = token.last_used_at
+    if last_used is None or (now - last_used).total_seconds() > LAST_USED_EVERY_SECONDS:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
